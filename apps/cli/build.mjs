@@ -1,0 +1,33 @@
+// Bundles the CLI into dist/ so start-up reads a few files instead of hundreds of modules.
+// Commands are separate chunks, loaded only when they run.
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+import { rmSync } from "node:fs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const pkg = (name) => `${root}packages/${name}/src/index.ts`;
+rmSync(`${here}dist`, { recursive: true, force: true });
+await build({
+  entryPoints: { paved: `${here}src/main.ts` },
+  outdir: `${here}dist`,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  chunkNames: "chunks/[name]-[hash]",
+  alias: {
+    "@paved/core": pkg("core"),
+    "@paved/devshell": pkg("devshell"),
+    "@paved/ci-runner": pkg("ci-runner"),
+    "@paved/baseline": pkg("baseline"),
+    "@paved/rollout": pkg("rollout"),
+  },
+  // Playwright stays external: it is only for the report tests and loads its own files.
+  external: ["playwright-core", "fsevents"],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: "warning",
+  legalComments: "none",
+});

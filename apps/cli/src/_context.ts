@@ -1,0 +1,27 @@
+/** What every command handler gets from the CLI: resolved global flags and a way to report progress. */
+export interface CommandContext {
+  /** Absolute directory to work in (`--dir`, default the current directory). */
+  dir: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+  /** Progress for people, on stderr; silent with --quiet or --json. */
+  progress: (line: string) => void;
+  /** Aborted on Ctrl-C so running nix/ssh children are stopped. */
+  signal: AbortSignal;
+}
+
+/** A handler returns data (printed as JSON with --json) and the text a person reads. */
+export interface CommandOutput {
+  data: unknown;
+  text?: string;
+  /** Non-zero when the command ran but found problems (e.g. files kept because they were edited). */
+  exitCode?: number;
+}
+
+export type CommandHandler = (ctx: CommandContext, args: string[], options: Record<string, unknown>) => Promise<CommandOutput>;
+
+export interface CommandModule {
+  run: CommandHandler;
+}

@@ -1,0 +1,30 @@
+import type { PavedError } from "@paved/core";
+
+/** Documented in README.md and docs/cli.md; scripts may rely on them. */
+export const EXIT = {
+  ok: 0,
+  /** The command ran and failed (a build, a health check, a rollout). */
+  failed: 1,
+  /** Wrong flags or arguments. */
+  usage: 2,
+  /** paved.yaml (or another input file) is missing or invalid. */
+  config: 3,
+  /** Nix is missing, too old, or a Nix evaluation/build failed. */
+  nix: 4,
+  /** Done, but something needs a person: files kept because they were edited, drift found. */
+  attention: 5,
+  /** A bug in paved. */
+  internal: 70,
+  /** Interrupted (Ctrl-C). */
+  interrupted: 130,
+} as const;
+
+export function exitCodeFor(error: PavedError): number {
+  const code = error.code;
+  if (code === "E_USAGE") return EXIT.usage;
+  if (code === "E_CANCELLED" || code === "E_NIX_CANCELLED") return EXIT.interrupted;
+  if (code.startsWith("E_CONFIG") || code === "E_INPUT" || code === "E_SECRET_LITERAL" || code === "E_NOT_GIT_REPO") return EXIT.config;
+  if (code.startsWith("E_NIX")) return EXIT.nix;
+  if (code === "E_FILE_EDITED") return EXIT.attention;
+  return EXIT.failed;
+}

@@ -1,0 +1,7 @@
+import type { CommandDefinition } from "./_define.ts";
+import doctor from "./defs/doctor.ts";
+
+/** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
+export const commands: CommandDefinition[] = [
+  doctor,
+];

@@ -1,0 +1,13 @@
+/**
+ * `pnpm bench`: every benchmark of paved, each printed as a ratio measured side by side in this one run.
+ * Add a benchmark by exporting a function that returns its lines and listing it here.
+ */
+import { benchStartup } from "./startup.ts";
+
+const only = process.argv.slice(2);
+const benches: [string, () => string[] | Promise<string[]>][] = [["startup", benchStartup]];
+
+for (const [name, bench] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  for (const line of await bench()) console.log(line);
+}

@@ -1,0 +1,2 @@
+# The NixOS modules of step 1, by name. The root flake exports them as nixosModules.*.
+{ }

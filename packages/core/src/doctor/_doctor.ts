@@ -1,0 +1,161 @@
+import { access, readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { exec } from "../exec/_exec.ts";
+import { gitRoot, untrackedPaths } from "../exec/_git.ts";
+import { isPavedError } from "../errors.ts";
+import { MIN_NIX_VERSION, compareVersions, nixCommand, nixVersion } from "../nix/_runner.ts";
+
+export type CheckStatus = "ok" | "warn" | "fail" | "skip";
+
+export interface DoctorCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  /** What to do about it; present whenever status is not ok. */
+  fix?: string;
+}
+
+export interface DoctorOptions {
+  dir: string;
+  /** Where to look for shell start-up files (tests point this at a temp home). */
+  home?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: DoctorCheck[];
+}
+
+async function run(argv: string[], cwd?: string) {
+  try {
+    return await exec(argv, { cwd });
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkNix(): Promise<DoctorCheck> {
+  const base = { id: "nix", title: "Nix installed" };
+  try {
+    const version = await nixVersion();
+    if (compareVersions(version.version, MIN_NIX_VERSION) < 0) {
+      return { ...base, status: "fail", detail: `${version.flavour} ${version.version}`, fix: `Upgrade to Nix ${MIN_NIX_VERSION} or newer: https://nixos.org/download` };
+    }
+    return { ...base, status: "ok", detail: `${version.flavour} ${version.version}` };
+  } catch (error) {
+    return {
+      ...base,
+      status: "fail",
+      detail: isPavedError(error) ? error.message : String(error),
+      fix: "Install Nix: `sudo apt-get install nix-bin` on Debian/Ubuntu, or the installer at https://nixos.org/download",
+    };
+  }
+}
+
+async function checkFlakes(nixOk: boolean): Promise<DoctorCheck> {
+  const base = { id: "flakes", title: "Flakes usable" };
+  if (!nixOk) return { ...base, status: "skip", detail: "needs Nix", fix: "Install Nix first." };
+  // paved passes the feature flags itself; this proves the running Nix accepts them.
+  const command = nixCommand(["eval", "--json", "--expr", "builtins ? getFlake"]);
+  const result = await run(command.argv);
+  if (result?.exitCode === 0 && result.stdout.trim() === "true") {
+    return { ...base, status: "ok", detail: "nix-command and flakes enabled per call by paved" };
+  }
+  return {
+    ...base,
+    status: "fail",
+    detail: result?.stderr.trim().split("\n").at(-1) ?? "nix eval did not run",
+    fix: "Add `experimental-features = nix-command flakes` to /etc/nix/nix.conf, or upgrade Nix.",
+  };
+}
+
+async function checkStore(nixOk: boolean): Promise<DoctorCheck> {
+  const base = { id: "store", title: "Nix store writable or daemon reachable" };
+  if (!nixOk) return { ...base, status: "skip", detail: "needs Nix", fix: "Install Nix first." };
+  const result = await run(nixCommand(["store", "ping"]).argv);
+  if (result?.exitCode === 0) {
+    const where = /Store URL:\s*(\S+)/.exec(result.stdout + result.stderr)?.[1] ?? "local";
+    return { ...base, status: "ok", detail: `store ${where}` };
+  }
+  return {
+    ...base,
+    status: "fail",
+    detail: (result?.stderr ?? "").trim().split("\n").at(-1) ?? "nix store ping failed",
+    fix: "Start the daemon (`sudo systemctl start nix-daemon`) or add your user to the group that may use it (Debian: `sudo adduser $USER nix-users`).",
+  };
+}
+
+async function checkGit(): Promise<DoctorCheck> {
+  const base = { id: "git", title: "git installed" };
+  const result = await run(["git", "--version"]);
+  if (result?.exitCode === 0) return { ...base, status: "ok", detail: result.stdout.trim() };
+  return { ...base, status: "fail", detail: "git not found on PATH", fix: "Install git: `sudo apt-get install git`." };
+}
+
+const RC_FILES = [".bashrc", ".bash_profile", ".zshrc", ".config/fish/config.fish", ".config/nushell/config.nu"];
+
+async function checkDirenv(home: string): Promise<DoctorCheck[]> {
+  const present = await run(["direnv", "version"]);
+  if (present?.exitCode !== 0) {
+    return [
+      {
+        id: "direnv",
+        title: "direnv installed",
+        status: "warn",
+        detail: "direnv not found (optional: it loads the dev shell when you cd into a repo)",
+        fix: "Install direnv (`sudo apt-get install direnv`), then hook it into your shell: https://direnv.net/docs/hook.html",
+      },
+    ];
+  }
+  const hookedIn: string[] = [];
+  for (const file of RC_FILES) {
+    const text = await readFile(join(home, file), "utf8").catch(() => "");
+    if (/direnv hook/.test(text)) hookedIn.push(`~/${file}`);
+  }
+  return [
+    { id: "direnv", title: "direnv installed", status: "ok", detail: `direnv ${present.stdout.trim()}` },
+    hookedIn.length > 0
+      ? { id: "direnv-hook", title: "direnv hooked into the shell", status: "ok", detail: hookedIn.join(", ") }
+      : {
+          id: "direnv-hook",
+          title: "direnv hooked into the shell",
+          status: "warn",
+          detail: `no \`direnv hook\` line in ${RC_FILES.map((f) => `~/${f}`).join(", ")}`,
+          fix: 'Add `eval "$(direnv hook bash)"` to ~/.bashrc (zsh: `eval "$(direnv hook zsh)"` in ~/.zshrc).',
+        },
+  ];
+}
+
+async function checkFlakeTracked(dir: string): Promise<DoctorCheck> {
+  const base = { id: "flake-tracked", title: "flake.nix tracked by git" };
+  const hasFlake = await access(join(dir, "flake.nix")).then(() => true, () => false);
+  if (!hasFlake) return { ...base, status: "skip", detail: "no flake.nix here" };
+  const root = await gitRoot(dir);
+  if (!root) return { ...base, status: "ok", detail: "not a git repository; Nix reads the directory as it is" };
+  const rel = join(dir, "flake.nix").slice(root.length + 1);
+  const missing = await untrackedPaths(root, [rel, ...(await access(join(dir, "flake.lock")).then(() => [rel.replace(/flake\.nix$/, "flake.lock")], () => []))]);
+  if (missing.length === 0) return { ...base, status: "ok", detail: `${rel} is tracked` };
+  return {
+    ...base,
+    status: "fail",
+    detail: `${missing.join(", ")} not tracked: Nix will not see ${missing.length === 1 ? "it" : "them"}`,
+    fix: `git add -N ${missing.join(" ")}`,
+  };
+}
+
+/** Checks what paved needs from the machine. Never throws for a failing check: each one says how to fix itself. */
+export async function doctor(options: DoctorOptions): Promise<DoctorReport> {
+  const nix = await checkNix();
+  const nixOk = nix.status === "ok";
+  const [flakes, store, git, direnv, tracked] = await Promise.all([
+    checkFlakes(nixOk),
+    checkStore(nixOk),
+    checkGit(),
+    checkDirenv(options.home ?? homedir()),
+    checkFlakeTracked(options.dir),
+  ]);
+  const checks = [nix, flakes, store, git, ...direnv, tracked];
+  return { ok: checks.every((c) => c.status !== "fail"), checks };
+}

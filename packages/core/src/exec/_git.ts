@@ -1,0 +1,58 @@
+import { exec, type ExecOptions } from "./_exec.ts";
+import { PavedError } from "../errors.ts";
+
+async function git(args: string[], options: ExecOptions = {}) {
+  try {
+    return await exec(["git", ...args], options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new PavedError("E_GIT_MISSING", "git is not installed or not on PATH.", {
+        hint: "Install git (Debian/Ubuntu: `apt-get install git`); flakes in a repository are read through git.",
+      });
+    }
+    throw error;
+  }
+}
+
+/** The top of the git work tree containing `dir`, or undefined when `dir` is not in one. */
+export async function gitRoot(dir: string): Promise<string | undefined> {
+  const result = await git(["rev-parse", "--show-toplevel"], { cwd: dir });
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+export async function requireGitRoot(dir: string): Promise<string> {
+  const root = await gitRoot(dir);
+  if (!root) {
+    throw new PavedError("E_NOT_GIT_REPO", `${dir} is not inside a git repository.`, {
+      hint: "Nix reads flakes in a repository through git. Run `git init` there first.",
+    });
+  }
+  return root;
+}
+
+/** Paths (relative to `root`) that git does not know about; Nix cannot see these inside a flake. */
+export async function untrackedPaths(root: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const result = await git(["ls-files", "--error-unmatch", "--", ...paths], { cwd: root });
+  if (result.exitCode === 0) return [];
+  const known = new Set(
+    (await git(["ls-files", "--", ...paths], { cwd: root })).stdout.split("\n").filter(Boolean),
+  );
+  return paths.filter((path) => !known.has(path));
+}
+
+/**
+ * `git add --intent-to-add`: makes new files visible to Nix without staging their content.
+ * Returns the paths it added.
+ */
+export async function gitIntentToAdd(root: string, paths: string[]): Promise<string[]> {
+  const missing = await untrackedPaths(root, paths);
+  if (missing.length === 0) return [];
+  const result = await git(["add", "--intent-to-add", "--", ...missing], { cwd: root });
+  if (result.exitCode !== 0) {
+    throw new PavedError("E_GIT_FAILED", `git add -N failed: ${result.stderr.trim()}`, {
+      hint: `Run \`git add -N ${missing.join(" ")}\` yourself so Nix can see the new files.`,
+    });
+  }
+  return missing;
+}

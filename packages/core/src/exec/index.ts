@@ -1,0 +1,3 @@
+export { exec, mergeEnv, tail } from "./_exec.ts";
+export type { ExecOptions, ExecResult } from "./_exec.ts";
+export { gitIntentToAdd, gitRoot, requireGitRoot, untrackedPaths } from "./_git.ts";

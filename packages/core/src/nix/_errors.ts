@@ -1,0 +1,89 @@
+import { PavedError } from "../errors.ts";
+import { tail } from "../exec/_exec.ts";
+
+export interface NixFailure {
+  argv: string[];
+  exitCode: number;
+  stderr: string;
+  cwd?: string;
+}
+
+const STORE_SOURCE = /\/nix\/store\/[0-9a-z]{32}-source\//g;
+
+/** Nix reports files inside the copied flake source; point at the user's checkout instead when we know it. */
+function localise(text: string, cwd: string | undefined): string {
+  return cwd ? text.replace(STORE_SOURCE, `${cwd.replace(/\/$/, "")}/`) : text;
+}
+
+/** The first `at FILE:LINE:COL:` Nix prints for an evaluation error. */
+export function nixErrorLocation(stderr: string): { file: string; line: number; column: number } | undefined {
+  const match = /\bat (\/[^\s:]+):(\d+):(\d+):/.exec(stderr);
+  if (!match) return undefined;
+  return { file: match[1]!, line: Number(match[2]), column: Number(match[3]) };
+}
+
+/** The first `error: …` line (without the prefix), which is what Nix itself thinks went wrong. */
+function firstError(stderr: string): string {
+  const line = stderr.split("\n").find((l) => /^error:/.test(l.trim()));
+  return line ? line.trim().replace(/^error:\s*/, "") : tail(stderr, 1) || "nix failed";
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+/** Turns a failed nix invocation into one PavedError with a stable code and a hint that says what to do. */
+export function classifyNixFailure(failure: NixFailure): PavedError {
+  const stderr = localise(stripAnsi(failure.stderr), failure.cwd);
+  const details = {
+    command: failure.argv,
+    exitCode: failure.exitCode,
+    stderrTail: tail(stderr, 25),
+  };
+  const untracked = /getting status of '\/nix\/store\/[0-9a-z]{32}-source\/([^']+)': No such file or directory/.exec(
+    failure.stderr,
+  );
+  const notTracked = /Path '([^']+)' in the repository .* is not tracked by Git/.exec(stderr);
+  if (untracked || notTracked) {
+    const file = (untracked?.[1] ?? notTracked?.[1])!;
+    return new PavedError("E_NIX_UNTRACKED", `Nix cannot see ${file}: the file is not tracked by git.`, {
+      hint: `Flakes in a git repository only see tracked files. Run \`git add -N ${file}\`.`,
+      details: { ...details, file },
+    });
+  }
+  if (/unable to download|Couldn't resolve host|cannot find flake .* in the flake registries|Could not connect|unable to fetch|does not have a lock file entry/i.test(stderr)) {
+    return new PavedError("E_NIX_INPUT", `A flake input could not be fetched: ${firstError(stderr)}`, {
+      hint:
+        "Check the network, or point nixpkgs at a local checkout or mirror (`paved shell --nixpkgs PATH`, or `nixpkgs.path` in paved.yaml). " +
+        "`nix flake lock` records inputs once they can be fetched.",
+      details,
+    });
+  }
+  const build = /builder for '([^']+)' failed with exit code (\d+)/.exec(stderr);
+  if (build || /build of '[^']+' failed/.test(stderr)) {
+    const drv = build?.[1];
+    const log = stderr
+      .split("\n")
+      .filter((line) => /^\s*> /.test(line))
+      .map((line) => line.replace(/^\s*> ?/, ""))
+      .join("\n");
+    return new PavedError("E_NIX_BUILD", `Build failed${drv ? `: ${drv}` : ""}.`, {
+      hint: drv ? `See the whole log with \`nix log ${drv}\`.` : "Run the command again with -L to see the build log.",
+      details: { ...details, derivation: drv, logTail: log || undefined },
+    });
+  }
+  const location = nixErrorLocation(stderr);
+  if (location || /^error: .*(attribute|undefined variable|syntax error|cannot coerce|value is|infinite recursion|assertion|Failed assertions|does not exist|does not provide)/m.test(stderr)) {
+    const where = location ? `${location.file}:${location.line}:${location.column}: ` : "";
+    return new PavedError("E_NIX_EVAL", `Nix evaluation failed: ${where}${firstError(stderr)}`, {
+      hint: location
+        ? `Fix the expression at ${location.file}:${location.line}:${location.column}, then run the command again.`
+        : "Run the command again with --verbose to see the full Nix trace.",
+      details: { ...details, location },
+    });
+  }
+  return new PavedError("E_NIX_FAILED", `nix ${failure.argv.slice(1).find((a) => !a.startsWith("-")) ?? ""} failed (exit ${failure.exitCode}): ${firstError(stderr)}`, {
+    hint: "Run the command again with --verbose to see everything Nix printed.",
+    details,
+  });
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const pkg = (dir: string) => fileURLToPath(new URL(`${dir}/src/index.ts`, import.meta.url));
+
+// Tests import every workspace package from its source, so nothing has to be built first.
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@paved/core": pkg("packages/core"),
+      "@paved/devshell": pkg("packages/devshell"),
+      "@paved/ci-runner": pkg("packages/ci-runner"),
+      "@paved/baseline": pkg("packages/baseline"),
+      "@paved/rollout": pkg("packages/rollout"),
+    },
+  },
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Nix builds and sshd servers are real; two cores do not like many at once.
+    maxWorkers: 2,
+    reporters: ["default"],
+    globalSetup: ["test/global-setup.ts"],
+  },
+});
