@@ -3,3 +3,4 @@ export * from "./exec/index.ts";
 export * from "./nix/index.ts";
 export * from "./files/index.ts";
 export * from "./doctor/index.ts";
+export * from "./status/index.ts";

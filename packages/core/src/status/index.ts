@@ -1,0 +1,1 @@
+export type { DriftItem, NextAction, StepEvidence, StepNumber, StepReport, StepState } from "./_types.ts";
