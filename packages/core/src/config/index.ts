@@ -1,0 +1,79 @@
+// paved.yaml: schema language, the paved.yaml schema, loading, editing and JSON Schema. Re-exports only.
+export {
+  BooleanSchema,
+  Ctx,
+  DefaultSchema,
+  describeFound,
+  EnumSchema,
+  INVALID,
+  notSecret,
+  NumberSchema,
+  OptionalSchema,
+  Schema,
+  SecretPathSchema,
+  StringSchema,
+  type DefaultInput,
+  type Infer,
+  type Issue,
+  type JsonSchema,
+  type NumberOptions,
+  type PathSegment,
+  type Report,
+  type Result,
+  type StringOptions,
+} from "./_schema.ts";
+export {
+  ArraySchema,
+  DiscriminatedSchema,
+  ObjectSchema,
+  RecordSchema,
+  s,
+  UnionSchema,
+  validate,
+  type ArrayOptions,
+  type InferShape,
+  type InferVariants,
+  type RecordOptions,
+  type Shape,
+} from "./_schema_compound.ts";
+export { assertSecretPath, checkSecretPath, looksLikeSecret, maskSecret, type SecretPathProblem } from "./_secret.ts";
+export { didYouMean, editDistance } from "./_suggest.ts";
+export { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
+export {
+  CONFIG_FILE,
+  configPath,
+  displayName,
+  formatPath,
+  loadConfig,
+  parseConfig,
+  parseYaml,
+  validateConfig,
+  validateDocument,
+  type ConfigProblem,
+  type LoadedConfig,
+  type ParsedConfig,
+} from "./_load.ts";
+export {
+  addToConfigList,
+  defaultConfig,
+  deleteConfigValue,
+  editConfig,
+  removeFromConfigList,
+  renderConfig,
+  setConfigValue,
+  writeFileAtomic,
+  type EditOptions,
+  type EditResult,
+  type RenderOptions,
+} from "./_edit.ts";
+export { JSON_SCHEMA_DIALECT, PAVED_SCHEMA_FILE, renderPavedJsonSchema, toJsonSchema } from "./_jsonschema.ts";
+export { ROLES, LINUX_SYSTEMS, durationSeconds, isCidr, type Role } from "./sections/_common.ts";
+export { CONFIG_VERSION } from "./sections/version.ts";
+export { CURRENT_STABLE_RELEASE, nixpkgsBranch, nixpkgsFlakeRef, type NixpkgsConfig } from "./sections/nixpkgs.ts";
+export { DEFAULT_SYSTEMS, SYSTEMS, type NixSystem } from "./sections/systems.ts";
+export { TOOLCHAINS, type ShellConfig, type Toolchain, type ToolchainPin } from "./sections/shells.ts";
+export { type CiConfig } from "./sections/ci.ts";
+export { type TeamConfig, type TeamUser } from "./sections/team.ts";
+export { type HostConfig, type RunnerConfig } from "./sections/hosts.ts";
+export { type RoleDefaults } from "./sections/roles.ts";
+export { type HealthCheck, type RolloutConfig, type Wave } from "./sections/rollout.ts";

@@ -1,0 +1,47 @@
+import { s } from "../_schema_compound.ts";
+import type { Infer } from "../_schema.ts";
+import { SHELL_NAME } from "./shells.ts";
+
+const cache = s
+  .object({
+    kind: s
+      .enum(["ci", "cachix", "none"])
+      .default("ci")
+      .describe("ci: the CI provider's own cache (no account needed); cachix: a Cachix binary cache; none: no store cache."),
+    name: s.string({ pattern: /^[a-z0-9][a-z0-9-]*$/, expected: "a Cachix cache name" }).optional().describe("Cachix cache name (kind: cachix)."),
+    tokenSecret: s
+      .string({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, expected: "the NAME of a CI secret variable, like CACHIX_AUTH_TOKEN" })
+      .optional()
+      .describe("Name of the CI secret that holds the push token (the name, never the token). Forks never get it."),
+  })
+  .refineWith((value, report) => {
+    if (value.kind === "cachix" && value.name === undefined) report(["name"], "a Cachix cache name when kind is cachix", "nothing (the key is missing)");
+  });
+
+export const ciSchema = s
+  .object({
+    provider: s.enum(["github", "gitlab"]).describe("Where the pipeline runs."),
+    nixVersion: s
+      .string({ pattern: /^[0-9]+\.[0-9]+(\.[0-9]+)?$/, expected: 'a Nix version like "2.28.3"' })
+      .optional()
+      .describe("Pinned Nix version installed by the pipeline (not used on self-hosted runners that have Nix)."),
+    steps: s
+      .record(s.array(s.string({ minLength: 1, expected: "a command" }), { minItems: 1 }), {
+        keyPattern: SHELL_NAME,
+        keyExpected: "the name of a dev shell",
+      })
+      .default({})
+      .describe("Commands per dev shell, run as `nix develop .#NAME -c …`; one job per shell."),
+    cache: cache.default({}),
+    selfHosted: s
+      .object({
+        labels: s.array(s.string({ minLength: 1, expected: "a runner label or tag" }), { minItems: 1, unique: true }),
+        hasNix: s.boolean().default(true).describe("Skip installing Nix (true on NixOS runners made by paved)."),
+      })
+      .optional()
+      .describe("Run on self-hosted runners with these labels (GitHub) or tags (GitLab)."),
+    timeoutMinutes: s.int({ min: 1, max: 360 }).default(30),
+  })
+  .describe("The CI pipeline paved renders.");
+
+export type CiConfig = Infer<typeof ciSchema>;

@@ -1,0 +1,40 @@
+import { s } from "../_schema_compound.ts";
+import type { Infer } from "../_schema.ts";
+import { HOST_NAME, hostNameExpected, LINUX_SYSTEMS, moduleToggles, ROLES, tag } from "./_common.ts";
+
+const runner = s.object({
+  provider: s.enum(["github", "gitlab"]),
+  url: s
+    .string({ pattern: /^https:\/\/[^\s]+$/, expected: "an https URL (the GitHub repository or organisation, or the GitLab instance)" })
+    .describe("Where the runners register."),
+  tokenFile: s.secretPath().describe("File on the host holding the registration/authentication token (outside the Nix store)."),
+  count: s.int({ min: 1, max: 64 }).default(1).describe("Number of ephemeral runners on this host."),
+  labels: s.array(s.string({ minLength: 1, expected: "a runner label" }), { unique: true }).default([]),
+});
+
+const host = s
+  .object({
+    role: s.enum(ROLES),
+    address: s
+      .string({ pattern: /^[A-Za-z0-9.:-]+$/, expected: "a host name or IP address" })
+      .optional()
+      .describe("How paved reaches the host over SSH (defaults to the host name)."),
+    sshUser: s.string({ pattern: /^[a-z_][a-z0-9_-]*$/, expected: "a user name" }).optional().describe("SSH user for deploys (default root)."),
+    sshPort: s.int({ min: 1, max: 65535 }).optional(),
+    system: s.enum(LINUX_SYSTEMS).default("x86_64-linux"),
+    tags: s.array(tag, { unique: true }).default([]).describe("Free-form tags for selecting hosts in rollouts."),
+    modules: moduleToggles.optional().describe("Override the role's module defaults for this host."),
+    runner: runner.optional().describe("CI runners on this host (role ci-runner only)."),
+  })
+  .refineWith((value, report) => {
+    if (value.role === "ci-runner" && value.runner === undefined) report(["runner"], "a runner map for a host with role ci-runner", "nothing (the key is missing)");
+    if (value.role !== "ci-runner" && value.runner !== undefined) report(["runner"], "no runner unless role is ci-runner", "a map", { at: "key" });
+  });
+
+export const hostsSchema = s
+  .record(host, { keyPattern: HOST_NAME, keyExpected: hostNameExpected })
+  .default({})
+  .describe("NixOS hosts of a platform repository, by name; each renders hosts/NAME.nix.");
+
+export type HostConfig = Infer<typeof host>;
+export type RunnerConfig = Infer<typeof runner>;
