@@ -12,10 +12,11 @@ export default defineConfig({
       "@paved/ci-runner": pkg("packages/ci-runner"),
       "@paved/baseline": pkg("packages/baseline"),
       "@paved/rollout": pkg("packages/rollout"),
+      "@paved/fixtures": fileURLToPath(new URL("fixtures/index.ts", import.meta.url)),
     },
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "test/**/*.test.ts", "fixtures/test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Nix builds and sshd servers are real; two cores do not like many at once.

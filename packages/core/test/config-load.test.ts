@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CURRENT_STABLE_RELEASE, DEFAULT_SYSTEMS, loadConfig, nixpkgsFlakeRef, parseConfig, type ConfigProblem } from "@paved/core";
+import { CURRENT_STABLE_RELEASE, DEFAULT_PAVED_FLAKE, DEFAULT_SYSTEMS, loadConfig, nixpkgsFlakeRef, parseConfig, type ConfigProblem } from "@paved/core";
 import { isPavedError, type PavedError } from "../src/errors.ts";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN7mIBuPNmDBkGvyVsN/pKd9MnLQpOVyd1KwipoevVqV alice@example";
@@ -39,6 +39,7 @@ describe("valid paved.yaml", () => {
     expect(config).toEqual({
       version: 1,
       nixpkgs: { release: CURRENT_STABLE_RELEASE },
+      platform: { paved: DEFAULT_PAVED_FLAKE },
       systems: DEFAULT_SYSTEMS,
       shells: {},
       hosts: {},

@@ -84,8 +84,9 @@ describe("runNix against the real nix", () => {
     const dir = await repo('{\n  outputs = { self }: {\n    x = 1 + "a";\n  };\n}\n');
     const error = await failure(runNix(["eval", `${dir}#x`], { cwd: dir }));
     expect(error.code).toBe("E_NIX_EVAL");
-    expect(error.details.location).toEqual({ file: join(dir, "flake.nix"), line: 3, column: 9 });
-    expect(error.message).toContain(`${join(dir, "flake.nix")}:3:9`);
+    // Nix points into its store copy of the flake; paved points at the file the user can open.
+    expect(error.details.location).toMatchObject({ file: join(dir, "flake.nix"), line: 3 });
+    expect(error.message).toMatch(new RegExp(`${join(dir, "flake.nix")}:3:\\d+: .*cannot add a string to an integer`));
     expect(error.details.command).toEqual(expect.arrayContaining(["eval", `${dir}#x`]));
   });
 
@@ -94,7 +95,7 @@ describe("runNix against the real nix", () => {
       outputs = { self }: {
         x = builtins.derivation {
           name = "fails-${Date.now()}";
-          system = builtins.currentSystem;
+          system = "x86_64-linux";
           builder = "/bin/sh";
           args = [ "-c" "echo compiling things; echo something broke >&2; exit 3" ];
         };
@@ -119,7 +120,7 @@ describe("runNix against the real nix", () => {
       outputs = { self }: {
         x = builtins.derivation {
           name = "slow-${Date.now()}";
-          system = builtins.currentSystem;
+          system = "x86_64-linux";
           builder = "/bin/sh";
           args = [ "-c" "sleep 30" ];
         };

@@ -5,6 +5,7 @@ import { didYouMean } from "./_suggest.ts";
 import { ciSchema } from "./sections/ci.ts";
 import { hostsSchema } from "./sections/hosts.ts";
 import { nixpkgsSchema } from "./sections/nixpkgs.ts";
+import { platformSchema } from "./sections/platform.ts";
 import { reposSchema } from "./sections/repos.ts";
 import { rolesSchema } from "./sections/roles.ts";
 import { rolloutSchema } from "./sections/rollout.ts";
@@ -21,6 +22,7 @@ export const pavedConfigSchema = s
     shells: shellsSchema,
     ci: ciSchema.optional(),
     team: teamSchema.optional(),
+    platform: platformSchema,
     hosts: hostsSchema,
     roles: rolesSchema,
     rollout: rolloutSchema.optional(),

@@ -70,6 +70,7 @@ export { JSON_SCHEMA_DIALECT, PAVED_SCHEMA_FILE, renderPavedJsonSchema, toJsonSc
 export { ROLES, LINUX_SYSTEMS, durationSeconds, isCidr, type Role } from "./sections/_common.ts";
 export { CONFIG_VERSION } from "./sections/version.ts";
 export { CURRENT_STABLE_RELEASE, nixpkgsBranch, nixpkgsFlakeRef, type NixpkgsConfig } from "./sections/nixpkgs.ts";
+export { DEFAULT_PAVED_FLAKE, type PlatformConfig } from "./sections/platform.ts";
 export { DEFAULT_SYSTEMS, SYSTEMS, type NixSystem } from "./sections/systems.ts";
 export { TOOLCHAINS, type ShellConfig, type Toolchain, type ToolchainPin } from "./sections/shells.ts";
 export { type CiConfig } from "./sections/ci.ts";

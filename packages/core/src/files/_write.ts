@@ -55,7 +55,8 @@ async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw new PavedError("E_FILE_READ", `Cannot read ${path}: ${(error as Error).message}`, {
       hint: "Check the file's permissions.",
     });
