@@ -21,7 +21,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Nix builds and sshd servers are real; two cores do not like many at once.
     maxWorkers: 2,
-    reporters: ["default"],
+    reporters: ["default", "./test/summary-reporter.ts"],
     globalSetup: ["test/global-setup.ts"],
   },
 });
