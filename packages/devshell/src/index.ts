@@ -1,1 +1,16 @@
-export {};
+export { detectProject, explainShell } from "./_detect.ts";
+export type { ChoiceExplained, DetectOptions, DetectResult, ShellExplained } from "./_detect.ts";
+export { initProject } from "./_init.ts";
+export type { FileOutcome, InitOptions, InitResult } from "./_init.ts";
+export { renderDevshellFiles, FLAKE_FILE, ENVRC_FILE } from "./render/_files.ts";
+export { renderFlake } from "./render/_flake.ts";
+export type { FlakeRender, RenderedShell } from "./render/_flake.ts";
+export { verifyAttributes } from "./_verify.ts";
+export type { Verification } from "./_verify.ts";
+export { scanRepository, SKIP_DIRS } from "./detect/_scan.ts";
+export type { Conflict, Detection, Pin, PinStrength, Project } from "./detect/_types.ts";
+export type { PlannedShell } from "./detect/_shells.ts";
+export { resolvePin } from "./nixpkgs/_resolve.ts";
+export type { Resolution, ResolutionStatus } from "./nixpkgs/_resolve.ts";
+export { TABLES, releaseTable } from "./nixpkgs/_tables.ts";
+export { parseRange } from "./nixpkgs/_range.ts";
