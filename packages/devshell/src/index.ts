@@ -14,3 +14,7 @@ export { resolvePin } from "./nixpkgs/_resolve.ts";
 export type { Resolution, ResolutionStatus } from "./nixpkgs/_resolve.ts";
 export { TABLES, releaseTable } from "./nixpkgs/_tables.ts";
 export { parseRange } from "./nixpkgs/_range.ts";
+export { addPackages, removePackages } from "./_edit.ts";
+export type { EditPackagesOptions, EditPackagesResult } from "./_edit.ts";
+export { devshellStatus } from "./_status.ts";
+export type { DevshellStatusOptions } from "./_status.ts";
