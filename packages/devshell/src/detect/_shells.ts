@@ -5,7 +5,7 @@
  * on top, so workspace-wide tools stay at hand inside it.
  */
 import type { Toolchain } from "@paved/core";
-import { resolvePin, type Resolution } from "../nixpkgs/_resolve.ts";
+import { pinAccepts, resolvePin, type Resolution } from "../nixpkgs/_resolve.ts";
 import { RUST_COMPONENTS } from "../nixpkgs/_tables.ts";
 import type { Detection, Pin, Project } from "./_types.ts";
 
@@ -78,14 +78,17 @@ export function planShells(detection: Detection, release: string): PlannedShell[
       const have = base.get(pin.toolchain);
       if (!have) return true;
       if (pin.version === "") return false;
-      return attrOf(pin, release) !== attrOf(have, release);
+      const haveAttr = attrOf(have, release);
+      if (haveAttr === attrOf(pin, release)) return false;
+      // A range the default shell's version already satisfies needs no shell of its own.
+      return !(haveAttr && pin.strength !== "exact" && pinAccepts(pin.toolchain, pin.version, haveAttr, release));
     });
     if (differing.length === 0) {
       defaultServes.push(project.dir);
       continue;
     }
     const merged = new Map(base);
-    for (const pin of project.pins) if (differing.includes(pin) || pin.version !== "") merged.set(pin.toolchain, pin);
+    for (const pin of project.pins) if (differing.includes(pin) || !merged.has(pin.toolchain)) merged.set(pin.toolchain, pin);
     const pins = [...merged.values()].sort((a, b) => (a.toolchain < b.toolchain ? -1 : 1));
     const extras = extrasFor(pins, [project, ...(root ? [root] : [])], release);
     const why = differing

@@ -106,3 +106,11 @@ export function resolvePin(toolchain: Toolchain, version: string, release: strin
     : `${release} has no ${toolName(toolchain)} ${asked}; its lines are ${lineList(table)}`;
   return mk(closest, "unavailable", `asked ${asked}, got ${closest.attr} (${gotText(closest, table)}): ${why}. Pin another release with nixpkgs.release in paved.yaml, or change the pin`);
 }
+
+/** Would `attr` (a line of this release) satisfy the pin? Lets a sub-project with `>=22` share a shell that has nodejs_22. */
+export function pinAccepts(toolchain: Toolchain, version: string, attr: string, release: string): boolean {
+  const line = releaseTable(release).table[toolchain]?.lines.find((l) => l.attr === attr);
+  const range = parseRange(version);
+  if (!line || !range) return false;
+  return overlaps(range, lineInterval(line.line));
+}
