@@ -18,3 +18,5 @@ export { addPackages, removePackages } from "./_edit.ts";
 export type { EditPackagesOptions, EditPackagesResult } from "./_edit.ts";
 export { devshellStatus } from "./_status.ts";
 export type { DevshellStatusOptions } from "./_status.ts";
+export { probeAttributes } from "./nixpkgs/_probe.ts";
+export type { ProbeResult } from "./nixpkgs/_probe.ts";
