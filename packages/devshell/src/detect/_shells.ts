@@ -24,8 +24,17 @@ export interface PlannedShell {
   why?: string;
 }
 
+// Thousands of workspace members repeat the same few pins; resolve each distinct one once.
+const resolved = new Map<string, Resolution>();
+function resolveCached(pin: Pin, release: string): Resolution {
+  const key = `${release}\u0000${pin.toolchain}\u0000${pin.version}`;
+  let r = resolved.get(key);
+  if (!r) resolved.set(key, (r = resolvePin(pin.toolchain, pin.version, release)));
+  return r;
+}
+
 function attrOf(pin: Pin, release: string): string | undefined {
-  return resolvePin(pin.toolchain, pin.version, release).attr;
+  return resolveCached(pin, release).attr;
 }
 
 function shellName(dir: string, taken: Set<string>): string {
@@ -41,7 +50,7 @@ function shellName(dir: string, taken: Set<string>): string {
 }
 
 function extrasFor(pins: Pin[], projects: Project[], release: string): { packages: string[]; unfree: string[]; resolutions: Resolution[] } {
-  const resolutions = pins.map((p) => resolvePin(p.toolchain, p.version, release));
+  const resolutions = pins.map((p) => resolveCached(p, release));
   const unfree = [...new Set(resolutions.flatMap((r) => (r.unfree ? [r.unfree] : [])))].sort();
   const components = new Set<string>();
   for (const project of projects) for (const c of project.rust?.components ?? []) if (RUST_COMPONENTS[c]) components.add(RUST_COMPONENTS[c]);
@@ -99,7 +108,8 @@ export function planShells(detection: Detection, release: string): PlannedShell[
       .join("; ");
     shells.push({ name: shellName(project.dir, taken), dir: project.dir, pins, ...extras, serves: [project.dir], why });
   }
-  const defaultExtras = extrasFor(defaultPins, detection.projects.filter((p) => defaultServes.includes(p.dir)), release);
+  const served = new Set(defaultServes);
+  const defaultExtras = extrasFor(defaultPins, detection.projects.filter((p) => served.has(p.dir)), release);
   shells.unshift({ name: "default", pins: defaultPins, ...defaultExtras, serves: defaultServes });
   return shells;
 }
