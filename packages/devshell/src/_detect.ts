@@ -14,6 +14,8 @@ export interface ChoiceExplained {
   /** What the file said. */
   because: string;
   attr?: string;
+  /** Attributes that come along with it (cargo with rustc). */
+  also: string[];
   got: string;
   status: ResolutionStatus;
   /** How the attribute was chosen, and what could not be honoured. */
@@ -60,6 +62,7 @@ export function explainShell(shell: PlannedShell): ShellExplained {
         from: pin.line === undefined ? pin.file : `${pin.file}:${pin.line}`,
         because: pin.reason,
         ...(r.attr ? { attr: r.attr } : {}),
+        also: r.extra,
         got: r.got,
         status: r.status,
         mapping: r.reason,
