@@ -20,3 +20,5 @@ export { devshellStatus } from "./_status.ts";
 export type { DevshellStatusOptions } from "./_status.ts";
 export { probeAttributes } from "./nixpkgs/_probe.ts";
 export type { ProbeResult } from "./nixpkgs/_probe.ts";
+export { syncDevshell } from "./_sync.ts";
+export type { SyncDevshellOptions, SyncDevshellResult } from "./_sync.ts";

@@ -7,7 +7,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isPavedError } from "@paved/core";
-import { addPackages, devshellStatus, initProject, removePackages } from "@paved/devshell";
+import { addPackages, devshellStatus, initProject, removePackages, syncDevshell } from "@paved/devshell";
 import { FIXTURE_NIXPKGS_SOURCE, fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
 import { json, makeRepo } from "./_repo.ts";
 
@@ -149,5 +149,19 @@ describe("paved init refuses bad input and writes nothing", () => {
     const forced = await initProject({ dir, force: true });
     expect(forced.files.find((f) => f.path === "flake.nix")!.written).toBe(true);
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("pkgs.nodejs_24");
+  });
+
+  it("a pin set by hand (no `from`) survives re-running init, as the conflict hint promises", async () => {
+    const dir = makeRepo({ ".nvmrc": "18\n", "package.json": json({ engines: { node: ">=22" } }) });
+    const first = await initProject({ dir });
+    expect(first.detected.conflicts[0]!.override).toContain("paved.yaml");
+    const yaml = readFileSync(join(dir, "paved.yaml"), "utf8");
+    writeFileSync(join(dir, "paved.yaml"), yaml.replace(/node:\n\s+version: "18"\n\s+from: \.nvmrc/, 'node:\n        version: "22"'));
+    await syncDevshell({ dir });
+    expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("pkgs.nodejs_22");
+    const again = await initProject({ dir });
+    expect(again.config.changes.map((c) => c.kind)).toContain("keep-manual-pin");
+    expect(readFileSync(join(dir, "paved.yaml"), "utf8")).toMatch(/node:\n\s+version: "22"\n/);
+    expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("pkgs.nodejs_22");
   });
 });
