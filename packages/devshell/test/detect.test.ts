@@ -179,4 +179,20 @@ describe("monorepos", () => {
     const d = detectProject(makeRepo({ "a/api/go.mod": "module a\n\ngo 1.25\n", "b/api/Cargo.toml": '[package]\nname = "b"\n', "c/api/Gemfile": "" }, { git: false }));
     expect(d.shells.map((s) => [s.name, s.dir])).toEqual([["default", undefined], ["api", "a/api"], ["b-api", "b/api"], ["c-api", "c/api"]]);
   });
+
+  it("reads Cargo, uv and go.work workspaces (real-world TOML: inline tables, multi-line arrays, dates)", () => {
+    const d = detectProject(makeRepo({
+      "Cargo.toml": '[workspace]\nmembers = [\n  "crates/*", # all\n]\n[workspace.package]\nrust-version = "1.80"\n[workspace.dependencies]\nserde = { version = "1", features = ["derive"] }\n[profile.release]\nreleased = 1979-05-27 07:32:00\n',
+      "crates/core/Cargo.toml": '[package]\nname = "core"\nrust-version.workspace = true\n',
+      "py/pyproject.toml": '[project]\nname = "root"\nrequires-python = ">=3.12"\n[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+      "py/libs/one/pyproject.toml": '[project]\nname = "one"\n',
+      "go/go.work": "go 1.25\n\nuse (\n\t./svc // the service\n)\n",
+      "go/svc/go.mod": "module svc\n\ngo 1.25\n",
+    }, { git: false }));
+    const members = Object.fromEntries(d.detection.projects.map((p) => [p.dir, p.workspaceMembers]));
+    expect(members[""]).toEqual(["crates/core"]);
+    expect(members.py).toEqual(["py/libs/one"]);
+    expect(members.go).toEqual(["go/svc"]);
+    expect(d.detection.projects.find((p) => p.dir === "")!.pins[0]).toMatchObject({ toolchain: "rust", version: ">=1.80" });
+  });
 });

@@ -135,13 +135,19 @@ class Reader {
     if (c === "{") return this.inlineTable();
     const m = /^[^\s,\]}#]+/.exec(this.text.slice(this.i, this.i + 128));
     if (!m) this.fail("expected a value");
-    const word = m[0];
+    let word = m[0];
     this.i += word.length;
+    // A local date-time may use a space instead of T: 1979-05-27 07:32:00.
+    const time = /^\d{4}-\d{2}-\d{2}$/.test(word) ? /^ \d{2}:\d{2}[^\s,\]}#]*/.exec(this.text.slice(this.i, this.i + 64)) : null;
+    if (time) {
+      word += time[0];
+      this.i += time[0].length;
+    }
     if (word === "true" || word === "false") return word === "true";
     const n = Number(word.replace(/_/g, ""));
     if (/^[+-]?(\d[\d_]*)(\.\d+)?([eE][+-]?\d+)?$/.test(word) && Number.isFinite(n)) return n;
     // Dates, times, inf/nan and hex numbers: kept as their text, paved never needs their value.
-    if (/^[0-9+-.:TZa-fxobin_]+$/.test(word)) return word;
+    if (/^[0-9+-.:TZa-fxobin_ ]+$/.test(word)) return word;
     this.i -= word.length;
     this.fail(`unexpected ${JSON.stringify(word)} (strings need quotes)`);
   }
