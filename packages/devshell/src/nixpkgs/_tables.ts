@@ -5,7 +5,8 @@
  *    nodejs_25 was removed after its EOL, nodejs_26 is present.
  *  - go_1_24 was removed in March 2026 (nixpkgs 88452f2); go_1_26 was added in February 2026 (NixOS/nixpkgs#490463).
  *  - `nixfmt` is the RFC 166 formatter; the old `nixfmt-rfc-style` alias is dropped for 26.05 (NixOS/nixpkgs#433100).
- *  - yarn-berry (Berry 4) and yarn-berry_3 live in pkgs/by-name/ya/yarn-berry.
+ *  - yarn-berry (Berry 4) and yarn-berry_3 (`yarn-berry.override { berryVersion = 3; }`) come from pkgs/by-name/ya/yarn-berry.
+ *  - dotnet-sdk_8/_9/_10 are top-level aliases of dotnetCorePackages.sdk_8_0/… (`dotnet-sdk` is .NET 8).
  * `about` is the version line a single-version package had when the table was written: used only to say
  * "asked X, got about Y"; the exact version comes from `nix eval` whenever a local nixpkgs is at hand.
  */
