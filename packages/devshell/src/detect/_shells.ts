@@ -103,7 +103,7 @@ export function planShells(detection: Detection, release: string): PlannedShell[
     const why = differing
       .map((pin) => {
         const have = base.get(pin.toolchain);
-        return have ? `${pin.toolchain} ${pin.version} (${pin.file}) differs from the default shell's ${have.version || "unpinned"} ${pin.toolchain}` : `${pin.toolchain} is not in the default shell (${pin.file})`;
+        return have ? `${pin.toolchain} ${pin.version} (${pin.file}) differs from the default shell's ${pin.toolchain} ${have.version || "(unpinned)"}` : `${pin.toolchain} is not in the default shell (${pin.file})`;
       })
       .join("; ");
     shells.push({ name: shellName(project.dir, taken), dir: project.dir, pins, ...extras, serves: [project.dir], why });
