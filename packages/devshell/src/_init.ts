@@ -8,7 +8,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CONFIG_FILE, editConfig, formatPlanDiff, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
-  validateConfig, writeFileAtomic, writeFiles, type FileStatus, type PavedConfig,
+  nixpkgsBranch, setConfigValue, validateConfig, writeFileAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
 import { applyShells, newShells, type ShellChange } from "./_shellconfig.ts";
@@ -22,7 +22,7 @@ export interface InitOptions {
   force?: boolean;
   /** A local nixpkgs (checkout or mirror) to check attribute names and versions against. */
   nixpkgs?: string;
-  /** NixOS release for a new paved.yaml (default: current stable). */
+  /** NixOS release to map to; written to paved.yaml (default: paved.yaml's, else the current stable). */
   release?: string;
   signal?: AbortSignal;
   /** Environment for the one `nix eval` (tests pass NIX_CONFIG). */
@@ -50,7 +50,7 @@ export interface InitResult {
   diff: string;
 }
 
-async function nextConfig(root: string, detected: () => DetectResult): Promise<{
+async function nextConfig(root: string, releaseOverride: string | undefined, detected: () => DetectResult): Promise<{
   text: string; before?: string; config: PavedConfig; changes: ShellChange[]; detected: DetectResult;
 }> {
   if (!existsSync(join(root, CONFIG_FILE))) {
@@ -64,6 +64,10 @@ async function nextConfig(root: string, detected: () => DetectResult): Promise<{
   let changes: ShellChange[] = [];
   const edit = await editConfig(root, (doc) => {
     changes = applyShells(doc, loaded.config.shells, result.planned);
+    if (releaseOverride !== undefined && nixpkgsBranch(releaseOverride) !== nixpkgsBranch(loaded.config.nixpkgs.release)) {
+      setConfigValue(doc, ["nixpkgs", "release"], releaseOverride);
+      changes.push({ shell: "", kind: "set-release", detail: `nixpkgs.release: ${releaseOverride}` });
+    }
   }, { dryRun: true });
   return { text: edit.after, before: edit.before, config: edit.config, changes, detected: result };
 }
@@ -73,7 +77,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   await requireGitRoot(root);
   let release = options.release;
   if (existsSync(join(root, CONFIG_FILE)) && release === undefined) release = (await loadConfig(root)).config.nixpkgs.release;
-  const next = await nextConfig(root, () => detectProject(root, release ? { release } : {}));
+  const next = await nextConfig(root, options.release, () => detectProject(root, release ? { release } : {}));
   // Validate the exact text that would be written, so a mistake names its line in that text.
   const config = parseConfig(next.text, CONFIG_FILE).config;
   const files = renderDevshellFiles(root, config);

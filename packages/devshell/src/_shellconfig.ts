@@ -11,7 +11,7 @@ type Pins = ShellConfig["toolchains"];
 
 export interface ShellChange {
   shell: string;
-  kind: "add-shell" | "set-pin" | "keep-manual-pin" | "drop-pin" | "add-package" | "add-unfree" | "set-dir";
+  kind: "add-shell" | "set-pin" | "keep-manual-pin" | "drop-pin" | "add-package" | "add-unfree" | "set-dir" | "set-release";
   detail: string;
 }
 

@@ -164,4 +164,15 @@ describe("paved init refuses bad input and writes nothing", () => {
     expect(readFileSync(join(dir, "paved.yaml"), "utf8")).toMatch(/node:\n\s+version: "22"\n/);
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("pkgs.nodejs_22");
   });
+
+  it("--release switches the nixpkgs release and re-maps the pins (Node 20 is in 25.11, not in 26.05)", async () => {
+    const dir = makeRepo({ ".nvmrc": "20\n" });
+    const first = await initProject({ dir });
+    expect(first.detected.shells[0]!.choices[0]).toMatchObject({ attr: "nodejs_22", status: "unavailable" });
+    const switched = await initProject({ dir, release: "nixos-25.11" });
+    expect(switched.config.changes.map((c) => c.kind)).toContain("set-release");
+    expect(readFileSync(join(dir, "paved.yaml"), "utf8")).toContain("release: nixos-25.11");
+    expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("pkgs.nodejs_20");
+    expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("github:NixOS/nixpkgs/nixos-25.11");
+  });
 });

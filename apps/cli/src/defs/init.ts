@@ -16,6 +16,6 @@ export default defineCommand({
       .option("--dry-run", "print the diff and write nothing")
       .option("--force", "overwrite flake.nix/.envrc even if edited by hand")
       .option("--nixpkgs <path>", "local nixpkgs checkout or mirror to check attribute names and versions against (air gap)")
-      .addOption(new Option("--release <branch>", 'NixOS release for a new paved.yaml, e.g. "nixos-26.05"')),
+      .addOption(new Option("--release <branch>", 'NixOS release to map to (written to paved.yaml), e.g. "nixos-25.11"')),
   load: () => import("../commands/init.ts"),
 });
