@@ -6,10 +6,11 @@
  */
 import { writeFile } from "node:fs/promises";
 import {
-  addToConfigList, editConfig, formatPlanDiff, loadConfig, PavedError, planFiles, removeFromConfigList, unifiedDiff, requireGitRoot, writeFileAtomic, writeFiles,
+  addToConfigList, editConfig, formatPlanDiff, loadConfig, nixpkgsBranch, PavedError, planFiles, removeFromConfigList, unifiedDiff, requireGitRoot, writeFileAtomic, writeFiles,
   type PavedConfig,
 } from "@paved/core";
 import { probeAttributes } from "./nixpkgs/_probe.ts";
+import { releaseTable } from "./nixpkgs/_tables.ts";
 import { renderDevshellFiles } from "./render/_files.ts";
 
 export interface EditPackagesOptions {
@@ -94,6 +95,14 @@ async function apply(
     });
   }
   const notes: string[] = [];
+  // Adding nodejs_24 next to a node toolchain puts two Nodes on PATH; say how to switch instead.
+  const table = releaseTable(nixpkgsBranch(config.nixpkgs.release)).table;
+  for (const p of mode === "add" ? changing : []) {
+    for (const [toolchain, entry] of Object.entries(table)) {
+      if (!entry?.lines.some((l) => l.attr === p) || !(toolchain in config.shells[shellName]!.toolchains)) continue;
+      notes.push(`${p} is also a ${toolchain} toolchain line; shell ${shellName} already pins ${toolchain}. To switch instead of adding a second one, set shells.${shellName}.toolchains.${toolchain}.attr: ${p} in paved.yaml.`);
+    }
+  }
   const newUnfree = mode === "add" ? changing.filter((p) => UNFREE_ALTERNATIVES[p] !== undefined) : [];
   for (const u of newUnfree) notes.push(`${u} is unfree: allowed by name in shells.${shellName}.unfree. ${UNFREE_ALTERNATIVES[u]} is the free alternative.`);
   const edit = await editConfig(root, (doc) => {
