@@ -1,7 +1,13 @@
 import type { CommandDefinition } from "./_define.ts";
 import doctor from "./defs/doctor.ts";
+import init from "./defs/init.ts";
+import shellAdd from "./defs/shell-add.ts";
+import shellRemove from "./defs/shell-remove.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
   doctor,
+  init,
+  shellAdd,
+  shellRemove,
 ];

@@ -1,0 +1,21 @@
+import { Option } from "commander";
+import { defineCommand } from "../_define.ts";
+
+export default defineCommand({
+  name: "init",
+  summary: "Detect the repository's toolchains and write paved.yaml, flake.nix and .envrc (an application repo)",
+  examples: [
+    "paved init --dry-run          show what would be written, as a diff",
+    "paved init --yes              write it without asking",
+    "paved init --nixpkgs ~/src/nixpkgs --yes   check every attribute against a local nixpkgs",
+    "paved init --json | jq '.detected.shells[].choices[] | {toolchain, asked, attr, mapping}'",
+  ],
+  configure: (command) =>
+    command
+      .option("-y, --yes", "do not ask before writing (for scripts and CI)")
+      .option("--dry-run", "print the diff and write nothing")
+      .option("--force", "overwrite flake.nix/.envrc even if edited by hand")
+      .option("--nixpkgs <path>", "local nixpkgs checkout or mirror to check attribute names and versions against (air gap)")
+      .addOption(new Option("--release <branch>", 'NixOS release to map to (written to paved.yaml), e.g. "nixos-25.11"')),
+  load: () => import("../commands/init.ts"),
+});
