@@ -1,1 +1,1 @@
-export {};
+export * from "./direnv/index.ts";
