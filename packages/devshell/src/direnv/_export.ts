@@ -5,7 +5,8 @@
  * breaking every terminal in the project over a typo in flake.nix would be worse.
  */
 import { readFileSync } from "node:fs";
-import { prepareShell, type PreparedShell, type ShellOptions } from "../shell/_enter.ts";
+import { prepareShell } from "../shell/_enter.ts";
+import type { PreparedShell, ShellOptions } from "../shell/_warm.ts";
 import { shellQuote } from "./_envrc.ts";
 
 export interface DirenvExport {

@@ -8,7 +8,6 @@
  *   <cache>/shells/<checkout-id>/<slot>/<key>/      meta.json, env.json (nix print-dev-env --json), rc.sh,
  *                                                   profile -> profile-N-link -> /nix/store/…-env (a GC root)
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
@@ -22,8 +21,33 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdg, "paved");
 }
 
-export function digest(text: string | Buffer): string {
-  return createHash("sha256").update(text).digest("hex");
+/**
+ * A 128-bit content fingerprint (four multiply-xor lanes over the bytes, then avalanche mixing). Not cryptographic,
+ * and it need not be: it only tells "this file changed" in the user's own cache. What it saves is loading
+ * node:crypto, which alone costs several milliseconds of a warm `paved shell`.
+ */
+export function digest(data: string | Uint8Array): string {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  let h1 = 0x6a09e667 ^ bytes.length;
+  let h2 = 0xbb67ae85;
+  let h3 = 0x3c6ef372;
+  let h4 = 0xa54ff53a;
+  for (let i = 0; i < bytes.length; i++) {
+    const k = bytes[i]!;
+    h1 = h2 ^ Math.imul(h1 ^ k, 0x239b961b);
+    h2 = h3 ^ Math.imul(h2 ^ k, 0xab0e9789);
+    h3 = h4 ^ Math.imul(h3 ^ k, 0x38b34ae5);
+    h4 = h1 ^ Math.imul(h4 ^ k, 0xa1e38b93);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 0x239b961b);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 0xab0e9789);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 0x38b34ae5);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 0xa1e38b93);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  return [h1, h2, h3, h4].map((h) => (h >>> 0).toString(16).padStart(8, "0")).join("");
 }
 
 /** Readable and unique: `myrepo-1a2b3c4d5e6f`. */

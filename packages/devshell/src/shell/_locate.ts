@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { PavedError } from "@paved/core";
 import { digest, readJson, writeFileAtomicSync, type CheckoutMeta, CACHE_FORMAT } from "./_cache.ts";
 
 export interface Located {
@@ -16,7 +15,8 @@ export interface Located {
   pavedYaml?: { path: string; hash: string };
 }
 
-export function findRoot(cwd: string): Located {
+/** The nearest directory upwards with a flake.nix; undefined when there is none. */
+export function locateRoot(cwd: string): Located | undefined {
   let dir = resolve(cwd);
   for (;;) {
     if (existsSync(join(dir, "flake.nix"))) {
@@ -33,6 +33,14 @@ export function findRoot(cwd: string): Located {
     if (parent === dir) break;
     dir = parent;
   }
+  return undefined;
+}
+
+/** Like locateRoot, with the error a person needs when there is no flake. */
+export async function findRoot(cwd: string): Promise<Located> {
+  const located = locateRoot(cwd);
+  if (located) return located;
+  const { PavedError } = await import("@paved/core");
   throw new PavedError("E_SHELL_NO_FLAKE", `No flake.nix in ${cwd} or any directory above it.`, {
     hint: "Run `paved init` at the repository root to write paved.yaml, flake.nix and .envrc, or cd into a project that has a flake.nix.",
     details: { dir: cwd },
@@ -63,10 +71,11 @@ export function shellForDir(dirs: readonly [string, string][], subdir: string): 
 type ConfigFacts = NonNullable<CheckoutMeta["config"]>;
 
 /** paved.yaml facts, from the cache when the file's digest matches, else parsed (cold; loads the YAML parser). */
-export async function configFacts(located: Located, checkoutFile: string): Promise<ConfigFacts | undefined> {
+export async function configFacts(located: Located, checkoutFile: string, warmOnly = false): Promise<ConfigFacts | undefined | null> {
   if (!located.pavedYaml) return undefined;
   const cached = readJson<CheckoutMeta>(checkoutFile);
   if (cached?.config?.hash === located.pavedYaml.hash) return cached.config;
+  if (warmOnly) return null;
   const { readShellConfig } = await import("./_config.ts");
   const read = await readShellConfig(located.root);
   const facts: ConfigFacts = { hash: located.pavedYaml.hash, dirs: read.dirs };
@@ -76,8 +85,10 @@ export async function configFacts(located: Located, checkoutFile: string): Promi
   return facts;
 }
 
-export async function chooseShell(located: Located, checkoutFile: string, requested: string | undefined): Promise<ShellChoice> {
-  const facts = await configFacts(located, checkoutFile);
+/** null when `warmOnly` and paved.yaml changed since paved last read it. */
+export async function chooseShell(located: Located, checkoutFile: string, requested: string | undefined, warmOnly = false): Promise<ShellChoice | null> {
+  const facts = await configFacts(located, checkoutFile, warmOnly);
+  if (facts === null) return null;
   if (requested) return { shell: requested, configNixpkgs: facts?.nixpkgsPath, reason: "argument" };
   const picked = shellForDir(facts?.dirs ?? [], located.subdir);
   return {
