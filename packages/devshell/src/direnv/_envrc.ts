@@ -13,7 +13,10 @@ export interface EnvrcOptions {
   shell?: string;
   /** Path from the `.envrc`'s directory to the flake (the repository root), e.g. `../..` in a sub-project. Default `.`. */
   flakeDir?: string;
-  /** Local nixpkgs checkout or mirror (absolute) for air-gapped machines; the fallback passes it to `use flake`. */
+  /**
+   * Local nixpkgs checkout or mirror (absolute) for air-gapped machines, passed to both paths. Leave it out when
+   * paved.yaml sets `nixpkgs.path`: paved reads that itself (the fallback then needs the flake's own lock).
+   */
   nixpkgsPath?: string;
   /** Files the fallback path should watch besides flake.nix, flake.lock and paved.yaml (relative to the `.envrc`). */
   watch?: string[];
@@ -40,6 +43,7 @@ export function renderEnvrc(options: EnvrcOptions = {}): string {
   // No --dir: paved walks up from the `.envrc`'s directory to the flake, as `paved shell` does.
   const exportArgs = ["direnv-export"];
   if (options.shell) exportArgs.push("--shell", options.shell);
+  if (options.nixpkgsPath) exportArgs.push("--nixpkgs", options.nixpkgsPath);
 
   const installable = options.shell ? `${flakeDir}#${options.shell}` : flakeDir;
   const flakeArgs = [installable, "--extra-experimental-features", "nix-command flakes"];
