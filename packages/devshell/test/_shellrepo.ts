@@ -117,9 +117,11 @@ export interface Run {
 }
 
 /** Runs a program (the bundled paved by default) with the repository's environment. */
-export function run(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Run> {
+export function run(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.on("error", () => {});
+    child.stdin.end(options.input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -129,6 +131,6 @@ export function run(argv: string[], options: { cwd: string; env: NodeJS.ProcessE
   });
 }
 
-export function paved(repo: ShellRepo, args: string[], cwd = repo.root): Promise<Run> {
-  return run([process.execPath, pavedBin, ...args], { cwd, env: repo.env });
+export function paved(repo: ShellRepo, args: string[], cwd = repo.root, extra: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return run([process.execPath, pavedBin, ...args], { cwd, env: { ...repo.env, ...extra.env }, input: extra.input });
 }

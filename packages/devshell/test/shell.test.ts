@@ -110,6 +110,38 @@ describe("paved shell -- CMD", () => {
   });
 });
 
+describe("paved shell (interactive)", () => {
+  let repo: ShellRepo;
+  beforeAll(async () => {
+    repo = await makeShellRepo();
+  });
+
+  it("starts the user's own $SHELL with the environment after the shell hook, and returns its exit code", async () => {
+    for (const shell of ["/bin/sh", "/bin/bash"]) {
+      const script = 'hello --version; echo "hook=$HOOK_RAN shell=$PAVED_SHELL login=$SHELL"; exit 3\n';
+      const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs], repo.root, { input: script, env: { SHELL: shell } });
+      expect(result.code).toBe(3);
+      expect(result.stdout).toContain("hello 2.12.2");
+      expect(result.stdout).toContain(`hook=1 shell=default login=${shell}`);
+    }
+  });
+
+  it("--dry-run says whether the cache is warm and which nix command a miss would run, and runs nothing", async () => {
+    const fresh = await makeShellRepo();
+    const miss = await paved(fresh, ["--json", "shell", "--dry-run", "--nixpkgs", fresh.nixpkgs, "--", "hello"]);
+    expect(miss.code).toBe(0);
+    const plan = JSON.parse(miss.stdout);
+    expect(plan).toMatchObject({ cache: "miss", shell: "default", run: ["hello"] });
+    expect(plan.command).toEqual(expect.arrayContaining(["print-dev-env", "--json", "--override-input", "nixpkgs", `path:${fresh.nixpkgs}`, `${fresh.root}#default`]));
+    expect(fresh.nixCalls()).toEqual([]);
+    await paved(fresh, ["shell", "--nixpkgs", fresh.nixpkgs, "--", "true"]);
+    const calls = fresh.nixCalls().length;
+    const hit = await paved(fresh, ["shell", "--dry-run", "--nixpkgs", fresh.nixpkgs]);
+    expect(hit.stdout).toMatch(/cache hit/);
+    expect(fresh.nixCalls().length).toBe(calls);
+  });
+});
+
 describe("stale fallback", () => {
   it("a broken flake fails with the reason and offers the last good environment; --stale-ok uses it, marked stale", async () => {
     const repo = await makeShellRepo();

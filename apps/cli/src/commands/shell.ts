@@ -1,5 +1,5 @@
 // Kept small on purpose: a warm `paved shell -- CMD` loads only this module and the devshell cache code.
-import { enterShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell";
+import { enterShell, planShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell";
 import { isPavedError } from "@paved/core";
 import type { CommandHandler } from "../_context.ts";
 
@@ -49,6 +49,12 @@ export const run: CommandHandler = async (ctx, args, options) => {
     onProgress: ctx.progress,
     onWarning: (line) => process.stderr.write(`${line}\n`),
   };
+  if (options.dryRun === true) {
+    const plan = await planShell(shellOptions);
+    const what = plan.cache === "hit" ? `cache hit (captured ${plan.capturedAt}); no nix would run` : `cache miss; would run: ${plan.command?.join(" ")}`;
+    const then = command ? `then: ${command.join(" ")}` : `then: ${process.env.SHELL || "bash"}`;
+    return { data: { ...plan, run: command ?? null }, text: `${plan.shell} shell of ${plan.root} (${plan.reason}): ${what}\n${then}` };
+  }
   const go = (extra: Partial<ShellOptions> = {}) =>
     command ? runInShell({ ...shellOptions, ...extra, command }) : enterShell({ ...shellOptions, ...extra });
   let result: ShellRun;

@@ -18,6 +18,7 @@ export default defineCommand({
       .argument("[command...]", "after --: the command to run and its arguments")
       .addOption(new Option("--nixpkgs <path>", "local nixpkgs checkout or mirror for the nixpkgs input (overrides paved.yaml nixpkgs.path)"))
       .option("--stale-ok", "if evaluation fails, use the last good environment (marked stale)")
-      .option("--refresh", "evaluate again even when the cache is warm"),
+      .option("--refresh", "evaluate again even when the cache is warm")
+      .option("--dry-run", "say which shell, whether the cache is warm, and the nix command a miss would run; run nothing"),
   load: () => import("../commands/shell.ts"),
 });

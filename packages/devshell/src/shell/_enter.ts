@@ -49,6 +49,23 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
   }
 }
 
+export interface ShellPlan extends Pick<PreparedShell, "root" | "shell" | "reason" | "nixpkgs"> {
+  cache: "hit" | "miss";
+  capturedAt?: string;
+  /** On a miss: the nix command that would capture the environment. */
+  command?: string[];
+}
+
+/** `--dry-run`: which shell, whether the cache is warm, and the nix command a miss would run. Runs no nix. */
+export async function planShell(options: ShellOptions = {}): Promise<ShellPlan> {
+  const slot = (await resolveSlot(options, false, await findRoot(options.cwd ?? process.cwd())))!;
+  const warm = options.refresh ? undefined : await lookup(slot.slotDir, slot.parts);
+  if (warm) return { ...slot.base, cache: "hit", capturedAt: warm.capturedAt };
+  const { capture } = await import("./_capture.ts");
+  const captured = await capture({ ...slot.parts, slotDir: slot.slotDir, dryRun: true });
+  return { ...slot.base, cache: "miss", command: captured.dryRunCommand };
+}
+
 /** `paved shell -- CMD ARGS…`: runs the command in the environment and returns its exit code. */
 export async function runInShell(options: ShellOptions & { command: string[] }): Promise<ShellRun> {
   if (options.command.length === 0) throw new PavedError("E_USAGE", "No command to run.", { hint: "Usage: paved shell [NAME] -- CMD [ARGS…]" });
@@ -63,39 +80,45 @@ export async function runInShell(options: ShellOptions & { command: string[] }):
   }
 }
 
+/** The environment bash has after the rc and the shell hook: every exported variable, read with bash builtins. */
+const DUMP_ENV = 'for __v in $(compgen -e); do printf \'%s=%s\\0\' "$__v" "${!__v}"; done >&3';
+
+function capturedEnvironment(prepared: PreparedShell, cwd: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rc = prepared.rcPath.replaceAll("'", `'\\''`);
+  // The hook's own exit status does not matter (nix develop ignores it too); only the environment after it.
+  const dumped = spawnSync("bash", ["-c", `. '${rc}'\n${DUMP_ENV}`], { cwd, env, stdio: ["inherit", "inherit", "inherit", "pipe"] });
+  const raw = dumped.output?.[3];
+  if (dumped.error || !raw || raw.length === 0) {
+    throw new PavedError("E_SHELL_HOOK", `Could not load the ${prepared.shell} shell's environment (bash exit ${dumped.status}).`, {
+      hint: `Run \`paved shell ${prepared.shell} -- true\` to see the shell hook's output, and fix the shellHook in flake.nix or paved.yaml.`,
+    });
+  }
+  const result: NodeJS.ProcessEnv = {};
+  for (const pair of raw.toString("utf8").split("\0")) {
+    const eq = pair.indexOf("=");
+    if (eq > 0) result[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return result;
+}
+
 /**
- * Interactive entry in the user's $SHELL. bash gets the environment through --rcfile (after ~/.bashrc, like nix
- * develop), so functions from the shell hook stay defined. Any other shell (zsh, fish, …) starts with the environment
- * bash has after running the rc and the shell hook: exported variables carry over, bash functions cannot.
+ * Interactive entry in the user's $SHELL. bash on a terminal gets the environment through --rcfile (after
+ * ~/.bashrc, like nix develop), so functions from the shell hook stay defined. Any other shell (zsh, fish, …), and
+ * any shell reading commands from a pipe, starts with the environment bash has after the rc and the shell hook:
+ * exported variables carry over, bash functions cannot.
  */
-export async function enterShell(options: ShellOptions = {}): Promise<ShellRun> {
+export async function enterShell(options: ShellOptions & { terminal?: boolean } = {}): Promise<ShellRun> {
   const prepared = await prepareShell(options);
   const base = options.env ?? process.env;
   const env = shellEnv(prepared, base);
   const cwd = options.cwd ?? process.cwd();
   const userShell = base.SHELL || "bash";
-  if (basename(userShell) === "bash") {
+  const terminal = options.terminal ?? process.stdin.isTTY === true;
+  if (basename(userShell) === "bash" && terminal) {
     const exitCode = await waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env });
     return { ...prepared, exitCode };
   }
-  const dumped = spawnSync("bash", ["-c", `. '${prepared.rcPath.replaceAll("'", `'\\''`)}' && exec env -0 >&3`], {
-    cwd,
-    env,
-    stdio: ["inherit", "inherit", "inherit", "pipe"],
-  });
-  const raw = dumped.output?.[3];
-  if (dumped.status !== 0 || !raw) {
-    throw new PavedError("E_SHELL_HOOK", `The shell hook of ${prepared.shell} failed (exit ${dumped.status}).`, {
-      hint: `Run \`paved shell ${prepared.shell} -- true\` to see its output, and fix the shellHook in flake.nix or paved.yaml.`,
-    });
-  }
-  const shellEnvironment: NodeJS.ProcessEnv = {};
-  for (const pair of raw.toString("utf8").split("\0")) {
-    const eq = pair.indexOf("=");
-    if (eq > 0) shellEnvironment[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  delete shellEnvironment._;
-  shellEnvironment.SHELL = userShell;
+  const shellEnvironment = { ...capturedEnvironment(prepared, cwd, env), SHELL: userShell };
   const exitCode = await waitFor([userShell], { cwd, env: shellEnvironment });
   return { ...prepared, exitCode };
 }

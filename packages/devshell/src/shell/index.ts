@@ -4,5 +4,5 @@ export { capture as captureEnvironment, captureCommand, KEEP_ENTRIES, type Captu
 export { cacheKey, currentSystem, nixIdentity } from "./_fingerprint.ts";
 export { findRoot, locateRoot, shellForDir, type Located, type ShellChoice } from "./_locate.ts";
 export { renderRc, type DevEnv, type DevEnvVariable } from "./_rc.ts";
-export { enterShell, prepareShell, runInShell } from "./_enter.ts";
+export { enterShell, planShell, prepareShell, runInShell, type ShellPlan } from "./_enter.ts";
 export { runPrepared, shellEnv, warmShell, type CacheState, type PreparedShell, type ShellOptions, type ShellRun } from "./_warm.ts";
