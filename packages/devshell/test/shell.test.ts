@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
+import { checkoutId } from "@paved/devshell";
 import { makeShellRepo, paved, TOOLS, type ShellRepo } from "./_shellrepo.ts";
 
 beforeAll(() => {
@@ -184,7 +185,8 @@ describe("GC roots and paved gc", () => {
     expect((await paved(live, ["shell", "--nixpkgs", live.nixpkgs, "--", "true"], live.root)).code).toBe(0);
 
     const shells = join(repo.cacheDir, "shells");
-    const checkoutDir = join(shells, readdirSync(shells).find((d) => d.startsWith("repo-") && existsSync(join(shells, d)))!);
+    const checkoutDir = join(shells, checkoutId(repo.root));
+    expect(existsSync(checkoutDir)).toBe(true);
     const profileLinks = findProfileLinks(repo.cacheDir);
     expect(profileLinks.length).toBe(2);
     for (const link of profileLinks) expect(readlinkSync(link)).toMatch(/^\/nix\/store\/[a-z0-9]{32}-nix-shell-env$/);
