@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@paved/core": pkg("packages/core"),
+      "@paved/devshell/warm": fileURLToPath(new URL("packages/devshell/src/warm.ts", import.meta.url)),
       "@paved/devshell": pkg("packages/devshell"),
       "@paved/ci-runner": pkg("packages/ci-runner"),
       "@paved/baseline": pkg("packages/baseline"),

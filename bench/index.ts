@@ -4,11 +4,13 @@
  */
 import { benchStartup } from "./startup.ts";
 import { benchDevshellScan } from "./devshell-scan.ts";
+import { benchDevshellShell } from "./devshell-shell.ts";
 
 const only = process.argv.slice(2);
 const benches: [string, () => string[] | Promise<string[]>][] = [
   ["startup", benchStartup],
   ["devshell-scan", benchDevshellScan],
+  ["devshell-shell", benchDevshellShell],
 ];
 
 for (const [name, bench] of benches) {

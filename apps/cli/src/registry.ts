@@ -1,13 +1,19 @@
 import type { CommandDefinition } from "./_define.ts";
 import doctor from "./defs/doctor.ts";
 import init from "./defs/init.ts";
+import shell from "./defs/shell.ts";
 import shellAdd from "./defs/shell-add.ts";
 import shellRemove from "./defs/shell-remove.ts";
+import gc from "./defs/gc.ts";
+import direnvExport from "./defs/direnv-export.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
   doctor,
   init,
+  shell, // before "shell add"/"shell remove": the group command itself
   shellAdd,
   shellRemove,
+  gc,
+  direnvExport,
 ];

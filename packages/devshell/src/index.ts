@@ -22,3 +22,6 @@ export { probeAttributes } from "./nixpkgs/_probe.ts";
 export type { ProbeResult } from "./nixpkgs/_probe.ts";
 export { syncDevshell } from "./_sync.ts";
 export type { SyncDevshellOptions, SyncDevshellResult } from "./_sync.ts";
+export * from "./direnv/index.ts";
+export * from "./shell/index.ts";
+export { gcEnvironments, type GcOptions, type GcRemoved, type GcResult } from "./gc.ts";
