@@ -1,0 +1,26 @@
+import { Document, visit } from "yaml";
+
+/** Trailing comments keyed by the exact scalar they follow (e.g. a pinned `uses:` SHA → its release). */
+export type YamlComments = Map<string, string>;
+
+export interface ToYamlOptions {
+  /** Comment lines at the top of the document (after paved's managed-file header). */
+  header?: string;
+  inlineComments?: YamlComments;
+}
+
+/** Renders an object tree as YAML through the `yaml` package's document model: quoting is the library's job. */
+export function toYaml(tree: unknown, options: ToYamlOptions = {}): string {
+  const doc = new Document(tree);
+  if (options.header) doc.commentBefore = options.header.split("\n").map((line) => (line ? ` ${line}` : "")).join("\n");
+  const comments = options.inlineComments;
+  if (comments?.size) {
+    visit(doc, {
+      Scalar(_key, node) {
+        if (typeof node.value === "string" && comments.has(node.value)) node.comment = ` ${comments.get(node.value)}`;
+      },
+    });
+  }
+  // nullStr "": `pull_request:` instead of `pull_request: null`; lineWidth 0: never fold long commands.
+  return doc.toString({ lineWidth: 0, nullStr: "" });
+}
