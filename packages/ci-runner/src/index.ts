@@ -4,3 +4,4 @@ export { GITHUB_WORKFLOW_PATH, githubWorkflow, renderGithubWorkflow } from "./_g
 export { GITLAB_CI_PATH, gitlabPipeline, renderGitlabCi } from "./_gitlab.ts";
 export { ciFilePath, renderCiFiles } from "./_render.ts";
 export type { CiCacheSettings, CiProvider, CiSettings, HostSettings, RunnerSettings, ShellSettings, Step1Config } from "./_types.ts";
+export { ciInit, type CiInitOptions, type CiInitResult } from "./_init.ts";

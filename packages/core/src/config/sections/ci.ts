@@ -40,7 +40,11 @@ export const ciSchema = s
       })
       .optional()
       .describe("Run on self-hosted runners with these labels (GitHub) or tags (GitLab)."),
-    timeoutMinutes: s.int({ min: 1, max: 360 }).default(30),
+    timeoutMinutes: s.int({ min: 1, max: 360 }).default(30).describe("Time limit of each job, in minutes."),
+    branches: s
+      .array(s.string({ pattern: /^(?!-)(?!.*\.\.)[^\s~^:?*[\\]+$/, expected: "a git branch name like main" }), { minItems: 1, unique: true })
+      .optional()
+      .describe("Branches whose pushes run the pipeline and may write the store cache (default [main]); pull requests only read it."),
   })
   .describe("The CI pipeline paved renders.");
 
