@@ -173,8 +173,13 @@ in
     };
   };
 
-  config = lib.mkIf cfg.enable (
-    lib.mkMerge [
+  config = lib.mkMerge [
+    {
+      # GitLab runs at most `concurrent` jobs in total. Conditional at the leaf, so a host without GitLab
+      # gives the freeform `settings` submodule an empty attribute set rather than a conditional one.
+      services.gitlab-runner.settings.concurrent = lib.mkIf (cfg.enable && cfg.provider == "gitlab") cfg.count;
+    }
+    (lib.mkIf cfg.enable (lib.mkMerge [
       {
         assertions = [
           {
@@ -212,7 +217,6 @@ in
           enable = true;
           # The shell executor runs jobs with the host's Nix; git and nix must be on the runner's PATH.
           extraPackages = [ config.nix.package pkgs.git ] ++ cfg.extraPackages;
-          settings.concurrent = cfg.count;
           services.${cfg.name} = {
             authenticationTokenConfigFile = tokenFile;
             executor = "shell";
@@ -222,6 +226,6 @@ in
         };
         systemd.services.gitlab-runner.serviceConfig = limits;
       })
-    ]
-  );
+    ]))
+  ];
 }
