@@ -1,7 +1,9 @@
 import type { CommandDefinition } from "./_define.ts";
 import doctor from "./defs/doctor.ts";
+import ciInit from "./defs/ci-init.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
   doctor,
+  ciInit,
 ];

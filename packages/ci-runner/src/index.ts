@@ -5,3 +5,4 @@ export { GITLAB_CI_PATH, gitlabPipeline, renderGitlabCi } from "./_gitlab.ts";
 export { ciFilePath, renderCiFiles } from "./_render.ts";
 export type { CiCacheSettings, CiProvider, CiSettings, HostSettings, RunnerSettings, ShellSettings, Step1Config } from "./_types.ts";
 export { ciInit, type CiInitOptions, type CiInitResult } from "./_init.ts";
+export { ciStatus, repoCiStatus, type CiStatusOptions, type RepoCi, type RepoCiStatus, type RunnerStatus } from "./_status.ts";
