@@ -71,12 +71,12 @@ function runnerHostTree(name: string, runner: RunnerSettings, packages: string[]
   };
   return fn(
     { params: ["pkgs"], ellipsis: true },
-    attrs({
+    attrs([
       // The machine's own part (disks, boot loader, stateVersion) is the hand-written file next to this one.
-      imports: list([path(`./${runnerHardwareFile(name)}`)]),
-      networking: attrs({ hostName: name }),
-      paved: attrs({ ciRunner: attrs(ciRunner) }),
-    }),
+      ["imports", list([path(`./${runnerHardwareFile(name)}`)])],
+      [["networking", "hostName"], name],
+      [["paved", "ciRunner"], attrs(ciRunner)],
+    ]),
   );
 }
 
