@@ -92,7 +92,8 @@ in
     };
 
     url = mkOption {
-      type = types.strMatching "https://[A-Za-z0-9._~:/@%+-]+";
+      # Checked by an assertion below rather than by the type, whose error would print the value.
+      type = types.str;
       example = "https://github.com/acme";
       description = "GitHub organisation or repository URL, or the GitLab instance URL.";
     };
@@ -185,6 +186,11 @@ in
           {
             assertion = problem == null;
             message = "paved.ciRunner.tokenFile ${toString problem}";
+          }
+          {
+            # No user:token@ in the URL: it would end up in the store and in unit files.
+            assertion = builtins.match "https://[A-Za-z0-9._~:/%+-]+" cfg.url != null;
+            message = "paved.ciRunner.url must be a plain https URL without credentials, e.g. https://github.com/acme (the value is not shown).";
           }
           {
             # Trusted users can add substituters and import unsigned paths: a job could poison the store.

@@ -61,6 +61,13 @@ function refuseSecretLiteral(value: string, label: string): void {
 
 function checkInputs(options: RunnerAddOptions): HostSettings {
   // First, before anything else is looked at or echoed: the token file, then every other free-text input.
+  if (!options.tokenFile.trim().startsWith("/") && !looksLikeSecret(options.tokenFile)) {
+    // Unprefixed registration tokens look like any word: refuse without repeating the value.
+    throw new PavedError("E_INPUT", "--token-file: expected an absolute path to a secret file outside the Nix store (the value is not shown in case it is a token)", {
+      hint: "Pass the path of the token file on the runner host, e.g. /run/secrets/ci-runner-token, never the token itself.",
+      details: { label: "--token-file" },
+    });
+  }
   assertSecretPath(options.tokenFile, "--token-file");
   refuseSecretLiteral(options.name, "NAME");
   refuseSecretLiteral(options.url, "--url");
@@ -70,6 +77,12 @@ function checkInputs(options: RunnerAddOptions): HostSettings {
   }
   if (options.provider !== "github" && options.provider !== "gitlab") {
     throw new PavedError("E_USAGE", `unknown provider ${JSON.stringify(options.provider)}`, { hint: "Use --provider github or --provider gitlab." });
+  }
+  if (/^https?:\/\/[^/]*@/.test(options.url)) {
+    throw new PavedError("E_SECRET_LITERAL", "--url must not carry credentials (user:token@…); the value is not shown", {
+      hint: "Give the plain URL, e.g. https://github.com/acme, and put the token in the file named by --token-file.",
+      details: { label: "--url" },
+    });
   }
   if (!/^https:\/\/[^\s]+$/.test(options.url)) {
     throw new PavedError("E_USAGE", `--url must be an https URL, got ${JSON.stringify(options.url)}`, {

@@ -1,4 +1,4 @@
-import { attrs, checkSecretPath, fn, id, list, maskSecret, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
+import { attrs, checkSecretPath, type GeneratedFile, fn, id, list, maskSecret, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
 import type { HostSettings, RunnerSettings, ShellSettings, Step1Config } from "./_types.ts";
 
 /** The nixosModules a ci-runner host imports (the platform flake adds them to its nixosConfigurations entry). */
@@ -46,14 +46,19 @@ export function toolchainPackages(shells: Record<string, ShellSettings> = {}): s
 
 /** Refuses anything but an absolute path outside the store; a token is named only by its masked prefix. */
 export function checkRunnerSecrets(name: string, runner: RunnerSettings): void {
+  if (/^https?:\/\/[^/]*@/.test(runner.url)) {
+    throw new PavedError("E_SECRET_LITERAL", `hosts.${name}.runner.url must not carry credentials (user:token@…)`, { hint: "Use the plain URL; the token belongs in tokenFile." });
+  }
   const problem = checkSecretPath(runner.tokenFile);
   if (problem) {
-    throw new PavedError(problem.code, `hosts.${name}.runner.tokenFile: expected ${problem.expected}, got ${problem.found}`, {
+    const found = problem.code === "E_SECRET_LITERAL" || runner.tokenFile.startsWith("/") ? problem.found : "a relative value (not shown in case it is a token)";
+    throw new PavedError(problem.code, `hosts.${name}.runner.tokenFile: expected ${problem.expected}, got ${found}`, {
       hint:
         problem.code === "E_SECRET_LITERAL"
           ? "Write the token to a file on the runner host (mode 0400, e.g. /run/secrets/ci-runner-token) and give its path; revoke the token if it was shared."
           : "Give an absolute path such as /run/secrets/ci-runner-token; the file must not be in the Nix store.",
-      details: { host: name, found: problem.code === "E_SECRET_LITERAL" ? maskSecret(runner.tokenFile) : runner.tokenFile },
+      // A relative value may be an unprefixed registration token: never repeat it.
+      details: { host: name, found: problem.code === "E_SECRET_LITERAL" ? maskSecret(runner.tokenFile) : runner.tokenFile.startsWith("/") ? runner.tokenFile : "(not shown)" },
     });
   }
 }
@@ -94,4 +99,11 @@ export function renderRunnerHost(name: string, host: HostSettings, config: Step1
     "# The token stays in the file named by tokenFile on the host; nothing secret is in this file or the store.",
   ].join("\n");
   return `${header}\n${renderNix(runnerHostTree(name, host.runner, toolchainPackages(config.shells)))}`;
+}
+
+/** hosts/NAME.nix of every ci-runner host in paved.yaml, for `paved sync` (the hardware files are never regenerated). */
+export function runnerHostFiles(config: Step1Config): GeneratedFile[] {
+  return Object.entries(config.hosts ?? {})
+    .filter(([, host]) => host.role === "ci-runner" && host.runner)
+    .map(([name, host]) => ({ path: `hosts/${name}.nix`, content: renderRunnerHost(name, host, config), source: "paved.yaml" }));
 }

@@ -30,6 +30,7 @@ const SCENARIOS: Record<string, string> = {
   pathValue: github().replace('"/run/secrets/github-runner"', "./token"),
   storePath: github().replace('"/run/secrets/github-runner"', '"/nix/store/0000000000000000000000000000000-token"'),
   relative: github().replace('"/run/secrets/github-runner"', '"secrets/token"'),
+  urlWithToken: github().replace('"https://github.com/acme"', `"https://x:${GH_TOKEN}@github.com/acme"`),
   trustedRunner: github('nix.settings.trusted-users = [ "root" "github-runner-ci-2" ];'),
   trustedStar: github('nix.settings.trusted-users = [ "*" ];'),
 };
@@ -124,6 +125,12 @@ describe("paved.ciRunner refuses tokens that would leak", () => {
 
   it("a relative path fails evaluation", async () => {
     expect(await evalError(flake, "relative.config.system.build.toplevel")).toContain("must be an absolute path");
+  });
+
+  it("a URL carrying credentials fails evaluation without echoing them", async () => {
+    const error = await evalError(flake, "urlWithToken.config.system.build.toplevel");
+    expect(error).toContain("must be a plain https URL without credentials");
+    expect(error).not.toContain(GH_TOKEN.slice(4, 14));
   });
 
   it("making a runner user (or everyone) a trusted Nix user fails evaluation", async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isPavedError, loadConfig, nixJson } from "@paved/core";
-import { renderRunnerHost, runnerAdd, toolchainPackages } from "@paved/ci-runner";
+import { renderRunnerHost, runnerAdd, runnerHostFiles, toolchainPackages } from "@paved/ci-runner";
 import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
 import { paved } from "../../../apps/cli/test/_cli.ts";
 import { read, tempRepo } from "./_repo.ts";
@@ -60,6 +60,13 @@ describe("renderRunnerHost", () => {
     expect(text).toContain("extraPackages = [");
     expect(toolchainPackages(config.shells)).toEqual(["go", "nodejs_22"]);
     expect(text).toMatch(/labels = \[\s*"nixos"\s*"big"\s*\];/);
+  });
+
+  it("gives paved sync the host file of every ci-runner host, and nothing for other roles", async () => {
+    const { config } = await loadConfig(await tempRepo({ "paved.yaml": `${PLATFORM}hosts:\n  ci-1: { role: ci-runner, runner: { provider: github, url: "https://github.com/acme", tokenFile: /run/secrets/gh } }\n  bastion: { role: bastion }\n` }));
+    const files = runnerHostFiles(config);
+    expect(files.map((f) => f.path)).toEqual(["hosts/ci-1.nix"]);
+    expect(files[0]!.content).toBe(renderRunnerHost("ci-1", config.hosts["ci-1"]!, config));
   });
 
   it("refuses a host whose tokenFile is a literal token, naming only its prefix", async () => {
@@ -126,6 +133,18 @@ describe("runnerAdd", () => {
       await expectNoToken(dir, token);
     });
   }
+
+  it("refuses an unprefixed registration token or a URL with credentials without repeating them", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    const registration = "AAQX7KZPLM3N4B5V6C7X8Z9QWERTY";
+    const a = await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: registration }).catch((e: unknown) => e);
+    expect(isPavedError(a, "E_INPUT")).toBe(true);
+    expect(JSON.stringify({ m: (a as Error).message, d: (a as { details: object }).details })).not.toContain(registration);
+    const b = await runnerAdd({ dir, name: "ci-1", provider: "github", url: `https://x:${TOKENS[0]}@github.com/acme`, tokenFile: "/run/secrets/x" }).catch((e: unknown) => e);
+    expect(isPavedError(b, "E_SECRET_LITERAL")).toBe(true);
+    expect(JSON.stringify({ m: (b as Error).message, d: (b as { details: object }).details })).not.toContain(TOKENS[0]!.slice(5, 15));
+    expect(await read(dir, "paved.yaml")).toBe(PLATFORM);
+  });
 
   it("refuses a token-file in the Nix store or a relative path", async () => {
     const dir = await tempRepo({ "paved.yaml": PLATFORM });
