@@ -9,6 +9,8 @@
 #     (services.<name>.authenticationTokenConfigFile, executor, limit, registrationFlags; settings, extraPackages).
 #     Older releases keep the same options in continuous-integration/gitlab-runner.nix.
 #   - nix.gc (services/misc/nix-gc.nix: automatic, dates, randomizedDelaySec, options) and nix.settings.
+#     nix.gc.dates is a single calendar string on older releases and a list coerced from a string on
+#     26.05/unstable; a string works on both. github-runners' nodeRuntimes accepts node20/node24 on 26.05.
 #
 # Tokens never enter the Nix store: tokenFile is the path of a file that exists only on the host
 # (e.g. /run/secrets/ci-runner-token, placed by sops-nix, agenix or by hand, mode 0400). A literal token,

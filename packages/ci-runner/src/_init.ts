@@ -23,6 +23,8 @@ export interface CiInitResult {
   written: string[];
   /** CI files kept because a person edited them (rerun with force). */
   kept: string[];
+  /** Things a person should know, e.g. that no dev shell is defined yet. */
+  notes: string[];
   /** Unified diff of paved.yaml and the CI files (what --dry-run prints). */
   diff: string;
   dryRun: boolean;
@@ -61,12 +63,17 @@ export async function ciInit(options: CiInitOptions): Promise<CiInitResult> {
   // The exact text validated above; comments and layout of paved.yaml are kept by editConfig.
   if (!dryRun && edit.changed) await writeFileAtomic(edit.file, edit.after);
   const configDiff = unifiedDiff("paved.yaml", edit.before, edit.after);
+  const notes =
+    Object.keys(edit.config.shells).length === 0
+      ? ["paved.yaml defines no dev shells yet, so the pipeline only runs `nix flake check`. Run `paved init` to detect them, then `paved sync`."]
+      : [];
   return {
     provider: options.provider,
     configChanged: edit.changed,
     changes: result.changes.map(({ path, status, write }) => ({ path, status, write })),
     written: [...(!dryRun && edit.changed ? ["paved.yaml"] : []), ...result.written],
     kept: result.kept,
+    notes,
     diff: [configDiff, formatPlanDiff(result.changes)].filter(Boolean).join("\n"),
     dryRun,
   };

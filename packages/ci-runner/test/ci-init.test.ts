@@ -67,6 +67,13 @@ describe("ciInit", () => {
     expect(existsSync(join(dir, ".gitlab-ci.yml"))).toBe(false);
   });
 
+  it("says when there are no dev shells yet (only nix flake check runs)", async () => {
+    const dir = await tempRepo({ "paved.yaml": "version: 1\n" });
+    const result = await ciInit({ dir, provider: "github" });
+    expect(result.notes.join("\n")).toContain("no dev shells");
+    expect(Object.keys((await import("yaml")).parse(await read(dir, ".github/workflows/nix.yml")).jobs)).toEqual(["flake-check"]);
+  });
+
   it("fails with E_CONFIG_MISSING outside a paved repository and writes nothing", async () => {
     const dir = await tempRepo({});
     const error = await ciInit({ dir, provider: "github" }).catch((e: unknown) => e);

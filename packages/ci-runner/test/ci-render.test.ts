@@ -17,11 +17,12 @@ describe("golden pipelines", () => {
   for (const name of Object.keys(CONFIGS)) {
     it(`${name} matches test/golden/${name}.yml`, () => {
       const content = render(name);
-      // UPDATE_GOLDEN=1 rewrites the files; review the diff before committing.
-      if (process.env.UPDATE_GOLDEN === "1" || !existsSync(golden(name))) {
+      // UPDATE_GOLDEN=1 rewrites the files; review the diff before committing. A missing golden file fails.
+      if (process.env.UPDATE_GOLDEN === "1") {
         mkdirSync(new URL("./golden/", import.meta.url), { recursive: true });
         writeFileSync(golden(name), content);
       }
+      expect(existsSync(golden(name)), `test/golden/${name}.yml is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(content).toBe(readFileSync(golden(name), "utf8"));
     });
   }
