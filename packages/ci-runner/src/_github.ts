@@ -134,7 +134,9 @@ export function renderGithubWorkflow(plan: CiPlan): string {
   const { tree, comments } = githubWorkflow(plan);
   const header = [
     "Runs the project's checks inside its Nix dev shells: nix flake check, then one job per dev shell.",
-    `Nix ${plan.nixVersion} is pinned; actions are pinned by commit SHA (release in the comment).`,
+    plan.selfHosted?.hasNix
+      ? "Nix comes from the self-hosted NixOS runners; actions are pinned by commit SHA (release in the comment)."
+      : `Nix ${plan.nixVersion} is pinned; actions are pinned by commit SHA (release in the comment).`,
     cacheNote(plan),
     "Permissions: contents: read only; superseded pull request runs are cancelled.",
   ].join("\n");

@@ -22,7 +22,8 @@ function nixTemplate(plan: CiPlan): Record<string, unknown> {
     beforeScript.push(`mkdir -p ${CACHE_DIR}`, `echo "extra-substituters = file://$CI_PROJECT_DIR/${CACHE_DIR}?trusted=1" >> /etc/nix/nix.conf`);
     base.cache = { key: { files: ["flake.lock"], prefix: "nix-$CI_JOB_NAME" }, paths: [`${CACHE_DIR}/`], policy: "$NIX_CACHE_POLICY" };
   } else if (plan.cache.kind === "cachix" && plan.cache.name) {
-    beforeScript.push(`nix run nixpkgs#cachix -- use ${shellQuote(plan.cache.name)}`);
+    // --inputs-from .: cachix from the project's own pinned nixpkgs, not whatever the registry points at.
+    beforeScript.push(`nix run --inputs-from . nixpkgs#cachix -- use ${shellQuote(plan.cache.name)}`);
   }
   return { image: nixImage(plan.nixVersion), ...base, before_script: beforeScript };
 }
@@ -37,7 +38,8 @@ function saveShell(plan: CiPlan, shell: string): string[] {
   }
   const secret = plan.cache.tokenSecret ?? "CACHIX_AUTH_TOKEN";
   // Protected variables only reach protected branches; merge requests (and forks) never see the token.
-  return [`if [ "$NIX_CACHE_POLICY" = pull-push ] && [ -n "\${${secret}:-}" ]; then ${keep} && CACHIX_AUTH_TOKEN="$${secret}" nix run nixpkgs#cachix -- push ${shellQuote(plan.cache.name ?? "")} ./${profile}; fi`];
+  const env = secret === "CACHIX_AUTH_TOKEN" ? "" : `CACHIX_AUTH_TOKEN="$${secret}" `;
+  return [`if [ "$NIX_CACHE_POLICY" = pull-push ] && [ -n "\${${secret}:-}" ]; then ${keep} && ${env}nix run --inputs-from . nixpkgs#cachix -- push ${shellQuote(plan.cache.name ?? "")} ./${profile}; fi`];
 }
 
 function shellJob(plan: CiPlan, job: ShellJob): Record<string, unknown> {
@@ -87,7 +89,7 @@ function cacheNote(plan: CiPlan): string {
 export function renderGitlabCi(plan: CiPlan): string {
   const header = [
     "Runs the project's checks inside its Nix dev shells: nix flake check, then one job per dev shell.",
-    `Nix ${plan.nixVersion} is pinned through the nixos/nix image tag.`,
+    plan.selfHosted?.hasNix ? "Nix comes from the self-hosted NixOS runners (selected by tags)." : `Nix ${plan.nixVersion} is pinned through the nixos/nix image tag.`,
     cacheNote(plan),
     "Jobs are interruptible: a new commit cancels the superseded pipeline.",
   ].join("\n");
