@@ -1,4 +1,4 @@
-import { attrs, checkSecretPath, type GeneratedFile, fn, id, list, maskSecret, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
+import { attrs, checkSecretPath, looksLikeSecret, type GeneratedFile, fn, id, list, maskSecret, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
 import type { HostSettings, RunnerSettings, ShellSettings, Step1Config } from "./_types.ts";
 
 /** The nixosModules a ci-runner host imports (the platform flake adds them to its nixosConfigurations entry). */
@@ -48,6 +48,13 @@ export function toolchainPackages(shells: Record<string, ShellSettings> = {}): s
 export function checkRunnerSecrets(name: string, runner: RunnerSettings): void {
   if (/^https?:\/\/[^/]*@/.test(runner.url)) {
     throw new PavedError("E_SECRET_LITERAL", `hosts.${name}.runner.url must not carry credentials (user:token@…)`, { hint: "Use the plain URL; the token belongs in tokenFile." });
+  }
+  for (const [label, value] of [["url", runner.url], ...(runner.labels ?? []).map((l) => ["labels", l] as const)] as const) {
+    if (looksLikeSecret(value)) {
+      throw new PavedError("E_SECRET_LITERAL", `hosts.${name}.runner.${label}: got what looks like a literal secret (${maskSecret(value)})`, {
+        hint: "Secrets belong in the file named by tokenFile on the host. Revoke the token if it was shared.",
+      });
+    }
   }
   const problem = checkSecretPath(runner.tokenFile);
   if (problem) {

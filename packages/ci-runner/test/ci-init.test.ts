@@ -67,6 +67,18 @@ describe("ciInit", () => {
     expect(existsSync(join(dir, ".gitlab-ci.yml"))).toBe(false);
   });
 
+  it("refuses a step that contains a literal token, without repeating it, and writes nothing", async () => {
+    const token = "ghp_Zx8vQ2mN4rT6yU1iO3pA5sD7fG9hJ0kL2zXc";
+    const config = `${APP_CONFIG}ci:\n  provider: github\n  steps:\n    api: ["curl -H 'Authorization: token ${token}' https://api.github.com"]\n`;
+    const dir = await tempRepo({ "paved.yaml": config });
+    const error = await ciInit({ dir, provider: "github" }).catch((e: unknown) => e);
+    expect(isPavedError(error, "E_SECRET_LITERAL")).toBe(true);
+    expect((error as Error).message).toMatch(/paved\.yaml:\d+:\d+: ci\.steps\.api\[0\]/);
+    expect(JSON.stringify({ m: (error as Error).message, d: (error as { details: object }).details })).not.toContain(token.slice(4, 14));
+    expect(existsSync(join(dir, ".github"))).toBe(false);
+    expect(await read(dir, "paved.yaml")).toBe(config);
+  });
+
   it("says when there are no dev shells yet (only nix flake check runs)", async () => {
     const dir = await tempRepo({ "paved.yaml": "version: 1\n" });
     const result = await ciInit({ dir, provider: "github" });

@@ -69,6 +69,10 @@ describe("renderRunnerHost", () => {
     expect(files[0]!.content).toBe(renderRunnerHost("ci-1", config.hosts["ci-1"]!, config));
   });
 
+  it("refuses a host whose labels carry a token (paved.yaml edited by hand)", () => {
+    expect(() => renderRunnerHost("ci-1", { role: "ci-runner", runner: { provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/gh", labels: [TOKENS[1]!] } }, {})).toThrow(/labels: got what looks like a literal secret \(github_pat_…\)/);
+  });
+
   it("refuses a host whose tokenFile is a literal token, naming only its prefix", async () => {
     const error = (() => {
       try {
