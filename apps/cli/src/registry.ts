@@ -6,6 +6,8 @@ import shellAdd from "./defs/shell-add.ts";
 import shellRemove from "./defs/shell-remove.ts";
 import gc from "./defs/gc.ts";
 import direnvExport from "./defs/direnv-export.ts";
+import ciInit from "./defs/ci-init.ts";
+import runnerAdd from "./defs/runner-add.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
@@ -16,4 +18,6 @@ export const commands: CommandDefinition[] = [
   shellRemove,
   gc,
   direnvExport,
+  ciInit,
+  runnerAdd,
 ];
