@@ -23,7 +23,9 @@ let
   };
 
   # OpenSSH 9.9 added ML-KEM; older sshd refuses to start with an algorithm it does not know.
-  sshdKnowsMlkem = lib.versionAtLeast (lib.getVersion config.services.openssh.package) "9.9";
+  sshdKnowsMlkem =
+    let package = config.services.openssh.package; in
+    lib.versionAtLeast (package.version or (lib.getVersion package)) "9.9";
 
   # unstable moved journald.conf and timesyncd.conf to freeform `settings`; 26.05 still has extraConfig.
   journaldHasSettings = options.services.journald ? settings;
