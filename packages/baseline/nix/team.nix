@@ -18,9 +18,8 @@ let
     "sk-ssh-ed25519@openssh.com"
     "sk-ecdsa-sha2-nistp256@openssh.com"
   ];
-  publicKey = types.strMatching "(${lib.concatMapStringsSep "|" lib.escapeRegex keyTypes}) [A-Za-z0-9+/]+={0,2}( [^\n]*)?" // {
-    description = "SSH public key line (type, base64 key, optional comment)";
-  };
+  keyPattern = "(${lib.concatMapStringsSep "|" lib.escapeRegex keyTypes}) [A-Za-z0-9+/]+={0,2}( [^\n]*)?";
+  isPublicKey = key: builtins.match keyPattern key != null;
 
   # Jump-only accounts exist for `ssh -J` through a bastion; other hosts do not create them at all.
   isBastion = options ? paved && options.paved ? bastion && config.paved.bastion.enable;
@@ -30,8 +29,10 @@ let
   userModule = {
     options = {
       keys = mkOption {
-        type = types.listOf publicKey;
-        description = "SSH public keys of this user. Only keys listed here can log in.";
+        # Checked by an assertion, not by the type: a type error would print the value, and a private key
+        # pasted here by mistake must not end up in logs.
+        type = types.listOf types.str;
+        description = "SSH public keys of this user (one `type base64 comment` line each). Only keys listed here can log in.";
       };
       groups = mkOption {
         type = types.listOf types.str;
@@ -84,7 +85,7 @@ in
         isNormalUser = true;
         inherit (u) description expires;
         extraGroups = u.groups;
-        openssh.authorizedKeys.keys = u.keys;
+        openssh.authorizedKeys.keys = builtins.filter isPublicKey u.keys;
       }
       // lib.optionalAttrs u.jumpOnly { shell = cfg.jumpOnlyShell; }
     ) members;
@@ -94,6 +95,12 @@ in
         {
           assertion = u.keys != [ ];
           message = "paved.team.users.${name} has no SSH key; a key-only host would lock them out.";
+        }
+        {
+          assertion = builtins.all isPublicKey u.keys;
+          message = "paved.team.users.${name}.keys: entry ${
+            lib.concatMapStringsSep ", " toString (lib.filter (i: !(isPublicKey (builtins.elemAt u.keys (i - 1)))) (lib.range 1 (builtins.length u.keys)))
+          } is not an SSH public key line (never put a private key here; use the .pub file's contents).";
         }
         {
           assertion = builtins.all (g: builtins.elem g knownGroups) u.groups;

@@ -24,7 +24,9 @@ export async function evalError(modules: string[], select: string, release: Fixt
   try {
     await evalHost(modules, select, release);
   } catch (error) {
-    return `${(error as Error).message}\n${JSON.stringify((error as { details?: unknown }).details ?? {})}`;
+    // What nix printed, not the command (which holds the test's own input).
+    const details = (error as { details?: { stderrTail?: string } }).details;
+    return `${(error as Error).message}\n${details?.stderrTail ?? ""}`;
   }
   return "";
 }
