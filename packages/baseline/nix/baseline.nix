@@ -15,6 +15,7 @@
 { config, lib, options, ... }:
 let
   inherit (lib) mkDefault mkIf mkMerge mkOption types;
+  helpers = import ./lib.nix { inherit lib; };
   cfg = config.paved.baseline;
   switch = what: mkOption {
     type = types.bool;
@@ -46,6 +47,16 @@ in
 
     ssh = {
       enable = switch "a key-only, hardened OpenSSH server";
+      allowFrom = mkOption {
+        type = types.listOf helpers.cidr;
+        default = [ ];
+        example = [ "10.20.0.0/16" ];
+        description = ''
+          Networks that may reach SSH (for example the bastion's). Enforced twice: by the firewall, where
+          the SSH port is then no longer open to everyone, and by sshd itself (AllowUsers *@network).
+          Empty: SSH is reachable wherever the firewall's openFirewall lets it.
+        '';
+      };
       permitRootLogin = mkOption {
         type = types.enum [ "no" "prohibit-password" "forced-commands-only" ];
         default = "no";
@@ -229,6 +240,20 @@ in
         };
       };
     })
+
+    (mkIf (cfg.ssh.enable && cfg.ssh.allowFrom != [ ]) (mkMerge [
+      {
+        # mkOverride 900: beats the plain default, loses to a host that opens the port on purpose.
+        services.openssh.openFirewall = lib.mkOverride 900 false;
+        services.openssh.settings.AllowUsers = map (net: "*@${net}") cfg.ssh.allowFrom;
+      }
+      (helpers.allowTcpFrom {
+        inherit config;
+        port = builtins.head config.services.openssh.ports;
+        cidrs = cfg.ssh.allowFrom;
+        comment = "paved-ssh";
+      })
+    ]))
 
     (mkIf cfg.firewall.enable {
       networking.firewall.enable = mkDefault true;

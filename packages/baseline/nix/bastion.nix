@@ -28,10 +28,7 @@ in
       type = types.listOf helpers.cidr;
       default = [ ];
       example = [ "10.20.0.0/16" "2001:db8:20::/48" ];
-      description = ''
-        Networks that may reach SSH on the bastion. Enforced twice: by the firewall (the SSH port is no
-        longer open to everyone) and by sshd itself (AllowUsers *@network). Empty: open to anyone.
-      '';
+      description = "Networks that may reach SSH on the bastion (the team's source networks); sets paved.baseline.ssh.allowFrom.";
     };
 
     jumpPorts = mkOption {
@@ -94,18 +91,7 @@ in
         "paved.bastion.allowFrom is empty: SSH on this bastion is reachable from anywhere the network allows.";
     }
 
-    (mkIf (cfg.allowFrom != [ ]) (mkMerge [
-      {
-        services.openssh.openFirewall = bastionDefault false;
-        services.openssh.settings.AllowUsers = map (net: "*@${net}") cfg.allowFrom;
-      }
-      (helpers.allowTcpFrom {
-        inherit config;
-        port = builtins.head config.services.openssh.ports;
-        cidrs = cfg.allowFrom;
-        comment = "paved-bastion-ssh";
-      })
-    ]))
+    { paved.baseline.ssh.allowFrom = cfg.allowFrom; }
 
     # Match blocks go last in sshd_config; NixOS writes settings first, then extraConfig.
     (mkIf (jumpOnly != [ ]) {

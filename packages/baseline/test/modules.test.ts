@@ -163,7 +163,7 @@ describe("switches and overrides", () => {
       ["paved.bastion", "paved.monitoring", TEAM, `{ networking.nftables.enable = true; paved.bastion.allowFrom = [ "192.168.0.0/16" "fd00::/8" ]; paved.monitoring.allowFrom = [ "10.9.0.0/24" ]; }`],
       `s: s.config.networking.firewall.extraInputRules`,
     );
-    expect(rules).toContain('ip saddr { 192.168.0.0/16 } tcp dport 22 accept comment "paved-bastion-ssh"');
+    expect(rules).toContain('ip saddr { 192.168.0.0/16 } tcp dport 22 accept comment "paved-ssh"');
     expect(rules).toContain("ip6 saddr { fd00::/8 } tcp dport 22 accept");
     expect(rules).toContain("ip saddr { 10.9.0.0/24 } tcp dport 9100 accept");
   });
