@@ -179,5 +179,7 @@ export async function teamRemove(options: TeamRemoveOptions): Promise<PlatformCh
       hint: "Add another administrator first (paved team add NAME --key FILE --groups wheel).",
     });
   }
-  return applyEdit(options, (doc) => deleteConfigValue(doc, ["team", "users", options.user]));
+  return applyEdit(options, (doc) => {
+    deleteConfigValue(doc, ["team", "users", options.user]);
+  });
 }
