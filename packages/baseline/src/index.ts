@@ -4,3 +4,4 @@ export { looksLikePrivateKey, parsePublicKey, PUBLIC_KEY_TYPES, type PublicKey }
 export { renderTeamFile, rosterUsers, type RosterUser } from "./_team.ts";
 export { hostModules, renderRoleHost, ROLE_HOST_ROLES, stateVersionFor, type HostModules, type RoleHostRole } from "./_hosts.ts";
 export { hostAdd, platformFiles, teamAdd, teamRemove, type HostAddOptions, type PlatformChange, type TeamAddOptions, type TeamRemoveOptions, type WriteFlags } from "./_commands.ts";
+export { baselineStatus, type BaselineStatusOptions } from "./_status.ts";
