@@ -95,7 +95,7 @@ in
             "curve25519-sha256"
             "curve25519-sha256@libssh.org"
           ];
-        defaultText = lib.literalExpression ''[ "mlkem768x25519-sha256" (OpenSSH >= 9.9) "sntrup761x25519-sha512@openssh.com" "curve25519-sha256" "curve25519-sha256@libssh.org" ]'';
+        defaultText = lib.literalExpression ''lib.optionals (lib.versionAtLeast config.services.openssh.package.version "9.9") [ "mlkem768x25519-sha256" ] ++ [ "sntrup761x25519-sha512@openssh.com" "curve25519-sha256" "curve25519-sha256@libssh.org" ]'';
         description = "sshd KexAlgorithms: post-quantum hybrids first, no NIST curves, no SHA-1, no finite-field groups.";
       };
       hostKeyAlgorithms = mkOption {

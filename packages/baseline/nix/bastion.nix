@@ -40,7 +40,7 @@ in
     jumpOnlyUsers = mkOption {
       type = types.listOf types.str;
       default = lib.attrNames (lib.filterAttrs (_: u: u.jumpOnly) config.paved.team.users);
-      defaultText = lib.literalExpression "roster users with jumpOnly = true";
+      defaultText = lib.literalExpression "builtins.attrNames (lib.filterAttrs (_: u: u.jumpOnly) config.paved.team.users)";
       description = "Users who may only forward through the bastion: no TTY, no command, no shell.";
     };
 
