@@ -39,8 +39,8 @@ const roleDefaults = s.object({
     .describe("Source networks allowed to reach SSH (CIDR), enforced by the firewall and by sshd. Empty: anywhere the firewall allows."),
   jumpPorts: s
     .array(s.int({ min: 1, max: 65535 }), { unique: true, minItems: 1 })
-    .default([22])
-    .describe("Bastions only: ports users may reach with ssh -J."),
+    .optional()
+    .describe("Bastions only: ports users may reach with ssh -J (default [22])."),
   logging: logging.optional().describe("Where hosts of this role ship their journal (needed when modules.logging is on)."),
   monitoring: s
     .object({
