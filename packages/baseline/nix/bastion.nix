@@ -128,11 +128,14 @@ in
       security.audit.backlogLimit = mkDefault 8192;
       security.audit.failureMode = mkDefault "printk";
       security.audit.rules = [
-        # Commands run as root by a person who logged in (auid set), however they became root.
-        "-a always,exit -F arch=b64 -S execve -F euid=0 -F auid>=1000 -F auid!=unset -k paved-privileged-exec"
-        "-a always,exit -F arch=b32 -S execve -F euid=0 -F auid>=1000 -F auid!=unset -k paved-privileged-exec"
-        # NixOS keeps its setuid programs (sudo, su, passwd, …) in /run/wrappers/bin.
-        "-a always,exit -F dir=/run/wrappers/bin -F perm=x -F auid>=1000 -F auid!=unset -k paved-privileged"
+        # Programs run as root by a person who logged in (auid set), however they became root. This includes
+        # every setuid-root program (sudo, su, passwd in /run/wrappers/bin): euid is 0 when their execve returns.
+        # (A `-F dir=/run/wrappers/bin` rule would be more direct, but the kernel refuses it while the wrappers
+        # service has not created that directory yet, and rule loading and that service are not ordered.)
+        "-a always,exit -F arch=b64 -S execve -F euid=0 -F auid>=1000 -F auid!=unset -k paved-privileged"
+        "-a always,exit -F arch=b32 -S execve -F euid=0 -F auid>=1000 -F auid!=unset -k paved-privileged"
+        # Changes of user IDs by logged-in users (su, sudo, setuid helpers switching identity).
+        "-a always,exit -F arch=b64 -S setuid,setreuid,setresuid -F auid>=1000 -F auid!=unset -k paved-privileged"
         # Identity files and who may log in.
         "-w /etc/passwd -p wa -k paved-identity"
         "-w /etc/group -p wa -k paved-identity"

@@ -114,7 +114,7 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("all modules on nixos-%
     expect(r.fail2ban).toBe(true);
     expect(r.audit.auditd).toBe(true);
     expect(r.audit.rules.some((rule) => rule.includes("-w /etc/shadow -p wa"))).toBe(true);
-    expect(r.audit.rules.some((rule) => rule.includes("dir=/run/wrappers/bin -F perm=x"))).toBe(true);
+    expect(r.audit.rules.some((rule) => rule.includes("-S execve -F euid=0 -F auid>=1000"))).toBe(true);
     expect(r.ttyAudit).toBe(true);
     expect(r.warnings).toEqual([]);
   });
