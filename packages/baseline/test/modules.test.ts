@@ -219,3 +219,25 @@ describe("mistakes fail evaluation", () => {
     expect(alloy).toContain("Alloy agent ships to Loki only");
   });
 });
+
+describe("the root flake", () => {
+  it("exports the modules as nixosModules, and a host built from them evaluates", async () => {
+    const { fileURLToPath } = await import("node:url");
+    const { nixJson } = await import("@paved/core");
+    const { fixtureNixpkgs, nixTestEnv } = await import("@paved/fixtures");
+    const root = fileURLToPath(new URL("../../..", import.meta.url));
+    const nixpkgs = await fixtureNixpkgs();
+    const result = await nixJson<{ names: string[]; top: string; bastion: boolean }>(
+      [
+        "eval", "--impure", `git+file://${root}#nixosModules`, "--override-input", "nixpkgs", `path:${nixpkgs}`,
+        "--apply", `ms: let lib = (builtins.getFlake "path:${nixpkgs}").lib; s = lib.nixosSystem { system = "x86_64-linux"; modules = [ ms.bastion ${TEAM}
+          { fileSystems."/".device = "/dev/sda1"; boot.loader.grub.device = "/dev/sda"; } ]; };
+          in { names = builtins.attrNames ms; top = s.config.system.build.toplevel.drvPath; bastion = s.config.paved.bastion.enable; }`,
+      ],
+      { env: nixTestEnv() as Record<string, string> },
+    );
+    expect(result.names).toEqual(expect.arrayContaining(["baseline", "bastion", "default", "logging", "monitoring", "team"]));
+    expect(result.bastion).toBe(true);
+    expect(result.top).toMatch(/\.drv$/);
+  });
+});
