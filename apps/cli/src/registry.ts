@@ -8,6 +8,9 @@ import gc from "./defs/gc.ts";
 import direnvExport from "./defs/direnv-export.ts";
 import ciInit from "./defs/ci-init.ts";
 import runnerAdd from "./defs/runner-add.ts";
+import hostAdd from "./defs/host-add.ts";
+import teamAdd from "./defs/team-add.ts";
+import teamRemove from "./defs/team-remove.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
@@ -20,4 +23,7 @@ export const commands: CommandDefinition[] = [
   direnvExport,
   ciInit,
   runnerAdd,
+  hostAdd,
+  teamAdd,
+  teamRemove,
 ];
