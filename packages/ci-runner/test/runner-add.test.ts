@@ -56,7 +56,7 @@ describe("renderRunnerHost", () => {
     const { config } = await loadConfig(await tempRepo({ "paved.yaml": PLATFORM }));
     const text = renderRunnerHost("ci-1", { role: "ci-runner", runner: { provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/gh", count: 2, labels: ["big"] } }, config);
     expect(text).toContain('tokenFile = "/run/secrets/gh";');
-    expect(text).toContain("imports = [ ./ci-1-hardware.nix ];");
+    expect(text).toMatch(/imports = \[\s*paved\.nixosModules\.ci-runner\s*\.\/ci-1-hardware\.nix\s*\];/);
     expect(text).toContain("extraPackages = [");
     expect(toolchainPackages(config.shells)).toEqual(["go", "nodejs_22"]);
     expect(text).toMatch(/labels = \[\s*"nixos"\s*"big"\s*\];/);
@@ -109,7 +109,8 @@ describe("runnerAdd", () => {
     // paved's own flake, reduced to the module this step ships (the real root flake merges it into nixosModules).
     const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
     await cp(MODULE_DIR, join(pavedFlake, "nix"), { recursive: true });
-    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./nix // { default = (import ./nix).ci-runner; }; }; }\n");
+    // Its `default` also imports the ci-runner module by path: the host importing it again must not clash.
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./nix // { default = { imports = [ ./nix/ci-runner.nix ]; }; }; }; }\n");
     execFileSync("git", ["init", "-q"], { cwd: dir });
     execFileSync("git", ["add", "-A"], { cwd: dir });
     const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${pavedFlake}`];
