@@ -125,6 +125,35 @@ describe("runnerAdd", () => {
     expect(facts.top).toMatch(/\.drv$/);
   });
 
+  it("evaluates next to paved's real baseline (nixosModules as the root flake merges them), on 26.05 and unstable", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 2 });
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), '{ fileSystems."/".device = "/dev/disk/by-label/nixos"; boot.loader.grub.device = "/dev/sda"; system.stateVersion = "26.05"; users.users.root.openssh.authorizedKeys.keys = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx7W1wdmNf8dd1pjV7FEhdQ4yrgN2lHb7gBW3QnT7Ss ops@example" ]; }\n');
+    const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
+    await cp(MODULE_DIR, join(pavedFlake, "ci-runner"), { recursive: true });
+    await cp(join(MODULE_DIR, "../../baseline/nix"), join(pavedFlake, "baseline"), { recursive: true });
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./ci-runner // import ./baseline; }; }\n");
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    execFileSync("git", ["add", "-A"], { cwd: dir });
+    for (const release of ["26.05", "unstable"] as const) {
+      const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs({ release })}`, "--override-input", "paved", `path:${pavedFlake}`];
+      const facts = await nixJson<{ runners: string[]; allowed: string[]; trusted: string[]; baseline: boolean; gc: string[]; top: string }>(
+        ["eval", ...overrides, `${dir}#nixosConfigurations.ci-1.config`, "--apply",
+          "c: { runners = builtins.attrNames c.services.github-runners; allowed = c.nix.settings.allowed-users; trusted = c.nix.settings.trusted-users; baseline = c.paved.baseline.enable; gc = c.nix.gc.dates; top = c.system.build.toplevel.drvPath; }"],
+        { cwd: dir },
+      ).catch((e: { details?: unknown }) => {
+        throw new Error(JSON.stringify(e.details));
+      });
+      expect(facts.baseline).toBe(true);
+      expect(facts.runners).toEqual(["ci-1-1", "ci-1-2"]);
+      expect(facts.allowed).toEqual(expect.arrayContaining(["root", "@wheel", "github-runner-ci-1-1", "github-runner-ci-1-2"]));
+      expect(facts.trusted).toEqual(["root"]);
+      // The runner module's daily GC wins over the baseline's weekly default.
+      expect(facts.gc).toEqual(["daily"]);
+      expect(facts.top).toMatch(/\.drv$/);
+    }
+  });
+
   for (const token of TOKENS) {
     it(`refuses ${token.slice(0, token.indexOf("_") + 1 || 5)}… passed where a path belongs and writes nothing anywhere`, async () => {
       const dir = await tempRepo({ "paved.yaml": PLATFORM });
