@@ -175,4 +175,14 @@ describe("paved init refuses bad input and writes nothing", () => {
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("pkgs.nodejs_20");
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("github:NixOS/nixpkgs/nixos-25.11");
   });
+
+  it("status reports a flake.nix edited by hand as drift", async () => {
+    const dir = makeRepo({ "go.mod": "module x\n\ngo 1.25\n" });
+    await initProject({ dir });
+    expect((await devshellStatus({ dir })).state).toBe("done");
+    writeFileSync(join(dir, "flake.nix"), `${readFileSync(join(dir, "flake.nix"), "utf8")}# local tweak\n`);
+    const report = await devshellStatus({ dir });
+    expect(report.state).toBe("in-progress");
+    expect(report.drift).toEqual([expect.objectContaining({ kind: "edited-file", message: "flake.nix was edited by hand" })]);
+  });
 });
