@@ -43,9 +43,13 @@ beforeAll(async () => {
 
 describe("paved init on a monorepo, entered with real nix develop", () => {
   it("writes paved.yaml, flake.nix and .envrc and makes them visible to git", () => {
-    for (const f of ["paved.yaml", "flake.nix", ".envrc"]) expect(existsSync(join(repo, f))).toBe(true);
+    for (const f of ["paved.yaml", "flake.nix", ".envrc", "services/api/.envrc"]) expect(existsSync(join(repo, f))).toBe(true);
     const tracked = execFileSync("git", ["ls-files"], { cwd: repo, encoding: "utf8" }).split("\n");
-    expect(tracked).toEqual(expect.arrayContaining(["paved.yaml", "flake.nix", ".envrc"]));
+    expect(tracked).toEqual(expect.arrayContaining(["paved.yaml", "flake.nix", ".envrc", "services/api/.envrc"]));
+    // direnv reads the nearest .envrc: the sub-project's loads its own shell, falling back to `use flake ../..#api`.
+    const apiEnvrc = readFileSync(join(repo, "services/api/.envrc"), "utf8");
+    expect(apiEnvrc).toContain("direnv-export --shell api");
+    expect(apiEnvrc).toContain("use flake '../..#api'");
     const flake = readFileSync(join(repo, "flake.nix"), "utf8");
     expect(flake).toContain('inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";');
     expect(flake).not.toMatch(/allowUnfree\s*=\s*true/);
@@ -79,7 +83,8 @@ describe("paved init on a monorepo, entered with real nix develop", () => {
   it("re-running is idempotent", async () => {
     const again = await initProject({ dir: repo, nixpkgs, env });
     expect(again.config.status).toBe("unchanged");
-    expect(again.files.map((f) => f.status)).toEqual(["unchanged", "unchanged"]);
+    expect(again.files.map((f) => f.path)).toEqual(["flake.nix", ".envrc", "services/api/.envrc", "infra/.envrc"]);
+    expect(again.files.every((f) => f.status === "unchanged")).toBe(true);
     expect(again.diff).toBe("");
   });
 
