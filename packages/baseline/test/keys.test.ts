@@ -87,3 +87,20 @@ describe("parsePublicKey", () => {
     );
   });
 });
+
+describe("paved.yaml roster keys", () => {
+  it("are checked as strictly as key files, with the line and column", async () => {
+    const { parseConfig } = await import("@paved/core");
+    const short = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 4]), Buffer.alloc(4)]).toString("base64");
+    const rsa = keygen("yaml-rsa", "-t", "rsa", "-b", "1024").pub.trim();
+    try {
+      parseConfig(`version: 1\nteam:\n  users:\n    a:\n      keys:\n        - ssh-ed25519 ${short} a\n        - ${rsa}\n`, "paved.yaml");
+      throw new Error("expected a config error");
+    } catch (error) {
+      if (!isPavedError(error)) throw error;
+      expect(error.code).toBe("E_CONFIG_INVALID");
+      expect(error.message).toMatch(/paved\.yaml:6:11: team\.users\.a\.keys\[0\].*an Ed25519 key must hold 32 bytes/);
+      expect(error.message).toMatch(/paved\.yaml:7:11: team\.users\.a\.keys\[1\].*at least 2048 bits \(this one has 1024\)/);
+    }
+  });
+});

@@ -3,34 +3,66 @@ import { describeFound, type Infer } from "../_schema.ts";
 import { looksLikeSecret } from "../_secret.ts";
 import { didYouMean } from "../_suggest.ts";
 
-const KEY_TYPES = [
+/** SSH public key types the roster accepts (no DSA). */
+export const SSH_KEY_TYPES = [
   "ssh-ed25519",
-  "ssh-rsa",
+  "sk-ssh-ed25519@openssh.com",
   "ecdsa-sha2-nistp256",
   "ecdsa-sha2-nistp384",
   "ecdsa-sha2-nistp521",
-  "sk-ssh-ed25519@openssh.com",
   "sk-ecdsa-sha2-nistp256@openssh.com",
-];
+  "ssh-rsa",
+] as const;
 const KEY_EXPECTED = "an SSH public key (ssh-ed25519 AAAA… comment) or the path of a .pub file";
 
-/** The key blob starts with its own type name; a mismatch means a damaged or mislabelled key. */
-function isPublicKeyLine(value: string): boolean {
-  const [type, blob, ...rest] = value.trim().split(/\s+/);
-  void rest;
-  if (type === undefined || blob === undefined || !KEY_TYPES.includes(type)) return false;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return false;
-  const bytes = Buffer.from(blob, "base64");
-  if (bytes.length < 8) return false;
-  const length = bytes.readUInt32BE(0);
-  return bytes.subarray(4, 4 + length).toString("latin1") === type;
+/** The length-prefixed strings of an SSH wire-format key blob, or undefined when it does not parse exactly. */
+function wireStrings(blob: Buffer): Buffer[] | undefined {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (at + 4 <= blob.length) {
+    const length = blob.readUInt32BE(at);
+    if (at + 4 + length > blob.length) return undefined;
+    out.push(blob.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return at === blob.length ? out : undefined;
+}
+
+function mpintBits(value: Buffer | undefined): number {
+  const bytes = value ?? Buffer.alloc(0);
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start++;
+  return start === bytes.length ? 0 : (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start]!));
+}
+
+/**
+ * Why `line` ("type base64 [comment]") is not a usable SSH public key, or undefined when it is: a known type,
+ * base64 that decodes to an SSH key naming that same type, and a key size ssh-audit and OpenSSH accept.
+ */
+export function publicKeyProblem(line: string): string | undefined {
+  const [type = "", blob = ""] = line.trim().split(/\s+/);
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return `"${type.slice(0, 40)}" is not a key type paved accepts (${SSH_KEY_TYPES.join(", ")})`;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob) || blob.length % 4 !== 0) return "the key data is not base64";
+  const parts = wireStrings(Buffer.from(blob, "base64"));
+  if (!parts) return "the key data is damaged (it does not decode as an SSH key)";
+  const named = parts[0]?.toString("latin1") ?? "";
+  if (named !== type) return `its data says it is a ${named.slice(0, 40) || "?"} key, not ${type}`;
+  if (type.includes("ed25519")) return parts[1]?.length === 32 ? undefined : "an Ed25519 key must hold 32 bytes";
+  if (type === "ssh-rsa") {
+    // ssh-audit fails RSA keys under 2048 bits, and OpenSSH refuses them (RequiredRSASize).
+    const bits = mpintBits(parts[2]);
+    return bits >= 2048 ? undefined : `an RSA key must have at least 2048 bits (this one has ${bits})`;
+  }
+  const curve = /nistp[0-9]+/.exec(type)?.[0];
+  return parts[1]?.toString("latin1") === curve ? undefined : `an ${type} key must use curve ${curve}`;
 }
 
 const sshKey = s.string({ minLength: 1, expected: KEY_EXPECTED }).refineWith((value, report) => {
   if (looksLikeSecret(value)) {
     report([], `${KEY_EXPECTED}, never a private key`, describeFound(value), { code: "E_SECRET_LITERAL" });
-  } else if (!isPublicKeyLine(value) && !/^[^\s]+\.pub$/.test(value)) {
-    report([], KEY_EXPECTED, describeFound(value));
+  } else if (!/^[^\s]+\.pub$/.test(value)) {
+    const problem = publicKeyProblem(value);
+    if (problem) report([], KEY_EXPECTED, `${describeFound(value)} (${problem})`);
   }
 });
 
