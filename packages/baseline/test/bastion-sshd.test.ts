@@ -1,6 +1,7 @@
 // The centrepiece: the bastion module evaluated by real Nix (fixture nixpkgs), its sshd options written as
 // an sshd_config the way NixOS writes it, and that file run by the real OpenSSH sshd on 127.0.0.1.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,7 +28,9 @@ const work = mkdtempSync("/run/paved-bastion-test-");
 chmodSync(work, 0o755);
 const keysDir = join(work, "authorized_keys.d");
 
-const U = { admin: "pvadmin", jumper: "pvjumper", gone: "pvexpired" };
+// Unique per run: other checkouts on this machine may run this test at the same time, with their own users.
+const run_id = randomBytes(3).toString("hex");
+const U = { admin: `pva-${run_id}`, jumper: `pvj-${run_id}`, gone: `pvx-${run_id}` };
 
 /** The bastion as a NixOS host would run it; the test only moves machine-local paths and ports. */
 function bastionModules(port: number, opts: { allowFrom: string[]; jumpPorts: number[]; keys: Record<string, KeyPair> }): string[] {
@@ -158,7 +161,7 @@ describe("bastion module on a real sshd", () => {
     const login = await run([...sshArgs(bastion, keys.admin!.privateKey, U.admin), "id", "-un"]);
     expect(login.stderr).not.toContain("Permission denied");
     expect(login.stdout.trim()).toBe(U.admin);
-    expect(bastion.log()).toMatch(/Accepted publickey for pvadmin .*ED25519 SHA256:/);
+    expect(bastion.log()).toMatch(new RegExp(`Accepted publickey for ${U.admin} .*ED25519 SHA256:`));
   });
 
   it("refuses a key that is not on the roster", async () => {
@@ -190,14 +193,14 @@ describe("bastion module on a real sshd", () => {
     expect(login.code).toBe(255);
     expect(login.stdout).toBe("");
     // The key was right; the account's expiry date (users.users.<name>.expires) refused it.
-    expect(bastion.log()).toMatch(/Access denied for user pvexpired by PAM account configuration|account has expired/);
+    expect(bastion.log()).toMatch(new RegExp(`Access denied for user ${U.gone} by PAM account configuration|account has expired`));
   });
 
   it("ssh -J through the bastion reaches a second sshd", async () => {
     const jump = await run(["ssh", "-F", clientConfig, "-J", "bastion-admin", "target-admin", "echo", "reached-target"]);
     expect(jump.stderr).not.toContain("denied");
     expect(jump.stdout.trim()).toBe("reached-target");
-    expect(bastion.log()).toMatch(/direct-tcpip|Accepted publickey for pvadmin/);
+    expect(bastion.log()).toMatch(new RegExp(`Accepted publickey for ${U.admin}`));
   });
 
   it("a jump-only user can jump but gets no shell on the bastion", async () => {
