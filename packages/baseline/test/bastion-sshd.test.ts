@@ -24,9 +24,8 @@ function hostSshdVersion(): string {
 }
 
 // Outside /tmp: StrictModes (on in NixOS) refuses key files below a world-writable directory.
-const work = mkdtempSync("/run/paved-bastion-test-");
-chmodSync(work, 0o755);
-const keysDir = join(work, "authorized_keys.d");
+let work = "";
+let keysDir = "";
 
 // Unique per run: other checkouts on this machine may run this test at the same time, with their own users.
 const run_id = randomBytes(3).toString("hex");
@@ -89,6 +88,9 @@ describe("bastion module on a real sshd", () => {
   let clientConfig: string;
 
   beforeAll(async () => {
+    work = mkdtempSync("/run/paved-bastion-test-");
+    chmodSync(work, 0o755);
+    keysDir = join(work, "authorized_keys.d");
     for (const tool of ["nix", "ssh", "ssh-keygen", "ssh-audit", "useradd", "userdel"]) requireTool(tool);
     requireTool("sshd") || requireTool("/usr/sbin/sshd");
     for (const name of ["admin", "jumper", "gone", "stranger"]) keys[name] = await makeKey(name, work);
@@ -118,7 +120,7 @@ describe("bastion module on a real sshd", () => {
     await bastion?.stop();
     await target?.stop();
     removeCreatedUsers();
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it("evaluates with every assertion passing and writes the settings NixOS would", () => {
