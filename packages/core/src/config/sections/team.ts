@@ -40,6 +40,8 @@ function mpintBits(value: Buffer | undefined): number {
  * base64 that decodes to an SSH key naming that same type, and a key size ssh-audit and OpenSSH accept.
  */
 export function publicKeyProblem(line: string): string | undefined {
+  // NixOS keeps authorized keys as single-line strings; a line break would split one key into two entries.
+  if (/[\x00-\x1f\x7f]/.test(line.trim())) return "it must be a single line without control characters";
   const [type = "", blob = ""] = line.trim().split(/\s+/);
   if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return `"${type.slice(0, 40)}" is not a key type paved accepts (${SSH_KEY_TYPES.join(", ")})`;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob) || blob.length % 4 !== 0) return "the key data is not base64";
@@ -77,8 +79,18 @@ const user = s.object({
   groups: s.array(groupName, { unique: true }).default([]).describe("Groups from team.groups, or wheel for sudo."),
   expires: date.optional().describe("Access ends after this day (UTC); the account is locked from then on."),
   jumpOnly: s.boolean().default(false).describe("May only jump through bastions (ssh -J); no shell."),
-  description: s.string().optional(),
+  // /etc/passwd fields end at ":" and lines at "\n"; NixOS refuses both in users.users.<name>.description.
+  description: s.string({ pattern: /^[^:\n\r]*$/, expected: "a one-line description without colons" }).optional(),
 });
+
+/**
+ * Accounts NixOS or paved's modules create themselves. A roster user with one of these names would merge into
+ * that account (a roster entry named root would give root the listed keys), so the roster may not use them.
+ */
+export const RESERVED_USER_NAMES = ["root", "nobody", "sshd", "messagebus", "polkituser", "nscd", "vector", "alloy", "node-exporter", "fail2ban", "sshguard"];
+const RESERVED_USER_PATTERN = /^(nixbld[0-9]*|systemd-.*)$/;
+// Membership in these groups is root in all but name.
+const RESERVED_GROUPS = ["root", "shadow", "nixbld"];
 
 // wheel is NixOS's own administrators' group; every other group must be declared in the roster.
 const BUILTIN_GROUPS = ["wheel"];
@@ -92,7 +104,16 @@ export const teamSchema = s
   })
   .refineWith((team, report) => {
     const known = [...BUILTIN_GROUPS, ...team.groups];
+    team.groups.forEach((group, index) => {
+      if (RESERVED_GROUPS.includes(group)) report(["groups", index], `a group of your own, not one of ${RESERVED_GROUPS.join(", ")}`, JSON.stringify(group));
+    });
     for (const [name, member] of Object.entries(team.users)) {
+      if (RESERVED_USER_NAMES.includes(name) || RESERVED_USER_PATTERN.test(name)) {
+        report(["users", name], "a person's login name, not a system account NixOS already has (root, nobody, sshd, nixbld*, systemd-*, service users)", JSON.stringify(name), { at: "key" });
+      }
+      if (member.jumpOnly && member.groups.includes("wheel")) {
+        report(["users", name, "jumpOnly"], "jumpOnly: false for a member of wheel (a jump-only user has no shell to use sudo in)", "true");
+      }
       member.groups.forEach((group, index) => {
         if (known.includes(group)) return;
         const suggestion = didYouMean(group, known);
