@@ -143,6 +143,11 @@ describe("bastion module on a real sshd", () => {
     expect(readFileSync(config.banner!, "utf8")).toContain("Authorised access only");
   });
 
+  it("writes the same sshd_config on nixos-unstable, so what is proven here holds there too", async () => {
+    const unstable = await evalHost<Evaluated>(bastionModules(bastion.port, { allowFrom: ["127.0.0.0/8"], jumpPorts: [22, target.port], keys }), SELECT, "unstable");
+    expect(renderSshdConfig(unstable.openssh)).toBe(config.text);
+  });
+
   it("sshd -t accepts the config", () => {
     expect(sshdTest(config.file)).toBe("");
     expect(sshdTest(bastion.configFile)).toBe("");
