@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
-import { makeKey, sshArgs, sshdTest, startSshd, type KeyPair, type Sshd } from "../../../fixtures/ssh.ts";
+import { makeKey, SSHD, sshArgs, sshdTest, startSshd, type KeyPair, type Sshd } from "../../../fixtures/ssh.ts";
 import { renderSshdConfig, type OpensshOptions } from "@paved/baseline";
 import { addUser, buildHost, evalHost, q, removeCreatedUsers, run } from "./_host.ts";
 
@@ -148,9 +148,19 @@ describe("bastion module on a real sshd", () => {
     expect(renderSshdConfig(unstable.openssh)).toBe(config.text);
   });
 
-  it("sshd -t accepts the config", () => {
+  it("sshd -t accepts the config, and sshd -T shows the effective settings (as NixOS's build-time check runs it)", () => {
     expect(sshdTest(config.file)).toBe("");
     expect(sshdTest(bastion.configFile)).toBe("");
+    const effective = (spec: string) =>
+      execFileSync(SSHD, ["-T", "-C", spec, "-f", bastion.configFile], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const admin = effective(`lport=${bastion.port},laddr=127.0.0.1,user=${U.admin},addr=127.0.0.1,host=localhost`);
+    for (const line of ["permitrootlogin no", "passwordauthentication no", "kbdinteractiveauthentication no", "authenticationmethods publickey",
+      "allowtcpforwarding local", "allowagentforwarding no", "x11forwarding no", "permittunnel no", "loglevel VERBOSE", "permittty yes"]) {
+      expect(admin.split("\n")).toContain(line);
+    }
+    const jumper = effective(`lport=${bastion.port},laddr=127.0.0.1,user=${U.jumper},addr=127.0.0.1,host=localhost`);
+    expect(jumper.split("\n")).toContain("permittty no");
+    expect(jumper.split("\n")).toContain("forcecommand /usr/sbin/nologin");
   });
 
   it("ssh-audit reports no failures", async () => {
