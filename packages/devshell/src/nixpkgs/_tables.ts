@@ -84,8 +84,8 @@ export const BUNDLED: Partial<Record<Toolchain, string>> = { npm: "npm comes wit
 /** Rust toolchain components that have their own nixpkgs attribute. */
 export const RUST_COMPONENTS: Record<string, string> = { clippy: "clippy", rustfmt: "rustfmt", "rust-analyzer": "rust-analyzer" };
 
-/** The formatter the generated flake offers (`nix fmt`). */
-export const FORMATTER_ATTR = "nixfmt";
+/** The formatter the generated flake offers: `nix fmt` passes a directory, which nixfmt-tree handles and plain nixfmt warns about. */
+export const FORMATTER_ATTR = "nixfmt-tree";
 
 export function releaseTable(release: string): { table: ReleaseTable; name: string; fallback?: string } {
   const known = TABLES[release];
