@@ -101,6 +101,15 @@ describe("paved shell -- CMD", () => {
     expect(data).toMatchObject({ shell: "api", reason: "argument", root: repo.root, nixpkgs: repo.nixpkgs });
   });
 
+  it("a mistyped flag is a usage error (exit 2) with a suggestion, and nothing runs", async () => {
+    const calls = repo.nixCalls().length;
+    const result = await paved(repo, ["shell", "--stale-okk", "--", "touch", "ran"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/E_USAGE.*--stale-okk.*did you mean --stale-ok/);
+    expect(existsSync(join(repo.root, "ran"))).toBe(false);
+    expect(repo.nixCalls().length).toBe(calls);
+  });
+
   it("an unknown shell is a Nix evaluation error with exit code 4, and nothing is cached for it", async () => {
     const result = await paved(repo, ["shell", "nosuch", "--nixpkgs", repo.nixpkgs, "--", "true"]);
     expect(result.code).toBe(4);
