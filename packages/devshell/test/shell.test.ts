@@ -1,12 +1,12 @@
 // `paved shell` end to end: the real bundled CLI, real nix (through a wrapper that records each call), the fixture
 // nixpkgs passed with --nixpkgs.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
 import { checkoutId } from "@paved/devshell";
-import { makeShellRepo, paved, TOOLS, type ShellRepo } from "./_shellrepo.ts";
+import { makeShellRepo, paved, pavedBin, run, TOOLS, type ShellRepo } from "./_shellrepo.ts";
 
 beforeAll(() => {
   requireTool("nix");
@@ -134,6 +134,19 @@ describe("paved shell (interactive)", () => {
       expect(result.stdout).toContain("hello 2.12.2");
       expect(result.stdout).toContain(`hook=1 shell=default login=${shell}`);
     }
+  });
+
+  it("on a terminal, bash reads ~/.bashrc first and keeps the environment's functions, like nix develop", async () => {
+    requireTool("script");
+    writeFileSync(join(repo.env.HOME!, ".bashrc"), "export FROM_BASHRC=yes\nexport HOOK_RAN=overwritten-by-hook\n");
+    // util-linux `script` gives paved a pseudo-terminal, so this is the interactive path a person gets.
+    const line = `${process.execPath} ${pavedBin} shell --nixpkgs ${repo.nixpkgs}`;
+    const input = 'echo "bashrc=$FROM_BASHRC hook=$HOOK_RAN"; type -t genericBuild; hello --version; exit 6\n';
+    const result = await run(["script", "-qec", line, "/dev/null"], { cwd: repo.root, env: { ...repo.env, SHELL: "/bin/bash" }, input });
+    expect(result.code).toBe(6);
+    expect(result.stdout).toContain("bashrc=yes hook=1");
+    expect(result.stdout).toMatch(/\bfunction\b/);
+    expect(result.stdout).toContain("hello 2.12.2");
   });
 
   it("--dry-run says whether the cache is warm and which nix command a miss would run, and runs nothing", async () => {
