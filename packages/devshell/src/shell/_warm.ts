@@ -8,7 +8,8 @@ import { constants } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { cacheRoot, readEntry, readText, slotName, slotPaths, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
 import { cacheKey, currentSystem, hashInputs, mtimeOf, nixIdentity } from "./_fingerprint.ts";
-import { chooseShell, locateRoot, rememberCheckout, type Located } from "./_locate.ts";
+import type { InputList } from "./_inputs.ts";
+import { chooseShell, locateRoot, rememberCheckout, type ConfigReader, type Located } from "./_locate.ts";
 import { commandScript } from "./_rc.ts";
 
 export interface ShellOptions {
@@ -52,7 +53,13 @@ function resolveNixpkgs(options: ShellOptions, fromConfig: string | undefined): 
 }
 
 /** The warm check: re-hash the recorded inputs; a changed git index or directory means the list itself may differ. */
-export async function lookup(slotDir: string, parts: { root: string; shell: string; nixpkgs?: string }): Promise<EntryMeta | undefined> {
+/** What only the cold path may load (the YAML parser, git, @paved/core); without them the warm path gives up early. */
+export interface ColdHelpers {
+  readConfig: ConfigReader;
+  listInputs: (root: string) => Promise<InputList>;
+}
+
+export async function lookup(slotDir: string, parts: { root: string; shell: string; nixpkgs?: string }, cold?: ColdHelpers): Promise<EntryMeta | undefined> {
   const latest = readText(join(slotDir, "latest"))?.trim();
   const last = latest ? readEntry(slotDir, latest) : undefined;
   if (!last) return undefined;
@@ -67,8 +74,8 @@ export async function lookup(slotDir: string, parts: { root: string; shell: stri
     return adopt(slotDir, readEntry(slotDir, key));
   }
   // Something was added to (or removed from) git or a directory: list the inputs again. Still no Nix process.
-  const { listInputs } = await import("./_inputs.ts");
-  const listed = await listInputs(parts.root);
+  if (!cold) return undefined;
+  const listed = await cold.listInputs(parts.root);
   const key = cacheKey({ ...parts, system, nixId, inputs: hashInputs(listed.files) });
   const found = readEntry(slotDir, key);
   if (!found) return undefined;
@@ -92,15 +99,15 @@ export interface Slot {
 }
 
 /** Which checkout, shell and cache slot; undefined when `warmOnly` and paved.yaml would have to be parsed. */
-export async function resolveSlot(options: ShellOptions, warmOnly: boolean, found?: Located): Promise<Slot | undefined> {
+export async function resolveSlot(options: ShellOptions, found?: Located, cold?: ColdHelpers): Promise<Slot | undefined> {
   const located = found ?? locateRoot(options.cwd ?? process.cwd());
   if (!located) return undefined;
   const cache = cacheRoot(options.env ?? process.env);
   const { checkoutDir } = slotPaths(cache, located.root, "");
   const checkoutFile = join(checkoutDir, "checkout.json");
-  const choice = await chooseShell(located, checkoutFile, options.shell, warmOnly);
+  const choice = await chooseShell(located, checkoutFile, options.shell, cold?.readConfig);
   if (!choice) return undefined;
-  if (!warmOnly) rememberCheckout(located, checkoutFile);
+  if (cold) rememberCheckout(located, checkoutFile);
   const nixpkgs = resolveNixpkgs(options, choice.configNixpkgs);
   const { slotDir } = slotPaths(cache, located.root, slotName(choice.shell, nixpkgs));
   return {
@@ -116,12 +123,13 @@ export function hit(slot: Slot, meta: EntryMeta): PreparedShell {
 }
 
 /**
- * The warm path alone: the cached environment when every input still matches, else undefined. Loads no YAML
- * parser and starts no process (a changed git index costs one `git ls-files`, never a `nix`).
+ * The warm path alone: the cached environment when every input still matches, else undefined — also when
+ * paved.yaml or the git index changed, which the cold path (prepareShell) sorts out. Loads no YAML parser and
+ * starts no process.
  */
 export async function warmShell(options: ShellOptions = {}): Promise<PreparedShell | undefined> {
   if (options.refresh) return undefined;
-  const slot = await resolveSlot(options, true);
+  const slot = await resolveSlot(options);
   if (!slot) return undefined;
   const meta = await lookup(slot.slotDir, slot.parts);
   return meta ? hit(slot, meta) : undefined;
