@@ -25,7 +25,12 @@ export async function tryFastShell(argv: string[]): Promise<boolean> {
   if (!prepared) return false;
   process.removeAllListeners("SIGINT");
   process.on("SIGINT", () => {});
-  const run = await runPrepared(prepared, { ...options, command: args.command });
-  process.exitCode = run.exitCode;
-  return true;
+  try {
+    const run = await runPrepared(prepared, { ...options, command: args.command });
+    process.exitCode = run.exitCode;
+    return true;
+  } catch {
+    // bash could not start; nothing ran yet, so the full CLI can report it properly.
+    return false;
+  }
 }
