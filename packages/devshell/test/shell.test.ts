@@ -1,12 +1,13 @@
 // `paved shell` end to end: the real bundled CLI, real nix (through a wrapper that records each call), the fixture
 // nixpkgs passed with --nixpkgs.
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
 import { checkoutId } from "@paved/devshell";
-import { makeShellRepo, paved, pavedBin, run, TOOLS, type ShellRepo } from "./_shellrepo.ts";
+import { FLAKE, makeShellRepo, paved, pavedBin, run, TOOLS, type ShellRepo } from "./_shellrepo.ts";
 
 beforeAll(() => {
   requireTool("nix");
@@ -200,6 +201,8 @@ describe("GC roots and paved gc", () => {
   it("roots the captured environment, and gc removes the environment and root of a deleted checkout", async () => {
     const repo = await makeShellRepo();
     const live = await makeShellRepo();
+    // An environment no other test shares, so deleting its store path below touches nothing else.
+    repo.write("flake.nix", FLAKE.replace("GREETING =", `MARKER = "${randomUUID()}"; GREETING =`));
     expect((await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "true"])).code).toBe(0);
     expect((await paved(live, ["shell", "--nixpkgs", live.nixpkgs, "--", "true"], live.root)).code).toBe(0);
     // Both use one cache for this test.
@@ -214,6 +217,12 @@ describe("GC roots and paved gc", () => {
     for (const link of profileLinks) expect(readlinkSync(link)).toMatch(/^\/nix\/store\/[a-z0-9]{32}-nix-shell-env$/);
     const roots = nixRoots(repo);
     for (const link of profileLinks) expect(roots).toContain(link);
+    const doomed = readlinkSync(environmentLink(checkoutDir));
+    expect(doomed).toMatch(/-nix-shell-env$/);
+    // The root is what protects it: Nix refuses to delete a live path.
+    const refused = deleteStorePath(repo, doomed);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/still alive/);
 
     rmSync(repo.root, { recursive: true, force: true });
     const dry = await paved(live, ["--json", "gc", "--dry-run"], live.root);
@@ -231,6 +240,11 @@ describe("GC roots and paved gc", () => {
     const rootsAfter = nixRoots(repo);
     expect(rootsAfter).toContain(left[0]);
     for (const link of profileLinks.filter((l) => l !== left[0])) expect(rootsAfter).not.toContain(link);
+    // Without its root the deleted checkout's environment is garbage: Nix deletes it now.
+    const deleted = deleteStorePath(repo, doomed);
+    expect(deleted.stderr).not.toMatch(/still alive/);
+    expect(deleted.status).toBe(0);
+    expect(existsSync(doomed)).toBe(false);
     // The surviving checkout is still warm.
     const calls = live.nixCalls().length;
     expect((await paved(live, ["shell", "--nixpkgs", live.nixpkgs, "--", "hello", "--version"], live.root)).stdout).toContain("hello");
@@ -249,6 +263,16 @@ function findProfileLinks(dir: string): string[] {
   };
   if (existsSync(dir)) walk(dir);
   return found;
+}
+
+/** The profile link (GC root) of a checkout's only shell's latest environment. */
+function environmentLink(checkoutDir: string): string {
+  const slot = join(checkoutDir, readdirSync(checkoutDir).find((d) => d !== "checkout.json")!);
+  return join(slot, readFileSync(join(slot, "latest"), "utf8").trim(), "profile-1-link");
+}
+
+function deleteStorePath(repo: ShellRepo, path: string) {
+  return spawnSync("nix-store", ["--delete", path], { env: repo.env, encoding: "utf8" });
 }
 
 /** What Nix itself counts as GC roots (`nix-store --gc --print-roots`): "link -> store path" lines. */

@@ -98,6 +98,11 @@ export async function planShell(options: ShellOptions = {}): Promise<ShellPlan> 
   return { ...slot.base, cache: "miss", command: captured.dryRunCommand };
 }
 
+/** Captures the environment with the real Nix now, cached or not (what `paved shell --refresh` does first). */
+export function captureEnvironment(options: ShellOptions = {}): Promise<PreparedShell> {
+  return prepareShell({ ...options, refresh: true, staleOk: false });
+}
+
 /** `paved shell -- CMD ARGS…`: runs the command in the environment and returns its exit code. */
 export async function runInShell(options: ShellOptions & { command: string[] }): Promise<ShellRun> {
   if (options.command.length === 0) throw new PavedError("E_USAGE", "No command to run.", { hint: "Usage: paved shell [NAME] -- CMD [ARGS…]" });
