@@ -52,13 +52,16 @@ function resolveNixpkgs(options: ShellOptions, fromConfig: string | undefined): 
   return fromConfig;
 }
 
-/** The warm check: re-hash the recorded inputs; a changed git index or directory means the list itself may differ. */
 /** What only the cold path may load (the YAML parser, git, @paved/core); without them the warm path gives up early. */
 export interface ColdHelpers {
   readConfig: ConfigReader;
   listInputs: (root: string) => Promise<InputList>;
 }
 
+/**
+ * The warm check: re-hash the recorded inputs and look the key up. A changed git index or directory means the list
+ * of inputs itself may differ; only the cold path lists them again (one `git ls-files`, still no Nix).
+ */
 export async function lookup(slotDir: string, parts: { root: string; shell: string; nixpkgs?: string }, cold?: ColdHelpers): Promise<EntryMeta | undefined> {
   const latest = readText(join(slotDir, "latest"))?.trim();
   const last = latest ? readEntry(slotDir, latest) : undefined;
@@ -98,7 +101,7 @@ export interface Slot {
   slotDir: string;
 }
 
-/** Which checkout, shell and cache slot; undefined when `warmOnly` and paved.yaml would have to be parsed. */
+/** Which checkout, shell and cache slot; undefined on the warm path when paved.yaml would have to be parsed. */
 export async function resolveSlot(options: ShellOptions, found?: Located, cold?: ColdHelpers): Promise<Slot | undefined> {
   const located = found ?? locateRoot(options.cwd ?? process.cwd());
   if (!located) return undefined;
@@ -148,7 +151,8 @@ export interface ShellRun extends PreparedShell {
   exitCode: number;
 }
 
-export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdio?: "inherit" }): Promise<number> {
+/** Runs a program on the user's terminal and resolves with its exit code (128+N when signal N ended it). */
+export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
   return new Promise((resolveExit, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: "inherit" });
     // A terminal's Ctrl-C reaches the child by itself; signals sent to paved alone are passed on.
