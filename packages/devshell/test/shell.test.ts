@@ -57,9 +57,11 @@ describe("paved shell -- CMD", () => {
     expect(repo.nixCalls().length).toBe(before);
 
     repo.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n");
-    const cold = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "uv", "--version"]);
+    const cold = await paved(repo, ["--json", "shell", "--nixpkgs", repo.nixpkgs, "--", "uv", "--version"]);
     expect(cold.code).toBe(0);
     expect(cold.stdout).toContain("uv 0.9.9");
+    // It says why it evaluated again.
+    expect(JSON.parse(cold.stdout.slice(cold.stdout.indexOf("{")))).toMatchObject({ cache: "miss", why: ["nix/tools.nix changed"] });
     expect(printDevEnvCalls(repo).length).toBeGreaterThan(0);
     const afterEdit = repo.nixCalls().length;
     expect(afterEdit).toBeGreaterThan(before);

@@ -21,6 +21,7 @@ function summary(run: ShellRun) {
     shell: run.shell,
     reason: run.reason,
     cache: run.cache,
+    ...(run.why ? { why: run.why } : {}),
     capturedAt: run.meta.capturedAt,
     nixpkgs: run.nixpkgs,
     exitCode: run.exitCode,

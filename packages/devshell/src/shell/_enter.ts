@@ -11,6 +11,7 @@ import { locateRoot, type Located } from "./_locate.ts";
 import {
   hit,
   lookup,
+  missReasons,
   resolveSlot,
   runPrepared,
   shellEnv,
@@ -51,10 +52,12 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
     if (warm) return hit(slot, warm);
   }
   const { capture } = await import("./_capture.ts");
+  const why = options.refresh ? ["--refresh"] : missReasons(slotDir, base.root);
+  options.onProgress?.(`paved: evaluating the ${base.shell} shell with Nix (${why.slice(0, 3).join(", ")}${why.length > 3 ? `, +${why.length - 3} more` : ""})`);
   try {
     const captured = await capture({ ...parts, slotDir, signal: options.signal, onProgress: options.onProgress });
     const state: CacheState = options.refresh ? "refresh" : "miss";
-    return { ...base, cache: state, entryDir: captured.dir, rcPath: join(captured.dir, "rc.sh"), meta: captured.meta };
+    return { ...base, cache: state, why, entryDir: captured.dir, rcPath: join(captured.dir, "rc.sh"), meta: captured.meta };
   } catch (error) {
     if (!isPavedError(error) || error.code === "E_NIX_MISSING" || error.code === "E_NIX_CANCELLED") throw error;
     const latest = readText(join(slotDir, "latest"))?.trim();

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { cacheRoot, readEntry, readText, slotName, slotPaths, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
 import { cacheKey, currentSystem, hashInputs, mtimeOf, nixIdentity } from "./_fingerprint.ts";
 import type { InputList } from "./_inputs.ts";
@@ -40,6 +40,8 @@ export interface PreparedShell {
   reason: string;
   nixpkgs?: string;
   cache: CacheState;
+  /** On a miss: why the cached environment could not be used ("nix/tools.nix changed"). */
+  why?: string[];
   /** The evaluation error when `cache` is "stale". */
   staleBecause?: string;
   entryDir: string;
@@ -87,6 +89,25 @@ export async function lookup(slotDir: string, parts: { root: string; shell: stri
   if (listed.dirs) updated.dirs = listed.dirs;
   writeFileAtomicSync(join(slotDir, key, "meta.json"), `${JSON.stringify(updated, null, 2)}\n`);
   return adopt(slotDir, updated);
+}
+
+/** Why there is no warm entry, in words a person can act on ("nix/tools.nix changed"). */
+export function missReasons(slotDir: string, root: string): string[] {
+  const latest = readText(join(slotDir, "latest"))?.trim();
+  const last = latest ? readEntry(slotDir, latest) : undefined;
+  if (!last) return ["nothing cached yet"];
+  const reasons: string[] = [];
+  if (nixIdentity() !== last.nix.id) reasons.push(`nix changed (was ${last.nix.version})`);
+  if (currentSystem() !== last.system) reasons.push(`system changed (was ${last.system})`);
+  for (const input of last.inputs) {
+    const now = hashInputs([input.path])[0]!.hash;
+    if (now === input.hash) continue;
+    const name = relative(root, input.path) || input.path;
+    reasons.push(input.hash === "absent" ? `${name} was created` : now === "absent" ? `${name} was deleted` : `${name} changed`);
+  }
+  if (last.gitIndex && mtimeOf(last.gitIndex.path) !== last.gitIndex.mtimeMs) reasons.push("files were added to or removed from git");
+  if ((last.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs)) reasons.push("files were added or removed");
+  return reasons.length > 0 ? reasons : ["the nixpkgs mirror changed"];
 }
 
 /** An older entry whose inputs match again (a branch switched back) becomes the latest. */
