@@ -28,7 +28,7 @@ export function detectJvm(ctx: DirContext): void {
         .find((p) => p !== undefined);
     if (found) ctx.pin("java", normaliseJavaVersion(found.value), "pom.xml", "manifest", `${found.key} in pom.xml is ${found.value}`, found.line);
     else ctx.pin("java", "", "pom.xml", "presence", "pom.xml: the project needs a JDK (no compiler release set)");
-    if (!ctx.has("mvnw")) ctx.pin("maven", "", "pom.xml", "presence", "pom.xml and no mvnw wrapper: Maven comes from the shell");
+    if (!ctx.hasHereOrAbove("mvnw")) ctx.pin("maven", "", "pom.xml", "presence", "pom.xml and no mvnw wrapper: Maven comes from the shell");
     for (const m of text.matchAll(/<module>\s*([^<\s]+)\s*<\/module>/g)) ctx.memberPatterns.push(m[1]!);
   }
   for (const file of ["build.gradle.kts", "build.gradle"]) {
@@ -45,7 +45,7 @@ export function detectJvm(ctx: DirContext): void {
     } else ctx.pin("java", "", file, "presence", `${file}: the project needs a JDK (no toolchain set)`);
     const kotlin = /kotlin\(\s*"(?:jvm|multiplatform|android)"\s*\)\s*version\s*"([^"]+)"|id\s*\(?\s*["']org\.jetbrains\.kotlin\.[a-z]+["']\s*\)?\s*version\s*["']([^"']+)["']/.exec(text);
     if (kotlin) ctx.pin("kotlin", kotlin[1] ?? kotlin[2]!, file, "manifest", `the Kotlin Gradle plugin in ${file} is ${kotlin[1] ?? kotlin[2]}`, lineOf(text, /kotlin/));
-    if (!ctx.has("gradlew")) ctx.pin("gradle", "", file, "presence", `${file} and no gradlew wrapper: Gradle comes from the shell`);
+    if (!ctx.hasHereOrAbove("gradlew")) ctx.pin("gradle", "", file, "presence", `${file} and no gradlew wrapper: Gradle comes from the shell`);
     break;
   }
   for (const file of ["settings.gradle.kts", "settings.gradle"]) {
