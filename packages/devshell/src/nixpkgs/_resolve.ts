@@ -31,7 +31,7 @@ export interface Resolution {
 }
 
 const TOOL_NAMES: Partial<Record<Toolchain, string>> = {
-  node: "Node.js", python: "Python", go: "Go", rust: "Rust", java: "the JDK", ruby: "Ruby", php: "PHP", dotnet: ".NET SDK", terraform: "Terraform", opentofu: "OpenTofu",
+  node: "Node.js", python: "Python", go: "Go", rust: "Rust", java: "JDK", ruby: "Ruby", php: "PHP", dotnet: ".NET SDK", terraform: "Terraform", opentofu: "OpenTofu",
 };
 
 export function toolName(t: Toolchain): string {
