@@ -16,10 +16,12 @@ function explain(result: InitResult): string[] {
     for (const c of shell.choices) {
       if (inherited.includes(c)) continue;
       const exact = result.verification?.versions[c.attr ?? ""];
-      const status = exact !== undefined && exact === c.asked ? "satisfied" : c.status;
+      // The real version from nix eval can fall outside a range the version line fits (^24.15.0 vs 24.11.1).
+      const unmet = result.verification?.unmet.find((u) => u.shell === shell.name && u.toolchain === c.toolchain);
+      const status = unmet ? "unavailable" : exact !== undefined && exact === c.asked ? "satisfied" : c.status;
       const mark = status === "unavailable" ? "!" : status === "line" ? "~" : "✓";
       lines.push(`    ${mark} ${c.toolchain} ${c.asked || "(any)"} → ${c.attr ?? "—"} ${exact ? `(${exact})` : `(${c.got})`}  ${c.from}: ${c.because}`);
-      if (status !== "satisfied") lines.push(`        ${c.mapping}`);
+      if (status !== "satisfied") lines.push(`        ${unmet ? unmet.reason : c.mapping}`);
     }
     if (shell.packages.length) lines.push(`    + packages: ${shell.packages.join(", ")}`);
     if (shell.serves.length > 1) lines.push(`    serves ${shell.serves.length} projects`);
