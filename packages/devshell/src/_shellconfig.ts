@@ -14,6 +14,8 @@ export interface ShellChange {
   shell: string;
   kind: "add-shell" | "drop-shell" | "keep-shell" | "set-pin" | "keep-manual-pin" | "drop-pin" | "add-package" | "add-unfree" | "set-dir" | "set-release";
   detail: string;
+  /** The sub-project directory of an added or dropped shell. */
+  dir?: string;
 }
 
 function pinsFor(shell: PlannedShell): Pins {
@@ -76,7 +78,7 @@ export function applyShells(doc: Document, existing: PavedConfig["shells"], plan
     if (name === "default" || planned_.has(name) || before.dir === undefined) continue;
     if (isDetectedOnly(before)) {
       deleteConfigValue(doc, ["shells", name]);
-      changes.push({ shell: name, kind: "drop-shell", detail: `shell ${name} removed (nothing in ${before.dir} needs a shell of its own any more)` });
+      changes.push({ shell: name, kind: "drop-shell", dir: before.dir, detail: `shell ${name} removed (nothing in ${before.dir} needs a shell of its own any more)` });
     } else {
       changes.push({ shell: name, kind: "keep-shell", detail: `shell ${name} kept: detection no longer needs it, but it has settings made by hand` });
     }

@@ -34,4 +34,24 @@ describe("QA: paved init after a sub-project went away", () => {
     expect(again.config.changes).toContainEqual(expect.objectContaining({ shell: "api", kind: "keep-shell" }));
     expect(readFileSync(yamlPath, "utf8")).toContain("GOFLAGS");
   });
+
+  it("removes the generated .envrc of a shell that now shares its parent's, but never an edited one", async () => {
+    const dir = makeRepo({ "package.json": json({ engines: { node: "22" } }), "a/package.json": json({ engines: { node: "24" } }), "b/package.json": json({ engines: { node: "24" } }) });
+    await initProject({ dir });
+    expect(existsSync(join(dir, "a", ".envrc"))).toBe(true);
+    writeFileSync(join(dir, "b", ".envrc"), `${readFileSync(join(dir, "b", ".envrc"), "utf8")}export EXTRA=1\n`);
+    // Both now accept the root's Node 22: their shells go.
+    writeFileSync(join(dir, "a", "package.json"), json({ engines: { node: ">=22" } }));
+    writeFileSync(join(dir, "b", "package.json"), json({ engines: { node: ">=22" } }));
+    const preview = await initProject({ dir, dryRun: true });
+    expect(preview.removed).toEqual(["a/.envrc"]);
+    expect(preview.diff).toContain("a/.envrc");
+    expect(existsSync(join(dir, "a", ".envrc"))).toBe(true);
+    const result = await initProject({ dir });
+    expect(result.removed).toEqual(["a/.envrc"]);
+    expect(result.kept).toContain("b/.envrc");
+    expect(existsSync(join(dir, "a", ".envrc"))).toBe(false);
+    expect(readFileSync(join(dir, "b", ".envrc"), "utf8")).toContain("EXTRA=1");
+    expect(Object.keys(result.detected.shells.map((s) => s.name))).toHaveLength(1);
+  });
 });

@@ -40,6 +40,7 @@ function filesText(result: InitResult): string[] {
   const verb = (s: string) => (s === "create" ? "create" : s === "update" ? "update" : s === "unchanged" ? "unchanged" : `keep (${s === "edited" ? "edited by hand" : "not written by paved"}; --force to overwrite)`);
   lines.push(result.dryRun ? "Would write:" : "Files:");
   for (const f of all) lines.push(`  ${verb(f.status)} ${f.path}`);
+  for (const p of result.removed) lines.push(`  remove ${p} (its shell is no longer needed)`);
   if (result.intentToAdd.length) lines.push(`Ran git add -N ${result.intentToAdd.join(" ")} (Nix only sees files git knows about).`);
   return lines;
 }
