@@ -99,4 +99,11 @@ describe("QA: marker files as real repositories write them", () => {
     expect(pinOf(p, "node")!.version).toBe("22.1.0");
     expect(p.conflicts[0]!.message).toContain("both are manager pins; the first one read wins");
   });
+
+  it("vuejs/core's `.node-version` lts/* maps to the newest LTS line (Node 26 since 2026-10-28), not paved's default", () => {
+    const dir = makeRepo({ ".node-version": "lts/*", "package.json": json({ packageManager: "pnpm@10.30.2", engines: { node: ">=20.0.0" } }) }, { git: false });
+    const node = detectProject(dir).shells[0]!.choices.find((c) => c.toolchain === "node")!;
+    expect(node).toMatchObject({ asked: "lts", attr: "nodejs_26", status: "satisfied" });
+    expect(node.mapping).toContain("newest LTS line");
+  });
 });
