@@ -106,4 +106,12 @@ describe("QA: marker files as real repositories write them", () => {
     expect(node).toMatchObject({ asked: "lts", attr: "nodejs_26", status: "satisfied" });
     expect(node.mapping).toContain("newest LTS line");
   });
+
+  it("pom.xml: a commented-out java.version or module is not read, and the line number of the real one is kept", () => {
+    const pom = "<project>\n  <!-- was: <java.version>8</java.version> -->\n  <properties>\n    <java.version>21</java.version>\n  </properties>\n  <modules>\n    <module>core</module>\n    <!-- <module>legacy</module> -->\n  </modules>\n</project>\n";
+    const p = project("", { "pom.xml": pom, mvnw: "" });
+    expect(pinOf(p, "java")).toMatchObject({ version: "21", line: 4 });
+    expect(p.workspaceMembers).toEqual([]);
+    expect(p.notes.some((n) => n.includes("legacy"))).toBe(false);
+  });
 });

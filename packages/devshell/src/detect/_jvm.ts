@@ -21,7 +21,9 @@ export function detectJvm(ctx: DirContext): void {
     if (value) ctx.pin("java", normaliseJavaVersion(value.value), ".java-version", "exact", `.java-version asks for Java ${value.value}`, value.line);
   }
   if (ctx.has("pom.xml")) {
-    const text = ctx.read("pom.xml");
+    // Commented-out properties and modules (<!-- <java.version>8</java.version> -->) are not the build's;
+    // blanking comments keeps offsets, so line numbers stay right.
+    const text = ctx.read("pom.xml").replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, " "));
     const found =
       [pomProperty(text, "maven.compiler.release"), pomProperty(text, "maven.compiler.source"), pomProperty(text, "java.version"), pomProperty(text, "release")]
         .map((p, i) => (p && !p.value.includes("${") ? { ...p, key: ["maven.compiler.release", "maven.compiler.source", "java.version", "release"][i]! } : undefined))
