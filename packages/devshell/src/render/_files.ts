@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { GeneratedFile, PavedConfig } from "@paved/core";
 import { renderEnvrc } from "../direnv/index.ts";
 import { orderedShells, renderFlake } from "./_flake.ts";
@@ -11,7 +13,7 @@ export const ENVRC_FILE = ".envrc";
  * shell gets one in its directory, so direnv loads `.#api` on `cd services/api` (direnv only reads the
  * nearest `.envrc`).
  */
-export function renderDevshellFiles(_root: string, config: PavedConfig): GeneratedFile[] {
+export function renderDevshellFiles(root: string, config: PavedConfig): GeneratedFile[] {
   const flake = renderFlake(config);
   const files: GeneratedFile[] = [
     { path: FLAKE_FILE, content: flake.text, source: "paved.yaml" },
@@ -19,6 +21,8 @@ export function renderDevshellFiles(_root: string, config: PavedConfig): Generat
   ];
   for (const [name, shell] of orderedShells(config)) {
     if (shell.dir === undefined || shell.dir === "" || shell.dir === ".") continue;
+    // A shell kept in paved.yaml for a directory that is gone gets no .envrc: writing one would re-create it.
+    if (!existsSync(join(root, shell.dir))) continue;
     const up = shell.dir.split("/").filter(Boolean).map(() => "..").join("/");
     files.push({ path: `${shell.dir}/${ENVRC_FILE}`, content: renderEnvrc({ shell: name, flakeDir: up }), source: "paved.yaml" });
   }
