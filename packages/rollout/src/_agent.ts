@@ -108,11 +108,13 @@ guard)
   finish "$d/guard.rc" $?
   ;;
 start)
+  # Starts a job detached, then waits for it like "wait" does (saves a connection when it is quick).
   d=$1; name=$2; unit=$3; system=$4; act=$5
   mkdir -p "$d" || exit 1
   rm -f "$d/$name.rc" "$d/$name.pid"
   detach "$unit-$name" "$d/$name.log" sh "$self" job "$d" "$name" "$system" "$act" || exit $?
   echo started=yes
+  exec sh "$self" wait "$d" "$name" "$6"
   ;;
 job)
   d=$1; name=$2; system=$3; act=$4

@@ -148,7 +148,7 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     const waveStarted = performance.now();
     if (waveState.state === "rolled-back") {
       await rollbackWave(journal, state, index, options);
-      skipRest(journal, state, options, header);
+      skipRest(journal, foldJournal(readJournal(options.dir, header.id)), options, header);
       return end("failed", `wave ${wave.name} failed and was rolled back (resumed)`);
     }
     if (waveState.state === "pending") journal.append({ type: "wave", at: now(), wave: index, phase: "begin" });
@@ -182,7 +182,7 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
       journal.append({ type: "wave", at: now(), wave: index, phase: "rollback" });
       options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "rollback", hosts: wave.hosts.length, at: now() });
       await rollbackWave(journal, state, index, options);
-      skipRest(journal, state, options, header);
+      skipRest(journal, foldJournal(readJournal(options.dir, header.id)), options, header);
       return end("failed", `${failures} host(s) failed, over the failure budget of ${header.failureBudget}; wave ${wave.name} rolled back`);
     }
     const failed = wave.hosts.filter((h) => FAILED.has(state.hosts[h]!.outcome!)).length;
@@ -229,7 +229,8 @@ async function targetsFor(journal: Journal, state: RolloutState, hosts: string[]
 }
 
 /** After a bake: health checks once more on the wave's deployed hosts; a failing host is rolled back. */
-async function recheck(journal: Journal, state: RolloutState, index: number, options: RunOptions, overBudget: () => boolean): Promise<boolean> {
+async function recheck(journal: Journal, stale: RolloutState, index: number, options: RunOptions, overBudget: () => boolean): Promise<boolean> {
+  const state = foldJournal(readJournal(options.dir, stale.id));
   const header = state.header;
   let stop = false;
   const deployed = header.waves[index]!.hosts.filter((h) => state.hosts[h]!.outcome === "deployed");
@@ -246,7 +247,8 @@ async function recheck(journal: Journal, state: RolloutState, index: number, opt
 }
 
 /** Returns every host of a wave that got its new system to its previous one. */
-async function rollbackWave(journal: Journal, state: RolloutState, index: number, options: RunOptions): Promise<void> {
+async function rollbackWave(journal: Journal, stale: RolloutState, index: number, options: RunOptions): Promise<void> {
+  const state = foldJournal(readJournal(options.dir, stale.id));
   const header = state.header;
   const wave = header.waves[index]!;
   await pool(wave.hosts, header.concurrency, async (name) => {

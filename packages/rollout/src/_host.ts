@@ -170,8 +170,9 @@ async function bootOnly(run: HostRun, attempt: number, before: Generation): Prom
 
 /** Starts a switch-to-configuration job detached on the host and waits for it, reconnecting if SSH drops. */
 async function runJob(run: HostRun, dir: string, job: "activate" | "boot", unit: string, action: "test" | "boot", timeoutMs: number, system = run.target): Promise<number> {
-  await run.agent.start(dir, job, unit, system, action);
   const deadline = Date.now() + timeoutMs;
+  const first = await run.agent.start(dir, job, unit, system, action, Math.min(Math.ceil(timeoutMs / 1000), 30));
+  if (first !== "running") return first;
   for (;;) {
     const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
     try {

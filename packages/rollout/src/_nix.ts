@@ -1,5 +1,5 @@
 /** The Nix side of a rollout: building host systems (here or on a build host) and copying closures over SSH. */
-import { runNix, type NixResult } from "@paved/core";
+import { PavedError, runNix, type NixResult } from "@paved/core";
 import { nixSshOpts, storeUri, type SshTarget } from "./_ssh.ts";
 
 export function toplevelInstallable(flake: string, host: string): string {
@@ -15,17 +15,43 @@ export interface BuildOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Builds every host's system in one `nix build` (one evaluation of the flake); returns host → store path. */
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * The derivation of every host's system, from one evaluation of the flake. (`nix build --json` does not keep
+ * the order of its installables, so results are matched to hosts by derivation path.)
+ */
+export async function systemDerivations(hosts: readonly string[], options: BuildOptions): Promise<Record<string, string>> {
+  const bad = hosts.find((h) => !HOST_NAME.test(h));
+  if (bad) throw new PavedError("E_INPUT", `${JSON.stringify(bad)} is not a valid host name`, { hint: "Host names are lower-case letters, digits and -." });
+  const wanted = hosts.map((h) => `${JSON.stringify(h)} = null;`).join(" ");
+  const apply = `cs: builtins.mapAttrs (n: c: { drv = c.config.system.build.toplevel.drvPath; }) (builtins.intersectAttrs { ${wanted} } cs)`;
+  const result = await runNix(["eval", "--json", `${options.flake}#nixosConfigurations`, "--apply", apply], { signal: options.signal, env: options.env });
+  const drvs = JSON.parse(result.stdout) as Record<string, { drv: string }>;
+  const missing = hosts.filter((h) => !drvs[h]);
+  if (missing.length > 0) {
+    throw new PavedError("E_NIX_EVAL", `The flake has no nixosConfigurations for ${missing.join(", ")}`, {
+      hint: "Every host in paved.yaml needs nixosConfigurations.<name> in the platform flake; run `paved render` or add it.",
+    });
+  }
+  return Object.fromEntries(hosts.map((h) => [h, drvs[h]!.drv]));
+}
+
+/** Builds every host's system (one evaluation, one `nix build`); returns host → store path. */
 export async function buildSystems(hosts: readonly string[], options: BuildOptions): Promise<Record<string, string>> {
   if (hosts.length === 0) return {};
-  const store = options.buildHost ? ["--eval-store", "auto", "--store", `ssh-ng://${options.buildHost.user}@${options.buildHost.address}`] : [];
-  const result = await runNix(["build", "--no-link", "--json", ...store, ...hosts.map((h) => toplevelInstallable(options.flake, h))], {
-    signal: options.signal,
-    onProgress: options.onProgress,
-    env: { ...options.env, ...(options.buildHost ? { NIX_SSHOPTS: nixSshOpts(options.buildHost) } : {}) },
-  });
-  const built = JSON.parse(result.stdout) as { outputs: { out: string } }[];
-  return Object.fromEntries(hosts.map((h, i) => [h, built[i]!.outputs.out]));
+  const drvs = await systemDerivations(hosts, options);
+  const unique = [...new Set(Object.values(drvs))];
+  const env = { ...options.env, ...(options.buildHost ? { NIX_SSHOPTS: nixSshOpts(options.buildHost) } : {}) };
+  const store: string[] = [];
+  if (options.buildHost) {
+    const uri = `ssh-ng://${options.buildHost.user}@${options.buildHost.address}`;
+    await runNix(["copy", "--derivation", "--to", uri, ...unique], { signal: options.signal, env });
+    store.push("--store", uri);
+  }
+  const result = await runNix(["build", "--no-link", "--json", ...store, ...unique], { signal: options.signal, onProgress: options.onProgress, env });
+  const built = new Map((JSON.parse(result.stdout) as { drvPath: string; outputs: { out: string } }[]).map((b) => [b.drvPath, b.outputs.out]));
+  return Object.fromEntries(hosts.map((h) => [h, built.get(drvs[h]!)!]));
 }
 
 export interface CopyOptions {

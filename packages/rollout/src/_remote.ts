@@ -65,8 +65,10 @@ export class HostAgent {
     await this.call(["arm", dir, unit, this.paths.profile, String(before.generation ?? ""), before.path, String(activationS), String(confirmS)]);
   }
 
-  async start(dir: string, job: "activate" | "boot", unit: string, system: string, action: "test" | "boot" | "switch"): Promise<void> {
-    await this.call(["start", dir, job, unit, system, action]);
+  /** Starts a job detached on the host and waits up to `seconds` for it, like `wait`. */
+  async start(dir: string, job: "activate" | "boot", unit: string, system: string, action: "test" | "boot" | "switch", seconds: number): Promise<number | "running"> {
+    const { values } = await this.call(["start", dir, job, unit, system, action, String(seconds)], (seconds + 30) * 1000);
+    return values.rc === "running" || values.rc === undefined ? "running" : Number(values.rc);
   }
 
   /** Waits on the host (one connection) up to `seconds` for a job; returns its exit code or "running". */
