@@ -1,0 +1,7 @@
+import { imageFormats } from "@paved/rollout";
+import type { CommandHandler } from "../_context.ts";
+
+export const run: CommandHandler = async (ctx, args) => {
+  const result = await imageFormats({ dir: ctx.dir, host: args[0], signal: ctx.signal });
+  return { data: result, text: [`image formats for ${result.host}:`, ...result.formats.map((f) => `  ${f}`)].join("\n") };
+};

@@ -1,0 +1,9 @@
+import { defineCommand } from "../_define.ts";
+
+export default defineCommand({
+  name: "image formats",
+  summary: "List the image variants the pinned NixOS release offers (attribute names of system.build.images)",
+  examples: ["paved image formats", "paved image formats web-1 --json"],
+  configure: (command) => command.argument("[host]", "host name in paved.yaml (default: the first)"),
+  load: () => import("../commands/image-formats.ts"),
+});
