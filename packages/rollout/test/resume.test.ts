@@ -41,7 +41,8 @@ describe("rollout killed at random points and resumed", () => {
     fleet.writeConfig({
       waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }],
       concurrency: 2,
-      confirmTimeout: "3s",
+      // resume takes the decision itself instead of waiting for guards, so a long timeout costs nothing here
+      confirmTimeout: "15s",
       healthChecks: [{ type: "command", run: 'test -e "$PAVED_TEST_HOST_DIR/current-system/healthy"' }],
     });
   });
