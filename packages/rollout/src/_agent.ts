@@ -87,14 +87,19 @@ arm)
 guard)
   d=$1; profile=$2; gen=$3; path=$4; activate_s=$5; confirm_s=$6
   echo $$ > "$d/guard.pid"
-  start=$(now); ended=""
+  # Three clocks: paved must start the activation within activate_s + confirm_s of arming, the activation
+  # must end within activate_s of starting, and paved must confirm within confirm_s of its end.
+  armed=$(now); started=""; ended=""
   while :; do
     [ -d "$d/decided" ] && exit 0
     t=$(now)
     if [ -e "$d/activate.rc" ]; then
       [ -n "$ended" ] || ended=$t
       [ $((t - ended)) -ge "$confirm_s" ] && break
-    elif [ $((t - start)) -ge "$activate_s" ]; then
+    elif [ -e "$d/activate.pid" ]; then
+      [ -n "$started" ] || started=$t
+      [ $((t - started)) -ge "$activate_s" ] && break
+    elif [ $((t - armed)) -ge $((activate_s + confirm_s)) ]; then
       break
     fi
     sleep 0.5 2>/dev/null || sleep 1

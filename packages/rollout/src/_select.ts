@@ -61,7 +61,7 @@ export function planWaves(hosts: readonly HostEntry[], waves: readonly WaveConfi
     } else {
       take = left.filter(
         (h) =>
-          (size.names?.includes(h.name) ?? false) || (size.roles?.includes(h.role) ?? false) || h.tags.some((t) => size.tags?.includes(t) ?? false),
+          (size.names?.includes(h.name) ?? false) || (size.roles?.some((r) => r === h.role) ?? false) || h.tags.some((t) => size.tags?.includes(t) ?? false),
       );
       for (const h of take) left.splice(left.indexOf(h), 1);
     }
@@ -75,9 +75,9 @@ export function parseWavesFlag(text: string): WaveConfig[] {
   const parts = text.split(",").map((p) => p.trim()).filter(Boolean);
   if (parts.length === 0) throw new PavedError("E_USAGE", "--waves needs at least one wave", { hint: 'For example --waves 1,25%,rest' });
   return parts.map((part, i) => {
-    if (part === "rest") return { name: `wave${i + 1}`, hosts: "rest" };
-    if (/^\d+%$/.test(part)) return { name: `wave${i + 1}`, hosts: part as `${number}%` };
-    if (/^\d+$/.test(part) && Number(part) > 0) return { name: `wave${i + 1}`, hosts: Number(part) };
+    if (part === "rest") return { name: `wave${i + 1}`, hosts: "rest", pause: false };
+    if (/^\d+%$/.test(part)) return { name: `wave${i + 1}`, hosts: part, pause: false };
+    if (/^\d+$/.test(part) && Number(part) > 0) return { name: `wave${i + 1}`, hosts: Number(part), pause: false };
     throw new PavedError("E_USAGE", `--waves: ${JSON.stringify(part)} is not a count, a percentage or "rest"`, { hint: "For example --waves 1,25%,rest" });
   });
 }
