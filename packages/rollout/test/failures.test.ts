@@ -115,3 +115,38 @@ describe("rollout apply: activation failures", () => {
     expect(view.log.at(-1)).toBe(`boot ${target}`);
   });
 });
+
+describe("rollout apply: an HTTP probe as the health check", () => {
+  let fleet: Fleet;
+  let server: import("node:http").Server;
+  beforeAll(async () => {
+    requireTools(...TOOLS);
+    fleet = await startFleet({ hosts: [{ name: "web" }, { name: "sick", behaviour: "unhealthy" }] });
+    const { createServer } = await import("node:http");
+    const { existsSync } = await import("node:fs");
+    // The "service" of each host answers 200 only when the system it runs is healthy.
+    server = createServer((req, res) => {
+      const host = (req.url ?? "/").slice(1);
+      const current = fleet.hosts.some((h) => h.name === host) ? fleet.inspect(host).current : "";
+      res.writeHead(current && existsSync(`${current}/healthy`) ? 200 : 503).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    fleet.writeConfig({ waves: [{ name: "all", hosts: "rest" }], failureBudget: 1, healthChecks: [{ type: "http", url: `http://127.0.0.1:${port}/{host}`, expectStatus: 200 }] });
+  });
+  afterAll(async () => {
+    server?.close();
+    await fleet?.stop();
+  });
+
+  it("deploys the host whose probe answers and rolls back the one whose probe fails, within the budget", async () => {
+    const result = await applyRollout({ dir: fleet.dir });
+    expect(result.outcome).toBe("succeeded");
+    expect(result.state.hosts.web!.outcome).toBe("deployed");
+    expect(fleet.inspect("web").current).toBe(fleet.targetPath("web"));
+    expect(result.state.hosts.sick).toMatchObject({ outcome: "failed", generation: { generation: 1 } });
+    expect(result.state.hosts.sick!.message).toMatch(/http .*\/sick: status 503, expected 200/);
+    expect(fleet.inspect("sick").current).toBe(fleet.initialPath("sick"));
+    expect(result.state.failures).toBe(1);
+  });
+});
