@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildImage, imageFormats, parseDiffClosures, planRollout } from "@paved/rollout";
+import { applyRollout, buildImage, imageFormats, parseDiffClosures, planRollout, readJournal } from "@paved/rollout";
 import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
 import { requireTools, TOOLS } from "./_helpers.ts";
 
@@ -60,6 +60,16 @@ describe("rollout plan and image build against real Nix and SSH", () => {
     expect(image.size).toBe(8192);
     expect(image.sha256).toBe(createHash("sha256").update(readFileSync(image.path)).digest("hex"));
     expect(image.sha256).toBe(createHash("sha256").update("x".repeat(8192)).digest("hex"));
+  });
+
+  it("deploys with --build-host and --substitute-on-destination (the build host here is q's own sshd)", async () => {
+    const q = fleet.hosts.find((h) => h.name === "q")!;
+    const result = await applyRollout({ dir: fleet.dir, select: { names: ["q"] }, buildHost: `root@127.0.0.1:${q.port}`, substituteOnDestination: true });
+    expect(result.outcome).toBe("succeeded");
+    expect(result.state.header).toMatchObject({ buildHost: `root@127.0.0.1:${q.port}`, substituteOnDestination: true });
+    const view = fleet.inspect("q");
+    expect([view.generation, view.path, view.current]).toEqual([2, fleet.targetPath("q"), fleet.targetPath("q")]);
+    expect(readJournal(fleet.dir, result.id).some((r) => r.type === "step" && r.host === "q" && r.step === "copy" && r.phase === "end")).toBe(true);
   });
 
   it("refuses a format the release does not offer, naming those it does", async () => {
