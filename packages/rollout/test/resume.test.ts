@@ -42,7 +42,7 @@ describe("rollout killed at random points and resumed", () => {
       waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }],
       concurrency: 2,
       // resume takes the decision itself instead of waiting for guards, so a long timeout costs nothing here
-      confirmTimeout: "15s",
+      confirmTimeout: "60s",
       healthChecks: [{ type: "command", run: 'test -e "$PAVED_TEST_HOST_DIR/current-system/healthy"' }],
     });
   });
