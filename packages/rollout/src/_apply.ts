@@ -54,7 +54,7 @@ export async function planHeader(options: ApplyOptions): Promise<{ header: Rollo
   const settings: RolloutSettings = { ...inputs.rollout };
   const hosts = selectHosts(inputs.hosts, options.select ?? {});
   const waves: WaveConfig[] = options.waves ? parseWavesFlag(options.waves) : settings.waves;
-  const planned = planWaves(hosts, waves, options.bake ?? settings.bake).map((w) => ({ ...w, pause: w.pause || (options.pause === true && w !== undefined) }));
+  const planned = planWaves(hosts, waves, options.bake ?? settings.bake).map((w) => ({ ...w, pause: w.pause || options.pause === true }));
   if (planned.length > 0) planned[planned.length - 1]!.pause = false;
   const concurrency = options.concurrency ?? settings.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new PavedError("E_USAGE", `Concurrency must be a whole number of at least 1, got ${concurrency}`, { hint: "--concurrency 10" });
@@ -237,7 +237,7 @@ async function recheck(journal: Journal, stale: RolloutState, index: number, opt
   await pool(deployed, header.concurrency, async (name) => {
     const host = state.hosts[name]!;
     const run = hostRun(header, journal, name, host.target!, options);
-    const health = await waitHealthy(run.ssh, header.healthChecks, { timeoutMs: Math.min(header.healthTimeoutMs, 10_000), intervalMs: run.retryMs, signal: options.signal });
+    const health = await waitHealthy(run.ssh, header.healthChecks, { timeoutMs: header.healthTimeoutMs, intervalMs: run.retryMs, signal: options.signal });
     if (health.ok) return;
     const result = await rollbackHost(run, host.attempt, `${run.agent.paths.stateDir}/${header.id}/${name}-bake`, host.before!, "switch", "failed", `unhealthy after the bake: ${health.failures.join("; ")}`);
     host.outcome = result.outcome;

@@ -150,3 +150,47 @@ describe("rollout apply: an HTTP probe as the health check", () => {
     expect(result.state.failures).toBe(1);
   });
 });
+
+describe("rollout apply: bake time and pause between waves", () => {
+  let fleet: Fleet;
+  beforeAll(async () => {
+    requireTools(...TOOLS);
+    fleet = await startFleet({ hosts: [{ name: "early" }, { name: "late" }] });
+  });
+  afterAll(async () => fleet?.stop());
+
+  it("re-checks health after the bake; a host that turned unhealthy is rolled back and the rollout stops", async () => {
+    const { writeFileSync } = await import("node:fs");
+    fleet.writeConfig({ waves: [{ name: "canary", hosts: 1, bake: "1s" }, { name: "rest", hosts: "rest" }], healthChecks: [{ type: "command", run: 'test ! -e "$PAVED_TEST_HOST_DIR/sick"' }] });
+    const early = fleet.hosts.find((h) => h.name === "early")!;
+    const result = await applyRollout({
+      dir: fleet.dir,
+      // the canary falls ill while the wave bakes
+      onEvent: (e) => e.type === "wave" && e.phase === "bake" && writeFileSync(`${early.dir}/sick`, ""),
+    });
+    expect(result.outcome).toBe("failed");
+    expect(result.state.hosts.early).toMatchObject({ outcome: "failed", generation: { generation: 1, path: fleet.initialPath("early") } });
+    expect(result.state.hosts.early!.message).toMatch(/unhealthy after the bake/);
+    expect(result.state.hosts.late!.outcome).toBe("skipped");
+    for (const name of ["early", "late"]) {
+      const view = fleet.inspect(name);
+      expect([view.path, view.current, view.bootDefault]).toEqual([fleet.initialPath(name), fleet.initialPath(name), fleet.initialPath(name)]);
+    }
+  });
+
+  it("--pause stops after each wave until `rollout resume`", async () => {
+    const { rmSync } = await import("node:fs");
+    const { resumeRollout } = await import("@paved/rollout");
+    rmSync(`${fleet.hosts.find((h) => h.name === "early")!.dir}/sick`);
+    fleet.writeConfig({ waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }] });
+    const paused = await applyRollout({ dir: fleet.dir, pause: true });
+    expect(paused.outcome).toBe("paused");
+    expect(paused.state.hosts.early!.outcome).toBe("deployed");
+    expect(paused.state.hosts.late!.outcome).toBeUndefined();
+    expect(fleet.inspect("late").path).toBe(fleet.initialPath("late"));
+    const resumed = await resumeRollout({ dir: fleet.dir, id: paused.id });
+    expect(resumed.outcome).toBe("succeeded");
+    expect(resumed.state.hosts.late!.outcome).toBe("deployed");
+    expect(fleet.inspect("late").path).toBe(fleet.targetPath("late"));
+  });
+});
