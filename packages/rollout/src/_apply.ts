@@ -155,7 +155,8 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "begin", hosts: wave.hosts.length, at: now() });
     const todo = wave.hosts.filter((h) => !state.hosts[h]!.outcome);
     const targets = await targetsFor(journal, state, todo, options);
-    let stop = false;
+    // A resumed rollout may already be over its budget (paved died before rolling the wave back).
+    let stop = failures > header.failureBudget;
     await pool(
       todo,
       header.concurrency,
