@@ -62,7 +62,7 @@ export async function planHeader(options: ApplyOptions): Promise<{ header: Rollo
     type: "rollout",
     at: now(),
     id: newRolloutId(),
-    flake: settings.flake ?? `path:${options.dir}`,
+    flake: settings.flake ?? options.dir,
     mode: options.mode ?? settings.mode,
     hosts: hosts.map((h) => journalHost(h, settings)),
     waves: planned,

@@ -16,6 +16,8 @@ import { loadRolloutInputs } from "./_config.ts";
 
 export interface ImageOptions {
   dir: string;
+  /** Extra flake arguments, e.g. ["--override-input", "nixpkgs", "path:/srv/nixpkgs"] (as nixos-rebuild takes). */
+  nixArgs?: string[];
   host: string;
   format: string;
   signal?: AbortSignal;
@@ -40,16 +42,16 @@ async function flakeFor(dir: string, host?: string): Promise<{ flake: string; ho
   const chosen = host ?? names[0];
   if (!chosen) throw new PavedError("E_INPUT", "paved.yaml lists no hosts", { hint: "Add a host under `hosts:` first." });
   if (!names.includes(chosen)) throw new PavedError("E_INPUT", `No host named ${chosen} in paved.yaml`, { hint: `Hosts: ${names.join(", ")}.` });
-  return { flake: inputs.rollout.flake ?? `path:${dir}`, host: chosen };
+  return { flake: inputs.rollout.flake ?? dir, host: chosen };
 }
 
 const imagesAttr = (flake: string, host: string) => `${flake}#nixosConfigurations.${JSON.stringify(host)}.config.system.build.images`;
 
 /** The image variants the pinned NixOS offers for a host (attribute names of system.build.images). */
-export async function imageFormats(options: { dir: string; host?: string; signal?: AbortSignal }): Promise<{ host: string; formats: string[] }> {
+export async function imageFormats(options: { dir: string; host?: string; signal?: AbortSignal; nixArgs?: string[] }): Promise<{ host: string; formats: string[] }> {
   const { flake, host } = await flakeFor(options.dir, options.host);
   try {
-    const formats = await nixJson<string[]>(["eval", imagesAttr(flake, host), "--apply", "builtins.attrNames"], { signal: options.signal });
+    const formats = await nixJson<string[]>(["eval", ...(options.nixArgs ?? []), imagesAttr(flake, host), "--apply", "builtins.attrNames"], { signal: options.signal, cwd: options.dir });
     return { host, formats };
   } catch (error) {
     if (error instanceof PavedError && /does not provide attribute|attribute 'images' missing/.test(error.message + JSON.stringify(error.details))) {
@@ -68,21 +70,21 @@ export async function buildImage(options: ImageOptions): Promise<ImageResult> {
     throw new PavedError("E_USAGE", `${JSON.stringify(options.format)} is not an image format name`, { hint: "List them with `paved image formats`." });
   }
   const attr = `${imagesAttr(flake, host)}.${options.format}`;
-  const args = ["build", "--no-link", "--json", attr];
+  const args = ["build", "--no-link", "--json", ...(options.nixArgs ?? []), attr];
   if (options.dryRun) {
     const { argv } = await runNix(args, { dryRun: true });
     return { host, format: options.format, out: "", path: "", size: 0, sha256: "", command: argv };
   }
-  const { formats } = await imageFormats({ dir: options.dir, host, signal: options.signal });
+  const { formats } = await imageFormats({ dir: options.dir, host, signal: options.signal, nixArgs: options.nixArgs });
   if (!formats.includes(options.format)) {
     throw new PavedError("E_IMAGE_FORMAT", `${host} has no image format ${options.format}`, {
       hint: `Formats of the pinned NixOS: ${formats.join(", ")}.`,
       details: { formats },
     });
   }
-  const result = await runNix(args, { signal: options.signal, onProgress: options.onProgress });
+  const result = await runNix(args, { signal: options.signal, onProgress: options.onProgress, cwd: options.dir });
   const out = (JSON.parse(result.stdout) as { outputs: { out: string } }[])[0]!.outputs.out;
-  const filePath = await nixJson<string>(["eval", `${attr}.passthru.filePath`], { signal: options.signal });
+  const filePath = await nixJson<string>(["eval", ...(options.nixArgs ?? []), `${attr}.passthru.filePath`], { signal: options.signal, cwd: options.dir });
   const path = join(out, filePath);
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) {

@@ -85,7 +85,7 @@ export interface PlanOptions {
 export async function planRollout(options: PlanOptions): Promise<HostPlan[]> {
   const inputs = await loadRolloutInputs(options.dir);
   const hosts = selectHosts(inputs.hosts, options.select ?? {}).map((h) => journalHost(h, inputs.rollout));
-  const flake = inputs.rollout.flake ?? `path:${options.dir}`;
+  const flake = inputs.rollout.flake ?? options.dir;
   const targets = await buildSystems(hosts.map((h) => h.name), { flake, signal: options.signal, onProgress: options.onProgress });
   const plans: HostPlan[] = [];
   await pool(hosts, inputs.rollout.concurrency, async (host) => {

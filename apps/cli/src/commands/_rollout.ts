@@ -1,5 +1,6 @@
 /** Shared by the rollout commands: host selection flags, progress lines, and the result as text. */
 import type { HostSelection, RolloutEvent, RolloutResult, RolloutSummary } from "@paved/rollout";
+import { PavedError } from "@paved/core";
 import type { CommandContext } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
@@ -60,4 +61,14 @@ export function resultExit(result: RolloutResult): number {
     return result.state.failures > 0 ? EXIT.failed : EXIT.ok;
   }
   return EXIT.failed;
+}
+
+/** `--override-input name=ref` flags as Nix arguments. */
+export function overrideInputs(value: unknown): string[] {
+  const list = Array.isArray(value) ? (value as string[]) : [];
+  return list.flatMap((item) => {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new PavedError("E_USAGE", `--override-input ${JSON.stringify(item)} is not name=flakeref`, { hint: "For example --override-input nixpkgs=path:/srv/nixpkgs" });
+    return ["--override-input", item.slice(0, eq), item.slice(eq + 1)];
+  });
 }
