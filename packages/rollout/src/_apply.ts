@@ -35,6 +35,8 @@ export interface ApplyOptions extends RunOptions {
   healthTimeout?: string;
   confirmTimeout?: string;
   activationTimeout?: string;
+  /** Extra flake arguments such as ["--override-input", "nixpkgs", "path:/srv/nixpkgs"]. */
+  nixArgs?: string[];
   /** Return the planned waves and the journal header without touching anything. */
   dryRun?: boolean;
 }
@@ -74,6 +76,7 @@ export async function planHeader(options: ApplyOptions): Promise<{ header: Rollo
     buildHost: options.buildHost ?? settings.buildHost,
     substituteOnDestination: options.substituteOnDestination ?? settings.substituteOnDestination,
     ssh: settings.ssh,
+    nixArgs: options.nixArgs,
     healthChecks: settings.healthChecks,
     retryMs: Math.min(1000, Math.max(100, Math.round(durationMs(options.confirmTimeout ?? settings.confirmTimeout, "confirm timeout") / 20))),
   };
@@ -216,6 +219,7 @@ async function targetsFor(journal: Journal, state: RolloutState, hosts: string[]
     const started = performance.now();
     const built = await buildSystems(missing, {
       flake: header.flake,
+      nixArgs: header.nixArgs,
       buildHost: header.buildHost ? parseBuildHost(header.buildHost, header.ssh) : undefined,
       signal: options.signal,
       onProgress: options.onProgress,

@@ -45,6 +45,8 @@ export interface RolloutHeader {
   substituteOnDestination: boolean;
   /** How paved reached the hosts and checked them, so resume and rollback act the same way. */
   ssh: RolloutSettings["ssh"];
+  /** Extra flake arguments (--override-input …) used to evaluate the hosts. */
+  nixArgs?: string[];
   healthChecks: HealthCheckConfig[];
   retryMs: number;
 }

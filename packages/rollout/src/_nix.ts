@@ -8,6 +8,8 @@ export function toplevelInstallable(flake: string, host: string): string {
 
 export interface BuildOptions {
   flake: string;
+  /** Extra flake arguments such as --override-input. */
+  nixArgs?: string[];
   /** Build on this machine (an SSH store) instead of here; the results stay there until copied. */
   buildHost?: SshTarget;
   signal?: AbortSignal;
@@ -26,7 +28,7 @@ export async function systemDerivations(hosts: readonly string[], options: Build
   if (bad) throw new PavedError("E_INPUT", `${JSON.stringify(bad)} is not a valid host name`, { hint: "Host names are lower-case letters, digits and -." });
   const wanted = hosts.map((h) => `${JSON.stringify(h)} = null;`).join(" ");
   const apply = `cs: builtins.mapAttrs (n: c: { drv = c.config.system.build.toplevel.drvPath; }) (builtins.intersectAttrs { ${wanted} } cs)`;
-  const result = await runNix(["eval", "--json", `${options.flake}#nixosConfigurations`, "--apply", apply], { signal: options.signal, env: options.env });
+  const result = await runNix(["eval", "--json", ...(options.nixArgs ?? []), `${options.flake}#nixosConfigurations`, "--apply", apply], { signal: options.signal, env: options.env });
   const drvs = JSON.parse(result.stdout) as Record<string, { drv: string }>;
   const missing = hosts.filter((h) => !drvs[h]);
   if (missing.length > 0) {

@@ -80,13 +80,14 @@ export interface PlanOptions {
   select?: HostSelection;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
+  nixArgs?: string[];
 }
 
 export async function planRollout(options: PlanOptions): Promise<HostPlan[]> {
   const inputs = await loadRolloutInputs(options.dir);
   const hosts = selectHosts(inputs.hosts, options.select ?? {}).map((h) => journalHost(h, inputs.rollout));
   const flake = inputs.rollout.flake ?? options.dir;
-  const targets = await buildSystems(hosts.map((h) => h.name), { flake, signal: options.signal, onProgress: options.onProgress });
+  const targets = await buildSystems(hosts.map((h) => h.name), { flake, nixArgs: options.nixArgs, signal: options.signal, onProgress: options.onProgress });
   const plans: HostPlan[] = [];
   await pool(hosts, inputs.rollout.concurrency, async (host) => {
     const ssh = sshTarget(host, inputs.rollout.ssh);

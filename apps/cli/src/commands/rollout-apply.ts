@@ -1,6 +1,6 @@
 import { applyRollout, summarize } from "@paved/rollout";
 import type { CommandHandler } from "../_context.ts";
-import { progress, resultExit, selection, summaryText } from "./_rollout.ts";
+import { overrideInputs, progress, resultExit, selection, summaryText } from "./_rollout.ts";
 
 export const run: CommandHandler = async (ctx, _args, options) => {
   const result = await applyRollout({
@@ -18,6 +18,7 @@ export const run: CommandHandler = async (ctx, _args, options) => {
     confirmTimeout: options.confirmTimeout as string | undefined,
     activationTimeout: options.activationTimeout as string | undefined,
     dryRun: options.dryRun === true,
+    nixArgs: overrideInputs(options.overrideInput),
     onEvent: progress(ctx),
     onProgress: ctx.verbose ? ctx.progress : undefined,
     signal: ctx.signal,

@@ -1,10 +1,10 @@
 import { formatBytes, planRollout } from "@paved/rollout";
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { selection } from "./_rollout.ts";
+import { overrideInputs, selection } from "./_rollout.ts";
 
 export const run: CommandHandler = async (ctx, _args, options) => {
-  const plans = await planRollout({ dir: ctx.dir, select: selection(options), signal: ctx.signal, onProgress: ctx.progress });
+  const plans = await planRollout({ dir: ctx.dir, select: selection(options), signal: ctx.signal, onProgress: ctx.progress, nixArgs: overrideInputs(options.overrideInput) });
   const lines: string[] = [];
   for (const plan of plans) {
     lines.push(`${plan.host} (${plan.address})`);

@@ -25,6 +25,7 @@ export default defineCommand({
       .option("--health-timeout <duration>", "how long health checks may keep failing")
       .option("--confirm-timeout <duration>", "the on-host guard rolls back unless paved confirms within this time")
       .option("--activation-timeout <duration>", "longest switch-to-configuration may take")
+      .option("--override-input <name=flakeref>", "override a flake input, as nixos-rebuild does (repeatable)", (v: string, p: string[] = []) => [...p, v])
       .option("--dry-run", "show the waves and change nothing"),
   load: () => import("../commands/rollout-apply.ts"),
 });
