@@ -20,7 +20,7 @@ async function checkOnce(target: SshTarget, check: HealthCheckConfig, signal?: A
       const r = await runRemote(target, ["systemctl", "is-active", "--", ...check.units], { signal, timeoutMs: 30_000 });
       if (r.exitCode === 0) return undefined;
       const states = r.stdout.trim().split("\n");
-      const bad = check.units.filter((_, i) => states[i] !== "active").map((u, i) => `${u}=${states[i] ?? "unknown"}`);
+      const bad = check.units.map((u, i) => [u, states[i] ?? "unknown"] as const).filter(([, state]) => state !== "active").map(([u, state]) => `${u}=${state}`);
       return r.unreachable ? `systemd: SSH failed: ${r.stderr.trim()}` : `systemd units not active: ${bad.join(", ")}`;
     }
     case "command": {

@@ -13,7 +13,7 @@ async function until(check: () => boolean, ms = 20_000): Promise<void> {
   }
 }
 
-describe("rollout apply: a failing health check", () => {
+describe("rollout apply: a failing health check (systemd unit states)", () => {
   let fleet: Fleet;
   beforeAll(async () => {
     requireTools(...TOOLS);
@@ -21,7 +21,7 @@ describe("rollout apply: a failing health check", () => {
     fleet.writeConfig({
       waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }],
       concurrency: 3,
-      healthChecks: [{ type: "command", run: 'test -e "$PAVED_TEST_HOST_DIR/current-system/healthy"' }],
+      healthChecks: [{ type: "systemd", units: ["sshd.service", "nginx.service"] }],
     });
   });
   afterAll(async () => fleet?.stop());
@@ -35,7 +35,7 @@ describe("rollout apply: a failing health check", () => {
     expect(fleet.inspect("a").path).toBe(fleet.targetPath("a"));
     // the unhealthy host went back to generation 1 and re-activated its old system
     expect(result.state.hosts.b).toMatchObject({ outcome: "failed", generation: { generation: 1, path: initial("b") } });
-    expect(result.state.hosts.b!.message).toMatch(/health check failed/);
+    expect(result.state.hosts.b!.message).toMatch(/health check failed: systemd units not active: nginx.service=failed/);
     const b = fleet.inspect("b");
     expect([b.generation, b.path, b.current, b.bootDefault]).toEqual([1, initial("b"), initial("b"), initial("b")]);
     expect(b.log.at(-1)).toBe(`test ${initial("b")}`);
