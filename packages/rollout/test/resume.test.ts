@@ -97,3 +97,48 @@ describe("rollout killed at random points and resumed", () => {
     });
   }
 });
+
+describe("rollout killed and never resumed: the guards alone bring hosts to what the journal names", () => {
+  let fleet: Fleet;
+  const names = ["g1", "g2", "g3"];
+  beforeAll(async () => {
+    requireTools(...TOOLS);
+    fleet = await startFleet({ hosts: names.map((name) => ({ name })) });
+    fleet.writeConfig({ waves: [{ name: "all", hosts: "rest" }], concurrency: 3, confirmTimeout: "3s", activationTimeout: "5s" });
+  });
+  afterAll(async () => fleet?.stop());
+
+  for (let round = 1; round <= 2; round++) {
+    it(`round ${round}: an in-flight host ends on the target only if its decided/by says confirm`, async () => {
+      const { readFileSync, existsSync: exists } = await import("node:fs");
+      for (const name of names) fleet.setTarget(name, { packages: { hello: `3.${round}`, openssl: "3.0.1" } });
+      const kill = { events: 4 + Math.floor(Math.random() * 14), delayMs: Math.floor(Math.random() * 300) };
+      const known = new Set(listRollouts(fleet.dir));
+      const run = await paved(["rollout", "apply", "-C", fleet.dir, "--json"], kill);
+      const id = listRollouts(fleet.dir).find((r) => !known.has(r));
+      if (!id) return;
+      const state = foldJournal(readJournal(fleet.dir, id));
+      // Longest a guard can take: activation + confirm windows, plus its own rollback.
+      await new Promise((r) => setTimeout(r, 12_000));
+      for (const name of names) {
+        const host = state.hosts[name]!;
+        const view = fleet.inspect(name);
+        const context = `killed ${kill.delayMs} ms after event ${kill.events} (${run.signal ?? run.code}): ${name} last ${host.lastStep?.step}/${host.lastStep?.phase}`;
+        if (!host.uncertain) {
+          expect(view.path, context).toBe(host.generation?.path ?? view.path);
+          continue;
+        }
+        const decidedFile = `${fleet.hosts.find((h) => h.name === name)!.stateDir}/${id}/${name}-a${host.attempt}/decided/by`;
+        const decided = exists(decidedFile) ? readFileSync(decidedFile, "utf8").trim() : "";
+        expect(view.path, `${context}, decided ${decided || "nothing"}`).toBe(decided === "confirm" ? host.target : host.before!.path);
+        expect(view.current, context).toBe(view.path);
+      }
+      // and resuming afterwards still settles everything
+      if (run.signal === "SIGKILL") {
+        await paved(["rollout", "resume", id, "-C", fleet.dir]);
+        const after = foldJournal(readJournal(fleet.dir, id));
+        for (const name of names) expect(after.hosts[name]!.generation, name).toEqual({ generation: fleet.inspect(name).generation, path: fleet.inspect(name).path });
+      }
+    });
+  }
+});
