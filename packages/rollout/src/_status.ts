@@ -5,7 +5,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { StepReport } from "@paved/core";
-import { listRollouts, readJournal, type HostOutcome } from "./_journal.ts";
+import { listRollouts, readJournal, type Generation, type HostOutcome } from "./_journal.ts";
+import { pool } from "./_pool.ts";
+import { sshTarget } from "./_select.ts";
+import { runRemote } from "./_ssh.ts";
 import { FAILED, foldJournal, type RolloutState } from "./_state.ts";
 
 export interface RolloutSummary {
@@ -89,4 +92,55 @@ export function rolloutStatus(options: { dir: string; hosts?: string[] }): StepR
   if (report.drift.length > 0) report.next.push({ step: 5, title: report.drift[0]!.message, command: report.drift[0]!.fix });
   else if (report.state !== "done") report.next.push({ step: 5, title: "Roll the current configuration out to every host", command: "paved rollout apply" });
   return report;
+}
+
+export interface HostCheck {
+  host: string;
+  /** What the journal says: the generation, or for a host caught mid-switch, the previous one and the target. */
+  journal: { generation?: Generation; uncertain: boolean; before?: Generation; target?: string };
+  /** Who took the decision on the host for the last attempt (`decided/by`), if anyone. */
+  decided: string;
+  actual?: Generation;
+  /** The host is where the journal (and, mid-switch, its decided/by file) says. */
+  agrees: boolean;
+  /** Mid-switch, undecided, still on the target: its guard has not fired yet. */
+  settling: boolean;
+  error?: string;
+}
+
+/**
+ * `paved rollout status ID --probe`: asks every host of a rollout (read-only, over SSH) which generation it is
+ * on and who decided its last attempt, and says whether that is what the journal names.
+ */
+export async function probeRollout(options: { dir: string; id: string; signal?: AbortSignal }): Promise<HostCheck[]> {
+  const state = rolloutState(options.dir, options.id);
+  const header = state.header;
+  const checks: HostCheck[] = [];
+  await pool(Object.values(state.hosts), header.concurrency, async (host) => {
+    const entry = header.hosts.find((h) => h.name === host.name)!;
+    const ssh = sshTarget(entry, header.ssh);
+    const dir = `${entry.stateDir}/${header.id}/${host.name}-a${host.attempt}`;
+    const check: HostCheck = {
+      host: host.name,
+      journal: { generation: host.generation, uncertain: host.uncertain, before: host.before, target: host.target },
+      decided: "",
+      agrees: false,
+      settling: false,
+    };
+    checks.push(check);
+    const script = 'readlink "$1"; readlink -f "$1"; cat "$2/decided/by" 2>/dev/null || true';
+    const r = await runRemote(ssh, ["sh", "-c", script, "paved-probe", entry.profile, dir], { signal: options.signal, timeoutMs: 60_000 });
+    if (r.exitCode !== 0) {
+      check.error = r.unreachable ? `SSH failed: ${r.stderr.trim()}` : r.stderr.trim();
+      return;
+    }
+    const [link = "", path = "", decided = ""] = r.stdout.split("\n");
+    const gen = /-(\d+)-link$/.exec(link);
+    check.actual = { generation: gen ? Number(gen[1]) : null, path };
+    check.decided = decided.trim();
+    const expected = !host.uncertain ? host.generation?.path : check.decided === "confirm" ? host.target : host.before?.path;
+    check.agrees = expected === undefined || expected === path;
+    check.settling = !check.agrees && host.uncertain && check.decided === "" && path === host.target;
+  }, () => false);
+  return Object.keys(state.hosts).map((name) => checks.find((c) => c.host === name)!);
 }

@@ -7,6 +7,6 @@ export { selectHosts, planWaves, parseWavesFlag, budgetHosts, type HostSelection
 export { loadRolloutInputs, type HostEntry, type RolloutSettings, type HealthCheckConfig, type WaveConfig } from "./_config.ts";
 export { shellQuote, quoteCommand, sshArgv, type SshTarget } from "./_ssh.ts";
 export { AGENT_SCRIPT, AGENT_VERSION } from "./_agent.ts";
-export { rolloutStatus, readRollouts, rolloutState, summarize, type RolloutSummary } from "./_status.ts";
+export { rolloutStatus, readRollouts, rolloutState, summarize, probeRollout, type RolloutSummary, type HostCheck } from "./_status.ts";
 export { planRollout, parseDiffClosures, formatBytes, type HostPlan, type ClosureDiff, type PackageChange, type PlanOptions } from "./_plan.ts";
 export { buildImage, imageFormats, type ImageOptions, type ImageResult } from "./_image.ts";

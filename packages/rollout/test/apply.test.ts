@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyRollout, readJournal, rollbackRollout, rolloutStatus, type RolloutEvent } from "@paved/rollout";
+import { execFileSync } from "node:child_process";
+import { applyRollout, probeRollout, readJournal, rollbackRollout, rolloutStatus, type RolloutEvent } from "@paved/rollout";
 import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
 import { requireTools, TOOLS } from "./_helpers.ts";
 
@@ -66,5 +67,15 @@ describe("rollout apply: a clean rollout in three waves, then rollback", () => {
       expect(view.bootDefault).toBe(initial);
       expect(result.state.hosts[host.name]).toMatchObject({ outcome: "rolled-back", generation: { generation: 1, path: initial } });
     }
+  });
+
+  it("status --probe finds a host someone switched by hand after the rollout", async () => {
+    const { listRollouts } = await import("@paved/rollout");
+    const [id] = listRollouts(fleet.dir);
+    expect((await probeRollout({ dir: fleet.dir, id: id! })).every((c) => c.agrees)).toBe(true);
+    const b = fleet.hosts.find((h) => h.name === "b")!;
+    execFileSync("nix-env", ["-p", b.profile, "--switch-generation", "2"], { stdio: "ignore" });
+    const checks = await probeRollout({ dir: fleet.dir, id: id! });
+    expect(checks.filter((c) => !c.agrees).map((c) => [c.host, c.actual?.generation])).toEqual([["b", 2]]);
   });
 });

@@ -133,6 +133,10 @@ describe("rollout killed and never resumed: the guards alone bring hosts to what
         expect(view.path, `${context}, decided ${decided || "nothing"}`).toBe(decided === "confirm" ? host.target : host.before!.path);
         expect(view.current, context).toBe(view.path);
       }
+      // `rollout status --probe` asks the hosts and agrees
+      const probe = await paved(["rollout", "status", id, "--probe", "--json", "-C", fleet.dir]);
+      expect(JSON.parse(probe.stdout), probe.stdout).toMatchObject({ agrees: true });
+      expect(probe.code).toBe(0);
       // and resuming afterwards still settles everything
       if (run.signal === "SIGKILL") {
         await paved(["rollout", "resume", id, "-C", fleet.dir]);

@@ -1,8 +1,20 @@
-import { readRollouts, rolloutState, summarize } from "@paved/rollout";
+import { probeRollout, readRollouts, rolloutState, summarize } from "@paved/rollout";
+import { EXIT } from "../_exit-codes.ts";
 import type { CommandHandler } from "../_context.ts";
 import { summaryText } from "./_rollout.ts";
 
-export const run: CommandHandler = async (ctx, args) => {
+export const run: CommandHandler = async (ctx, args, options) => {
+  if (args[0] && options.probe) {
+    const checks = await probeRollout({ dir: ctx.dir, id: args[0], signal: ctx.signal });
+    const lines = checks.map((c) => {
+      const mark = c.agrees ? "✓" : c.settling ? "…" : "✗";
+      const actual = c.actual ? `generation ${c.actual.generation ?? "?"} ${c.actual.path}` : `unknown (${c.error})`;
+      const note = c.settling ? " — mid-switch, its guard has not fired yet" : c.agrees ? "" : " — not what the journal names";
+      return `${mark} ${c.host.padEnd(16)} ${actual}${c.decided ? ` (decided by ${c.decided})` : ""}${note}`;
+    });
+    const ok = checks.every((c) => c.agrees);
+    return { data: { id: args[0], hosts: checks, agrees: ok }, text: lines.join("\n"), exitCode: ok ? EXIT.ok : EXIT.attention };
+  }
   if (args[0]) {
     const state = rolloutState(ctx.dir, args[0]);
     const summary = summarize(state);
