@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { StepReport } from "@paved/core";
+import { loadRolloutInputs } from "./_config.ts";
 import { listRollouts, readJournal, type Generation, type HostOutcome } from "./_journal.ts";
 import { pool } from "./_pool.ts";
 import { sshTarget } from "./_select.ts";
@@ -59,8 +60,16 @@ export function rolloutState(dir: string, id: string): RolloutState {
   return foldJournal(readJournal(dir, id));
 }
 
-/** Step 5 for `paved status`: have changes reached the fleet through rollouts, and is anything left hanging? */
-export function rolloutStatus(options: { dir: string; hosts?: string[] }): StepReport {
+/**
+ * Step 5 for `paved status`: have changes reached the fleet through rollouts, and is anything left hanging?
+ * The fleet is `hosts` when given, else the hosts of paved.yaml.
+ */
+export async function rolloutStatus(options: { dir: string; hosts?: string[] }): Promise<StepReport> {
+  const hosts = options.hosts ?? (existsSync(join(options.dir, "paved.yaml")) ? (await loadRolloutInputs(options.dir)).hosts.map((h) => h.name) : undefined);
+  return stepReport({ dir: options.dir, hosts });
+}
+
+function stepReport(options: { dir: string; hosts?: string[] }): StepReport {
   const rollouts = existsSync(join(options.dir, ".paved", "rollouts")) ? readRollouts(options.dir) : [];
   const report: StepReport = { step: 5, title: "Image-based rollouts", state: "not-started", evidence: [], drift: [], next: [] };
   if (rollouts.length === 0) {

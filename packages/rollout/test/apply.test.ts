@@ -44,10 +44,10 @@ describe("rollout apply: a clean rollout in three waves, then rollback", () => {
     expect(firstB).toBeGreaterThan(doneA);
     const steps = readJournal(fleet.dir, result.id).filter((r) => r.type === "step" && r.host === "a").map((r) => (r.type === "step" ? `${r.step}:${r.phase}` : ""));
     // step 5 of `paved status`: every host reached, nothing left hanging; a host never deployed is drift
-    const report = rolloutStatus({ dir: fleet.dir, hosts: ["a", "b", "c", "d", "e"] });
+    const report = await rolloutStatus({ dir: fleet.dir });
     expect(report).toMatchObject({ step: 5, state: "done", drift: [] });
     expect(report.evidence.find((e) => e.text.startsWith("Hosts reached"))).toMatchObject({ done: 5, total: 5 });
-    const partial = rolloutStatus({ dir: fleet.dir, hosts: ["a", "b", "c", "d", "e", "f"] });
+    const partial = await rolloutStatus({ dir: fleet.dir, hosts: ["a", "b", "c", "d", "e", "f"] });
     expect(partial.state).toBe("in-progress");
     expect(partial.drift).toEqual([expect.objectContaining({ kind: "never-deployed", subject: "f", fix: "paved rollout apply --host f" })]);
     expect(steps).toEqual(["build:begin", "build:end", "probe:begin", "probe:end", "copy:begin", "copy:end", "arm:begin", "arm:end", "profile:begin", "profile:end", "activate:begin", "activate:end", "health:begin", "health:end", "confirm:begin", "confirm:end", "boot:begin", "boot:end"]);

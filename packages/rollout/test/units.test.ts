@@ -87,3 +87,13 @@ describe("journal files", () => {
     expect(() => readJournal(dir, "nope")).toThrow(expect.objectContaining({ code: "E_ROLLOUT_UNKNOWN" }));
   });
 });
+
+describe("step 5 status without rollouts", () => {
+  it("is not started and says how to start", async () => {
+    const { rolloutStatus } = await import("@paved/rollout");
+    const dir = mkdtempSync(join(tmpdir(), "paved-status-"));
+    const report = await rolloutStatus({ dir });
+    expect(report).toMatchObject({ step: 5, state: "not-started", drift: [] });
+    expect(report.next[0]!.command).toContain("paved rollout apply");
+  });
+});
