@@ -84,7 +84,10 @@ export function parseWavesFlag(text: string): WaveConfig[] {
 
 /** The failure budget as a number of hosts. */
 export function budgetHosts(budget: number | string, total: number): number {
-  if (typeof budget === "number") return budget;
+  if (typeof budget === "number") {
+    if (Number.isInteger(budget) && budget >= 0) return budget;
+    throw new PavedError("E_USAGE", `Failure budget ${budget} is not a whole number of hosts`, { hint: "Use 0, 2 or 10%." });
+  }
   const match = /^(\d+)%$/.exec(budget);
   if (!match) throw new PavedError("E_USAGE", `Failure budget ${JSON.stringify(budget)} is not a number or a percentage`, { hint: "Use 0, 2 or 10%." });
   return Math.floor((total * Number(match[1])) / 100);
