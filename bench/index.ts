@@ -6,6 +6,7 @@ import { benchBaseline } from "./baseline.ts";
 import { benchStartup } from "./startup.ts";
 import { benchDevshellScan } from "./devshell-scan.ts";
 import { benchDevshellShell } from "./devshell-shell.ts";
+import { benchRollout } from "./rollout.ts";
 
 const only = process.argv.slice(2);
 const benches: [string, () => string[] | Promise<string[]>][] = [
@@ -13,6 +14,7 @@ const benches: [string, () => string[] | Promise<string[]>][] = [
   ["devshell-scan", benchDevshellScan],
   ["devshell-shell", benchDevshellShell],
   ["baseline", benchBaseline],
+  ["rollout", benchRollout],
 ];
 
 for (const [name, bench] of benches) {

@@ -11,6 +11,13 @@ import runnerAdd from "./defs/runner-add.ts";
 import hostAdd from "./defs/host-add.ts";
 import teamAdd from "./defs/team-add.ts";
 import teamRemove from "./defs/team-remove.ts";
+import imageBuild from "./defs/image-build.ts";
+import imageFormats from "./defs/image-formats.ts";
+import rolloutPlan from "./defs/rollout-plan.ts";
+import rolloutApply from "./defs/rollout-apply.ts";
+import rolloutStatus from "./defs/rollout-status.ts";
+import rolloutResume from "./defs/rollout-resume.ts";
+import rolloutRollback from "./defs/rollout-rollback.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
@@ -26,4 +33,11 @@ export const commands: CommandDefinition[] = [
   hostAdd,
   teamAdd,
   teamRemove,
+  imageBuild,
+  imageFormats,
+  rolloutPlan,
+  rolloutApply,
+  rolloutStatus,
+  rolloutResume,
+  rolloutRollback,
 ];

@@ -152,6 +152,7 @@ repos: [../api, ../web]
     const { config } = parseConfig("version: 1\nrollout: {}\n");
     expect(config.rollout!.waves).toEqual([
       { name: "canary", hosts: 1, pause: false },
+      { name: "early", hosts: "25%", pause: false },
       { name: "rest", hosts: "rest", pause: false },
     ]);
   });

@@ -1,0 +1,43 @@
+import { probeRollout, readRollouts, rolloutState, summarize } from "@paved/rollout";
+import { EXIT } from "../_exit-codes.ts";
+import type { CommandHandler } from "../_context.ts";
+import { summaryText } from "./_rollout.ts";
+
+export const run: CommandHandler = async (ctx, args, options) => {
+  if (args[0] && options.probe) {
+    const checks = await probeRollout({ dir: ctx.dir, id: args[0], signal: ctx.signal });
+    const lines = checks.map((c) => {
+      const mark = c.agrees ? "✓" : c.settling ? "…" : "✗";
+      const actual = c.actual ? `generation ${c.actual.generation ?? "?"} ${c.actual.path}` : `unknown (${c.error})`;
+      const note = c.settling ? " — mid-switch, its guard has not fired yet" : c.agrees ? "" : " — not what the journal names";
+      return `${mark} ${c.host.padEnd(16)} ${actual}${c.decided ? ` (decided by ${c.decided})` : ""}${note}`;
+    });
+    const ok = checks.every((c) => c.agrees);
+    return { data: { id: args[0], hosts: checks, agrees: ok }, text: lines.join("\n"), exitCode: ok ? EXIT.ok : EXIT.attention };
+  }
+  if (args[0]) {
+    const state = rolloutState(ctx.dir, args[0]);
+    const summary = summarize(state);
+    const hosts = Object.values(state.hosts).map((h) => ({
+      host: h.name,
+      wave: h.wave,
+      outcome: h.outcome ?? "pending",
+      generation: h.generation,
+      before: h.before,
+      target: h.target,
+      uncertain: h.uncertain,
+      lastStep: h.lastStep,
+      message: h.message,
+    }));
+    const lines = hosts.map((h) => {
+      const gen = h.generation ? `generation ${h.generation.generation ?? "?"}` : "not probed";
+      const where = h.uncertain ? `${gen} or the target (mid-switch: the host's decided/by file says which)` : gen;
+      return `  ${h.host.padEnd(16)} ${h.outcome.padEnd(22)} ${where}${h.lastStep && h.outcome === "pending" ? ` — last step ${h.lastStep.step} ${h.lastStep.phase}` : ""}`;
+    });
+    return { data: { ...summary, hostStates: hosts }, text: `${summaryText(summary)}\n${lines.join("\n")}` };
+  }
+  const rollouts = readRollouts(ctx.dir);
+  if (rollouts.length === 0) return { data: { rollouts: [] }, text: "No rollouts recorded in this repository yet." };
+  const lines = rollouts.map((r) => `${r.id}  ${String(r.outcome).padEnd(11)} ${r.hosts} host(s), ${r.counts.deployed ?? 0} deployed, ${r.failures.length} failed  (${r.startedAt})`);
+  return { data: { rollouts }, text: lines.join("\n") };
+};

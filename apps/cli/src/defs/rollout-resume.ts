@@ -1,0 +1,9 @@
+import { defineCommand } from "../_define.ts";
+
+export default defineCommand({
+  name: "rollout resume",
+  summary: "Continue an interrupted or paused rollout from its journal",
+  examples: ["paved rollout resume", "paved rollout resume 20261125T101500Z-k3f9"],
+  configure: (command) => command.argument("[id]", "rollout id (default: the latest unfinished one)"),
+  load: () => import("../commands/rollout-resume.ts"),
+});

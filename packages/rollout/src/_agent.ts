@@ -1,0 +1,193 @@
+/**
+ * The on-host agent: a POSIX sh script paved installs into the host's state directory (once per version) and
+ * runs with `sh AGENT ACTION ARGS…`. It exists so the parts that must survive paved dying — the activation and the
+ * guard that rolls back by itself — run on the host, detached from the SSH session: under `systemd-run` where
+ * systemd runs (as nixos-rebuild does), else `setsid` with output to files. Every action prints `key=value` lines.
+ *
+ * Files in the attempt directory D: guard.pid, decided/by (who decided: "confirm", "rollback", "resume" or
+ * "guard" — `mkdir decided` is the atomic lock that makes paved and the guard never both act), guard.rc,
+ * JOB.pid / JOB.unit / JOB.log / JOB.rc for the detached jobs "activate" and "boot".
+ */
+import { createHash } from "node:crypto";
+
+export const AGENT_SCRIPT = String.raw`# paved rollout agent: see packages/rollout/src/_agent.ts
+set -u
+self=$0
+action=$1
+shift
+
+now() { date +%s; }
+
+generation() {
+  if [ -L "$1" ]; then
+    printf '%s\n' "$(readlink "$1")" | sed -n 's/.*-\([0-9][0-9]*\)-link$/\1/p'
+  fi
+}
+
+current() {
+  echo "generation=$(generation "$1")"
+  if [ -e "$1" ]; then echo "path=$(readlink -f "$1")"; else echo "path="; fi
+}
+
+detach() {
+  unit=$1; log=$2; shift 2
+  if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
+    systemd-run --unit="$unit" --collect --quiet --no-ask-password --service-type=exec \
+      --setenv=PATH="$PATH" -- "$@" >>"$log" 2>&1 || return $?
+    echo "$unit" > "$log.unit"
+  else
+    setsid "$@" </dev/null >>"$log" 2>&1 &
+  fi
+}
+
+finish() {
+  echo "$2" > "$1.tmp"
+  mv -f "$1.tmp" "$1"
+}
+
+stop_job() {
+  d=$1; name=$2
+  [ -e "$d/$name.rc" ] && return 0
+  if [ -e "$d/$name.log.unit" ]; then
+    systemctl stop "$(cat "$d/$name.log.unit")" 2>/dev/null
+  elif [ -e "$d/$name.pid" ]; then
+    pid=$(cat "$d/$name.pid")
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    sleep 1
+    kill -KILL -- "-$pid" 2>/dev/null
+  fi
+  [ -e "$d/$name.pid" ] && [ ! -e "$d/$name.rc" ] && finish "$d/$name.rc" 143
+  return 0
+}
+
+restore() {
+  d=$1; profile=$2; gen=$3; path=$4; act=$5
+  if [ "$(readlink -f "$profile" 2>/dev/null)" != "$path" ]; then
+    nix-env -p "$profile" --switch-generation "$gen" || nix-env -p "$profile" --set "$path" || return 90
+  fi
+  if [ "$act" = none ]; then return 0; fi
+  "$path/bin/switch-to-configuration" "$act"
+}
+
+case $action in
+probe)
+  current "$1"
+  if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
+  ;;
+set-profile)
+  nix-env -p "$1" --set "$2" || exit $?
+  current "$1"
+  ;;
+arm)
+  d=$1
+  mkdir -p "$d" || exit 1
+  detach "$2-guard" "$d/guard.log" sh "$self" guard "$d" "$3" "$4" "$5" "$6" "$7" || exit $?
+  echo armed=yes
+  ;;
+guard)
+  d=$1; profile=$2; gen=$3; path=$4; activate_s=$5; confirm_s=$6
+  echo $$ > "$d/guard.pid"
+  # Three clocks: paved must start the activation within activate_s + confirm_s of arming, the activation
+  # must end within activate_s of starting, and paved must confirm within confirm_s of its end.
+  armed=$(now); started=""; ended=""
+  while :; do
+    [ -d "$d/decided" ] && exit 0
+    t=$(now)
+    if [ -e "$d/activate.rc" ]; then
+      [ -n "$ended" ] || ended=$t
+      [ $((t - ended)) -ge "$confirm_s" ] && break
+    elif [ -e "$d/activate.pid" ]; then
+      [ -n "$started" ] || started=$t
+      [ $((t - started)) -ge "$activate_s" ] && break
+    elif [ $((t - armed)) -ge $((activate_s + confirm_s)) ]; then
+      break
+    fi
+    sleep 0.5 2>/dev/null || sleep 1
+  done
+  mkdir "$d/decided" 2>/dev/null || exit 0
+  echo guard > "$d/decided/by"
+  stop_job "$d" activate
+  act=none
+  if [ -e "$d/activate.pid" ] || [ -e "$d/activate.rc" ]; then act=test; fi
+  restore "$d" "$profile" "$gen" "$path" "$act"
+  finish "$d/guard.rc" $?
+  ;;
+start)
+  # Starts a job detached, then waits for it like "wait" does (saves a connection when it is quick).
+  d=$1; name=$2; unit=$3; system=$4; act=$5
+  mkdir -p "$d" || exit 1
+  rm -f "$d/$name.rc" "$d/$name.pid"
+  detach "$unit-$name" "$d/$name.log" sh "$self" job "$d" "$name" "$system" "$act" || exit $?
+  echo started=yes
+  exec sh "$self" wait "$d" "$name" "$6"
+  ;;
+job)
+  d=$1; name=$2; system=$3; act=$4
+  echo $$ > "$d/$name.pid"
+  "$system/bin/switch-to-configuration" "$act"
+  finish "$d/$name.rc" $?
+  ;;
+wait)
+  d=$1; name=$2; limit=$3
+  start=$(now)
+  while [ ! -e "$d/$name.rc" ] && [ $(($(now) - start)) -lt "$limit" ]; do
+    sleep 0.2 2>/dev/null || sleep 1
+  done
+  if [ -e "$d/$name.rc" ]; then echo "rc=$(cat "$d/$name.rc")"; else echo rc=running; fi
+  ;;
+decide)
+  d=$1; who=$2
+  mkdir -p "$d"
+  if mkdir "$d/decided" 2>/dev/null; then
+    echo "$who" > "$d/decided/by"
+    echo "decided=$who"
+  else
+    by=$(cat "$d/decided/by" 2>/dev/null || true)
+    echo "decided=$by"
+  fi
+  ;;
+rollback)
+  d=$1; profile=$2; gen=$3; path=$4; act=$5
+  stop_job "$d" activate
+  restore "$d" "$profile" "$gen" "$path" "$act"
+  echo "rc=$?"
+  current "$profile"
+  ;;
+await-guard)
+  d=$1; limit=$2
+  start=$(now)
+  while [ ! -e "$d/guard.rc" ] && [ $(($(now) - start)) -lt "$limit" ]; do sleep 0.2 2>/dev/null || sleep 1; done
+  if [ -e "$d/guard.rc" ]; then echo "guard=$(cat "$d/guard.rc")"; else echo guard=running; fi
+  ;;
+state)
+  d=$1
+  echo "decided=$(cat "$d/decided/by" 2>/dev/null || true)"
+  echo "guard=$(cat "$d/guard.rc" 2>/dev/null || true)"
+  echo "activate=$(cat "$d/activate.rc" 2>/dev/null || true)"
+  echo "boot=$(cat "$d/boot.rc" 2>/dev/null || true)"
+  current "$2"
+  ;;
+*)
+  echo "paved agent: unknown action $action" >&2
+  exit 64
+  ;;
+esac
+`;
+
+export const AGENT_VERSION = createHash("sha256").update(AGENT_SCRIPT).digest("hex").slice(0, 12);
+
+/**
+ * Installs the agent (content from stdin) at $1 unless that exact version is there, then runs it with the rest
+ * of the arguments — one SSH round trip for the first call to a host.
+ */
+export const INSTALL_AND_RUN = String.raw`set -e
+a=$1; shift
+if [ ! -s "$a" ]; then
+  umask 077
+  mkdir -p "$(dirname "$a")"
+  cat > "$a.tmp.$$"
+  mv -f "$a.tmp.$$" "$a"
+else
+  cat > /dev/null
+fi
+exec sh "$a" "$@"`;

@@ -1,0 +1,305 @@
+/**
+ * One host through a rollout: probe, copy, arm the guard, set the profile, activate with `test` (detached on the
+ * host), health checks, confirm over a fresh SSH connection, then make it the boot default. Every step is
+ * journaled before and after; any failure puts the host back on the generation it had.
+ */
+import { isPavedError, PavedError } from "@paved/core";
+import type { HealthCheckConfig } from "./_config.ts";
+import { sleep, waitHealthy } from "./_health.ts";
+import type { Generation, HostOutcome, Journal, RolloutHeader, StepName } from "./_journal.ts";
+import { copyClosure } from "./_nix.ts";
+import type { HostAgent } from "./_remote.ts";
+import type { HostState } from "./_state.ts";
+import type { SshTarget } from "./_ssh.ts";
+
+export type RolloutEvent =
+  | { type: "rollout"; id: string; phase: "begin" | "end" | "resume"; outcome?: string; message?: string; at: string }
+  | { type: "wave"; wave: number; name: string; phase: "begin" | "end" | "bake" | "rollback" | "paused"; hosts: number; failed?: number; ms?: number; at: string }
+  | { type: "host"; host: string; wave: number; phase: StepName | "done"; outcome?: HostOutcome; ms?: number; message?: string; at: string };
+
+export interface HostRun {
+  header: RolloutHeader;
+  journal: Journal;
+  agent: HostAgent;
+  ssh: SshTarget;
+  healthChecks: readonly HealthCheckConfig[];
+  /** Store path the host should run, already built. */
+  target: string;
+  buildHost?: SshTarget;
+  emit: (event: RolloutEvent) => void;
+  signal?: AbortSignal;
+  /** Poll interval of health checks and confirmation retries (short in tests). */
+  retryMs: number;
+}
+
+export interface HostResult {
+  outcome: HostOutcome;
+  generation: Generation;
+  message?: string;
+}
+
+const now = () => new Date().toISOString();
+
+export function attemptDir(run: HostRun, attempt: number | string): string {
+  return `${run.agent.paths.stateDir}/${run.header.id}/${run.ssh.name}-a${attempt}`;
+}
+
+function unitName(run: HostRun, attempt: number | string): string {
+  return `paved-${run.header.id}-${run.ssh.name}-a${attempt}`.replace(/[^A-Za-z0-9:_.-]/g, "_");
+}
+
+function wave(run: HostRun): number {
+  return run.header.waves.findIndex((w) => w.hosts.includes(run.ssh.name));
+}
+
+/** Journals a step before and after it runs and tells the watcher. */
+export async function step<T>(
+  run: HostRun,
+  attempt: number,
+  name: StepName,
+  work: () => Promise<T>,
+  data?: (value: T) => Record<string, unknown> | undefined,
+): Promise<T> {
+  const host = run.ssh.name;
+  run.journal.append({ type: "step", at: now(), host, attempt, step: name, phase: "begin" });
+  run.emit({ type: "host", host, wave: wave(run), phase: name, at: now() });
+  const started = performance.now();
+  try {
+    const value = await work();
+    const ms = Math.round(performance.now() - started);
+    run.journal.append({ type: "step", at: now(), host, attempt, step: name, phase: "end", ms, data: data?.(value) });
+    return value;
+  } catch (error) {
+    const ms = Math.round(performance.now() - started);
+    run.journal.append({ type: "step", at: now(), host, attempt, step: name, phase: "fail", ms, error: (error as Error).message });
+    throw error;
+  }
+}
+
+export function finish(run: HostRun, result: HostResult): HostResult {
+  const host = run.ssh.name;
+  run.journal.append({ type: "host", at: now(), host, outcome: result.outcome, ...result.generation, message: result.message });
+  run.emit({ type: "host", host, wave: wave(run), phase: "done", outcome: result.outcome, message: result.message, at: now() });
+  return result;
+}
+
+const unreachable = (error: unknown) => isPavedError(error, "E_ROLLOUT_UNREACHABLE");
+
+/** Deploys the target to one host as attempt number `attempt`. Never throws for host failures; returns them. */
+export async function deployHost(run: HostRun, attempt: number): Promise<HostResult> {
+  let before: Generation | undefined;
+  try {
+    before = await step(run, attempt, "probe", () => run.agent.probe(), (g) => ({ generation: g.generation, path: g.path, systemd: g.systemd }));
+    if (before.generation === null) {
+      throw new PavedError("E_ROLLOUT_NO_PROFILE", `${run.ssh.name}: no system profile at ${run.agent.paths.profile}`, {
+        hint: "Is this a NixOS host? Set rollout.profile if its system profile lives elsewhere.",
+      });
+    }
+    if (before.path === run.target) return finish(run, { outcome: "unchanged", generation: before, message: "already runs the target" });
+    await step(run, attempt, "copy", () => copyClosure(run.ssh, run.target, { substituteOnDestination: run.header.substituteOnDestination, from: run.buildHost, signal: run.signal }));
+    if (run.header.mode === "boot") return await bootOnly(run, attempt, before);
+    return await switchHost(run, attempt, before);
+  } catch (error) {
+    if (run.signal?.aborted) throw error;
+    const message = (error as Error).message;
+    // Before the profile changed nothing needs undoing; after, switchHost handles its own failures.
+    return finish(run, { outcome: "failed", generation: before ?? { generation: null, path: "" }, message });
+  }
+}
+
+async function switchHost(run: HostRun, attempt: number, before: Generation): Promise<HostResult> {
+  const dir = attemptDir(run, attempt);
+  const unit = unitName(run, attempt);
+  const h = run.header;
+  await step(run, attempt, "arm", () => run.agent.arm(dir, unit, before, Math.ceil(h.activationTimeoutMs / 1000), Math.ceil(h.confirmTimeoutMs / 1000)), () => ({ dir }));
+  let set: Generation;
+  try {
+    set = await step(run, attempt, "profile", () => run.agent.setProfile(run.target), (g) => ({ generation: g.generation, path: g.path }));
+    const rc = await step(run, attempt, "activate", () => runJob(run, dir, "activate", unit, "test", h.activationTimeoutMs), (rc) => ({ rc }));
+    if (rc === 100) return await rollbackHost(run, attempt, dir, before, "none", "reboot-needed", "switch-to-configuration exited 100: this change needs a reboot; deploy it with --mode boot");
+    if (rc !== 0) return await rollbackHost(run, attempt, dir, before, "test", "failed", activationMessage(rc));
+  } catch (error) {
+    if (run.signal?.aborted) throw error;
+    return await rollbackHost(run, attempt, dir, before, "test", "failed", (error as Error).message);
+  }
+  const activatedAt = Date.now();
+  if (run.healthChecks.length > 0) {
+    const health = await step(
+      run,
+      attempt,
+      "health",
+      () => waitHealthy(run.ssh, run.healthChecks, { timeoutMs: h.healthTimeoutMs, intervalMs: run.retryMs, signal: run.signal }),
+      (r) => ({ ok: r.ok, failures: r.failures, rounds: r.rounds }),
+    );
+    if (!health.ok) return await rollbackHost(run, attempt, dir, before, "test", "failed", `health check failed: ${health.failures.join("; ")}`);
+  }
+  // The guard counts from the end of activation; stop trying a little before it fires.
+  const deadline = activatedAt + h.confirmTimeoutMs - 500;
+  const decided = await step(run, attempt, "confirm", () => confirm(run, dir, deadline), (d) => ({ decided: d }));
+  if (decided !== "confirm") {
+    const message = decided === "unreachable" ? "lost SSH after activation; the guard on the host rolls it back" : "the guard on the host rolled it back before paved confirmed";
+    if (decided === "guard") await run.agent.awaitGuard(dir, 120).catch(() => undefined);
+    return finish(run, { outcome: "rolled-back-by-guard", generation: before, message });
+  }
+  if (h.mode === "switch") {
+    try {
+      const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unit, "boot", h.activationTimeoutMs), (rc) => ({ rc }));
+      if (rc !== 0) return await rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", `switch-to-configuration boot exited ${rc}`);
+    } catch (error) {
+      if (run.signal?.aborted) throw error;
+      return await rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", (error as Error).message);
+    }
+  }
+  return finish(run, { outcome: "deployed", generation: set });
+}
+
+/** `--mode boot`: the new system becomes the boot default and takes effect at the next reboot; nothing is activated. */
+async function bootOnly(run: HostRun, attempt: number, before: Generation): Promise<HostResult> {
+  const dir = attemptDir(run, attempt);
+  const unit = unitName(run, attempt);
+  try {
+    const set = await step(run, attempt, "profile", () => run.agent.setProfile(run.target), (g) => ({ generation: g.generation, path: g.path }));
+    const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unit, "boot", run.header.activationTimeoutMs), (rc) => ({ rc }));
+    if (rc !== 0) return await rollbackHost(run, attempt, dir, before, "boot", "failed", `switch-to-configuration boot exited ${rc}`);
+    return finish(run, { outcome: "deployed", generation: set, message: "boot default; active after the next reboot" });
+  } catch (error) {
+    if (run.signal?.aborted) throw error;
+    return await rollbackHost(run, attempt, dir, before, "boot", "failed", (error as Error).message);
+  }
+}
+
+/** Starts a switch-to-configuration job detached on the host and waits for it, reconnecting if SSH drops. */
+async function runJob(run: HostRun, dir: string, job: "activate" | "boot", unit: string, action: "test" | "boot", timeoutMs: number, system = run.target): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  const first = await run.agent.start(dir, job, unit, system, action, Math.min(Math.ceil(timeoutMs / 1000), 30));
+  if (first !== "running") return first;
+  for (;;) {
+    const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+    try {
+      const rc = await run.agent.wait(dir, job, Math.min(left, 30));
+      if (rc !== "running") return rc;
+    } catch (error) {
+      if (!unreachable(error)) throw error;
+      await sleep(run.retryMs, run.signal);
+    }
+    if (Date.now() >= deadline) {
+      throw new PavedError("E_ROLLOUT_ACTIVATION_TIMEOUT", `${run.ssh.name}: switch-to-configuration ${action} did not finish in ${timeoutMs / 1000}s`, {
+        hint: "Raise rollout.activationTimeout if activations are slow, or look at the host's activation log.",
+      });
+    }
+  }
+}
+
+function activationMessage(rc: number): string {
+  const why: Record<number, string> = {
+    2: "the activation script failed",
+    3: "systemd could not reload its units",
+    4: "units failed to start or restart",
+  };
+  return `switch-to-configuration test exited ${rc}${why[rc] ? `: ${why[rc]}` : ""}`;
+}
+
+/** Confirms over fresh connections until it works or the guard's deadline passes. */
+async function confirm(run: HostRun, dir: string, deadline: number): Promise<string> {
+  for (;;) {
+    try {
+      return await run.agent.decide(dir, "confirm");
+    } catch (error) {
+      if (!unreachable(error)) throw error;
+      if (Date.now() + run.retryMs >= deadline) return "unreachable";
+      await sleep(run.retryMs, run.signal);
+    }
+  }
+}
+
+/**
+ * Puts a host back on `before`: takes the attempt's decision first so the guard and paved never both act, then
+ * resets the profile and activates the previous system (`action`). If the host cannot be reached, its guard
+ * (armed before activation) restores it; the journal names the previous generation either way.
+ */
+export async function rollbackHost(
+  run: HostRun,
+  attempt: number,
+  dir: string,
+  before: Generation,
+  action: "test" | "switch" | "boot" | "none",
+  outcome: HostOutcome,
+  message: string,
+): Promise<HostResult> {
+  try {
+    const result = await step(
+      run,
+      attempt,
+      "rollback",
+      async () => {
+        const decided = await run.agent.decide(dir, "rollback");
+        if (decided === "guard") {
+          await run.agent.awaitGuard(dir, 300);
+          return { decided, now: (await run.agent.state(dir)).now, rc: 0 };
+        }
+        const agentAction = action === "boot" ? "none" : action;
+        const r = await run.agent.rollback(dir, before, agentAction);
+        if (action === "boot" && r.rc === 0) {
+          const rc = await runJob(run, `${dir}-restore`, "boot", `${unitName(run, attempt)}-restore`, "boot", run.header.activationTimeoutMs, before.path).catch(() => 1);
+          return { decided, now: r.now, rc };
+        }
+        return { decided, ...r };
+      },
+      (r) => ({ decided: r.decided, rc: r.rc, generation: r.now.generation, path: r.now.path }),
+    );
+    const byGuard = result.decided === "guard";
+    if (result.rc !== 0) message += `; restoring the previous system exited ${result.rc}`;
+    return finish(run, { outcome: byGuard ? "rolled-back-by-guard" : outcome, generation: result.now, message });
+  } catch (error) {
+    if (run.signal?.aborted) throw error;
+    return finish(run, {
+      outcome: unreachable(error) ? "rolled-back-by-guard" : outcome,
+      generation: before,
+      message: `${message}; rollback: ${(error as Error).message}`,
+    });
+  }
+}
+
+/**
+ * After paved was interrupted: brings a host caught mid-switch to a known state. Returns a result when the host
+ * is finished (confirmed before the interruption), or undefined when it is back on `before` and can be redone.
+ */
+export async function reconcileHost(run: HostRun, state: HostState): Promise<HostResult | undefined> {
+  const before = state.before;
+  const attempt = state.attempt;
+  if (!before || state.lastStep === undefined) return undefined;
+  const dir = attemptDir(run, attempt);
+  const touched = state.armed || state.setGeneration !== undefined || state.lastStep.step === "profile" || state.lastStep.step === "boot" || state.lastStep.step === "rollback";
+  if (!touched) return undefined;
+  const now = await run.agent.state(dir);
+  if (now.decided === "confirm" && run.header.mode !== "boot") {
+    if (run.header.mode === "switch") {
+      const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unitName(run, attempt), "boot", run.header.activationTimeoutMs), (rc) => ({ rc }));
+      if (rc !== 0) return rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", `switch-to-configuration boot exited ${rc}`);
+    }
+    return finish(run, { outcome: "deployed", generation: (await run.agent.state(dir)).now, message: "confirmed before the interruption" });
+  }
+  if (now.decided === "rollback") {
+    const r = await rollbackHost(run, attempt, dir, before, "test", "failed", "was failing when paved was interrupted");
+    return r;
+  }
+  if (now.decided === "guard" || now.decided === "") {
+    const decided = now.decided === "" ? await run.agent.decide(dir, "resume") : "guard";
+    if (decided === "guard") await run.agent.awaitGuard(dir, 300);
+  }
+  // decided by "resume" (now or by an earlier resume that died): restore the previous system ourselves.
+  const check = await run.agent.state(dir);
+  if (check.decided === "guard") return undefined;
+  const activated = check.activate !== "" || state.lastStep.step === "activate";
+  if (check.now.path !== before.path || activated || check.boot !== "") {
+    const action = run.header.mode === "boot" || !activated ? "none" : "test";
+    await step(run, attempt, "rollback", async () => {
+      const r = await run.agent.rollback(dir, before, action);
+      if (check.boot !== "" || state.lastStep?.step === "boot") {
+        r.rc = await runJob(run, `${dir}-restore`, "boot", `${unitName(run, attempt)}-restore`, "boot", run.header.activationTimeoutMs, before.path);
+      }
+      return r;
+    }, (r) => ({ rc: r.rc, generation: r.now.generation, path: r.now.path }));
+  }
+  return undefined;
+}
