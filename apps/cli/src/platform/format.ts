@@ -1,0 +1,37 @@
+/** Plain-text rendering of `paved status` for a terminal. */
+import type { MigrationStatus, StepStatus } from "./types.ts";
+
+type Paint = { red: (s: string) => string; green: (s: string) => string; yellow: (s: string) => string; dim: (s: string) => string; bold: (s: string) => string };
+
+export function stateMark(status: StepStatus, c: Paint): string {
+  if (!status.available) return c.dim("? unknown    ");
+  if (status.state === "done") return c.green("✓ done       ");
+  if (status.state === "in-progress") return c.yellow("◐ in progress");
+  return c.dim("· not started");
+}
+
+export function formatStatus(status: MigrationStatus, c: Paint, verbose = false): string {
+  const lines = [c.bold(`${status.platform.name}: the five-step path`), ""];
+  for (const step of status.steps) {
+    lines.push(`${stateMark(step, c)}  ${step.step}. ${step.title}`);
+    const evidence = verbose ? step.evidence : step.evidence.filter((e) => !/^[^:\s]+: /.test(e.text) || e.total !== undefined).slice(0, 3);
+    for (const line of evidence.length ? evidence : step.evidence.slice(0, 1)) lines.push(`      ${line.text}`);
+  }
+  if (status.hosts.length) {
+    const deployed = status.hosts.filter((h) => h.deployed).length;
+    lines.push("", `Hosts: ${status.hosts.length} declared, ${deployed} deployed by a rollout`);
+  }
+  if (status.drift.length) {
+    lines.push("", c.yellow(`Needs a person (${status.drift.length}):`));
+    for (const d of status.drift) lines.push(`  ! ${d.subject}: ${d.message}${d.fix ? `\n      fix: ${d.fix}` : ""}`);
+  }
+  const problems = status.problems.filter((p) => p.kind !== "step-unavailable");
+  if (problems.length) {
+    lines.push("", c.red(`Could not read everything (${problems.length}):`));
+    for (const p of problems) lines.push(`  ✗ ${p.message}${p.fix ? `\n      fix: ${p.fix}` : ""}`);
+  }
+  const unknown = status.steps.filter((s) => !s.available);
+  if (unknown.length) lines.push("", c.dim(`Unknown steps: ${unknown.map((s) => s.step).join(", ")} (this build of paved cannot read them yet).`));
+  lines.push("", status.next.length ? `Next: ${status.next[0]!.title}${status.next[0]!.command ? ` → ${status.next[0]!.command}` : ""}  (all: paved plan)` : "Nothing left to do on the path.");
+  return lines.join("\n");
+}
