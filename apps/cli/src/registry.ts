@@ -1,8 +1,10 @@
 import type { CommandDefinition } from "./_define.ts";
 import doctor from "./defs/doctor.ts";
+import eject from "./defs/eject.ts";
 import init from "./defs/init.ts";
 import plan from "./defs/plan.ts";
 import status from "./defs/status.ts";
+import sync from "./defs/sync.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
@@ -10,4 +12,6 @@ export const commands: CommandDefinition[] = [
   init,
   status,
   plan,
+  sync,
+  eject,
 ];
