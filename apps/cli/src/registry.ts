@@ -3,6 +3,7 @@ import doctor from "./defs/doctor.ts";
 import eject from "./defs/eject.ts";
 import init from "./defs/init.ts";
 import plan from "./defs/plan.ts";
+import report from "./defs/report.ts";
 import status from "./defs/status.ts";
 import sync from "./defs/sync.ts";
 
@@ -12,6 +13,7 @@ export const commands: CommandDefinition[] = [
   init,
   status,
   plan,
+  report,
   sync,
   eject,
 ];
