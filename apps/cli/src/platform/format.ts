@@ -1,4 +1,5 @@
 /** Plain-text rendering of `paved status` for a terminal. */
+import { actionLine } from "./plan.ts";
 import type { MigrationStatus, StepStatus } from "./types.ts";
 
 type Paint = { red: (s: string) => string; green: (s: string) => string; yellow: (s: string) => string; dim: (s: string) => string; bold: (s: string) => string };
@@ -32,6 +33,6 @@ export function formatStatus(status: MigrationStatus, c: Paint, verbose = false)
   }
   const unknown = status.steps.filter((s) => !s.available);
   if (unknown.length) lines.push("", c.dim(`Unknown steps: ${unknown.map((s) => s.step).join(", ")} (this build of paved cannot read them yet).`));
-  lines.push("", status.next.length ? `Next: ${status.next[0]!.title}${status.next[0]!.command ? ` → ${status.next[0]!.command}` : ""}  (all: paved plan)` : "Nothing left to do on the path.");
+  lines.push("", status.next.length ? `Next: step ${status.next[0]!.step}: ${actionLine(status.next[0]!)}  (all: paved plan)` : "Nothing left to do on the path.");
   return lines.join("\n");
 }

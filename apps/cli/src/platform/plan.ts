@@ -38,8 +38,13 @@ function code(text: string): string {
   return `${fence}${fence === "``" ? " " : ""}${text.replace(/\n/g, " ")}${fence === "``" ? " " : ""}${fence}`;
 }
 
+/** "web has no dev shell → `paved init --dir ../web`"; the subject is prefixed when the title does not name it. */
+export function actionTitle(action: PlanAction): string {
+  return action.subject && !action.title.includes(action.subject) ? `${action.subject}: ${action.title}` : action.title;
+}
+
 export function actionLine(action: PlanAction): string {
-  return `${action.title}${action.command ? ` → ${action.command}` : ""}`;
+  return `${actionTitle(action)}${action.command ? ` → \`${action.command}\`` : ""}`;
 }
 
 export function renderMigrationMd(status: MigrationStatus): string {
@@ -66,7 +71,7 @@ export function renderMigrationMd(status: MigrationStatus): string {
     const actions = status.next.filter((a) => a.step === step.step);
     if (actions.length === 0) continue;
     lines.push("", `### Step ${step.step}: ${md(step.title)}`, "");
-    for (const a of actions) lines.push(`- [ ] ${md(a.title)}${a.command ? ` — ${code(a.command)}` : ""}${a.derived ? " *(read from paved.yaml)*" : ""}`);
+    for (const a of actions) lines.push(`- [ ] ${md(actionTitle(a))}${a.command ? ` — ${code(a.command)}` : ""}${a.derived ? " *(read from paved.yaml)*" : ""}`);
   }
   if (status.next.length === 0) lines.push("", "Nothing left: every step is done.");
   const done = status.steps.filter((s) => s.available && s.state === "done");

@@ -6,7 +6,7 @@
  * Host files, team.nix and the pipeline come from the step packages when this build has their renderers; until
  * then the stand-ins below keep the flake evaluable and say in their header what replaces them.
  */
-import { hostFile, nixpkgsBranch, renderNix, renderPlatformFlake, attrs, fn, TEAM_FILE, type GeneratedFile, type HostConfig, type PavedConfig } from "@paved/core";
+import { attrs, call, fn, hostFile, id, nixpkgsBranch, path, renderNix, renderPlatformFlake, sel, TEAM_FILE, type GeneratedFile, type HostConfig, type PavedConfig } from "@paved/core";
 
 export const ENVRC = ".envrc";
 export const GITHUB_CHECK = ".github/workflows/nix.yml";
@@ -23,15 +23,27 @@ export function stateVersion(config: PavedConfig): string {
  * A host module that only names the host. Role modules (bastion, staging, ci-runner) come from @paved/baseline and
  * @paved/ci-runner; `paved sync` replaces this file once those renderers are in the build, because it is unedited.
  */
+export function hardwareFile(name: string): string {
+  return `hosts/${name}-hardware.nix`;
+}
+
 function placeholderHost(name: string, host: HostConfig, config: PavedConfig): GeneratedFile {
+  const hardware = path(`./${name}-hardware.nix`);
   const body = renderNix(
-    fn({ params: [], ellipsis: true }, attrs([
+    fn({ params: ["lib"], ellipsis: true }, attrs([
+      // A real machine needs its file systems and boot loader: the hardware file holds them, kept by hand.
+      ["imports", call(sel(id("lib"), "optional"), call(sel(id("builtins"), "pathExists"), hardware), hardware)],
       [["networking", "hostName"], name],
       // Set once when the host is installed; read the NixOS manual before changing it.
       [["system", "stateVersion"], stateVersion(config)],
     ])),
   );
-  const note = `# Host ${name}, role ${host.role}. Add the hardware configuration (nixos-generate-config) with imports = [ ... ].\n`;
+  const note = [
+    `# Host ${name}, role ${host.role}.`,
+    `# Its hardware (file systems, boot loader) goes in ${name}-hardware.nix next to this file, written once by hand:`,
+    `#   nixos-generate-config --show-hardware-config > ${hardwareFile(name)}`,
+    "",
+  ].join("\n");
   return { path: hostFile(name), content: note + body, source: "paved.yaml" };
 }
 

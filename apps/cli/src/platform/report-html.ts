@@ -4,6 +4,7 @@
  * escaped; the numbers come from the same MigrationStatus as `paved status --json`.
  */
 import { writeAtomic } from "@paved/core";
+import { actionTitle } from "./plan.ts";
 import { migrationStatus, type StatusOptions } from "./status.ts";
 import { COLORS, esc, progressSvg, stepCount, stepKey } from "./report-svg.ts";
 import type { MigrationStatus, RolloutSummary, StepStatus } from "./types.ts";
@@ -101,7 +102,7 @@ export function renderReportHtml(status: MigrationStatus): string {
     ...problems.map((p) => `<li class="fail">${esc(p.message)}${p.fix ? ` <span class="muted">— ${esc(p.fix)}</span>` : ""}</li>`),
     ...status.drift.map((d) => `<li><b>${esc(d.subject)}</b>: ${esc(d.message)}${d.fix ? ` <span class="muted">— ${esc(d.fix)}</span>` : ""}</li>`),
   ].join("");
-  const next = status.next.map((a) => `<li>Step ${a.step}: ${esc(a.title)}${a.command ? ` — <code>${esc(a.command)}</code>` : ""}</li>`).join("");
+  const next = status.next.map((a) => `<li>Step ${a.step}: ${esc(actionTitle(a))}${a.command ? ` — <code>${esc(a.command)}</code>` : ""}</li>`).join("");
   const rollouts = [...status.rollouts].reverse();
   const generated = status.generatedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
   return `<!doctype html>
