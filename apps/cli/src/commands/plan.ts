@@ -18,7 +18,7 @@ export const run: CommandHandler = async (ctx, _args, options) => {
     const mine = actions.filter((a) => a.step === step.step);
     if (mine.length === 0) continue;
     lines.push("");
-    for (const a of mine) lines.push(`step ${a.step}: ${actionLine(a)}${a.derived ? c.dim("  (read from paved.yaml)") : ""}`);
+    for (const a of mine) lines.push(`step ${a.step}: ${actionLine(a)}${a.derived ? c.dim("  (quick check: this step's own status is not in this build)") : ""}`);
   }
   if (actions.length === 0) lines.push("", "Nothing left to do: every step is done.");
   lines.push("");

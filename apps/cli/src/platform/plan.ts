@@ -71,7 +71,7 @@ export function renderMigrationMd(status: MigrationStatus): string {
     const actions = status.next.filter((a) => a.step === step.step);
     if (actions.length === 0) continue;
     lines.push("", `### Step ${step.step}: ${md(step.title)}`, "");
-    for (const a of actions) lines.push(`- [ ] ${md(actionTitle(a))}${a.command ? ` — ${code(a.command)}` : ""}${a.derived ? " *(read from paved.yaml)*" : ""}`);
+    for (const a of actions) lines.push(`- [ ] ${md(actionTitle(a))}${a.command ? ` — ${code(a.command)}` : ""}${a.derived ? " *(quick check: this step's own status is not in this build)*" : ""}`);
   }
   if (status.next.length === 0) lines.push("", "Nothing left: every step is done.");
   const done = status.steps.filter((s) => s.available && s.state === "done");
