@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@paved/core": pkg("packages/core"),
+      "@paved/devshell/warm": fileURLToPath(new URL("packages/devshell/src/warm.ts", import.meta.url)),
       "@paved/devshell": pkg("packages/devshell"),
       "@paved/ci-runner": pkg("packages/ci-runner"),
       "@paved/baseline": pkg("packages/baseline"),
@@ -21,7 +22,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Nix builds and sshd servers are real; two cores do not like many at once.
     maxWorkers: 2,
-    reporters: ["default"],
+    reporters: ["default", "./test/summary-reporter.ts"],
     globalSetup: ["test/global-setup.ts"],
+    // @actions/workflow-parser imports its JSON schema without an import attribute, which Node's own loader
+    // refuses; let vite bundle it for the CI validation tests.
+    server: { deps: { inline: [/@actions\/workflow-parser/] } },
   },
 });

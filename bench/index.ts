@@ -3,9 +3,15 @@
  * Add a benchmark by exporting a function that returns its lines and listing it here.
  */
 import { benchStartup } from "./startup.ts";
+import { benchDevshellScan } from "./devshell-scan.ts";
+import { benchDevshellShell } from "./devshell-shell.ts";
 
 const only = process.argv.slice(2);
-const benches: [string, () => string[] | Promise<string[]>][] = [["startup", benchStartup]];
+const benches: [string, () => string[] | Promise<string[]>][] = [
+  ["startup", benchStartup],
+  ["devshell-scan", benchDevshellScan],
+  ["devshell-shell", benchDevshellShell],
+];
 
 for (const [name, bench] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;

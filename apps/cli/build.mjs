@@ -9,7 +9,8 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = (name) => `${root}packages/${name}/src/index.ts`;
 rmSync(`${here}dist`, { recursive: true, force: true });
 await build({
-  entryPoints: { paved: `${here}src/main.ts` },
+  // `shell-fast` is the warm `paved shell -- CMD` path bin/paved.mjs tries before loading the whole CLI.
+  entryPoints: { paved: `${here}src/main.ts`, "shell-fast": `${here}src/fast-shell.ts` },
   outdir: `${here}dist`,
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -20,6 +21,8 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   alias: {
     "@paved/core": pkg("core"),
+    // Listed before the package itself: the warm `paved shell` entry must not pull in the whole package.
+    "@paved/devshell/warm": `${root}packages/devshell/src/warm.ts`,
     "@paved/devshell": pkg("devshell"),
     "@paved/ci-runner": pkg("ci-runner"),
     "@paved/baseline": pkg("baseline"),

@@ -1,16 +1,36 @@
 import type { CommandDefinition } from "./_define.ts";
 import doctor from "./defs/doctor.ts";
 import eject from "./defs/eject.ts";
-import init from "./defs/init.ts";
 import plan from "./defs/plan.ts";
 import report from "./defs/report.ts";
 import status from "./defs/status.ts";
 import sync from "./defs/sync.ts";
+import init from "./defs/init.ts";
+import shell from "./defs/shell.ts";
+import shellAdd from "./defs/shell-add.ts";
+import shellRemove from "./defs/shell-remove.ts";
+import gc from "./defs/gc.ts";
+import direnvExport from "./defs/direnv-export.ts";
+import ciInit from "./defs/ci-init.ts";
+import runnerAdd from "./defs/runner-add.ts";
+import hostAdd from "./defs/host-add.ts";
+import teamAdd from "./defs/team-add.ts";
+import teamRemove from "./defs/team-remove.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
   doctor,
   init,
+  shell, // before "shell add"/"shell remove": the group command itself
+  shellAdd,
+  shellRemove,
+  gc,
+  direnvExport,
+  ciInit,
+  runnerAdd,
+  hostAdd,
+  teamAdd,
+  teamRemove,
   status,
   plan,
   report,

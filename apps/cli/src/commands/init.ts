@@ -1,10 +1,78 @@
+import { createInterface } from "node:readline/promises";
 import { PavedError } from "@paved/core";
+import { initProject, type InitResult } from "@paved/devshell";
 import type { CommandHandler } from "../_context.ts";
+import { EXIT } from "../_exit-codes.ts";
 
-// Placeholder: the devshell branch replaces this file with the application-repository init and keeps this dispatch.
+function explain(result: InitResult): string[] {
+  const d = result.detected;
+  const lines = [`Detected toolchains (mapped to ${d.release}):`];
+  if (d.shells.every((s) => s.choices.length === 0)) lines.push("  nothing: no marker files found (package.json, go.mod, pyproject.toml, …)");
+  for (const shell of d.shells) {
+    const where = shell.dir === undefined ? "repository root" : shell.dir;
+    lines.push(`  ${shell.name} (${where})${shell.why ? ` — ${shell.why}` : ""}`);
+    const inherited = shell.name === "default" ? [] : shell.choices.filter((c) => d.shells[0]?.choices.some((b) => b.toolchain === c.toolchain && b.from === c.from));
+    if (inherited.length) lines.push(`    = ${inherited.map((c) => c.toolchain).join(", ")} as in default`);
+    for (const c of shell.choices) {
+      if (inherited.includes(c)) continue;
+      const exact = result.verification?.versions[c.attr ?? ""];
+      const status = exact !== undefined && exact === c.asked ? "satisfied" : c.status;
+      const mark = status === "unavailable" ? "!" : status === "line" ? "~" : "✓";
+      lines.push(`    ${mark} ${c.toolchain} ${c.asked || "(any)"} → ${c.attr ?? "—"} ${exact ? `(${exact})` : `(${c.got})`}  ${c.from}: ${c.because}`);
+      if (status !== "satisfied") lines.push(`        ${c.mapping}`);
+    }
+    if (shell.packages.length) lines.push(`    + packages: ${shell.packages.join(", ")}`);
+    if (shell.serves.length > 1) lines.push(`    serves ${shell.serves.length} projects`);
+  }
+  for (const c of d.conflicts) lines.push(`! conflict: ${c.message}.`, `    to choose differently: ${c.override}`);
+  for (const n of d.notes) lines.push(`note: ${n}`);
+  for (const m of result.verification?.missing ?? []) {
+    lines.push(`! ${m.attr} (shell ${m.shells.join(", ")}) is not in ${result.verification!.source}${m.near.length ? `; near: ${m.near.join(", ")}` : ""}. Set toolchains.<name>.attr in paved.yaml.`);
+  }
+  return lines;
+}
+
+function filesText(result: InitResult): string[] {
+  const lines: string[] = [];
+  const all = [result.config, ...result.files];
+  const verb = (s: string) => (s === "create" ? "create" : s === "update" ? "update" : s === "unchanged" ? "unchanged" : `keep (${s === "edited" ? "edited by hand" : "not written by paved"}; --force to overwrite)`);
+  lines.push(result.dryRun ? "Would write:" : "Files:");
+  for (const f of all) lines.push(`  ${verb(f.status)} ${f.path}`);
+  if (result.intentToAdd.length) lines.push(`Ran git add -N ${result.intentToAdd.join(" ")} (Nix only sees files git knows about).`);
+  return lines;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
 export const run: CommandHandler = async (ctx, args, options) => {
+  // The platform repository's scaffold lives with the cross-step commands (platform/init-platform.ts).
   if (options.platform === true) return (await import("./init-platform.ts")).run(ctx, args, options);
-  throw new PavedError("E_USAGE", "`paved init` for an application repository is not in this build yet.", {
-    hint: "Use `paved init --platform` for a platform repository; the dev-shell init arrives with @paved/devshell.",
-  });
+  const base = {
+    dir: ctx.dir,
+    force: options.force === true,
+    signal: ctx.signal,
+    ...(typeof options.nixpkgs === "string" ? { nixpkgs: options.nixpkgs } : {}),
+    ...(typeof options.release === "string" ? { release: options.release } : {}),
+  };
+  const dryRun = options.dryRun === true;
+  // Ask on a terminal unless --yes; scripts (no terminal) proceed, as --yes documents.
+  if (!dryRun && options.yes !== true && process.stdin.isTTY && !ctx.json) {
+    const preview = await initProject({ ...base, dryRun: true });
+    process.stderr.write(`${[...explain(preview), ...filesText(preview)].join("\n")}\n`);
+    if (!preview.diff) return { data: preview, text: "Nothing to change." };
+    if (!(await confirm("Write these files? [y/N] "))) throw new PavedError("E_CANCELLED", "Nothing written.", { hint: "Run `paved init --dry-run` to see the diff, or --yes to skip the question." });
+  }
+  const result = await initProject({ ...base, dryRun });
+  const lines = [...explain(result), "", ...filesText(result)];
+  if (dryRun && result.diff) lines.push("", result.diff);
+  if (!dryRun) lines.push("", "Next: `nix develop` (or `.#<shell>` for a sub-project), or `direnv allow` to load it on cd.");
+  const attention = result.kept.length > 0 || (result.verification?.missing.length ?? 0) > 0;
+  return { data: result, text: lines.join("\n"), exitCode: attention ? EXIT.attention : EXIT.ok };
 };

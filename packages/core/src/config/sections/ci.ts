@@ -1,3 +1,4 @@
+import { looksLikeSecret, maskSecret } from "../_secret.ts";
 import { s } from "../_schema_compound.ts";
 import type { Infer } from "../_schema.ts";
 import { SHELL_NAME } from "./shells.ts";
@@ -18,6 +19,14 @@ const cache = s
     if (value.kind === "cachix" && value.name === undefined) report(["name"], "a Cachix cache name when kind is cachix", "nothing (the key is missing)");
   });
 
+/** A pipeline command. It is committed in the CI file, so a pasted token in it is refused (use a CI secret). */
+const command = s.string({ minLength: 1, expected: "a command" }).refineWith((value, report) => {
+  const secret = value.split(/[\s"'=:,;]+/).find((word) => looksLikeSecret(word));
+  if (secret !== undefined) {
+    report([], "a command without literal secrets (reference a CI secret variable instead)", `a command containing what looks like a secret (${maskSecret(secret)})`, { code: "E_SECRET_LITERAL" });
+  }
+});
+
 export const ciSchema = s
   .object({
     provider: s.enum(["github", "gitlab"]).describe("Where the pipeline runs."),
@@ -26,7 +35,7 @@ export const ciSchema = s
       .optional()
       .describe("Pinned Nix version installed by the pipeline (not used on self-hosted runners that have Nix)."),
     steps: s
-      .record(s.array(s.string({ minLength: 1, expected: "a command" }), { minItems: 1 }), {
+      .record(s.array(command, { minItems: 1 }), {
         keyPattern: SHELL_NAME,
         keyExpected: "the name of a dev shell",
       })
@@ -40,7 +49,11 @@ export const ciSchema = s
       })
       .optional()
       .describe("Run on self-hosted runners with these labels (GitHub) or tags (GitLab)."),
-    timeoutMinutes: s.int({ min: 1, max: 360 }).default(30),
+    timeoutMinutes: s.int({ min: 1, max: 360 }).default(30).describe("Time limit of each job, in minutes."),
+    branches: s
+      .array(s.string({ pattern: /^(?!-)(?!.*\.\.)[^\s~^:?*[\\]+$/, expected: "a git branch name like main" }), { minItems: 1, unique: true })
+      .optional()
+      .describe("Branches whose pushes run the pipeline and may write the store cache (default [main]); pull requests only read it."),
   })
   .describe("The CI pipeline paved renders.");
 

@@ -22,6 +22,10 @@ const host = s
     sshUser: s.string({ pattern: /^[a-z_][a-z0-9_-]*$/, expected: "a user name" }).optional().describe("SSH user for deploys (default root)."),
     sshPort: s.int({ min: 1, max: 65535 }).optional(),
     system: s.enum(LINUX_SYSTEMS).default("x86_64-linux"),
+    stateVersion: s
+      .string({ pattern: /^[0-9]{2}\.(05|11)$/, expected: 'a NixOS release like "26.05" (quoted)' })
+      .optional()
+      .describe("NixOS release the host was installed with (system.stateVersion); `paved host add` records it. Never bump it with upgrades."),
     tags: s.array(tag, { unique: true }).default([]).describe("Free-form tags for selecting hosts in rollouts."),
     modules: moduleToggles.optional().describe("Override the role's module defaults for this host."),
     runner: runner.optional().describe("CI runners on this host (role ci-runner only)."),

@@ -1,0 +1,70 @@
+// Kept small on purpose: a warm `paved shell -- CMD` loads only this module and the devshell cache code.
+import { enterShell, planShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell";
+import { isPavedError } from "@paved/core";
+import type { CommandHandler } from "../_context.ts";
+
+/** Everything after `--` is the command; commander merges it into the operands, so read it from argv. */
+function splitCommand(args: string[]): { name?: string; command?: string[] } {
+  const dash = process.argv.indexOf("--");
+  if (dash < 0) return { name: args[0] };
+  const command = process.argv.slice(dash + 1);
+  const before = args.slice(0, Math.max(0, args.length - command.length));
+  return { name: before[0], command };
+}
+
+async function askStale(message: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${message}\nUse the last good environment (stale)? [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function summary(run: ShellRun) {
+  return {
+    root: run.root,
+    shell: run.shell,
+    reason: run.reason,
+    cache: run.cache,
+    capturedAt: run.meta.capturedAt,
+    nixpkgs: run.nixpkgs,
+    exitCode: run.exitCode,
+    ...(run.staleBecause ? { staleBecause: run.staleBecause } : {}),
+  };
+}
+
+export const run: CommandHandler = async (ctx, args, options) => {
+  const { name, command } = splitCommand(args);
+  // The shell owns the terminal now: Ctrl-C belongs to it (and to nix while it evaluates), not to paved.
+  process.removeAllListeners("SIGINT");
+  process.on("SIGINT", () => {});
+  const shellOptions: ShellOptions = {
+    cwd: ctx.dir,
+    shell: name,
+    nixpkgs: options.nixpkgs as string | undefined,
+    staleOk: options.staleOk === true,
+    refresh: options.refresh === true,
+    onProgress: ctx.progress,
+    onWarning: (line) => process.stderr.write(`${line}\n`),
+  };
+  if (options.dryRun === true) {
+    const plan = await planShell(shellOptions);
+    const what = plan.cache === "hit" ? `cache hit (captured ${plan.capturedAt}); no nix would run` : `cache miss; would run: ${plan.command?.join(" ")}`;
+    const then = command ? `then: ${command.join(" ")}` : `then: ${process.env.SHELL || "bash"}`;
+    return { data: { ...plan, run: command ?? null }, text: `${plan.shell} shell of ${plan.root} (${plan.reason}): ${what}\n${then}` };
+  }
+  const go = (extra: Partial<ShellOptions> = {}) =>
+    command ? runInShell({ ...shellOptions, ...extra, command }) : enterShell({ ...shellOptions, ...extra });
+  let result: ShellRun;
+  try {
+    result = await go();
+  } catch (error) {
+    // Interactive only: offer the last good environment instead of failing outright.
+    const stale = isPavedError(error) && error.details.stale !== undefined;
+    if (!stale || command || !process.stdin.isTTY || ctx.json || !(await askStale((error as Error).message))) throw error;
+    result = await go({ staleOk: true });
+  }
+  return { data: summary(result), exitCode: result.exitCode };
+};

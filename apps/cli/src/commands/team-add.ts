@@ -1,0 +1,21 @@
+import { resolve } from "node:path";
+import { teamAdd } from "@paved/baseline";
+import type { CommandHandler } from "../_context.ts";
+import { platformOutput } from "./_platform-output.ts";
+
+export const run: CommandHandler = async (ctx, args, options) => {
+  const user = args[0]!;
+  const groups = typeof options.groups === "string" ? options.groups.split(",").map((g) => g.trim()).filter(Boolean) : undefined;
+  const change = await teamAdd({
+    dir: ctx.dir,
+    user,
+    // Relative to where the command was started, as a person typing a path expects.
+    keyFile: resolve(String(options.key)),
+    ...(groups ? { groups } : {}),
+    ...(options.expires === undefined ? {} : { expires: String(options.expires) }),
+    ...(options.jumpOnly === true ? { jumpOnly: true } : {}),
+    dryRun: options.dryRun === true,
+    force: options.force === true,
+  });
+  return platformOutput(change, `${user} is on the roster; they get access on each host's next deploy.`);
+};

@@ -1,0 +1,107 @@
+/**
+ * `paved shell` speed, side by side with `nix develop` on the same flake (fixture nixpkgs, real Nix):
+ * - warm `paved shell -- true` against `nix develop -c true` on a generated 10,000-file (~100 MB) repository
+ *   with a dirty git tree, where Nix has to copy the tree and evaluate as in a real monorepo (goal ≤ 1/5);
+ * - warm `paved shell -- true` minus bare `node -e 0`, on a 10-file and on the 10,000-file repository
+ *   (goal ≤ 30 ms, and the same for both: a warm entry must not grow with the repository);
+ * - cold `paved shell -- true` with an empty cache against `nix develop -c true` (goal ≤ 1.2x).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fixtureNixpkgs, nixTestEnv } from "../fixtures/index.ts";
+import { ratioLine, sideBySide, type Command } from "./_measure.ts";
+
+const paved = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
+const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
+
+const flake = `{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
+  outputs = { self, nixpkgs }:
+    let pkgs = nixpkgs.legacyPackages.${system}; in {
+      devShells.${system}.default = pkgs.mkShell {
+        packages = import ./nix/tools.nix { inherit pkgs; };
+        shellHook = "export BENCH_HOOK=1";
+      };
+    };
+}
+`;
+
+/** A git repository with `files` files of about 10 KB each (some .nix among them), added but not committed. */
+function generateRepo(parent: string, name: string, files: number): string {
+  const root = join(parent, name);
+  mkdirSync(join(root, "nix"), { recursive: true });
+  writeFileSync(join(root, "flake.nix"), flake);
+  writeFileSync(join(root, "nix/tools.nix"), "{ pkgs }: [ pkgs.hello pkgs.uv pkgs.deno ]\n");
+  let seed = 42;
+  const chunk = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed.toString(36);
+  };
+  for (let i = 0; i < files; i++) {
+    const dir = join(root, "packages", `pkg${Math.floor(i / 50)}`, i % 2 ? "src" : "lib");
+    mkdirSync(dir, { recursive: true });
+    const ext = i % 500 === 0 ? "nix" : i % 3 ? "ts" : "json";
+    const body = ext === "nix" ? `{ }: { n = ${i}; }\n` : Array.from({ length: 1400 }, chunk).join(" ").slice(0, 10_000);
+    writeFileSync(join(dir, `file${i}.${ext}`), body);
+  }
+  execFileSync("git", ["init", "-q"], { cwd: root });
+  execFileSync("git", ["add", "-A"], { cwd: root });
+  return root;
+}
+
+export async function benchDevshellShell(): Promise<string[]> {
+  const nixpkgs = await fixtureNixpkgs();
+  const parent = mkdtempSync(join(tmpdir(), "paved-bench-shell-"));
+  try {
+    const big = generateRepo(parent, "big", 10_000);
+    const small = generateRepo(parent, "small", 8);
+    const env = { ...nixTestEnv(), PAVED_CACHE_DIR: join(parent, "cache") };
+    const coldCache = join(parent, "cold-cache");
+    const pavedShell = (label: string, cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Command => ({
+      label,
+      cwd,
+      env: { ...env, ...extraEnv },
+      argv: [process.execPath, paved, "shell", "--nixpkgs", nixpkgs, "--", "true"],
+    });
+    const nixDevelop: Command = {
+      label: "nix develop -c true",
+      cwd: big,
+      env,
+      argv: ["nix", "develop", "--override-input", "nixpkgs", `path:${nixpkgs}`, "-c", "true"],
+    };
+    const node: Command = { label: "node -e 0", argv: [process.execPath, "-e", "0"] };
+
+    const lines = [`paved shell: generated repositories of 10,000 files (${sizeOf(big)}) and 10 files, fixture nixpkgs`];
+    const [warmBig, develop] = sideBySide([pavedShell("warm paved shell -- true", big), nixDevelop], { runs: 7, warmup: 1 });
+    lines.push(ratioLine("warm vs nix develop (10,000 files)", warmBig!, develop!, "≤ 0.20x"));
+
+    const [warmSmall, warmBig2, bare] = sideBySide([pavedShell("warm (10 files)", small), pavedShell("warm (10,000 files)", big), node], { runs: 25 });
+    // Medians, and the fastest runs too: on a busy machine the minimum shows the cost paved itself adds.
+    const over = (t: { medianMs: number; minMs: number }) =>
+      `+${(t.medianMs - bare!.medianMs).toFixed(1)} ms (fastest +${(t.minMs - bare!.minMs).toFixed(1)} ms)`;
+    lines.push(
+      `warm paved shell -- true over node -e 0 (${bare!.medianMs.toFixed(1)} ms): ${over(warmSmall!)} with 10 files, ${over(warmBig2!)} with 10,000 files (goal ≤ 30 ms, same for both)`,
+    );
+
+    // Cold: the cache is emptied before every run (the rm is part of the measured command; it takes a millisecond).
+    const cold: Command = {
+      label: "cold paved shell -- true",
+      cwd: big,
+      env,
+      argv: ["sh", "-c", `rm -rf '${coldCache}' && exec "$0" "$@"`, process.execPath, paved, "shell", "--nixpkgs", nixpkgs, "--", "true"],
+    };
+    cold.env = { ...env, PAVED_CACHE_DIR: coldCache };
+    const [coldRun, develop2] = sideBySide([cold, nixDevelop], { runs: 5, warmup: 1 });
+    lines.push(ratioLine("cold vs nix develop (10,000 files)", coldRun!, develop2!, "≤ 1.2x"));
+    return lines;
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+}
+
+function sizeOf(dir: string): string {
+  return execFileSync("du", ["-sh", "--exclude=.git", dir], { encoding: "utf8" }).split("\t")[0]!;
+}

@@ -1,0 +1,188 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isPavedError, loadConfig, nixJson } from "@paved/core";
+import { renderRunnerHost, runnerAdd, runnerHostFiles, toolchainPackages } from "@paved/ci-runner";
+import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
+import { paved } from "../../../apps/cli/test/_cli.ts";
+import { read, tempRepo } from "./_repo.ts";
+import { MODULE_DIR } from "./_nixos.ts";
+
+beforeAll(() => {
+  requireTool("nix");
+  requireTool("git");
+  Object.assign(process.env, nixTestEnv());
+});
+
+const PLATFORM = `# acme platform
+version: 1
+platform:
+  name: Acme
+shells:
+  default:
+    toolchains:
+      go: { version: "1.24" }
+      node: { version: "22", attr: nodejs_22 }
+`;
+
+const TOKENS = [
+  "ghp_Zx8vQ2mN4rT6yU1iO3pA5sD7fG9hJ0kL2zXc",
+  "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGH",
+  "glrt-t3_AbCdEfGhIjKlMnOpQrSt",
+];
+
+async function allFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
+  }
+  return out;
+}
+
+/** Every file under dir, and the text of each, checked for any fragment of the token body. */
+async function expectNoToken(dir: string, token: string): Promise<void> {
+  const body = token.replace(/^(ghp_|github_pat_|glrt-)/, "");
+  for (const file of await allFiles(dir)) {
+    const text = await readFile(file, "utf8");
+    expect(text.includes(body.slice(0, 10)), `${relative(dir, file)} contains the token`).toBe(false);
+  }
+}
+
+describe("renderRunnerHost", () => {
+  it("sets paved.ciRunner with the token file as a string and the shells' toolchains as packages", async () => {
+    const { config } = await loadConfig(await tempRepo({ "paved.yaml": PLATFORM }));
+    const text = renderRunnerHost("ci-1", { role: "ci-runner", runner: { provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/gh", count: 2, labels: ["big"] } }, config);
+    expect(text).toContain('tokenFile = "/run/secrets/gh";');
+    expect(text).toContain("imports = [ ./ci-1-hardware.nix ];");
+    expect(text).toContain("extraPackages = [");
+    expect(toolchainPackages(config.shells)).toEqual(["go", "nodejs_22"]);
+    expect(text).toMatch(/labels = \[\s*"nixos"\s*"big"\s*\];/);
+  });
+
+  it("gives paved sync the host file of every ci-runner host, and nothing for other roles", async () => {
+    const { config } = await loadConfig(await tempRepo({ "paved.yaml": `${PLATFORM}hosts:\n  ci-1: { role: ci-runner, runner: { provider: github, url: "https://github.com/acme", tokenFile: /run/secrets/gh } }\n  bastion: { role: bastion }\n` }));
+    const files = runnerHostFiles(config);
+    expect(files.map((f) => f.path)).toEqual(["hosts/ci-1.nix"]);
+    expect(files[0]!.content).toBe(renderRunnerHost("ci-1", config.hosts["ci-1"]!, config));
+  });
+
+  it("refuses a host whose labels carry a token (paved.yaml edited by hand)", () => {
+    expect(() => renderRunnerHost("ci-1", { role: "ci-runner", runner: { provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/gh", labels: [TOKENS[1]!] } }, {})).toThrow(/labels: got what looks like a literal secret \(github_pat_…\)/);
+  });
+
+  it("refuses a host whose tokenFile is a literal token, naming only its prefix", async () => {
+    const error = (() => {
+      try {
+        renderRunnerHost("ci-1", { role: "ci-runner", runner: { provider: "github", url: "https://github.com/acme", tokenFile: TOKENS[0]! } }, {});
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isPavedError(error, "E_SECRET_LITERAL")).toBe(true);
+    expect(JSON.stringify({ message: (error as Error).message, ...(error as { details: object }).details })).not.toContain(TOKENS[0]!.slice(4, 14));
+  });
+});
+
+describe("runnerAdd", () => {
+  it("adds the host to paved.yaml, renders hosts/NAME.nix, a hardware starter and the platform flake", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    const result = await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 3, labels: ["big"] });
+    expect(result.written.sort()).toEqual(["flake.nix", "hosts/ci-1-hardware.nix", "hosts/ci-1.nix", "paved.yaml"]);
+    const { config } = await loadConfig(dir);
+    expect(config.hosts["ci-1"]).toMatchObject({ role: "ci-runner", runner: { provider: "github", tokenFile: "/run/secrets/github-runner", count: 3, labels: ["big"] } });
+    expect(await read(dir, "paved.yaml")).toContain("# acme platform");
+    expect(await read(dir, "flake.nix")).toMatch(/ci-1 = nixpkgs\.lib\.nixosSystem[^]*\.\/hosts\/ci-1\.nix/);
+    // The hardware file belongs to people: a second run leaves it alone.
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), "{ ... }: { boot.isContainer = true; }\n");
+    const again = await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 3, labels: ["big"], force: true });
+    expect(again.kept).toEqual([]);
+    expect(await read(dir, "hosts/ci-1-hardware.nix")).toContain("boot.isContainer");
+  });
+
+  it("produces a platform flake whose nixosConfigurations.NAME real Nix evaluates into the runners", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 2 });
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), '{ ... }: { boot.isContainer = true; system.stateVersion = "26.05"; }\n');
+    // paved's own flake, reduced to the module this step ships (the real root flake merges it into nixosModules).
+    const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
+    await cp(MODULE_DIR, join(pavedFlake, "nix"), { recursive: true });
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./nix // { default = (import ./nix).ci-runner; }; }; }\n");
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    execFileSync("git", ["add", "-A"], { cwd: dir });
+    const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${pavedFlake}`];
+    const facts = await nixJson<{ runners: Record<string, { url: string; tokenFile: string; extraLabels: string[]; extraPackages: string[] }>; host: string; top: string }>(
+      ["eval", ...overrides, `${dir}#nixosConfigurations.ci-1.config`, "--apply", "c: { runners = c.services.github-runners; host = c.networking.hostName; top = c.system.build.toplevel.drvPath; }"],
+      { cwd: dir },
+    );
+    expect(facts.host).toBe("ci-1");
+    expect(Object.keys(facts.runners)).toEqual(["ci-1-1", "ci-1-2"]);
+    expect(facts.runners["ci-1-1"]).toMatchObject({ url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", extraLabels: ["nixos"] });
+    expect(facts.runners["ci-1-1"]!.extraPackages.some((p) => p.endsWith("-go-1.25.4") || /-go-[\d.]+$/.test(p))).toBe(true);
+    expect(facts.top).toMatch(/\.drv$/);
+  });
+
+  for (const token of TOKENS) {
+    it(`refuses ${token.slice(0, token.indexOf("_") + 1 || 5)}… passed where a path belongs and writes nothing anywhere`, async () => {
+      const dir = await tempRepo({ "paved.yaml": PLATFORM });
+      for (const bad of [{ tokenFile: token }, { tokenFile: "/run/secrets/x", url: token }, { tokenFile: "/run/secrets/x", labels: ["nixos", token] }]) {
+        const error = await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", ...bad }).catch((e: unknown) => e);
+        expect(isPavedError(error, "E_SECRET_LITERAL")).toBe(true);
+        expect(JSON.stringify({ message: (error as Error).message, hint: (error as { hint: string }).hint, details: (error as { details: object }).details })).not.toContain(token.slice(5, 15));
+      }
+      expect(await read(dir, "paved.yaml")).toBe(PLATFORM);
+      expect(existsSync(join(dir, "hosts"))).toBe(false);
+      await expectNoToken(dir, token);
+    });
+  }
+
+  it("refuses an unprefixed registration token or a URL with credentials without repeating them", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    const registration = "AAQX7KZPLM3N4B5V6C7X8Z9QWERTY";
+    const a = await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: registration }).catch((e: unknown) => e);
+    expect(isPavedError(a, "E_INPUT")).toBe(true);
+    expect(JSON.stringify({ m: (a as Error).message, d: (a as { details: object }).details })).not.toContain(registration);
+    const b = await runnerAdd({ dir, name: "ci-1", provider: "github", url: `https://x:${TOKENS[0]}@github.com/acme`, tokenFile: "/run/secrets/x" }).catch((e: unknown) => e);
+    expect(isPavedError(b, "E_SECRET_LITERAL")).toBe(true);
+    expect(JSON.stringify({ m: (b as Error).message, d: (b as { details: object }).details })).not.toContain(TOKENS[0]!.slice(5, 15));
+    expect(await read(dir, "paved.yaml")).toBe(PLATFORM);
+  });
+
+  it("refuses a token-file in the Nix store or a relative path", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    for (const tokenFile of ["/nix/store/abc-token", "secrets/token"]) {
+      const error = await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile }).catch((e: unknown) => e);
+      expect(isPavedError(error, "E_INPUT")).toBe(true);
+    }
+    expect(await read(dir, "paved.yaml")).toBe(PLATFORM);
+  });
+
+  it("refuses to replace an existing host without --force", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/a" });
+    const error = await runnerAdd({ dir, name: "ci-1", provider: "gitlab", url: "https://gitlab.com", tokenFile: "/run/secrets/b" }).catch((e: unknown) => e);
+    expect(isPavedError(error, "E_INPUT")).toBe(true);
+    expect((await loadConfig(dir)).config.hosts["ci-1"]!.runner!.provider).toBe("github");
+  });
+});
+
+describe("paved runner add (CLI)", () => {
+  it("writes the host; with a literal token it exits 3 with E_SECRET_LITERAL, a masked prefix only, and no file holds the token", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    const ok = await paved(["runner", "add", "ci-1", "--provider", "gitlab", "--url", "https://gitlab.example.com", "--token-file", "/run/secrets/gl.env", "--count", "2", "--labels", "nixos,big", "--dir", dir]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("wrote hosts/ci-1.nix");
+    for (const token of TOKENS) {
+      const run = await paved(["--json", "runner", "add", "ci-2", "--provider", "github", "--url", "https://github.com/acme", "--token-file", token, "--dir", dir]);
+      expect(run.code).toBe(3);
+      expect(JSON.parse(run.stdout).error.code).toBe("E_SECRET_LITERAL");
+      expect(run.stdout + run.stderr).not.toContain(token.slice(5, 15));
+      expect(run.stderr).toMatch(/(ghp_|github_pat_|glrt-)…/);
+      await expectNoToken(dir, token);
+    }
+    expect(existsSync(join(dir, "hosts/ci-2.nix"))).toBe(false);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * `paved init` for an application repository: detect, write paved.yaml (shells), flake.nix and .envrc as one
+ * set, then `git add -N` the new files so Nix can see them. Re-running changes nothing unless the repository's
+ * own pins changed. Nothing is written when detection or validation fails.
+ */
+import { existsSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  CONFIG_FILE, editConfig, formatPlanDiff, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
+  nixpkgsBranch, setConfigValue, validateConfig, writeFileAtomic, writeFiles, type FileStatus, type PavedConfig,
+} from "@paved/core";
+import { detectProject, type DetectResult } from "./_detect.ts";
+import { applyShells, newShells, type ShellChange } from "./_shellconfig.ts";
+import { verifyAttributes, type Verification } from "./_verify.ts";
+import { renderDevshellFiles } from "./render/_files.ts";
+
+export interface InitOptions {
+  dir: string;
+  dryRun?: boolean;
+  /** Overwrite flake.nix/.envrc even when a person edited them. */
+  force?: boolean;
+  /** A local nixpkgs (checkout or mirror) to check attribute names and versions against. */
+  nixpkgs?: string;
+  /** NixOS release to map to; written to paved.yaml (default: paved.yaml's, else the current stable). */
+  release?: string;
+  signal?: AbortSignal;
+  /** Environment for the one `nix eval` (tests pass NIX_CONFIG). */
+  env?: Record<string, string | undefined>;
+}
+
+export interface FileOutcome {
+  path: string;
+  status: FileStatus;
+  written: boolean;
+}
+
+export interface InitResult {
+  root: string;
+  detected: DetectResult;
+  config: FileOutcome & { changes: ShellChange[] };
+  files: FileOutcome[];
+  /** Files kept because a person edited them (rerun with --force to overwrite). */
+  kept: string[];
+  /** New files passed to `git add -N`. */
+  intentToAdd: string[];
+  verification?: Verification;
+  dryRun: boolean;
+  /** Unified diff of everything that would change (always filled; printed for --dry-run). */
+  diff: string;
+}
+
+async function nextConfig(root: string, releaseOverride: string | undefined, detected: () => DetectResult): Promise<{
+  text: string; before?: string; config: PavedConfig; changes: ShellChange[]; detected: DetectResult;
+}> {
+  if (!existsSync(join(root, CONFIG_FILE))) {
+    const result = detected();
+    const config = validateConfig({ version: 1, nixpkgs: { release: result.release }, shells: newShells(result.planned) });
+    return { text: renderConfig(config), config, changes: result.planned.map((s) => ({ shell: s.name, kind: "add-shell", detail: `shell ${s.name} added` })), detected: result };
+  }
+  // An invalid paved.yaml (unknown toolchain, bad release) stops here with file:line:col, before anything is written.
+  const loaded = await loadConfig(root);
+  const result = detected();
+  let changes: ShellChange[] = [];
+  const edit = await editConfig(root, (doc) => {
+    changes = applyShells(doc, loaded.config.shells, result.planned);
+    if (releaseOverride !== undefined && nixpkgsBranch(releaseOverride) !== nixpkgsBranch(loaded.config.nixpkgs.release)) {
+      setConfigValue(doc, ["nixpkgs", "release"], releaseOverride);
+      changes.push({ shell: "", kind: "set-release", detail: `nixpkgs.release: ${releaseOverride}` });
+    }
+  }, { dryRun: true });
+  return { text: edit.after, before: edit.before, config: edit.config, changes, detected: result };
+}
+
+export async function initProject(options: InitOptions): Promise<InitResult> {
+  const root = options.dir;
+  await requireGitRoot(root);
+  let release = options.release;
+  if (existsSync(join(root, CONFIG_FILE)) && release === undefined) release = (await loadConfig(root)).config.nixpkgs.release;
+  const next = await nextConfig(root, options.release, () => detectProject(root, release ? { release } : {}));
+  // Validate the exact text that would be written, so a mistake names its line in that text.
+  const config = parseConfig(next.text, CONFIG_FILE).config;
+  const files = renderDevshellFiles(root, config);
+  const verification = options.nixpkgs !== undefined || config.nixpkgs.path !== undefined
+    ? await verifyAttributes(root, config, { ...(options.nixpkgs ? { nixpkgs: options.nixpkgs } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.env ? { env: options.env } : {}) })
+    : undefined;
+  const changes = await planFiles(root, files, { force: options.force === true });
+  const configStatus: FileStatus = next.before === undefined ? "create" : next.before === next.text ? "unchanged" : "update";
+  const configDiff = configStatus === "unchanged" ? "" : unifiedDiff(CONFIG_FILE, next.before, next.text);
+  const diff = [configDiff, formatPlanDiff(changes)].filter(Boolean).join("\n");
+  const base = {
+    root,
+    detected: next.detected,
+    ...(verification ? { verification } : {}),
+    diff,
+  };
+  if (options.dryRun) {
+    return {
+      ...base,
+      config: { path: CONFIG_FILE, status: configStatus, written: false, changes: next.changes },
+      files: changes.map((c) => ({ path: c.path, status: c.status, written: false })),
+      kept: changes.filter((c) => !c.write && (c.status === "edited" || c.status === "foreign")).map((c) => c.path),
+      intentToAdd: [],
+      dryRun: true,
+    };
+  }
+  const configFile = join(root, CONFIG_FILE);
+  if (configStatus !== "unchanged") await writeFileAtomic(configFile, next.text);
+  let written;
+  try {
+    written = await writeFiles(root, files, { force: options.force === true });
+  } catch (error) {
+    // All-or-nothing across paved.yaml too: put it back as it was.
+    if (configStatus === "create") await rm(configFile, { force: true });
+    else if (configStatus === "update") await writeFile(configFile, next.before!, "utf8");
+    throw error;
+  }
+  const newFiles = [...(configStatus === "create" ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create" && c.write).map((c) => c.path)];
+  const intentToAdd = await gitIntentToAdd(root, newFiles);
+  return {
+    ...base,
+    config: { path: CONFIG_FILE, status: configStatus, written: configStatus !== "unchanged", changes: next.changes },
+    files: written.changes.map((c) => ({ path: c.path, status: c.status, written: written.written.includes(c.path) })),
+    kept: written.kept,
+    intentToAdd,
+    dryRun: false,
+  };
+}

@@ -1,0 +1,53 @@
+import { join } from "node:path";
+import type { Toolchain } from "@paved/core";
+import { readText } from "./_read.ts";
+import type { Pin, PinStrength } from "./_types.ts";
+
+/** What a language detector sees: one directory, the names of its files, and a cached reader. */
+export class DirContext {
+  private readonly cache = new Map<string, string>();
+  readonly pins: Pin[] = [];
+  readonly notes: string[] = [];
+  /** Workspace member patterns (relative to this directory; may contain * and **). */
+  readonly memberPatterns: string[] = [];
+  rust?: { components: string[]; targets: string[] };
+
+  constructor(
+    readonly root: string,
+    /** Relative to the root; "" for the root. */
+    readonly dir: string,
+    readonly files: ReadonlySet<string>,
+  ) {}
+
+  has(name: string): boolean {
+    return this.files.has(name);
+  }
+
+  /** Path relative to the repository root, as shown to people. */
+  rel(name: string): string {
+    return this.dir === "" ? name : `${this.dir}/${name}`;
+  }
+
+  read(name: string): string {
+    let text = this.cache.get(name);
+    if (text === undefined) {
+      text = readText(this.root, this.rel(name));
+      this.cache.set(name, text);
+    }
+    return text;
+  }
+
+  abs(name: string): string {
+    return join(this.root, this.rel(name));
+  }
+
+  pin(toolchain: Toolchain, version: string, name: string, strength: PinStrength, reason: string, line?: number): void {
+    this.pins.push({ toolchain, version: version.trim(), file: this.rel(name), strength, reason, ...(line === undefined ? {} : { line }) });
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+}
+
+export type Detector = (ctx: DirContext) => void;

@@ -1,0 +1,57 @@
+/** Java and Kotlin: .java-version, Maven (pom.xml) and Gradle (build.gradle, build.gradle.kts). */
+import type { DirContext } from "./_dir.ts";
+import { firstValue, lineOf } from "./_read.ts";
+
+export const JVM_MARKERS = [".java-version", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"];
+
+/** "temurin-21.0.1", "openjdk64-17", "1.8" → "21.0.1", "17", "8". */
+export function normaliseJavaVersion(raw: string): string {
+  const v = raw.trim().replace(/^[A-Za-z]+[A-Za-z0-9]*?-(?=\d)/, "");
+  return v.startsWith("1.") ? v.slice(2) : v;
+}
+
+function pomProperty(text: string, name: string): { value: string; line?: number } | undefined {
+  const m = new RegExp(`<${name.replace(/\./g, "\\.")}>\\s*([^<\\s]+)\\s*</`).exec(text);
+  return m ? { value: m[1]!, line: lineOf(text, `<${name}>`) } : undefined;
+}
+
+export function detectJvm(ctx: DirContext): void {
+  if (ctx.has(".java-version")) {
+    const value = firstValue(ctx.read(".java-version"));
+    if (value) ctx.pin("java", normaliseJavaVersion(value.value), ".java-version", "exact", `.java-version asks for Java ${value.value}`, value.line);
+  }
+  if (ctx.has("pom.xml")) {
+    const text = ctx.read("pom.xml");
+    const found =
+      [pomProperty(text, "maven.compiler.release"), pomProperty(text, "maven.compiler.source"), pomProperty(text, "java.version"), pomProperty(text, "release")]
+        .map((p, i) => (p && !p.value.includes("${") ? { ...p, key: ["maven.compiler.release", "maven.compiler.source", "java.version", "release"][i]! } : undefined))
+        .find((p) => p !== undefined);
+    if (found) ctx.pin("java", normaliseJavaVersion(found.value), "pom.xml", "manifest", `${found.key} in pom.xml is ${found.value}`, found.line);
+    else ctx.pin("java", "", "pom.xml", "presence", "pom.xml: the project needs a JDK (no compiler release set)");
+    if (!ctx.has("mvnw")) ctx.pin("maven", "", "pom.xml", "presence", "pom.xml and no mvnw wrapper: Maven comes from the shell");
+    for (const m of text.matchAll(/<module>\s*([^<\s]+)\s*<\/module>/g)) ctx.memberPatterns.push(m[1]!);
+  }
+  for (const file of ["build.gradle.kts", "build.gradle"]) {
+    if (!ctx.has(file)) continue;
+    const text = ctx.read(file);
+    const toolchain = /languageVersion(?:\.set\(|\s*=\s*|\s+)\s*JavaLanguageVersion\.of\(\s*["']?(\d+)["']?\s*\)/.exec(text);
+    const compat = /(?:sourceCompatibility|targetCompatibility)\s*=\s*(?:JavaVersion\.VERSION_(\d+(?:_\d+)?)|["']?(\d+(?:\.\d+)?)["']?)/.exec(text);
+    const jvmToolchain = /jvmToolchain\(\s*(\d+)\s*\)/.exec(text);
+    if (toolchain) ctx.pin("java", toolchain[1]!, file, "manifest", `the Gradle Java toolchain in ${file} is ${toolchain[1]}`, lineOf(text, "languageVersion"));
+    else if (jvmToolchain) ctx.pin("java", jvmToolchain[1]!, file, "manifest", `kotlin.jvmToolchain(${jvmToolchain[1]}) in ${file}`, lineOf(text, "jvmToolchain"));
+    else if (compat) {
+      const v = normaliseJavaVersion((compat[1] ?? compat[2]!).replace("_", "."));
+      ctx.pin("java", v, file, "manifest", `sourceCompatibility in ${file} is ${v}`, lineOf(text, /(source|target)Compatibility/));
+    } else ctx.pin("java", "", file, "presence", `${file}: the project needs a JDK (no toolchain set)`);
+    const kotlin = /kotlin\(\s*"(?:jvm|multiplatform|android)"\s*\)\s*version\s*"([^"]+)"|id\s*\(?\s*["']org\.jetbrains\.kotlin\.[a-z]+["']\s*\)?\s*version\s*["']([^"']+)["']/.exec(text);
+    if (kotlin) ctx.pin("kotlin", kotlin[1] ?? kotlin[2]!, file, "manifest", `the Kotlin Gradle plugin in ${file} is ${kotlin[1] ?? kotlin[2]}`, lineOf(text, /kotlin/));
+    if (!ctx.has("gradlew")) ctx.pin("gradle", "", file, "presence", `${file} and no gradlew wrapper: Gradle comes from the shell`);
+    break;
+  }
+  for (const file of ["settings.gradle.kts", "settings.gradle"]) {
+    if (!ctx.has(file)) continue;
+    for (const m of ctx.read(file).matchAll(/include\s*\(?\s*((?:["'][^"']+["']\s*,?\s*)+)\)?/g)) {
+      for (const p of m[1]!.matchAll(/["']:?([^"']+)["']/g)) ctx.memberPatterns.push(p[1]!.replace(/:/g, "/"));
+    }
+  }
+}

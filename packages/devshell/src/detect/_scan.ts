@@ -1,0 +1,132 @@
+/**
+ * The repository walk: one readdir per directory, marker files read only where they exist, build output and
+ * dependency trees never entered. Synchronous on purpose: thousands of small readdirs are faster without
+ * promise overhead, and a scan is a short CLI step, not a server's hot path.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { ASDF_MARKERS, detectAsdf } from "./_asdf.ts";
+import { DirContext, type Detector } from "./_dir.ts";
+import { detectGo, detectRust, GO_MARKERS, RUST_MARKERS } from "./_go_rust.ts";
+import { detectJvm, JVM_MARKERS } from "./_jvm.ts";
+import { detectDotnet, detectPhp, detectRuby, detectTerraform, MARKER_SUFFIXES, MISC_MARKERS } from "./_misc.ts";
+import { detectNode, NODE_MARKERS } from "./_node.ts";
+import { detectPython, PYTHON_MARKERS } from "./_python.ts";
+import { settle } from "./_settle.ts";
+import type { Detection, Project } from "./_types.ts";
+
+/** Directories that hold dependencies, caches or build output: never a project of their own. */
+export const SKIP_DIRS = new Set([
+  "node_modules", "bower_components", "vendor", "target", "dist", "build", "out", "coverage", "result",
+  "__pycache__", "venv", "env", "site-packages", "obj", "bin", "Pods", "DerivedData", "tmp",
+]);
+
+const MARKERS = new Set([...NODE_MARKERS, ...PYTHON_MARKERS, ...GO_MARKERS, ...RUST_MARKERS, ...JVM_MARKERS, ...MISC_MARKERS, ...ASDF_MARKERS]);
+// Order matters only for notes; pins are settled per toolchain afterwards.
+const DETECTORS: Detector[] = [detectAsdf, detectNode, detectPython, detectGo, detectRust, detectJvm, detectRuby, detectPhp, detectDotnet, detectTerraform];
+
+function isMarker(name: string): boolean {
+  return MARKERS.has(name) || MARKER_SUFFIXES.some((s) => name.endsWith(s));
+}
+
+/**
+ * The root .gitignore, read cheaply: plain names and simple globs (`*.log`, `/tmp`, `cache/`) that name
+ * directories; negations and nested .gitignore files are not followed (a missed ignore only costs a readdir).
+ */
+function gitignoreMatcher(root: string): (rel: string, name: string) => boolean {
+  let text = "";
+  try {
+    text = readFileSync(join(root, ".gitignore"), "utf8");
+  } catch {
+    return () => false;
+  }
+  const anywhere: RegExp[] = [];
+  const anchored: RegExp[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith("!")) continue;
+    const pattern = line.replace(/\/$/, "");
+    const toRe = (p: string) => new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+    if (pattern.startsWith("/")) anchored.push(toRe(pattern.slice(1)));
+    else if (pattern.includes("/")) anchored.push(toRe(pattern));
+    else anywhere.push(toRe(pattern));
+  }
+  return (rel, name) => anywhere.some((re) => re.test(name)) || anchored.some((re) => re.test(rel));
+}
+
+export interface ScanOptions {
+  /** Stop descending below this depth (default 12): deep trees are almost never separate projects. */
+  maxDepth?: number;
+}
+
+/** Walk the repository and detect every directory with its own marker files. Throws E_MARKER_PARSE on unreadable markers. */
+export function scanRepository(root: string, options: ScanOptions = {}): Detection {
+  const started = performance.now();
+  const maxDepth = options.maxDepth ?? 12;
+  const ignored = gitignoreMatcher(root);
+  const projects: Project[] = [];
+  let directories = 0;
+  let markerFiles = 0;
+  const stack: [rel: string, depth: number][] = [["", 0]];
+  while (stack.length > 0) {
+    const [rel, depth] = stack.pop()!;
+    directories++;
+    let entries;
+    try {
+      entries = readdirSync(rel === "" ? root : join(root, rel), { withFileTypes: true });
+    } catch {
+      continue; // unreadable directory (permissions): not ours to judge
+    }
+    const files = new Set<string>();
+    let markers = false;
+    for (const entry of entries) {
+      const name = entry.name;
+      if (entry.isDirectory()) {
+        if (name.startsWith(".") || SKIP_DIRS.has(name) || depth >= maxDepth) continue;
+        const child = rel === "" ? name : `${rel}/${name}`;
+        if (!ignored(child, name)) stack.push([child, depth + 1]);
+      } else {
+        files.add(name);
+        if (isMarker(name)) {
+          markers = true;
+          markerFiles++;
+        }
+      }
+    }
+    if (!markers) continue;
+    const ctx = new DirContext(root, rel, files);
+    for (const detect of DETECTORS) detect(ctx);
+    projects.push(settle(ctx));
+  }
+  projects.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  linkWorkspaces(projects);
+  return { root, projects, stats: { directories, markerFiles, ms: performance.now() - started } };
+}
+
+function globToRegExp(base: string, pattern: string): RegExp {
+  const clean = pattern.replace(/^\.\//, "").replace(/\/$/, "");
+  const full = base === "" ? clean : `${base}/${clean}`;
+  const body = full
+    .split("/")
+    .map((seg) => (seg === "**" ? ".*" : seg.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")))
+    .join("/");
+  return new RegExp(`^${body}$`);
+}
+
+/** Turn member patterns into the project directories they match, and note members that do not exist. */
+function linkWorkspaces(projects: Project[]): void {
+  const dirs = projects.map((p) => p.dir);
+  for (const project of projects) {
+    const patterns = project.workspaceMembers;
+    if (patterns.length === 0) continue;
+    const include = patterns.filter((p) => !p.startsWith("!")).map((p) => globToRegExp(project.dir, p));
+    const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => globToRegExp(project.dir, p.slice(1)));
+    project.workspaceMembers = dirs.filter((d) => d !== project.dir && include.some((re) => re.test(d)) && !exclude.some((re) => re.test(d)));
+    for (const p of patterns) {
+      if (!p.includes("*") && !p.startsWith("!") && !project.workspaceMembers.includes(globToRegExp(project.dir, p).source.slice(1, -1).replace(/\\/g, ""))) {
+        project.notes.push(`workspace member ${p} (in ${project.dir || "the root"}) has no marker files; nothing to detect there.`);
+      }
+    }
+  }
+}

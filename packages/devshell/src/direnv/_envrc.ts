@@ -1,0 +1,65 @@
+/**
+ * The `.envrc` paved writes. It has two paths on purpose:
+ * - with paved on PATH it asks `paved direnv-export`, which serves the cached environment (no Nix process on a
+ *   warm cache) and prints a `watch_file` line for every file the environment was built from, so direnv reloads
+ *   when any of them changes — including `.nix` files the flake imports, which a static list would miss;
+ * - without paved (a teammate who never installed it, a CI box) it falls back to direnv's own `use flake`, so the
+ *   file works with nothing but Nix and direnv.
+ * The body has no paved header; `paved init` writes it through the managed-files layer, which adds one.
+ */
+
+export interface EnvrcOptions {
+  /** devShell to load. Default: the shell paved picks for the `.envrc`'s directory (`default` at the root). */
+  shell?: string;
+  /** Path from the `.envrc`'s directory to the flake (the repository root), e.g. `../..` in a sub-project. Default `.`. */
+  flakeDir?: string;
+  /**
+   * Local nixpkgs checkout or mirror (absolute) for air-gapped machines, passed to both paths. Leave it out when
+   * paved.yaml sets `nixpkgs.path`: paved reads that itself (the fallback then needs the flake's own lock).
+   */
+  nixpkgsPath?: string;
+  /** Files the fallback path should watch besides flake.nix, flake.lock and paved.yaml (relative to the `.envrc`). */
+  watch?: string[];
+}
+
+const SAFE_WORD = /^[A-Za-z0-9_./:@%+=,-]+$/;
+
+/** Quote for bash: bare when it is a plain word, else single quotes. */
+export function shellQuote(value: string): string {
+  if (value !== "" && SAFE_WORD.test(value)) return value;
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+function joinPath(dir: string, file: string): string {
+  return dir === "." || dir === "" ? file : `${dir.replace(/\/+$/, "")}/${file}`;
+}
+
+/** The text of a `.envrc` (without the paved header). */
+export function renderEnvrc(options: EnvrcOptions = {}): string {
+  const flakeDir = options.flakeDir ?? ".";
+  const watched = ["flake.nix", "flake.lock", "paved.yaml"].map((file) => joinPath(flakeDir, file));
+  watched.push(...(options.watch ?? []));
+
+  // No --dir: paved walks up from the `.envrc`'s directory to the flake, as `paved shell` does.
+  const exportArgs = ["direnv-export"];
+  if (options.shell) exportArgs.push("--shell", options.shell);
+  if (options.nixpkgsPath) exportArgs.push("--nixpkgs", options.nixpkgsPath);
+
+  const installable = options.shell ? `${flakeDir}#${options.shell}` : flakeDir;
+  const flakeArgs = [installable, "--extra-experimental-features", "nix-command flakes"];
+  if (options.nixpkgsPath) flakeArgs.push("--override-input", "nixpkgs", `path:${options.nixpkgsPath}`);
+
+  return [
+    "# Loads this project's dev shell into your shell when you cd here (run `direnv allow` once).",
+    "# With paved installed the environment comes from its cache: no Nix evaluation unless an input changed.",
+    "# Without paved, direnv's own `use flake` evaluates the flake; both watch the files below.",
+    `watch_file ${watched.map(shellQuote).join(" ")}`,
+    "if has paved; then",
+    `  __paved_env="$(paved ${exportArgs.map(shellQuote).join(" ")})" && eval "$__paved_env"`,
+    "  unset __paved_env",
+    "else",
+    `  use flake ${flakeArgs.map(shellQuote).join(" ")}`,
+    "fi",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,94 @@
+/**
+ * One real `nix eval` against the nixpkgs the flake pins: which attributes exist, their versions, and (when
+ * one is missing) the names next to it for "did you mean". Evaluates attribute names and `.version` only,
+ * so nothing is built and unfree packages do not need to be allowed.
+ */
+import { isAbsolute, resolve } from "node:path";
+import { didYouMean, editDistance, nixJson, PavedError, type NixpkgsConfig } from "@paved/core";
+
+export interface ProbeResult {
+  /** attr path → version ("" when the package has none), or null when it does not exist. */
+  found: Record<string, string | null>;
+  /** For each missing attr path, the closest existing names. */
+  near: Record<string, string[]>;
+  /** The nixpkgs that was asked, for messages. */
+  source: string;
+}
+
+/** Where to evaluate: an explicit --nixpkgs path, paved.yaml's nixpkgs.path, or the flake's own input. */
+export function probeSource(root: string, nixpkgs: NixpkgsConfig | undefined, override?: string): { kind: "path"; path: string } | { kind: "flake"; root: string } {
+  const path = override ?? nixpkgs?.path;
+  if (path !== undefined) return { kind: "path", path: isAbsolute(path) ? path : resolve(root, path) };
+  return { kind: "flake", root };
+}
+
+function nixString(s: string): string {
+  return JSON.stringify(s).replace(/\$\{/g, "\\${");
+}
+
+export function probeExpression(source: ReturnType<typeof probeSource>, attrPaths: string[]): string {
+  const nixpkgs = source.kind === "path" ? `(${nixString(source.path)})` : `(builtins.getFlake ${nixString(source.root)}).inputs.nixpkgs`;
+  const entries = attrPaths.map((a) => `    ${nixString(a)} = probe [ ${a.split(".").map(nixString).join(" ")} ];`).join("\n");
+  const parents = [...new Set(attrPaths.map((a) => a.split(".").slice(0, -1).join(".")))];
+  const names = parents.map((p) => `    ${nixString(p)} = namesAt [ ${p === "" ? "" : p.split(".").map(nixString).join(" ")} ];`).join("\n");
+  return `
+let
+  pkgs = import ${nixpkgs} { };
+  get = path: builtins.foldl' (acc: name: if acc != null && builtins.isAttrs acc && acc ? \${name} then acc.\${name} else null) pkgs path;
+  probe = path:
+    let v = builtins.tryEval (get path);
+    in if !v.success || v.value == null then null
+    else let ver = builtins.tryEval (v.value.version or ""); in if ver.success && builtins.isString ver.value then ver.value else "";
+  namesAt = path: let v = builtins.tryEval (get path); in if v.success && builtins.isAttrs v.value then builtins.attrNames v.value else [ ];
+in {
+  found = {
+${entries}
+  };
+  names = {
+${names}
+  };
+}`;
+}
+
+export async function probeAttributes(
+  root: string,
+  attrPaths: string[],
+  options: { nixpkgs?: NixpkgsConfig; override?: string; signal?: AbortSignal; env?: Record<string, string | undefined> } = {},
+): Promise<ProbeResult> {
+  const source = probeSource(root, options.nixpkgs, options.override);
+  const expr = probeExpression(source, attrPaths);
+  let out: { found: Record<string, string | null>; names: Record<string, string[]> };
+  try {
+    out = await nixJson(["eval", "--impure", "--expr", expr], {
+      cwd: root,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+  } catch (error) {
+    if (error instanceof PavedError && source.kind === "flake") {
+      throw new PavedError(error.code, `could not evaluate the flake's nixpkgs to check package names: ${error.message}`, {
+        hint: "Without network access, point paved at a local nixpkgs: --nixpkgs PATH, or nixpkgs.path in paved.yaml.",
+        details: error.details,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const near: Record<string, string[]> = {};
+  for (const [attr, version] of Object.entries(out.found)) {
+    if (version !== null) continue;
+    const parts = attr.split(".");
+    const leaf = parts.pop()!;
+    const names = out.names[parts.join(".")] ?? [];
+    const prefix = parts.length ? `${parts.join(".")}.` : "";
+    const ranked = names
+      .map((n) => ({ n, d: editDistance(leaf.toLowerCase(), n.toLowerCase()) - (n.toLowerCase().startsWith(leaf.toLowerCase()) ? 2 : 0) }))
+      .filter((x) => x.d <= Math.max(2, Math.floor(leaf.length / 3)))
+      .sort((a, b) => a.d - b.d || a.n.length - b.n.length || (a.n < b.n ? -1 : 1))
+      .slice(0, 5)
+      .map((x) => prefix + x.n);
+    const best = didYouMean(leaf, names);
+    near[attr] = best && !ranked.includes(prefix + best) ? [prefix + best, ...ranked].slice(0, 5) : ranked;
+  }
+  return { found: out.found, near, source: source.kind === "path" ? source.path : "the flake's nixpkgs input" };
+}

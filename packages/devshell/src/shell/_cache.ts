@@ -1,0 +1,136 @@
+/**
+ * Where captured environments live and what an entry records. Only node:fs and node:crypto here: this module is on
+ * the warm path of `paved shell`, which must stay a few milliseconds over bare node.
+ *
+ * Layout (one directory per checkout, one per shell of it, one per input key):
+ *   <cache>/shells/<checkout-id>/checkout.json     the checkout's path (for `paved gc`) and its paved.yaml digest
+ *   <cache>/shells/<checkout-id>/<slot>/latest      key of the last environment captured successfully
+ *   <cache>/shells/<checkout-id>/<slot>/<key>/      meta.json, env.json (nix print-dev-env --json), rc.sh,
+ *                                                   profile -> profile-N-link -> /nix/store/…-env (a GC root)
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { basename, join } from "node:path";
+
+export const CACHE_FORMAT = 1;
+
+/** `PAVED_CACHE_DIR`, else `$XDG_CACHE_HOME/paved`, else `~/.cache/paved`. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PAVED_CACHE_DIR) return env.PAVED_CACHE_DIR;
+  const xdg = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
+  return join(xdg, "paved");
+}
+
+/**
+ * A 128-bit content fingerprint (four multiply-xor lanes over the bytes, then avalanche mixing). Not cryptographic,
+ * and it need not be: it only tells "this file changed" in the user's own cache. What it saves is loading
+ * node:crypto, which alone costs several milliseconds of a warm `paved shell`.
+ */
+export function digest(data: string | Uint8Array): string {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  let h1 = 0x6a09e667 ^ bytes.length;
+  let h2 = 0xbb67ae85;
+  let h3 = 0x3c6ef372;
+  let h4 = 0xa54ff53a;
+  for (let i = 0; i < bytes.length; i++) {
+    const k = bytes[i]!;
+    h1 = h2 ^ Math.imul(h1 ^ k, 0x239b961b);
+    h2 = h3 ^ Math.imul(h2 ^ k, 0xab0e9789);
+    h3 = h4 ^ Math.imul(h3 ^ k, 0x38b34ae5);
+    h4 = h1 ^ Math.imul(h4 ^ k, 0xa1e38b93);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 0x239b961b);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 0xab0e9789);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 0x38b34ae5);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 0xa1e38b93);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  return [h1, h2, h3, h4].map((h) => (h >>> 0).toString(16).padStart(8, "0")).join("");
+}
+
+/** Readable and unique: `myrepo-1a2b3c4d5e6f`. */
+export function checkoutId(root: string): string {
+  const name = basename(root).replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 40) || "root";
+  return `${name}-${digest(root).slice(0, 12)}`;
+}
+
+/** A shell name is a valid directory name (paved.yaml restricts it); the nixpkgs override gets its own slot. */
+export function slotName(shell: string, nixpkgs: string | undefined): string {
+  return nixpkgs ? `${shell}@${digest(nixpkgs).slice(0, 8)}` : shell;
+}
+
+export interface InputFile {
+  /** Absolute path. */
+  path: string;
+  /** sha256 of the content, or "absent". */
+  hash: string;
+}
+
+export interface EntryMeta {
+  format: number;
+  key: string;
+  root: string;
+  shell: string;
+  nixpkgs?: string;
+  capturedAt: string;
+  system: string;
+  nix: { id: string; version: string };
+  /** Every file the environment was evaluated from; re-hashed on each entry. */
+  inputs: InputFile[];
+  /** When set, a changed mtime of this git index means the list of tracked .nix files may have changed. */
+  gitIndex?: { path: string; mtimeMs: number };
+  /** Without git: directories whose listing is compared (a new .nix file changes their mtime). */
+  dirs?: { path: string; mtimeMs: number }[];
+  /** The `nix-shell-env` store path the profile roots. */
+  storePath?: string;
+  installable: string;
+  command: string[];
+}
+
+export interface CheckoutMeta {
+  format: number;
+  root: string;
+  /** Digest of paved.yaml and what paved read from it, so a warm entry does not parse YAML. */
+  config?: { hash: string; dirs: [string, string][]; nixpkgsPath?: string };
+}
+
+export interface SlotPaths {
+  checkoutDir: string;
+  slotDir: string;
+}
+
+export function slotPaths(cache: string, root: string, slot: string): SlotPaths {
+  const checkoutDir = join(cache, "shells", checkoutId(root));
+  return { checkoutDir, slotDir: join(checkoutDir, slot) };
+}
+
+export function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Temp file and rename: a concurrent `paved shell` reads the old or the new file, never half of one. */
+export function writeFileAtomicSync(path: string, content: string): void {
+  mkdirSync(join(path, ".."), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  writeFileSync(temp, content);
+  renameSync(temp, path);
+}
+
+export function readEntry(slotDir: string, key: string): EntryMeta | undefined {
+  const meta = readJson<EntryMeta>(join(slotDir, key, "meta.json"));
+  return meta && meta.format === CACHE_FORMAT && meta.key === key ? meta : undefined;
+}

@@ -1,0 +1,94 @@
+/**
+ * The cache key: content of every input file, the Nix binary, the system, the shell and the nixpkgs override.
+ * Nothing here starts a process; finding the Nix binary is a PATH walk and a stat, because the Nix version is part
+ * of the key and asking `nix --version` would cost a process on every warm entry.
+ */
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { digest, type InputFile } from "./_cache.ts";
+
+/** The `nix` that would run (PAVED_NIX, else the first on PATH), identified by its real path, size and mtime. */
+export function nixIdentity(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = env.PAVED_NIX
+    ? [env.PAVED_NIX]
+    : (env.PATH ?? "").split(delimiter).filter(Boolean).map((dir) => join(dir, "nix"));
+  for (const candidate of candidates) {
+    try {
+      const stat = statSync(candidate);
+      if (!stat.isFile()) continue;
+      return `${realpathSync(candidate)}:${stat.size}:${Math.trunc(stat.mtimeMs)}`;
+    } catch {
+      continue;
+    }
+  }
+  return "missing";
+}
+
+const ARCH: Record<string, string> = { x64: "x86_64", arm64: "aarch64", ia32: "i686", riscv64: "riscv64" };
+
+/** The Nix system double of this machine, e.g. x86_64-linux. */
+export function currentSystem(): string {
+  return `${ARCH[process.arch] ?? process.arch}-${process.platform}`;
+}
+
+export function hashFile(path: string): string {
+  try {
+    return digest(readFileSync(path));
+  } catch {
+    return "absent";
+  }
+}
+
+export function hashInputs(paths: readonly string[]): InputFile[] {
+  return paths.map((path) => ({ path, hash: hashFile(path) }));
+}
+
+/** Files that say which nixpkgs a mirror holds; editing deeper files of a mirror in place needs `--refresh`. */
+const MIRROR_MARKERS = ["flake.nix", "flake.lock", ".version", ".git-revision", "default.nix", ".git/HEAD"];
+
+export function mirrorFingerprint(nixpkgs: string | undefined): string {
+  if (!nixpkgs) return "";
+  const parts = MIRROR_MARKERS.map((file) => `${file}=${hashFile(join(nixpkgs, file))}`);
+  const head = readHead(nixpkgs);
+  if (head) parts.push(`ref=${hashFile(join(nixpkgs, ".git", head))}`);
+  return parts.join(",");
+}
+
+function readHead(dir: string): string | undefined {
+  try {
+    const head = readFileSync(join(dir, ".git", "HEAD"), "utf8");
+    return /^ref: (refs\/\S+)/.exec(head)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+export interface KeyParts {
+  root: string;
+  shell: string;
+  nixpkgs?: string;
+  system: string;
+  nixId: string;
+  inputs: readonly InputFile[];
+}
+
+export function cacheKey(parts: KeyParts): string {
+  const inputs = [...parts.inputs].sort((a, b) => (a.path < b.path ? -1 : 1)).map((i) => `${i.path}\0${i.hash}`);
+  const text = [
+    `root=${parts.root}`,
+    `shell=${parts.shell}`,
+    `nixpkgs=${parts.nixpkgs ?? ""}:${mirrorFingerprint(parts.nixpkgs)}`,
+    `system=${parts.system}`,
+    `nix=${parts.nixId}`,
+    ...inputs,
+  ].join("\n");
+  return digest(text).slice(0, 32);
+}
+
+export function mtimeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}

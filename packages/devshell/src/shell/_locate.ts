@@ -1,0 +1,106 @@
+/**
+ * Which flake and which of its dev shells `paved shell` means, from the working directory: the nearest directory
+ * upwards with a flake.nix is the root; inside a sub-project listed in paved.yaml (`shells.<name>.dir`) the shell
+ * is that sub-project's. What paved.yaml says is remembered in the cache under the file's digest, so a warm entry
+ * never parses YAML.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { digest, readJson, writeFileAtomicSync, type CheckoutMeta, CACHE_FORMAT } from "./_cache.ts";
+
+export interface Located {
+  root: string;
+  /** Relative path of the working directory inside the root ("" at the root). */
+  subdir: string;
+  pavedYaml?: { path: string; hash: string };
+}
+
+/** The nearest directory upwards with a flake.nix; undefined when there is none. */
+export function locateRoot(cwd: string): Located | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    if (existsSync(join(dir, "flake.nix"))) {
+      const configPath = join(dir, "paved.yaml");
+      let pavedYaml: Located["pavedYaml"];
+      try {
+        pavedYaml = { path: configPath, hash: digest(readFileSync(configPath)) };
+      } catch {
+        pavedYaml = undefined;
+      }
+      return { root: dir, subdir: relative(dir, resolve(cwd)), pavedYaml };
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** Like locateRoot, with the error a person needs when there is no flake. */
+export async function findRoot(cwd: string): Promise<Located> {
+  const located = locateRoot(cwd);
+  if (located) return located;
+  const { PavedError } = await import("@paved/core");
+  throw new PavedError("E_SHELL_NO_FLAKE", `No flake.nix in ${cwd} or any directory above it.`, {
+    hint: "Run `paved init` at the repository root to write paved.yaml, flake.nix and .envrc, or cd into a project that has a flake.nix.",
+    details: { dir: cwd },
+  });
+}
+
+export interface ShellChoice {
+  shell: string;
+  /** Absolute nixpkgs path from paved.yaml `nixpkgs.path`, if any. */
+  configNixpkgs?: string;
+  /** Why this shell: "argument", "default", or the matching `shells.<name>.dir`. */
+  reason: string;
+}
+
+/** The longest `dir` that contains `subdir` wins; outside every sub-project it is `default`. */
+export function shellForDir(dirs: readonly [string, string][], subdir: string): { shell: string; dir?: string } {
+  const here = subdir.split(sep).join("/");
+  let best: { shell: string; dir?: string } = { shell: "default" };
+  for (const [dir, shell] of dirs) {
+    const clean = dir.replace(/\/+$/, "");
+    if ((here === clean || here.startsWith(`${clean}/`)) && (best.dir === undefined || clean.length > best.dir.length)) {
+      best = { shell, dir: clean };
+    }
+  }
+  return best;
+}
+
+type ConfigFacts = NonNullable<CheckoutMeta["config"]>;
+
+/** paved.yaml facts, from the cache when the file's digest matches, else parsed (cold; loads the YAML parser). */
+export async function configFacts(located: Located, checkoutFile: string, warmOnly = false): Promise<ConfigFacts | undefined | null> {
+  if (!located.pavedYaml) return undefined;
+  const cached = readJson<CheckoutMeta>(checkoutFile);
+  if (cached?.config?.hash === located.pavedYaml.hash) return cached.config;
+  if (warmOnly) return null;
+  const { readShellConfig } = await import("./_config.ts");
+  const read = await readShellConfig(located.root);
+  const facts: ConfigFacts = { hash: located.pavedYaml.hash, dirs: read.dirs };
+  if (read.nixpkgsPath) facts.nixpkgsPath = isAbsolute(read.nixpkgsPath) ? read.nixpkgsPath : resolve(located.root, read.nixpkgsPath);
+  const meta: CheckoutMeta = { format: CACHE_FORMAT, root: located.root, config: facts };
+  writeFileAtomicSync(checkoutFile, `${JSON.stringify(meta, null, 2)}\n`);
+  return facts;
+}
+
+/** null when `warmOnly` and paved.yaml changed since paved last read it. */
+export async function chooseShell(located: Located, checkoutFile: string, requested: string | undefined, warmOnly = false): Promise<ShellChoice | null> {
+  const facts = await configFacts(located, checkoutFile, warmOnly);
+  if (facts === null) return null;
+  if (requested) return { shell: requested, configNixpkgs: facts?.nixpkgsPath, reason: "argument" };
+  const picked = shellForDir(facts?.dirs ?? [], located.subdir);
+  return {
+    shell: picked.shell,
+    configNixpkgs: facts?.nixpkgsPath,
+    reason: picked.dir === undefined ? "default" : `shells.${picked.shell}.dir = ${picked.dir}`,
+  };
+}
+
+/** Records the checkout for `paved gc` even when it has no paved.yaml. */
+export function rememberCheckout(located: Located, checkoutFile: string): void {
+  if (existsSync(checkoutFile)) return;
+  const meta: CheckoutMeta = { format: CACHE_FORMAT, root: located.root };
+  writeFileAtomicSync(checkoutFile, `${JSON.stringify(meta, null, 2)}\n`);
+}

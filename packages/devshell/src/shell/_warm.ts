@@ -1,0 +1,171 @@
+/**
+ * The warm path of `paved shell`: find the cached environment for the working directory, check that every input
+ * still hashes the same, and run the command in it. Nothing here imports @paved/core or a YAML parser, so the CLI's
+ * fast entry (apps/cli/src/fast-shell.ts) loads a few kilobytes; capture and errors live in _enter.ts.
+ */
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { cacheRoot, readEntry, readText, slotName, slotPaths, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
+import { cacheKey, currentSystem, hashInputs, mtimeOf, nixIdentity } from "./_fingerprint.ts";
+import { chooseShell, locateRoot, rememberCheckout, type Located } from "./_locate.ts";
+import { commandScript } from "./_rc.ts";
+
+export interface ShellOptions {
+  /** Directory to start from (default: the current directory). */
+  cwd?: string;
+  /** devShell name; default: the sub-project's shell (paved.yaml `shells.<name>.dir`) or `default`. */
+  shell?: string;
+  /** Local nixpkgs checkout or mirror; overrides paved.yaml `nixpkgs.path`. */
+  nixpkgs?: string;
+  /** Use the last good environment when evaluation fails (marked stale). */
+  staleOk?: boolean;
+  /** Capture again even when the cache is warm. */
+  refresh?: boolean;
+  /** Base environment of the shell (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  onProgress?: (line: string) => void;
+  /** Warnings for people (stale environment), on stderr in the CLI. */
+  onWarning?: (line: string) => void;
+}
+
+export type CacheState = "hit" | "miss" | "stale" | "refresh";
+
+export interface PreparedShell {
+  root: string;
+  shell: string;
+  /** Why this shell was picked ("argument", "default", or the matching `shells.<name>.dir`). */
+  reason: string;
+  nixpkgs?: string;
+  cache: CacheState;
+  /** The evaluation error when `cache` is "stale". */
+  staleBecause?: string;
+  entryDir: string;
+  rcPath: string;
+  meta: EntryMeta;
+}
+
+function resolveNixpkgs(options: ShellOptions, fromConfig: string | undefined): string | undefined {
+  if (options.nixpkgs) return isAbsolute(options.nixpkgs) ? options.nixpkgs : resolve(options.cwd ?? process.cwd(), options.nixpkgs);
+  return fromConfig;
+}
+
+/** The warm check: re-hash the recorded inputs; a changed git index or directory means the list itself may differ. */
+export async function lookup(slotDir: string, parts: { root: string; shell: string; nixpkgs?: string }): Promise<EntryMeta | undefined> {
+  const latest = readText(join(slotDir, "latest"))?.trim();
+  const last = latest ? readEntry(slotDir, latest) : undefined;
+  if (!last) return undefined;
+  const system = currentSystem();
+  const nixId = nixIdentity();
+  const listStale =
+    (last.gitIndex !== undefined && mtimeOf(last.gitIndex.path) !== last.gitIndex.mtimeMs) ||
+    (last.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs);
+  if (!listStale) {
+    const key = cacheKey({ ...parts, system, nixId, inputs: hashInputs(last.inputs.map((i) => i.path)) });
+    if (key === latest) return last;
+    return adopt(slotDir, readEntry(slotDir, key));
+  }
+  // Something was added to (or removed from) git or a directory: list the inputs again. Still no Nix process.
+  const { listInputs } = await import("./_inputs.ts");
+  const listed = await listInputs(parts.root);
+  const key = cacheKey({ ...parts, system, nixId, inputs: hashInputs(listed.files) });
+  const found = readEntry(slotDir, key);
+  if (!found) return undefined;
+  const updated: EntryMeta = { ...found };
+  if (listed.gitIndex) updated.gitIndex = listed.gitIndex;
+  if (listed.dirs) updated.dirs = listed.dirs;
+  writeFileAtomicSync(join(slotDir, key, "meta.json"), `${JSON.stringify(updated, null, 2)}\n`);
+  return adopt(slotDir, updated);
+}
+
+/** An older entry whose inputs match again (a branch switched back) becomes the latest. */
+function adopt(slotDir: string, meta: EntryMeta | undefined): EntryMeta | undefined {
+  if (meta) writeFileAtomicSync(join(slotDir, "latest"), meta.key);
+  return meta;
+}
+
+export interface Slot {
+  base: Pick<PreparedShell, "root" | "shell" | "reason" | "nixpkgs">;
+  parts: { root: string; shell: string; nixpkgs?: string };
+  slotDir: string;
+}
+
+/** Which checkout, shell and cache slot; undefined when `warmOnly` and paved.yaml would have to be parsed. */
+export async function resolveSlot(options: ShellOptions, warmOnly: boolean, found?: Located): Promise<Slot | undefined> {
+  const located = found ?? locateRoot(options.cwd ?? process.cwd());
+  if (!located) return undefined;
+  const cache = cacheRoot(options.env ?? process.env);
+  const { checkoutDir } = slotPaths(cache, located.root, "");
+  const checkoutFile = join(checkoutDir, "checkout.json");
+  const choice = await chooseShell(located, checkoutFile, options.shell, warmOnly);
+  if (!choice) return undefined;
+  if (!warmOnly) rememberCheckout(located, checkoutFile);
+  const nixpkgs = resolveNixpkgs(options, choice.configNixpkgs);
+  const { slotDir } = slotPaths(cache, located.root, slotName(choice.shell, nixpkgs));
+  return {
+    base: { root: located.root, shell: choice.shell, reason: choice.reason, ...(nixpkgs ? { nixpkgs } : {}) },
+    parts: { root: located.root, shell: choice.shell, nixpkgs },
+    slotDir,
+  };
+}
+
+export function hit(slot: Slot, meta: EntryMeta): PreparedShell {
+  const entryDir = join(slot.slotDir, meta.key);
+  return { ...slot.base, cache: "hit", entryDir, rcPath: join(entryDir, "rc.sh"), meta };
+}
+
+/**
+ * The warm path alone: the cached environment when every input still matches, else undefined. Loads no YAML
+ * parser and starts no process (a changed git index costs one `git ls-files`, never a `nix`).
+ */
+export async function warmShell(options: ShellOptions = {}): Promise<PreparedShell | undefined> {
+  if (options.refresh) return undefined;
+  const slot = await resolveSlot(options, true);
+  if (!slot) return undefined;
+  const meta = await lookup(slot.slotDir, slot.parts);
+  return meta ? hit(slot, meta) : undefined;
+}
+
+/** What the shell's processes get on top of the user's environment. */
+export function shellEnv(prepared: PreparedShell, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, PAVED_SHELL: prepared.shell, PAVED_SHELL_ROOT: prepared.root };
+  if (prepared.meta.storePath) env.NIX_GCROOT = prepared.meta.storePath;
+  if (prepared.cache === "stale") env.PAVED_SHELL_STALE = prepared.meta.capturedAt;
+  else delete env.PAVED_SHELL_STALE;
+  return env;
+}
+
+export interface ShellRun extends PreparedShell {
+  exitCode: number;
+}
+
+export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdio?: "inherit" }): Promise<number> {
+  return new Promise((resolveExit, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: "inherit" });
+    // A terminal's Ctrl-C reaches the child by itself; signals sent to paved alone are passed on.
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const handlers = (["SIGTERM", "SIGHUP"] as const).map((signal) => [signal, forward(signal)] as const);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+    const done = () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    };
+    child.on("error", (error) => {
+      done();
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      done();
+      resolveExit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 1));
+    });
+  });
+}
+
+/** Runs the command in an environment already found (warm path) or captured. */
+export async function runPrepared(prepared: PreparedShell, options: ShellOptions & { command: string[] }): Promise<ShellRun> {
+  const env = shellEnv(prepared, options.env ?? process.env);
+  const argv = ["bash", "-c", commandScript(prepared.rcPath), "paved-shell", ...options.command];
+  const exitCode = await waitFor(argv, { cwd: options.cwd ?? process.cwd(), env });
+  return { ...prepared, exitCode };
+}
+

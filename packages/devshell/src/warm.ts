@@ -1,0 +1,2 @@
+// The warm path of `paved shell` alone (`@paved/devshell/warm`), for the CLI's fast entry. Re-exports only.
+export { runPrepared, warmShell } from "./shell/_warm.ts";
