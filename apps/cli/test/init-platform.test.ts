@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,15 +15,18 @@ beforeAll(() => {
   requireTool("git");
 });
 
-/** Stands in for paved's own flake (not fetchable here): one module, so we can see every host imports it. */
-async function stubPaved(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "paved-stub-"));
-  await writeFile(join(dir, "flake.nix"), `{ outputs = { self, ... }: { nixosModules.default = { lib, ... }: { time.timeZone = lib.mkDefault "UTC"; }; }; }\n`);
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** paved's own flake as a team would fetch it: the root flake.nix and the NixOS modules it exports, nothing else. */
+async function pavedFlake(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "paved-self-"));
+  await cp(join(REPO, "flake.nix"), join(dir, "flake.nix"));
+  for (const pkg of ["ci-runner", "baseline"]) await cp(join(REPO, "packages", pkg, "nix"), join(dir, "packages", pkg, "nix"), { recursive: true });
   return dir;
 }
 
 async function flakeCheck(dir: string) {
-  const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${await stubPaved()}`];
+  const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${await pavedFlake()}`];
   return runNix(["flake", "check", ...overrides], { cwd: dir, env: nixTestEnv() }).then(
     () => ({ ok: true, error: "" }),
     (error: Error & { details?: { stderrTail?: string } }) => ({ ok: false, error: `${error.message}\n${error.details?.stderrTail ?? ""}` }),
@@ -48,7 +52,7 @@ describe("paved init --platform", () => {
     expect(await readFile(join(dir, ".github/workflows/nix.yml"), "utf8")).toContain("nix flake check");
     // Intent-to-add: git knows the paths (so Nix sees them) but nothing is staged for commit.
     const known = git(dir, "ls-files").split("\n").filter(Boolean).sort();
-    expect(known).toEqual([".envrc", ".github/workflows/nix.yml", ".gitignore", "flake.nix", "paved.yaml"]);
+    expect(known).toEqual([".envrc", ".github/workflows/nix.yml", ".gitignore", "flake.nix", "paved.yaml", "team.nix"]);
     expect(git(dir, "diff", "--cached", "--name-only").trim()).toBe("");
 
     const again = await paved(["init", "--platform", "--dir", dir]);
@@ -94,7 +98,7 @@ describe("paved init --platform", () => {
     expect(await snapshot(dir)).toEqual({});
   });
 
-  it("renders a flake where `nix flake check` builds every host, and fails on a host without hardware", async () => {
+  it("renders the example's platform so that `nix flake check` builds every host with paved's real modules; a host without hardware fails it", async () => {
     const org = await copyOrg();
     const platform = join(org, "platform");
     const hardware = await readFile(join(platform, "hosts/wiki-1-hardware.nix"), "utf8");

@@ -15,8 +15,8 @@ export function formatStatus(status: MigrationStatus, c: Paint, verbose = false)
   const lines = [c.bold(`${status.platform.name}: the five-step path`), ""];
   for (const step of status.steps) {
     lines.push(`${stateMark(step, c)}  ${step.step}. ${step.title}`);
-    const evidence = verbose ? step.evidence : step.evidence.filter((e) => !/^[^:\s]+: /.test(e.text) || e.total !== undefined).slice(0, 3);
-    for (const line of evidence.length ? evidence : step.evidence.slice(0, 1)) lines.push(`      ${line.text}`);
+    for (const line of step.evidence) lines.push(`      ${line.text}`);
+    if (verbose) for (const s of step.subjects) lines.push(`        ${s.name}: ${s.state}${s.detail ? ` — ${s.detail}` : ""}`);
   }
   if (status.hosts.length) {
     const deployed = status.hosts.filter((h) => h.deployed).length;

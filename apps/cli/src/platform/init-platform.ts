@@ -129,7 +129,7 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
   }
   const config: PavedConfig = parseConfig(configText, CONFIG_FILE).config;
 
-  const files = renderPlatformFiles(dir, config);
+  const files = await renderPlatformFiles(dir, config);
   if (!existsSync(join(dir, GITIGNORE))) files.push({ path: GITIGNORE, content: ".direnv/\nresult\nresult-*\n.paved/rollouts/*.lock\n", source: "paved init --platform" });
   let root = existsSync(dir) ? await gitRoot(dir) : undefined;
   const gitInit = root === undefined && options.git !== false;

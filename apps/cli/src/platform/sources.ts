@@ -3,7 +3,10 @@
  * A step whose package has no status function in this build is listed with the reason, and `paved status`
  * reports it as unknown instead of guessing.
  */
-import type { StepNumber, StepReport } from "@paved/core";
+import type { StepNumber, StepReport, StepState } from "@paved/core";
+import { baselineStatus } from "@paved/baseline";
+import { ciStatus, repoCiStatus } from "@paved/ci-runner";
+import { devshellStatus } from "@paved/devshell";
 import type { RolloutSummary } from "./types.ts";
 
 export interface RepoStepSource {
@@ -17,6 +20,8 @@ export interface PlatformStepSource {
   steps: StepNumber[];
   /** Reports for `steps`, read from the platform repository. */
   run?: (options: { dir: string }) => Promise<StepReport[]>;
+  /** One repository's state for these steps, for the report's repository table. */
+  perRepo?: (path: string) => Promise<StepState>;
   missing?: string;
 }
 
@@ -38,12 +43,15 @@ const notYet = (pkg: string, fn: string) => `this build of paved has no ${fn} in
 
 /** The sources compiled into this build. */
 export const sources: StatusSources = {
-  repo: [
-    { step: 1, missing: notYet("@paved/ci-runner", "ciStatus") },
-    { step: 2, missing: notYet("@paved/devshell", "devshellStatus") },
-  ],
+  repo: [{ step: 2, run: devshellStatus }],
   platform: [
-    { steps: [3, 4], missing: notYet("@paved/baseline", "baselineStatus") },
+    // ciStatus reads the platform repository and every repository it lists, and the runner hosts.
+    {
+      steps: [1],
+      run: async ({ dir }) => [await ciStatus({ dir })],
+      perRepo: async (path) => (["paved", "nix"].includes((await repoCiStatus(path)).ci) ? "done" : "not-started"),
+    },
+    { steps: [3, 4], run: baselineStatus },
     { steps: [5], missing: notYet("@paved/rollout", "rolloutStatus") },
   ],
   journalsMissing: notYet("@paved/rollout", "a journal reader"),

@@ -3,6 +3,7 @@
  * platform repository and every application repository it lists, plus drift a person must look at. Reads only;
  * bad input (a missing repository, a torn journal, an old paved.yaml) becomes a Problem and the rest goes on.
  */
+import { basename } from "node:path";
 import { isPavedError, type DriftItem, type NextAction, type StepNumber, type StepReport, type StepState } from "@paved/core";
 import { derivedActions } from "./derived.ts";
 import { managedFiles } from "./scan.ts";
@@ -58,8 +59,8 @@ async function repoStep(ws: Workspace, source: StatusSources["repo"][number], pr
     repo.steps[step] = report.state;
     states.push(report.state);
     if (report.state !== "not-started") started.push(repo.name);
-    status.subjects.push({ name: repo.name, state: report.state, ...(report.evidence[0] ? { detail: report.evidence[0].text } : {}) });
-    for (const line of report.evidence) status.evidence.push({ ...line, text: `${repo.name}: ${line.text}` });
+    const detail = report.evidence.map((e) => e.text).join("; ");
+    status.subjects.push({ name: repo.name, state: report.state, ...(detail ? { detail } : {}) });
     status.drift.push(...report.drift.map((d) => ({ ...d, subject: d.subject === repo.path ? repo.name : d.subject })));
     status.next.push(...report.next.map((a) => relativise(a, repo)));
   }
@@ -81,10 +82,51 @@ async function platformSteps(ws: Workspace, source: StatusSources["platform"][nu
     problems.push({ kind: "step-error", subject: ws.name, message: `step ${source.steps.join(" and ")}: ${message(error)}`, ...(isPavedError(error) && error.hint ? { fix: error.hint } : {}) });
     return source.steps.map((s) => unknownStep(s, reason));
   }
-  return source.steps.map((step) => {
+  const out: StepStatus[] = [];
+  for (const step of source.steps) {
     const report = reports.find((r) => r.step === step);
-    if (!report) return unknownStep(step, `the step's package returned no report for step ${step}`);
-    return { ...report, title: report.title || STEP_TITLES[step], available: true, subjects: [] };
+    if (!report) {
+      out.push(unknownStep(step, `the step's package returned no report for step ${step}`));
+      continue;
+    }
+    const status: StepStatus = { ...report, title: report.title || STEP_TITLES[step], available: true, subjects: [] };
+    for (const repo of source.perRepo ? ws.repos.filter((r) => r.readable) : []) {
+      const state = await source.perRepo!(repo.path).catch(() => "unknown" as const);
+      if (state !== "unknown") repo.steps[step] = state;
+      status.subjects.push({ name: repo.name, state });
+    }
+    out.push(status);
+  }
+  return out;
+}
+
+/** Step packages name repositories by path or directory; people read the names paved.yaml gives them. */
+function canonicalise(ws: Workspace, status: StepStatus): void {
+  const roots = [{ name: ws.name, entry: ".", path: ws.dir }, ...ws.repos];
+  const nameOf = (subject: string) => roots.find((r) => subject === r.path || subject === r.entry || subject === basename(r.path))?.name ?? subject;
+  const missing = new Set(ws.repos.filter((r) => !r.readable).flatMap((r) => [r.path, r.name, r.entry]));
+  // Unreadable repositories are reported once, as problems, not again as each step's drift.
+  status.drift = status.drift
+    .filter((d) => !(d.kind === "missing-repo" && missing.has(d.subject)))
+    // A platform-level package may name the file as the subject; the repository is the platform then.
+    .map((d) => {
+      const isFile = d.message.startsWith(`${d.subject} `) && !roots.some((r) => r.name === d.subject);
+      // Any generated file is brought back in line by `paved sync`, whichever step renders it.
+      const fix = d.kind === "never-rendered" ? "Run `paved sync` to render it." : d.fix;
+      return { ...d, subject: isFile ? ws.name : nameOf(d.subject), ...(fix ? { fix } : {}) };
+    });
+  status.next = status.next.map((action) => {
+    let command = action.command;
+    let subject = (action as PlanAction).subject;
+    for (const repo of ws.repos) {
+      if (command?.includes(repo.path)) {
+        command = command.split(repo.path).join(repo.entry);
+        subject ??= repo.name;
+      }
+    }
+    // Commands for the platform repository itself run where `paved status` ran.
+    if (command) command = command.split(` --dir ${ws.dir}`).join("").split(ws.dir).join(".");
+    return { ...action, ...(command === undefined ? {} : { command }), ...(subject ? { subject } : {}) };
   });
 }
 
@@ -116,6 +158,7 @@ export async function migrationStatus(options: StatusOptions): Promise<Migration
   const steps = new Map<StepNumber, StepStatus>();
   for (const source of src.repo) steps.set(source.step, await repoStep(ws, source, problems));
   for (const source of src.platform) for (const status of await platformSteps(ws, source, problems)) steps.set(status.step, status);
+  for (const status of steps.values()) canonicalise(ws, status);
 
   const journal = src.journals ? await src.journals(ws.dir).catch((error: unknown) => ({ rollouts: [], problems: [{ subject: "journal", message: message(error) }] })) : undefined;
   for (const p of journal?.problems ?? []) problems.push({ kind: "journal", ...p });

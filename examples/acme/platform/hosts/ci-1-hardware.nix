@@ -6,4 +6,6 @@
     fsType = "ext4";
   };
   boot.loader.grub.device = "/dev/vda";
+  # Set once, at installation; the role hosts set it in hosts/NAME.nix, the runner host here.
+  system.stateVersion = "26.05";
 }
