@@ -1,32 +1,34 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { requireTool } from "@paved/fixtures";
+import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
 import { paved } from "./_cli.ts";
 import { ARTIFACTS, openPage } from "./_browser.ts";
-import { copyOrg } from "./_org.ts";
+import { copyOrg, walkedOrg } from "./_org.ts";
 import { stepCount, stepKey } from "../src/platform/report-svg.ts";
 import type { MigrationStatus } from "../src/platform/types.ts";
 
 beforeAll(() => {
+  requireTool("nix");
   requireTool("git");
   requireTool("chromium");
 });
 
 async function report(platform: string, file: string): Promise<MigrationStatus> {
-  const run = await paved(["report", "--html", file, "--dir", platform]);
+  const env = nixTestEnv();
+  const run = await paved(["report", "--html", file, "--dir", platform], { env });
   expect(run.stderr).toBe("");
   expect(run.stdout).toContain(`Wrote ${file}`);
-  const status = await paved(["status", "--json", "--dir", platform]);
+  const status = await paved(["status", "--json", "--dir", platform], { env });
   return JSON.parse(status.stdout) as MigrationStatus;
 }
 
 describe("paved report --html", () => {
   it("renders in headless Chromium with the numbers of `paved status --json`, and asks for nothing over the network", async () => {
-    const org = await copyOrg();
+    // The quick start's organisation: steps 1-4 under way, so every part of the page has something to show.
+    const org = await walkedOrg(paved, await fixtureNixpkgs(), nixTestEnv());
     const platform = join(org, "platform");
     // A generated file edited by hand, so the page has something that needs a person.
-    await paved(["init", "--platform", "--dir", platform]);
     await writeFile(join(platform, ".envrc"), `${await readFile(join(platform, ".envrc"), "utf8")}export AWS_PROFILE=ops\n`);
     const file = join(org, "acme-report.html");
     const status = await report(platform, file);

@@ -1,5 +1,5 @@
 module github.com/acme/api
 
-go 1.24
+go 1.25
 
-toolchain go1.24.4
+toolchain go1.25.4

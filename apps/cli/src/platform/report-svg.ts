@@ -2,7 +2,7 @@
  * The pictures of the HTML report, as inline SVG: the five steps as a road with a progress ring per step.
  * Every text goes through `esc`; numbers are formatted here, never taken from strings.
  */
-import type { StepStatus } from "./types.ts";
+import { STEP_TITLES, type StepStatus } from "./types.ts";
 
 export function esc(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -73,7 +73,8 @@ export function progressSvg(steps: StepStatus[]): string {
         : "",
       `<circle cx="${cx}" cy="${cy}" r="${r - 10}" fill="${key === "done" ? COLORS.done : "#fff"}"${key === "unknown" ? ` stroke="${COLORS.unknown}" stroke-dasharray="3 3"` : ""}/>`,
       `<text x="${cx}" y="${cy + 6}" text-anchor="middle" class="num" fill="${key === "done" ? "#fff" : "#24292f"}">${key === "done" ? "✓" : step.step}</text>`,
-      ...wrap(step.title, 22).map((line, n) => `<text x="${cx}" y="${cy + 58 + n * 17}" text-anchor="middle" class="title">${esc(line)}</text>`),
+      // The packages' own titles are long; the road uses the path's short names, the boxes below the full ones.
+      ...wrap(STEP_TITLES[step.step], 22).map((line, n) => `<text x="${cx}" y="${cy + 58 + n * 17}" text-anchor="middle" class="title">${esc(line)}</text>`),
       `<text x="${cx}" y="${cy + 100}" text-anchor="middle" class="state" fill="${COLORS[key] === COLORS["not-started"] ? "#57606a" : COLORS[key]}">${esc(count === LABEL[key] ? count : `${LABEL[key]} · ${count}`)}</text>`,
       `</g>`,
     );
