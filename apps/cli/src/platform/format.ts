@@ -32,7 +32,7 @@ export function formatStatus(status: MigrationStatus, c: Paint, verbose = false)
     for (const p of problems) lines.push(`  ✗ ${p.message}${p.fix ? `\n      fix: ${p.fix}` : ""}`);
   }
   const unknown = status.steps.filter((s) => !s.available);
-  if (unknown.length) lines.push("", c.dim(`Unknown steps: ${unknown.map((s) => s.step).join(", ")} (this build of paved cannot read them yet).`));
+  if (unknown.length) lines.push("", c.dim(`Unknown steps: ${unknown.map((s) => s.step).join(", ")} (why: next to each step above).`));
   lines.push("", status.next.length ? `Next: step ${status.next[0]!.step}: ${actionLine(status.next[0]!)}  (all: paved plan)` : "Nothing left to do on the path.");
   return lines.join("\n");
 }

@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { isMap, type Document } from "yaml";
 import {
-  CONFIG_FILE, CURRENT_STABLE_RELEASE, editConfig, exec, formatPlanDiff, gitIntentToAdd, gitRoot, loadConfig, parseConfig, PavedError, planFiles,
+  addToConfigList, CONFIG_FILE, CURRENT_STABLE_RELEASE, editConfig, exec, formatPlanDiff, gitIntentToAdd, gitRoot, loadConfig, parseConfig, PavedError, planFiles,
   unifiedDiff, writeFileAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { renderPlatformFiles } from "./platform-files.ts";
@@ -121,6 +121,8 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
     before = loaded.text;
     const edit = await editConfig(dir, (doc) => {
       added = addMissing(doc, name, options.repos ?? [], ci);
+      // --repo on an existing platform adds the repositories it does not list yet.
+      if (!added.includes("repos")) for (const repo of options.repos ?? []) if (addToConfigList(doc, ["repos"], repo, { unique: true })) added.push(`repos: ${repo}`);
     }, { dryRun: true });
     configText = edit.after;
   } else {

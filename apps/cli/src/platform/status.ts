@@ -72,7 +72,12 @@ async function repoStep(ws: Workspace, source: StatusSources["repo"][number], pr
   return status;
 }
 
+const PLATFORM_ONLY: StepNumber[] = [3, 4, 5];
+
 async function platformSteps(ws: Workspace, source: StatusSources["platform"][number], problems: Problem[]): Promise<StepStatus[]> {
+  if (ws.application && source.steps.every((s) => PLATFORM_ONLY.includes(s))) {
+    return source.steps.map((s) => unknownStep(s, "this step lives in the platform repository; run `paved status` there (it lists this repository under repos:)"));
+  }
   if (!source.run) return source.steps.map((s) => unknownStep(s, source.missing ?? "no status function"));
   let reports: StepReport[];
   try {
@@ -190,7 +195,7 @@ export async function migrationStatus(options: StatusOptions): Promise<Migration
   const ordered = ([1, 2, 3, 4, 5] as StepNumber[]).map((n) => steps.get(n) ?? unknownStep(n, "no source for this step"));
   const next: PlanAction[] = [];
   for (const status of ordered) {
-    if (!status.available) status.next.push(...(await derivedActions(ws, status.step, rollouts)));
+    if (!status.available && !ws.application) status.next.push(...(await derivedActions(ws, status.step, rollouts)));
     for (const action of status.next) if (!next.some((a) => a.title === action.title && a.command === action.command)) next.push(action);
   }
   const attention = drift.length > 0 || problems.some((p) => p.kind !== "step-unavailable");

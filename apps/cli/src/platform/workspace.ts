@@ -24,6 +24,8 @@ export interface Workspace {
   repos: RepoEntry[];
   hosts: PlatformHostRef[];
   problems: Problem[];
+  /** An application repository on its own: steps 3-5 belong to the platform repository. */
+  application: boolean;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -65,8 +67,8 @@ export async function checkRepo(platformDir: string, entry: string): Promise<Pic
   }
 }
 
-function repoNames(entries: string[]): string[] {
-  const names = entries.map((e) => basename(resolve("/", e)) || e);
+function repoNames(entries: string[], dir: string): string[] {
+  const names = entries.map((e) => basename(resolve(dir, e)) || e);
   return names.map((name, i) => (names.indexOf(name) === names.lastIndexOf(name) ? name : entries[i]!));
 }
 
@@ -92,8 +94,11 @@ export async function loadWorkspace(dir: string): Promise<Workspace> {
       },
     );
   }
-  const rawRepos = config ? config.repos : Array.isArray(raw.repos) ? raw.repos.filter((r): r is string => typeof r === "string" && r !== "") : [];
-  const names = repoNames(rawRepos);
+  let rawRepos = config ? config.repos : Array.isArray(raw.repos) ? raw.repos.filter((r): r is string => typeof r === "string" && r !== "") : [];
+  // Run in an application repository (no platform sections), `paved status` reports on that repository itself.
+  const application = config !== undefined && rawRepos.length === 0 && Object.keys(config.hosts).length === 0 && !config.team && !config.rollout;
+  if (application) rawRepos = ["."];
+  const names = repoNames(rawRepos, dir);
   const repos: RepoEntry[] = [];
   for (const [index, entry] of rawRepos.entries()) {
     const checked = await checkRepo(dir, entry);
@@ -115,5 +120,5 @@ export async function loadWorkspace(dir: string): Promise<Workspace> {
         return { name, role: typeof host.role === "string" ? host.role : "unknown", system: typeof host.system === "string" ? host.system : "x86_64-linux" };
       });
   const platformName = config?.platform.name ?? (typeof asRecord(raw.platform).name === "string" ? (asRecord(raw.platform).name as string) : basename(dir));
-  return { dir, ...(config ? { config } : {}), configVersion: raw.version, name: platformName, repos, hosts, problems };
+  return { dir, ...(config ? { config } : {}), configVersion: raw.version, name: platformName, repos, hosts, problems, application };
 }
