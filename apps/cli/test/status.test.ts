@@ -110,4 +110,19 @@ describe("paved status", () => {
     const restored = await statusJson(platform);
     expect(restored.status.drift.filter((d) => d.kind === "edited-file")).toEqual([]);
   });
+
+  it("in an application repository, reports that repository and leaves steps 3-5 to the platform repository", async () => {
+    const org = await copyOrg();
+    const web = join(org, "web");
+    expect((await paved(["init", "--yes", "--dir", web])).code).toBe(0);
+    const { code, status } = await statusJson(web);
+    expect(code).toBe(0);
+    expect(status.repos.map((r) => [r.name, r.entry])).toEqual([["web", "."]]);
+    expect(status.steps.find((s) => s.step === 2)).toMatchObject({ state: "done", available: true });
+    for (const step of status.steps.filter((s) => s.step >= 3)) {
+      expect(step.available).toBe(false);
+      expect(step.reason).toContain("platform repository");
+    }
+    expect(status.next.filter((a) => a.step >= 3)).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 # The NixOS modules of step 1, by name. The root flake exports them as nixosModules.*.
 {
-  ci-runner = import ./ci-runner.nix;
+  # A path, not an imported value: the module system then dedupes it when a host imports it twice.
+  ci-runner = ./ci-runner.nix;
 }
