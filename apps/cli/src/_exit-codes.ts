@@ -23,7 +23,9 @@ export function exitCodeFor(error: PavedError): number {
   const code = error.code;
   if (code === "E_USAGE") return EXIT.usage;
   if (code === "E_CANCELLED" || code === "E_NIX_CANCELLED") return EXIT.interrupted;
-  if (code.startsWith("E_CONFIG") || code === "E_INPUT" || code === "E_SECRET_LITERAL" || code === "E_NOT_GIT_REPO") return EXIT.config;
+  if (code.startsWith("E_CONFIG") || ["E_INPUT", "E_SECRET_LITERAL", "E_NOT_GIT_REPO", "E_MARKER_PARSE", "E_SHELL_UNKNOWN", "E_NIXPKGS_ATTR"].includes(code)) {
+    return EXIT.config;
+  }
   if (code.startsWith("E_NIX")) return EXIT.nix;
   if (code === "E_FILE_EDITED") return EXIT.attention;
   return EXIT.failed;

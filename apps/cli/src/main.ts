@@ -63,7 +63,8 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
     const self = received.at(-1) as Command;
     const ctx = contextFor(program);
     const module = await definition.load();
-    const output = await module.run(ctx, self.args, self.opts());
+    // optsWithGlobals: a flag a group command declares (`shell --nixpkgs`) also reaches its subcommands.
+    const output = await module.run(ctx, self.args, self.optsWithGlobals());
     if (ctx.json) process.stdout.write(`${JSON.stringify(output.data, null, 2)}\n`);
     else if (output.text && !ctx.quiet) process.stdout.write(output.text.endsWith("\n") ? output.text : `${output.text}\n`);
     process.exitCode = output.exitCode ?? EXIT.ok;

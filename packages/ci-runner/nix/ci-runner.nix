@@ -202,13 +202,16 @@ in
         ];
 
         nix.settings = {
+          # The runners must be allowed to use the daemon (paved's baseline narrows allowed-users to root and
+          # @wheel). At mkDefault it adds to such a list; on a host without one it replaces NixOS' "*".
+          allowed-users = lib.mkDefault (runnerUsers ++ [ "@wheel" ]);
           experimental-features = [ "nix-command" "flakes" ];
           # A pull request's flake must not change the host's Nix settings (substituters, keys).
           accept-flake-config = false;
           sandbox = true;
           # Collect garbage while jobs run when the disk gets full, not only on the timer.
-          min-free = 5 * 1024 * 1024 * 1024;
-          max-free = 20 * 1024 * 1024 * 1024;
+          min-free = lib.mkDefault (5 * 1024 * 1024 * 1024);
+          max-free = lib.mkDefault (20 * 1024 * 1024 * 1024);
         };
 
         nix.gc = {

@@ -1,5 +1,9 @@
 # The NixOS modules of step 1, by name. The root flake exports them as nixosModules.*.
+# The module is imported by path inside a keyed wrapper, so a host that gets it twice (from
+# nixosModules.default and from its hosts/NAME.nix) evaluates it once.
 {
-  # A path, not an imported value: the module system then dedupes it when a host imports it twice.
-  ci-runner = ./ci-runner.nix;
+  ci-runner = {
+    key = "paved-module-ci-runner";
+    imports = [ ./ci-runner.nix ];
+  };
 }

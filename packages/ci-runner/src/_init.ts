@@ -1,4 +1,4 @@
-import { editConfig, formatPlanDiff, loadConfig, PavedError, setConfigValue, unifiedDiff, writeFileAtomic, writeFiles, type FileChange } from "@paved/core";
+import { editConfig, formatPlanDiff, loadConfig, looksLikeSecret, maskSecret, PavedError, setConfigValue, unifiedDiff, writeFileAtomic, writeFiles, type FileChange } from "@paved/core";
 import { DEFAULT_NIX_VERSION } from "./_pins.ts";
 import { renderCiFiles } from "./_render.ts";
 import type { CiProvider } from "./_types.ts";
@@ -40,6 +40,12 @@ const PROVIDERS: readonly CiProvider[] = ["github", "gitlab"];
 export async function ciInit(options: CiInitOptions): Promise<CiInitResult> {
   if (!PROVIDERS.includes(options.provider)) {
     throw new PavedError("E_USAGE", `unknown CI provider ${JSON.stringify(options.provider)}`, { hint: "Use --provider github or --provider gitlab." });
+  }
+  if (options.nixVersion !== undefined && !/^[0-9]+\.[0-9]+(\.[0-9]+)?$/.test(options.nixVersion)) {
+    const secret = looksLikeSecret(options.nixVersion);
+    throw new PavedError(secret ? "E_SECRET_LITERAL" : "E_USAGE", `--nix-version: expected a Nix version like 2.35.2, got ${secret ? `what looks like a secret (${maskSecret(options.nixVersion)})` : JSON.stringify(options.nixVersion)}`, {
+      hint: "Pass a released Nix version, e.g. --nix-version 2.35.2.",
+    });
   }
   const { config: current } = await loadConfig(options.dir);
   if (current.ci && current.ci.provider !== options.provider && !options.force) {

@@ -82,10 +82,11 @@ function runnerHostTree(name: string, runner: RunnerSettings, packages: string[]
     extraPackages: list(packages.map((attr) => sel(id("pkgs"), attr.split(".")))),
   };
   return fn(
-    { params: ["pkgs"], ellipsis: true },
+    { params: ["pkgs", "paved"], ellipsis: true },
     attrs([
-      // The machine's own part (disks, boot loader, stateVersion) is the hand-written file next to this one.
-      ["imports", list([path(`./${runnerHardwareFile(name)}`)])],
+      // `paved` is the platform flake's input (specialArgs). The machine's own part (disks, boot loader,
+      // stateVersion) is the hand-written file next to this one.
+      ["imports", list([sel(id("paved"), ["nixosModules", "ci-runner"]), path(`./${runnerHardwareFile(name)}`)])],
       [["networking", "hostName"], name],
       [["paved", "ciRunner"], attrs(ciRunner)],
     ]),

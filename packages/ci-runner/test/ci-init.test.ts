@@ -79,6 +79,17 @@ describe("ciInit", () => {
     expect(await read(dir, "paved.yaml")).toBe(config);
   });
 
+  it("refuses a malformed --nix-version (and never echoes a pasted token)", async () => {
+    const dir = await tempRepo({ "paved.yaml": APP_CONFIG });
+    const usage = await ciInit({ dir, provider: "github", nixVersion: "latest" }).catch((e: unknown) => e);
+    expect(isPavedError(usage, "E_USAGE")).toBe(true);
+    const token = "glpat-AbCdEfGhIjKlMnOpQrSt1234";
+    const secret = await ciInit({ dir, provider: "github", nixVersion: token }).catch((e: unknown) => e);
+    expect(isPavedError(secret, "E_SECRET_LITERAL")).toBe(true);
+    expect((secret as Error).message).not.toContain(token.slice(6));
+    expect(await read(dir, "paved.yaml")).toBe(APP_CONFIG);
+  });
+
   it("says when there are no dev shells yet (only nix flake check runs)", async () => {
     const dir = await tempRepo({ "paved.yaml": "version: 1\n" });
     const result = await ciInit({ dir, provider: "github" });

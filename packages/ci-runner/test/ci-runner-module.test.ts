@@ -11,7 +11,7 @@ const GH_TOKEN = "ghp_Zx8vQ2mN4rT6yU1iO3pA5sD7fG9hJ0kL2zXc";
 const PAT = "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGH";
 const GL_TOKEN = "glrt-t3_AbCdEfGhIjKlMnOpQrSt";
 
-const github = (extra = "") => `{ pkgs, ... }: {
+const github = (extra = "") => `{ pkgs, lib, ... }: {
   paved.ciRunner = {
     enable = true; provider = "github"; url = "https://github.com/acme"; tokenFile = "/run/secrets/github-runner";
     count = 3; labels = [ "nixos" "big" ]; extraPackages = [ pkgs.go pkgs.nodejs ];
@@ -31,6 +31,7 @@ const SCENARIOS: Record<string, string> = {
   storePath: github().replace('"/run/secrets/github-runner"', '"/nix/store/0000000000000000000000000000000-token"'),
   relative: github().replace('"/run/secrets/github-runner"', '"secrets/token"'),
   urlWithToken: github().replace('"https://github.com/acme"', `"https://x:${GH_TOKEN}@github.com/acme"`),
+  withBaseline: github('nix.settings.allowed-users = lib.mkDefault [ "root" "@wheel" ];'),
   trustedRunner: github('nix.settings.trusted-users = [ "root" "github-runner-ci-2" ];'),
   trustedStar: github('nix.settings.trusted-users = [ "*" ];'),
 };
@@ -61,6 +62,11 @@ describe("paved.ciRunner on nixos-26.05 (fixture)", () => {
     );
     expect(nix.gc).toMatchObject({ automatic: true, dates: ["daily"], options: "--delete-older-than 7d", randomizedDelaySec: "30min" });
     expect(nix.trusted).toEqual(["root"]);
+    const allowed = await evalScenario<string[]>(flake, "github.config.nix.settings.allowed-users");
+    expect(allowed.sort()).toEqual(["@wheel", "github-runner-ci-1", "github-runner-ci-2", "github-runner-ci-3"]);
+    // Next to a baseline that narrows allowed-users, the runners are added, not dropped.
+    const withBaseline = await evalScenario<string[]>(flake, "withBaseline.config.nix.settings.allowed-users");
+    expect(withBaseline).toEqual(expect.arrayContaining(["root", "@wheel", "github-runner-ci-1", "github-runner-ci-3"]));
     expect(nix.features).toEqual(["nix-command", "flakes"]);
     expect(nix.sandbox).toBe(true);
     expect(nix.accept).toBe(false);

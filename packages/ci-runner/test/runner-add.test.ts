@@ -56,7 +56,7 @@ describe("renderRunnerHost", () => {
     const { config } = await loadConfig(await tempRepo({ "paved.yaml": PLATFORM }));
     const text = renderRunnerHost("ci-1", { role: "ci-runner", runner: { provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/gh", count: 2, labels: ["big"] } }, config);
     expect(text).toContain('tokenFile = "/run/secrets/gh";');
-    expect(text).toContain("imports = [ ./ci-1-hardware.nix ];");
+    expect(text).toMatch(/imports = \[\s*paved\.nixosModules\.ci-runner\s*\.\/ci-1-hardware\.nix\s*\];/);
     expect(text).toContain("extraPackages = [");
     expect(toolchainPackages(config.shells)).toEqual(["go", "nodejs_22"]);
     expect(text).toMatch(/labels = \[\s*"nixos"\s*"big"\s*\];/);
@@ -109,7 +109,8 @@ describe("runnerAdd", () => {
     // paved's own flake, reduced to the module this step ships (the real root flake merges it into nixosModules).
     const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
     await cp(MODULE_DIR, join(pavedFlake, "nix"), { recursive: true });
-    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./nix // { default = (import ./nix).ci-runner; }; }; }\n");
+    // Its `default` also imports the ci-runner module by path: the host importing it again must not clash.
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./nix // { default = { imports = [ ./nix/ci-runner.nix ]; }; }; }; }\n");
     execFileSync("git", ["init", "-q"], { cwd: dir });
     execFileSync("git", ["add", "-A"], { cwd: dir });
     const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${pavedFlake}`];
@@ -122,6 +123,35 @@ describe("runnerAdd", () => {
     expect(facts.runners["ci-1-1"]).toMatchObject({ url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", extraLabels: ["nixos"] });
     expect(facts.runners["ci-1-1"]!.extraPackages.some((p) => p.endsWith("-go-1.25.4") || /-go-[\d.]+$/.test(p))).toBe(true);
     expect(facts.top).toMatch(/\.drv$/);
+  });
+
+  it("evaluates next to paved's real baseline (nixosModules as the root flake merges them), on 26.05 and unstable", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 2 });
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), '{ fileSystems."/".device = "/dev/disk/by-label/nixos"; boot.loader.grub.device = "/dev/sda"; system.stateVersion = "26.05"; users.users.root.openssh.authorizedKeys.keys = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx7W1wdmNf8dd1pjV7FEhdQ4yrgN2lHb7gBW3QnT7Ss ops@example" ]; }\n');
+    const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
+    await cp(MODULE_DIR, join(pavedFlake, "ci-runner"), { recursive: true });
+    await cp(join(MODULE_DIR, "../../baseline/nix"), join(pavedFlake, "baseline"), { recursive: true });
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./ci-runner // import ./baseline; }; }\n");
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    execFileSync("git", ["add", "-A"], { cwd: dir });
+    for (const release of ["26.05", "unstable"] as const) {
+      const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs({ release })}`, "--override-input", "paved", `path:${pavedFlake}`];
+      const facts = await nixJson<{ runners: string[]; allowed: string[]; trusted: string[]; baseline: boolean; gc: string[]; top: string }>(
+        ["eval", ...overrides, `${dir}#nixosConfigurations.ci-1.config`, "--apply",
+          "c: { runners = builtins.attrNames c.services.github-runners; allowed = c.nix.settings.allowed-users; trusted = c.nix.settings.trusted-users; baseline = c.paved.baseline.enable; gc = c.nix.gc.dates; top = c.system.build.toplevel.drvPath; }"],
+        { cwd: dir },
+      ).catch((e: { details?: unknown }) => {
+        throw new Error(JSON.stringify(e.details));
+      });
+      expect(facts.baseline).toBe(true);
+      expect(facts.runners).toEqual(["ci-1-1", "ci-1-2"]);
+      expect(facts.allowed).toEqual(expect.arrayContaining(["root", "@wheel", "github-runner-ci-1-1", "github-runner-ci-1-2"]));
+      expect(facts.trusted).toEqual(["root"]);
+      // The runner module's daily GC wins over the baseline's weekly default.
+      expect(facts.gc).toEqual(["daily"]);
+      expect(facts.top).toMatch(/\.drv$/);
+    }
   });
 
   for (const token of TOKENS) {

@@ -2,44 +2,18 @@
  * What the builders mean, checked by the real `nix eval` (one call for the whole table), the `nix`
  * template tag, and the errors bad input gets.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { nixEvalSource, requireTool } from "@paved/fixtures";
 import { isPavedError } from "@paved/core";
 import {
   attrs, bind, call, float, fn, id, ifElse, inherit, inheritFrom, int, interp, letIn, list, nix, op, path, raw, renderNix, sel,
   str, withScope, type NixValue,
 } from "@paved/core";
 
-function requireNix(): void {
-  const r = spawnSync("nix", ["--version"], { encoding: "utf8" });
-  if (r.error !== undefined || r.status !== 0) {
-    const where = process.env.CI === "true" ? "CI must install it (.ci/run does)" : "install nix or run in CI";
-    throw new Error(`nix is not on PATH; these renderer tests need the real nix: ${where}`);
-  }
-}
-
-let dir = "";
 beforeAll(() => {
-  requireNix();
-  dir = mkdtempSync(join(tmpdir(), "paved-builders-"));
-});
-afterAll(() => {
-  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  requireTool("nix");
 });
 
-function nixEvalFile(source: string): unknown {
-  const file = join(dir, "table.nix");
-  writeFileSync(file, source);
-  const out = execFileSync(
-    "nix",
-    ["--extra-experimental-features", "nix-command flakes", "--option", "substituters", "", "eval", "--json", "--file", file],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-  );
-  return JSON.parse(out);
-}
 
 const typeOf = (v: NixValue) => call(id("builtins.typeOf"), v);
 const toString = (v: NixValue) => call(id("builtins.toString"), v);
@@ -88,8 +62,7 @@ const TABLE: [string, NixValue, unknown][] = [
 
 describe("builders mean what they say (one nix eval for the table)", () => {
   it(`evaluates ${TABLE.length} expressions to the expected values`, () => {
-    writeFileSync(join(dir, "lib.nix"), renderNix({ fromLib: true }));
-    const actual = nixEvalFile(renderNix(list(TABLE.map(([, e]) => e)))) as unknown[];
+    const actual = nixEvalSource(renderNix(list(TABLE.map(([, e]) => e))), { "lib.nix": renderNix({ fromLib: true }) }) as unknown[];
     TABLE.forEach(([name, , want], i) => expect({ name, value: actual[i] }).toEqual({ name, value: want }));
   });
 });

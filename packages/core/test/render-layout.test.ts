@@ -2,27 +2,20 @@
  * Layout (golden texts in nixfmt / RFC 166 style), builder semantics checked by the real `nix eval`,
  * and the errors bad input gets.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireTool } from "@paved/fixtures";
 import {
   attrs, bind, call, float, fn, id, ifElse, inherit, inheritFrom, int, interp, letIn, list, nix, op, path, raw, renderNix, sel,
   str, withScope, type NixValue,
 } from "@paved/core";
 
-function requireNix(): void {
-  const r = spawnSync("nix", ["--version"], { encoding: "utf8" });
-  if (r.error !== undefined || r.status !== 0) {
-    const where = process.env.CI === "true" ? "CI must install it (.ci/run does)" : "install nix or run in CI";
-    throw new Error(`nix is not on PATH; these renderer tests need the real nix: ${where}`);
-  }
-}
-
 let dir = "";
 beforeAll(() => {
-  requireNix();
+  requireTool("nix");
   dir = mkdtempSync(join(tmpdir(), "paved-layout-"));
 });
 afterAll(() => {

@@ -2,46 +2,19 @@
  * The renderer's escaping, proven against the real Nix: random and hostile values are rendered into one
  * Nix expression per batch, `nix eval --json` reads it back, and the JSON must equal what went in.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { nixEvalSource, requireTool } from "@paved/fixtures";
 import {
   attrs, bind, id, inherit, inheritFrom, interp, letIn, list, renderNix, str, type NixExpr, type NixValue,
 } from "@paved/core";
 
-/** Tests that need Nix never skip: without it they fail, with a clear message in CI. */
-function requireNix(): void {
-  const r = spawnSync("nix", ["--version"], { encoding: "utf8" });
-  if (r.error !== undefined || r.status !== 0) {
-    const where = process.env.CI === "true" ? "CI must install it (.ci/run does)" : "install nix or run in CI";
-    throw new Error(`nix is not on PATH; the renderer round-trip tests need the real nix: ${where}`);
-  }
-}
-
-let dir = "";
-let evals = 0;
 beforeAll(() => {
-  requireNix();
-  dir = mkdtempSync(join(tmpdir(), "paved-render-"));
-});
-afterAll(() => {
-  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  requireTool("nix");
 });
 
 /** One real `nix eval --json` of the rendered source. */
-function nixEval(source: string): unknown {
-  const file = join(dir, `batch-${evals++}.nix`);
-  writeFileSync(file, source);
-  const out = execFileSync(
-    "nix",
-    ["--extra-experimental-features", "nix-command flakes", "--option", "substituters", "", "eval", "--json", "--file", file],
-    { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  return JSON.parse(out);
-}
+const nixEval = (source: string): unknown => nixEvalSource(source);
 
 /** Nix reads `list(values)` back as exactly `expected`; the first differing item is named on failure. */
 function expectRoundTrip(values: readonly NixValue[], expected: readonly unknown[]): void {

@@ -43,9 +43,13 @@ beforeAll(async () => {
 
 describe("paved init on a monorepo, entered with real nix develop", () => {
   it("writes paved.yaml, flake.nix and .envrc and makes them visible to git", () => {
-    for (const f of ["paved.yaml", "flake.nix", ".envrc"]) expect(existsSync(join(repo, f))).toBe(true);
+    for (const f of ["paved.yaml", "flake.nix", ".envrc", "services/api/.envrc"]) expect(existsSync(join(repo, f))).toBe(true);
     const tracked = execFileSync("git", ["ls-files"], { cwd: repo, encoding: "utf8" }).split("\n");
-    expect(tracked).toEqual(expect.arrayContaining(["paved.yaml", "flake.nix", ".envrc"]));
+    expect(tracked).toEqual(expect.arrayContaining(["paved.yaml", "flake.nix", ".envrc", "services/api/.envrc"]));
+    // direnv reads the nearest .envrc: the sub-project's loads its own shell, falling back to `use flake ../..#api`.
+    const apiEnvrc = readFileSync(join(repo, "services/api/.envrc"), "utf8");
+    expect(apiEnvrc).toContain("direnv-export --shell api");
+    expect(apiEnvrc).toContain("use flake '../..#api'");
     const flake = readFileSync(join(repo, "flake.nix"), "utf8");
     expect(flake).toContain('inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";');
     expect(flake).not.toMatch(/allowUnfree\s*=\s*true/);
@@ -79,7 +83,8 @@ describe("paved init on a monorepo, entered with real nix develop", () => {
   it("re-running is idempotent", async () => {
     const again = await initProject({ dir: repo, nixpkgs, env });
     expect(again.config.status).toBe("unchanged");
-    expect(again.files.map((f) => f.status)).toEqual(["unchanged", "unchanged"]);
+    expect(again.files.map((f) => f.path)).toEqual(["flake.nix", ".envrc", "services/api/.envrc", "infra/.envrc"]);
+    expect(again.files.every((f) => f.status === "unchanged")).toBe(true);
     expect(again.diff).toBe("");
   });
 
@@ -174,5 +179,15 @@ describe("paved init refuses bad input and writes nothing", () => {
     expect(readFileSync(join(dir, "paved.yaml"), "utf8")).toContain("release: nixos-25.11");
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("pkgs.nodejs_20");
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("github:NixOS/nixpkgs/nixos-25.11");
+  });
+
+  it("status reports a flake.nix edited by hand as drift", async () => {
+    const dir = makeRepo({ "go.mod": "module x\n\ngo 1.25\n" });
+    await initProject({ dir });
+    expect((await devshellStatus({ dir })).state).toBe("done");
+    writeFileSync(join(dir, "flake.nix"), `${readFileSync(join(dir, "flake.nix"), "utf8")}# local tweak\n`);
+    const report = await devshellStatus({ dir });
+    expect(report.state).toBe("in-progress");
+    expect(report.drift).toEqual([expect.objectContaining({ kind: "edited-file", message: "flake.nix was edited by hand" })]);
   });
 });

@@ -72,6 +72,7 @@ export function assertSecretPath(value: string, label: string): string {
       problem.code === "E_SECRET_LITERAL"
         ? "Write the secret to a file readable only by its service (e.g. /run/secrets/runner-token, mode 0400) and pass that path; revoke the token if it was shared."
         : "Pass an absolute path such as /run/secrets/runner-token; the file must not be in the Nix store.",
-    details: { label, found: problem.code === "E_SECRET_LITERAL" ? maskSecret(value) : value },
+    // `found` is already masked wherever the value could be a secret.
+    details: { label, found: problem.found },
   });
 }

@@ -22,13 +22,9 @@ function nixpkgsUrl(config: PavedConfig): string {
   return config.nixpkgs.url ?? `github:NixOS/nixpkgs/${nixpkgsBranch(config.nixpkgs.release)}`;
 }
 
-/** Modules a role needs beyond `default` (which carries the baseline and the roster options for every host). */
-const ROLE_MODULES: Partial<Record<string, string[]>> = { "ci-runner": ["ci-runner"] };
-
-function hostEntry(name: string, system: string, role: string, options: PlatformFlakeOptions): NixExpr {
+function hostEntry(name: string, system: string, options: PlatformFlakeOptions): NixExpr {
   const modules: NixExpr[] = [
     sel(id("paved"), ["nixosModules", "default"]),
-    ...(ROLE_MODULES[role] ?? []).map((module) => sel(id("paved"), ["nixosModules", module])),
     attrs([[["nixpkgs", "hostPlatform"], system]]),
     ...(options.team ? [path(`./${TEAM_FILE}`)] : []),
     path(`./${hostFile(name)}`),
@@ -55,7 +51,7 @@ export function renderPlatformFlake(config: PavedConfig, options: PlatformFlakeO
     letIn(
       { forAllSystems },
       attrs({
-        nixosConfigurations: attrs(hosts.map(([name, host]) => [name, hostEntry(name, host.system, host.role, options)] as const)),
+        nixosConfigurations: attrs(hosts.map(([name, host]) => [name, hostEntry(name, host.system, options)] as const)),
         // `nix flake check` builds every host's system, so CI catches a broken host before a rollout does.
         checks: attrs(checksBySystem),
         devShells: call(
