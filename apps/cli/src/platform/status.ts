@@ -81,6 +81,8 @@ async function platformSteps(ws: Workspace, source: StatusSources["platform"][nu
   if (!source.run) return source.steps.map((s) => unknownStep(s, source.missing ?? "no status function"));
   let reports: StepReport[];
   try {
+    // The step packages read paved.yaml with this version's schema; the problem with it is reported once, above.
+    if (!ws.config) return await Promise.all(source.steps.map((s) => withSubjects(ws, source, unknownStep(s, "this step needs a paved.yaml this paved can read (see the problem with it)"))));
     reports = await source.run({ dir: ws.dir });
   } catch (error) {
     const reason = `the step's status could not be read: ${message(error)}`;
@@ -94,15 +96,19 @@ async function platformSteps(ws: Workspace, source: StatusSources["platform"][nu
       out.push(unknownStep(step, `the step's package returned no report for step ${step}`));
       continue;
     }
-    const status: StepStatus = { ...report, title: report.title || STEP_TITLES[step], available: true, subjects: [] };
-    for (const repo of source.perRepo ? ws.repos.filter((r) => r.readable) : []) {
-      const state = await source.perRepo!(repo.path).catch(() => "unknown" as const);
-      if (state !== "unknown") repo.steps[step] = state;
-      status.subjects.push({ name: repo.name, state });
-    }
-    out.push(status);
+    out.push(await withSubjects(ws, source, { ...report, title: report.title || STEP_TITLES[step], available: true, subjects: [] }));
   }
   return out;
+}
+
+/** Each repository's own state for a platform-read step, when its package can tell. */
+async function withSubjects(ws: Workspace, source: StatusSources["platform"][number], status: StepStatus): Promise<StepStatus> {
+  for (const repo of source.perRepo ? ws.repos.filter((r) => r.readable) : []) {
+    const state = await source.perRepo!(repo.path).catch(() => "unknown" as const);
+    if (state !== "unknown") repo.steps[status.step] = state;
+    status.subjects.push({ name: repo.name, state });
+  }
+  return status;
 }
 
 /** Step packages name repositories by path or directory; people read the names paved.yaml gives them. */
