@@ -2,6 +2,7 @@
  * `pnpm bench`: every benchmark of paved, each printed as a ratio measured side by side in this one run.
  * Add a benchmark by exporting a function that returns its lines and listing it here.
  */
+import { benchBaseline } from "./baseline.ts";
 import { benchStartup } from "./startup.ts";
 import { benchDevshellScan } from "./devshell-scan.ts";
 import { benchDevshellShell } from "./devshell-shell.ts";
@@ -11,6 +12,7 @@ const benches: [string, () => string[] | Promise<string[]>][] = [
   ["startup", benchStartup],
   ["devshell-scan", benchDevshellScan],
   ["devshell-shell", benchDevshellShell],
+  ["baseline", benchBaseline],
 ];
 
 for (const [name, bench] of benches) {

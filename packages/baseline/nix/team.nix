@@ -25,6 +25,9 @@ let
   isBastion = options ? paved && options.paved ? bastion && config.paved.bastion.enable;
   members = lib.filterAttrs (_: u: isBastion || !u.jumpOnly) cfg.users;
   knownGroups = cfg.groups ++ [ "wheel" ];
+  # Accounts NixOS or paved's modules own: a roster entry with such a name would merge into that account.
+  reservedUsers = [ "root" "nobody" "sshd" "messagebus" "polkituser" "nscd" "vector" "alloy" "node-exporter" "fail2ban" "sshguard" ];
+  isReserved = name: builtins.elem name reservedUsers || lib.hasPrefix "nixbld" name || lib.hasPrefix "systemd-" name;
 
   userModule = {
     options = {
@@ -88,10 +91,14 @@ in
         openssh.authorizedKeys.keys = builtins.filter isPublicKey u.keys;
       }
       // lib.optionalAttrs u.jumpOnly { shell = cfg.jumpOnlyShell; }
-    ) members;
+    ) (lib.filterAttrs (name: _: !(isReserved name)) members);
 
     assertions = lib.flatten (
       lib.mapAttrsToList (name: u: [
+        {
+          assertion = !(isReserved name);
+          message = "paved.team.users.${name}: ${name} is a system account, not a person; pick another login name.";
+        }
         {
           assertion = u.keys != [ ];
           message = "paved.team.users.${name} has no SSH key; a key-only host would lock them out.";

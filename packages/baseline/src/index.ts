@@ -1,6 +1,6 @@
 export { MODULES_DIR, buildNixos, evalNixos, evalNixosExpression, nixStringLiteral, type EvalNixosOptions } from "./_eval.ts";
 export { renderSshdConfig, renderSshdSettings, type OpensshOptions, type SshdSettingValue } from "./_sshd_config.ts";
-export { looksLikePrivateKey, parsePublicKey, PUBLIC_KEY_TYPES, type PublicKey } from "./_keys.ts";
+export { looksLikePrivateKey, parsePublicKey, type PublicKey } from "./_keys.ts";
 export { renderTeamFile, rosterUsers, type RosterUser } from "./_team.ts";
 export { hostModules, renderRoleHost, ROLE_HOST_ROLES, stateVersionFor, type HostModules, type RoleHostRole } from "./_hosts.ts";
 export { hostAdd, platformFiles, teamAdd, teamRemove, type HostAddOptions, type PlatformChange, type TeamAddOptions, type TeamRemoveOptions, type WriteFlags } from "./_commands.ts";

@@ -1,11 +1,12 @@
 // The centrepiece: the bastion module evaluated by real Nix (fixture nixpkgs), its sshd options written as
 // an sshd_config the way NixOS writes it, and that file run by the real OpenSSH sshd on 127.0.0.1.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
-import { makeKey, sshArgs, sshdTest, startSshd, type KeyPair, type Sshd } from "../../../fixtures/ssh.ts";
+import { makeKey, SSHD, sshArgs, sshdTest, startSshd, type KeyPair, type Sshd } from "../../../fixtures/ssh.ts";
 import { renderSshdConfig, type OpensshOptions } from "@paved/baseline";
 import { addUser, buildHost, evalHost, q, removeCreatedUsers, run } from "./_host.ts";
 
@@ -23,11 +24,12 @@ function hostSshdVersion(): string {
 }
 
 // Outside /tmp: StrictModes (on in NixOS) refuses key files below a world-writable directory.
-const work = mkdtempSync("/run/paved-bastion-test-");
-chmodSync(work, 0o755);
-const keysDir = join(work, "authorized_keys.d");
+let work = "";
+let keysDir = "";
 
-const U = { admin: "pvadmin", jumper: "pvjumper", gone: "pvexpired" };
+// Unique per run: other checkouts on this machine may run this test at the same time, with their own users.
+const run_id = randomBytes(3).toString("hex");
+const U = { admin: `pva-${run_id}`, jumper: `pvj-${run_id}`, gone: `pvx-${run_id}` };
 
 /** The bastion as a NixOS host would run it; the test only moves machine-local paths and ports. */
 function bastionModules(port: number, opts: { allowFrom: string[]; jumpPorts: number[]; keys: Record<string, KeyPair> }): string[] {
@@ -86,6 +88,9 @@ describe("bastion module on a real sshd", () => {
   let clientConfig: string;
 
   beforeAll(async () => {
+    work = mkdtempSync("/run/paved-bastion-test-");
+    chmodSync(work, 0o755);
+    keysDir = join(work, "authorized_keys.d");
     for (const tool of ["nix", "ssh", "ssh-keygen", "ssh-audit", "useradd", "userdel"]) requireTool(tool);
     requireTool("sshd") || requireTool("/usr/sbin/sshd");
     for (const name of ["admin", "jumper", "gone", "stranger"]) keys[name] = await makeKey(name, work);
@@ -115,7 +120,7 @@ describe("bastion module on a real sshd", () => {
     await bastion?.stop();
     await target?.stop();
     removeCreatedUsers();
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it("evaluates with every assertion passing and writes the settings NixOS would", () => {
@@ -138,9 +143,24 @@ describe("bastion module on a real sshd", () => {
     expect(readFileSync(config.banner!, "utf8")).toContain("Authorised access only");
   });
 
-  it("sshd -t accepts the config", () => {
+  it("writes the same sshd_config on nixos-unstable, so what is proven here holds there too", async () => {
+    const unstable = await evalHost<Evaluated>(bastionModules(bastion.port, { allowFrom: ["127.0.0.0/8"], jumpPorts: [22, target.port], keys }), SELECT, "unstable");
+    expect(renderSshdConfig(unstable.openssh)).toBe(config.text);
+  });
+
+  it("sshd -t accepts the config, and sshd -T shows the effective settings (as NixOS's build-time check runs it)", () => {
     expect(sshdTest(config.file)).toBe("");
     expect(sshdTest(bastion.configFile)).toBe("");
+    const effective = (spec: string) =>
+      execFileSync(SSHD, ["-T", "-C", spec, "-f", bastion.configFile], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const admin = effective(`lport=${bastion.port},laddr=127.0.0.1,user=${U.admin},addr=127.0.0.1,host=localhost`);
+    for (const line of ["permitrootlogin no", "passwordauthentication no", "kbdinteractiveauthentication no", "authenticationmethods publickey",
+      "allowtcpforwarding local", "allowagentforwarding no", "x11forwarding no", "permittunnel no", "loglevel VERBOSE", "permittty yes"]) {
+      expect(admin.split("\n")).toContain(line);
+    }
+    const jumper = effective(`lport=${bastion.port},laddr=127.0.0.1,user=${U.jumper},addr=127.0.0.1,host=localhost`);
+    expect(jumper.split("\n")).toContain("permittty no");
+    expect(jumper.split("\n")).toContain("forcecommand /usr/sbin/nologin");
   });
 
   it("ssh-audit reports no failures", async () => {
@@ -158,7 +178,7 @@ describe("bastion module on a real sshd", () => {
     const login = await run([...sshArgs(bastion, keys.admin!.privateKey, U.admin), "id", "-un"]);
     expect(login.stderr).not.toContain("Permission denied");
     expect(login.stdout.trim()).toBe(U.admin);
-    expect(bastion.log()).toMatch(/Accepted publickey for pvadmin .*ED25519 SHA256:/);
+    expect(bastion.log()).toMatch(new RegExp(`Accepted publickey for ${U.admin} .*ED25519 SHA256:`));
   });
 
   it("refuses a key that is not on the roster", async () => {
@@ -190,14 +210,14 @@ describe("bastion module on a real sshd", () => {
     expect(login.code).toBe(255);
     expect(login.stdout).toBe("");
     // The key was right; the account's expiry date (users.users.<name>.expires) refused it.
-    expect(bastion.log()).toMatch(/Access denied for user pvexpired by PAM account configuration|account has expired/);
+    expect(bastion.log()).toMatch(new RegExp(`Access denied for user ${U.gone} by PAM account configuration|account has expired`));
   });
 
   it("ssh -J through the bastion reaches a second sshd", async () => {
     const jump = await run(["ssh", "-F", clientConfig, "-J", "bastion-admin", "target-admin", "echo", "reached-target"]);
     expect(jump.stderr).not.toContain("denied");
     expect(jump.stdout.trim()).toBe("reached-target");
-    expect(bastion.log()).toMatch(/direct-tcpip|Accepted publickey for pvadmin/);
+    expect(bastion.log()).toMatch(new RegExp(`Accepted publickey for ${U.admin}`));
   });
 
   it("a jump-only user can jump but gets no shell on the bastion", async () => {

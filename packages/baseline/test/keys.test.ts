@@ -87,3 +87,48 @@ describe("parsePublicKey", () => {
     );
   });
 });
+
+describe("paved.yaml roster keys", () => {
+  it("are checked as strictly as key files, with the line and column", async () => {
+    const { parseConfig } = await import("@paved/core");
+    const short = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 4]), Buffer.alloc(4)]).toString("base64");
+    const rsa = keygen("yaml-rsa", "-t", "rsa", "-b", "1024").pub.trim();
+    try {
+      parseConfig(`version: 1\nteam:\n  users:\n    a:\n      keys:\n        - ssh-ed25519 ${short} a\n        - ${rsa}\n`, "paved.yaml");
+      throw new Error("expected a config error");
+    } catch (error) {
+      if (!isPavedError(error)) throw error;
+      expect(error.code).toBe("E_CONFIG_INVALID");
+      expect(error.message).toMatch(/paved\.yaml:6:11: team\.users\.a\.keys\[0\].*an Ed25519 key must hold 32 bytes/);
+      expect(error.message).toMatch(/paved\.yaml:7:11: team\.users\.a\.keys\[1\].*at least 2048 bits \(this one has 1024\)/);
+    }
+  });
+});
+
+describe("hostile roster entries in paved.yaml", () => {
+  const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtGnh5ruwn7K2y8pMkbJXnAo2ZTFCeF5BD8wBX7fR4H a";
+  async function problems(team: string): Promise<string> {
+    const { parseConfig } = await import("@paved/core");
+    try {
+      parseConfig(`version: 1\nteam:\n${team}`, "paved.yaml");
+    } catch (error) {
+      if (isPavedError(error)) return error.message;
+      throw error;
+    }
+    return "";
+  }
+
+  it("refuses system account names, which would merge into that account", async () => {
+    expect(await problems(`  users:\n    root:\n      keys: ["${KEY}"]\n`)).toMatch(/paved\.yaml:4:5: team\.users\.root: expected a person's login name/);
+    expect(await problems(`  users:\n    nixbld3:\n      keys: ["${KEY}"]\n`)).toContain("not a system account");
+    expect(await problems(`  users:\n    systemd-network:\n      keys: ["${KEY}"]\n`)).toContain("not a system account");
+  });
+
+  it("refuses a key split over lines, a description that breaks /etc/passwd, root-equivalent groups and jump-only admins", async () => {
+    expect(await problems(`  users:\n    a:\n      keys: ["${KEY}\\nssh-ed25519 AAAA"]\n`)).toContain("single line without control characters");
+    expect(await problems(`  users:\n    a:\n      keys: ["${KEY}"]\n      description: "x:0:0"\n`)).toContain("without colons");
+    expect(await problems(`  groups: [root]\n  users: {}\n`)).toContain("a group of your own");
+    expect(await problems(`  users:\n    a:\n      keys: ["${KEY}"]\n      groups: [wheel]\n      jumpOnly: true\n`)).toContain("jumpOnly: false for a member of wheel");
+    expect(await problems(`  users:\n    a:\n      keys: ["${KEY}"]\n`)).toBe("");
+  });
+});

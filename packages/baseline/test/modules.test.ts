@@ -241,3 +241,10 @@ describe("the root flake", () => {
     expect(result.top).toMatch(/\.drv$/);
   });
 });
+
+describe("a hand-written roster", () => {
+  it("cannot add keys to root or another system account", async () => {
+    const error = await evalError(["paved.baseline", TEAM, `{ paved.team.users.root = { keys = [ "${KEY}" ]; }; }`], `s: s.config.system.build.toplevel.drvPath`);
+    expect(error).toContain("paved.team.users.root: root is a system account, not a person");
+  });
+});

@@ -3,34 +3,68 @@ import { describeFound, type Infer } from "../_schema.ts";
 import { looksLikeSecret } from "../_secret.ts";
 import { didYouMean } from "../_suggest.ts";
 
-const KEY_TYPES = [
+/** SSH public key types the roster accepts (no DSA). */
+export const SSH_KEY_TYPES = [
   "ssh-ed25519",
-  "ssh-rsa",
+  "sk-ssh-ed25519@openssh.com",
   "ecdsa-sha2-nistp256",
   "ecdsa-sha2-nistp384",
   "ecdsa-sha2-nistp521",
-  "sk-ssh-ed25519@openssh.com",
   "sk-ecdsa-sha2-nistp256@openssh.com",
-];
+  "ssh-rsa",
+] as const;
 const KEY_EXPECTED = "an SSH public key (ssh-ed25519 AAAA… comment) or the path of a .pub file";
 
-/** The key blob starts with its own type name; a mismatch means a damaged or mislabelled key. */
-function isPublicKeyLine(value: string): boolean {
-  const [type, blob, ...rest] = value.trim().split(/\s+/);
-  void rest;
-  if (type === undefined || blob === undefined || !KEY_TYPES.includes(type)) return false;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return false;
-  const bytes = Buffer.from(blob, "base64");
-  if (bytes.length < 8) return false;
-  const length = bytes.readUInt32BE(0);
-  return bytes.subarray(4, 4 + length).toString("latin1") === type;
+/** The length-prefixed strings of an SSH wire-format key blob, or undefined when it does not parse exactly. */
+function wireStrings(blob: Buffer): Buffer[] | undefined {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (at + 4 <= blob.length) {
+    const length = blob.readUInt32BE(at);
+    if (at + 4 + length > blob.length) return undefined;
+    out.push(blob.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return at === blob.length ? out : undefined;
+}
+
+function mpintBits(value: Buffer | undefined): number {
+  const bytes = value ?? Buffer.alloc(0);
+  let start = 0;
+  while (start < bytes.length && bytes[start] === 0) start++;
+  return start === bytes.length ? 0 : (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start]!));
+}
+
+/**
+ * Why `line` ("type base64 [comment]") is not a usable SSH public key, or undefined when it is: a known type,
+ * base64 that decodes to an SSH key naming that same type, and a key size ssh-audit and OpenSSH accept.
+ */
+export function publicKeyProblem(line: string): string | undefined {
+  // NixOS keeps authorized keys as single-line strings; a line break would split one key into two entries.
+  if (/[\x00-\x1f\x7f]/.test(line.trim())) return "it must be a single line without control characters";
+  const [type = "", blob = ""] = line.trim().split(/\s+/);
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return `"${type.slice(0, 40)}" is not a key type paved accepts (${SSH_KEY_TYPES.join(", ")})`;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob) || blob.length % 4 !== 0) return "the key data is not base64";
+  const parts = wireStrings(Buffer.from(blob, "base64"));
+  if (!parts) return "the key data is damaged (it does not decode as an SSH key)";
+  const named = parts[0]?.toString("latin1") ?? "";
+  if (named !== type) return `its data says it is a ${named.slice(0, 40) || "?"} key, not ${type}`;
+  if (type.includes("ed25519")) return parts[1]?.length === 32 ? undefined : "an Ed25519 key must hold 32 bytes";
+  if (type === "ssh-rsa") {
+    // ssh-audit fails RSA keys under 2048 bits, and OpenSSH refuses them (RequiredRSASize).
+    const bits = mpintBits(parts[2]);
+    return bits >= 2048 ? undefined : `an RSA key must have at least 2048 bits (this one has ${bits})`;
+  }
+  const curve = /nistp[0-9]+/.exec(type)?.[0];
+  return parts[1]?.toString("latin1") === curve ? undefined : `an ${type} key must use curve ${curve}`;
 }
 
 const sshKey = s.string({ minLength: 1, expected: KEY_EXPECTED }).refineWith((value, report) => {
   if (looksLikeSecret(value)) {
     report([], `${KEY_EXPECTED}, never a private key`, describeFound(value), { code: "E_SECRET_LITERAL" });
-  } else if (!isPublicKeyLine(value) && !/^[^\s]+\.pub$/.test(value)) {
-    report([], KEY_EXPECTED, describeFound(value));
+  } else if (!/^[^\s]+\.pub$/.test(value)) {
+    const problem = publicKeyProblem(value);
+    if (problem) report([], KEY_EXPECTED, `${describeFound(value)} (${problem})`);
   }
 });
 
@@ -45,8 +79,18 @@ const user = s.object({
   groups: s.array(groupName, { unique: true }).default([]).describe("Groups from team.groups, or wheel for sudo."),
   expires: date.optional().describe("Access ends after this day (UTC); the account is locked from then on."),
   jumpOnly: s.boolean().default(false).describe("May only jump through bastions (ssh -J); no shell."),
-  description: s.string().optional(),
+  // /etc/passwd fields end at ":" and lines at "\n"; NixOS refuses both in users.users.<name>.description.
+  description: s.string({ pattern: /^[^:\n\r]*$/, expected: "a one-line description without colons" }).optional(),
 });
+
+/**
+ * Accounts NixOS or paved's modules create themselves. A roster user with one of these names would merge into
+ * that account (a roster entry named root would give root the listed keys), so the roster may not use them.
+ */
+export const RESERVED_USER_NAMES = ["root", "nobody", "sshd", "messagebus", "polkituser", "nscd", "vector", "alloy", "node-exporter", "fail2ban", "sshguard"];
+const RESERVED_USER_PATTERN = /^(nixbld[0-9]*|systemd-.*)$/;
+// Membership in these groups is root in all but name.
+const RESERVED_GROUPS = ["root", "shadow", "nixbld"];
 
 // wheel is NixOS's own administrators' group; every other group must be declared in the roster.
 const BUILTIN_GROUPS = ["wheel"];
@@ -60,7 +104,16 @@ export const teamSchema = s
   })
   .refineWith((team, report) => {
     const known = [...BUILTIN_GROUPS, ...team.groups];
+    team.groups.forEach((group, index) => {
+      if (RESERVED_GROUPS.includes(group)) report(["groups", index], `a group of your own, not one of ${RESERVED_GROUPS.join(", ")}`, JSON.stringify(group));
+    });
     for (const [name, member] of Object.entries(team.users)) {
+      if (RESERVED_USER_NAMES.includes(name) || RESERVED_USER_PATTERN.test(name)) {
+        report(["users", name], "a person's login name, not a system account NixOS already has (root, nobody, sshd, nixbld*, systemd-*, service users)", JSON.stringify(name), { at: "key" });
+      }
+      if (member.jumpOnly && member.groups.includes("wheel")) {
+        report(["users", name, "jumpOnly"], "jumpOnly: false for a member of wheel (a jump-only user has no shell to use sudo in)", "true");
+      }
       member.groups.forEach((group, index) => {
         if (known.includes(group)) return;
         const suggestion = didYouMean(group, known);
