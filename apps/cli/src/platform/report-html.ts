@@ -78,10 +78,13 @@ function rolloutItem(r: RolloutSummary): string {
   const waves = r.waves
     .map((w) => `<span class="wave" style="--c:${WAVE_COLOR[w.state] ?? COLORS.unknown}"><b>${esc(w.name)}</b> ${w.hosts.length} host${w.hosts.length === 1 ? "" : "s"} · ${esc(w.state)}${w.failed ? ` · <span class="fail">${w.failed} failed</span>` : ""}</span>`)
     .join("");
-  const failed = r.hosts.filter((h) => !["deployed", "unchanged", "skipped"].includes(h.outcome));
-  const failures = failed.length
-    ? `<div class="fail">${failed.map((h) => `${esc(h.host)}: ${esc(h.outcome)}${h.message ? ` — ${esc(h.message)}` : ""}`).join("<br>")}</div>`
-    : "";
+  // Failures and rollbacks are the story; hosts not reached yet are summed up, not listed.
+  const failed = r.hosts.filter((h) => !["deployed", "unchanged", "skipped", "pending"].includes(h.outcome));
+  const waiting = r.hosts.filter((h) => h.outcome === "skipped" || h.outcome === "pending");
+  const failures = [
+    ...failed.map((h) => `<div class="fail">${esc(h.host)}: ${esc(h.outcome)}${h.message ? ` — ${esc(h.message)}` : ""}</div>`),
+    waiting.length ? `<div class="muted">${waiting.length} host${waiting.length === 1 ? "" : "s"} not reached (${esc([...new Set(waiting.map((h) => h.outcome))].join(", "))})</div>` : "",
+  ].join("");
   const when = `${esc(r.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC"))}`;
   return `<li style="--c:${color}" data-rollout="${esc(r.id)}" data-outcome="${esc(r.outcome)}"><b>${when}</b> <span class="badge" style="--c:${color}">${esc(r.outcome)}</span>${r.rolledBack ? ' <span class="badge" style="--c:#cf222e">rolled back</span>' : ""}${r.resumes ? ` <span class="muted">resumed ${r.resumes}×</span>` : ""}<br><code>${esc(r.id)}</code>${r.message ? ` <span class="muted">${esc(r.message)}</span>` : ""}<div class="waves">${waves}</div>${failures}</li>`;
 }

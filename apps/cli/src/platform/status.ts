@@ -121,7 +121,7 @@ function canonicalise(ws: Workspace, status: StepStatus): void {
     .filter((d) => !(d.kind === "missing-repo" && missing.has(d.subject)))
     // A platform-level package may name the file as the subject; the repository is the platform then.
     .map((d) => {
-      const isFile = d.message.startsWith(`${d.subject} `) && !roots.some((r) => r.name === d.subject);
+      const isFile = /[./]/.test(d.subject) && d.message.startsWith(`${d.subject} `) && !roots.some((r) => r.name === d.subject || r.path === d.subject);
       // Any generated file is brought back in line by `paved sync`, whichever step renders it.
       const fix = d.kind === "never-rendered" ? "Run `paved sync` to render it." : d.fix;
       return { ...d, subject: isFile ? ws.name : nameOf(d.subject), ...(fix ? { fix } : {}) };
@@ -175,10 +175,11 @@ export async function migrationStatus(options: StatusOptions): Promise<Migration
   for (const p of journal?.problems ?? []) problems.push({ kind: "journal", ...p });
   const rollouts = journal?.rollouts ?? [];
   const hosts: HostEntry[] = ws.hosts.map((h) => {
-    const touched = rollouts.filter((r) => r.hosts.some((e) => e.host === h.name));
-    const last = touched.at(-1)?.hosts.filter((e) => e.host === h.name).at(-1);
-    const deployed = touched.some((r) => r.hosts.some((e) => e.host === h.name && (e.outcome === "deployed" || e.outcome === "unchanged")));
-    return { ...h, deployed, ...(last ? { lastRollout: { id: touched.at(-1)!.id, outcome: last.outcome } } : {}) };
+    // The last rollout that decided something for the host; one that stopped before reaching it says less.
+    const events = rollouts.flatMap((r) => r.hosts.filter((e) => e.host === h.name).map((e) => ({ id: r.id, outcome: e.outcome })));
+    const last = events.filter((e) => e.outcome !== "pending" && e.outcome !== "skipped").at(-1) ?? events.at(-1);
+    const deployed = events.some((e) => e.outcome === "deployed" || e.outcome === "unchanged");
+    return { ...h, deployed, ...(last ? { lastRollout: last } : {}) };
   });
 
   const drift: DriftItem[] = [];
@@ -190,7 +191,7 @@ export async function migrationStatus(options: StatusOptions): Promise<Migration
   // Without any journal the team does not deploy with paved yet: that is step 5 not started, not drift.
   if (rollouts.length > 0) {
     for (const host of hosts.filter((h) => !h.deployed)) {
-      add({ kind: "never-deployed", subject: host.name, message: `${host.name} is declared in paved.yaml but no rollout has deployed it`, fix: `paved rollout apply --hosts ${host.name}` });
+      add({ kind: "never-deployed", subject: host.name, message: `${host.name} is declared in paved.yaml but no rollout has deployed it`, fix: `paved rollout apply --host ${host.name}` });
     }
   }
   for (const status of steps.values()) {
