@@ -16,6 +16,7 @@ export function describeInit(result: PlatformInitResult): string[] {
   if (result.gitInit) lines.push(`  ${result.dryRun ? "would run" : "ran"} git init (Nix reads flakes through git; commit this repository)`);
   lines.push(`  ${verb(result.config.status)} paved.yaml${result.config.added.length ? ` (added ${result.config.added.join(", ")})` : ""}`);
   for (const f of result.files) lines.push(`  ${verb(f.status)} ${f.path}`);
+  for (const note of result.notes) lines.push(`note: ${note}`);
   if (result.intentToAdd.length) lines.push(`Ran git add -N ${result.intentToAdd.join(" ")} (Nix only sees files git knows about).`);
   return lines;
 }

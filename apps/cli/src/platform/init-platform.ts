@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { isMap, type Document } from "yaml";
 import {
   addToConfigList, CONFIG_FILE, CURRENT_STABLE_RELEASE, editConfig, exec, formatPlanDiff, gitIntentToAdd, gitRoot, loadConfig, parseConfig, PavedError, planFiles,
@@ -42,6 +42,8 @@ export interface PlatformInitResult {
   intentToAdd: string[];
   dryRun: boolean;
   diff: string;
+  /** Things a person should know, e.g. a pipeline file the CI provider will not find. */
+  notes: string[];
 }
 
 const GITIGNORE = ".gitignore";
@@ -136,13 +138,18 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
   let root = existsSync(dir) ? await gitRoot(dir) : undefined;
   const gitInit = root === undefined && options.git !== false;
 
+  const notes: string[] = [];
+  if (root !== undefined && resolve(root) !== resolve(dir) && config.ci) {
+    // GitHub and GitLab read pipelines only at the repository root.
+    notes.push(`This platform lives in ${relative(root, dir)}/ of the repository at ${root}: the CI provider reads pipelines only at the repository root, so move the pipeline there and run it with working-directory ${relative(root, dir)}.`);
+  }
   const configChanged = before !== configText;
   const configOutcome = { path: CONFIG_FILE, status: (before === undefined ? "create" : configChanged ? "completed" : "kept") as PlatformFileOutcome["status"], written: false, added };
   if (dryRun) {
     const changes = await planFiles(dir, files, { force: options.force === true });
     const diff = [configChanged ? unifiedDiff(CONFIG_FILE, before, configText) : "", formatPlanDiff(changes)].filter(Boolean).join("\n");
     return {
-      root: dir, gitInit, config: configOutcome, dryRun, diff, intentToAdd: [],
+      root: dir, gitInit, config: configOutcome, dryRun, diff, intentToAdd: [], notes,
       files: changes.map((c) => ({ path: c.path, status: c.status, written: false })),
       kept: changes.filter((c) => !c.write && (c.status === "edited" || c.status === "foreign")).map((c) => c.path),
     };
@@ -161,7 +168,7 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
   const created = [...(before === undefined ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create").map((c) => c.path)];
   const intentToAdd = root ? await gitIntentToAdd(root, created.map((p) => relative(root!, join(dir, p)))) : [];
   return {
-    root: dir, gitInit, config: configOutcome, dryRun, diff: "", intentToAdd, kept: written.kept,
+    root: dir, gitInit, config: configOutcome, dryRun, diff: "", intentToAdd, kept: written.kept, notes,
     files: written.changes.map((c) => ({ path: c.path, status: c.status, written: written.written.includes(c.path) })),
   };
 }
