@@ -10,7 +10,11 @@
 #     Older releases keep the same options in continuous-integration/gitlab-runner.nix.
 #   - nix.gc (services/misc/nix-gc.nix: automatic, dates, randomizedDelaySec, options) and nix.settings.
 #     nix.gc.dates is a single calendar string on older releases and a list coerced from a string on
-#     26.05/unstable; a string works on both. github-runners' nodeRuntimes accepts node20/node24 on 26.05.
+#     26.05/unstable; a string works on both. github-runners' nodeRuntimes accepts node20/node24 on 26.05
+#     and unstable, and defaults to [ "node24" ] there (NixOS/nixpkgs#524856): Node.js 20 is end of life,
+#     and nixpkgs marks it insecure, so asking for node20 may need nixpkgs.config.permittedInsecurePackages.
+#   - unstable (26.11) adds githubApp, count and orgs to services.github-runners.<name>; paved keeps one
+#     tokenFile runner per service (github-runner-NAME-i), which both releases accept.
 #
 # Tokens never enter the Nix store: tokenFile is the path of a file that exists only on the host
 # (e.g. /run/secrets/ci-runner-token, placed by sops-nix, agenix or by hand, mode 0400). A literal token,
