@@ -23,7 +23,7 @@ export function exitCodeFor(error: PavedError): number {
   const code = error.code;
   if (code === "E_USAGE") return EXIT.usage;
   if (code === "E_CANCELLED" || code === "E_NIX_CANCELLED") return EXIT.interrupted;
-  if (code.startsWith("E_CONFIG") || ["E_INPUT", "E_SECRET_LITERAL", "E_NOT_GIT_REPO", "E_MARKER_PARSE", "E_SHELL_UNKNOWN", "E_NIXPKGS_ATTR"].includes(code)) {
+  if (code.startsWith("E_CONFIG") || ["E_INPUT", "E_SECRET_LITERAL", "E_NOT_GIT_REPO", "E_MARKER_PARSE", "E_SHELL_UNKNOWN", "E_NIXPKGS_ATTR", "E_SHELL_NO_FLAKE"].includes(code)) {
     return EXIT.config;
   }
   if (code.startsWith("E_NIX")) return EXIT.nix;

@@ -6,34 +6,14 @@
  */
 import { resolve } from "node:path";
 import { runPrepared, warmShell } from "@paved/devshell/warm";
-
-interface FastArgs {
-  name?: string;
-  nixpkgs?: string;
-  command: string[];
-}
-
-/** Only the plain forms; anything unusual goes to the full CLI, which knows every flag. */
-function parse(argv: string[]): FastArgs | undefined {
-  if (argv[0] !== "shell") return undefined;
-  const dash = argv.indexOf("--");
-  if (dash < 0 || dash === argv.length - 1) return undefined;
-  const parsed: FastArgs = { command: argv.slice(dash + 1) };
-  const words = argv.slice(1, dash);
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    if (word === "--stale-ok") continue;
-    if (word === "--nixpkgs" && i + 1 < words.length) parsed.nixpkgs = words[++i];
-    else if (word.startsWith("--nixpkgs=")) parsed.nixpkgs = word.slice("--nixpkgs=".length);
-    else if (!word.startsWith("-") && parsed.name === undefined) parsed.name = word;
-    else return undefined;
-  }
-  return parsed;
-}
+import { parseShellArgs } from "./_shell-args.ts";
 
 export async function tryFastShell(argv: string[]): Promise<boolean> {
-  const args = parse(argv);
-  if (!args) return false;
+  const parsed = parseShellArgs(argv);
+  // Only the plain forms: program flags, --dry-run, --refresh and anything odd go to the full CLI.
+  if (!parsed.ok || argv[0] !== "shell") return false;
+  const args = parsed.args;
+  if (!args.command || args.command.length === 0 || args.globals || args.dryRun || args.refresh) return false;
   const cwd = process.cwd();
   const options = { cwd, shell: args.name, nixpkgs: args.nixpkgs ? resolve(cwd, args.nixpkgs) : undefined };
   let prepared;
@@ -45,7 +25,12 @@ export async function tryFastShell(argv: string[]): Promise<boolean> {
   if (!prepared) return false;
   process.removeAllListeners("SIGINT");
   process.on("SIGINT", () => {});
-  const run = await runPrepared(prepared, { ...options, command: args.command });
-  process.exitCode = run.exitCode;
-  return true;
+  try {
+    const run = await runPrepared(prepared, { ...options, command: args.command });
+    process.exitCode = run.exitCode;
+    return true;
+  } catch {
+    // bash could not start; nothing ran yet, so the full CLI can report it properly.
+    return false;
+  }
 }

@@ -40,6 +40,9 @@ function contextFor(program: Command): CommandContext {
   };
 }
 
+/** Groups that exist only as parents ("ci" of "ci init"); their help line lists what they hold. */
+const implicitGroups = new Set<Command>();
+
 function attach(program: Command, definition: CommandDefinition, parents: Map<string, Command>): void {
   const words = definition.name.split(" ");
   const leaf = words.pop()!;
@@ -49,6 +52,7 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
     let group = parents.get(key);
     if (!group) {
       group = parent.command(word);
+      implicitGroups.add(group);
       parents.set(key, group);
     }
     parent = group;
@@ -97,6 +101,9 @@ Docs: docs/README.md`,
   );
   const parents = new Map<string, Command>();
   for (const definition of commands) attach(program, definition, parents);
+  for (const group of implicitGroups) {
+    group.description(`Subcommands: ${group.commands.map((c) => c.name()).join(", ")}`);
+  }
   return program;
 }
 

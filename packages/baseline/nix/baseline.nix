@@ -135,8 +135,8 @@ in
       };
       trustedUsers = mkOption {
         type = types.listOf types.str;
-        default = [ "root" ];
-        description = "nix.settings.trusted-users: who may add substituters and import unsigned paths (root-equivalent).";
+        default = [ ];
+        description = "Users the Nix daemon trusts besides root, which NixOS always trusts (nix.settings.trusted-users). Trusted users are root-equivalent: keep this empty.";
       };
     };
 
@@ -166,7 +166,7 @@ in
       servers = mkOption {
         type = types.nullOr (types.listOf types.str);
         default = null;
-        description = "NTP servers; null keeps NixOS' default (networking.timeServers).";
+        description = "NTP servers; null leaves NixOS' own choice (networking.timeServers become the FallbackNTP= list).";
       };
       settings = mkOption {
         type = types.attrsOf (types.oneOf [ types.str types.int ]);
@@ -270,7 +270,8 @@ in
 
     (mkIf cfg.nix.enable {
       nix.settings.allowed-users = mkDefault cfg.nix.allowedUsers;
-      nix.settings.trusted-users = mkDefault cfg.nix.trustedUsers;
+      # Not mkDefault: NixOS defines trusted-users = [ "root" ] at normal priority, which would win over it.
+      nix.settings.trusted-users = cfg.nix.trustedUsers;
     })
 
     # Nothing here touches ip_forward, rp_filter or user namespaces: routers, container hosts and CI

@@ -1,6 +1,7 @@
 # paved.bastion: the baseline plus a jump host for `ssh -J`. Targets nixos-26.05 and nixos-unstable.
 # Option names and types checked against nixpkgs:
-#   services/networking/ssh/sshd.nix     services.openssh.{banner,openFirewall,extraConfig,settings.*}
+#   services/networking/ssh/sshd.nix     services.openssh.{openFirewall,extraConfig,settings.*} (settings.Banner:
+#                                        the old services.openssh.banner option was removed before 26.05)
 #   services/security/fail2ban.nix       services.fail2ban.{enable,maxretry,bantime,bantime-increment.*}
 #   services/security/sshguard.nix       services.sshguard.{enable,attack_threshold,blocktime}
 #   security/audit.nix, security/auditd.nix   security.audit.{enable,rules,backlogLimit,failureMode}, security.auditd.enable
@@ -9,7 +10,7 @@
 # Session recording: NixOS has no tlog or asciinema-style recorder module. What it offers is
 # pam_tty_audit (security.pam.services.<name>.ttyAudit), which records what users type in TTY sessions
 # into the kernel audit log (read it with `aureport --tty`). Output is not recorded.
-{ config, lib, ... }:
+{ config, lib, pkgs, ... }:
 let
   inherit (lib) mkDefault mkIf mkMerge mkOption types;
   helpers = import ./lib.nix { inherit lib; };
@@ -74,7 +75,8 @@ in
   config = mkIf cfg.enable (mkMerge [
     {
       paved.baseline.enable = mkDefault true;
-      services.openssh.banner = mkDefault cfg.banner;
+      # A store path as a string: sshd.nix writes settings values as text and refuses attribute sets.
+      services.openssh.settings.Banner = mkIf (cfg.banner != null) (mkDefault "${pkgs.writeText "paved-ssh-banner" cfg.banner}");
       services.openssh.settings = {
         LogLevel = bastionDefault "VERBOSE";
         # A jump (`ssh -J`) is a local (direct-tcpip) forward; nothing else is needed.

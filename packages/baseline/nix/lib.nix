@@ -40,6 +40,12 @@ rec {
         "${tool} -A nixos-fw -p tcp -s ${net} --dport ${p} -m comment --comment ${lib.escapeShellArg comment} -j nixos-fw-accept\n";
     in
     {
+      # firewalld (networking.firewall.backend, NixOS 25.11+) reads neither rule set: the port would stay
+      # closed to everyone, so say so at evaluation instead of locking people out at deploy time.
+      assertions = lib.optional (cidrs != [ ]) {
+        assertion = (config.networking.firewall.backend or "iptables") != "firewalld";
+        message = "paved: ${comment} is restricted to source networks with nftables or iptables rules; the firewalld backend is not supported. Use networking.nftables.enable or the iptables backend, or clear the source-network list.";
+      };
       networking.firewall.extraInputRules = lib.mkIf (nft && cidrs != [ ]) (nftRule "ip" v4 + nftRule "ip6" v6);
       networking.firewall.extraCommands = lib.mkIf (!nft && cidrs != [ ]) (
         lib.concatMapStrings (iptRule "iptables") v4 + lib.concatMapStrings (iptRule "ip6tables") v6

@@ -26,8 +26,9 @@ let
   members = lib.filterAttrs (_: u: isBastion || !u.jumpOnly) cfg.users;
   knownGroups = cfg.groups ++ [ "wheel" ];
   # Accounts NixOS or paved's modules own: a roster entry with such a name would merge into that account.
-  reservedUsers = [ "root" "nobody" "sshd" "messagebus" "polkituser" "nscd" "vector" "alloy" "node-exporter" "fail2ban" "sshguard" ];
-  isReserved = name: builtins.elem name reservedUsers || lib.hasPrefix "nixbld" name || lib.hasPrefix "systemd-" name;
+  reservedUsers = [ "root" "nobody" "sshd" "messagebus" "polkituser" "nscd" "vector" "alloy" "node-exporter" "fail2ban" "sshguard" "gitlab-runner" ];
+  # github-runner-*: the runner services run as DynamicUser accounts of that name, which a roster user would own.
+  isReserved = name: builtins.elem name reservedUsers || lib.hasPrefix "nixbld" name || lib.hasPrefix "systemd-" name || lib.hasPrefix "github-runner-" name;
 
   userModule = {
     options = {

@@ -65,8 +65,8 @@ const SELECT = `s: {
 async function bastionConfig(port: number, opts: Parameters<typeof bastionModules>[1], name: string) {
   const modules = bastionModules(port, opts);
   const evaluated = await evalHost<Evaluated>(modules, SELECT);
-  // sshd.nix stores the banner with writeText; build that file so sshd can read it.
-  const banner = await buildHost(modules, `s: s.pkgs.writeText "ssh_banner" s.config.services.openssh.banner`);
+  // The module stores the banner with writeText and points settings.Banner at it; build that file so sshd can read it.
+  const banner = await buildHost(modules, `s: s.pkgs.writeText "paved-ssh-banner" s.config.paved.bastion.banner`);
   const text = renderSshdConfig(evaluated.openssh);
   const file = join(work, `${name}.sshd_config`);
   writeFileSync(file, text);

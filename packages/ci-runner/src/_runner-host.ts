@@ -1,4 +1,4 @@
-import { attrs, checkSecretPath, looksLikeSecret, type GeneratedFile, fn, id, list, maskSecret, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
+import { attrs, checkSecretPath, looksLikeSecret, type GeneratedFile, fn, id, list, maskSecret, nix, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
 import type { HostSettings, RunnerSettings, ShellSettings, Step1Config } from "./_types.ts";
 
 /** The nixosModules a ci-runner host imports (the platform flake adds them to its nixosConfigurations entry). */
@@ -21,6 +21,9 @@ export function renderHardwareStarter(name: string): string {
     "",
   ].join("\n");
 }
+
+/** Toolchain attributes nixpkgs marks unfree; a host must allow each by name. */
+const UNFREE_ATTRS = new Set(["terraform"]);
 
 /** Where a toolchain's package lives in nixpkgs when paved.yaml names no attribute for it. */
 const TOOLCHAIN_ATTRS: Record<string, string[]> = {
@@ -81,13 +84,18 @@ function runnerHostTree(name: string, runner: RunnerSettings, packages: string[]
     labels: ["nixos", ...(runner.labels ?? []).filter((label) => label !== "nixos")],
     extraPackages: list(packages.map((attr) => sel(id("pkgs"), attr.split(".")))),
   };
+  // Unfree toolchains (terraform) are allowed by name only, as in the dev shells; never allowUnfree = true.
+  const unfree = packages.filter((attr) => UNFREE_ATTRS.has(attr));
   return fn(
-    { params: ["pkgs", "paved"], ellipsis: true },
+    { params: ["lib", "pkgs", "paved"], ellipsis: true },
     attrs([
       // `paved` is the platform flake's input (specialArgs). The machine's own part (disks, boot loader,
       // stateVersion) is the hand-written file next to this one.
       ["imports", list([sel(id("paved"), ["nixosModules", "ci-runner"]), path(`./${runnerHardwareFile(name)}`)])],
       [["networking", "hostName"], name],
+      ...(unfree.length > 0
+        ? [[["nixpkgs", "config", "allowUnfreePredicate"], nix`pkg: builtins.elem (lib.getName pkg) ${list(unfree)}`] as const]
+        : []),
       [["paved", "ciRunner"], attrs(ciRunner)],
     ]),
   );

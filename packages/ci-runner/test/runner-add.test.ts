@@ -125,6 +125,26 @@ describe("runnerAdd", () => {
     expect(facts.top).toMatch(/\.drv$/);
   });
 
+  it("allows an unfree toolchain (terraform) on the runner host by name only, so the host still evaluates", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM.replace('      go: { version: "1.24" }', '      go: { version: "1.24" }\n      terraform: { version: "1.9" }') });
+    await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner" });
+    const host = await read(dir, "hosts/ci-1.nix");
+    expect(host).toContain('nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) [ "terraform" ];');
+    expect(host).not.toContain("allowUnfree =");
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), '{ ... }: { boot.isContainer = true; system.stateVersion = "26.05"; }\n');
+    const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
+    await cp(MODULE_DIR, join(pavedFlake, "nix"), { recursive: true });
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./nix // { default = { }; }; }; }\n");
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    execFileSync("git", ["add", "-A"], { cwd: dir });
+    const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${pavedFlake}`];
+    const packages = await nixJson<string[]>(
+      ["eval", ...overrides, `${dir}#nixosConfigurations.ci-1.config.services.github-runners.ci-1-1.extraPackages`, "--apply", "map (p: p.pname)"],
+      { cwd: dir },
+    );
+    expect(packages).toEqual(expect.arrayContaining(["terraform", "go"]));
+  });
+
   it("evaluates next to paved's real baseline (nixosModules as the root flake merges them), on 26.05 and unstable", async () => {
     const dir = await tempRepo({ "paved.yaml": PLATFORM });
     await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 2 });

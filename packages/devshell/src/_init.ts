@@ -4,16 +4,16 @@
  * own pins changed. Nothing is written when detection or validation fails.
  */
 import { existsSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CONFIG_FILE, editConfig, formatPlanDiff, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
-  nixpkgsBranch, setConfigValue, validateConfig, writeFileAtomic, writeFiles, type FileStatus, type PavedConfig,
+  nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeFileAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
 import { applyShells, newShells, type ShellChange } from "./_shellconfig.ts";
 import { verifyAttributes, type Verification } from "./_verify.ts";
-import { renderDevshellFiles } from "./render/_files.ts";
+import { ENVRC_FILE, renderDevshellFiles } from "./render/_files.ts";
 
 export interface InitOptions {
   dir: string;
@@ -42,6 +42,8 @@ export interface InitResult {
   files: FileOutcome[];
   /** Files kept because a person edited them (rerun with --force to overwrite). */
   kept: string[];
+  /** Generated `.envrc` files of dropped shells, removed (or, with --dry-run, to be removed). */
+  removed: string[];
   /** New files passed to `git add -N`. */
   intentToAdd: string[];
   verification?: Verification;
@@ -85,9 +87,11 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     ? await verifyAttributes(root, config, { ...(options.nixpkgs ? { nixpkgs: options.nixpkgs } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.env ? { env: options.env } : {}) })
     : undefined;
   const changes = await planFiles(root, files, { force: options.force === true });
+  // A dropped shell leaves its generated .envrc behind, and direnv would keep asking for a shell that is gone.
+  const stale = await staleEnvrcs(root, next.changes);
   const configStatus: FileStatus = next.before === undefined ? "create" : next.before === next.text ? "unchanged" : "update";
   const configDiff = configStatus === "unchanged" ? "" : unifiedDiff(CONFIG_FILE, next.before, next.text);
-  const diff = [configDiff, formatPlanDiff(changes)].filter(Boolean).join("\n");
+  const diff = [configDiff, formatPlanDiff(changes), ...stale.map((f) => unifiedDiff(f.path, f.content, undefined))].filter(Boolean).join("\n");
   const base = {
     root,
     detected: next.detected,
@@ -99,7 +103,8 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       ...base,
       config: { path: CONFIG_FILE, status: configStatus, written: false, changes: next.changes },
       files: changes.map((c) => ({ path: c.path, status: c.status, written: false })),
-      kept: changes.filter((c) => !c.write && (c.status === "edited" || c.status === "foreign")).map((c) => c.path),
+      kept: [...changes.filter((c) => !c.write && (c.status === "edited" || c.status === "foreign")).map((c) => c.path), ...stale.filter((f) => !f.intact).map((f) => f.path)],
+      removed: stale.filter((f) => f.intact).map((f) => f.path),
       intentToAdd: [],
       dryRun: true,
     };
@@ -115,14 +120,38 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     else if (configStatus === "update") await writeFile(configFile, next.before!, "utf8");
     throw error;
   }
+  const removed: string[] = [];
+  for (const f of stale) {
+    if (!f.intact) continue;
+    await rm(join(root, f.path), { force: true });
+    removed.push(f.path);
+  }
   const newFiles = [...(configStatus === "create" ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create" && c.write).map((c) => c.path)];
   const intentToAdd = await gitIntentToAdd(root, newFiles);
   return {
     ...base,
     config: { path: CONFIG_FILE, status: configStatus, written: configStatus !== "unchanged", changes: next.changes },
     files: written.changes.map((c) => ({ path: c.path, status: c.status, written: written.written.includes(c.path) })),
-    kept: written.kept,
+    kept: [...written.kept, ...stale.filter((f) => !f.intact).map((f) => f.path)],
+    removed,
     intentToAdd,
     dryRun: false,
   };
+}
+
+/** The .envrc files of dropped shells that still exist; `intact` ones are paved's and unedited, so safe to remove. */
+async function staleEnvrcs(root: string, changes: ShellChange[]): Promise<{ path: string; content: string; intact: boolean }[]> {
+  const out: { path: string; content: string; intact: boolean }[] = [];
+  for (const change of changes) {
+    if (change.kind !== "drop-shell" || change.dir === undefined) continue;
+    const path = `${change.dir}/${ENVRC_FILE}`;
+    let content: string;
+    try {
+      content = await readFile(join(root, path), "utf8");
+    } catch {
+      continue;
+    }
+    out.push({ path, content, intact: parseHeader(content)?.intact === true });
+  }
+  return out;
 }

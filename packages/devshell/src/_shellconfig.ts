@@ -6,13 +6,16 @@
 import { addToConfigList, deleteConfigValue, setConfigValue, type PavedConfig, type ShellConfig, type Toolchain } from "@paved/core";
 import type { Document } from "yaml";
 import type { PlannedShell } from "./detect/_shells.ts";
+import { RUST_COMPONENTS } from "./nixpkgs/_tables.ts";
 
 type Pins = ShellConfig["toolchains"];
 
 export interface ShellChange {
   shell: string;
-  kind: "add-shell" | "set-pin" | "keep-manual-pin" | "drop-pin" | "add-package" | "add-unfree" | "set-dir" | "set-release";
+  kind: "add-shell" | "drop-shell" | "keep-shell" | "set-pin" | "keep-manual-pin" | "drop-pin" | "add-package" | "add-unfree" | "set-dir" | "set-release";
   detail: string;
+  /** The sub-project directory of an added or dropped shell. */
+  dir?: string;
 }
 
 function pinsFor(shell: PlannedShell): Pins {
@@ -68,7 +71,30 @@ export function applyShells(doc: Document, existing: PavedConfig["shells"], plan
       }
     }
   }
+  // A sub-project shell detection no longer plans (its directory is gone, or it now shares its parent's shell)
+  // is removed when detection made all of it; one a person added to is kept and reported.
+  const planned_ = new Set(planned.map((s) => s.name));
+  for (const [name, before] of Object.entries(existing)) {
+    if (name === "default" || planned_.has(name) || before.dir === undefined) continue;
+    if (isDetectedOnly(before)) {
+      deleteConfigValue(doc, ["shells", name]);
+      changes.push({ shell: name, kind: "drop-shell", dir: before.dir, detail: `shell ${name} removed (nothing in ${before.dir} needs a shell of its own any more)` });
+    } else {
+      changes.push({ shell: name, kind: "keep-shell", detail: `shell ${name} kept: detection no longer needs it, but it has settings made by hand` });
+    }
+  }
   return changes;
+}
+
+/** Every pin came from a file, and nothing else was set by a person (rust components are detection's). */
+function isDetectedOnly(shell: ShellConfig): boolean {
+  const detectedPackages = new Set(Object.values(RUST_COMPONENTS));
+  return (
+    Object.values(shell.toolchains).every((pin) => pin?.from !== undefined && pin.attr === undefined) &&
+    shell.packages.every((p) => detectedPackages.has(p)) &&
+    Object.keys(shell.env).length === 0 &&
+    shell.shellHook === undefined
+  );
 }
 
 /** The shells section for a brand-new paved.yaml. */

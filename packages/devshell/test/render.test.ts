@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "@paved/core";
 import { probeAttributes, renderFlake, TABLES } from "@paved/devshell";
-const FORMATTER = "nixfmt";
 import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
+
+const FORMATTER = "nixfmt-tree";
 
 const config = validateConfig({
   version: 1,
@@ -73,7 +74,7 @@ const GOLDEN = `{
           packages = [ pkgs.terraform ];
         };
       });
-      formatter = forAllSystems (pkgs: pkgs.nixfmt);
+      formatter = forAllSystems (pkgs: pkgs.nixfmt-tree);
     };
 }
 `;

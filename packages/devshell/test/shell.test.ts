@@ -1,12 +1,13 @@
 // `paved shell` end to end: the real bundled CLI, real nix (through a wrapper that records each call), the fixture
 // nixpkgs passed with --nixpkgs.
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
 import { checkoutId } from "@paved/devshell";
-import { makeShellRepo, paved, TOOLS, type ShellRepo } from "./_shellrepo.ts";
+import { FLAKE, makeShellRepo, paved, pavedBin, run, TOOLS, type ShellRepo } from "./_shellrepo.ts";
 
 beforeAll(() => {
   requireTool("nix");
@@ -56,9 +57,11 @@ describe("paved shell -- CMD", () => {
     expect(repo.nixCalls().length).toBe(before);
 
     repo.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n");
-    const cold = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "uv", "--version"]);
+    const cold = await paved(repo, ["--json", "shell", "--nixpkgs", repo.nixpkgs, "--", "uv", "--version"]);
     expect(cold.code).toBe(0);
     expect(cold.stdout).toContain("uv 0.9.9");
+    // It says why it evaluated again.
+    expect(JSON.parse(cold.stdout.slice(cold.stdout.indexOf("{")))).toMatchObject({ cache: "miss", why: ["nix/tools.nix changed"] });
     expect(printDevEnvCalls(repo).length).toBeGreaterThan(0);
     const afterEdit = repo.nixCalls().length;
     expect(afterEdit).toBeGreaterThan(before);
@@ -101,6 +104,15 @@ describe("paved shell -- CMD", () => {
     expect(data).toMatchObject({ shell: "api", reason: "argument", root: repo.root, nixpkgs: repo.nixpkgs });
   });
 
+  it("a mistyped flag is a usage error (exit 2) with a suggestion, and nothing runs", async () => {
+    const calls = repo.nixCalls().length;
+    const result = await paved(repo, ["shell", "--stale-okk", "--", "touch", "ran"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/E_USAGE.*--stale-okk.*did you mean --stale-ok/);
+    expect(existsSync(join(repo.root, "ran"))).toBe(false);
+    expect(repo.nixCalls().length).toBe(calls);
+  });
+
   it("an unknown shell is a Nix evaluation error with exit code 4, and nothing is cached for it", async () => {
     const result = await paved(repo, ["shell", "nosuch", "--nixpkgs", repo.nixpkgs, "--", "true"]);
     expect(result.code).toBe(4);
@@ -125,6 +137,19 @@ describe("paved shell (interactive)", () => {
       expect(result.stdout).toContain("hello 2.12.2");
       expect(result.stdout).toContain(`hook=1 shell=default login=${shell}`);
     }
+  });
+
+  it("on a terminal, bash reads ~/.bashrc first and keeps the environment's functions, like nix develop", async () => {
+    requireTool("script");
+    writeFileSync(join(repo.env.HOME!, ".bashrc"), "export FROM_BASHRC=yes\nexport HOOK_RAN=overwritten-by-hook\n");
+    // util-linux `script` gives paved a pseudo-terminal, so this is the interactive path a person gets.
+    const line = `${process.execPath} ${pavedBin} shell --nixpkgs ${repo.nixpkgs}`;
+    const input = 'echo "bashrc=$FROM_BASHRC hook=$HOOK_RAN"; type -t genericBuild; hello --version; exit 6\n';
+    const result = await run(["script", "-qec", line, "/dev/null"], { cwd: repo.root, env: { ...repo.env, SHELL: "/bin/bash" }, input });
+    expect(result.code).toBe(6);
+    expect(result.stdout).toContain("bashrc=yes hook=1");
+    expect(result.stdout).toMatch(/\bfunction\b/);
+    expect(result.stdout).toContain("hello 2.12.2");
   });
 
   it("--dry-run says whether the cache is warm and which nix command a miss would run, and runs nothing", async () => {
@@ -178,6 +203,8 @@ describe("GC roots and paved gc", () => {
   it("roots the captured environment, and gc removes the environment and root of a deleted checkout", async () => {
     const repo = await makeShellRepo();
     const live = await makeShellRepo();
+    // An environment no other test shares, so deleting its store path below touches nothing else.
+    repo.write("flake.nix", FLAKE.replace("GREETING =", `MARKER = "${randomUUID()}"; GREETING =`));
     expect((await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "true"])).code).toBe(0);
     expect((await paved(live, ["shell", "--nixpkgs", live.nixpkgs, "--", "true"], live.root)).code).toBe(0);
     // Both use one cache for this test.
@@ -192,6 +219,12 @@ describe("GC roots and paved gc", () => {
     for (const link of profileLinks) expect(readlinkSync(link)).toMatch(/^\/nix\/store\/[a-z0-9]{32}-nix-shell-env$/);
     const roots = nixRoots(repo);
     for (const link of profileLinks) expect(roots).toContain(link);
+    const doomed = readlinkSync(environmentLink(checkoutDir));
+    expect(doomed).toMatch(/-nix-shell-env$/);
+    // The root is what protects it: Nix refuses to delete a live path.
+    const refused = deleteStorePath(repo, doomed);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/still alive/);
 
     rmSync(repo.root, { recursive: true, force: true });
     const dry = await paved(live, ["--json", "gc", "--dry-run"], live.root);
@@ -209,6 +242,11 @@ describe("GC roots and paved gc", () => {
     const rootsAfter = nixRoots(repo);
     expect(rootsAfter).toContain(left[0]);
     for (const link of profileLinks.filter((l) => l !== left[0])) expect(rootsAfter).not.toContain(link);
+    // Without its root the deleted checkout's environment is garbage: Nix deletes it now.
+    const deleted = deleteStorePath(repo, doomed);
+    expect(deleted.stderr).not.toMatch(/still alive/);
+    expect(deleted.status).toBe(0);
+    expect(existsSync(doomed)).toBe(false);
     // The surviving checkout is still warm.
     const calls = live.nixCalls().length;
     expect((await paved(live, ["shell", "--nixpkgs", live.nixpkgs, "--", "hello", "--version"], live.root)).stdout).toContain("hello");
@@ -227,6 +265,16 @@ function findProfileLinks(dir: string): string[] {
   };
   if (existsSync(dir)) walk(dir);
   return found;
+}
+
+/** The profile link (GC root) of a checkout's only shell's latest environment. */
+function environmentLink(checkoutDir: string): string {
+  const slot = join(checkoutDir, readdirSync(checkoutDir).find((d) => d !== "checkout.json")!);
+  return join(slot, readFileSync(join(slot, "latest"), "utf8").trim(), "profile-1-link");
+}
+
+function deleteStorePath(repo: ShellRepo, path: string) {
+  return spawnSync("nix-store", ["--delete", path], { env: repo.env, encoding: "utf8" });
 }
 
 /** What Nix itself counts as GC roots (`nix-store --gc --print-roots`): "link -> store path" lines. */

@@ -16,10 +16,12 @@ function explain(result: InitResult): string[] {
     for (const c of shell.choices) {
       if (inherited.includes(c)) continue;
       const exact = result.verification?.versions[c.attr ?? ""];
-      const status = exact !== undefined && exact === c.asked ? "satisfied" : c.status;
+      // The real version from nix eval can fall outside a range the version line fits (^24.15.0 vs 24.11.1).
+      const unmet = result.verification?.unmet.find((u) => u.shell === shell.name && u.toolchain === c.toolchain);
+      const status = unmet ? "unavailable" : exact !== undefined && exact === c.asked ? "satisfied" : c.status;
       const mark = status === "unavailable" ? "!" : status === "line" ? "~" : "✓";
       lines.push(`    ${mark} ${c.toolchain} ${c.asked || "(any)"} → ${c.attr ?? "—"} ${exact ? `(${exact})` : `(${c.got})`}  ${c.from}: ${c.because}`);
-      if (status !== "satisfied") lines.push(`        ${c.mapping}`);
+      if (status !== "satisfied") lines.push(`        ${unmet ? unmet.reason : c.mapping}`);
     }
     if (shell.packages.length) lines.push(`    + packages: ${shell.packages.join(", ")}`);
     if (shell.serves.length > 1) lines.push(`    serves ${shell.serves.length} projects`);
@@ -38,6 +40,7 @@ function filesText(result: InitResult): string[] {
   const verb = (s: string) => (s === "create" ? "create" : s === "update" ? "update" : s === "unchanged" ? "unchanged" : `keep (${s === "edited" ? "edited by hand" : "not written by paved"}; --force to overwrite)`);
   lines.push(result.dryRun ? "Would write:" : "Files:");
   for (const f of all) lines.push(`  ${verb(f.status)} ${f.path}`);
+  for (const p of result.removed) lines.push(`  remove ${p} (its shell is no longer needed)`);
   if (result.intentToAdd.length) lines.push(`Ran git add -N ${result.intentToAdd.join(" ")} (Nix only sees files git knows about).`);
   return lines;
 }

@@ -1,16 +1,9 @@
 // Kept small on purpose: a warm `paved shell -- CMD` loads only this module and the devshell cache code.
 import { enterShell, planShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell";
-import { isPavedError } from "@paved/core";
+import { didYouMean, isPavedError, PavedError } from "@paved/core";
+import { resolve } from "node:path";
 import type { CommandHandler } from "../_context.ts";
-
-/** Everything after `--` is the command; commander merges it into the operands, so read it from argv. */
-function splitCommand(args: string[]): { name?: string; command?: string[] } {
-  const dash = process.argv.indexOf("--");
-  if (dash < 0) return { name: args[0] };
-  const command = process.argv.slice(dash + 1);
-  const before = args.slice(0, Math.max(0, args.length - command.length));
-  return { name: before[0], command };
-}
+import { parseShellArgs, SHELL_FLAGS } from "../_shell-args.ts";
 
 async function askStale(message: string): Promise<boolean> {
   const { createInterface } = await import("node:readline/promises");
@@ -28,6 +21,7 @@ function summary(run: ShellRun) {
     shell: run.shell,
     reason: run.reason,
     cache: run.cache,
+    ...(run.why ? { why: run.why } : {}),
     capturedAt: run.meta.capturedAt,
     nixpkgs: run.nixpkgs,
     exitCode: run.exitCode,
@@ -35,21 +29,29 @@ function summary(run: ShellRun) {
   };
 }
 
-export const run: CommandHandler = async (ctx, args, options) => {
-  const { name, command } = splitCommand(args);
+export const run: CommandHandler = async (ctx) => {
+  const parsed = parseShellArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    const suggestion = parsed.unknown.startsWith("--") ? didYouMean(parsed.unknown, [...SHELL_FLAGS]) : undefined;
+    throw new PavedError("E_USAGE", `paved shell: unknown option or extra argument ${JSON.stringify(parsed.unknown)}${suggestion ? ` (did you mean ${suggestion}?)` : ""}`, {
+      hint: "Usage: paved shell [NAME] [--nixpkgs PATH] [--stale-ok] [--refresh] [--dry-run] [-- CMD ARGS…]",
+    });
+  }
+  const { name, command, nixpkgs, dryRun, staleOk, refresh } = parsed.args;
   // The shell owns the terminal now: Ctrl-C belongs to it (and to nix while it evaluates), not to paved.
   process.removeAllListeners("SIGINT");
   process.on("SIGINT", () => {});
   const shellOptions: ShellOptions = {
     cwd: ctx.dir,
     shell: name,
-    nixpkgs: options.nixpkgs as string | undefined,
-    staleOk: options.staleOk === true,
-    refresh: options.refresh === true,
+    // Relative to where the user typed it, also with -C.
+    nixpkgs: nixpkgs === undefined ? undefined : resolve(nixpkgs),
+    staleOk,
+    refresh,
     onProgress: ctx.progress,
     onWarning: (line) => process.stderr.write(`${line}\n`),
   };
-  if (options.dryRun === true) {
+  if (dryRun) {
     const plan = await planShell(shellOptions);
     const what = plan.cache === "hit" ? `cache hit (captured ${plan.capturedAt}); no nix would run` : `cache miss; would run: ${plan.command?.join(" ")}`;
     const then = command ? `then: ${command.join(" ")}` : `then: ${process.env.SHELL || "bash"}`;

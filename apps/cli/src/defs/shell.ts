@@ -1,4 +1,3 @@
-import { Option } from "commander";
 import { defineCommand } from "../_define.ts";
 
 // Registered before "shell add"/"shell remove" in registry.ts: this definition is the group's own command.
@@ -15,10 +14,20 @@ export default defineCommand({
   configure: (command) =>
     command
       .argument("[name]", "devShell name (default: the sub-project's shell for this directory, else `default`)")
-      .argument("[command...]", "after --: the command to run and its arguments")
-      .addOption(new Option("--nixpkgs <path>", "local nixpkgs checkout or mirror for the nixpkgs input (overrides paved.yaml nixpkgs.path)"))
+      .argument("[args...]", "after --: the command to run and its arguments")
       .option("--stale-ok", "if evaluation fails, use the last good environment (marked stale)")
       .option("--refresh", "evaluate again even when the cache is warm")
-      .option("--dry-run", "say which shell, whether the cache is warm, and the nix command a miss would run; run nothing"),
+      // Read by commands/shell.ts from argv (see _shell-args.ts): declared here, `shell add --nixpkgs` would break.
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .addHelpText(
+        "after",
+        [
+          "",
+          "Also:",
+          "  --nixpkgs <path>  local nixpkgs checkout or mirror for the nixpkgs input (overrides paved.yaml nixpkgs.path)",
+          "  --dry-run         say which shell, whether the cache is warm, and the nix command a miss would run; run nothing",
+        ].join("\n"),
+      ),
   load: () => import("../commands/shell.ts"),
 });

@@ -56,9 +56,10 @@ export function renderPlatformFlake(config: PavedConfig, options: PlatformFlakeO
         checks: attrs(checksBySystem),
         devShells: call(
           id("forAllSystems"),
-          fn("pkgs", attrs({ default: call(sel(id("pkgs"), ["mkShell"]), attrs({ packages: list(["nixfmt-rfc-style", "git", "openssh", "jq"].map((p) => sel(id("pkgs"), [p]))) })) })),
+          fn("pkgs", attrs({ default: call(sel(id("pkgs"), ["mkShell"]), attrs({ packages: list(["nixfmt", "git", "openssh", "jq"].map((p) => sel(id("pkgs"), [p]))) })) })),
         ),
-        formatter: call(id("forAllSystems"), fn("pkgs", sel(id("pkgs"), ["nixfmt-rfc-style"]))),
+        // nixfmt-tree runs nixfmt over the whole tree; plain nixfmt warns when `nix fmt` hands it a directory.
+        formatter: call(id("forAllSystems"), fn("pkgs", sel(id("pkgs"), ["nixfmt-tree"]))),
       }),
     ),
   );

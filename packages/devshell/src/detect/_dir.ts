@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Toolchain } from "@paved/core";
 import { readText } from "./_read.ts";
@@ -21,6 +22,19 @@ export class DirContext {
 
   has(name: string): boolean {
     return this.files.has(name);
+  }
+
+  /**
+   * Is `name` in this directory or one above it, up to the repository root? Build wrappers (gradlew, mvnw)
+   * live at the root of a multi-module build, never in its modules.
+   */
+  hasHereOrAbove(name: string): boolean {
+    if (this.has(name)) return true;
+    const parts = this.dir === "" ? [] : this.dir.split("/");
+    for (let n = parts.length - 1; n >= 0; n--) {
+      if (existsSync(join(this.root, ...parts.slice(0, n), name))) return true;
+    }
+    return false;
   }
 
   /** Path relative to the repository root, as shown to people. */

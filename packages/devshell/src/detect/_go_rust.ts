@@ -37,16 +37,24 @@ function strings(value: TomlValue | undefined): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
+function rustToolchainToml(ctx: DirContext, file: string): void {
+  const doc = parseToml(ctx.read(file), ctx.rel(file));
+  const channel = tomlGet(doc.data, "toolchain", "channel");
+  if (typeof channel === "string") ctx.pin("rust", channel, file, "exact", `channel in ${file} is ${channel}`, doc.lines.get("toolchain.channel"));
+  else ctx.pin("rust", "", file, "presence", `${file} names no channel`);
+  ctx.rust = { components: strings(tomlGet(doc.data, "toolchain", "components")), targets: strings(tomlGet(doc.data, "toolchain", "targets")) };
+}
+
 export function detectRust(ctx: DirContext): void {
-  if (ctx.has("rust-toolchain.toml")) {
-    const doc = parseToml(ctx.read("rust-toolchain.toml"), ctx.rel("rust-toolchain.toml"));
-    const channel = tomlGet(doc.data, "toolchain", "channel");
-    if (typeof channel === "string") ctx.pin("rust", channel, "rust-toolchain.toml", "exact", `channel in rust-toolchain.toml is ${channel}`, doc.lines.get("toolchain.channel"));
-    else ctx.pin("rust", "", "rust-toolchain.toml", "presence", "rust-toolchain.toml names no channel");
-    ctx.rust = { components: strings(tomlGet(doc.data, "toolchain", "components")), targets: strings(tomlGet(doc.data, "toolchain", "targets")) };
-  } else if (ctx.has("rust-toolchain")) {
-    const value = firstValue(ctx.read("rust-toolchain"));
-    if (value) ctx.pin("rust", value.value, "rust-toolchain", "exact", `rust-toolchain asks for ${value.value}`, value.line);
+  if (ctx.has("rust-toolchain.toml")) rustToolchainToml(ctx, "rust-toolchain.toml");
+  else if (ctx.has("rust-toolchain")) {
+    // rustup reads the extension-less file as TOML too when it holds a [toolchain] table; otherwise it is one line.
+    const text = ctx.read("rust-toolchain");
+    if (/^\s*\[toolchain\]/m.test(text)) rustToolchainToml(ctx, "rust-toolchain");
+    else {
+      const value = firstValue(text);
+      if (value) ctx.pin("rust", value.value, "rust-toolchain", "exact", `rust-toolchain asks for ${value.value}`, value.line);
+    }
   }
   if (ctx.has("Cargo.toml")) {
     const doc = parseToml(ctx.read("Cargo.toml"), ctx.rel("Cargo.toml"));

@@ -21,14 +21,16 @@ export function detectJvm(ctx: DirContext): void {
     if (value) ctx.pin("java", normaliseJavaVersion(value.value), ".java-version", "exact", `.java-version asks for Java ${value.value}`, value.line);
   }
   if (ctx.has("pom.xml")) {
-    const text = ctx.read("pom.xml");
+    // Commented-out properties and modules (<!-- <java.version>8</java.version> -->) are not the build's;
+    // blanking comments keeps offsets, so line numbers stay right.
+    const text = ctx.read("pom.xml").replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, " "));
     const found =
       [pomProperty(text, "maven.compiler.release"), pomProperty(text, "maven.compiler.source"), pomProperty(text, "java.version"), pomProperty(text, "release")]
         .map((p, i) => (p && !p.value.includes("${") ? { ...p, key: ["maven.compiler.release", "maven.compiler.source", "java.version", "release"][i]! } : undefined))
         .find((p) => p !== undefined);
     if (found) ctx.pin("java", normaliseJavaVersion(found.value), "pom.xml", "manifest", `${found.key} in pom.xml is ${found.value}`, found.line);
     else ctx.pin("java", "", "pom.xml", "presence", "pom.xml: the project needs a JDK (no compiler release set)");
-    if (!ctx.has("mvnw")) ctx.pin("maven", "", "pom.xml", "presence", "pom.xml and no mvnw wrapper: Maven comes from the shell");
+    if (!ctx.hasHereOrAbove("mvnw")) ctx.pin("maven", "", "pom.xml", "presence", "pom.xml and no mvnw wrapper: Maven comes from the shell");
     for (const m of text.matchAll(/<module>\s*([^<\s]+)\s*<\/module>/g)) ctx.memberPatterns.push(m[1]!);
   }
   for (const file of ["build.gradle.kts", "build.gradle"]) {
@@ -45,7 +47,7 @@ export function detectJvm(ctx: DirContext): void {
     } else ctx.pin("java", "", file, "presence", `${file}: the project needs a JDK (no toolchain set)`);
     const kotlin = /kotlin\(\s*"(?:jvm|multiplatform|android)"\s*\)\s*version\s*"([^"]+)"|id\s*\(?\s*["']org\.jetbrains\.kotlin\.[a-z]+["']\s*\)?\s*version\s*["']([^"']+)["']/.exec(text);
     if (kotlin) ctx.pin("kotlin", kotlin[1] ?? kotlin[2]!, file, "manifest", `the Kotlin Gradle plugin in ${file} is ${kotlin[1] ?? kotlin[2]}`, lineOf(text, /kotlin/));
-    if (!ctx.has("gradlew")) ctx.pin("gradle", "", file, "presence", `${file} and no gradlew wrapper: Gradle comes from the shell`);
+    if (!ctx.hasHereOrAbove("gradlew")) ctx.pin("gradle", "", file, "presence", `${file} and no gradlew wrapper: Gradle comes from the shell`);
     break;
   }
   for (const file of ["settings.gradle.kts", "settings.gradle"]) {

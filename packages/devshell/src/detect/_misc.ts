@@ -1,6 +1,6 @@
 /** Ruby, PHP, .NET and Terraform/OpenTofu. */
 import type { DirContext } from "./_dir.ts";
-import { asString, firstValue, isRecord, lineOf, parseJson } from "./_read.ts";
+import { asString, firstValue, isRecord, lineOf, parseJson, parseJsonc } from "./_read.ts";
 
 export const MISC_MARKERS = [".ruby-version", "Gemfile", "composer.json", "global.json", ".terraform-version", ".opentofu-version"];
 /** Extensions that mark a directory too (checked by suffix). */
@@ -13,8 +13,11 @@ export function detectRuby(ctx: DirContext): void {
   }
   if (ctx.has("Gemfile")) {
     const text = ctx.read("Gemfile");
-    const m = /^\s*ruby\s+["']([^"']+)["']/m.exec(text);
-    if (m) ctx.pin("ruby", m[1]!.replace(/^~>\s*/, "~"), "Gemfile", "manifest", `ruby "${m[1]}" in Gemfile`, lineOf(text, /^\s*ruby\s/m));
+    // `ruby '>= 3.2.0', '< 3.5.0'`: every quoted requirement counts (Bundler ANDs them). `~>` stays Ruby's
+    // pessimistic operator (~> 3.2 allows 3.4), which the range reader knows; npm's `~` would mean 3.2.x only.
+    const m = /^\s*ruby\s*\(?\s*((?:["'][^"']+["']\s*,?\s*)+)/m.exec(text);
+    const reqs = m ? [...m[1]!.matchAll(/["']([^"']+)["']/g)].map((r) => r[1]!.trim()) : [];
+    if (reqs.length > 0) ctx.pin("ruby", reqs.join(", "), "Gemfile", "manifest", `ruby ${reqs.map((r) => `"${r}"`).join(", ")} in Gemfile`, lineOf(text, /^\s*ruby[\s(]/m));
     else if (!ctx.pins.some((p) => p.toolchain === "ruby")) ctx.pin("ruby", "", "Gemfile", "presence", "Gemfile: the project needs Ruby (no ruby line)");
     ctx.pin("bundler", "", "Gemfile", "presence", "Gemfile: Bundler installs the gems");
   }
@@ -33,7 +36,8 @@ export function detectPhp(ctx: DirContext): void {
 export function detectDotnet(ctx: DirContext): void {
   if (ctx.has("global.json")) {
     const text = ctx.read("global.json");
-    const json = parseJson(text, ctx.rel("global.json"));
+    // The .NET host reads global.json with comments allowed, so teams do write `//` notes in it.
+    const json = parseJsonc(text, ctx.rel("global.json"));
     const sdk = isRecord(json) && isRecord(json.sdk) ? json.sdk : undefined;
     const version = sdk ? asString(sdk.version) : undefined;
     const roll = sdk ? asString(sdk.rollForward) : undefined;

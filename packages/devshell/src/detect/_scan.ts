@@ -3,8 +3,8 @@
  * dependency trees never entered. Synchronous on purpose: thousands of small readdirs are faster without
  * promise overhead, and a scan is a short CLI step, not a server's hot path.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, posix } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ASDF_MARKERS, detectAsdf } from "./_asdf.ts";
 import { DirContext, type Detector } from "./_dir.ts";
@@ -55,6 +55,14 @@ function gitignoreMatcher(root: string): (rel: string, name: string) => boolean 
   return (rel, name) => anywhere.some((re) => re.test(name)) || anchored.some((re) => re.test(rel));
 }
 
+function linkTargetIsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export interface ScanOptions {
   /** Stop descending below this depth (default 12): deep trees are almost never separate projects. */
   maxDepth?: number;
@@ -79,23 +87,30 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
       continue; // unreadable directory (permissions): not ours to judge
     }
     const files = new Set<string>();
+    const broken: string[] = [];
     let markers = false;
     for (const entry of entries) {
       const name = entry.name;
+      // Symbolic links to directories are not followed (no loops, no walking out of the repository).
       if (entry.isDirectory()) {
         if (name.startsWith(".") || SKIP_DIRS.has(name) || depth >= maxDepth) continue;
         const child = rel === "" ? name : `${rel}/${name}`;
         if (!ignored(child, name)) stack.push([child, depth + 1]);
-      } else {
-        files.add(name);
-        if (isMarker(name)) {
-          markers = true;
-          markerFiles++;
+      } else if (isMarker(name)) {
+        // Only regular files (or links to one) are read: a FIFO named package.json would block the scan.
+        if (!entry.isFile() && !(entry.isSymbolicLink() && linkTargetIsFile(join(root, rel, name)))) {
+          broken.push(name);
+          continue;
         }
-      }
+        files.add(name);
+        markers = true;
+        markerFiles++;
+      } else files.add(name);
     }
-    if (!markers) continue;
+    if (!markers && broken.length === 0) continue;
     const ctx = new DirContext(root, rel, files);
+    // A link to nothing cannot pin anything, and the ecosystem's own tool could not read it either.
+    for (const name of broken) ctx.note(`${ctx.rel(name)} is not a regular file (a link to a missing file, a directory or a pipe); ignored.`);
     for (const detect of DETECTORS) detect(ctx);
     projects.push(settle(ctx));
   }
@@ -124,9 +139,12 @@ function linkWorkspaces(projects: Project[]): void {
     const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => globToRegExp(project.dir, p.slice(1)));
     project.workspaceMembers = dirs.filter((d) => d !== project.dir && include.some((re) => re.test(d)) && !exclude.some((re) => re.test(d)));
     for (const p of patterns) {
-      if (!p.includes("*") && !p.startsWith("!") && !project.workspaceMembers.includes(globToRegExp(project.dir, p).source.slice(1, -1).replace(/\\/g, ""))) {
-        project.notes.push(`workspace member ${p} (in ${project.dir || "the root"}) has no marker files; nothing to detect there.`);
-      }
+      if (p.includes("*") || p.startsWith("!")) continue;
+      const clean = p.replace(/^\.\//, "").replace(/\/+$/, "");
+      // `use .` (go.work) and `"."` (workspaces) name the workspace root itself, which is this project.
+      if (clean === "." || clean === "") continue;
+      const member = posix.normalize(project.dir === "" ? clean : `${project.dir}/${clean}`);
+      if (!dirs.includes(member)) project.notes.push(`workspace member ${p} (in ${project.dir || "the root"}) has no marker files; nothing to detect there.`);
     }
   }
 }

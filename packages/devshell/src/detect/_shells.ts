@@ -57,6 +57,16 @@ function extrasFor(pins: Pin[], projects: Project[], release: string): { package
   return { packages: pins.some((p) => p.toolchain === "rust") ? [...components].sort() : [], unfree, resolutions };
 }
 
+/** The pin most sub-projects resolve to (by attribute), for a toolchain the root names without a version. */
+function commonPin(pins: Pin[], release: string): Pin | undefined {
+  const byAttr = new Map<string, Pin[]>();
+  for (const pin of pins) {
+    const key = pin.version === "" ? "" : attrOf(pin, release) ?? "";
+    byAttr.set(key, [...(byAttr.get(key) ?? []), pin]);
+  }
+  return [...byAttr.entries()].filter(([k]) => k !== "").sort((a, b) => b[1].length - a[1].length)[0]?.[1][0];
+}
+
 export function planShells(detection: Detection, release: string): PlannedShell[] {
   const root = detection.projects.find((p) => p.dir === "");
   const subs = detection.projects.filter((p) => p.dir !== "");
@@ -64,52 +74,70 @@ export function planShells(detection: Detection, release: string): PlannedShell[
   const base = new Map<Toolchain, Pin>();
   for (const pin of root?.pins ?? []) base.set(pin.toolchain, pin);
 
-  // Toolchains most projects use go into the default shell, at the version most of them resolve to.
+  // Toolchains most projects use go into the default shell, at the version most of them resolve to. When the
+  // root needs a toolchain but names no version (a Gradle root without a toolchain block), the version its
+  // modules ask for most fills it, so the modules need no shells of their own.
   const users = new Map<Toolchain, Pin[]>();
   for (const project of subs) for (const pin of project.pins) users.set(pin.toolchain, [...(users.get(pin.toolchain) ?? []), pin]);
   for (const [toolchain, pins] of users) {
-    if (base.has(toolchain) || pins.length * 2 <= population) continue;
-    const byAttr = new Map<string, Pin[]>();
-    for (const pin of pins) {
-      const key = pin.version === "" ? "" : attrOf(pin, release) ?? "";
-      byAttr.set(key, [...(byAttr.get(key) ?? []), pin]);
-    }
-    const versioned = [...byAttr.entries()].filter(([k]) => k !== "").sort((a, b) => b[1].length - a[1].length);
-    base.set(toolchain, versioned[0]?.[1][0] ?? pins[0]!);
+    const have = base.get(toolchain);
+    if (have && have.version !== "") continue;
+    if (!have && pins.length * 2 <= population) continue;
+    const common = commonPin(pins, release);
+    if (common || !have) base.set(toolchain, common ?? pins[0]!);
   }
 
   const defaultPins = [...base.values()].sort((a, b) => (a.toolchain < b.toolchain ? -1 : 1));
-  const shells: PlannedShell[] = [];
-  const defaultServes: string[] = root ? [""] : [];
+  const planned: { name: string; dir?: string; pins: Map<Toolchain, Pin>; serves: Project[]; why?: string }[] = [];
+  const defaultShell = { name: "default", pins: base, serves: root ? [root] : [] };
   const taken = new Set<string>(["default"]);
+  // Parents sort before their children, so the shell that would serve a project already exists: the one with the
+  // longest dir containing it (the rule `paved shell` and direnv use), else default. A project is compared with
+  // that shell, not with default, so a workspace's members share the workspace's shell.
   for (const project of subs) {
+    const parent = [...planned].reverse().find((s) => project.dir.startsWith(`${s.dir}/`)) ?? defaultShell;
     const differing = project.pins.filter((pin) => {
-      const have = base.get(pin.toolchain);
+      const have = parent.pins.get(pin.toolchain);
       if (!have) return true;
       if (pin.version === "") return false;
       const haveAttr = attrOf(have, release);
       if (haveAttr === attrOf(pin, release)) return false;
-      // A range the default shell's version already satisfies needs no shell of its own.
+      // A range the serving shell's version already satisfies needs no shell of its own.
       return !(haveAttr && pin.strength !== "exact" && pinAccepts(pin.toolchain, pin.version, haveAttr, release));
     });
     if (differing.length === 0) {
-      defaultServes.push(project.dir);
+      parent.serves.push(project);
+      noteUnhonoured(project, parent.pins, release, parent.name);
       continue;
     }
-    const merged = new Map(base);
+    const merged = new Map(parent.pins);
     for (const pin of project.pins) if (differing.includes(pin) || !merged.has(pin.toolchain)) merged.set(pin.toolchain, pin);
-    const pins = [...merged.values()].sort((a, b) => (a.toolchain < b.toolchain ? -1 : 1));
-    const extras = extrasFor(pins, [project, ...(root ? [root] : [])], release);
+    const whose = parent.name === "default" ? "the default shell's" : `shell ${parent.name}'s`;
     const why = differing
       .map((pin) => {
-        const have = base.get(pin.toolchain);
-        return have ? `${pin.toolchain} ${pin.version} (${pin.file}) differs from the default shell's ${pin.toolchain} ${have.version || "(unpinned)"}` : `${pin.toolchain} is not in the default shell (${pin.file})`;
+        const have = parent.pins.get(pin.toolchain);
+        return have ? `${pin.toolchain} ${pin.version} (${pin.file}) differs from ${whose} ${pin.toolchain} ${have.version || "(unpinned)"}` : `${pin.toolchain} is not in ${parent.name === "default" ? "the default shell" : `shell ${parent.name}`} (${pin.file})`;
       })
       .join("; ");
-    shells.push({ name: shellName(project.dir, taken), dir: project.dir, pins, ...extras, serves: [project.dir], why });
+    planned.push({ name: shellName(project.dir, taken), dir: project.dir, pins: merged, serves: [project], why });
   }
-  const served = new Set(defaultServes);
-  const defaultExtras = extrasFor(defaultPins, detection.projects.filter((p) => served.has(p.dir)), release);
-  shells.unshift({ name: "default", pins: defaultPins, ...defaultExtras, serves: defaultServes });
+  const shells: PlannedShell[] = planned.map((s) => {
+    const pins = [...s.pins.values()].sort((a, b) => (a.toolchain < b.toolchain ? -1 : 1));
+    return { name: s.name, dir: s.dir!, pins, ...extrasFor(pins, [...s.serves, ...(root ? [root] : [])], release), serves: s.serves.map((p) => p.dir), why: s.why! };
+  });
+  shells.unshift({ name: "default", pins: defaultPins, ...extrasFor(defaultPins, defaultShell.serves, release), serves: defaultShell.serves.map((p) => p.dir) });
   return shells;
+}
+
+/**
+ * A project that shares a shell although one of its pins could not be honoured there (a crate asking for a
+ * nightly channel inside a stable workspace) would otherwise vanish from the explanation: say it in its notes.
+ */
+function noteUnhonoured(project: Project, pins: Map<Toolchain, Pin>, release: string, shell: string): void {
+  for (const pin of project.pins) {
+    const have = pins.get(pin.toolchain);
+    if (pin.version === "" || !have || have === pin || have.version === pin.version) continue;
+    const r = resolveCached(pin, release);
+    if (r.status === "unavailable") project.notes.push(`${pin.file}${pin.line === undefined ? "" : `:${pin.line}`} asks for ${pin.toolchain} ${pin.version}; it shares shell ${shell} (${r.attr ?? "nothing"}): ${r.reason}`);
+  }
 }

@@ -2,8 +2,8 @@
  * Version constraints as the ecosystems write them, read into intervals so that "does nixpkgs' Node 22 line
  * satisfy engines >=20 <23?" is one intersection. Understood: bare versions as prefixes ("22" = 22.x,
  * "3.12" = 3.12.x), 3.12.*, x-ranges, =, ==, >=, >, <=, <, ^ (npm), ~ (npm), ~> (Ruby), ~= (PEP 440),
- * `a - b` hyphen ranges, AND by spaces or commas and OR by `||`. `!=` exclusions are ignored (they never
- * decide a whole release line).
+ * `a - b` hyphen ranges, AND by spaces or commas and OR by `||` (or Composer's single `|`, as in
+ * `"php": "^7.4|^8.0"`). `!=` exclusions are ignored (they never decide a whole release line).
  */
 export type Version = [number, number, number];
 
@@ -115,7 +115,7 @@ export function parseRange(text: string): Range | undefined {
   if (/^(|\*|x|any|lts|latest|stable|current|node|system)$/i.test(trimmed)) return { any: [ALL], text };
   const any: Interval[] = [];
   let exact: Version | undefined;
-  for (const alt of trimmed.split("||")) {
+  for (const alt of trimmed.split(/\|\|?/)) {
     const hyphen = /^\s*(\S+)\s+-\s+(\S+)\s*$/.exec(alt);
     const tokens = hyphen
       ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`]

@@ -31,7 +31,7 @@ export interface Resolution {
 }
 
 const TOOL_NAMES: Partial<Record<Toolchain, string>> = {
-  node: "Node.js", python: "Python", go: "Go", rust: "Rust", java: "the JDK", ruby: "Ruby", php: "PHP", dotnet: ".NET SDK", terraform: "Terraform", opentofu: "OpenTofu",
+  node: "Node.js", python: "Python", go: "Go", rust: "Rust", java: "JDK", ruby: "Ruby", php: "PHP", dotnet: ".NET SDK", terraform: "Terraform", opentofu: "OpenTofu",
 };
 
 export function toolName(t: Toolchain): string {
@@ -83,7 +83,11 @@ export function resolvePin(toolchain: Toolchain, version: string, release: strin
     const why = table.single ? `${release} carries one ${toolName(toolchain)}` : `no version pinned; ${preferred.attr} is paved's choice for ${release}`;
     return mk(preferred, "satisfied", why);
   }
-  if (/^(lts)$/i.test(asked)) return mk(preferred, "satisfied", `newest LTS line in ${release}`);
+  if (/^(lts)$/i.test(asked)) {
+    // nvm resolves lts/* to the newest LTS line at install time, not to paved's default line.
+    const lts = table.lines.filter((l) => l.lts).at(-1) ?? preferred;
+    return mk(lts, "satisfied", `lts/* is the newest LTS line; in ${release} that is ${lts.attr}`);
+  }
   if (/^(latest|current|node)$/i.test(asked)) return mk(table.lines.at(-1)!, "satisfied", `newest line in ${release}`);
 
   const fits = table.lines.filter((l) => overlaps(range, lineInterval(l.line)));

@@ -6,6 +6,8 @@
  *  - go_1_24 was removed in March 2026 (nixpkgs 88452f2); go_1_26 was added in February 2026 (NixOS/nixpkgs#490463).
  *  - `nixfmt` is the RFC 166 formatter; the old `nixfmt-rfc-style` alias is dropped for 26.05 (NixOS/nixpkgs#433100).
  *  - yarn-berry (Berry 4) and yarn-berry_3 (`yarn-berry.override { berryVersion = 3; }`) come from pkgs/by-name/ya/yarn-berry.
+ *  - Node.js 26 was promoted to LTS on 2026-10-28 (nodejs/Release schedule.json), so `lts/*` in an .nvmrc
+ *    means 26.x from then on; 22 and 24 are older LTS lines.
  *  - dotnet-sdk_8/_9/_10 are top-level aliases of dotnetCorePackages.sdk_8_0/… (`dotnet-sdk` is .NET 8).
  * `about` is the version line a single-version package had when the table was written: used only to say
  * "asked X, got about Y"; the exact version comes from `nix eval` whenever a local nixpkgs is at hand.
@@ -20,6 +22,8 @@ export interface Line {
   preferred?: boolean;
   /** Unfree in nixpkgs: needs allowUnfreePredicate with this package name. */
   unfree?: string;
+  /** A Node.js LTS line: what `lts/*` in .nvmrc resolves to when it is the newest one. */
+  lts?: boolean;
 }
 
 export interface ToolTable {
@@ -40,7 +44,7 @@ const single = (attr: string, about: string, extra: Partial<ToolTable> = {}, unf
 
 /** nixos-26.05 (current stable; also the base for unstable). */
 const R2605: ReleaseTable = {
-  node: { lines: [{ attr: "nodejs_22", line: "22" }, { attr: "nodejs_24", line: "24", preferred: true }, { attr: "nodejs_26", line: "26" }] },
+  node: { lines: [{ attr: "nodejs_22", line: "22", lts: true }, { attr: "nodejs_24", line: "24", preferred: true, lts: true }, { attr: "nodejs_26", line: "26", lts: true }] },
   pnpm: { lines: [{ attr: "pnpm_9", line: "9" }, { attr: "pnpm_10", line: "10", preferred: true }] },
   yarn: { lines: [{ attr: "yarn", line: "1", preferred: true }, { attr: "yarn-berry_3", line: "3" }, { attr: "yarn-berry", line: "4" }] },
   bun: single("bun", "1.3"),
@@ -66,7 +70,7 @@ const R2605: ReleaseTable = {
 /** nixos-25.11: Node 20 and Go 1.24 still present, no Node 26 / Go 1.26. */
 const R2511: ReleaseTable = {
   ...R2605,
-  node: { lines: [{ attr: "nodejs_20", line: "20" }, { attr: "nodejs_22", line: "22", preferred: true }, { attr: "nodejs_24", line: "24" }] },
+  node: { lines: [{ attr: "nodejs_20", line: "20", lts: true }, { attr: "nodejs_22", line: "22", preferred: true, lts: true }, { attr: "nodejs_24", line: "24", lts: true }] },
   go: { lines: [{ attr: "go_1_24", line: "1.24" }, { attr: "go_1_25", line: "1.25", preferred: true }] },
   java: { lines: [{ attr: "jdk17", line: "17" }, { attr: "jdk21", line: "21", preferred: true }, { attr: "jdk25", line: "25" }] },
 };
@@ -84,8 +88,8 @@ export const BUNDLED: Partial<Record<Toolchain, string>> = { npm: "npm comes wit
 /** Rust toolchain components that have their own nixpkgs attribute. */
 export const RUST_COMPONENTS: Record<string, string> = { clippy: "clippy", rustfmt: "rustfmt", "rust-analyzer": "rust-analyzer" };
 
-/** The formatter the generated flake offers (`nix fmt`). */
-export const FORMATTER_ATTR = "nixfmt";
+/** The formatter the generated flake offers: `nix fmt` passes a directory, which nixfmt-tree handles and plain nixfmt warns about. */
+export const FORMATTER_ATTR = "nixfmt-tree";
 
 export function releaseTable(release: string): { table: ReleaseTable; name: string; fallback?: string } {
   const known = TABLES[release];

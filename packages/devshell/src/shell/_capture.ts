@@ -39,6 +39,9 @@ export interface Captured {
 }
 
 export async function capture(request: CaptureRequest): Promise<Captured> {
+  // git and `nix --version` at once: the cold path should cost no more than nix develop's own evaluation.
+  const versionCheck = request.dryRun ? undefined : ensureNixVersion();
+  versionCheck?.catch(() => {});
   const listed = await listInputs(request.root);
   const inputs = hashInputs(listed.files);
   const system = currentSystem();
@@ -52,7 +55,7 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
     const dry = await runNix(args, { ...nixOptions, dryRun: true });
     return { dir, dryRunCommand: dry.argv, meta: undefined as unknown as EntryMeta };
   }
-  const version = await ensureNixVersion();
+  const version = await versionCheck!;
   mkdirSync(dir, { recursive: true });
   removeProfileLinks(dir);
   let result;

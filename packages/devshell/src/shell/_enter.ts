@@ -7,22 +7,57 @@ import { spawnSync } from "node:child_process";
 import { basename, join } from "node:path";
 import { isPavedError, PavedError } from "@paved/core";
 import { readEntry, readText } from "./_cache.ts";
-import { findRoot } from "./_locate.ts";
-import { hit, lookup, resolveSlot, runPrepared, shellEnv, waitFor, type CacheState, type PreparedShell, type ShellOptions, type ShellRun } from "./_warm.ts";
+import { locateRoot, type Located } from "./_locate.ts";
+import {
+  hit,
+  lookup,
+  missReasons,
+  resolveSlot,
+  runPrepared,
+  shellEnv,
+  waitFor,
+  type CacheState,
+  type ColdHelpers,
+  type PreparedShell,
+  type ShellOptions,
+  type ShellRun,
+} from "./_warm.ts";
+
+/** The cold path may parse paved.yaml and ask git; both load on first use only. */
+const cold: ColdHelpers = {
+  readConfig: async (root) => (await import("./_config.ts")).readShellConfig(root),
+  listInputs: async (root) => (await import("./_inputs.ts")).listInputs(root),
+};
+
+/** The nearest directory upwards with a flake.nix, or the error a person needs when there is none. */
+export function findRoot(cwd: string): Located {
+  const located = locateRoot(cwd);
+  if (located) return located;
+  throw new PavedError("E_SHELL_NO_FLAKE", `No flake.nix in ${cwd} or any directory above it.`, {
+    hint: "Run `paved init` at the repository root to write paved.yaml, flake.nix and .envrc, or cd into a project that has a flake.nix.",
+    details: { dir: cwd },
+  });
+}
+
+async function coldSlot(options: ShellOptions) {
+  return (await resolveSlot(options, findRoot(options.cwd ?? process.cwd()), cold))!;
+}
 
 /** Finds or captures the environment; never starts a shell. */
 export async function prepareShell(options: ShellOptions = {}): Promise<PreparedShell> {
-  const slot = (await resolveSlot(options, false, await findRoot(options.cwd ?? process.cwd())))!;
+  const slot = await coldSlot(options);
   const { base, parts, slotDir } = slot;
   if (!options.refresh) {
-    const warm = await lookup(slotDir, parts);
+    const warm = await lookup(slotDir, parts, cold);
     if (warm) return hit(slot, warm);
   }
   const { capture } = await import("./_capture.ts");
+  const why = options.refresh ? ["--refresh"] : missReasons(slotDir, base.root);
+  options.onProgress?.(`paved: evaluating the ${base.shell} shell with Nix (${why.slice(0, 3).join(", ")}${why.length > 3 ? `, +${why.length - 3} more` : ""})`);
   try {
     const captured = await capture({ ...parts, slotDir, signal: options.signal, onProgress: options.onProgress });
     const state: CacheState = options.refresh ? "refresh" : "miss";
-    return { ...base, cache: state, entryDir: captured.dir, rcPath: join(captured.dir, "rc.sh"), meta: captured.meta };
+    return { ...base, cache: state, why, entryDir: captured.dir, rcPath: join(captured.dir, "rc.sh"), meta: captured.meta };
   } catch (error) {
     if (!isPavedError(error) || error.code === "E_NIX_MISSING" || error.code === "E_NIX_CANCELLED") throw error;
     const latest = readText(join(slotDir, "latest"))?.trim();
@@ -58,12 +93,17 @@ export interface ShellPlan extends Pick<PreparedShell, "root" | "shell" | "reaso
 
 /** `--dry-run`: which shell, whether the cache is warm, and the nix command a miss would run. Runs no nix. */
 export async function planShell(options: ShellOptions = {}): Promise<ShellPlan> {
-  const slot = (await resolveSlot(options, false, await findRoot(options.cwd ?? process.cwd())))!;
-  const warm = options.refresh ? undefined : await lookup(slot.slotDir, slot.parts);
+  const slot = await coldSlot(options);
+  const warm = options.refresh ? undefined : await lookup(slot.slotDir, slot.parts, cold);
   if (warm) return { ...slot.base, cache: "hit", capturedAt: warm.capturedAt };
   const { capture } = await import("./_capture.ts");
   const captured = await capture({ ...slot.parts, slotDir: slot.slotDir, dryRun: true });
   return { ...slot.base, cache: "miss", command: captured.dryRunCommand };
+}
+
+/** Captures the environment with the real Nix now, cached or not (what `paved shell --refresh` does first). */
+export function captureEnvironment(options: ShellOptions = {}): Promise<PreparedShell> {
+  return prepareShell({ ...options, refresh: true, staleOk: false });
 }
 
 /** `paved shell -- CMD ARGS…`: runs the command in the environment and returns its exit code. */

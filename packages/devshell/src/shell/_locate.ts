@@ -36,17 +36,6 @@ export function locateRoot(cwd: string): Located | undefined {
   return undefined;
 }
 
-/** Like locateRoot, with the error a person needs when there is no flake. */
-export async function findRoot(cwd: string): Promise<Located> {
-  const located = locateRoot(cwd);
-  if (located) return located;
-  const { PavedError } = await import("@paved/core");
-  throw new PavedError("E_SHELL_NO_FLAKE", `No flake.nix in ${cwd} or any directory above it.`, {
-    hint: "Run `paved init` at the repository root to write paved.yaml, flake.nix and .envrc, or cd into a project that has a flake.nix.",
-    details: { dir: cwd },
-  });
-}
-
 export interface ShellChoice {
   shell: string;
   /** Absolute nixpkgs path from paved.yaml `nixpkgs.path`, if any. */
@@ -70,24 +59,33 @@ export function shellForDir(dirs: readonly [string, string][], subdir: string): 
 
 type ConfigFacts = NonNullable<CheckoutMeta["config"]>;
 
-/** paved.yaml facts, from the cache when the file's digest matches, else parsed (cold; loads the YAML parser). */
-export async function configFacts(located: Located, checkoutFile: string, warmOnly = false): Promise<ConfigFacts | undefined | null> {
+export type ConfigReader = (root: string) => Promise<{ dirs: [string, string][]; nixpkgsPath?: string }>;
+
+/**
+ * paved.yaml facts, from the cache when the file's digest matches, else parsed by `read` (the cold path, which
+ * loads the YAML parser). null when the file changed and there is no reader: the warm path gives up.
+ */
+export async function configFacts(located: Located, checkoutFile: string, read?: ConfigReader): Promise<ConfigFacts | undefined | null> {
   if (!located.pavedYaml) return undefined;
   const cached = readJson<CheckoutMeta>(checkoutFile);
   if (cached?.config?.hash === located.pavedYaml.hash) return cached.config;
-  if (warmOnly) return null;
-  const { readShellConfig } = await import("./_config.ts");
-  const read = await readShellConfig(located.root);
-  const facts: ConfigFacts = { hash: located.pavedYaml.hash, dirs: read.dirs };
-  if (read.nixpkgsPath) facts.nixpkgsPath = isAbsolute(read.nixpkgsPath) ? read.nixpkgsPath : resolve(located.root, read.nixpkgsPath);
+  if (!read) return null;
+  const facts = await read(located.root).then((config) => factsFrom(located, config));
   const meta: CheckoutMeta = { format: CACHE_FORMAT, root: located.root, config: facts };
   writeFileAtomicSync(checkoutFile, `${JSON.stringify(meta, null, 2)}\n`);
   return facts;
 }
 
-/** null when `warmOnly` and paved.yaml changed since paved last read it. */
-export async function chooseShell(located: Located, checkoutFile: string, requested: string | undefined, warmOnly = false): Promise<ShellChoice | null> {
-  const facts = await configFacts(located, checkoutFile, warmOnly);
+function factsFrom(located: Located, read: Awaited<ReturnType<ConfigReader>>): ConfigFacts {
+  if (!located.pavedYaml) throw new Error("factsFrom needs paved.yaml");
+  const facts: ConfigFacts = { hash: located.pavedYaml.hash, dirs: read.dirs };
+  if (read.nixpkgsPath) facts.nixpkgsPath = isAbsolute(read.nixpkgsPath) ? read.nixpkgsPath : resolve(located.root, read.nixpkgsPath);
+  return facts;
+}
+
+/** null when paved.yaml changed since paved last read it and there is no reader (the warm path). */
+export async function chooseShell(located: Located, checkoutFile: string, requested: string | undefined, read?: ConfigReader): Promise<ShellChoice | null> {
+  const facts = await configFacts(located, checkoutFile, read);
   if (facts === null) return null;
   if (requested) return { shell: requested, configNixpkgs: facts?.nixpkgsPath, reason: "argument" };
   const picked = shellForDir(facts?.dirs ?? [], located.subdir);

@@ -5,10 +5,11 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { cacheRoot, readEntry, readText, slotName, slotPaths, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
 import { cacheKey, currentSystem, hashInputs, mtimeOf, nixIdentity } from "./_fingerprint.ts";
-import { chooseShell, locateRoot, rememberCheckout, type Located } from "./_locate.ts";
+import type { InputList } from "./_inputs.ts";
+import { chooseShell, locateRoot, rememberCheckout, type ConfigReader, type Located } from "./_locate.ts";
 import { commandScript } from "./_rc.ts";
 
 export interface ShellOptions {
@@ -39,6 +40,8 @@ export interface PreparedShell {
   reason: string;
   nixpkgs?: string;
   cache: CacheState;
+  /** On a miss: why the cached environment could not be used ("nix/tools.nix changed"). */
+  why?: string[];
   /** The evaluation error when `cache` is "stale". */
   staleBecause?: string;
   entryDir: string;
@@ -51,8 +54,17 @@ function resolveNixpkgs(options: ShellOptions, fromConfig: string | undefined): 
   return fromConfig;
 }
 
-/** The warm check: re-hash the recorded inputs; a changed git index or directory means the list itself may differ. */
-export async function lookup(slotDir: string, parts: { root: string; shell: string; nixpkgs?: string }): Promise<EntryMeta | undefined> {
+/** What only the cold path may load (the YAML parser, git, @paved/core); without them the warm path gives up early. */
+export interface ColdHelpers {
+  readConfig: ConfigReader;
+  listInputs: (root: string) => Promise<InputList>;
+}
+
+/**
+ * The warm check: re-hash the recorded inputs and look the key up. A changed git index or directory means the list
+ * of inputs itself may differ; only the cold path lists them again (one `git ls-files`, still no Nix).
+ */
+export async function lookup(slotDir: string, parts: { root: string; shell: string; nixpkgs?: string }, cold?: ColdHelpers): Promise<EntryMeta | undefined> {
   const latest = readText(join(slotDir, "latest"))?.trim();
   const last = latest ? readEntry(slotDir, latest) : undefined;
   if (!last) return undefined;
@@ -67,8 +79,8 @@ export async function lookup(slotDir: string, parts: { root: string; shell: stri
     return adopt(slotDir, readEntry(slotDir, key));
   }
   // Something was added to (or removed from) git or a directory: list the inputs again. Still no Nix process.
-  const { listInputs } = await import("./_inputs.ts");
-  const listed = await listInputs(parts.root);
+  if (!cold) return undefined;
+  const listed = await cold.listInputs(parts.root);
   const key = cacheKey({ ...parts, system, nixId, inputs: hashInputs(listed.files) });
   const found = readEntry(slotDir, key);
   if (!found) return undefined;
@@ -77,6 +89,25 @@ export async function lookup(slotDir: string, parts: { root: string; shell: stri
   if (listed.dirs) updated.dirs = listed.dirs;
   writeFileAtomicSync(join(slotDir, key, "meta.json"), `${JSON.stringify(updated, null, 2)}\n`);
   return adopt(slotDir, updated);
+}
+
+/** Why there is no warm entry, in words a person can act on ("nix/tools.nix changed"). */
+export function missReasons(slotDir: string, root: string): string[] {
+  const latest = readText(join(slotDir, "latest"))?.trim();
+  const last = latest ? readEntry(slotDir, latest) : undefined;
+  if (!last) return ["nothing cached yet"];
+  const reasons: string[] = [];
+  if (nixIdentity() !== last.nix.id) reasons.push(`nix changed (was ${last.nix.version})`);
+  if (currentSystem() !== last.system) reasons.push(`system changed (was ${last.system})`);
+  for (const input of last.inputs) {
+    const now = hashInputs([input.path])[0]!.hash;
+    if (now === input.hash) continue;
+    const name = relative(root, input.path) || input.path;
+    reasons.push(input.hash === "absent" ? `${name} was created` : now === "absent" ? `${name} was deleted` : `${name} changed`);
+  }
+  if (last.gitIndex && mtimeOf(last.gitIndex.path) !== last.gitIndex.mtimeMs) reasons.push("files were added to or removed from git");
+  if ((last.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs)) reasons.push("files were added or removed");
+  return reasons.length > 0 ? reasons : ["the nixpkgs mirror changed"];
 }
 
 /** An older entry whose inputs match again (a branch switched back) becomes the latest. */
@@ -91,16 +122,16 @@ export interface Slot {
   slotDir: string;
 }
 
-/** Which checkout, shell and cache slot; undefined when `warmOnly` and paved.yaml would have to be parsed. */
-export async function resolveSlot(options: ShellOptions, warmOnly: boolean, found?: Located): Promise<Slot | undefined> {
+/** Which checkout, shell and cache slot; undefined on the warm path when paved.yaml would have to be parsed. */
+export async function resolveSlot(options: ShellOptions, found?: Located, cold?: ColdHelpers): Promise<Slot | undefined> {
   const located = found ?? locateRoot(options.cwd ?? process.cwd());
   if (!located) return undefined;
   const cache = cacheRoot(options.env ?? process.env);
   const { checkoutDir } = slotPaths(cache, located.root, "");
   const checkoutFile = join(checkoutDir, "checkout.json");
-  const choice = await chooseShell(located, checkoutFile, options.shell, warmOnly);
+  const choice = await chooseShell(located, checkoutFile, options.shell, cold?.readConfig);
   if (!choice) return undefined;
-  if (!warmOnly) rememberCheckout(located, checkoutFile);
+  if (cold) rememberCheckout(located, checkoutFile);
   const nixpkgs = resolveNixpkgs(options, choice.configNixpkgs);
   const { slotDir } = slotPaths(cache, located.root, slotName(choice.shell, nixpkgs));
   return {
@@ -116,12 +147,13 @@ export function hit(slot: Slot, meta: EntryMeta): PreparedShell {
 }
 
 /**
- * The warm path alone: the cached environment when every input still matches, else undefined. Loads no YAML
- * parser and starts no process (a changed git index costs one `git ls-files`, never a `nix`).
+ * The warm path alone: the cached environment when every input still matches, else undefined — also when
+ * paved.yaml or the git index changed, which the cold path (prepareShell) sorts out. Loads no YAML parser and
+ * starts no process.
  */
 export async function warmShell(options: ShellOptions = {}): Promise<PreparedShell | undefined> {
   if (options.refresh) return undefined;
-  const slot = await resolveSlot(options, true);
+  const slot = await resolveSlot(options);
   if (!slot) return undefined;
   const meta = await lookup(slot.slotDir, slot.parts);
   return meta ? hit(slot, meta) : undefined;
@@ -140,7 +172,8 @@ export interface ShellRun extends PreparedShell {
   exitCode: number;
 }
 
-export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdio?: "inherit" }): Promise<number> {
+/** Runs a program on the user's terminal and resolves with its exit code (128+N when signal N ended it). */
+export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
   return new Promise((resolveExit, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: "inherit" });
     // A terminal's Ctrl-C reaches the child by itself; signals sent to paved alone are passed on.

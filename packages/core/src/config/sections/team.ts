@@ -87,8 +87,8 @@ const user = s.object({
  * Accounts NixOS or paved's modules create themselves. A roster user with one of these names would merge into
  * that account (a roster entry named root would give root the listed keys), so the roster may not use them.
  */
-export const RESERVED_USER_NAMES = ["root", "nobody", "sshd", "messagebus", "polkituser", "nscd", "vector", "alloy", "node-exporter", "fail2ban", "sshguard"];
-const RESERVED_USER_PATTERN = /^(nixbld[0-9]*|systemd-.*)$/;
+export const RESERVED_USER_NAMES = ["root", "nobody", "sshd", "messagebus", "polkituser", "nscd", "vector", "alloy", "node-exporter", "fail2ban", "sshguard", "gitlab-runner"];
+const RESERVED_USER_PATTERN = /^(nixbld[0-9]*|systemd-.*|github-runner-.*)$/;
 // Membership in these groups is root in all but name.
 const RESERVED_GROUPS = ["root", "shadow", "nixbld"];
 
@@ -109,7 +109,7 @@ export const teamSchema = s
     });
     for (const [name, member] of Object.entries(team.users)) {
       if (RESERVED_USER_NAMES.includes(name) || RESERVED_USER_PATTERN.test(name)) {
-        report(["users", name], "a person's login name, not a system account NixOS already has (root, nobody, sshd, nixbld*, systemd-*, service users)", JSON.stringify(name), { at: "key" });
+        report(["users", name], "a person's login name, not a system account NixOS already has (root, nobody, sshd, nixbld*, systemd-*, github-runner-*, service users)", JSON.stringify(name), { at: "key" });
       }
       if (member.jumpOnly && member.groups.includes("wheel")) {
         report(["users", name, "jumpOnly"], "jumpOnly: false for a member of wheel (a jump-only user has no shell to use sudo in)", "true");
