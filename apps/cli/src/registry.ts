@@ -1,5 +1,10 @@
 import type { CommandDefinition } from "./_define.ts";
 import doctor from "./defs/doctor.ts";
+import eject from "./defs/eject.ts";
+import plan from "./defs/plan.ts";
+import report from "./defs/report.ts";
+import status from "./defs/status.ts";
+import sync from "./defs/sync.ts";
 import init from "./defs/init.ts";
 import shell from "./defs/shell.ts";
 import shellAdd from "./defs/shell-add.ts";
@@ -40,4 +45,9 @@ export const commands: CommandDefinition[] = [
   rolloutStatus,
   rolloutResume,
   rolloutRollback,
+  status,
+  plan,
+  report,
+  sync,
+  eject,
 ];

@@ -54,7 +54,9 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-export const run: CommandHandler = async (ctx, _args, options) => {
+export const run: CommandHandler = async (ctx, args, options) => {
+  // The platform repository's scaffold lives with the cross-step commands (platform/init-platform.ts).
+  if (options.platform === true) return (await import("./init-platform.ts")).run(ctx, args, options);
   const base = {
     dir: ctx.dir,
     force: options.force === true,

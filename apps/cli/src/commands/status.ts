@@ -1,0 +1,11 @@
+import type { CommandHandler } from "../_context.ts";
+import { EXIT } from "../_exit-codes.ts";
+import { paint } from "../_output.ts";
+import { formatStatus } from "../platform/format.ts";
+import { migrationStatus } from "../platform/status.ts";
+
+export const run: CommandHandler = async (ctx) => {
+  const status = await migrationStatus({ dir: ctx.dir });
+  // 5 lets CI gate on drift while still printing the whole report (documented in docs/cli.md).
+  return { data: status, text: formatStatus(status, paint(ctx.color), ctx.verbose), exitCode: status.attention ? EXIT.attention : EXIT.ok };
+};

@@ -1,0 +1,150 @@
+/**
+ * `paved report --html FILE`: one self-contained page (inline CSS and SVG, no script, no external URL; a CSP that
+ * forbids loading anything) for managers and the team. Every value from repositories, hosts and journals is
+ * escaped; the numbers come from the same MigrationStatus as `paved status --json`.
+ */
+import { writeAtomic } from "@paved/core";
+import { actionTitle } from "./plan.ts";
+import { migrationStatus, type StatusOptions } from "./status.ts";
+import { COLORS, esc, progressSvg, stepCount, stepKey } from "./report-svg.ts";
+import type { MigrationStatus, RolloutSummary, StepStatus } from "./types.ts";
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#24292f;background:#f6f8fa}
+main{max-width:1100px;margin:0 auto;padding:32px 24px 64px}
+header h1{font-size:28px;margin:0 0 4px}
+header p{margin:0;color:#57606a}
+section{background:#fff;border:1px solid #d0d7de;border-radius:10px;padding:20px 24px;margin-top:20px}
+h2{font-size:18px;margin:0 0 12px}
+.road{width:100%;min-width:680px;height:auto;display:block}
+.scroll{overflow-x:auto}
+.road .num{font-size:20px;font-weight:700}
+.road .title{font-size:14px;font-weight:600;fill:#24292f}
+.road .state{font-size:13px;font-weight:600}
+.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-top:20px}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:10px;padding:14px 18px}
+.card b{display:block;font-size:28px;line-height:1.2}
+.card span{color:#57606a;font-size:13px}
+.card.warn b{color:${COLORS.fail}}
+.steps{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.stepbox{border:1px solid #d0d7de;border-left:6px solid var(--c);border-radius:8px;padding:12px 16px}
+.stepbox h3{margin:0 0 6px;font-size:15px}
+.stepbox ul{margin:6px 0 0;padding-left:18px}
+.stepbox li{margin:2px 0}
+.badge{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;color:#fff;background:var(--c);white-space:nowrap}
+.muted{color:#57606a}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eaeef2;vertical-align:top}
+th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#57606a}
+code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:1px 5px;border-radius:4px;word-break:break-all}
+.timeline{list-style:none;margin:0;padding:0 0 0 22px;border-left:3px solid #d0d7de}
+.timeline>li{position:relative;margin:0 0 18px;padding-left:14px}
+.timeline>li::before{content:"";position:absolute;left:-32px;top:4px;width:14px;height:14px;border-radius:50%;background:var(--c);border:3px solid #fff;box-shadow:0 0 0 1px #d0d7de}
+.waves{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}
+.wave{border:1px solid var(--c);border-radius:6px;padding:2px 8px;font-size:13px;background:#fff}
+.wave b{color:var(--c)}
+.fail{color:${COLORS.fail}}
+.attention li{margin:4px 0}
+footer{margin-top:24px;color:#57606a;font-size:13px;text-align:center}
+@media (max-width:760px){.cards{grid-template-columns:1fr 1fr}.steps{grid-template-columns:1fr}}
+@media print{body{background:#fff}section{break-inside:avoid}}
+`;
+
+const OUTCOME_COLOR: Record<string, string> = { succeeded: COLORS.done, failed: COLORS.fail, "rolled-back": COLORS.fail, paused: COLORS["in-progress"], running: COLORS.unknown };
+const WAVE_COLOR: Record<string, string> = { done: COLORS.done, "rolled-back": COLORS.fail, paused: COLORS["in-progress"], running: COLORS["in-progress"], pending: COLORS["not-started"] };
+const STATE_LABEL = { done: "done", "in-progress": "in progress", "not-started": "not started", unknown: "unknown" } as const;
+
+/** Escaped text in which `command` spans become <code>: safe, because escaping leaves no markup to close. */
+function rich(text: string): string {
+  return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
+function badge(key: keyof typeof STATE_LABEL): string {
+  return `<span class="badge" style="--c:${COLORS[key]}">${STATE_LABEL[key]}</span>`;
+}
+
+function stepBox(step: StepStatus): string {
+  const key = stepKey(step);
+  const evidence = step.evidence.map((e) => `<li>${esc(e.text)}</li>`).join("");
+  const subjects = step.subjects.length
+    ? `<ul>${step.subjects.map((s) => `<li>${esc(s.name)} — ${badge(s.state === "unknown" ? "unknown" : s.state)}${s.detail ? ` <span class="muted">${esc(s.detail)}</span>` : ""}</li>`).join("")}</ul>`
+    : "";
+  return `<div class="stepbox" style="--c:${COLORS[key]}" data-step="${step.step}"><h3>${step.step}. ${esc(step.title)} ${badge(key)}</h3><ul>${evidence}</ul>${subjects}</div>`;
+}
+
+function rolloutItem(r: RolloutSummary): string {
+  const color = OUTCOME_COLOR[r.outcome] ?? COLORS.unknown;
+  const waves = r.waves
+    .map((w) => `<span class="wave" style="--c:${WAVE_COLOR[w.state] ?? COLORS.unknown}"><b>${esc(w.name)}</b> ${w.hosts.length} host${w.hosts.length === 1 ? "" : "s"} · ${esc(w.state)}${w.failed ? ` · <span class="fail">${w.failed} failed</span>` : ""}</span>`)
+    .join("");
+  // Failures and rollbacks are the story; hosts not reached yet are summed up, not listed.
+  const failed = r.hosts.filter((h) => !["deployed", "unchanged", "skipped", "pending"].includes(h.outcome));
+  const waiting = r.hosts.filter((h) => h.outcome === "skipped" || h.outcome === "pending");
+  const failures = [
+    ...failed.map((h) => `<div class="fail">${esc(h.host)}: ${esc(h.outcome)}${h.message ? ` — ${esc(h.message)}` : ""}</div>`),
+    waiting.length ? `<div class="muted">${waiting.length} host${waiting.length === 1 ? "" : "s"} not reached (${esc([...new Set(waiting.map((h) => h.outcome))].join(", "))})</div>` : "",
+  ].join("");
+  const when = `${esc(r.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC"))}`;
+  return `<li style="--c:${color}" data-rollout="${esc(r.id)}" data-outcome="${esc(r.outcome)}"><b>${when}</b> <span class="badge" style="--c:${color}">${esc(r.outcome)}</span>${r.rolledBack ? ' <span class="badge" style="--c:#cf222e">rolled back</span>' : ""}${r.resumes ? ` <span class="muted">resumed ${r.resumes}×</span>` : ""}<br><code>${esc(r.id)}</code>${r.message ? ` <span class="muted">${esc(r.message)}</span>` : ""}<div class="waves">${waves}</div>${failures}</li>`;
+}
+
+export function renderReportHtml(status: MigrationStatus): string {
+  const problems = status.problems.filter((p) => p.kind !== "step-unavailable");
+  const deployed = status.hosts.filter((h) => h.deployed).length;
+  const started = status.steps.filter((s) => s.available && s.state !== "not-started").length;
+  const cards = [
+    ["steps", `${status.steps.filter((s) => s.available && s.state === "done").length} / 5`, `steps done (${started} started)`],
+    ["repos", String(status.repos.length), "application repositories"],
+    ["hosts", `${deployed} / ${status.hosts.length}`, "hosts deployed by a rollout"],
+    ["attention", String(status.drift.length + problems.length), "items need a person"],
+  ]
+    .map(([id, value, label]) => `<div class="card${id === "attention" && value !== "0" ? " warn" : ""}" data-card="${id}"><b>${esc(value)}</b><span>${esc(label)}</span></div>`)
+    .join("");
+  const repoRows = status.repos
+    .map((r) => `<tr data-repo="${esc(r.name)}"><td>${esc(r.name)}</td><td><code>${esc(r.entry)}</code></td>${[1, 2].map((n) => `<td>${r.steps[n as 1 | 2] ? badge(r.steps[n as 1 | 2]!) : r.readable ? badge("unknown") : ""}</td>`).join("")}<td class="fail">${esc(r.problem ?? "")}</td></tr>`)
+    .join("");
+  const hostRows = status.hosts
+    .map((h) => `<tr data-host="${esc(h.name)}"><td>${esc(h.name)}</td><td>${esc(h.role)}</td><td>${esc(h.system)}</td><td>${h.deployed ? '<span class="badge" style="--c:#1a7f37">yes</span>' : '<span class="badge" style="--c:#afb8c1">not yet</span>'}</td><td>${h.lastRollout ? `${esc(h.lastRollout.outcome)} <code>${esc(h.lastRollout.id)}</code>` : '<span class="muted">never</span>'}</td></tr>`)
+    .join("");
+  const attention = [
+    ...problems.map((p) => `<li class="fail">${rich(p.message)}${p.fix ? ` <span class="muted">— ${rich(p.fix)}</span>` : ""}</li>`),
+    ...status.drift.map((d) => `<li><b>${esc(d.subject)}</b>: ${rich(d.message)}${d.fix ? ` <span class="muted">— ${rich(d.fix)}</span>` : ""}</li>`),
+  ].join("");
+  const next = status.next.map((a) => `<li>Step ${a.step}: ${esc(actionTitle(a))}${a.command ? ` — <code>${esc(a.command)}</code>` : ""}</li>`).join("");
+  const rollouts = [...status.rollouts].reverse();
+  const generated = status.generatedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="referrer" content="no-referrer">
+<title>${esc(status.platform.name)} — migration to Nix</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<header><h1>${esc(status.platform.name)}: migration to Nix</h1><p>Five steps, from CI on Nix to image-based rollouts. Generated by <code>paved report</code> on ${esc(generated)}.</p></header>
+<section aria-label="Progress"><h2>Progress on the path</h2><div class="scroll">${progressSvg(status.steps)}</div></section>
+<div class="cards">${cards}</div>
+<section><h2>Steps and the evidence behind them</h2><div class="steps">${status.steps.map(stepBox).join("")}</div></section>
+${attention ? `<section class="attention"><h2>Needs a person</h2><ul>${attention}</ul></section>` : ""}
+<section><h2>Next actions</h2>${next ? `<ol>${next}</ol>` : '<p class="muted">Nothing left to do on the path.</p>'}</section>
+<section><h2>Repositories</h2>${repoRows ? `<div class="scroll"><table><thead><tr><th>repository</th><th>path</th><th>step 1 · CI</th><th>step 2 · shells</th><th>problem</th></tr></thead><tbody>${repoRows}</tbody></table></div>` : '<p class="muted">No repositories listed under <code>repos:</code> in paved.yaml.</p>'}</section>
+<section><h2>Hosts</h2>${hostRows ? `<div class="scroll"><table><thead><tr><th>host</th><th>role</th><th>system</th><th>deployed</th><th>last rollout</th></tr></thead><tbody>${hostRows}</tbody></table></div>` : '<p class="muted">No hosts declared yet.</p>'}</section>
+<section><h2>Rollout history</h2>${rollouts.length ? `<ol class="timeline">${rollouts.map(rolloutItem).join("")}</ol>` : '<p class="muted">No rollouts yet.</p>'}</section>
+<footer>paved · ${esc(status.platform.name)} · ${esc(generated)}</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+export async function writeReport(options: StatusOptions & { file: string }): Promise<{ file: string; status: MigrationStatus; bytes: number }> {
+  const status = await migrationStatus(options);
+  const html = renderReportHtml(status);
+  await writeAtomic(options.file, html);
+  return { file: options.file, status, bytes: Buffer.byteLength(html) };
+}

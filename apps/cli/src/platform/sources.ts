@@ -1,0 +1,58 @@
+/**
+ * Where each step's status comes from. Step packages may not import each other, so the CLI composes them here.
+ * A step whose package has no status function in this build is listed with the reason, and `paved status`
+ * reports it as unknown instead of guessing.
+ */
+import type { StepNumber, StepReport, StepState } from "@paved/core";
+import { baselineStatus } from "@paved/baseline";
+import { ciStatus, repoCiStatus } from "@paved/ci-runner";
+import { devshellStatus } from "@paved/devshell";
+import type { RolloutSummary } from "./types.ts";
+
+export interface RepoStepSource {
+  step: StepNumber;
+  /** Status of one application repository; undefined when this build has none. */
+  run?: (options: { dir: string; subject: string }) => Promise<StepReport>;
+  missing?: string;
+}
+
+export interface PlatformStepSource {
+  steps: StepNumber[];
+  /** Reports for `steps`, read from the platform repository. */
+  run?: (options: { dir: string }) => Promise<StepReport[]>;
+  /** One repository's state for these steps, for the report's repository table. */
+  perRepo?: (path: string) => Promise<StepState>;
+  missing?: string;
+}
+
+export interface JournalRead {
+  rollouts: RolloutSummary[];
+  /** One message per journal that could not be read in full (torn or corrupt lines). */
+  problems: { subject: string; message: string; fix?: string }[];
+}
+
+export interface StatusSources {
+  repo: RepoStepSource[];
+  platform: PlatformStepSource[];
+  /** Reads every rollout journal of the platform repository; undefined when this build cannot. */
+  journals?: (dir: string) => Promise<JournalRead>;
+  journalsMissing?: string;
+}
+
+const notYet = (pkg: string, fn: string) => `this build of paved has no ${fn} in ${pkg} yet, so the state of this step is unknown`;
+
+/** The sources compiled into this build. */
+export const sources: StatusSources = {
+  repo: [{ step: 2, run: devshellStatus }],
+  platform: [
+    // ciStatus reads the platform repository and every repository it lists, and the runner hosts.
+    {
+      steps: [1],
+      run: async ({ dir }) => [await ciStatus({ dir })],
+      perRepo: async (path) => (["paved", "nix"].includes((await repoCiStatus(path)).ci) ? "done" : "not-started"),
+    },
+    { steps: [3, 4], run: baselineStatus },
+    { steps: [5], missing: notYet("@paved/rollout", "rolloutStatus") },
+  ],
+  journalsMissing: notYet("@paved/rollout", "a journal reader"),
+};

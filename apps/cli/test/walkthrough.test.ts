@@ -1,0 +1,58 @@
+import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
+import { paved } from "./_cli.ts";
+import { walkedOrg } from "./_org.ts";
+import type { MigrationStatus } from "../src/platform/types.ts";
+
+beforeAll(() => {
+  requireTool("nix");
+  requireTool("git");
+});
+
+const byStep = (status: MigrationStatus, n: number) => status.steps.find((s) => s.step === n)!;
+
+describe("the example organisation, end to end (README quick start)", () => {
+  it("walks acme from nothing to steps 1-4 under way, and status, plan and drift say exactly that", async () => {
+    const env = nixTestEnv();
+    const org = await walkedOrg(paved, await fixtureNixpkgs(), env);
+    const platform = join(org, "platform");
+    const run = await paved(["status", "--json"], { cwd: platform, env });
+    const status = JSON.parse(run.stdout) as MigrationStatus;
+    expect(run.code).toBe(0);
+    expect(status.drift).toEqual([]);
+
+    const ci = byStep(status, 1);
+    expect(ci.evidence[0]).toMatchObject({ done: 3, total: 4, items: ["platform", "api", "web"] });
+    expect(ci.state).toBe("in-progress");
+    expect(ci.subjects.map((s) => `${s.name}:${s.state}`)).toEqual(["api:done", "web:done", "worker:not-started"]);
+    const shells = byStep(status, 2);
+    expect(shells).toMatchObject({ state: "done", available: true });
+    expect(shells.evidence[0]).toMatchObject({ text: "Dev shells: 3 of 3 repositories have one — api, web, worker", done: 3, total: 3 });
+    expect(byStep(status, 3).state).toBe("done");
+    expect(byStep(status, 4).evidence[0]).toMatchObject({ text: "baseline: 4 of 4 hosts — bastion-1, staging-1, wiki-1, ci-1", done: 4, total: 4 });
+    expect(status.repos.map((r) => [r.name, r.steps[1], r.steps[2]])).toEqual([
+      ["api", "done", "done"],
+      ["web", "done", "done"],
+      ["worker", "not-started", "done"],
+    ]);
+
+    // The plan starts where the path is behind: worker's CI, with the command to run from the platform repository.
+    const plan = await paved(["plan"], { cwd: platform, env });
+    const first = plan.stdout.split("\n").find((l) => l.startsWith("step "));
+    expect(first).toBe("step 1: Run worker's CI inside its Nix dev shell → `paved ci init --provider github --dir ../worker`");
+    expect(await readFile(join(platform, "MIGRATION.md"), "utf8")).toContain("| 2. Developer shells | done | Dev shells: 3 of 3 repositories have one — api, web, worker |");
+
+    // Drift: web moves to Node 24 in .nvmrc, and someone edits api's generated flake.nix by hand.
+    await writeFile(join(org, "web/.nvmrc"), "24\n");
+    await appendFile(join(org, "api/flake.nix"), "# local tweak\n");
+    const drifted = await paved(["status", "--json"], { cwd: platform, env });
+    expect(drifted.code).toBe(5);
+    const drift = (JSON.parse(drifted.stdout) as MigrationStatus).drift;
+    expect(drift).toContainEqual(expect.objectContaining({ kind: "stale-pin", subject: "web", message: expect.stringContaining("node is 22 in paved.yaml but .nvmrc now asks for 24") }));
+    expect(drift.filter((d) => d.kind === "edited-file")).toEqual([expect.objectContaining({ subject: "api", message: expect.stringMatching(/^flake\.nix /) })]);
+    const text = await paved(["status"], { cwd: platform, env });
+    expect(text.stdout).toContain("Needs a person (2):");
+  });
+});
