@@ -38,10 +38,7 @@ export interface StatusSources {
   platform: PlatformStepSource[];
   /** Reads every rollout journal of the platform repository; undefined when this build cannot. */
   journals?: (dir: string) => Promise<JournalRead>;
-  journalsMissing?: string;
 }
-
-const notYet = (pkg: string, fn: string) => `this build of paved has no ${fn} in ${pkg} yet, so the state of this step is unknown`;
 
 /** The sources compiled into this build. */
 export const sources: StatusSources = {
