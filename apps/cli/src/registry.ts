@@ -26,18 +26,28 @@ import rolloutRollback from "./defs/rollout-rollback.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
+  // where the team stands, across the five steps
   doctor,
   init,
+  status,
+  plan,
+  report,
+  sync,
+  eject,
+  // step 2: developer shells
   shell, // before "shell add"/"shell remove": the group command itself
   shellAdd,
   shellRemove,
   gc,
   direnvExport,
+  // step 1: CI
   ciInit,
   runnerAdd,
+  // steps 3 and 4: hosts and the team roster
   hostAdd,
   teamAdd,
   teamRemove,
+  // step 5: images and rollouts
   imageBuild,
   imageFormats,
   rolloutPlan,
@@ -45,9 +55,4 @@ export const commands: CommandDefinition[] = [
   rolloutStatus,
   rolloutResume,
   rolloutRollback,
-  status,
-  plan,
-  report,
-  sync,
-  eject,
 ];
