@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
 import { paved } from "./_cli.ts";
 import { ARTIFACTS, openPage } from "./_browser.ts";
+import { writeJournals } from "./_journals.ts";
 import { copyOrg, walkedOrg } from "./_org.ts";
 import { stepCount, stepKey } from "../src/platform/report-svg.ts";
 import type { MigrationStatus } from "../src/platform/types.ts";
@@ -28,7 +29,8 @@ describe("paved report --html", () => {
     // The quick start's organisation: steps 1-4 under way, so every part of the page has something to show.
     const org = await walkedOrg(paved, await fixtureNixpkgs(), nixTestEnv());
     const platform = join(org, "platform");
-    // A generated file edited by hand, so the page has something that needs a person.
+    // Three rollouts (one clean, one rolled back, one cut off mid-write) and a hand-edited generated file.
+    await writeJournals(platform);
     await writeFile(join(platform, ".envrc"), `${await readFile(join(platform, ".envrc"), "utf8")}export AWS_PROFILE=ops\n`);
     const file = join(org, "acme-report.html");
     const status = await report(platform, file);
@@ -55,7 +57,15 @@ describe("paved report --html", () => {
       expect(await page.$$eval("tr[data-repo]", (rows) => rows.map((r) => r.getAttribute("data-repo")))).toEqual(status.repos.map((r) => r.name));
       expect(await page.$$eval("tr[data-host]", (rows) => rows.map((r) => r.getAttribute("data-host")))).toEqual(status.hosts.map((h) => h.name));
       expect(await page.locator(".attention").innerText()).toContain(".envrc was edited by hand");
-      expect(await page.$$eval("[data-rollout]", (items) => items.length)).toBe(status.rollouts.length);
+      // The history, newest first, with the failure and the rollback on it.
+      expect(status.rollouts).toHaveLength(3);
+      const timeline = await page.$$eval("[data-rollout]", (items) => items.map((i) => [i.getAttribute("data-rollout"), i.getAttribute("data-outcome")]));
+      expect(timeline).toEqual([...status.rollouts].reverse().map((r) => [r.id, r.outcome]));
+      expect(timeline.map(([, outcome]) => outcome)).toEqual(["running", "failed", "succeeded"]);
+      const failedItem = page.locator("[data-outcome=failed]");
+      expect(await failedItem.innerText()).toContain("staging-1: failed — health check sshd.service: inactive");
+      expect(await failedItem.innerText()).toContain("rolled back");
+      expect(await page.locator(".attention").innerText()).toMatch(/20261124T110000Z-e5f6\.jsonl:3: the last line is truncated/);
       // Laid out, not collapsed: the road spans the page and every step box is visible.
       const road = await page.locator("svg.road").boundingBox();
       expect(road!.width).toBeGreaterThan(800);

@@ -7,6 +7,8 @@ import type { StepNumber, StepReport, StepState } from "@paved/core";
 import { baselineStatus } from "@paved/baseline";
 import { ciStatus, repoCiStatus } from "@paved/ci-runner";
 import { devshellStatus } from "@paved/devshell";
+import { rolloutStatus } from "@paved/rollout";
+import { readJournals } from "./journals.ts";
 import type { RolloutSummary } from "./types.ts";
 
 export interface RepoStepSource {
@@ -36,10 +38,7 @@ export interface StatusSources {
   platform: PlatformStepSource[];
   /** Reads every rollout journal of the platform repository; undefined when this build cannot. */
   journals?: (dir: string) => Promise<JournalRead>;
-  journalsMissing?: string;
 }
-
-const notYet = (pkg: string, fn: string) => `this build of paved has no ${fn} in ${pkg} yet, so the state of this step is unknown`;
 
 /** The sources compiled into this build. */
 export const sources: StatusSources = {
@@ -52,7 +51,9 @@ export const sources: StatusSources = {
       perRepo: async (path) => (["paved", "nix"].includes((await repoCiStatus(path)).ci) ? "done" : "not-started"),
     },
     { steps: [3, 4], run: baselineStatus },
-    { steps: [5], missing: notYet("@paved/rollout", "rolloutStatus") },
+    // Every declared host is part of the fleet, so one that no rollout reached is drift once rollouts exist.
+    // rolloutStatus takes the fleet from paved.yaml: a declared host no rollout reached is drift once rollouts exist.
+    { steps: [5], run: async ({ dir }) => [await rolloutStatus({ dir })] },
   ],
-  journalsMissing: notYet("@paved/rollout", "a journal reader"),
+  journals: readJournals,
 };
