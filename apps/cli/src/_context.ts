@@ -8,6 +8,10 @@ export interface CommandContext {
   color: boolean;
   /** Progress for people, on stderr; silent with --quiet or --json. */
   progress: (line: string) => void;
+  /** Warnings a person must see even with --quiet (stale environments, say); on stderr. */
+  warn: (line: string) => void;
+  /** Machine-readable progress with --json: one JSON object per line on stderr (stdout keeps the result). */
+  event: (event: unknown) => void;
   /** Aborted on Ctrl-C so running nix/ssh children are stopped. */
   signal: AbortSignal;
 }

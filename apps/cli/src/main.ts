@@ -36,6 +36,10 @@ function contextFor(program: Command): CommandContext {
     progress: (line) => {
       if (!quiet) process.stderr.write(`${dim(line)}\n`);
     },
+    warn: (line) => process.stderr.write(`${line}\n`),
+    event: (event) => {
+      if (globals.json === true) process.stderr.write(`${JSON.stringify(event)}\n`);
+    },
     signal: abort.signal,
   };
 }

@@ -21,7 +21,7 @@ export function progress(ctx: CommandContext): (event: RolloutEvent) => void {
   let waves = 0;
   return (event) => {
     if (ctx.json) {
-      process.stderr.write(`${JSON.stringify(event)}\n`);
+      ctx.event(event);
       return;
     }
     if (event.type === "rollout") {

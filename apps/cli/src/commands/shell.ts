@@ -49,7 +49,7 @@ export const run: CommandHandler = async (ctx) => {
     staleOk,
     refresh,
     onProgress: ctx.progress,
-    onWarning: (line) => process.stderr.write(`${line}\n`),
+    onWarning: ctx.warn,
   };
   if (dryRun) {
     const plan = await planShell(shellOptions);
