@@ -55,5 +55,8 @@ describe("platform flake.nix", () => {
     });
     const checks = await nixJson<Record<string, string[]>>(["eval", ...overrides, `${repo}#checks`, "--apply", "builtins.mapAttrs (s: builtins.attrNames)"], { cwd: repo });
     expect(checks).toEqual({ "aarch64-linux": ["arm-1"], "x86_64-linux": ["bastion-1"] });
+    // The platform team's dev shell also exists for the macOS systems in paved.yaml; checks stay Linux-only.
+    const shells = await nixJson<string[]>(["eval", ...overrides, `${repo}#devShells`, "--apply", "builtins.attrNames"], { cwd: repo });
+    expect(shells).toEqual(expect.arrayContaining(["aarch64-darwin", "x86_64-linux", "aarch64-linux"]));
   });
 });

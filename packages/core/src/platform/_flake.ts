@@ -34,9 +34,11 @@ function hostEntry(name: string, system: string, options: PlatformFlakeOptions):
 
 export function renderPlatformFlake(config: PavedConfig, options: PlatformFlakeOptions): GeneratedFile {
   const hosts = Object.entries(config.hosts);
-  const systems = [...new Set([...config.systems.filter((s) => s.endsWith("-linux")), ...hosts.map(([, h]) => h.system)])].sort();
+  // Hosts are Linux; the platform team's own machines (dev shell, formatter) may be macOS too.
+  const hostSystems = [...new Set([...config.systems.filter((s) => s.endsWith("-linux")), ...hosts.map(([, h]) => h.system)])].sort();
+  const systems = [...new Set([...config.systems, ...hostSystems])].sort();
   const checksBySystem = Object.fromEntries(
-    systems.map((system) => [
+    hostSystems.map((system) => [
       system,
       attrs(
         hosts
