@@ -1,0 +1,34 @@
+// Bad input through the real bundled CLI: one clear error with a code and hint, the documented exit code,
+// valid JSON with --json, and no file written or created.
+import { existsSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { paved } from "./_cli.ts";
+
+let repo: string;
+const yaml = "version: 1\nteam:\n  groups: [ops]\n";
+
+beforeEach(async () => {
+  repo = await mkdtemp(join(tmpdir(), "paved-cli-bad-"));
+  await writeFile(join(repo, "paved.yaml"), yaml);
+});
+
+describe("bad input", () => {
+  it("--dir to a missing directory is bad input and creates nothing", async () => {
+    const missing = join(repo, "no-such-dir");
+    for (const args of [["status"], ["init", "--platform", "--yes"], ["init", "--yes"]]) {
+      const run = await paved(["--dir", missing, "--json", ...args], { cwd: repo });
+      expect(run.code, args.join(" ")).toBe(3);
+      const error = (JSON.parse(run.stdout) as { error: { code: string; message: string; hint: string } }).error;
+      expect(error.code).toBe("E_INPUT");
+      expect(error.message).toContain("no-such-dir");
+      expect(error.hint).not.toBe("");
+      expect(existsSync(missing)).toBe(false);
+    }
+    const file = await paved(["--dir", join(repo, "paved.yaml"), "status"], { cwd: repo });
+    expect(file.code).toBe(3);
+    expect(file.stderr).toContain("E_INPUT");
+  });
+});
