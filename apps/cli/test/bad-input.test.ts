@@ -1,7 +1,7 @@
 // Bad input through the real bundled CLI: one clear error with a code and hint, the documented exit code,
 // valid JSON with --json, and no file written or created.
 import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -30,5 +30,13 @@ describe("bad input", () => {
     const file = await paved(["--dir", join(repo, "paved.yaml"), "status"], { cwd: repo });
     expect(file.code).toBe(3);
     expect(file.stderr).toContain("E_INPUT");
+  });
+
+  it("report --html to a directory is bad input, not a bug", async () => {
+    const run = await paved(["report", "--html", repo, "--json"], { cwd: repo });
+    expect(run.code).toBe(3);
+    expect((JSON.parse(run.stdout) as { error: { code: string } }).error.code).toBe("E_INPUT");
+    expect(run.stderr).not.toContain("E_INTERNAL");
+    expect((await readdir(repo)).sort()).toEqual(["paved.yaml"]);
   });
 });
