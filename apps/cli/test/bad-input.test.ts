@@ -1,7 +1,7 @@
 // Bad input through the real bundled CLI: one clear error with a code and hint, the documented exit code,
 // valid JSON with --json, and no file written or created.
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -38,5 +38,16 @@ describe("bad input", () => {
     expect((JSON.parse(run.stdout) as { error: { code: string } }).error.code).toBe("E_INPUT");
     expect(run.stderr).not.toContain("E_INTERNAL");
     expect((await readdir(repo)).sort()).toEqual(["paved.yaml"]);
+  });
+
+  it("team add --key with a pasted token refuses it without echoing it", async () => {
+    for (const token of ["ghp_abcdefghijklmnopqrstuvwxyz0123456789", "glrt-abcdefghijklmnopqrst"]) {
+      const run = await paved(["team", "add", "alice", "--key", token, "--json"], { cwd: repo });
+      expect(run.code).toBe(3);
+      expect((JSON.parse(run.stdout) as { error: { code: string } }).error.code).toBe("E_SECRET_LITERAL");
+      expect(run.stdout + run.stderr).not.toContain(token);
+      expect(await readFile(join(repo, "paved.yaml"), "utf8")).toBe(yaml);
+      expect((await readdir(repo)).sort()).toEqual(["paved.yaml"]);
+    }
   });
 });
