@@ -1,5 +1,6 @@
 // Bad input through the real bundled CLI: one clear error with a code and hint, the documented exit code,
 // valid JSON with --json, and no file written or created.
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -49,5 +50,17 @@ describe("bad input", () => {
       expect(await readFile(join(repo, "paved.yaml"), "utf8")).toBe(yaml);
       expect((await readdir(repo)).sort()).toEqual(["paved.yaml"]);
     }
+  });
+
+  it("--nixpkgs to a missing path is bad input (exit 3), not a Nix failure, and writes nothing", async () => {
+    const app = await mkdtemp(join(tmpdir(), "paved-cli-bad-app-"));
+    await writeFile(join(app, "package.json"), '{"name":"x","engines":{"node":">=20"}}\n');
+    execFileSync("git", ["init", "-q"], { cwd: app });
+    const run = await paved(["init", "--yes", "--nixpkgs", join(app, "no-such-nixpkgs"), "--json"], { cwd: app });
+    expect(run.code).toBe(3);
+    const error = (JSON.parse(run.stdout) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe("E_INPUT");
+    expect(error.message).toContain("no-such-nixpkgs");
+    expect((await readdir(app)).sort()).toEqual([".git", "package.json"]);
   });
 });
