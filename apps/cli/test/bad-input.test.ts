@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
 import { paved } from "./_cli.ts";
 
 let repo: string;
@@ -62,5 +63,22 @@ describe("bad input", () => {
     expect(error.code).toBe("E_INPUT");
     expect(error.message).toContain("no-such-nixpkgs");
     expect((await readdir(app)).sort()).toEqual([".git", "package.json"]);
+  });
+
+  it("paved shell with a shell name the flake lacks is E_SHELL_UNKNOWN (exit 3), not a Nix error", async () => {
+    requireTool("nix");
+    requireTool("git");
+    const env = nixTestEnv();
+    const nixpkgs = await fixtureNixpkgs();
+    const app = await mkdtemp(join(tmpdir(), "paved-cli-bad-shell-"));
+    await writeFile(join(app, "package.json"), '{"name":"x","engines":{"node":">=20"}}\n');
+    execFileSync("git", ["init", "-q"], { cwd: app });
+    expect((await paved(["init", "--yes", "--nixpkgs", nixpkgs], { cwd: app, env })).code).toBe(0);
+    const run = await paved(["shell", "--nixpkgs", nixpkgs, "--json", "no-such-shell", "--", "true"], { cwd: app, env });
+    expect(run.code).toBe(3);
+    const error = (JSON.parse(run.stdout) as { error: { code: string; message: string; hint: string } }).error;
+    expect(error.code).toBe("E_SHELL_UNKNOWN");
+    expect(error.message).toContain('"no-such-shell"');
+    expect(error.hint).toContain("shells");
   });
 });
