@@ -81,4 +81,16 @@ describe("bad input", () => {
     expect(error.message).toContain('"no-such-shell"');
     expect(error.hint).toContain("shells");
   });
+
+  it("init refuses --platform-only flags without --platform instead of ignoring them", async () => {
+    const app = await mkdtemp(join(tmpdir(), "paved-cli-bad-init-"));
+    await writeFile(join(app, "package.json"), "{}\n");
+    execFileSync("git", ["init", "-q"], { cwd: app });
+    const run = await paved(["init", "--yes", "--name", "acme", "--ci", "gitlab", "--json"], { cwd: app });
+    expect(run.code).toBe(2);
+    const error = (JSON.parse(run.stdout) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe("E_USAGE");
+    expect(error.message).toContain("--name, --ci");
+    expect((await readdir(app)).sort()).toEqual([".git", "package.json"]);
+  });
 });
