@@ -93,4 +93,27 @@ describe("bad input", () => {
     expect(error.message).toContain("--name, --ci");
     expect((await readdir(app)).sort()).toEqual([".git", "package.json"]);
   });
+
+  it("host, runner and team add refuse an application repository instead of replacing its dev-shell flake.nix", async () => {
+    const app = await mkdtemp(join(tmpdir(), "paved-cli-bad-app-platform-"));
+    const config = "version: 1\nshells:\n  default:\n    packages: [jq]\n";
+    const flake = "{ outputs = _: { }; }\n";
+    await writeFile(join(app, "paved.yaml"), config);
+    await writeFile(join(app, "flake.nix"), flake);
+    const attempts = [
+      ["host", "add", "h1", "--role", "bastion"],
+      ["runner", "add", "r1", "--provider", "github", "--url", "https://github.com/acme", "--token-file", "/run/secrets/t"],
+      ["team", "add", "alice", "--key", join(app, "alice.pub")],
+    ];
+    for (const args of attempts) {
+      const run = await paved([...args, "--json"], { cwd: app });
+      expect(run.code, args.join(" ")).toBe(3);
+      const error = (JSON.parse(run.stdout) as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe("E_INPUT");
+      expect(error.message).toContain("application repository");
+      expect(await readFile(join(app, "paved.yaml"), "utf8")).toBe(config);
+      expect(await readFile(join(app, "flake.nix"), "utf8")).toBe(flake);
+      expect((await readdir(app)).sort()).toEqual(["flake.nix", "paved.yaml"]);
+    }
+  });
 });
