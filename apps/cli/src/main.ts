@@ -1,4 +1,6 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { PavedError } from "@paved/core";
 import { Command, CommanderError, Option } from "commander";
 import { asPavedError, formatError, paint, useColor } from "./_output.ts";
 import { EXIT, exitCodeFor } from "./_exit-codes.ts";
@@ -22,13 +24,32 @@ process.on("SIGINT", () => {
   abort.abort();
 });
 
+/** `--dir` must name an existing directory: otherwise every command fails later with a misleading error. */
+function checkedDir(dir: string | undefined): string {
+  const path = resolve(dir ?? process.cwd());
+  if (dir === undefined) return path;
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // missing or unreadable: reported below
+  }
+  if (!isDir) {
+    throw new PavedError("E_INPUT", `--dir ${dir}: no such directory`, {
+      hint: "Check the path; create the directory first if you meant a new repository.",
+      details: { dir: path },
+    });
+  }
+  return path;
+}
+
 function contextFor(program: Command): CommandContext {
   const globals = program.opts<GlobalOptions>();
   const color = useColor(process.stderr);
   const quiet = globals.quiet === true || globals.json === true;
   const dim = paint(color).dim;
   return {
-    dir: resolve(globals.dir ?? process.cwd()),
+    dir: checkedDir(globals.dir),
     json: globals.json === true,
     quiet: globals.quiet === true,
     verbose: globals.verbose === true,

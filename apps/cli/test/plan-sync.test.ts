@@ -41,7 +41,8 @@ describe("paved plan", () => {
     const dry = await paved(["plan", "--dry-run", "--dir", platform]);
     expect(dry.stdout).toContain("+++ b/MIGRATION.md");
     expect(existsSync(join(platform, "MIGRATION.md"))).toBe(false);
-    await paved(["plan", "--no-write", "--dir", platform]);
+    const noWrite = await paved(["plan", "--no-write", "--dir", platform]);
+    expect(noWrite.stdout).toContain("MIGRATION.md not written (--no-write).");
     expect(existsSync(join(platform, "MIGRATION.md"))).toBe(false);
 
     await paved(["plan", "--dir", platform]);

@@ -11,6 +11,8 @@ import {
   didYouMean,
   editConfig,
   loadConfig,
+  looksLikeSecret,
+  maskSecret,
   PavedError,
   renderPlatformFlake,
   setConfigValue,
@@ -129,6 +131,12 @@ async function readKeyFile(file: string): Promise<string> {
 export async function teamAdd(options: TeamAddOptions): Promise<PlatformChange> {
   if (looksLikePrivateKey(options.keyFile)) {
     throw new PavedError("E_SECRET_LITERAL", "--key was given a private key instead of a file path; it was not stored", { hint: "Pass the path of the .pub file." });
+  }
+  // A pasted token would otherwise end up echoed in the "cannot read the key file" message.
+  if (looksLikeSecret(options.keyFile)) {
+    throw new PavedError("E_SECRET_LITERAL", `--key was given what looks like a literal secret (${maskSecret(options.keyFile)}) instead of a file path; it was not stored`, {
+      hint: "Pass the path of the user's SSH public key (.pub file), and revoke the token if it was shared.",
+    });
   }
   const key = await readKeyFile(options.keyFile);
   const { config } = await loadConfig(resolve(options.dir));

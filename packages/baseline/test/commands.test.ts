@@ -141,6 +141,15 @@ describe("team add / remove", () => {
     expect(await snapshot(repo)).toEqual(before);
   });
 
+  it("refuses a token pasted as --key with E_SECRET_LITERAL, never echoing it", async () => {
+    const token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    const before = await snapshot(repo);
+    const error = await refused(teamAdd({ dir: repo, user: "mallory", keyFile: token }));
+    expect(error.code).toBe("E_SECRET_LITERAL");
+    expect(error.text).not.toContain(token);
+    expect(await snapshot(repo)).toEqual(before);
+  });
+
   it("refuses a file that is not a public key and a group that does not exist", async () => {
     const junk = join(keys, "junk.pub");
     await writeFile(junk, "hello world\n");

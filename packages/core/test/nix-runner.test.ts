@@ -108,6 +108,13 @@ describe("runNix against the real nix", () => {
     expect(error.details.exitCode).toBe(1);
   });
 
+  it("names the nix subcommand that failed, not a flag's value", async () => {
+    const error = await failure(runNix(["eval", "--file", join(tmpdir(), "paved-no-such-dir", "default.nix"), "x"]));
+    expect(error.code).toBe("E_NIX_FAILED");
+    expect(error.message).toMatch(/^nix eval failed \(exit \d+\): /);
+    expect(error.message).not.toContain("nix-command flakes");
+  });
+
   it("says when a flake input cannot be fetched", async () => {
     const dir = await repo('{ inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05"; outputs = { self, nixpkgs }: { x = 1; }; }');
     const error = await failure(runNix(["eval", `${dir}#x`], { cwd: dir }));

@@ -113,10 +113,10 @@ describe("paved shell -- CMD", () => {
     expect(repo.nixCalls().length).toBe(calls);
   });
 
-  it("an unknown shell is a Nix evaluation error with exit code 4, and nothing is cached for it", async () => {
+  it("an unknown shell is E_SHELL_UNKNOWN with exit code 3 (docs/cli.md), and nothing is cached for it", async () => {
     const result = await paved(repo, ["shell", "nosuch", "--nixpkgs", repo.nixpkgs, "--", "true"]);
-    expect(result.code).toBe(4);
-    expect(result.stderr).toMatch(/E_NIX_EVAL.*nosuch/);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/E_SHELL_UNKNOWN.*nosuch/);
     const checkout = readdirSync(join(repo.cacheDir, "shells"))[0]!;
     const slots = readdirSync(join(repo.cacheDir, "shells", checkout)).filter((slot) => slot.startsWith("nosuch"));
     for (const slot of slots) expect(readdirSync(join(repo.cacheDir, "shells", checkout, slot))).toEqual([]);

@@ -89,6 +89,10 @@ export function budgetHosts(budget: number | string, total: number): number {
     throw new PavedError("E_USAGE", `Failure budget ${budget} is not a whole number of hosts`, { hint: "Use 0, 2 or 10%." });
   }
   const match = /^(\d+)%$/.exec(budget);
+  // Same range paved.yaml accepts for rollout.failureBudget: 200% would silently mean "never stop".
+  if (match && (Number(match[1]) < 1 || Number(match[1]) > 100)) {
+    throw new PavedError("E_USAGE", `Failure budget ${budget} is not a percentage from 1% to 100%`, { hint: "Use 0, 2 or 10%." });
+  }
   if (!match) throw new PavedError("E_USAGE", `Failure budget ${JSON.stringify(budget)} is not a number or a percentage`, { hint: "Use 0, 2 or 10%." });
   return Math.floor((total * Number(match[1])) / 100);
 }

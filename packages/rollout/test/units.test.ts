@@ -59,6 +59,9 @@ describe("waves and budgets", () => {
     expect(budgetHosts("10%", 50)).toBe(5);
     expect(budgetHosts(2, 50)).toBe(2);
     expect(() => budgetHosts("lots", 5)).toThrow(expect.objectContaining({ code: "E_USAGE" }));
+    expect(() => budgetHosts("200%", 5)).toThrow(expect.objectContaining({ code: "E_USAGE" }));
+    expect(() => budgetHosts("0%", 5)).toThrow(expect.objectContaining({ code: "E_USAGE" }));
+    expect(budgetHosts("100%", 5)).toBe(5);
     expect(() => budgetHosts(Number("x"), 5)).toThrow(expect.objectContaining({ code: "E_USAGE" }));
   });
 });

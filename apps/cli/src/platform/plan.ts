@@ -92,7 +92,7 @@ export async function migrationPlan(options: PlanOptions): Promise<PlanResult> {
   const actions = status.next;
   const file: GeneratedFile = { path: MIGRATION_FILE, content: renderMigrationMd(status), source: "paved.yaml" };
   const blocking = status.problems.filter((p) => p.kind !== "step-unavailable" && p.kind !== "step-error");
-  if (options.write === false) return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: "--no-write" } };
+  if (options.write === false) return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: "not written (--no-write)" } };
   if (blocking.length > 0) {
     // Bad input: the plan is printed, but the committed tracker is not replaced by a view of half the organisation.
     return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: `not written: ${blocking.length} input problem${blocking.length === 1 ? "" : "s"} to fix first` } };

@@ -3,7 +3,7 @@
  * forbids loading anything) for managers and the team. Every value from repositories, hosts and journals is
  * escaped; the numbers come from the same MigrationStatus as `paved status --json`.
  */
-import { writeAtomic } from "@paved/core";
+import { PavedError, writeAtomic } from "@paved/core";
 import { actionTitle } from "./plan.ts";
 import { migrationStatus, type StatusOptions } from "./status.ts";
 import { COLORS, esc, progressSvg, stepCount, stepKey } from "./report-svg.ts";
@@ -145,6 +145,14 @@ ${attention ? `<section class="attention"><h2>Needs a person</h2><ul>${attention
 export async function writeReport(options: StatusOptions & { file: string }): Promise<{ file: string; status: MigrationStatus; bytes: number }> {
   const status = await migrationStatus(options);
   const html = renderReportHtml(status);
-  await writeAtomic(options.file, html);
+  try {
+    await writeAtomic(options.file, html);
+  } catch (error) {
+    throw new PavedError("E_FILE_WRITE", `cannot write ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      hint: "Check the path and the directory's permissions.",
+      details: { file: options.file },
+      cause: error,
+    });
+  }
   return { file: options.file, status, bytes: Buffer.byteLength(html) };
 }

@@ -33,6 +33,17 @@ function stripAnsi(text: string): string {
 }
 
 /** Turns a failed nix invocation into one PavedError with a stable code and a hint that says what to do. */
+/** The subcommand in a nix argv ("eval"), skipping the values of global flags ("nix-command flakes" is not one). */
+function subcommand(argv: string[]): string {
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--option") i += 2;
+    else if (arg === "--extra-experimental-features" || arg === "--experimental-features") i += 1;
+    else if (!arg.startsWith("-")) return arg;
+  }
+  return "";
+}
+
 export function classifyNixFailure(failure: NixFailure): PavedError {
   const stderr = localise(stripAnsi(failure.stderr), failure.cwd);
   const details = {
@@ -82,7 +93,7 @@ export function classifyNixFailure(failure: NixFailure): PavedError {
       details: { ...details, location },
     });
   }
-  return new PavedError("E_NIX_FAILED", `nix ${failure.argv.slice(1).find((a) => !a.startsWith("-")) ?? ""} failed (exit ${failure.exitCode}): ${firstError(stderr)}`, {
+  return new PavedError("E_NIX_FAILED", `nix ${subcommand(failure.argv)} failed (exit ${failure.exitCode}): ${firstError(stderr)}`, {
     hint: "Run the command again with --verbose to see everything Nix printed.",
     details,
   });

@@ -3,6 +3,7 @@
  * one is missing) the names next to it for "did you mean". Evaluates attribute names and `.version` only,
  * so nothing is built and unfree packages do not need to be allowed.
  */
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { didYouMean, editDistance, nixJson, PavedError, type NixpkgsConfig } from "@paved/core";
 
@@ -56,6 +57,13 @@ export async function probeAttributes(
   options: { nixpkgs?: NixpkgsConfig; override?: string; signal?: AbortSignal; env?: Record<string, string | undefined> } = {},
 ): Promise<ProbeResult> {
   const source = probeSource(root, options.nixpkgs, options.override);
+  // Caught here, before Nix turns it into an opaque "opening file …/default.nix" failure.
+  if (source.kind === "path" && !existsSync(source.path)) {
+    throw new PavedError("E_INPUT", `nixpkgs path ${source.path} does not exist`, {
+      hint: "Pass a local nixpkgs checkout or mirror (--nixpkgs PATH, or nixpkgs.path in paved.yaml).",
+      details: { path: source.path },
+    });
+  }
   const expr = probeExpression(source, attrPaths);
   let out: { found: Record<string, string | null>; names: Record<string, string[]> };
   try {

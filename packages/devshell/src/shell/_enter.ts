@@ -60,6 +60,14 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
     return { ...base, cache: state, why, entryDir: captured.dir, rcPath: join(captured.dir, "rc.sh"), meta: captured.meta };
   } catch (error) {
     if (!isPavedError(error) || error.code === "E_NIX_MISSING" || error.code === "E_NIX_CANCELLED") throw error;
+    // The name is only known to be wrong once Nix has looked (a hand-written flake may define any shell).
+    if (error.code === "E_NIX_EVAL" && error.message.includes(`does not provide attribute 'devShells.`) && error.message.includes(`.${base.shell}'`)) {
+      throw new PavedError("E_SHELL_UNKNOWN", `the flake in ${base.root} has no dev shell named ${JSON.stringify(base.shell)}`, {
+        hint: "Check the name (`paved shell --help`), or add it under shells in paved.yaml and run `paved sync`.",
+        details: { shell: base.shell, root: base.root },
+        cause: error,
+      });
+    }
     const latest = readText(join(slotDir, "latest"))?.trim();
     const last = latest ? readEntry(slotDir, latest) : undefined;
     if (!last) throw error;
