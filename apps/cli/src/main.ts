@@ -110,6 +110,11 @@ function buildProgram(): Command {
     .option("-v, --verbose", "print Nix output and stack traces on errors")
     .addOption(new Option("--no-color", "disable colours (or set NO_COLOR)").hideHelp())
     .showSuggestionAfterError(true)
+    // Usage errors look like every other paved error: a code, the message, a hint.
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`error [E_USAGE] ${text.replace(/^error: /, "").trimEnd()}\nhint: see \`paved --help\` or \`paved COMMAND --help\`\n`),
+    })
     .exitOverride();
   program.addHelpText(
     "after",
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
       // --help and --version end here too, with exit code 0.
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       if (wantsJson && error.exitCode !== 0) {
-        process.stdout.write(`${JSON.stringify({ error: { code: "E_USAGE", message: error.message } }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ error: { code: "E_USAGE", message: error.message.replace(/^error: /, "") } }, null, 2)}\n`);
       }
       return;
     }

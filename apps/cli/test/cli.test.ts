@@ -27,6 +27,8 @@ describe("paved CLI", () => {
     const run = await paved(["docter"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("doctor");
+    expect(run.stderr).toMatch(/^error \[E_USAGE\] unknown command 'docter'/);
+    expect(run.stderr).toContain("hint:");
   });
 
   it("doctor --json gives one entry per check with a status and a fix", async () => {
