@@ -3,12 +3,12 @@
  * (packages made of builtins.derivation; Nix itself is real), a `nix` wrapper that records every call, and a
  * `paved` on PATH for direnv.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fixtureNixpkgs, nixTestEnv } from "@paved/fixtures";
+import { fixtureNixpkgs, nixTestEnv, runProgram, type ProgramRun } from "@paved/fixtures";
 
 export const pavedBin = fileURLToPath(new URL("../../../apps/cli/bin/paved.mjs", import.meta.url));
 
@@ -110,25 +110,11 @@ export async function makeShellRepo(options: { pavedYaml?: (nixpkgs: string) => 
   return repo;
 }
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type Run = ProgramRun;
 
 /** Runs a program (the bundled paved by default) with the repository's environment. */
 export function run(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
-    child.stdin.on("error", () => {});
-    child.stdin.end(options.input ?? "");
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return runProgram(argv, options);
 }
 
 export function paved(repo: ShellRepo, args: string[], cwd = repo.root, extra: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
