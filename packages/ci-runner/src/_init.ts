@@ -1,4 +1,4 @@
-import { editConfig, formatPlanDiff, loadConfig, looksLikeSecret, maskSecret, PavedError, setConfigValue, unifiedDiff, writeFileAtomic, writeFiles, type FileChange } from "@paved/core";
+import { editConfig, formatPlanDiff, loadConfig, looksLikeSecret, maskSecret, PavedError, setConfigValue, unifiedDiff, writeAtomic, writeFiles, type FileChange } from "@paved/core";
 import { DEFAULT_NIX_VERSION } from "./_pins.ts";
 import { renderCiFiles } from "./_render.ts";
 import type { CiProvider } from "./_types.ts";
@@ -67,7 +67,7 @@ export async function ciInit(options: CiInitOptions): Promise<CiInitResult> {
   const dryRun = options.dryRun === true;
   const result = await writeFiles(options.dir, files, { force: options.force === true, dryRun });
   // The exact text validated above; comments and layout of paved.yaml are kept by editConfig.
-  if (!dryRun && edit.changed) await writeFileAtomic(edit.file, edit.after);
+  if (!dryRun && edit.changed) await writeAtomic(edit.file, edit.after);
   const configDiff = unifiedDiff("paved.yaml", edit.before, edit.after);
   const notes =
     Object.keys(edit.config.shells).length === 0

@@ -8,7 +8,7 @@ import {
   PavedError,
   setConfigValue,
   unifiedDiff,
-  writeFileAtomic,
+  writeAtomic,
   writeFiles,
   type FileChange,
   type GeneratedFile,
@@ -120,7 +120,7 @@ export async function runnerAdd(options: RunnerAddOptions): Promise<RunnerAddRes
   ];
   const dryRun = options.dryRun === true;
   const result = await writeFiles(options.dir, files, { force: options.force === true, dryRun });
-  if (!dryRun && edit.changed) await writeFileAtomic(edit.file, edit.after);
+  if (!dryRun && edit.changed) await writeAtomic(edit.file, edit.after);
   return {
     name: options.name,
     host: saved,

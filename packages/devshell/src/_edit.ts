@@ -6,7 +6,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import {
-  addToConfigList, editConfig, formatPlanDiff, loadConfig, nixpkgsBranch, PavedError, planFiles, removeFromConfigList, unifiedDiff, requireGitRoot, writeFileAtomic, writeFiles,
+  addToConfigList, editConfig, formatPlanDiff, loadConfig, nixpkgsBranch, PavedError, planFiles, removeFromConfigList, unifiedDiff, requireGitRoot, writeAtomic, writeFiles,
   type PavedConfig,
 } from "@paved/core";
 import { probeAttributes } from "./nixpkgs/_probe.ts";
@@ -131,7 +131,7 @@ async function apply(
       dryRun: true,
     };
   }
-  if (edit.changed) await writeFileAtomic(edit.file, edit.after);
+  if (edit.changed) await writeAtomic(edit.file, edit.after);
   let written;
   try {
     written = await writeFiles(root, files, { force: options.force === true });

@@ -8,7 +8,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CONFIG_FILE, editConfig, formatPlanDiff, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
-  nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeFileAtomic, writeFiles, type FileStatus, type PavedConfig,
+  nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
 import { applyShells, newShells, type ShellChange } from "./_shellconfig.ts";
@@ -110,7 +110,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     };
   }
   const configFile = join(root, CONFIG_FILE);
-  if (configStatus !== "unchanged") await writeFileAtomic(configFile, next.text);
+  if (configStatus !== "unchanged") await writeAtomic(configFile, next.text);
   let written;
   try {
     written = await writeFiles(root, files, { force: options.force === true });

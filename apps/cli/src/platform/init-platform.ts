@@ -9,7 +9,7 @@ import { basename, join, relative, resolve } from "node:path";
 import { isMap, type Document } from "yaml";
 import {
   addToConfigList, CONFIG_FILE, CURRENT_STABLE_RELEASE, editConfig, exec, formatPlanDiff, gitIntentToAdd, gitRoot, loadConfig, parseConfig, PavedError, planFiles,
-  unifiedDiff, writeFileAtomic, writeFiles, type FileStatus, type PavedConfig,
+  unifiedDiff, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { renderPlatformFiles } from "./platform-files.ts";
 
@@ -163,7 +163,7 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
     root = dir;
   }
   const written = await writeFiles(dir, files, { force: options.force === true });
-  if (configChanged) await writeFileAtomic(configFile, configText);
+  if (configChanged) await writeAtomic(configFile, configText);
   configOutcome.written = configChanged;
   const created = [...(before === undefined ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create").map((c) => c.path)];
   const intentToAdd = root ? await gitIntentToAdd(root, created.map((p) => relative(root!, join(dir, p)))) : [];

@@ -2,11 +2,9 @@
  * Changing paved.yaml the way a person would: through the YAML document, so comments, blank lines, key order
  * and quoting survive. The result is validated before anything is written, and written atomically.
  */
-import { randomBytes } from "node:crypto";
-import { open, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import { Document, isCollection, isSeq, isScalar, type ToStringOptions } from "yaml";
 import { isPavedError, PavedError } from "../errors.ts";
+import { writeAtomic } from "../files/_atomic.ts";
 import { displayName, parseConfig, parseYaml, readConfigText, validateConfig } from "./_load.ts";
 import { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
 import { Ctx, DefaultSchema, OptionalSchema, type PathSegment, type Schema } from "./_schema.ts";
@@ -32,26 +30,6 @@ export function detectStyle(text: string): ToStringOptions {
   // "key:\n- item" at the same column means the file does not indent sequences.
   const indentSeq = !/^( *)[^\s#-][^\n]*:[ \t]*\n\1- /m.test(text);
   return { indent: indent >= 2 && indent <= 8 ? indent : 2, indentSeq, lineWidth: 0, minContentWidth: 0 };
-}
-
-/** temp file next to the target, fsync, rename: readers see the old file or the new one, never half of one. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const mode = await stat(file).then((st) => st.mode & 0o777, () => 0o644);
-  try {
-    const handle = await open(temp, "wx", mode);
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    if (isPavedError(error)) throw error;
-    throw new PavedError("E_FILE_WRITE", `cannot write ${file}: ${(error as Error).message}`, { hint: "Check the directory's permissions and free space.", details: { file }, cause: error });
-  }
 }
 
 /**
@@ -80,7 +58,7 @@ export async function editConfig(dir: string, edit: (doc: Document) => void | Pr
     });
   }
   const changed = after !== before;
-  if (changed && !options.dryRun) await writeFileAtomic(file, after);
+  if (changed && !options.dryRun) await writeAtomic(file, after);
   return { config, file, before, after, changed, written: changed && !options.dryRun };
 }
 

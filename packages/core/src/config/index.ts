@@ -61,7 +61,6 @@ export {
   removeFromConfigList,
   renderConfig,
   setConfigValue,
-  writeFileAtomic,
   type EditOptions,
   type EditResult,
   type RenderOptions,

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseHeader } from "./_header.ts";
-import { PavedError } from "../errors.ts";
 import { writeAtomic } from "./_atomic.ts";
 
 export interface EjectResult {
@@ -30,11 +29,7 @@ export async function ejectFiles(root: string, paths: string[], options: { dryRu
     result.ejected.push(path);
   }
   if (!options.dryRun) {
-    for (const [path, body] of updates) {
-      await writeAtomic(join(root, path), body).catch((error: Error) => {
-        throw new PavedError("E_FILE_WRITE", `Could not eject ${path}: ${error.message}`, { hint: "Check permissions." });
-      });
-    }
+    for (const [path, body] of updates) await writeAtomic(join(root, path), body);
   }
   return result;
 }
