@@ -7,6 +7,7 @@ const pkg = (dir: string) => fileURLToPath(new URL(`${dir}/src/index.ts`, import
 export default defineConfig({
   resolve: {
     alias: {
+      "@paved/core/errors": fileURLToPath(new URL("packages/core/src/errors.ts", import.meta.url)),
       "@paved/core": pkg("packages/core"),
       "@paved/devshell/warm": fileURLToPath(new URL("packages/devshell/src/warm.ts", import.meta.url)),
       "@paved/devshell": pkg("packages/devshell"),

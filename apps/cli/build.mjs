@@ -19,6 +19,8 @@ await build({
   target: "node20",
   chunkNames: "chunks/[name]-[hash]",
   alias: {
+    // The start-up path needs only the error class; the rest of core (yaml, diff) loads with a command.
+    "@paved/core/errors": `${root}packages/core/src/errors.ts`,
     "@paved/core": pkg("core"),
     "@paved/devshell": pkg("devshell"),
     "@paved/ci-runner": pkg("ci-runner"),

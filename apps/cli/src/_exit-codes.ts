@@ -1,4 +1,4 @@
-import type { PavedError } from "@paved/core";
+import type { PavedError } from "@paved/core/errors";
 
 /** Documented in README.md and docs/cli.md; scripts may rely on them. */
 export const EXIT = {

@@ -1,4 +1,4 @@
-import { PavedError } from "@paved/core";
+import { PavedError } from "@paved/core/errors";
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;

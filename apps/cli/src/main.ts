@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { PavedError } from "@paved/core";
+import { PavedError } from "@paved/core/errors";
 import { Command, CommanderError, Option } from "commander";
 import { asPavedError, formatError, paint, useColor } from "./_output.ts";
 import { EXIT, exitCodeFor } from "./_exit-codes.ts";
