@@ -195,11 +195,22 @@ run_root_leg() {
   return $rc
 }
 
-failed=()
+failed=() totals=(0 0 0)
+out=$(mktemp)
 for leg in "${legs[@]}"; do
   start=$(date +%s)
-  if [ "$leg" = host ]; then run_host_leg || failed+=("$leg"); else run_root_leg "$leg" || failed+=("$leg"); fi
+  if [ "$leg" = host ]; then run_host_leg; else run_root_leg "$leg"; fi > >(tee "$out") 2>&1 || failed+=("$leg")
+  wait $! 2>/dev/null || true  # tee has written everything
   echo "matrix[$leg]: done in $(($(date +%s) - start)) s"
+  # The test runner's closing line, "N passed, N failed, N skipped", added up over the legs.
+  if line=$(sed 's/\x1b\[[0-9;]*m//g' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1); then
+    read -r p _ f _ k _ <<<"${line//,/}"
+    totals=($((totals[0] + p)) $((totals[1] + f)) $((totals[2] + ${k:-0})))
+  elif [ -z "${run_cmd[*]}" ]; then
+    failed+=("$leg (no test summary)")
+  fi
 done
+rm -f "$out"
+((${#run_cmd[@]})) || echo "matrix: ${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped"
 if ((${#failed[@]})); then echo "matrix: failed legs: ${failed[*]}" >&2; exit 1; fi
 echo "matrix: all legs passed (${legs[*]})"
