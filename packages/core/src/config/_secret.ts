@@ -4,10 +4,22 @@ import { PavedError } from "../errors.ts";
 // GitLab (runner auth, personal access, runner registration), Slack, AWS access keys, and PEM blocks.
 const TOKEN_PREFIXES = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glrt-", "glpat-", "GR1348941", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "xapp-", "AKIA"];
 
+/**
+ * A Nix binary-cache signing key as `nix key generate-secret` prints it: "NAME:" and 64 bytes of base64
+ * (an ed25519 secret key). Its public half is 32 bytes, so the two never look alike.
+ */
+const NIX_SECRET_KEY = /^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{86}==$/;
+
+export function looksLikeNixSecretKey(value: string): boolean {
+  return NIX_SECRET_KEY.test(value.trim());
+}
+
 /** A prefix of the value that is safe to print: the token kind, never its body. */
 export function maskSecret(value: string): string {
   const trimmed = value.trim();
   if (trimmed.startsWith("-----BEGIN")) return "-----BEGIN …";
+  // The key's name is public (it is part of the public key too); the rest is not.
+  if (looksLikeNixSecretKey(trimmed)) return `${trimmed.slice(0, trimmed.indexOf(":") + 1)}…`;
   const prefix = TOKEN_PREFIXES.find((p) => trimmed.startsWith(p));
   if (prefix) return `${prefix}…`;
   return `${trimmed.slice(0, 2)}…`;
@@ -32,6 +44,7 @@ function entropyBitsPerChar(value: string): number {
 export function looksLikeSecret(value: string): boolean {
   const v = value.trim();
   if (v.includes("-----BEGIN")) return true;
+  if (looksLikeNixSecretKey(v)) return true;
   if (TOKEN_PREFIXES.some((p) => v.startsWith(p) && v.length >= p.length + 8)) return true;
   if (v.length < 32 || !/^[A-Za-z0-9_\-+=.]+$/.test(v)) return false;
   if (!/[0-9]/.test(v) || !/[A-Za-z]/.test(v)) return false;
