@@ -78,7 +78,10 @@ export const rolloutSchema = s
       .string({ pattern: /^([a-z_][a-z0-9_-]*@)?[A-Za-z0-9.-]+(:\d+)?$/, expected: "[user@]host[:port]" })
       .optional()
       .describe("Build systems on this machine instead of the one running paved."),
-    substituteOnDestination: s.boolean().default(false).describe("Let hosts fetch paths from their own binary caches (nix copy --substitute-on-destination)."),
+    substituteOnDestination: s.boolean().default(false).describe("Let hosts fetch paths from their own binary caches (nix copy --substitute-on-destination). Always on with a team cache (cache:)."),
+    remoteStore: hostPath
+      .optional()
+      .describe("The Nix store on each host when it is not the host's default (the ssh store's remote-store=, e.g. a chroot store); {host} allowed."),
     flake: s.string({ minLength: 1, expected: "a flake reference" }).optional().describe("Flake with nixosConfigurations (default: this repository)."),
   })
   .refineWith((value, report) => {
