@@ -16,7 +16,7 @@ export interface DirenvExport {
 
 export async function direnvExport(options: ShellOptions = {}): Promise<DirenvExport> {
   const prepared = await prepareShell({ staleOk: true, ...options });
-  const lines = prepared.meta.inputs.map((input) => `watch_file ${shellQuote(input.path)}`);
+  const lines = watchedFiles(prepared).map((path) => `watch_file ${shellQuote(path)}`);
   lines.push(`export PAVED_SHELL=${shellQuote(prepared.shell)} PAVED_SHELL_ROOT=${shellQuote(prepared.root)}`);
   if (prepared.cache === "stale") {
     lines.push(`export PAVED_SHELL_STALE=${shellQuote(prepared.meta.capturedAt)}`);
@@ -26,4 +26,15 @@ export async function direnvExport(options: ShellOptions = {}): Promise<DirenvEx
   }
   lines.push(readFileSync(prepared.rcPath, "utf8"));
   return { text: `${lines.join("\n")}\n`, prepared };
+}
+
+/** direnv keeps its watch list in an environment variable: a whole tree is watched through the git index instead. */
+const MAX_WATCHES = 500;
+
+function watchedFiles(prepared: PreparedShell): string[] {
+  const meta = prepared.meta;
+  if (meta.inputs.length <= MAX_WATCHES) return meta.inputs.map((input) => input.path);
+  const under = (meta.readDirs ?? []).map((dir) => `${dir}/`);
+  const single = meta.inputs.map((input) => input.path).filter((path) => !under.some((dir) => path.startsWith(dir)));
+  return [...single.slice(0, MAX_WATCHES), ...(meta.gitIndex ? [meta.gitIndex.path] : [])];
 }

@@ -26,7 +26,7 @@ import {
 /** The cold path may parse paved.yaml and ask git; both load on first use only. */
 const cold: ColdHelpers = {
   readConfig: async (root) => (await import("./_config.ts")).readShellConfig(root),
-  listInputs: async (root) => (await import("./_inputs.ts")).listInputs(root),
+  listInputs: async (root, evaluated) => (await import("./_inputs.ts")).listInputs(root, evaluated),
 };
 
 /** The nearest directory upwards with a flake.nix, or the error a person needs when there is none. */
@@ -55,7 +55,7 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
   const why = options.refresh ? ["--refresh"] : missReasons(slotDir, base.root);
   options.onProgress?.(`paved: evaluating the ${base.shell} shell with Nix (${why.slice(0, 3).join(", ")}${why.length > 3 ? `, +${why.length - 3} more` : ""})`);
   try {
-    const captured = await capture({ ...parts, slotDir, signal: options.signal, onProgress: options.onProgress });
+    const captured = await capture({ ...parts, slotDir, signal: options.signal, onProgress: options.onProgress, onWarning: options.onWarning });
     const state: CacheState = options.refresh ? "refresh" : "miss";
     return { ...base, cache: state, why, entryDir: captured.dir, rcPath: join(captured.dir, "rc.sh"), meta: captured.meta };
   } catch (error) {
@@ -85,8 +85,8 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
       ...base,
       cache: "stale",
       staleBecause: error.message,
-      entryDir: join(slotDir, last.key),
-      rcPath: join(slotDir, last.key, "rc.sh"),
+      entryDir: join(slotDir, last.id),
+      rcPath: join(slotDir, last.id, "rc.sh"),
       meta: last,
     };
   }

@@ -39,8 +39,52 @@ export function hashFile(path: string): string {
   }
 }
 
-export function hashInputs(paths: readonly string[]): InputFile[] {
-  return paths.map((path) => ({ path, hash: hashFile(path) }));
+/** size:mtime:ctime:inode in nanoseconds; "absent" when there is no such file. */
+export function statSignature(path: string): string {
+  const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}` : "absent";
+}
+
+/** A stat taken this close to the file's last change could miss a second change in the same clock tick. */
+const RACY_NS = 2_000_000_000n;
+
+/** The signature, or "" when the file changed too recently for an equal stat to prove it unchanged. */
+export function trustedSignature(path: string, now: bigint = BigInt(Date.now()) * 1_000_000n): string {
+  const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!stat) return "absent";
+  const changed = stat.ctimeNs > stat.mtimeNs ? stat.ctimeNs : stat.mtimeNs;
+  if (changed + RACY_NS > now) return "";
+  return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}`;
+}
+
+/**
+ * Hashes the files, stat first (a change after the stat makes the next stat differ, so it is never missed).
+ * `since`: files changed at or after this time (ns) were possibly read by Nix in another state; they get "racy".
+ */
+export function hashInputs(paths: readonly string[], since?: bigint): InputFile[] {
+  return paths.map((path) => {
+    const stat = trustedSignature(path);
+    if (since !== undefined) {
+      const raw = statSync(path, { bigint: true, throwIfNoEntry: false });
+      if (raw && (raw.ctimeNs >= since || raw.mtimeNs >= since)) return { path, hash: "racy", stat: "" };
+    }
+    return { path, hash: hashFile(path), stat };
+  });
+}
+
+/**
+ * The inputs as they are now, reusing a recorded hash wherever the stat is unchanged (and trusted), so a warm
+ * check reads no file content unless something changed. `changed` is true when any stat differed.
+ */
+export function refreshInputs(recorded: readonly InputFile[]): { inputs: InputFile[]; changed: boolean } {
+  let changed = false;
+  const inputs = recorded.map((input) => {
+    if (input.stat && input.stat === statSignature(input.path)) return input;
+    changed = true;
+    const stat = trustedSignature(input.path);
+    return { path: input.path, hash: hashFile(input.path), stat };
+  });
+  return { inputs, changed };
 }
 
 /** Files that say which nixpkgs a mirror holds; editing deeper files of a mirror in place needs `--refresh`. */
