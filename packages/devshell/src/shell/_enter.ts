@@ -43,6 +43,20 @@ async function coldSlot(options: ShellOptions) {
   return (await resolveSlot(options, findRoot(options.cwd ?? process.cwd()), cold))!;
 }
 
+/** The cached environment when it is warm (no Nix), else undefined; a bad paved.yaml still throws. */
+export async function prepareWarm(options: ShellOptions = {}): Promise<PreparedShell | undefined> {
+  const slot = await coldSlot(options);
+  if (options.refresh) return undefined;
+  const warm = await lookup(slot.slotDir, slot.parts, cold);
+  return warm ? hit(slot, warm) : undefined;
+}
+
+/** Why the latest environment of the directory's shell is not warm ("nix/tools.nix changed"). */
+export async function staleReasons(options: ShellOptions = {}): Promise<string[]> {
+  const slot = await coldSlot(options);
+  return missReasons(slot.slotDir, slot.base.root);
+}
+
 /** Finds or captures the environment; never starts a shell. */
 export async function prepareShell(options: ShellOptions = {}): Promise<PreparedShell> {
   const slot = await coldSlot(options);
