@@ -119,6 +119,29 @@ describe("direnv with paved installed", () => {
     expect(switched.vars).toHaveProperty("PAVED_SHELL_STALE", null);
   });
 
+  it("a warm load (stamp and cached watch list, no paved) still reloads when an input changes", async () => {
+    const repo = await makeShellRepo();
+    await allow(repo, renderEnvrc({ nixpkgsPath: repo.nixpkgs }));
+    expect((await direnv(repo, ["exec", repo.root, "true"])).code).toBe(0);
+    await settle();
+    expect((await direnv(repo, ["exec", repo.root, "true"])).code).toBe(0);
+    // Two warm loads: the first records direnv's watch list, the second reuses it.
+    await expectWarm(repo, ["exec", repo.root, "true"]);
+    expect(existsSync(join(stampDir(repo), "watches"))).toBe(true);
+    const warm = await expectWarm(repo, ["export", "json"]);
+    const vars = JSON.parse(warm.stdout) as Record<string, string | null>;
+    expect(vars.PAVED_SHELL).toBe("default");
+    const inShell: NodeJS.ProcessEnv = { ...repo.env };
+    for (const [key, value] of Object.entries(vars)) if (value === null) delete inShell[key]; else inShell[key] = value;
+    expect((await direnv(repo, ["export", "json"], inShell)).stdout.trim()).toBe("");
+    const later = new Date(Date.now() + 5_000);
+    repo.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n");
+    utimesSync(join(repo.root, "nix/tools.nix"), later, later);
+    const reloaded = await direnv(repo, ["export", "json"], { ...inShell, PAVED_DIRENV_WAIT: "1" });
+    expect(reloaded.code).toBe(0);
+    expect((JSON.parse(reloaded.stdout) as Record<string, string>).PATH).toMatch(/-uv-0\.9\.9\/bin/);
+  });
+
   it("a stamp never says warm for a changed input: same size with the old mtime, a file renamed over it, an edit right away", async () => {
     const repo = await makeShellRepo();
     await allow(repo, renderEnvrc({ nixpkgsPath: repo.nixpkgs }));
@@ -213,9 +236,8 @@ describe("direnv with paved installed", () => {
     const repo = await makeShellRepo();
     const exported = await run([process.execPath, pavedBin, "direnv-export", "--nixpkgs", repo.nixpkgs], { cwd: repo.root, env: repo.env });
     expect(exported.code).toBe(0);
-    for (const file of ["flake.nix", "flake.lock", "paved.yaml", "nix/tools.nix"]) {
-      expect(exported.stdout).toContain(`watch_file ${join(repo.root, file)}`);
-    }
+    const watchLine = exported.stdout.split("\n").find((line) => line.startsWith("watch_file ")) ?? "";
+    for (const file of ["flake.nix", "flake.lock", "paved.yaml", "nix/tools.nix"]) expect(watchLine.split(" ")).toContain(join(repo.root, file));
     expect(exported.stdout).toContain('eval "${shellHook:-}"');
   });
 });

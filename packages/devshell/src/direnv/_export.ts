@@ -56,11 +56,33 @@ function envText(prepared: PreparedShell, files?: DirenvFiles): string {
   const env = JSON.parse(readFileSync(prepared.rcPath.replace(/rc\.sh$/, "env.json"), "utf8")) as DevEnv;
   return [
     `# captured: ${prepared.meta.capturedAt}`,
-    ...watched.map((path) => `watch_file ${shellQuote(path)}`),
+    ...watchLines(watched, files),
     `export PAVED_SHELL=${shellQuote(prepared.shell)} PAVED_SHELL_ROOT=${shellQuote(prepared.root)}`,
     "unset PAVED_SHELL_STALE",
     renderRc(env, { tempDir: false }),
   ].join("\n");
+}
+
+/**
+ * direnv's watch_file starts the direnv binary, the largest cost of a warm load. What it computes is a function of
+ * the watch list it is given and the watched files' mtimes; every watched file is an input the stamp has just
+ * verified unchanged, or a file of the stamp directory paved rewrites only after deleting this cache. So the
+ * result is kept in `watches` and reused while direnv hands the same list in. One call for all files otherwise.
+ */
+function watchLines(watched: string[], files?: DirenvFiles): string[] {
+  const call = `watch_file ${watched.map(shellQuote).join(" ")}`;
+  if (!files) return [call];
+  const cache = shellQuote(files.watches);
+  return [
+    `if [ -r ${cache} ] && . ${cache} && [ "\${DIRENV_WATCHES:-}" = "\${__paved_win-}" ]; then`,
+    "  export DIRENV_WATCHES=$__paved_wout",
+    "else",
+    "  __paved_win=${DIRENV_WATCHES:-}",
+    `  ${call}`,
+    `  printf '__paved_win=%q\n__paved_wout=%q\n' "$__paved_win" "\${DIRENV_WATCHES:-}" > ${cache}.$$ && mv -f ${cache}.$$ ${cache}`,
+    "fi",
+    "unset __paved_win __paved_wout",
+  ];
 }
 
 function staleText(env: string, message: string, level: "log_error" | "log_status"): string {
@@ -142,9 +164,12 @@ export async function direnvExport(options: DirenvExportOptions = {}): Promise<D
   } catch (error) {
     // paved.yaml does not parse, the shell is gone…: keep what works, say exactly where the problem is.
     if (!kept || !isPavedError(error)) throw error;
+    rmSync(files.watches, { force: true });
     return { text: staleText(kept, `paved: STALE environment from %CAPTURED%: ${error.message}`, "log_error"), state: "stale" };
   }
   if (warm) return { text: `${storeWarm(files, warm)}\n${takeNotice(files)}`, state: "hit", prepared: warm };
+  // The kept environment's cached watch list has the inputs' old mtimes: direnv would reload at every prompt.
+  rmSync(files.watches, { force: true });
 
   if (kept && !options.wait) {
     const failure = failureStillHolds(files);
@@ -188,6 +213,7 @@ async function background(options: DirenvExportOptions, files: DirenvFiles): Pro
     } catch (error) {
       for (const path of locatedFiles(error)) stats[path] ??= statSignature(path);
       const failure: Failure = { message: `evaluation failed: ${firstLine(error)}`, stats };
+      rmSync(files.watches, { force: true });
       writeFileAtomicSync(files.failed, `${JSON.stringify(failure, null, 2)}\n`);
       return { text: "", state: "background" };
     }

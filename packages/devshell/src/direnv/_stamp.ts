@@ -11,6 +11,7 @@
  * So the stamp can say "ask" for an unchanged input, never "warm" for a changed one.
  */
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomicSync, type EntryMeta } from "../shell/_cache.ts";
 import { cacheKey, mirrorFiles, mtimeOf, nixCandidate, nixIdentity, statSignature } from "../shell/_fingerprint.ts";
@@ -99,6 +100,8 @@ export interface DirenvFiles {
   failed: string;
   lock: string;
   log: string;
+  /** The `.envrc`'s cache of direnv's watch list (see _export.ts). */
+  watches: string;
 }
 
 export function direnvFiles(dir: string): DirenvFiles {
@@ -110,11 +113,14 @@ export function direnvFiles(dir: string): DirenvFiles {
     failed: join(dir, "failed.json"),
     lock: join(dir, "lock"),
     log: join(dir, "background.log"),
+    watches: join(dir, "watches"),
   };
 }
 
 /** The environment first, then the stamp that vouches for it: a reader never sees a stamp newer than its env. */
 export function writeWarm(files: DirenvFiles, envText: string, stamp: string): void {
+  // The cached watch list records the stamp's mtime, which is about to change.
+  rmSync(files.watches, { force: true });
   writeFileAtomicSync(files.env, envText);
   writeFileAtomicSync(files.stamp, stamp);
 }

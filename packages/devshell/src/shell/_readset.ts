@@ -42,9 +42,10 @@ export function sourceStorePath(evaluated: readonly string[], root: string, sub:
     return undefined;
   }
   for (const file of evaluated) {
-    if (!file.endsWith(suffix) || !file.startsWith("/nix/store/")) continue;
+    if (!file.endsWith(suffix)) continue;
     const store = file.slice(0, -suffix.length);
-    if (store.split("/").length !== 4) continue;
+    // A store path's last component is <32-char hash>-<name>; the store itself may live anywhere (chroot stores).
+    if (!/\/[0-9a-z]{32}-[^/]+$/.test(store)) continue;
     try {
       if (readFileSync(file, "utf8") === own) return store;
     } catch {
