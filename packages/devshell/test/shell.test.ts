@@ -88,6 +88,25 @@ describe("paved shell -- CMD", () => {
     expect(printDevEnvCalls(repo).length).toBe(before);
   });
 
+  it("a cold entry runs one nix process once the binary's version is known, like nix develop", async () => {
+    const fresh = await makeShellRepo();
+    await paved(fresh, ["shell", "--nixpkgs", fresh.nixpkgs, "--", "true"]);
+    expect(fresh.nixCalls().filter((line) => line.includes("--version")).length).toBe(1);
+    const before = fresh.nixCalls().length;
+    fresh.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n");
+    const cold = await paved(fresh, ["shell", "--nixpkgs", fresh.nixpkgs, "--", "uv", "--version"]);
+    expect(cold.code).toBe(0);
+    expect(fresh.nixCalls().slice(before)).toEqual([expect.stringContaining("print-dev-env --json")]);
+  });
+
+  it("NIX_BUILD_TOP and TMPDIR are a fresh directory for the command, removed when it ends", async () => {
+    const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "sh", "-c", 'test -d "$NIX_BUILD_TOP" && test "$TMPDIR" = "$NIX_BUILD_TOP" && echo "$NIX_BUILD_TOP"']);
+    expect(result.code).toBe(0);
+    const dir = result.stdout.trim();
+    expect(dir).toMatch(/nix-shell\./);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it("--refresh evaluates again even when the cache is warm", async () => {
     const before = printDevEnvCalls(repo).length;
     const result = await paved(repo, ["--json", "shell", "--refresh", "--nixpkgs", repo.nixpkgs, "--", "true"]);

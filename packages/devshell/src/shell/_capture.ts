@@ -8,8 +8,8 @@
  */
 import { mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureNixVersion, runNix, type NixOptions } from "@paved/core";
-import { CACHE_FORMAT, readEntries, readEntry, readText, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
+import { ensureNixVersion, rememberNixVersion, runNix, type NixOptions, type NixVersion } from "@paved/core";
+import { CACHE_FORMAT, readEntries, readEntry, readJson, readText, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
 import { cacheKey, currentSystem, hashInputs, nixIdentity } from "./_fingerprint.ts";
 import { listInputs, visibleFiles } from "./_inputs.ts";
 import { localEvaluated } from "./_readset.ts";
@@ -44,8 +44,8 @@ export interface Captured {
 }
 
 export async function capture(request: CaptureRequest): Promise<Captured> {
-  // git and `nix --version` while Nix evaluates: the cold path should cost no more than nix develop's own run.
-  const versionCheck = request.dryRun ? undefined : ensureNixVersion();
+  // One Nix process on the cold path, as nix develop: the version of this exact binary is remembered from before.
+  const versionCheck = request.dryRun ? undefined : knownNixVersion(request.slotDir);
   versionCheck?.catch(() => {});
   const id = `${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const dir = join(request.slotDir, id);
@@ -113,6 +113,20 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   writeFileAtomicSync(join(request.slotDir, "latest"), id);
   pruneEntries(request.slotDir, id);
   return { meta, dir };
+}
+
+/** The cache's record of which version each nix binary (by real path, size and mtime) is. */
+function versionFile(slotDir: string): string {
+  return join(slotDir, "..", "..", "..", "nix-version.json");
+}
+
+async function knownNixVersion(slotDir: string): Promise<NixVersion> {
+  const id = nixIdentity();
+  const known = readJson<{ id: string; version: NixVersion }>(versionFile(slotDir));
+  if (known?.id === id && known.version?.version) rememberNixVersion(known.version);
+  const version = await ensureNixVersion();
+  if (known?.id !== id) writeFileAtomicSync(versionFile(slotDir), `${JSON.stringify({ id, version })}\n`);
+  return version;
 }
 
 function storePathOf(profile: string): string | undefined {

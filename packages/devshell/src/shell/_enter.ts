@@ -16,6 +16,7 @@ import {
   runPrepared,
   shellEnv,
   waitFor,
+  withBuildTop,
   type CacheState,
   type ColdHelpers,
   type PreparedShell,
@@ -177,7 +178,7 @@ export async function enterShell(options: ShellOptions & { terminal?: boolean } 
   const userShell = base.SHELL || "bash";
   const terminal = options.terminal ?? process.stdin.isTTY === true;
   if (basename(userShell) === "bash" && terminal) {
-    const exitCode = await waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env });
+    const exitCode = await withBuildTop(env, () => waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env }));
     return { ...prepared, exitCode };
   }
   const shellEnvironment = { ...capturedEnvironment(prepared, cwd, env), SHELL: userShell };

@@ -89,7 +89,8 @@ export function renderRc(env: DevEnv, options: { tempDir?: boolean } = {}): stri
   }
   for (const name of SAVED) out.push(`${name}="$${name}\${nix_saved_${name}:+:$nix_saved_${name}}"`);
   if (options.tempDir !== false) {
-    out.push('export NIX_BUILD_TOP="$(mktemp -d -t nix-shell.XXXXXX)"');
+    // paved makes the directory itself when it starts bash (no mktemp process) and removes it afterwards.
+    out.push('export NIX_BUILD_TOP="${__paved_build_top:-$(mktemp -d -t nix-shell.XXXXXX)}"', "unset __paved_build_top");
     for (const name of ["TMP", "TMPDIR", "TEMP", "TEMPDIR"]) out.push(`export ${name}="$NIX_BUILD_TOP"`);
   }
   out.push('eval "${shellHook:-}"', "");

@@ -4,7 +4,8 @@
  * fast entry (apps/cli/src/fast-shell.ts) loads a few kilobytes; capture and errors live in _enter.ts.
  */
 import { spawn } from "node:child_process";
-import { constants } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { cacheRoot, readEntries, readEntry, readText, slotName, slotPaths, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
 import { cacheKey, currentSystem, mtimeOf, nixIdentity, refreshInputs, type KeyParts } from "./_fingerprint.ts";
@@ -213,7 +214,21 @@ export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.Proc
 export async function runPrepared(prepared: PreparedShell, options: ShellOptions & { command: string[] }): Promise<ShellRun> {
   const env = shellEnv(prepared, options.env ?? process.env);
   const argv = ["bash", "-c", commandScript(prepared.rcPath), "paved-shell", ...options.command];
-  const exitCode = await waitFor(argv, { cwd: options.cwd ?? process.cwd(), env });
+  const exitCode = await withBuildTop(env, () => waitFor(argv, { cwd: options.cwd ?? process.cwd(), env }));
   return { ...prepared, exitCode };
+}
+
+/**
+ * NIX_BUILD_TOP (and TMPDIR) for the shell, made here rather than by a `mktemp` process in the rc, and removed when
+ * the shell ends, as nix develop removes its own.
+ */
+export async function withBuildTop<T>(env: NodeJS.ProcessEnv, run: () => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "nix-shell."));
+  env.__paved_build_top = dir;
+  try {
+    return await run();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
