@@ -2,7 +2,7 @@
 // nixpkgs passed with --nixpkgs.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
@@ -245,6 +245,12 @@ describe("GC roots and paved gc", () => {
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/still alive/);
 
+    // Each checkout has a stamp directory, as direnv's first load leaves it.
+    for (const dir of [repo.root, live.root]) {
+      mkdirSync(join(repo.cacheDir, "direnv", dir), { recursive: true });
+      writeFileSync(join(repo.cacheDir, "direnv", dir, "stamp"), "__paved_fresh() { return 2; }\n");
+      writeFileSync(join(dir, ".envrc"), "");
+    }
     rmSync(repo.root, { recursive: true, force: true });
     const dry = await paved(live, ["--json", "gc", "--dry-run"], live.root);
     expect(JSON.parse(dry.stdout).removed).toHaveLength(1);
@@ -256,6 +262,9 @@ describe("GC roots and paved gc", () => {
     expect(data.removed).toEqual([expect.objectContaining({ root: repo.root, reason: "checkout missing", environments: 1 })]);
     expect(data.kept).toEqual([expect.objectContaining({ root: live.root, environments: 1 })]);
     expect(existsSync(checkoutDir)).toBe(false);
+    // direnv state goes with its .envrc's directory and stays while the .envrc does.
+    expect(data.removedDirenv).toEqual([repo.root]);
+    expect(existsSync(join(repo.cacheDir, "direnv", live.root, "stamp"))).toBe(true);
     const left = findProfileLinks(repo.cacheDir);
     expect(left).toHaveLength(1);
     const rootsAfter = nixRoots(repo);
