@@ -110,21 +110,25 @@ export function readSet(request: ReadSetRequest): ReadSet {
         addDir(top, where(ref.line, ref.column, "self"));
         continue;
       }
-      const base = ref.kind === "self-path" ? root : dirname(file);
-      const target = resolve(base, ref.kind === "path" && ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path);
-      if (!inTree(target)) continue;
-      const label = ref.kind === "self-path" ? `self + "/${ref.path}"` : ref.path;
-      if (ref.kind === "path" && ref.dynamic) {
-        addDir(target, where(ref.line, ref.column, `${label}\${…}`));
-      } else if (tracked.has(rel(target))) {
-        files.add(target);
-        if (ref.kind === "path" && ref.imported && target.endsWith(".nix")) queue.push(target);
-      } else if (isDir(target)) {
-        if (ref.kind === "path" && ref.imported && tracked.has(rel(join(target, "default.nix")))) queue.push(join(target, "default.nix"));
-        else addDir(target, where(ref.line, ref.column, label));
-      } else {
-        // Not visible to Nix yet: recorded as absent, so creating (and tracking) it counts as a change.
-        files.add(target);
+      // A flake in a sub-directory of its repository: `self` is the whole repository's copy (Nix's call-flake
+      // gives self the source's outPath), `./x` the flake's directory. For self both are taken, to be safe.
+      const bases = ref.kind === "self-path" ? [...new Set([root, top])] : [dirname(file)];
+      for (const base of bases) {
+        const target = resolve(base, ref.kind === "path" && ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path);
+        if (!inTree(target)) continue;
+        const label = ref.kind === "self-path" ? `self + "/${ref.path}"` : ref.path;
+        if (ref.kind === "path" && ref.dynamic) {
+          addDir(target, where(ref.line, ref.column, `${label}\${…}`));
+        } else if (tracked.has(rel(target))) {
+          files.add(target);
+          if (ref.kind === "path" && ref.imported && target.endsWith(".nix")) queue.push(target);
+        } else if (isDir(target)) {
+          if (ref.kind === "path" && ref.imported && tracked.has(rel(join(target, "default.nix")))) queue.push(join(target, "default.nix"));
+          else addDir(target, where(ref.line, ref.column, label));
+        } else {
+          // Not visible to Nix yet: recorded as absent, so creating (and tracking) it counts as a change.
+          files.add(target);
+        }
       }
     }
   }
