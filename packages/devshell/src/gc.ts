@@ -4,7 +4,7 @@
  * Also tidies entries a crashed capture left half written.
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { cacheRoot, readJson, readText, type CheckoutMeta } from "./shell/_cache.ts";
 
 export interface GcOptions {
@@ -97,12 +97,14 @@ function gcDirenv(base: string, rel: string, result: GcResult): void {
   } catch {
     return;
   }
+  // <dir>/<stamp key>/ holds the files; <dir> is the .envrc's directory.
   if (rel !== "" && entries.some((entry) => entry.isFile() && (entry.name === "stamp" || entry.name === "env"))) {
-    if (!existsSync(join(rel, ".envrc"))) {
+    const envrcDir = dirname(rel);
+    if (!existsSync(join(envrcDir, ".envrc"))) {
       if (!result.dryRun) rmSync(here, { recursive: true, force: true });
-      result.removedDirenv.push(rel);
-      return;
+      if (!result.removedDirenv.includes(envrcDir)) result.removedDirenv.push(envrcDir);
     }
+    return;
   }
   for (const entry of entries) if (entry.isDirectory()) gcDirenv(base, `${rel}/${entry.name}`, result);
 }

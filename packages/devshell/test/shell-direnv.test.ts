@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
-import { renderEnvrc } from "@paved/devshell";
+import { renderEnvrc, stampKey } from "@paved/devshell";
 import { makeShellRepo, pavedBin, run, type ShellRepo } from "./_shellrepo.ts";
 
 beforeAll(() => {
@@ -26,7 +26,7 @@ async function allow(repo: ShellRepo, envrc: string, env?: NodeJS.ProcessEnv) {
 }
 
 /** The `.envrc`'s directory in paved's cache. */
-const stampDir = (repo: ShellRepo) => join(repo.cacheDir, "direnv", repo.root);
+const stampDir = (repo: ShellRepo) => join(repo.cacheDir, "direnv", repo.root, stampKey({ nixpkgsPath: repo.nixpkgs }));
 
 /** Waits for the background evaluation the last load started (its lock is gone and it left a result). */
 async function backgroundDone(repo: ShellRepo, since: number): Promise<void> {
@@ -176,6 +176,20 @@ describe("direnv with paved installed", () => {
     expect(await hook()).toMatch(/-uv-0\.9\.9\/bin\/uv$/);
     writeFileSync(file, "{ pkgs }: [ pkgs.jq ]\n");
     expect(await hook()).toBe("no-uv");
+  });
+
+  it("an .envrc that asks for another shell never reuses the first one's stamp", async () => {
+    const repo = await makeShellRepo();
+    await allow(repo, renderEnvrc({ nixpkgsPath: repo.nixpkgs }));
+    await direnv(repo, ["exec", repo.root, "true"]);
+    await settle();
+    await direnv(repo, ["exec", repo.root, "true"]);
+    await expectWarm(repo, ["exec", repo.root, "true"]);
+    await allow(repo, renderEnvrc({ shell: "api", nixpkgsPath: repo.nixpkgs }));
+    const api = await direnv(repo, ["exec", repo.root, "sh", "-c", 'echo "shell=$PAVED_SHELL"; command -v hello || echo no-hello']);
+    expect(api.code).toBe(0);
+    expect(api.stdout).toContain("shell=api");
+    expect(api.stdout).toContain("no-hello");
   });
 
   it("a different nix on PATH is not warm", async () => {

@@ -247,8 +247,8 @@ describe("GC roots and paved gc", () => {
 
     // Each checkout has a stamp directory, as direnv's first load leaves it.
     for (const dir of [repo.root, live.root]) {
-      mkdirSync(join(repo.cacheDir, "direnv", dir), { recursive: true });
-      writeFileSync(join(repo.cacheDir, "direnv", dir, "stamp"), "__paved_fresh() { return 2; }\n");
+      mkdirSync(join(repo.cacheDir, "direnv", dir, "auto"), { recursive: true });
+      writeFileSync(join(repo.cacheDir, "direnv", dir, "auto", "stamp"), "__paved_fresh() { return 2; }\n");
       writeFileSync(join(dir, ".envrc"), "");
     }
     rmSync(repo.root, { recursive: true, force: true });
@@ -264,7 +264,7 @@ describe("GC roots and paved gc", () => {
     expect(existsSync(checkoutDir)).toBe(false);
     // direnv state goes with its .envrc's directory and stays while the .envrc does.
     expect(data.removedDirenv).toEqual([repo.root]);
-    expect(existsSync(join(repo.cacheDir, "direnv", live.root, "stamp"))).toBe(true);
+    expect(existsSync(join(repo.cacheDir, "direnv", live.root, "auto", "stamp"))).toBe(true);
     const left = findProfileLinks(repo.cacheDir);
     expect(left).toHaveLength(1);
     const rootsAfter = nixRoots(repo);

@@ -8,6 +8,8 @@
  * The body has no paved header; `paved init` writes it through the managed-files layer, which adds one.
  */
 
+import { digest } from "../shell/_cache.ts";
+
 export interface EnvrcOptions {
   /** devShell to load. Default: the shell paved picks for the `.envrc`'s directory (`default` at the root). */
   shell?: string;
@@ -34,6 +36,11 @@ function joinPath(dir: string, file: string): string {
   return dir === "." || dir === "" ? file : `${dir.replace(/\/+$/, "")}/${file}`;
 }
 
+/** The `.envrc`'s own part of its stamp directory's name: the shell it asks for and the nixpkgs override. */
+export function stampKey(options: Pick<EnvrcOptions, "shell" | "nixpkgsPath">): string {
+  return `${options.shell ?? "auto"}${options.nixpkgsPath ? `@${digest(options.nixpkgsPath).slice(0, 8)}` : ""}`;
+}
+
 /** The text of a `.envrc` (without the paved header). */
 export function renderEnvrc(options: EnvrcOptions = {}): string {
   const flakeDir = options.flakeDir ?? ".";
@@ -58,7 +65,8 @@ export function renderEnvrc(options: EnvrcOptions = {}): string {
     'if [ -z "$__paved_d" ]; then',
     '  case ${XDG_CACHE_HOME:-} in /*) __paved_d=$XDG_CACHE_HOME/paved ;; *) __paved_d=$HOME/.cache/paved ;; esac',
     "fi",
-    "__paved_d=$__paved_d/direnv$PWD",
+    // One directory per .envrc and per what it asks for: editing `--shell` or `--nixpkgs` never reuses a stamp.
+    `__paved_d=$__paved_d/direnv$PWD/${stampKey(options)}`,
     'if [ -r "$__paved_d/stamp" ] && . "$__paved_d/stamp" && __paved_fresh && [ -r "$__paved_d/env" ]; then',
     // The cached environment watches every input (flake.nix, flake.lock and paved.yaml among them) in one call.
     '  . "$__paved_d/env"',
