@@ -36,7 +36,7 @@ export {
   type RecordOptions,
   type Shape,
 } from "./_schema_compound.ts";
-export { assertSecretPath, checkSecretPath, looksLikeSecret, maskSecret, type SecretPathProblem } from "./_secret.ts";
+export { assertSecretPath, checkSecretPath, type SecretPathProblem } from "./_secret.ts";
 export { didYouMean, editDistance } from "./_suggest.ts";
 export { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
 export {
