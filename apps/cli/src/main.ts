@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { PavedError } from "@paved/core/errors";
-import { assertNoSecret } from "@paved/core/secrets";
+import { assertNoSecret, unsafeCharacter } from "@paved/core/secrets";
 import { Command, CommanderError, Option } from "commander";
 import { asPavedError, formatError, paint, useColor } from "./_output.ts";
 import { EXIT, exitCodeFor } from "./_exit-codes.ts";
@@ -66,21 +66,34 @@ function contextFor(program: Command): CommandContext {
   };
 }
 
+/** A flag's or argument's value: no control, invisible or bidi characters, and no secret. */
+function screenValue(value: string, label: string, name?: string): void {
+  // Secrets first: a pasted private key has line breaks, and it must be reported as what it is.
+  assertNoSecret(value, label, { entropy: !/\s/.test(value.trim()), ...(name === undefined ? {} : { name }) });
+  const bad = unsafeCharacter(value);
+  if (bad) {
+    throw new PavedError("E_INPUT", `${label}: refused ${bad.name} (${bad.codePoint}) at character ${bad.index + 1}; nothing was written`, {
+      hint: "Retype the value: it holds a character that does not show on screen (copied from a web page or chat?).",
+      details: { label, codePoint: bad.codePoint },
+    });
+  }
+}
+
 /**
- * Every flag and argument passes the secret scanner before a handler sees it, so a pasted token is refused by
- * name (`--url`, `NAME`) before anything is read, written or evaluated. `paved shell -- CMD` is the one
- * exception: CMD is the user's own command line, run as typed.
+ * Every flag and argument is screened before a handler is loaded, so a pasted token or a bidi override is
+ * refused by name (`--url`, `NAME`) before anything is read, written or evaluated. `paved shell -- CMD` is
+ * the one exception: CMD is the user's own command line, run as typed.
  */
-function refuseSecrets(definition: CommandDefinition, self: Command): void {
+function screenInput(definition: CommandDefinition, self: Command): void {
   const flags = new Map(self.options.map((option) => [option.attributeName(), option.long ?? option.short ?? option.name()]));
   for (const [key, value] of Object.entries(self.optsWithGlobals())) {
     for (const item of Array.isArray(value) ? value : [value]) {
-      if (typeof item === "string") assertNoSecret(item, flags.get(key) ?? `--${key}`, { entropy: !/\s/.test(item.trim()), name: key });
+      if (typeof item === "string") screenValue(item, flags.get(key) ?? `--${key}`, key);
     }
   }
   if (definition.name === "shell") return;
   const names = self.registeredArguments.map((argument) => argument.name().toUpperCase());
-  self.args.forEach((arg, index) => assertNoSecret(arg, names[index] ?? `argument ${index + 1}`, { entropy: !/\s/.test(arg.trim()) }));
+  self.args.forEach((arg, index) => screenValue(arg, names[index] ?? `argument ${index + 1}`));
 }
 
 /** Groups that exist only as parents ("ci" of "ci init"); their help line lists what they hold. */
@@ -108,7 +121,7 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
   command = definition.configure ? definition.configure(command) : command;
   command.action(async (...received: unknown[]) => {
     const self = received.at(-1) as Command;
-    refuseSecrets(definition, self);
+    screenInput(definition, self);
     const ctx = contextFor(program);
     const module = await definition.load();
     // optsWithGlobals: a flag a group command declares (`shell --nixpkgs`) also reaches its subcommands.

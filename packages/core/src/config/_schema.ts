@@ -6,6 +6,12 @@
  */
 import { didYouMean } from "./_suggest.ts";
 import { checkSecretPath, looksLikeSecret, maskSecret } from "./_secret.ts";
+import { unsafeCharacter, type UnsafeCharacter } from "../secrets/index.ts";
+
+/** "U+202E (a bidirectional control character) at character 5": the value itself would hide it again. */
+export function describeUnsafe(value: string, bad: UnsafeCharacter): string {
+  return `${bad.codePoint} (${bad.name}) at character ${bad.index + 1} of ${describeFound(value.replace(/[^\x20-\x7e\u00a0-\u2000]/gu, "?"))}`;
+}
 
 export type PathSegment = string | number;
 export type JsonSchema = { [key: string]: unknown };
@@ -196,6 +202,8 @@ export interface StringOptions {
   expected?: string;
   minLength?: number;
   maxLength?: number;
+  /** Allow line breaks and tabs (shell hooks, commands). Control and bidi characters are refused either way. */
+  multiline?: boolean;
 }
 
 export class StringSchema extends Schema<string> {
@@ -204,6 +212,11 @@ export class StringSchema extends Schema<string> {
   }
   protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<string> {
     const { pattern, minLength, maxLength } = this.options;
+    const bad = typeof value === "string" ? unsafeCharacter(value, { multiline: this.options.multiline === true }) : undefined;
+    if (bad) {
+      ctx.report({ path, expected: `${this.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value as string, bad) });
+      return INVALID;
+    }
     const ok =
       typeof value === "string" &&
       (pattern === undefined || pattern.test(value)) &&

@@ -1,5 +1,5 @@
 /** Compound schemas (lists, maps, unions) and the `s` builder that is the public face of the schema language. */
-import { findSecret } from "../secrets/index.ts";
+import { findSecret, unsafeCharacter } from "../secrets/index.ts";
 import { didYouMean } from "./_suggest.ts";
 import {
   BooleanSchema,
@@ -7,6 +7,7 @@ import {
   OptionalSchema,
   Ctx,
   describeFound,
+  describeUnsafe,
   EnumSchema,
   INVALID,
   NumberSchema,
@@ -268,25 +269,31 @@ export const s = {
 
 /** Validate a plain value: the parsed value, or every issue found. */
 /**
- * The secret pass every paved.yaml value goes through, whatever its schema (x- keys included): a key or value
- * holding a credential is an E_SECRET_LITERAL issue at its own path. Free-text fields (commands, descriptions)
- * are scanned for known formats; every other value must not look random either.
+ * The pass every paved.yaml key and value goes through, whatever its schema (x- keys included): a credential is an
+ * E_SECRET_LITERAL issue at its own path, and so is nothing else; control, invisible and bidi characters are
+ * refused everywhere (line breaks only in values; the schema says where they are allowed). Free text (commands,
+ * descriptions) is scanned for known formats; one-word values must not look random either.
  */
-function scanForSecrets(value: unknown, path: PathSegment[], ctx: Ctx, name?: string): void {
+function screenValues(value: unknown, path: PathSegment[], ctx: Ctx, name?: string): void {
   if (typeof value === "string") {
+    // Every value, x- keys included: fields with their own schema get a more precise message from it.
+    const bad = unsafeCharacter(value, { multiline: true });
+    if (bad) ctx.report({ path, expected: "text without control, invisible or bidirectional characters", found: describeUnsafe(value, bad) });
     // Multi-word text (a command, a description, a public key) is checked for known formats only: its words may be hashes.
     const finding = findSecret(value, { entropy: !/\s/.test(value.trim()), ...(name === undefined ? {} : { name }) });
     if (finding) {
       ctx.report({ path, expected: "a value that is not a secret (secrets must not go into paved.yaml or Nix code; reference a file or a CI secret instead)", found: `what looks like a literal secret (${finding.masked}: ${finding.label.replace(/^an? /, "")})`, code: "E_SECRET_LITERAL" });
     }
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => scanForSecrets(item, [...path, index], ctx, name));
+    value.forEach((item, index) => screenValues(item, [...path, index], ctx, name));
   } else if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value)) {
     for (const [key, item] of Object.entries(value)) {
       const keyFinding = findSecret(key);
-      if (keyFinding) {
+      const bad = unsafeCharacter(key);
+      if (bad) ctx.report({ path: [...path, key], expected: "a key without control, invisible or bidirectional characters or line breaks", found: describeUnsafe(key, bad), at: "key" });
+      else if (keyFinding) {
         ctx.report({ path: [...path, key], expected: "a key that is not a secret", found: `what looks like a literal secret (${keyFinding.masked}: ${keyFinding.label.replace(/^an? /, "")})`, code: "E_SECRET_LITERAL", at: "key" });
-      } else scanForSecrets(item, [...path, key], ctx, key);
+      } else screenValues(item, [...path, key], ctx, key);
     }
   }
 }
@@ -295,11 +302,16 @@ export function validate<T>(schema: Schema<T>, value: unknown): { ok: true; valu
   const ctx = new Ctx();
   const result = schema.parse(value, [], ctx);
   const scan = new Ctx();
-  scanForSecrets(value, [], scan);
-  // A secret is reported once: a field's own secret message wins; a plain schema message at the same path gives way.
+  screenValues(value, [], scan);
+  // Each value is reported once: a field's own secret message wins over the scan's, the scan's secret message
+  // over a plain schema message (which would only repeat the value masked), and a schema's character message
+  // (which says what the field expects) over the scan's generic one.
   const at = (issue: Issue) => JSON.stringify(issue.path);
-  const issues = ctx.issues.filter((issue) => issue.code === "E_SECRET_LITERAL" || !scan.issues.some((s) => at(s) === at(issue)));
-  for (const issue of scan.issues) if (!issues.some((i) => i.code === "E_SECRET_LITERAL" && at(i) === at(issue))) issues.push(issue);
+  const secret = (issue: Issue) => issue.code === "E_SECRET_LITERAL";
+  const issues = ctx.issues.filter((issue) => secret(issue) || !scan.issues.some((s) => secret(s) && at(s) === at(issue)));
+  for (const issue of scan.issues) {
+    if (!issues.some((i) => at(i) === at(issue) && (secret(i) || !secret(issue)))) issues.push(issue);
+  }
   if (result === INVALID || issues.length > 0) return { ok: false, issues };
   return { ok: true, value: result };
 }
