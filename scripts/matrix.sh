@@ -5,6 +5,9 @@
 #   trixie    a Debian 13 root made with debootstrap (Nix 2.26, OpenSSH 10)
 #   bookworm  a Debian 12 root made with debootstrap (not in the default matrix: the host is Debian 12)
 # Usage: scripts/matrix.sh [--fresh] [--no-quickstart] [LEG…]   (default legs: host trixie)
+#        scripts/matrix.sh run RELEASE CMD…   runs CMD in that release's prepared root, in a fresh copy of this
+#                                             checkout after scripts/setup.sh; files CMD writes come back here
+#                                             (for example: run trixie bash scripts/record-nix-outputs.sh)
 #   --fresh          build each root from the bare debootstrap image instead of reusing a prepared one, which
 #                    proves the README's set-up on a machine with Node and npm only
 #   --no-quickstart  run only the test command
@@ -17,13 +20,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PAVED_MATRIX_CACHE:-/var/cache/paved-matrix}
-fresh= quickstart=1 legs=()
+fresh= quickstart=1 legs=() run_cmd=()
+if [ "${1:-}" = run ]; then
+  [ $# -ge 3 ] || { echo "matrix: usage: scripts/matrix.sh run RELEASE CMD…" >&2; exit 2; }
+  legs=("$2") run_cmd=("${@:3}"); set --
+fi
 for arg in "$@"; do
   case "$arg" in
     --fresh) fresh=1 ;;
     --no-quickstart) quickstart= ;;
     host | trixie | bookworm) legs+=("$arg") ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "matrix: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +57,8 @@ else
 fi
 echo "matrix[$LEG]: $ $TEST_COMMAND"
 bash -c "$TEST_COMMAND"; rc=$?
-left=$(ps -eo pid=,args= | awk -v self=$$ '"'"'$1 != 1 && $1 != self && $2 != "ps" && $2 != "awk"'"'"')
+ps -eo pid=,ppid=,args= >/tmp/matrix-ps.txt
+left=$(awk -v self=$$ '"'"'$1 != 1 && $1 != self && $2 != self'"'"' /tmp/matrix-ps.txt)
 if [ -n "$left" ]; then
   echo "matrix[$LEG]: the tests left processes running:" >&2; echo "$left" >&2
   [ "$rc" = 0 ] && rc=1
@@ -97,6 +105,39 @@ remove_root() { # refuses while anything below it is mounted
 
 setup_stamp() { cat "$here/scripts/setup.sh" "$here/package.json" "$here/pnpm-lock.yaml" | sha256sum | cut -c1-16; }
 
+# in_root ROOT CMD…: runs CMD as PID 1's child of a new PID namespace, chrooted into ROOT, with its own /dev,
+# /dev/pts, /dev/shm, /proc and /tmp in a private mount namespace: all of it, and every process, ends with CMD.
+in_root() {
+  local root=$1; shift
+  # What reaches the registries from this machine reaches them from the root too (a proxy, its CA).
+  local pass=() name
+  for name in NODE_EXTRA_CA_CERTS http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+    [ -n "${!name:-}" ] && pass+=("$name=${!name}")
+  done
+  PASS_LIST="${pass[*]:-}" ROOT=$root unshare --mount --propagation private --fork bash -euc '
+    # The root is a mount point of its own, so Nix can pivot_root into its sandbox from inside the chroot.
+    mount --bind "$ROOT" "$ROOT"
+    read -r -a PASS <<<"$PASS_LIST"
+    mount -t tmpfs -o mode=755,size=16m matrix-dev "$ROOT/dev"
+    while read -r node major minor; do mknod -m 666 "$ROOT/dev/$node" c "$major" "$minor"; done <<<"null 1 3
+zero 1 5
+full 1 7
+random 1 8
+urandom 1 9
+tty 5 0"
+    mkdir -p "$ROOT/dev/pts" "$ROOT/dev/shm"
+    mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$ROOT/dev/pts"
+    ln -s pts/ptmx "$ROOT/dev/ptmx"
+    mount -t tmpfs -o mode=1777 matrix-shm "$ROOT/dev/shm"
+    ln -s /proc/self/fd "$ROOT/dev/fd"
+    for i in 0:stdin 1:stdout 2:stderr; do ln -s "/proc/self/fd/${i%%:*}" "$ROOT/dev/${i#*:}"; done
+    mount -t tmpfs -o mode=1777 matrix-tmp "$ROOT/tmp"
+    exec unshare --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" /usr/bin/env -i \
+      HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb LANG=C.UTF-8 \
+      "${PASS[@]}" "$@"
+  ' in_root "$@"
+}
+
 run_root_leg() {
   local rel=$1
   local root="$cache/$rel-root"
@@ -123,26 +164,18 @@ run_root_leg() {
   (cd "$here" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -C "$root/work/paved" -xf -
 
   local rc=0
-  LEG=$rel QUICKSTART=$quickstart SETUP_COMMAND=$setup_command TEST_COMMAND=$test_command ROOT=$root LEG_SCRIPT=$leg_script \
-    unshare --mount --propagation private --fork bash -euc '
-      # The root is a mount point of its own, so Nix can pivot_root into its sandbox from inside the chroot.
-      mount --bind "$ROOT" "$ROOT"
-      mount -t tmpfs -o mode=755,size=16m matrix-dev "$ROOT/dev"
-      for n in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
-        set -- $n; mknod -m 666 "$ROOT/dev/$1" c "$2" "$3"
-      done
-      mkdir -p "$ROOT/dev/pts" "$ROOT/dev/shm"
-      mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$ROOT/dev/pts"
-      ln -s pts/ptmx "$ROOT/dev/ptmx"
-      mount -t tmpfs -o mode=1777 matrix-shm "$ROOT/dev/shm"
-      ln -s /proc/self/fd "$ROOT/dev/fd"
-      for i in 0:stdin 1:stdout 2:stderr; do ln -s "/proc/self/fd/${i%%:*}" "$ROOT/dev/${i#*:}"; done
-      mount -t tmpfs -o mode=1777 matrix-tmp "$ROOT/tmp"
-      exec unshare --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" /usr/bin/env -i \
-        HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb LANG=C.UTF-8 \
-        LEG="$LEG" QUICKSTART="$QUICKSTART" SETUP_COMMAND="$SETUP_COMMAND" TEST_COMMAND="$TEST_COMMAND" \
-        bash -c "cd /work/paved && $LEG_SCRIPT"
-    ' || rc=$?
+  if ((${#run_cmd[@]})); then
+    touch "$root/work/.run-start"
+    in_root "$root" bash -c 'cd /work/paved && bash scripts/setup.sh >/tmp/setup.log 2>&1 || { cat /tmp/setup.log; exit 1; }
+      exec "$@"' run "${run_cmd[@]}" || rc=$?
+    # The files the command wrote in the copy (recordings, say) come back to the checkout.
+    (cd "$root/work/paved" && find . -newer ../.run-start -type f -not -path './node_modules/*' \
+      -not -path '*/node_modules/*' -not -path './fixtures/nixpkgs/bootstrap/*' -not -path './apps/cli/dist/*' -print0 |
+      tar --null -T - -cf -) | tar -C "$here" -xf -
+    return $rc
+  fi
+  in_root "$root" env LEG="$rel" QUICKSTART="$quickstart" SETUP_COMMAND="$setup_command" TEST_COMMAND="$test_command" \
+    bash -c "cd /work/paved && $leg_script" || rc=$?
   # The set-up ran to the end (the tests may still have failed): this root is prepared for the next run.
   [ -x "$root/work/paved/node_modules/.bin/vitest" ] && setup_stamp >"$root.stamp"
   return $rc
