@@ -119,7 +119,7 @@ describe("control, invisible and bidi characters are refused in every name and d
       [`version: 1\nteam:\n  users:\n    alice:\n      keys: [./alice.pub]\n      description: "Alice \u202Eevil"\n`, "team.users.alice.description"],
       [`version: 1\nx-notes: "hello \u2066world"\n`, "x-notes"],
       [`version: 1\nroles:\n  staging:\n    logging:\n      sink:\n        url: https://loki.example.com\n        labels:\n          env: "prod\u202E"\n`, "roles.staging.logging.sink.labels.env"],
-      [`version: 1\nshells:\n  default:\n    env:\n      "FOO\u202E": bar\n`, 'shells.default.env["FOO\u202E"]'],
+      [`version: 1\nshells:\n  default:\n    env:\n      "FOO\u202E": bar\n`, 'shells.default.env["FOO\\u202E"]'],
     ];
     for (const [text, path] of cases) {
       const found = problems(text);

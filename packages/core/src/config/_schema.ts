@@ -6,7 +6,7 @@
  */
 import { didYouMean } from "./_suggest.ts";
 import { checkSecretPath, looksLikeSecret, maskSecret } from "./_secret.ts";
-import { unsafeCharacter, type UnsafeCharacter } from "../secrets/index.ts";
+import { escapeInvisible, unsafeCharacter, type UnsafeCharacter } from "../secrets/index.ts";
 
 /** "U+202E (a bidirectional control character) at character 5": the value itself would hide it again. */
 export function describeUnsafe(value: string, bad: UnsafeCharacter): string {
@@ -49,7 +49,8 @@ export function describeFound(value: unknown): string {
   if (value === null) return "an empty value";
   if (typeof value === "string") {
     if (looksLikeSecret(value)) return `what looks like a literal secret (${maskSecret(value)})`;
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    // JSON.stringify escapes C0 controls but not bidi, zero-width or C1 characters: a message must show them, not obey them.
+    return escapeInvisible(JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value));
   }
   if (typeof value === "number") return `number ${value}`;
   if (typeof value === "boolean") return `boolean ${value}`;

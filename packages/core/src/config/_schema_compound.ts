@@ -109,7 +109,7 @@ export class ObjectSchema<S extends Shape> extends Schema<InferShape<S>> {
     for (const key of Object.keys(value)) {
       if (known.includes(key) || this.options.ignoreKeys?.test(key)) continue;
       const suggestion = didYouMean(key, known);
-      ctx.report({ path: [...path, key], at: "key", expected: `one of the keys ${known.join(", ")}`, found: `unknown key ${JSON.stringify(key)}`, ...(suggestion ? { suggestion } : {}) });
+      ctx.report({ path: [...path, key], at: "key", expected: `one of the keys ${known.join(", ")}`, found: `unknown key ${describeFound(key)}`, ...(suggestion ? { suggestion } : {}) });
       ok = false;
     }
     const entries: [string, unknown][] = [];
@@ -164,7 +164,7 @@ export class RecordSchema<T> extends Schema<Record<string, T>> {
       const badKey = (keyPattern && !keyPattern.test(key)) || (keys && !keys.includes(key));
       if (badKey) {
         const suggestion = keys ? didYouMean(key, keys) : undefined;
-        ctx.report({ path: [...path, key], at: "key", expected: this.keyLabel(), found: `key ${JSON.stringify(key)}`, ...(suggestion ? { suggestion } : {}) });
+        ctx.report({ path: [...path, key], at: "key", expected: this.keyLabel(), found: `key ${describeFound(key)}`, ...(suggestion ? { suggestion } : {}) });
         ok = false;
       }
       const result = this.value.parse(element, [...path, key], ctx);
@@ -288,12 +288,14 @@ function screenValues(value: unknown, path: PathSegment[], ctx: Ctx, name?: stri
     value.forEach((item, index) => screenValues(item, [...path, index], ctx, name));
   } else if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value)) {
     for (const [key, item] of Object.entries(value)) {
-      const keyFinding = findSecret(key);
+      // A secret first: a pasted private key has line breaks too, and must be reported as what it is.
+      // Keys are names: none may look random either.
+      const keyFinding = findSecret(key, { entropy: true });
       const bad = unsafeCharacter(key);
-      if (bad) ctx.report({ path: [...path, key], expected: "a key without control, invisible or bidirectional characters or line breaks", found: describeUnsafe(key, bad), at: "key" });
-      else if (keyFinding) {
+      if (keyFinding) {
         ctx.report({ path: [...path, key], expected: "a key that is not a secret", found: `what looks like a literal secret (${keyFinding.masked}: ${keyFinding.label.replace(/^an? /, "")})`, code: "E_SECRET_LITERAL", at: "key" });
-      } else screenValues(item, [...path, key], ctx, key);
+      } else if (bad) ctx.report({ path: [...path, key], expected: "a key without control, invisible or bidirectional characters or line breaks", found: describeUnsafe(key, bad), at: "key" });
+      else screenValues(item, [...path, key], ctx, key);
     }
   }
 }

@@ -11,11 +11,13 @@ export interface SecretFormat {
   pattern: RegExp;
   /** The printable, masked form of a match. */
   show: (match: string) => string;
+  /** A further check of a match, for formats whose shape alone is too common. */
+  accept?: (match: string) => boolean;
 }
 
 const prefixOf = (re: RegExp) => (match: string) => `${re.exec(match)?.[0] ?? match.slice(0, 4)}…`;
-// Not preceded by a token character: `xghp_…` inside a longer word is not a GitHub token.
-const B = "(?<![A-Za-z0-9_])";
+// No word boundary before a prefix: a token glued to other text (`nixosAKIA…`, `ci-ghp_…`) is still the token.
+const B = "";
 
 export const SECRET_FORMATS: readonly SecretFormat[] = [
   // GitHub: classic PAT, OAuth, user-to-server, server-to-server, refresh; fine-grained PAT.
@@ -30,13 +32,18 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   },
   { id: "gitlab-runner-registration", label: "a GitLab runner registration token", pattern: new RegExp(`${B}GR1348941[A-Za-z0-9_-]{16,}`, "g"), show: () => "GR1348941…" },
   // AWS access key ids: long-term (AKIA), temporary (ASIA), and the other documented key-id prefixes.
-  { id: "aws-access-key-id", label: "an AWS access key id", pattern: new RegExp(`${B}(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])`, "g"), show: prefixOf(/^[A-Z0-9]{4}/) },
+  { id: "aws-access-key-id", label: "an AWS access key id", pattern: new RegExp(`${B}(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}`, "g"), show: prefixOf(/^[A-Z0-9]{4}/) },
   // AWS secret keys are 40 base64 characters with no prefix: only recognisable next to their name.
   {
     id: "aws-secret-key",
     label: "an AWS secret access key",
-    pattern: /(aws|secret)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
+    pattern: /(aws|secret)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}/gi,
     show: (m) => `${/^[A-Za-z0-9_.-]+/.exec(m)?.[0] ?? "secret"}=…`,
+    // A generated key mixes cases and digits; `tokenSecret: CACHIX_AUTH_TOKEN_…` or `xxxx…` does not.
+    accept: (m) => {
+      const body = m.slice(-40);
+      return /[a-z]/.test(body) && /[A-Z]/.test(body) && /[0-9]/.test(body);
+    },
   },
   { id: "slack-token", label: "a Slack token", pattern: new RegExp(`${B}xox[abeoprs]-[A-Za-z0-9-]{10,}`, "g"), show: prefixOf(/^xox.-/) },
   { id: "slack-app-token", label: "a Slack app token", pattern: new RegExp(`${B}xapp-[0-9]-[A-Za-z0-9-]{10,}`, "g"), show: () => "xapp-…" },

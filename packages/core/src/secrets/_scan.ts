@@ -24,7 +24,8 @@ export interface ScanOptions {
   name?: string;
 }
 
-const URL_RE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]+/gi;
+// The start of every URL, even one glued to the end of another (`https://a/xhttps://u:pw@b`).
+const URL_START = /[a-z][a-z0-9+.-]*:\/\/(?=[^\s"'`<>])/gi;
 
 function urlFinding(url: string, index: number): SecretFinding | undefined {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)![0];
@@ -97,12 +98,14 @@ export function scanSecrets(text: string, options: ScanOptions = {}): SecretFind
   const found: SecretFinding[] = [];
   for (const format of SECRET_FORMATS) {
     for (const match of text.matchAll(format.pattern)) {
+      if (format.accept && !format.accept(match[0])) continue;
       found.push({ kind: format.id, label: format.label, masked: format.show(match[0]), index: match.index });
     }
   }
-  for (const match of text.matchAll(URL_RE)) {
-    const finding = urlFinding(match[0], match.index);
-    if (finding && !found.some((f) => f.index >= match.index && f.index < match.index + match[0].length)) found.push(finding);
+  for (const match of text.matchAll(URL_START)) {
+    const url = /^[^\s"'`<>]+/.exec(text.slice(match.index))![0];
+    const finding = urlFinding(url, match.index);
+    if (finding && !found.some((f) => f.index >= match.index && f.index < match.index + url.length)) found.push(finding);
   }
   if (found.length === 0 && options.name !== undefined && namedSecret(options.name, text)) {
     found.push({ kind: "named-secret", label: `a literal value for ${options.name}`, masked: `${text.trim().slice(0, 2)}…`, index: 0 });
@@ -125,5 +128,6 @@ export function looksLikeSecret(value: string): boolean {
 
 /** A form of the value that is safe to print: the token kind, never its body. */
 export function maskSecret(value: string): string {
-  return findSecret(value, { entropy: true })?.masked ?? `${value.trim().slice(0, 2)}…`;
+  // Two printable characters at most: never a control or bidi character that would act on the terminal.
+  return findSecret(value, { entropy: true })?.masked ?? `${value.trim().slice(0, 2).replace(/[^\x21-\x7e]/g, "?")}…`;
 }

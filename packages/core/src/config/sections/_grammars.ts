@@ -33,6 +33,18 @@ export const userNameExpected = "a user name: a lower-case letter or _, then low
 export const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 export const labelExpected = "a runner label: letters, digits, . _ and - (at most 100, starting with a letter or digit)";
 
+/**
+ * A branch name `git check-ref-format --branch` accepts, and that a GitHub `branches:` filter reads literally
+ * (no glob characters, no leading `!`, which negates a filter).
+ */
+export function isBranchName(value: string): boolean {
+  if (value.length === 0 || value.length > 255 || value === "@") return false;
+  if (/[\x00-\x20\x7f~^:?*[\\!+]/.test(value) || value.includes("..") || value.includes("@{") || value.includes("//")) return false;
+  if (value.startsWith("/") || value.endsWith("/") || value.endsWith(".") || value.startsWith("-")) return false;
+  return value.split("/").every((part) => !part.startsWith(".") && !part.endsWith(".lock"));
+}
+export const branchNameExpected = "a git branch name like main or release/1.x (git check-ref-format; no glob characters)";
+
 export interface UrlRules {
   schemes: readonly string[];
   /** Allow a query string (never credentials: the secret scanner sees every value first). */

@@ -3,7 +3,7 @@ import { s } from "../_schema_compound.ts";
 import type { Infer } from "../_schema.ts";
 import { SHELL_NAME } from "./shells.ts";
 import { ciCommandProblem } from "./_ci_inject.ts";
-import { LABEL, labelExpected } from "./_grammars.ts";
+import { branchNameExpected, isBranchName, LABEL, labelExpected } from "./_grammars.ts";
 
 const cache = s
   .object({
@@ -60,7 +60,7 @@ export const ciSchema = s
       .describe("Run on self-hosted runners with these labels (GitHub) or tags (GitLab)."),
     timeoutMinutes: s.int({ min: 1, max: 360 }).default(30).describe("Time limit of each job, in minutes."),
     branches: s
-      .array(s.string({ pattern: /^(?!-)(?!.*\.\.)[^\s~^:?*[\\]+$/, expected: "a git branch name like main" }), { minItems: 1, unique: true })
+      .array(s.string({ minLength: 1, expected: branchNameExpected }).refine(isBranchName, branchNameExpected), { minItems: 1, unique: true })
       .optional()
       .describe("Branches whose pushes run the pipeline and may write the store cache (default [main]); pull requests only read it."),
   })

@@ -17,7 +17,8 @@ export const TOOLCHAINS = [
 ] as const;
 export type Toolchain = (typeof TOOLCHAINS)[number];
 
-export const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+// At most 64: a shell becomes the GitHub job `shell-NAME`, and job ids must stay under 100 characters.
+export const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 const toolchainPin = s.object({
   version: s.string({ minLength: 1, expected: 'a version or range like "22", "1.24" or ">=3.12"' }).describe("The version the repository asks for."),
@@ -58,7 +59,7 @@ const shell = s.object({
 });
 
 export const shellsSchema = s
-  .record(shell, { keyPattern: SHELL_NAME, keyExpected: "a shell name: letters, digits, _ and - (the root shell is `default`)" })
+  .record(shell, { keyPattern: SHELL_NAME, keyExpected: "a shell name: letters, digits, _ and -, at most 64 (the root shell is `default`)" })
   .default({})
   .describe("Developer shells by name; `default` is the repository root's shell.");
 
