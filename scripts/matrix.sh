@@ -40,6 +40,21 @@ done
 readme_command() { # the shell line under <!-- NAME --> in README.md
   awk -v m="<!-- $1 -->" '$0 == m {getline; getline; print; exit}' "$here/README.md"
 }
+# copy_checkout DEST: DEST becomes a clone of this checkout as it is now, uncommitted and untracked (not ignored)
+# files included, committed there as one commit — like CI's clone of main, which tests rely on (`git+file://`).
+copy_checkout() {
+  local dest=$1 index tree commit
+  index=$(mktemp -u)  # a scratch index, so the checkout's own staging area is left alone
+  tree=$(cd "$here" && { cp "$(git rev-parse --git-path index)" "$index" 2>/dev/null || true; } &&
+    GIT_INDEX_FILE=$index git add -A && GIT_INDEX_FILE=$index git write-tree)
+  rm -f "$index"
+  commit=$(cd "$here" && git -c user.name=matrix -c user.email=matrix@paved.invalid commit-tree -p HEAD -m "matrix: the working tree" "$tree")
+  git -C "$here" update-ref refs/paved-matrix/worktree "$commit"
+  rm -rf "$dest" && git clone -q --no-checkout "$here" "$dest"
+  git -C "$dest" fetch -q origin refs/paved-matrix/worktree && git -C "$dest" checkout -q --detach FETCH_HEAD
+  git -C "$here" update-ref -d refs/paved-matrix/worktree
+}
+
 setup_command=$(readme_command setup-command)
 test_command=$(readme_command test-command)
 [ -n "$setup_command" ] && [ -n "$test_command" ] || { echo "matrix: README.md lacks its two commands" >&2; exit 1; }
@@ -58,7 +73,7 @@ fi
 echo "matrix[$LEG]: $ $TEST_COMMAND"
 bash -c "$TEST_COMMAND"; rc=$?
 ps -eo pid=,ppid=,args= >/tmp/matrix-ps.txt
-left=$(awk -v self=$$ '"'"'$1 != 1 && $1 != self && $2 != self'"'"' /tmp/matrix-ps.txt)
+left=$(awk -v self=$$ '"'"'$1 != self && !($2 == self && $3 == "ps")'"'"' /tmp/matrix-ps.txt)
 if [ -n "$left" ]; then
   echo "matrix[$LEG]: the tests left processes running:" >&2; echo "$left" >&2
   [ "$rc" = 0 ] && rc=1
@@ -70,8 +85,7 @@ exit $rc
 run_host_leg() {
   echo "matrix[host]: $(. /etc/os-release && echo "$PRETTY_NAME")"
   local work; work=$(mktemp -d /tmp/paved-matrix-host.XXXX)
-  # A clean copy, as CI's clone is: what the checkout has, untracked files included, nothing ignored.
-  (cd "$here" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -C "$work" -xf -
+  copy_checkout "$work"
   (cd "$work" && LEG=host QUICKSTART=$quickstart SETUP_COMMAND=$setup_command TEST_COMMAND=$test_command \
     unshare --pid --fork --mount-proc bash -c "$leg_script")
   local rc=$?
@@ -85,7 +99,7 @@ base_image() { # a tarball of a bare debootstrap root, made once per release
   if [ ! -s "$tar" ]; then
     command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
     echo "matrix[$rel]: debootstrap (a few minutes, once)" >&2
-    local tmp; tmp=$(mktemp -d "$cache/build-$rel.XXXX")
+    local tmp; tmp=$(mktemp -d "$cache/build-$rel.XXXX") && chmod 755 "$tmp"
     unshare --mount --fork debootstrap --variant=minbase --include=ca-certificates "$rel" "$tmp" \
       http://deb.debian.org/debian >"$cache/$rel-debootstrap.log" 2>&1 \
       || { echo "matrix[$rel]: debootstrap failed, see $cache/$rel-debootstrap.log" >&2; return 1; }
@@ -147,6 +161,7 @@ run_root_leg() {
     [ -e "$root" ] && { remove_root "$root" || return 1; }
     rm -f "$root.stamp"
     mkdir -p "$root" && tar -C "$root" -xf "$tar"
+    chmod 755 "$root"  # a machine's / is 755; a 700 one (mktemp's) would lock every user but root out of it
     echo "matrix[$rel]: a new root from the bare image"
   else
     echo "matrix[$rel]: reusing the prepared root (set-up unchanged; --fresh to start bare)"
@@ -160,8 +175,7 @@ run_root_leg() {
   cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   [ -f /root/.npmrc ] && cp /root/.npmrc "$root/root/.npmrc"
-  rm -rf "$root/work/paved" && mkdir -p "$root/work/paved"
-  (cd "$here" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -C "$root/work/paved" -xf -
+  mkdir -p "$root/work" && copy_checkout "$root/work/paved"
 
   local rc=0
   if ((${#run_cmd[@]})); then
@@ -181,11 +195,22 @@ run_root_leg() {
   return $rc
 }
 
-failed=()
+failed=() totals=(0 0 0)
+out=$(mktemp)
 for leg in "${legs[@]}"; do
   start=$(date +%s)
-  if [ "$leg" = host ]; then run_host_leg || failed+=("$leg"); else run_root_leg "$leg" || failed+=("$leg"); fi
+  if [ "$leg" = host ]; then run_host_leg; else run_root_leg "$leg"; fi > >(tee "$out") 2>&1 || failed+=("$leg")
+  wait $! 2>/dev/null || true  # tee has written everything
   echo "matrix[$leg]: done in $(($(date +%s) - start)) s"
+  # The test runner's closing line, "N passed, N failed, N skipped", added up over the legs.
+  if line=$(sed 's/\x1b\[[0-9;]*m//g' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1); then
+    read -r p _ f _ k _ <<<"${line//,/}"
+    totals=($((totals[0] + p)) $((totals[1] + f)) $((totals[2] + ${k:-0})))
+  elif [ -z "${run_cmd[*]}" ]; then
+    failed+=("$leg (no test summary)")
+  fi
 done
+rm -f "$out"
+((${#run_cmd[@]})) || echo "matrix: ${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped"
 if ((${#failed[@]})); then echo "matrix: failed legs: ${failed[*]}" >&2; exit 1; fi
 echo "matrix: all legs passed (${legs[*]})"
