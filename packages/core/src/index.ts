@@ -8,3 +8,4 @@ export * from "./status/index.ts";
 export * from "./config/index.ts";
 export * from "./platform/index.ts";
 export * from "./cache/index.ts";
+export * from "./secrets/index.ts";
