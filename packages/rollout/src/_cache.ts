@@ -16,19 +16,6 @@ export function rolloutCache(config: Pick<PavedConfig, "cache" | "hosts">): Roll
   return { ...(pushTo ? { pushTo } : {}), ...(cache.push.signingKeyFile ? { signingKeyFile: cache.push.signingKeyFile } : {}) };
 }
 
-/**
- * The store URL to push to. Binary caches (file, s3, http) sign what they are given with `secret-key=` (a path,
- * never the key); an ssh-ng cache host running harmonia signs as it serves.
- */
-export function pushUrl(cache: RolloutCache): string {
-  const to = cache.pushTo!;
-  if (!cache.signingKeyFile || /^ssh(-ng)?:\/\//.test(to)) return to;
-  return `${to}${to.includes("?") ? "&" : "?"}secret-key=${encodeURIComponent(cache.signingKeyFile)}`;
-}
-
-// "copying path 'P' to 'DEST'" (or "from 'SRC' to 'DEST'" from a build host). A host substituting on the
-// destination logs "copying path 'P' from 'CACHE'" over SSH into the same stderr: that one has no "to" and was not
-// sent by this machine.
 const COPYING = /copying path '(\/nix\/store\/[^']+)' (?:from '[^']*' )?to '/g;
 
 /** The store paths a `nix copy -v` run says it sent (every supported Nix logs one line per path). */
@@ -57,10 +44,18 @@ export interface PushOptions {
   signal?: AbortSignal;
 }
 
-/** Pushes closures to the team cache once: `nix copy` skips what the cache already has. */
+/**
+ * Pushes closures to the team cache once: `nix copy` skips what the cache already has. With a signing key they
+ * are signed first, in the store they come from (`nix store sign --key-file`: the key stays in its file, off every
+ * command line); an ssh-ng cache host running harmonia also signs as it serves.
+ */
 export async function pushClosures(cache: RolloutCache, paths: string[], options: PushOptions = {}): Promise<CopyMeasure & { ms: number }> {
   const started = performance.now();
-  const args = ["copy", "-v", "--to", pushUrl(cache), ...(options.from ? ["--from", options.from] : []), ...paths];
+  const from = options.from ? ["--store", options.from] : [];
+  if (cache.signingKeyFile) {
+    await runNix(["store", "sign", "--recursive", "--key-file", cache.signingKeyFile, ...from, ...paths], { env: options.env, signal: options.signal });
+  }
+  const args = ["copy", "-v", "--to", cache.pushTo!, ...(options.from ? ["--from", options.from] : []), ...paths];
   const result = await runNix(args, { env: options.env, signal: options.signal });
   const measured = await measureCopy(result, options.from, options.env);
   return { ...measured, ms: Math.round(performance.now() - started) };

@@ -74,7 +74,7 @@ export type HostOutcome =
 export interface RolloutCache {
   /** Store URL pushes go to (never carries the key; see signingKeyFile); undefined for a read-only cache. */
   pushTo?: string;
-  /** Path of the private signing key on this machine (nix copy …?secret-key=); the key itself is never journaled. */
+  /** Path of the private signing key on this machine (nix store sign --key-file); the key itself is never journaled. */
   signingKeyFile?: string;
 }
 

@@ -10,4 +10,4 @@ export { AGENT_SCRIPT, AGENT_VERSION } from "./_agent.ts";
 export { rolloutStatus, readRollouts, rolloutState, summarize, probeRollout, type RolloutSummary, type HostCheck } from "./_status.ts";
 export { planRollout, parseDiffClosures, formatBytes, type HostPlan, type ClosureDiff, type PackageChange, type PlanOptions } from "./_plan.ts";
 export { buildImage, imageFormats, type ImageOptions, type ImageResult } from "./_image.ts";
-export { copiedPaths, pushClosures, pushUrl, rolloutCache, type CopyMeasure } from "./_cache.ts";
+export { copiedPaths, pushClosures, rolloutCache, type CopyMeasure } from "./_cache.ts";
