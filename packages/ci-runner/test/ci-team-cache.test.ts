@@ -99,3 +99,22 @@ describe("the GitHub push step, run for real", () => {
     expect(grep.status).toBe(1);
   });
 });
+
+describe("paved status, step 1: the team cache counts only when it answers", () => {
+  it("probes nix-cache-info of a real cache served on 127.0.0.1, and says so when nothing answers", async () => {
+    const { serveCache } = await import("../../../fixtures/cache.ts");
+    const { ciStatus } = await import("@paved/ci-runner");
+    const served = await serveCache();
+    // What `nix copy --to file://` writes first; the probe reads only this.
+    await writeFile(join(served.dir, "nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
+    const dir = await mkdtemp(join(tmpdir(), "paved-ci-status-cache-"));
+    const key = "team-cache-1:GcGe/3oIjlG0+lX1LL9QTFArmwaaBObNPzZ4d8wfZwU=";
+    await writeFile(join(dir, "paved.yaml"), `version: 1\ncache:\n  kind: hosted\n  url: ${served.url}\n  publicKey: "${key}"\n`);
+    const up = await ciStatus({ dir });
+    expect(up.evidence.find((e) => e.text.startsWith("Team cache:"))).toMatchObject({ done: 1, text: expect.stringContaining("answers nix-cache-info (StoreDir /nix/store)") });
+    expect(served.hits).toContain("/nix-cache-info");
+    await served.stop();
+    const down = await ciStatus({ dir });
+    expect(down.evidence.find((e) => e.text.startsWith("Team cache:"))).toMatchObject({ done: 0, text: expect.stringContaining("does not answer") });
+  });
+});
