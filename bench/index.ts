@@ -8,6 +8,7 @@ import { benchDevshellScan } from "./devshell-scan.ts";
 import { benchDevshellShell } from "./devshell-shell.ts";
 import { benchDevshellDirenv } from "./devshell-direnv.ts";
 import { benchRollout } from "./rollout.ts";
+import { benchRolloutCache } from "./rollout-cache.ts";
 
 const only = process.argv.slice(2);
 const benches: [string, () => string[] | Promise<string[]>][] = [
@@ -17,9 +18,11 @@ const benches: [string, () => string[] | Promise<string[]>][] = [
   ["devshell-direnv", benchDevshellDirenv],
   ["baseline", benchBaseline],
   ["rollout", benchRollout],
+  // Also run by `pnpm bench rollout`: bytes per rollout with and without the team cache.
+  ["rollout-cache", benchRolloutCache],
 ];
 
 for (const [name, bench] of benches) {
-  if (only.length > 0 && !only.includes(name)) continue;
+  if (only.length > 0 && !only.includes(name) && !(name === "rollout-cache" && only.includes("rollout"))) continue;
   for (const line of await bench()) console.log(line);
 }

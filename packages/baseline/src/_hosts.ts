@@ -5,7 +5,7 @@
  */
 import { attrs, call, CURRENT_STABLE_RELEASE, fn, hostFile, id, path, PavedError, renderNix, sel, type GeneratedFile, type HostConfig, type NixValue, type PavedConfig, type RoleDefaults } from "@paved/core";
 
-export const ROLE_HOST_ROLES = ["bastion", "staging", "internal"] as const;
+export const ROLE_HOST_ROLES = ["bastion", "staging", "internal", "cache"] as const;
 export type RoleHostRole = (typeof ROLE_HOST_ROLES)[number];
 
 export interface HostModules {
@@ -34,6 +34,24 @@ export function stateVersionFor(config: PavedConfig): string {
 
 function configError(message: string, hint: string): PavedError {
   return new PavedError("E_CONFIG_INVALID", message, { hint });
+}
+
+/**
+ * The team cache served by harmonia (targets nixos-26.05 and unstable, where its options live under
+ * services.harmonia.cache). The signing key is a path *string*: NixOS hands it to the unit as a systemd
+ * credential, so neither the key nor its file is copied into the Nix store.
+ */
+function cacheHostBindings(name: string, config: PavedConfig): [string[], NixValue][] {
+  const cache = config.cache;
+  if (cache?.kind !== "harmonia" || cache.host !== name) {
+    throw configError(`host ${name} has role cache but paved.yaml's cache does not name it`, `Set cache: { kind: harmonia, host: ${name}, publicKey: …, signingKeyFile: … } in paved.yaml, or give ${name} another role.`);
+  }
+  const settings: Record<string, NixValue> = { bind: `[::]:${cache.port}` };
+  if (cache.priority !== undefined) settings.priority = cache.priority;
+  return [
+    [["services", "harmonia", "cache"], attrs({ enable: true, signKeyPaths: [cache.signingKeyFile!], settings: attrs(settings) })],
+    [["networking", "firewall", "allowedTCPPorts"], [cache.port]],
+  ];
 }
 
 export function renderRoleHost(name: string, host: HostConfig, config: PavedConfig): GeneratedFile {
@@ -71,6 +89,7 @@ export function renderRoleHost(name: string, host: HostConfig, config: PavedConf
     const u = role.autoUpgrade;
     b.push([["paved", "baseline", "autoUpgrade"], attrs({ enable: true, flake: u.flake, dates: u.dates, allowReboot: u.allowReboot })]);
   }
+  if (host.role === "cache") b.push(...cacheHostBindings(name, config));
   const hardware = `./${name}-hardware.nix`;
   const imports = call(sel(id("lib"), "optional"), call(sel(id("builtins"), "pathExists"), path(hardware)), path(hardware));
   const body = fn({ params: ["lib"], ellipsis: true }, attrs([[["imports"], imports], ...b]));

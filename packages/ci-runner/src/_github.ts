@@ -1,6 +1,7 @@
 import { githubExpressions } from "@paved/core";
 import { ACTIONS, nixInstallUrl, usesRef, type ActionPin } from "./_pins.ts";
 import { inDevShell, type CiPlan, type ShellJob } from "./_plan.ts";
+import { pushShellScript, SIGNING_KEY_ENV } from "./_team-cache.ts";
 import { toYaml, type YamlComments } from "./_yaml.ts";
 
 export const GITHUB_WORKFLOW_PATH = ".github/workflows/nix.yml";
@@ -17,7 +18,8 @@ function uses(pin: ActionPin, comments: YamlComments, extra: Step = {}): Step {
 const ON_PUSH = "github.event_name == 'push'";
 
 function nixSetup(plan: CiPlan, cacheKey: string, comments: YamlComments): Step[] {
-  // Self-hosted NixOS runners (paved's ci-runner hosts) already have Nix and keep their store between jobs.
+  // Self-hosted NixOS runners (paved's ci-runner hosts) already have Nix and keep their store between jobs; their
+  // host configuration already substitutes from the team cache.
   if (plan.selfHosted?.hasNix) return [];
   const steps: Step[] = [
     uses(ACTIONS.installNix, comments, {
@@ -26,9 +28,13 @@ function nixSetup(plan: CiPlan, cacheKey: string, comments: YamlComments): Step[
         install_url: nixInstallUrl(plan.nixVersion),
         // The job's own read-only token: avoids GitHub API rate limits when fetching github: flake inputs.
         github_access_token: "${{ github.token }}",
+        // The team cache: substitute from it (its key trusted) next to cache.nixos.org.
+        ...(plan.teamCache ? { extra_nix_config: `${plan.teamCache.nixConf.join("\n")}\n` } : {}),
       },
     }),
   ];
+  // With a team cache, Nix paths come from it: the repository's 10 GB Actions cache is left alone.
+  if (plan.teamCache) return steps;
   if (plan.cache.kind === "ci") {
     steps.push(
       uses(ACTIONS.cacheNix, comments, {
@@ -99,8 +105,26 @@ function shellJob(plan: CiPlan, job: ShellJob, comments: YamlComments): Record<s
       ...nixSetup(plan, `shell-${job.shell}`, comments),
       { name: `Build the ${job.shell} dev shell`, run: inDevShell(job.shell, "true") },
       ...commands.filter((c) => c !== "true").map((command) => commandStep(job.shell, command, workingDirectory)),
+      ...pushStep(plan, job.shell),
     ],
   };
+}
+
+/** Pushes to the listed branches copy the shell's closure to the team cache; pull requests never get the secrets. */
+function pushStep(plan: CiPlan, shell: string): Step[] {
+  const cache = plan.teamCache;
+  if (!cache?.pushTo) return [];
+  const env: Record<string, string> = {};
+  if (cache.signingKeySecret) env[SIGNING_KEY_ENV] = `\${{ secrets.${cache.signingKeySecret} }}`;
+  for (const [name, secret] of Object.entries(cache.env)) env[name] = `\${{ secrets.${secret} }}`;
+  return [
+    {
+      name: `Push the ${shell} shell to the team cache`,
+      if: ON_PUSH,
+      ...(Object.keys(env).length ? { env } : {}),
+      run: pushShellScript(cache, shell, "$RUNNER_TEMP").join("\n"),
+    },
+  ];
 }
 
 /** The workflow as a plain object tree plus the comments to attach; toYaml turns it into the file. */
@@ -136,6 +160,10 @@ export function githubWorkflow(plan: CiPlan): { tree: Record<string, unknown>; c
 }
 
 function cacheNote(plan: CiPlan): string {
+  if (plan.teamCache)
+    return plan.teamCache.pushTo
+      ? "Cache: the team binary cache (paved.yaml cache:). Jobs substitute from it; pushes to the listed branches push the dev shells, with credentials from repository secrets."
+      : "Cache: the team binary cache (paved.yaml cache:), read-only here.";
   if (plan.selfHosted?.hasNix) return "Self-hosted NixOS runners: Nix is preinstalled and the store persists on the host, so no install and no cache step.";
   if (plan.cache.kind === "ci")
     return [

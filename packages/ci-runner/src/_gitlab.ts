@@ -1,5 +1,6 @@
 import { nixImage } from "./_pins.ts";
 import { inDevShell, shellQuote, type CiPlan, type ShellJob } from "./_plan.ts";
+import { pushShellScript, SIGNING_KEY_ENV } from "./_team-cache.ts";
 import { toYaml } from "./_yaml.ts";
 
 export const GITLAB_CI_PATH = ".gitlab-ci.yml";
@@ -15,7 +16,10 @@ function nixTemplate(plan: CiPlan): Record<string, unknown> {
   if (plan.selfHosted) base.tags = plan.selfHosted.labels;
   if (plan.selfHosted?.hasNix) return base;
   const beforeScript = ['echo "experimental-features = nix-command flakes" >> /etc/nix/nix.conf'];
-  if (plan.cache.kind === "ci") {
+  if (plan.teamCache) {
+    // The team cache replaces GitLab's cache for Nix paths.
+    beforeScript.push(...plan.teamCache.nixConf.map((line) => `echo ${shellQuote(line)} >> /etc/nix/nix.conf`));
+  } else if (plan.cache.kind === "ci") {
     // A local binary cache inside the project dir is what GitLab's cache can carry between jobs. It is trusted
     // without signatures because only default-branch pipelines write it (NIX_CACHE_POLICY below) and GitLab keeps
     // protected and unprotected branches' caches apart by default.
@@ -30,6 +34,7 @@ function nixTemplate(plan: CiPlan): Record<string, unknown> {
 
 /** After the commands succeed on the default branch: keep the dev shell's closure in the cache. */
 function saveShell(plan: CiPlan, shell: string): string[] {
+  if (plan.teamCache) return pushTeamCache(plan, shell);
   if (plan.selfHosted?.hasNix || plan.cache.kind === "none") return [];
   const profile = `.nix-profile-${shell}`;
   const keep = `nix develop .#${shell} --profile ${profile} -c true`;
@@ -40,6 +45,22 @@ function saveShell(plan: CiPlan, shell: string): string[] {
   // Protected variables only reach protected branches; merge requests (and forks) never see the token.
   const env = secret === "CACHIX_AUTH_TOKEN" ? "" : `CACHIX_AUTH_TOKEN="$${secret}" `;
   return [`if [ "$NIX_CACHE_POLICY" = pull-push ] && [ -n "\${${secret}:-}" ]; then ${keep} && ${env}nix run --inputs-from . nixpkgs#cachix -- push ${shellQuote(plan.cache.name ?? "")} ./${profile}; fi`];
+}
+
+/**
+ * Pipelines on the listed branches push the shell's closure to the team cache. Secrets are protected CI/CD
+ * variables (only protected branches see them); the script maps them to the names Nix reads.
+ */
+function pushTeamCache(plan: CiPlan, shell: string): string[] {
+  const cache = plan.teamCache!;
+  if (!cache.pushTo) return [];
+  const exports = [
+    ...(cache.signingKeySecret ? [`export ${SIGNING_KEY_ENV}="$${cache.signingKeySecret}"`] : []),
+    ...Object.entries(cache.env).map(([name, secret]) => `export ${name}="$${secret}"`),
+  ];
+  const body = [...exports, ...pushShellScript(cache, shell, "$CI_PROJECT_DIR")].join("; ");
+  // A subshell: the trap and the exported credentials end with the push.
+  return [`if [ "$NIX_CACHE_POLICY" = pull-push ]; then (${body}); fi`];
 }
 
 function shellJob(plan: CiPlan, job: ShellJob): Record<string, unknown> {
@@ -76,6 +97,10 @@ export function gitlabPipeline(plan: CiPlan): Record<string, unknown> {
 }
 
 function cacheNote(plan: CiPlan): string {
+  if (plan.teamCache)
+    return plan.teamCache.pushTo
+      ? "Cache: the team binary cache (paved.yaml cache:). Jobs substitute from it; pipelines on the listed branches push the dev shells, with protected CI/CD variables."
+      : "Cache: the team binary cache (paved.yaml cache:), read-only here.";
   if (plan.selfHosted?.hasNix) return "Self-hosted NixOS runners (tags): Nix is preinstalled and the store persists on the host, so no image and no cache.";
   if (plan.cache.kind === "ci")
     return [

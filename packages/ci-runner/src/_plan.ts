@@ -1,4 +1,5 @@
 import { DEFAULT_NIX_VERSION } from "./_pins.ts";
+import { planTeamCache, type TeamCachePlan } from "./_team-cache.ts";
 import type { CiCacheSettings, CiProvider, CiSettings, ShellSettings, Step1Config } from "./_types.ts";
 
 /**
@@ -52,6 +53,8 @@ export interface CiPlan {
   provider: CiProvider;
   nixVersion: string;
   cache: CiCacheSettings;
+  /** The team binary cache: when set, jobs substitute from it and push to it instead of using `cache`. */
+  teamCache?: TeamCachePlan;
   /** Runner labels (GitHub) or tags (GitLab) of self-hosted runners; undefined for hosted runners. */
   selfHosted?: { labels: string[]; hasNix: boolean };
   timeoutMinutes: number;
@@ -72,10 +75,12 @@ export function planCi(config: Step1Config, ci: CiSettings): CiPlan {
     const commands = explicit ?? defaultSteps(shells[shell] ?? {});
     return { shell, ...(dir ? { dir } : {}), commands, detected: explicit === undefined };
   });
+  const teamCache = planTeamCache(config);
   return {
     provider: ci.provider,
     nixVersion: ci.nixVersion ?? DEFAULT_NIX_VERSION,
     cache: ci.cache ?? { kind: "ci" },
+    ...(teamCache ? { teamCache } : {}),
     ...(ci.selfHosted ? { selfHosted: { labels: ci.selfHosted.labels, hasNix: ci.selfHosted.hasNix ?? true } } : {}),
     timeoutMinutes: ci.timeoutMinutes ?? 30,
     branches: ci.branches?.length ? ci.branches : ["main"],

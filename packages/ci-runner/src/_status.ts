@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { ciFilePath } from "./_render.ts";
-import { loadConfig, parseHeader, type DriftItem, type NextAction, type PavedConfig, type StepReport } from "@paved/core";
+import { loadConfig, parseHeader, type DriftItem, type NextAction, type PavedConfig, type StepReport, cacheEvidence, probeTeamCache } from "@paved/core";
 
 export type RepoCi =
   /** A pipeline paved rendered (and nobody edited since). */
@@ -104,6 +104,8 @@ export async function ciStatus(options: CiStatusOptions): Promise<StepReport> {
   const runners = runnersOf(config);
   const state = counted.length > 0 && onNix.length === counted.length ? "done" : onNix.length > 0 || runners.length > 0 ? "in-progress" : "not-started";
   const runnerCount = runners.reduce((n, r) => n + r.count, 0);
+  // The team cache CI pushes to, if paved.yaml names one: counted only when it answers.
+  const probe = config ? await probeTeamCache(config) : undefined;
   return {
     step: 1,
     title: "CI on Nix",
@@ -122,6 +124,7 @@ export async function ciStatus(options: CiStatusOptions): Promise<StepReport> {
         total: runnerCount,
         items: runners.map((r) => r.host),
       },
+      ...(probe ? [cacheEvidence(probe)] : []),
     ],
     drift,
     next,

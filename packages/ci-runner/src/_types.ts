@@ -2,6 +2,8 @@
  * The parts of paved.yaml step 1 reads. They mirror the `ci`, `shells` and `hosts` sections of @paved/core's
  * config; kept structural so the renderers are plain functions of data and easy to test.
  */
+import type { CacheConfig } from "@paved/core";
+
 export type CiProvider = "github" | "gitlab";
 
 export interface CiCacheSettings {
@@ -39,6 +41,8 @@ export interface RunnerSettings {
 
 export interface HostSettings {
   role: string;
+  address?: string;
+  sshUser?: string;
   system?: string;
   runner?: RunnerSettings;
 }
@@ -47,4 +51,6 @@ export interface Step1Config {
   ci?: CiSettings;
   shells?: Record<string, ShellSettings>;
   hosts?: Record<string, HostSettings>;
+  /** The team binary cache (paved.yaml cache:); replaces the provider's cache for Nix paths. */
+  cache?: CacheConfig;
 }

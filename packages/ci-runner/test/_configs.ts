@@ -8,6 +8,16 @@ const shells: Step1Config["shells"] = {
   tools: { dir: "tools", toolchains: { python: { version: "3.13" }, uv: { version: "0.7" } } },
 };
 
+/** The team's S3 cache (paved.yaml cache:), pushed with a signing key and AWS credentials from CI secrets. */
+const teamCache: NonNullable<Step1Config["cache"]> = {
+  kind: "s3",
+  url: "s3://acme-nix?region=eu-west-1&endpoint=minio.acme.internal",
+  publicKey: "acme-1:GcGe/3oIjlG0+lX1LL9QTFArmwaaBObNPzZ4d8wfZwU=",
+  port: 5000,
+  push: { signingKeySecret: "NIX_CACHE_SIGNING_KEY", env: { AWS_ACCESS_KEY_ID: "CACHE_AWS_KEY_ID", AWS_SECRET_ACCESS_KEY: "CACHE_AWS_SECRET" } },
+  extraSubstituters: [],
+};
+
 export const CONFIGS: Record<string, Step1Config> = {
   "github-monorepo": {
     shells,
@@ -28,4 +38,6 @@ export const CONFIGS: Record<string, Step1Config> = {
   "gitlab-monorepo": { shells, ci: { provider: "gitlab" } },
   "gitlab-self-hosted": { shells, ci: { provider: "gitlab", selfHosted: { labels: ["nixos"], hasNix: true } } },
   "gitlab-cachix": { shells: { default: shells.default! }, ci: { provider: "gitlab", cache: { kind: "cachix", name: "acme" } } },
+  "github-team-cache": { shells: { default: shells.default! }, cache: teamCache, ci: { provider: "github", branches: ["main"] } },
+  "gitlab-team-cache": { shells: { default: shells.default! }, cache: teamCache, ci: { provider: "gitlab" } },
 };

@@ -7,4 +7,5 @@ export * from "./doctor/index.ts";
 export * from "./status/index.ts";
 export * from "./config/index.ts";
 export * from "./platform/index.ts";
+export * from "./cache/index.ts";
 export * from "./secrets/index.ts";

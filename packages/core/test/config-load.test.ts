@@ -221,7 +221,7 @@ describe("bad paved.yaml", () => {
     const error = failure("version: 1\nhosts:\n  bastion-1:\n    role: bastoin\n");
     expect(error.code).toBe("E_CONFIG_INVALID");
     expect(error.message).toContain(
-      'paved.yaml:4:11: hosts.bastion-1.role: expected one of bastion, staging, internal, ci-runner, got "bastoin" (did you mean "bastion"?)',
+      'paved.yaml:4:11: hosts.bastion-1.role: expected one of bastion, staging, internal, ci-runner, cache, got "bastoin" (did you mean "bastion"?)',
     );
     expect(problems("version: 1\nhosts:\n  bastion-1:\n    role: bastoin\n")[0]).toMatchObject({ line: 4, col: 11, path: "hosts.bastion-1.role", suggestion: "bastion" });
   });

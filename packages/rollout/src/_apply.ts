@@ -7,7 +7,9 @@ import { durationMs, loadRolloutInputs, type RolloutSettings, type WaveConfig } 
 import { sleep, waitHealthy } from "./_health.ts";
 import { deployHost, finish, reconcileHost, rollbackHost, type HostResult, type HostRun, type RolloutEvent } from "./_host.ts";
 import { Journal, newRolloutId, readJournal, type RolloutHeader, type RolloutOutcome } from "./_journal.ts";
+import { pushClosures } from "./_cache.ts";
 import { buildSystems } from "./_nix.ts";
+import { nixSshOpts } from "./_ssh.ts";
 import { pool } from "./_pool.ts";
 import { HostAgent } from "./_remote.ts";
 import { budgetHosts, journalHost, parseBuildHost, parseWavesFlag, planWaves, selectHosts, sshTarget, type HostSelection } from "./_select.ts";
@@ -74,7 +76,9 @@ export async function planHeader(options: ApplyOptions): Promise<{ header: Rollo
     confirmTimeoutMs: durationMs(options.confirmTimeout ?? settings.confirmTimeout, "confirm timeout"),
     activationTimeoutMs: durationMs(options.activationTimeout ?? settings.activationTimeout, "activation timeout"),
     buildHost: options.buildHost ?? settings.buildHost,
-    substituteOnDestination: options.substituteOnDestination ?? settings.substituteOnDestination,
+    // With a team cache, hosts fetch from it: that is the point of having one.
+    substituteOnDestination: inputs.cache !== undefined || (options.substituteOnDestination ?? settings.substituteOnDestination),
+    ...(inputs.cache ? { cache: inputs.cache } : {}),
     ssh: settings.ssh,
     nixArgs: options.nixArgs,
     healthChecks: settings.healthChecks,
@@ -225,12 +229,24 @@ async function targetsFor(journal: Journal, state: RolloutState, hosts: string[]
       onProgress: options.onProgress,
     });
     const ms = Math.round(performance.now() - started);
+    if (header.cache?.pushTo) await pushToCache(journal, header, [...new Set(Object.values(built))], options);
     for (const host of missing) {
       journal.append({ type: "step", at: now(), host, attempt: state.hosts[host]!.attempt, step: "build", phase: "end", ms, data: { path: built[host] } });
       state.hosts[host]!.target = built[host];
     }
   }
   return Object.fromEntries(hosts.map((h) => [h, state.hosts[h]!.target!]));
+}
+
+/** New closures go to the team cache once, signed; hosts then substitute them from it. */
+async function pushToCache(journal: Journal, header: RolloutHeader, paths: string[], options: RunOptions): Promise<void> {
+  const buildHost = header.buildHost ? parseBuildHost(header.buildHost, header.ssh) : undefined;
+  const pushed = await pushClosures(header.cache!, paths, {
+    from: buildHost ? `ssh-ng://${buildHost.user}@${buildHost.address}` : undefined,
+    env: buildHost ? { NIX_SSHOPTS: nixSshOpts(buildHost) } : undefined,
+    signal: options.signal,
+  });
+  journal.append({ type: "cache", at: now(), to: header.cache!.pushTo!, paths: pushed.paths, bytes: pushed.bytes, ms: pushed.ms });
 }
 
 /** After a bake: health checks once more on the wave's deployed hosts; a failing host is rolled back. */

@@ -4,6 +4,8 @@
  * gets file:line:col errors.
  */
 import { CONFIG_VERSION, loadConfig, PavedError, validateConfig, type HealthCheck, type RolloutConfig } from "@paved/core";
+import { rolloutCache } from "./_cache.ts";
+import type { RolloutCache } from "./_journal.ts";
 
 export interface HostEntry {
   name: string;
@@ -23,6 +25,8 @@ export interface RolloutInputs {
   dir: string;
   hosts: HostEntry[];
   rollout: RolloutSettings;
+  /** The team binary cache (paved.yaml cache:), if any. */
+  cache?: RolloutCache;
 }
 
 export function durationMs(value: string, what: string): number {
@@ -51,7 +55,8 @@ export async function loadRolloutInputs(dir: string): Promise<RolloutInputs> {
   }));
   // A repository without a rollout section rolls out with the defaults.
   const rollout = config.rollout ?? defaults();
-  return { dir, hosts, rollout };
+  const cache = rolloutCache(config);
+  return { dir, hosts, rollout, ...(cache ? { cache } : {}) };
 }
 
 /** The section's defaults, as the schema fills them in. */

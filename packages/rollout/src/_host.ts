@@ -7,10 +7,11 @@ import { isPavedError, PavedError } from "@paved/core";
 import type { HealthCheckConfig } from "./_config.ts";
 import { sleep, waitHealthy } from "./_health.ts";
 import type { Generation, HostOutcome, Journal, RolloutHeader, StepName } from "./_journal.ts";
+import { measureCopy } from "./_cache.ts";
 import { copyClosure } from "./_nix.ts";
 import type { HostAgent } from "./_remote.ts";
 import type { HostState } from "./_state.ts";
-import type { SshTarget } from "./_ssh.ts";
+import { nixSshOpts, type SshTarget } from "./_ssh.ts";
 
 export type RolloutEvent =
   | { type: "rollout"; id: string; phase: "begin" | "end" | "resume"; outcome?: string; message?: string; at: string }
@@ -83,6 +84,13 @@ export function finish(run: HostRun, result: HostResult): HostResult {
   return result;
 }
 
+/** Copies the target's closure and measures what this machine sent (the journal's bytes). */
+async function copyMeasured(run: HostRun): Promise<{ paths: number; bytes: number }> {
+  const result = await copyClosure(run.ssh, run.target, { substituteOnDestination: run.header.substituteOnDestination, from: run.buildHost, signal: run.signal });
+  const from = run.buildHost ? `ssh-ng://${run.buildHost.user}@${run.buildHost.address}` : undefined;
+  return measureCopy(result, from, from ? { NIX_SSHOPTS: nixSshOpts(run.buildHost!) } : undefined);
+}
+
 const unreachable = (error: unknown) => isPavedError(error, "E_ROLLOUT_UNREACHABLE");
 
 /** Deploys the target to one host as attempt number `attempt`. Never throws for host failures; returns them. */
@@ -96,7 +104,7 @@ export async function deployHost(run: HostRun, attempt: number): Promise<HostRes
       });
     }
     if (before.path === run.target) return finish(run, { outcome: "unchanged", generation: before, message: "already runs the target" });
-    await step(run, attempt, "copy", () => copyClosure(run.ssh, run.target, { substituteOnDestination: run.header.substituteOnDestination, from: run.buildHost, signal: run.signal }));
+    await step(run, attempt, "copy", () => copyMeasured(run), (sent) => ({ ...sent }));
     if (run.header.mode === "boot") return await bootOnly(run, attempt, before);
     return await switchHost(run, attempt, before);
   } catch (error) {

@@ -26,6 +26,8 @@ export interface JournalHost {
   stateDir: string;
   role: string;
   tags: string[];
+  /** The host's Nix store when not its default (rollout.remoteStore). */
+  store?: string;
 }
 
 export interface RolloutHeader {
@@ -43,6 +45,8 @@ export interface RolloutHeader {
   activationTimeoutMs: number;
   buildHost?: string;
   substituteOnDestination: boolean;
+  /** The team binary cache (paved.yaml cache:): where new closures are pushed once, and what hosts fetch from. */
+  cache?: RolloutCache;
   /** How paved reached the hosts and checked them, so resume and rollback act the same way. */
   ssh: RolloutSettings["ssh"];
   /** Extra flake arguments (--override-input …) used to evaluate the hosts. */
@@ -67,7 +71,16 @@ export type HostOutcome =
   /** Not reached: the rollout stopped first. */
   | "skipped";
 
+export interface RolloutCache {
+  /** Store URL pushes go to (never carries the key; see signingKeyFile); undefined for a read-only cache. */
+  pushTo?: string;
+  /** Path of the private signing key on this machine (nix store sign --key-file); the key itself is never journaled. */
+  signingKeyFile?: string;
+}
+
 export type JournalRecord =
+  /** New closures pushed to the team cache once per rollout; bytes are the NAR sizes this machine sent. */
+  | { type: "cache"; at: string; to: string; paths: number; bytes: number; ms: number }
   | RolloutHeader
   | { type: "resume"; at: string; pid: number }
   | { type: "wave"; at: string; wave: number; phase: "begin" | "end" | "rollback" | "bake" | "paused"; failed?: number }

@@ -75,7 +75,8 @@ export interface CopyOptions {
 
 /** `nix copy --to ssh://HOST PATH`: the closure goes over Nix's own SSH store protocol. */
 export function copyClosure(target: SshTarget, path: string, options: CopyOptions): Promise<NixResult> {
-  const args = ["copy", "--to", storeUri(target)];
+  // -v: nix copy names each path it sends, which is how the journal counts bytes.
+  const args = ["copy", "-v", "--to", storeUri(target)];
   if (options.from) args.push("--from", `ssh-ng://${options.from.user}@${options.from.address}`);
   if (options.substituteOnDestination) args.push("--substitute-on-destination");
   args.push(path);

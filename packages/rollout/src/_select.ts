@@ -111,6 +111,7 @@ export function journalHost(host: HostEntry, settings: RolloutSettings): Journal
     stateDir: expand(settings.stateDir, host.name),
     role: host.role,
     tags: host.tags,
+    ...(settings.remoteStore ? { store: expand(settings.remoteStore, host.name) } : {}),
   };
 }
 
@@ -124,6 +125,7 @@ export function sshTarget(host: JournalHost, settings: RolloutSettings["ssh"]): 
     identityFile: settings.identityFile,
     knownHostsFile: settings.knownHostsFile,
     options: settings.options ?? [],
+    ...(host.store ? { remoteStore: host.store } : {}),
     connectTimeoutS: Math.max(1, Math.round(durationMs(settings.connectTimeout ?? "10s", "rollout.ssh.connectTimeout") / 1000)),
   };
 }

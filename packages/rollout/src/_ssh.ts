@@ -18,6 +18,8 @@ export interface SshTarget {
   /** Extra `-o Key=Value` options. */
   options: string[];
   connectTimeoutS: number;
+  /** The host's Nix store when not its default (remote-store= of the ssh store URL). */
+  remoteStore?: string;
 }
 
 const SAFE_WORD = /^[A-Za-z0-9_\/.,:=@%+-]+$/;
@@ -85,7 +87,8 @@ export function nixSshOpts(target: SshTarget): string {
 }
 
 export function storeUri(target: SshTarget): string {
-  return `ssh://${destination(target)}`;
+  const store = target.remoteStore ? `?remote-store=${encodeURIComponent(target.remoteStore)}` : "";
+  return `ssh://${destination(target)}${store}`;
 }
 
 export interface RemoteOptions {

@@ -50,6 +50,8 @@ export interface RolloutState {
   failures: number;
   /** A rollback of the whole rollout (`paved rollout rollback`) began. */
   rollback?: { at: string; done: boolean };
+  /** NAR bytes this machine sent: to the team cache (once per closure) and to hosts (what they could not substitute). */
+  bytesSent: { cache: number; hosts: number };
 }
 
 export function foldJournal(records: readonly JournalRecord[]): RolloutState {
@@ -59,7 +61,7 @@ export function foldJournal(records: readonly JournalRecord[]): RolloutState {
   header.waves.forEach((w, index) => {
     for (const name of w.hosts) hosts[name] = { name, wave: index, attempt: 0, armed: false, confirmed: false, uncertain: false, stepMs: {} };
   });
-  const state: RolloutState = { header, id: header.id, hosts, waves, startedAt: header.at, resumes: 0, failures: 0 };
+  const state: RolloutState = { header, id: header.id, hosts, waves, startedAt: header.at, resumes: 0, failures: 0, bytesSent: { cache: 0, hosts: 0 } };
   for (const record of records.slice(1)) {
     switch (record.type) {
       case "resume":
@@ -79,7 +81,11 @@ export function foldJournal(records: readonly JournalRecord[]): RolloutState {
         else if (record.phase === "paused") wave.state = "paused";
         break;
       }
+      case "cache":
+        state.bytesSent.cache += record.bytes;
+        break;
       case "step":
+        if (record.step === "copy" && record.phase === "end" && typeof record.data?.bytes === "number") state.bytesSent.hosts += record.data.bytes;
         applyStep(hosts[record.host], record);
         break;
       case "host": {

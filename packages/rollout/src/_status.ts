@@ -89,6 +89,12 @@ function stepReport(options: { dir: string; hosts?: string[] }): StepReport {
     text: `Last rollout ${last.id}: ${last.outcome}, ${last.counts.deployed ?? 0} deployed, ${last.failures.length} failed, ${last.rollbacks.length} rolled back`,
     items: last.failures.map((f) => `${f.host}: ${f.outcome}`),
   });
+  const lastState = foldJournal(readJournal(options.dir, last.id));
+  if (lastState.header.cache) {
+    // Proven by the journal: what the last rollout pushed to the team cache and what it still had to send hosts.
+    const { cache, hosts } = lastState.bytesSent;
+    report.evidence.push({ text: `Team cache: the last rollout pushed ${formatSize(cache)} to it once; hosts substituted from it, ${formatSize(hosts)} sent to them directly`, done: 1, total: 1 });
+  }
   const reached = fleet.filter((h) => deployedHosts.has(h));
   report.evidence.push({ text: `Hosts reached by a rollout: ${reached.length} of ${fleet.length}`, done: reached.length, total: fleet.length, items: reached });
   for (const host of fleet.filter((h) => !deployedHosts.has(h))) {
@@ -152,4 +158,8 @@ export async function probeRollout(options: { dir: string; id: string; signal?: 
     check.settling = !check.agrees && host.uncertain && check.decided === "" && path === host.target;
   }, () => false);
   return Object.keys(state.hosts).map((name) => checks.find((c) => c.host === name)!);
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`;
 }

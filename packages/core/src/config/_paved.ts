@@ -2,6 +2,7 @@
 import { s } from "./_schema_compound.ts";
 import type { Infer } from "./_schema.ts";
 import { didYouMean } from "./_suggest.ts";
+import { cacheSchema } from "./sections/cache.ts";
 import { ciSchema } from "./sections/ci.ts";
 import { hostsSchema } from "./sections/hosts.ts";
 import { nixpkgsSchema } from "./sections/nixpkgs.ts";
@@ -26,6 +27,7 @@ export const pavedConfigSchema = s
     hosts: hostsSchema,
     roles: rolesSchema,
     rollout: rolloutSchema.optional(),
+    cache: cacheSchema.optional(),
     repos: reposSchema,
   }, { ignoreKeys: /^x-/ })
   .refineWith((config, report) => {
@@ -39,6 +41,13 @@ export const pavedConfigSchema = s
       });
     }
     const hosts = Object.keys(config.hosts);
+    const cacheHost = config.cache?.host;
+    if (cacheHost !== undefined && config.hosts[cacheHost]?.role !== "cache") {
+      const cacheHosts = hosts.filter((h) => config.hosts[h]!.role === "cache");
+      const suggestion = didYouMean(cacheHost, cacheHosts);
+      const found = config.hosts[cacheHost] ? `${JSON.stringify(cacheHost)} (role ${config.hosts[cacheHost]!.role})` : JSON.stringify(cacheHost);
+      report(["cache", "host"], `the name of a host with role cache (${cacheHosts.join(", ") || "none defined"})`, found, suggestion ? { suggestion } : undefined);
+    }
     config.rollout?.waves.forEach((wave, w) => {
       if (typeof wave.hosts !== "object") return;
       wave.hosts.names?.forEach((name, n) => {

@@ -74,6 +74,7 @@ export { DEFAULT_SYSTEMS, SYSTEMS, type NixSystem } from "./sections/systems.ts"
 export { TOOLCHAINS, type ShellConfig, type Toolchain, type ToolchainPin } from "./sections/shells.ts";
 export { isToolchainVersion, toolchainVersionExpected } from "./sections/_versions.ts";
 export { type CiConfig } from "./sections/ci.ts";
+export { cachePushTarget, cacheSubstituters, cacheUrl, NIX_PUBLIC_KEY, type CacheConfig, type Substituter } from "./sections/cache.ts";
 export { publicKeyProblem, SSH_KEY_TYPES, type TeamConfig, type TeamUser } from "./sections/team.ts";
 export { type HostConfig, type RunnerConfig } from "./sections/hosts.ts";
 export { type RoleDefaults } from "./sections/roles.ts";

@@ -6,6 +6,7 @@ import { gitRoot, untrackedPaths } from "../exec/_git.ts";
 import { isPavedError } from "../errors.ts";
 import { MIN_NIX_VERSION, compareVersions, nixCommand, nixVersion } from "../nix/_runner.ts";
 import { TESTED_NIX_VERSIONS, nixConfigCommand, parseNixConfig } from "../nix/_compat.ts";
+import { checkTeamCache } from "./_cache.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -186,14 +187,15 @@ async function checkFlakeTracked(dir: string): Promise<DoctorCheck> {
 export async function doctor(options: DoctorOptions): Promise<DoctorReport> {
   const nix = await checkNix();
   const nixOk = nix.status === "ok";
-  const [flakes, store, builds, git, direnv, tracked] = await Promise.all([
+  const [flakes, store, builds, git, direnv, tracked, cache] = await Promise.all([
     checkFlakes(nixOk),
     checkStore(nixOk),
     checkBuilds(nixOk),
     checkGit(),
     checkDirenv(options.home ?? homedir()),
     checkFlakeTracked(options.dir),
+    checkTeamCache(options.dir, nixOk),
   ]);
-  const checks = [nix, flakes, store, builds, git, ...direnv, tracked];
+  const checks = [nix, flakes, store, builds, git, ...direnv, tracked, ...cache];
   return { ok: checks.every((c) => c.status !== "fail"), checks };
 }

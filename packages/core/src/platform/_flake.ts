@@ -6,6 +6,7 @@
  */
 import type { PavedConfig } from "../config/index.ts";
 import { nixpkgsBranch } from "../config/index.ts";
+import { flakeNixConfig, hostCacheModule } from "../cache/index.ts";
 import type { GeneratedFile } from "../files/index.ts";
 import { attrs, call, fn, id, inherit, letIn, list, nix, path, renderNix, sel, type NixExpr } from "../render/index.ts";
 
@@ -22,10 +23,13 @@ function nixpkgsUrl(config: PavedConfig): string {
   return config.nixpkgs.url ?? `github:NixOS/nixpkgs/${nixpkgsBranch(config.nixpkgs.release)}`;
 }
 
-function hostEntry(name: string, system: string, options: PlatformFlakeOptions): NixExpr {
+function hostEntry(config: PavedConfig, name: string, system: string, options: PlatformFlakeOptions): NixExpr {
+  const cache = hostCacheModule(config, name);
   const modules: NixExpr[] = [
     sel(id("paved"), ["nixosModules", "default"]),
     attrs([[["nixpkgs", "hostPlatform"], system]]),
+    // The team binary cache (paved.yaml cache:), added to NixOS' own substituters.
+    ...(cache ? [cache] : []),
     ...(options.team ? [path(`./${TEAM_FILE}`)] : []),
     path(`./${hostFile(name)}`),
   ];
@@ -53,7 +57,7 @@ export function renderPlatformFlake(config: PavedConfig, options: PlatformFlakeO
     letIn(
       { forAllSystems },
       attrs({
-        nixosConfigurations: attrs(hosts.map(([name, host]) => [name, hostEntry(name, host.system, options)] as const)),
+        nixosConfigurations: attrs(hosts.map(([name, host]) => [name, hostEntry(config, name, host.system, options)] as const)),
         // `nix flake check` builds every host's system, so CI catches a broken host before a rollout does.
         checks: attrs(checksBySystem),
         devShells: call(
@@ -65,8 +69,11 @@ export function renderPlatformFlake(config: PavedConfig, options: PlatformFlakeO
       }),
     ),
   );
+  const nixConfig = flakeNixConfig(config);
   const flake = attrs({
     description: `${config.platform.name ?? "Platform"}: NixOS hosts managed with paved`,
+    // Developers and CI substitute from the team cache when they use this flake.
+    ...(nixConfig ? { nixConfig } : {}),
     inputs: attrs([
       [["nixpkgs", "url"], nixpkgsUrl(config)],
       [["paved", "url"], config.platform.paved],

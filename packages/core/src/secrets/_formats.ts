@@ -66,6 +66,9 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   { id: "openssh-key-body", label: "an OpenSSH private key", pattern: /b3BlbnNzaC1rZXktdjE/g, show: () => "b3BlbnNzaC1rZXktdjE…" },
   { id: "age-key", label: "an age secret key", pattern: /AGE-SECRET-KEY-1[0-9A-Z]{20,}/gi, show: () => "AGE-SECRET-KEY-…" },
   { id: "putty-key", label: "a PuTTY private key", pattern: /PuTTY-User-Key-File-[0-9]+:/g, show: () => "PuTTY-User-Key-File…" },
+  // A Nix binary-cache signing key (`nix key generate-secret`): NAME: and 64 bytes of base64. Its public half is
+  // 32 bytes, so a public key never matches; the name is public and may be shown.
+  { id: "nix-signing-key", label: "a Nix signing key", pattern: /[A-Za-z0-9._-]+:[A-Za-z0-9+/]{86}==/g, show: (m) => `${m.slice(0, m.indexOf(":") + 1)}…` },
 ];
 
 /** Query parameters that carry credentials (GitLab private_token, OAuth access_token, S3/Azure signatures …). */

@@ -5,7 +5,7 @@
  * attribute is `nixfmt`, the `nixfmt-rfc-style` alias is gone).
  * Unfree packages are allowed by name through `config.allowUnfreePredicate`, never `allowUnfree = true`.
  */
-import { attrs, bind, call, fn, id, inherit, letIn, list, nixpkgsBranch, renderNix, sel, str, type NixExpr, type PavedConfig, type ShellConfig, type Toolchain } from "@paved/core";
+import { attrs, bind, call, flakeNixConfig, fn, id, inherit, letIn, list, nixpkgsBranch, renderNix, sel, str, type NixExpr, type PavedConfig, type ShellConfig, type Toolchain } from "@paved/core";
 import { resolvePin, type Resolution } from "../nixpkgs/_resolve.ts";
 import { FORMATTER_ATTR } from "../nixpkgs/_tables.ts";
 
@@ -92,8 +92,11 @@ export function renderFlake(config: PavedConfig, options: { description?: string
       ]),
     ),
   );
+  const nixConfig = flakeNixConfig(config);
   const flake = attrs([
     ["description", options.description ?? "Development shells (edit paved.yaml, then run `paved sync`)"],
+    // The team binary cache (paved.yaml cache:): shells substitute from it instead of rebuilding.
+    ...(nixConfig ? [["nixConfig", nixConfig] as [string, NixExpr]] : []),
     [["inputs", "nixpkgs", "url"], url],
     ["outputs", outputs],
   ]);

@@ -2,8 +2,8 @@
 import { cidrProblem } from "./_grammars.ts";
 import { s } from "../_schema_compound.ts";
 
-/** The roles a host can have (issue 5 for bastion/staging/internal, issue 4 for ci-runner). */
-export const ROLES = ["bastion", "staging", "internal", "ci-runner"] as const;
+/** The roles a host can have (issue 5 for bastion/staging/internal, issue 4 for ci-runner, issue 19 for cache). */
+export const ROLES = ["bastion", "staging", "internal", "ci-runner", "cache"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** NixOS hosts are Linux; dev shells may also target macOS (see systems.ts). */

@@ -84,7 +84,10 @@ export const rolloutSchema = s
       }, "[user@]host[:port] with a user name and an RFC 1123 host name or IP address")
       .optional()
       .describe("Build systems on this machine instead of the one running paved."),
-    substituteOnDestination: s.boolean().default(false).describe("Let hosts fetch paths from their own binary caches (nix copy --substitute-on-destination)."),
+    substituteOnDestination: s.boolean().default(false).describe("Let hosts fetch paths from their own binary caches (nix copy --substitute-on-destination). Always on with a team cache (cache:)."),
+    remoteStore: hostPath
+      .optional()
+      .describe("The Nix store on each host when it is not the host's default (the ssh store's remote-store=, e.g. a chroot store); {host} allowed."),
     flake: s.string({ minLength: 1, expected: "a flake reference" }).refine(isFlakeRef, flakeRefExpected).optional().describe("Flake with nixosConfigurations (default: this repository)."),
   })
   .refineWith((value, report) => {
