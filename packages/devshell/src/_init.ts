@@ -7,13 +7,13 @@ import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  CONFIG_FILE, editConfig, formatPlanDiff, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
+  CONFIG_FILE, editConfig, exec, formatPlanDiff, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
   nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
 import { applyShells, newShells, type ShellChange } from "./_shellconfig.ts";
 import { verifyAttributes, type Verification } from "./_verify.ts";
-import { ENVRC_FILE, renderDevshellFiles } from "./render/_files.ts";
+import { ADOPTED_FLAKE_DIR, ENVRC_FILE, FLAKE_FILE, pavedFlakeDir, renderDevshellFiles } from "./render/_files.ts";
 
 export interface InitOptions {
   dir: string;
@@ -50,6 +50,13 @@ export interface InitResult {
   dryRun: boolean;
   /** Unified diff of everything that would change (always filled; printed for --dry-run). */
   diff: string;
+  /**
+   * Set when the repository has a flake.nix of its own: paved's shells live in a subflake (nix/paved) and the
+   * team's flake.nix is neither read nor changed.
+   */
+  adopted?: { flake: string; pavedFlake: string; review: string[] };
+  /** Things a person should know that do not make init fail (a gitignored .envrc). */
+  warnings: string[];
 }
 
 async function nextConfig(root: string, releaseOverride: string | undefined, detected: () => DetectResult): Promise<{
@@ -92,9 +99,16 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const configStatus: FileStatus = next.before === undefined ? "create" : next.before === next.text ? "unchanged" : "update";
   const configDiff = configStatus === "unchanged" ? "" : unifiedDiff(CONFIG_FILE, next.before, next.text);
   const diff = [configDiff, formatPlanDiff(changes), ...stale.map((f) => unifiedDiff(f.path, f.content, undefined))].filter(Boolean).join("\n");
+  const flakeDir = pavedFlakeDir(root);
+  const adopted = flakeDir === "" ? undefined : {
+    flake: FLAKE_FILE,
+    pavedFlake: `${ADOPTED_FLAKE_DIR}/${FLAKE_FILE}`,
+    review: [`${ADOPTED_FLAKE_DIR}/${FLAKE_FILE}`, CONFIG_FILE, ...files.filter((f) => f.path.endsWith(ENVRC_FILE)).map((f) => f.path)],
+  };
   const base = {
     root,
     detected: next.detected,
+    ...(adopted ? { adopted } : {}),
     ...(verification ? { verification } : {}),
     diff,
   };
@@ -107,6 +121,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       removed: stale.filter((f) => f.intact).map((f) => f.path),
       intentToAdd: [],
       dryRun: true,
+      warnings: [],
     };
   }
   const configFile = join(root, CONFIG_FILE);
@@ -127,7 +142,11 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     removed.push(f.path);
   }
   const newFiles = [...(configStatus === "create" ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create" && c.write).map((c) => c.path)];
-  const intentToAdd = await gitIntentToAdd(root, newFiles);
+  const ignored = await gitIgnored(root, newFiles);
+  const intentToAdd = await gitIntentToAdd(root, newFiles.filter((f) => !ignored.includes(f)));
+  const warnings = ignored.map((f) => f.endsWith(ENVRC_FILE)
+    ? `${f} is ignored by git (.gitignore): direnv still reads it, but teammates will not get it. To share it, remove the .envrc pattern from .gitignore, or \`git add -f ${f}\`.`
+    : `${f} is ignored by git (.gitignore), so Nix cannot see it: run \`git add -f -N ${f}\`, or remove its pattern from .gitignore.`);
   return {
     ...base,
     config: { path: CONFIG_FILE, status: configStatus, written: configStatus !== "unchanged", changes: next.changes },
@@ -136,6 +155,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     removed,
     intentToAdd,
     dryRun: false,
+    warnings,
   };
 }
 
@@ -154,4 +174,13 @@ async function staleEnvrcs(root: string, changes: ShellChange[]): Promise<{ path
     out.push({ path, content, intact: parseHeader(content)?.intact === true });
   }
   return out;
+}
+
+/** The paths (relative to `root`) that .gitignore matches; `git add -N` refuses those. */
+async function gitIgnored(root: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const result = await exec(["git", "check-ignore", "--no-index", "--", ...paths], { cwd: root });
+  // Exit 1: nothing ignored. Anything else but 0 is git's trouble, which gitIntentToAdd reports properly.
+  if (result.exitCode !== 0) return [];
+  return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
 }

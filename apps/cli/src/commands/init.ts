@@ -37,11 +37,27 @@ function explain(result: InitResult): string[] {
 function filesText(result: InitResult): string[] {
   const lines: string[] = [];
   const all = [result.config, ...result.files];
-  const verb = (s: string) => (s === "create" ? "create" : s === "update" ? "update" : s === "unchanged" ? "unchanged" : `keep (${s === "edited" ? "edited by hand" : "not written by paved"}; --force to overwrite)`);
+  const verb = (s: string) => (s === "create" ? "create" : s === "update" ? "update" : s === "unchanged" ? "unchanged" : s === "foreign" && result.adopted ? "leave alone (yours)" : `keep (${s === "edited" ? "edited by hand" : "not written by paved"}; --force to overwrite)`);
   lines.push(result.dryRun ? "Would write:" : "Files:");
   for (const f of all) lines.push(`  ${verb(f.status)} ${f.path}`);
   for (const p of result.removed) lines.push(`  remove ${p} (its shell is no longer needed)`);
   if (result.intentToAdd.length) lines.push(`Ran git add -N ${result.intentToAdd.join(" ")} (Nix only sees files git knows about).`);
+  return lines;
+}
+
+/** What paved did in a repository that has its own flake.nix, and what the team should look at. */
+function adoptionText(result: InitResult): string[] {
+  const a = result.adopted;
+  if (!a) return [];
+  const dir = a.pavedFlake.replace(/\/flake\.nix$/, "");
+  const lines = [
+    "",
+    `This repository has its own ${a.flake}: paved did not read or change it, and its outputs (nix develop, nix flake check, …) work as before.`,
+    `paved's shells are a flake of their own in ${a.pavedFlake}; \`paved shell\` and the .envrc files use it (\`nix develop ./${dir}#<name>\` without paved).`,
+  ];
+  const teamEnvrc = result.files.filter((f) => f.status === "foreign" && f.path.endsWith(".envrc")).map((f) => f.path);
+  if (teamEnvrc.length) lines.push(`Left alone: ${teamEnvrc.join(", ")} (yours; it does not load paved's shells — to switch, make it \`use flake ./${dir}\`).`);
+  lines.push(`Review and commit: ${a.review.filter((p) => !teamEnvrc.includes(p)).join(", ")}.`);
   return lines;
 }
 
@@ -82,7 +98,12 @@ export const run: CommandHandler = async (ctx, args, options) => {
   const result = await initProject({ ...base, dryRun });
   const lines = [...explain(result), "", ...filesText(result)];
   if (dryRun && result.diff) lines.push("", result.diff);
-  if (!dryRun) lines.push("", "Next: `nix develop` (or `.#<shell>` for a sub-project), or `direnv allow` to load it on cd.");
-  const attention = result.kept.length > 0 || (result.verification?.missing.length ?? 0) > 0;
+  lines.push(...adoptionText(result));
+  for (const w of result.warnings) lines.push(`warning: ${w}`);
+  if (!dryRun && result.adopted) lines.push("", `Next: \`paved shell\` (or \`paved shell <name>\`), \`nix develop ./${result.adopted.pavedFlake.replace(/\/flake\.nix$/, "")}#<name>\` without paved, or \`direnv allow\` to load it on cd.`);
+  else if (!dryRun) lines.push("", "Next: `nix develop` (or `.#<shell>` for a sub-project), or `direnv allow` to load it on cd.");
+  // In an adopted repository the team's own files (its .envrc) are left alone on purpose: not a problem to report.
+  const kept = result.adopted ? result.kept.filter((p) => result.files.find((f) => f.path === p)?.status !== "foreign") : result.kept;
+  const attention = kept.length > 0 || (result.verification?.missing.length ?? 0) > 0;
   return { data: result, text: lines.join("\n"), exitCode: attention ? EXIT.attention : EXIT.ok };
 };
