@@ -1,5 +1,6 @@
 /** `detectProject`: scan, settle pins, plan shells and explain every choice. */
 import { CURRENT_STABLE_RELEASE, nixpkgsBranch, type Toolchain } from "@paved/core";
+import { summariseSkipped } from "./detect/_projects.ts";
 import { scanRepository } from "./detect/_scan.ts";
 import { planShells, type PlannedShell } from "./detect/_shells.ts";
 import type { Conflict, Detection } from "./detect/_types.ts";
@@ -38,6 +39,8 @@ export interface DetectResult {
   shells: ShellExplained[];
   conflicts: (Conflict & { dir: string })[];
   notes: string[];
+  /** Directories not treated as projects, one line per reason ("examples: examples/a/, examples/b/"). */
+  skipped: string[];
   /** Plain data for callers that render their own view. */
   detection: Detection;
   planned: PlannedShell[];
@@ -46,6 +49,9 @@ export interface DetectResult {
 export interface DetectOptions {
   /** NixOS release to map to (default: paved.yaml's, else the current stable). */
   release?: string;
+  /** paved.yaml's detect.include / detect.exclude globs. */
+  include?: readonly string[];
+  exclude?: readonly string[];
 }
 
 export function explainShell(shell: PlannedShell): ShellExplained {
@@ -75,7 +81,7 @@ export function explainShell(shell: PlannedShell): ShellExplained {
 
 export function detectProject(root: string, options: DetectOptions = {}): DetectResult {
   const release = nixpkgsBranch(options.release ?? CURRENT_STABLE_RELEASE);
-  const detection = scanRepository(root);
+  const detection = scanRepository(root, { ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) });
   const planned = planShells(detection, release);
   const notes = detection.projects.flatMap((p) => p.notes);
   const fallback = releaseTable(release).fallback;
@@ -95,6 +101,7 @@ export function detectProject(root: string, options: DetectOptions = {}): Detect
     shells: planned.map(explainShell),
     conflicts: detection.projects.flatMap((p) => p.conflicts.map((c) => ({ ...c, dir: p.dir }))),
     notes,
+    skipped: summariseSkipped(detection.skipped),
     detection,
     planned,
   };

@@ -85,8 +85,13 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const root = options.dir;
   await requireGitRoot(root);
   let release = options.release;
-  if (existsSync(join(root, CONFIG_FILE)) && release === undefined) release = (await loadConfig(root)).config.nixpkgs.release;
-  const next = await nextConfig(root, options.release, () => detectProject(root, release ? { release } : {}));
+  let globs: { include?: string[]; exclude?: string[] } = {};
+  if (existsSync(join(root, CONFIG_FILE))) {
+    const existing = (await loadConfig(root)).config;
+    release ??= existing.nixpkgs.release;
+    globs = { include: existing.detect.include, exclude: existing.detect.exclude };
+  }
+  const next = await nextConfig(root, options.release, () => detectProject(root, { ...(release ? { release } : {}), ...globs }));
   // Validate the exact text that would be written, so a mistake names its line in that text.
   const config = parseConfig(next.text, CONFIG_FILE).config;
   const files = renderDevshellFiles(root, config);

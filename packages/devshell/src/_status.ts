@@ -45,7 +45,7 @@ export async function devshellStatus(options: DevshellStatusOptions): Promise<St
     }
   }
   // Re-detect and compare every pin that came from a file.
-  const detected = detectProject(root, { release: config.nixpkgs.release });
+  const detected = detectProject(root, { release: config.nixpkgs.release, include: config.detect.include, exclude: config.detect.exclude });
   const byDir = new Map(detected.planned.map((s) => [s.dir ?? "", s]));
   for (const [name, shell] of Object.entries(config.shells)) {
     const planned = byDir.get(shell.dir ?? "");

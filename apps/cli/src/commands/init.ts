@@ -26,6 +26,10 @@ function explain(result: InitResult): string[] {
     if (shell.packages.length) lines.push(`    + packages: ${shell.packages.join(", ")}`);
     if (shell.serves.length > 1) lines.push(`    serves ${shell.serves.length} projects`);
   }
+  if (d.skipped.length) {
+    lines.push("Not projects (no shell, no pins taken from them; set detect.include in paved.yaml to change that):");
+    for (const s of d.skipped) lines.push(`  - ${s}`);
+  }
   for (const c of d.conflicts) lines.push(`! conflict: ${c.message}.`, `    to choose differently: ${c.override}`);
   for (const n of d.notes) lines.push(`note: ${n}`);
   for (const m of result.verification?.missing ?? []) {

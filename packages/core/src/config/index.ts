@@ -73,6 +73,7 @@ export { DEFAULT_PAVED_FLAKE, type PlatformConfig } from "./sections/platform.ts
 export { DEFAULT_SYSTEMS, SYSTEMS, type NixSystem } from "./sections/systems.ts";
 export { TOOLCHAINS, type ShellConfig, type Toolchain, type ToolchainPin } from "./sections/shells.ts";
 export { type CiConfig } from "./sections/ci.ts";
+export { type DetectConfig } from "./sections/detect.ts";
 export { publicKeyProblem, SSH_KEY_TYPES, type TeamConfig, type TeamUser } from "./sections/team.ts";
 export { type HostConfig, type RunnerConfig } from "./sections/hosts.ts";
 export { type RoleDefaults } from "./sections/roles.ts";

@@ -12,13 +12,14 @@ import { detectGo, detectRust, GO_MARKERS, RUST_MARKERS } from "./_go_rust.ts";
 import { detectJvm, JVM_MARKERS } from "./_jvm.ts";
 import { detectDotnet, detectPhp, detectRuby, detectTerraform, MARKER_SUFFIXES, MISC_MARKERS } from "./_misc.ts";
 import { detectNode, NODE_MARKERS } from "./_node.ts";
+import { projectRules, type DetectGlobs, type Skipped } from "./_projects.ts";
 import { detectPython, PYTHON_MARKERS } from "./_python.ts";
 import { settle } from "./_settle.ts";
 import type { Detection, Project } from "./_types.ts";
 
-/** Directories that hold dependencies, caches or build output: never a project of their own. */
+/** Directories that hold dependencies, caches or build output: never a project of their own, not worth a mention. */
 export const SKIP_DIRS = new Set([
-  "node_modules", "bower_components", "vendor", "target", "dist", "build", "out", "coverage", "result",
+  "node_modules", "bower_components", "target", "dist", "build", "out", "coverage", "result",
   "__pycache__", "venv", "env", "site-packages", "obj", "bin", "Pods", "DerivedData", "tmp",
 ]);
 
@@ -63,7 +64,7 @@ function linkTargetIsFile(path: string): boolean {
   }
 }
 
-export interface ScanOptions {
+export interface ScanOptions extends DetectGlobs {
   /** Stop descending below this depth (default 12): deep trees are almost never separate projects. */
   maxDepth?: number;
 }
@@ -73,18 +74,26 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
   const started = performance.now();
   const maxDepth = options.maxDepth ?? 12;
   const ignored = gitignoreMatcher(root);
+  const rules = projectRules(options);
   const projects: Project[] = [];
+  const skipped: Skipped[] = [];
   let directories = 0;
   let markerFiles = 0;
-  const stack: [rel: string, depth: number][] = [["", 0]];
+  // `gated`: entered only because a detect.include lies below it; its own markers do not make it a project.
+  const stack: [rel: string, depth: number, gated: boolean][] = [["", 0, false]];
   while (stack.length > 0) {
-    const [rel, depth] = stack.pop()!;
+    const [rel, depth, gated] = stack.pop()!;
     directories++;
     let entries;
     try {
       entries = readdirSync(rel === "" ? root : join(root, rel), { withFileTypes: true });
     } catch {
       continue; // unreadable directory (permissions): not ours to judge
+    }
+    // A nested repository or git submodule (its own .git) is someone else's project, unless an include names it.
+    if (rel !== "" && !gated && !rules.included(rel) && entries.some((e) => e.name === ".git")) {
+      skipped.push({ dir: rel, reason: "a git submodule or nested repository" });
+      continue;
     }
     const files = new Set<string>();
     const broken: string[] = [];
@@ -95,7 +104,17 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
       if (entry.isDirectory()) {
         if (name.startsWith(".") || SKIP_DIRS.has(name) || depth >= maxDepth) continue;
         const child = rel === "" ? name : `${rel}/${name}`;
-        if (!ignored(child, name)) stack.push([child, depth + 1]);
+        if (ignored(child, name) || rules.excluded(child)) {
+          if (rules.excluded(child) && !gated) skipped.push({ dir: child, reason: rules.skip(child, name)! });
+          continue;
+        }
+        if (rules.included(child)) stack.push([child, depth + 1, false]);
+        else {
+          const reason = gated ? undefined : rules.skip(child, name);
+          if (reason === undefined && !gated) stack.push([child, depth + 1, false]);
+          else if (rules.leadsTo(child)) stack.push([child, depth + 1, true]);
+          else if (reason !== undefined) skipped.push({ dir: child, reason });
+        }
       } else if (isMarker(name)) {
         // Only regular files (or links to one) are read: a FIFO named package.json would block the scan.
         if (!entry.isFile() && !(entry.isSymbolicLink() && linkTargetIsFile(join(root, rel, name)))) {
@@ -107,7 +126,7 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
         markerFiles++;
       } else files.add(name);
     }
-    if (!markers && broken.length === 0) continue;
+    if (gated || (!markers && broken.length === 0)) continue;
     const ctx = new DirContext(root, rel, files);
     // A link to nothing cannot pin anything, and the ecosystem's own tool could not read it either.
     for (const name of broken) ctx.note(`${ctx.rel(name)} is not a regular file (a link to a missing file, a directory or a pipe); ignored.`);
@@ -116,7 +135,8 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
   }
   projects.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   linkWorkspaces(projects);
-  return { root, projects, stats: { directories, markerFiles, ms: performance.now() - started } };
+  skipped.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return { root, projects, skipped, stats: { directories, markerFiles, ms: performance.now() - started } };
 }
 
 function globToRegExp(base: string, pattern: string): RegExp {

@@ -7,6 +7,7 @@
 import type { Toolchain } from "@paved/core";
 import { pinAccepts, resolvePin, type Resolution } from "../nixpkgs/_resolve.ts";
 import { RUST_COMPONENTS } from "../nixpkgs/_tables.ts";
+import { isTooling } from "./_projects.ts";
 import type { Detection, Pin, Project } from "./_types.ts";
 
 export interface PlannedShell {
@@ -77,8 +78,9 @@ export function planShells(detection: Detection, release: string): PlannedShell[
   // Toolchains most projects use go into the default shell, at the version most of them resolve to. When the
   // root needs a toolchain but names no version (a Gradle root without a toolchain block), the version its
   // modules ask for most fills it, so the modules need no shells of their own.
+  // CI helpers and scripts (ci/, scripts/, tools/, …) pin what their job needs, never what the repository builds with.
   const users = new Map<Toolchain, Pin[]>();
-  for (const project of subs) for (const pin of project.pins) users.set(pin.toolchain, [...(users.get(pin.toolchain) ?? []), pin]);
+  for (const project of subs) if (!isTooling(project.dir)) for (const pin of project.pins) users.set(pin.toolchain, [...(users.get(pin.toolchain) ?? []), pin]);
   for (const [toolchain, pins] of users) {
     const have = base.get(toolchain);
     if (have && have.version !== "") continue;
@@ -100,6 +102,8 @@ export function planShells(detection: Detection, release: string): PlannedShell[
       const have = parent.pins.get(pin.toolchain);
       if (!have) return true;
       if (pin.version === "") return false;
+      // A published package's engines field says which versions its users may run, not what to develop with.
+      if (pin.floor) return false;
       const haveAttr = attrOf(have, release);
       if (haveAttr === attrOf(pin, release)) return false;
       // A range the serving shell's version already satisfies needs no shell of its own.
