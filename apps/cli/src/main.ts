@@ -4,6 +4,7 @@ import { PavedError } from "@paved/core/errors";
 import { Command, CommanderError, Option } from "commander";
 import { asPavedError, formatError, paint, useColor } from "./_output.ts";
 import { EXIT, exitCodeFor } from "./_exit-codes.ts";
+import { findConfigRoot, OWN_DIRECTORY } from "./_root.ts";
 import type { CommandContext } from "./_context.ts";
 import type { CommandDefinition } from "./_define.ts";
 import { commands } from "./registry.ts";
@@ -43,13 +44,15 @@ function checkedDir(dir: string | undefined): string {
   return path;
 }
 
-function contextFor(program: Command): CommandContext {
+function contextFor(program: Command, command: string): CommandContext {
   const globals = program.opts<GlobalOptions>();
+  const cwd = checkedDir(globals.dir);
   const color = useColor(process.stderr);
   const quiet = globals.quiet === true || globals.json === true;
   const dim = paint(color).dim;
   return {
-    dir: checkedDir(globals.dir),
+    dir: OWN_DIRECTORY.has(command) ? cwd : findConfigRoot(cwd) ?? cwd,
+    cwd,
     json: globals.json === true,
     quiet: globals.quiet === true,
     verbose: globals.verbose === true,
@@ -90,7 +93,7 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
   command = definition.configure ? definition.configure(command) : command;
   command.action(async (...received: unknown[]) => {
     const self = received.at(-1) as Command;
-    const ctx = contextFor(program);
+    const ctx = contextFor(program, definition.name);
     const module = await definition.load();
     // optsWithGlobals: a flag a group command declares (`shell --nixpkgs`) also reaches its subcommands.
     const output = await module.run(ctx, self.args, self.optsWithGlobals());

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  CONFIG_FILE, editConfig, exec, formatPlanDiff, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
+  CONFIG_FILE, editConfig, formatPlanDiff, gitIgnoredPaths, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
   nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
@@ -147,8 +147,8 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     removed.push(f.path);
   }
   const newFiles = [...(configStatus === "create" ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create" && c.write).map((c) => c.path)];
-  const ignored = await gitIgnored(root, newFiles);
-  const intentToAdd = await gitIntentToAdd(root, newFiles.filter((f) => !ignored.includes(f)));
+  const ignored = await gitIgnoredPaths(root, newFiles);
+  const intentToAdd = await gitIntentToAdd(root, newFiles);
   const warnings = ignored.map((f) => f.endsWith(ENVRC_FILE)
     ? `${f} is ignored by git (.gitignore): direnv still reads it, but teammates will not get it. To share it, remove the .envrc pattern from .gitignore, or \`git add -f ${f}\`.`
     : `${f} is ignored by git (.gitignore), so Nix cannot see it: run \`git add -f -N ${f}\`, or remove its pattern from .gitignore.`);
@@ -181,11 +181,3 @@ async function staleEnvrcs(root: string, changes: ShellChange[]): Promise<{ path
   return out;
 }
 
-/** The paths (relative to `root`) that .gitignore matches; `git add -N` refuses those. */
-async function gitIgnored(root: string, paths: string[]): Promise<string[]> {
-  if (paths.length === 0) return [];
-  const result = await exec(["git", "check-ignore", "--no-index", "--", ...paths], { cwd: root });
-  // Exit 1: nothing ignored. Anything else but 0 is git's trouble, which gitIntentToAdd reports properly.
-  if (result.exitCode !== 0) return [];
-  return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
-}

@@ -1,8 +1,10 @@
+import { relative } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { PavedError } from "@paved/core";
 import { initProject, type InitResult } from "@paved/devshell";
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
+import { findConfigRoot } from "../_root.ts";
 
 function explain(result: InitResult): string[] {
   const d = result.detected;
@@ -65,6 +67,19 @@ function adoptionText(result: InitResult): string[] {
   return lines;
 }
 
+/** init run in a subdirectory of a managed repository: where the root is, and which shell serves this directory. */
+function subdirectoryText(result: InitResult, root: string, sub: string): string[] {
+  const lines = [`paved.yaml is at ${root}: init works on the whole repository from there (no second paved.yaml in ${sub}).`];
+  const skipped = result.detected.detection.skipped.find((s) => sub === s.dir || sub.startsWith(`${s.dir}/`));
+  const serving = result.detected.shells
+    .filter((s) => s.dir !== undefined && (sub === s.dir || sub.startsWith(`${s.dir}/`)))
+    .sort((a, b) => b.dir!.length - a.dir!.length)[0];
+  if (skipped) lines.push(`${sub} is not a project (${skipped.reason}, under ${skipped.dir}/); add it to detect.include in paved.yaml to give it a shell.`);
+  else if (serving) lines.push(`${sub} is served by shell ${serving.name} (${serving.dir}): \`paved shell\` there enters it.`);
+  else lines.push(`${sub} needs nothing the default shell lacks, so it uses the default shell (a sub-project gets its own shell only when its pins differ).`);
+  return [...lines, ""];
+}
+
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -84,8 +99,11 @@ export const run: CommandHandler = async (ctx, args, options) => {
       hint: "Add --platform to scaffold a platform repository, or drop those flags (`paved init --help`).",
     });
   }
+  // Inside a repository paved already manages, init works on that repository: never a second paved.yaml here.
+  const configRoot = findConfigRoot(ctx.cwd);
+  const sub = configRoot !== undefined && configRoot !== ctx.cwd ? relative(configRoot, ctx.cwd).split("\\").join("/") : undefined;
   const base = {
-    dir: ctx.dir,
+    dir: configRoot ?? ctx.cwd,
     force: options.force === true,
     signal: ctx.signal,
     ...(typeof options.nixpkgs === "string" ? { nixpkgs: options.nixpkgs } : {}),
@@ -100,7 +118,7 @@ export const run: CommandHandler = async (ctx, args, options) => {
     if (!(await confirm("Write these files? [y/N] "))) throw new PavedError("E_CANCELLED", "Nothing written.", { hint: "Run `paved init --dry-run` to see the diff, or --yes to skip the question." });
   }
   const result = await initProject({ ...base, dryRun });
-  const lines = [...explain(result), "", ...filesText(result)];
+  const lines = [...(sub === undefined ? [] : subdirectoryText(result, configRoot!, sub)), ...explain(result), "", ...filesText(result)];
   if (dryRun && result.diff) lines.push("", result.diff);
   lines.push(...adoptionText(result));
   for (const w of result.warnings) lines.push(`warning: ${w}`);
