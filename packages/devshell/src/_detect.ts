@@ -21,6 +21,8 @@ export interface ChoiceExplained {
   status: ResolutionStatus;
   /** How the attribute was chosen, and what could not be honoured. */
   mapping: string;
+  /** The NixOS release the attribute comes from when it is not the pinned one. */
+  release?: string;
 }
 
 export interface ShellExplained {
@@ -52,6 +54,8 @@ export interface DetectOptions {
   /** paved.yaml's detect.include / detect.exclude globs. */
   include?: readonly string[];
   exclude?: readonly string[];
+  /** Keep every toolchain on the pinned release, even a line only another release has (it is then only named). */
+  pinnedOnly?: boolean;
 }
 
 export function explainShell(shell: PlannedShell): ShellExplained {
@@ -72,6 +76,7 @@ export function explainShell(shell: PlannedShell): ShellExplained {
         got: r.got,
         status: r.status,
         mapping: r.reason,
+        ...(r.release ? { release: r.release } : {}),
       };
     }),
     packages: shell.packages,
@@ -82,7 +87,7 @@ export function explainShell(shell: PlannedShell): ShellExplained {
 export function detectProject(root: string, options: DetectOptions = {}): DetectResult {
   const release = nixpkgsBranch(options.release ?? CURRENT_STABLE_RELEASE);
   const detection = scanRepository(root, { ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) });
-  const planned = planShells(detection, release);
+  const planned = planShells(detection, release, { pinnedOnly: options.pinnedOnly === true });
   const notes = detection.projects.flatMap((p) => p.notes);
   const fallback = releaseTable(release).fallback;
   if (fallback) notes.unshift(`paved has no attribute table for ${release}; names come from ${fallback}'s table. Pass --nixpkgs (or set nixpkgs.path) so paved can check them with nix eval.`);

@@ -24,6 +24,8 @@ export interface InitOptions {
   nixpkgs?: string;
   /** NixOS release to map to; written to paved.yaml (default: paved.yaml's, else the current stable). */
   release?: string;
+  /** Never take a toolchain from another release than the pinned one (a line only another release has is named). */
+  pinnedOnly?: boolean;
   signal?: AbortSignal;
   /** Environment for the one `nix eval` (tests pass NIX_CONFIG). */
   env?: Record<string, string | undefined>;
@@ -91,7 +93,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     release ??= existing.nixpkgs.release;
     globs = { include: existing.detect.include, exclude: existing.detect.exclude };
   }
-  const next = await nextConfig(root, options.release, () => detectProject(root, { ...(release ? { release } : {}), ...globs }));
+  const next = await nextConfig(root, options.release, () => detectProject(root, { ...(release ? { release } : {}), ...globs, pinnedOnly: options.pinnedOnly === true }));
   // Validate the exact text that would be written, so a mistake names its line in that text.
   const config = parseConfig(next.text, CONFIG_FILE).config;
   const files = renderDevshellFiles(root, config);

@@ -22,8 +22,10 @@ function explain(result: InitResult): string[] {
       const unmet = result.verification?.unmet.find((u) => u.shell === shell.name && u.toolchain === c.toolchain);
       const status = unmet ? "unavailable" : exact !== undefined && exact === c.asked ? "satisfied" : c.status;
       const mark = status === "unavailable" ? "!" : status === "line" ? "~" : "✓";
-      lines.push(`    ${mark} ${c.toolchain} ${c.asked || "(any)"} → ${c.attr ?? "—"} ${exact ? `(${exact})` : `(${c.got})`}  ${c.from}: ${c.because}`);
-      if (status !== "satisfied") lines.push(`        ${unmet ? unmet.reason : c.mapping}`);
+      const from = c.release ? `, from ${c.release}` : "";
+      lines.push(`    ${mark} ${c.toolchain} ${c.asked || "(any)"} → ${c.attr ?? "—"} ${exact ? `(${exact}${from})` : `(${c.got}${from})`}  ${c.from}: ${c.because}`);
+      // A toolchain from another release always says which one and whether it still gets security updates.
+      if (status !== "satisfied" || c.release) lines.push(`        ${unmet ? unmet.reason : c.mapping}`);
     }
     if (shell.packages.length) lines.push(`    + packages: ${shell.packages.join(", ")}`);
     if (shell.serves.length > 1) lines.push(`    serves ${shell.serves.length} projects`);
@@ -108,6 +110,7 @@ export const run: CommandHandler = async (ctx, args, options) => {
     signal: ctx.signal,
     ...(typeof options.nixpkgs === "string" ? { nixpkgs: options.nixpkgs } : {}),
     ...(typeof options.release === "string" ? { release: options.release } : {}),
+    ...(options.pinnedReleaseOnly === true ? { pinnedOnly: true } : {}),
   };
   const dryRun = options.dryRun === true;
   // Ask on a terminal unless --yes; scripts (no terminal) proceed, as --yes documents.
