@@ -59,6 +59,24 @@ describe("Java, Gradle and Maven wrappers, SDKMAN!", () => {
     expect(result.shells[0]!.choices.map((c) => c.toolchain)).toEqual(["java"]);
   });
 
+  it("corpus (square/okhttp): a JDK picked for one task (launcherFor, compilerFor) is not the project's toolchain", () => {
+    const gradle = [
+      "kotlin {",
+      "  jvmToolchain(21)",
+      "}",
+      "tasks.compileJava9 {",
+      "  javaCompiler.set(project.javaToolchains.compilerFor { languageVersion.set(JavaLanguageVersion.of(11)) })",
+      "}",
+      "graalvmNative { binaries.all { javaLauncher.set(",
+      "  javaToolchains.launcherFor {",
+      "    languageVersion.set(JavaLanguageVersion.of(25))",
+      "  }) } }",
+    ].join("\n");
+    expect(pin(root({ "build.gradle.kts": gradle }), "java")).toMatchObject({ version: "21", line: 2 });
+    const javaBlock = `java {\n  toolchain {\n    languageVersion = JavaLanguageVersion.of(17)\n  }\n}\n${gradle.split("\n").slice(3).join("\n")}`;
+    expect(pin(root({ "build.gradle.kts": javaBlock }), "java")).toMatchObject({ version: "17", line: 3 });
+  });
+
   it("the Maven wrapper's version is named too", () => {
     const result = detectProject(makeRepo({
       "pom.xml": "<project><properties><maven.compiler.release>17</maven.compiler.release></properties></project>\n",

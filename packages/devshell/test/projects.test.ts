@@ -124,4 +124,20 @@ describe("detect.include / detect.exclude in paved.yaml", () => {
     expect(result.skipped[0]).toMatch(/^tests: packages\/p0\/test\/, .* and 36 more$/);
     expect(scanRepository(result.root).projects).toHaveLength(41);
   });
+
+  it("corpus (square/okhttp): modules named as tests or examples are not projects, and lend the root no JDK", () => {
+    const result = detectProject(makeRepo({
+      "settings.gradle.kts": 'include(":okhttp", ":maven-tests", ":android-test", ":okhttp-osgi-tests", ":samples-demo")\n',
+      "build.gradle.kts": "plugins { java }\n",
+      "okhttp/build.gradle.kts": "kotlin { jvmToolchain(21) }\n",
+      "maven-tests/pom.xml": "<project><properties><maven.compiler.release>8</maven.compiler.release></properties></project>\n",
+      "android-test/build.gradle.kts": "java { toolchain { languageVersion.set(JavaLanguageVersion.of(11)) } }\n",
+      "okhttp-osgi-tests/build.gradle.kts": "kotlin { jvmToolchain(17) }\n",
+      "samples-demo/build.gradle.kts": "kotlin { jvmToolchain(8) }\n",
+      "app-e2e/package.json": json({ name: "e2e" }),
+    }, { git: false }));
+    expect(result.detection.projects.map((p) => p.dir)).toEqual(["", "okhttp"]);
+    expect(result.shells[0]!.choices.find((c) => c.toolchain === "java")).toMatchObject({ asked: "21", from: "okhttp/build.gradle.kts:1" });
+    expect(result.skipped.join("\n")).toContain("tests: android-test/, app-e2e/, maven-tests/, okhttp-osgi-tests/");
+  });
 });

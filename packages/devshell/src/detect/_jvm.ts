@@ -52,6 +52,20 @@ function pomProperty(text: string, name: string): { value: string; line?: number
   return m ? { value: m[1]!, line: lineOf(text, `<${name}>`) } : undefined;
 }
 
+/**
+ * The project's Java toolchain: `java { toolchain { languageVersion … } }`. A `languageVersion` inside
+ * `javaToolchains.launcherFor { … }` or `compilerFor { … }` picks a JDK for one task (a GraalVM native image, a
+ * Java 9 module-info), not for the project.
+ */
+function projectToolchain(text: string): RegExpExecArray | undefined {
+  for (const m of text.matchAll(/languageVersion(?:\.set\(|\s*=\s*|\s+)\s*JavaLanguageVersion\.of\(\s*["']?(\d+)["']?\s*\)/g)) {
+    const before = text.slice(Math.max(0, m.index - 300), m.index);
+    if (/(launcherFor|compilerFor|javadocToolFor)\s*\{[^}]*$/.test(before)) continue;
+    return m as RegExpExecArray;
+  }
+  return undefined;
+}
+
 export function detectJvm(ctx: DirContext): void {
   detectSdkman(ctx);
   if (ctx.has("gradlew") && ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"].some((f) => ctx.has(f))) {
@@ -78,10 +92,10 @@ export function detectJvm(ctx: DirContext): void {
   for (const file of ["build.gradle.kts", "build.gradle"]) {
     if (!ctx.has(file)) continue;
     const text = ctx.read(file);
-    const toolchain = /languageVersion(?:\.set\(|\s*=\s*|\s+)\s*JavaLanguageVersion\.of\(\s*["']?(\d+)["']?\s*\)/.exec(text);
+    const toolchain = projectToolchain(text);
     const compat = /(?:sourceCompatibility|targetCompatibility)\s*=\s*(?:JavaVersion\.VERSION_(\d+(?:_\d+)?)|["']?(\d+(?:\.\d+)?)["']?)/.exec(text);
     const jvmToolchain = /jvmToolchain\(\s*(\d+)\s*\)/.exec(text);
-    if (toolchain) ctx.pin("java", toolchain[1]!, file, "manifest", `the Gradle Java toolchain in ${file} is ${toolchain[1]}`, lineOf(text, "languageVersion"));
+    if (toolchain) ctx.pin("java", toolchain[1]!, file, "manifest", `the Gradle Java toolchain in ${file} is ${toolchain[1]}`, text.slice(0, toolchain.index).split("\n").length);
     else if (jvmToolchain) ctx.pin("java", jvmToolchain[1]!, file, "manifest", `kotlin.jvmToolchain(${jvmToolchain[1]}) in ${file}`, lineOf(text, "jvmToolchain"));
     else if (compat) {
       const v = normaliseJavaVersion((compat[1] ?? compat[2]!).replace("_", "."));

@@ -18,6 +18,13 @@ const groups: [string, string[]][] = [
 ];
 for (const [reason, names] of groups) for (const name of names) NOT_PROJECTS[name] = reason;
 
+/** `maven-tests`, `android-test`, `okhttp-osgi-tests`, `api_examples`: a module of tests or examples by its name. */
+const SUFFIXES: [RegExp, string][] = [
+  [/[-_](tests?|testsuite|e2e)$/, "tests"],
+  [/[-_](examples?|samples?|demos?)$/, "examples"],
+  [/[-_](fixtures?|testdata|test-data)$/, "test data"],
+];
+
 /**
  * Directories whose projects may get a shell of their own but never fill the root's default shell: CI helpers and
  * scripts pin what their job needs (a `ci/lint/.python-version`), not what the repository is built with.
@@ -54,7 +61,8 @@ export function projectRules(globs: DetectGlobs = {}): ProjectRules {
     skip(dir, name) {
       const excluded = excludedBy(dir);
       if (excluded) return `detect.exclude "${excluded.glob}" in paved.yaml`;
-      const builtIn = NOT_PROJECTS[name.toLowerCase()];
+      const lower = name.toLowerCase();
+      const builtIn = NOT_PROJECTS[lower] ?? SUFFIXES.find(([re]) => re.test(lower))?.[1];
       if (builtIn) return builtIn;
       return undefined;
     },
