@@ -88,6 +88,9 @@ describe("paved init in a repository with a plain flake.nix of its own", () => {
     const sync = await paved(repo, ["sync"]);
     expect(sync.code).toBe(0);
     expect(readFileSync(join(repo.root, "flake.nix"), "utf8")).toBe(teamFlake);
+    const status = JSON.parse((await paved(repo, ["status", "--json"])).stdout) as { steps: { step: number; state: string }[]; drift: unknown[] };
+    expect(status.steps.find((s) => s.step === 2)?.state).toBe("done");
+    expect(JSON.stringify(status.drift ?? [])).not.toContain("flake.nix");
   });
 
   it("a shell name the subflake lacks is named as such, never blamed on the network", async () => {
@@ -156,6 +159,12 @@ describe("paved init in a flake-utils-style repository with its own .envrc", () 
     expect(readFileSync(join(repo.root, "flake.nix"), "utf8")).toBe(UTILS_FLAKE);
     expect(init.stdout).toContain("leave alone (yours) .envrc");
     expect(init.stdout).toContain("make it `use flake ./nix/paved`");
+  });
+
+  it("status does not call the team's own .envrc drift", async () => {
+    const status = await paved(repo, ["status", "--json"]);
+    expect(status.stdout).not.toContain(".envrc was edited by hand");
+    expect((JSON.parse(status.stdout) as { steps: { step: number; state: string }[] }).steps.find((s) => s.step === 2)?.state).toBe("done");
   });
 
   it("paved's shells work without fetching the team's inputs; the team's shell works with them", async () => {
