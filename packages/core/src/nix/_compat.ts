@@ -15,8 +15,8 @@ function atLeast(version: Pick<NixVersion, "major" | "minor">, major: number, mi
 }
 
 /**
- * The installable that builds every output of a derivation. Nix 2.13 added `drv^outputs`, and since then a bare
- * `.drv` path names the derivation file itself, so `nix build` of it builds nothing and reports no outputs;
+ * The installable that builds every output of a derivation. Nix 2.13 added `drv^outputs`, and from 2.15 on a
+ * bare `.drv` path names the derivation file itself, so `nix build` of it builds nothing and reports no outputs;
  * before 2.13 the bare path is how to say "build it" (`^` is a URL error there).
  */
 export function derivationInstallable(drvPath: string, version: Pick<NixVersion, "major" | "minor">): string {
