@@ -104,6 +104,16 @@ describe("commands from a subdirectory of a platform repository", () => {
     expect(existsSync(join(repo, "docs/hosts"))).toBe(false);
   });
 
+  it("a first init below the top of an unmanaged repository says it makes that directory the root", async () => {
+    const repo = repoWith(APP);
+    const init = await paved(["init", "--dry-run"], { cwd: join(repo, "web") });
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(`warning: ${join(repo, "web")} is not the top of its git repository (${repo})`);
+    expect(init.stdout).toContain(`run \`paved init\` in ${repo} instead`);
+    const top = await paved(["init", "--dry-run"], { cwd: repo });
+    expect(top.stdout).not.toContain("is not the top of its git repository");
+  });
+
   it("outside any managed repository the error still names the directory", async () => {
     const repo = repoWith({ "src/x.txt": "x\n" });
     const status = await paved(["sync"], { cwd: join(repo, "src") });

@@ -3,7 +3,7 @@
  * set, then `git add -N` the new files so Nix can see them. Re-running changes nothing unless the repository's
  * own pins changed. Nothing is written when detection or validation fails.
  */
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -85,7 +85,7 @@ async function nextConfig(root: string, releaseOverride: string | undefined, det
 
 export async function initProject(options: InitOptions): Promise<InitResult> {
   const root = options.dir;
-  await requireGitRoot(root);
+  const top = await requireGitRoot(root);
   let release = options.release;
   let globs: { include?: string[]; exclude?: string[] } = {};
   if (existsSync(join(root, CONFIG_FILE))) {
@@ -106,6 +106,10 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const configStatus: FileStatus = next.before === undefined ? "create" : next.before === next.text ? "unchanged" : "update";
   const configDiff = configStatus === "unchanged" ? "" : unifiedDiff(CONFIG_FILE, next.before, next.text);
   const diff = [configDiff, formatPlanDiff(changes), ...stale.map((f) => unifiedDiff(f.path, f.content, undefined))].filter(Boolean).join("\n");
+  // A first paved.yaml below the repository's top makes this directory the root of its shells: say so before it sticks.
+  const below = !existsSync(join(root, CONFIG_FILE)) && realpathSync(top) !== realpathSync(root)
+    ? [`${root} is not the top of its git repository (${top}): paved.yaml here makes this directory the root of its dev shells and leaves the rest of the repository out. To cover the whole repository, run \`paved init\` in ${top} instead.`]
+    : [];
   const flakeDir = pavedFlakeDir(root);
   const adopted = flakeDir === "" ? undefined : {
     flake: FLAKE_FILE,
@@ -128,7 +132,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       removed: stale.filter((f) => f.intact).map((f) => f.path),
       intentToAdd: [],
       dryRun: true,
-      warnings: [],
+      warnings: below,
     };
   }
   const configFile = join(root, CONFIG_FILE);
@@ -151,9 +155,9 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const newFiles = [...(configStatus === "create" ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create" && c.write).map((c) => c.path)];
   const ignored = await gitIgnoredPaths(root, newFiles);
   const intentToAdd = await gitIntentToAdd(root, newFiles);
-  const warnings = ignored.map((f) => f.endsWith(ENVRC_FILE)
+  const warnings = [...below, ...ignored.map((f) => f.endsWith(ENVRC_FILE)
     ? `${f} is ignored by git (.gitignore): direnv still reads it, but teammates will not get it. To share it, remove the .envrc pattern from .gitignore, or \`git add -f ${f}\`.`
-    : `${f} is ignored by git (.gitignore), so Nix cannot see it: run \`git add -f -N ${f}\`, or remove its pattern from .gitignore.`);
+    : `${f} is ignored by git (.gitignore), so Nix cannot see it: run \`git add -f -N ${f}\`, or remove its pattern from .gitignore.`)];
   return {
     ...base,
     config: { path: CONFIG_FILE, status: configStatus, written: configStatus !== "unchanged", changes: next.changes },
