@@ -140,4 +140,18 @@ describe("detect.include / detect.exclude in paved.yaml", () => {
     expect(result.shells[0]!.choices.find((c) => c.toolchain === "java")).toMatchObject({ asked: "21", from: "okhttp/build.gradle.kts:1" });
     expect(result.skipped.join("\n")).toContain("tests: android-test/, app-e2e/, maven-tests/, okhttp-osgi-tests/");
   });
+
+  it("every pattern of a long root .gitignore still keeps its directories out (one combined matcher)", () => {
+    const patterns = [...Array.from({ length: 60 }, (_, i) => `*.tmp${i}`), "/out-*", "build-cache/", "web/.next", "*.egg-info"];
+    const result = detectProject(makeRepo({
+      ".gitignore": `# comment\n${patterns.join("\n")}\n!keep\n`,
+      "go.mod": "module x\n\ngo 1.25\n",
+      "out-linux/package.json": json({ name: "a" }),
+      "svc/build-cache/package.json": json({ name: "b" }),
+      "pkg.egg-info/pyproject.toml": '[project]\nname = "c"\n',
+      "x.tmp42/package.json": json({ name: "d" }),
+      "app/package.json": json({ name: "app" }),
+    }, { git: false }));
+    expect(result.detection.projects.map((p) => p.dir)).toEqual(["", "app"]);
+  });
 });

@@ -42,18 +42,21 @@ function gitignoreMatcher(root: string): (rel: string, name: string) => boolean 
   } catch {
     return () => false;
   }
-  const anywhere: RegExp[] = [];
-  const anchored: RegExp[] = [];
+  const anywhere: string[] = [];
+  const anchored: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith("#") || line.startsWith("!")) continue;
     const pattern = line.replace(/\/$/, "");
-    const toRe = (p: string) => new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+    const toRe = (p: string) => p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*");
     if (pattern.startsWith("/")) anchored.push(toRe(pattern.slice(1)));
     else if (pattern.includes("/")) anchored.push(toRe(pattern));
     else anywhere.push(toRe(pattern));
   }
-  return (rel, name) => anywhere.some((re) => re.test(name)) || anchored.some((re) => re.test(rel));
+  // One alternation per kind: a .gitignore with a hundred patterns costs one regex test per directory, not a hundred.
+  const any = anywhere.length > 0 ? new RegExp(`^(?:${anywhere.join("|")})$`) : undefined;
+  const at = anchored.length > 0 ? new RegExp(`^(?:${anchored.join("|")})$`) : undefined;
+  return (rel, name) => (any?.test(name) ?? false) || (at?.test(rel) ?? false);
 }
 
 function linkTargetIsFile(path: string): boolean {
