@@ -1,7 +1,12 @@
 /** What every command handler gets from the CLI: resolved global flags and a way to report progress. */
 export interface CommandContext {
-  /** Absolute directory to work in (`--dir`, default the current directory). */
+  /**
+   * Absolute directory to work in: the repository's root (nearest paved.yaml upwards from `--dir` or the current
+   * directory, see _root.ts), or for init/shell/direnv-export the directory itself.
+   */
   dir: string;
+  /** Where the user ran paved (`--dir`, default the current directory). */
+  cwd: string;
   json: boolean;
   quiet: boolean;
   verbose: boolean;

@@ -7,6 +7,7 @@ import { assertNoSecret, unsafeCharacter } from "@paved/core/secrets";
 import { Command, Option } from "commander";
 import { paint, useColor } from "./_output.ts";
 import { EXIT } from "./_exit-codes.ts";
+import { findConfigRoot, OWN_DIRECTORY } from "./_root.ts";
 import type { CommandContext } from "./_context.ts";
 import type { CommandDefinition } from "./_define.ts";
 import { commands } from "./registry.ts";
@@ -38,13 +39,15 @@ function checkedDir(dir: string | undefined): string {
   return path;
 }
 
-function contextFor(program: Command, signal: AbortSignal): CommandContext {
+function contextFor(program: Command, signal: AbortSignal, command: string): CommandContext {
   const globals = program.opts<GlobalOptions>();
+  const cwd = checkedDir(globals.dir);
   const color = useColor(process.stderr);
   const quiet = globals.quiet === true || globals.json === true;
   const dim = paint(color).dim;
   return {
-    dir: checkedDir(globals.dir),
+    dir: OWN_DIRECTORY.has(command) ? cwd : findConfigRoot(cwd) ?? cwd,
+    cwd,
     json: globals.json === true,
     quiet: globals.quiet === true,
     verbose: globals.verbose === true,
@@ -139,7 +142,7 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
   command.action(async (...received: unknown[]) => {
     const self = received.at(-1) as Command;
     screenInput(definition, self);
-    const ctx = contextFor(program, signal);
+    const ctx = contextFor(program, signal, definition.name);
     const module = await definition.load();
     // optsWithGlobals: a flag a group command declares (`shell --nixpkgs`) also reaches its subcommands.
     const output = await module.run(ctx, self.args, self.optsWithGlobals());

@@ -42,6 +42,7 @@ describe("valid paved.yaml", () => {
       platform: { paved: DEFAULT_PAVED_FLAKE },
       systems: DEFAULT_SYSTEMS,
       shells: {},
+      detect: { include: [], exclude: [] },
       hosts: {},
       roles: {},
       repos: [],

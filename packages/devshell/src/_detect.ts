@@ -1,5 +1,6 @@
 /** `detectProject`: scan, settle pins, plan shells and explain every choice. */
 import { CURRENT_STABLE_RELEASE, nixpkgsBranch, type Toolchain } from "@paved/core";
+import { summariseSkipped } from "./detect/_projects.ts";
 import { scanRepository } from "./detect/_scan.ts";
 import { planShells, type PlannedShell } from "./detect/_shells.ts";
 import type { Conflict, Detection } from "./detect/_types.ts";
@@ -20,6 +21,8 @@ export interface ChoiceExplained {
   status: ResolutionStatus;
   /** How the attribute was chosen, and what could not be honoured. */
   mapping: string;
+  /** The NixOS release the attribute comes from when it is not the pinned one. */
+  release?: string;
 }
 
 export interface ShellExplained {
@@ -38,6 +41,8 @@ export interface DetectResult {
   shells: ShellExplained[];
   conflicts: (Conflict & { dir: string })[];
   notes: string[];
+  /** Directories not treated as projects, one line per reason ("examples: examples/a/, examples/b/"). */
+  skipped: string[];
   /** Plain data for callers that render their own view. */
   detection: Detection;
   planned: PlannedShell[];
@@ -46,6 +51,11 @@ export interface DetectResult {
 export interface DetectOptions {
   /** NixOS release to map to (default: paved.yaml's, else the current stable). */
   release?: string;
+  /** paved.yaml's detect.include / detect.exclude globs. */
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Keep every toolchain on the pinned release, even a line only another release has (it is then only named). */
+  pinnedOnly?: boolean;
 }
 
 export function explainShell(shell: PlannedShell): ShellExplained {
@@ -66,6 +76,7 @@ export function explainShell(shell: PlannedShell): ShellExplained {
         got: r.got,
         status: r.status,
         mapping: r.reason,
+        ...(r.release ? { release: r.release } : {}),
       };
     }),
     packages: shell.packages,
@@ -75,8 +86,8 @@ export function explainShell(shell: PlannedShell): ShellExplained {
 
 export function detectProject(root: string, options: DetectOptions = {}): DetectResult {
   const release = nixpkgsBranch(options.release ?? CURRENT_STABLE_RELEASE);
-  const detection = scanRepository(root);
-  const planned = planShells(detection, release);
+  const detection = scanRepository(root, { ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) });
+  const planned = planShells(detection, release, { pinnedOnly: options.pinnedOnly === true });
   const notes = detection.projects.flatMap((p) => p.notes);
   const fallback = releaseTable(release).fallback;
   if (fallback) notes.unshift(`paved has no attribute table for ${release}; names come from ${fallback}'s table. Pass --nixpkgs (or set nixpkgs.path) so paved can check them with nix eval.`);
@@ -95,6 +106,7 @@ export function detectProject(root: string, options: DetectOptions = {}): Detect
     shells: planned.map(explainShell),
     conflicts: detection.projects.flatMap((p) => p.conflicts.map((c) => ({ ...c, dir: p.dir }))),
     notes,
+    skipped: summariseSkipped(detection.skipped),
     detection,
     planned,
   };

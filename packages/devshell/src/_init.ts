@@ -3,17 +3,17 @@
  * set, then `git add -N` the new files so Nix can see them. Re-running changes nothing unless the repository's
  * own pins changed. Nothing is written when detection or validation fails.
  */
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  CONFIG_FILE, editConfig, formatPlanDiff, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
+  CONFIG_FILE, editConfig, formatPlanDiff, gitIgnoredPaths, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
   nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
 import { applyShells, newShells, type ShellChange } from "./_shellconfig.ts";
 import { verifyAttributes, type Verification } from "./_verify.ts";
-import { ENVRC_FILE, renderDevshellFiles } from "./render/_files.ts";
+import { ADOPTED_FLAKE_DIR, ENVRC_FILE, FLAKE_FILE, pavedFlakeDir, renderDevshellFiles } from "./render/_files.ts";
 
 export interface InitOptions {
   dir: string;
@@ -24,6 +24,8 @@ export interface InitOptions {
   nixpkgs?: string;
   /** NixOS release to map to; written to paved.yaml (default: paved.yaml's, else the current stable). */
   release?: string;
+  /** Never take a toolchain from another release than the pinned one (a line only another release has is named). */
+  pinnedOnly?: boolean;
   signal?: AbortSignal;
   /** Environment for the one `nix eval` (tests pass NIX_CONFIG). */
   env?: Record<string, string | undefined>;
@@ -50,6 +52,13 @@ export interface InitResult {
   dryRun: boolean;
   /** Unified diff of everything that would change (always filled; printed for --dry-run). */
   diff: string;
+  /**
+   * Set when the repository has a flake.nix of its own: paved's shells live in a subflake (nix/paved) and the
+   * team's flake.nix is neither read nor changed.
+   */
+  adopted?: { flake: string; pavedFlake: string; review: string[] };
+  /** Things a person should know that do not make init fail (a gitignored .envrc). */
+  warnings: string[];
 }
 
 async function nextConfig(root: string, releaseOverride: string | undefined, detected: () => DetectResult): Promise<{
@@ -76,10 +85,15 @@ async function nextConfig(root: string, releaseOverride: string | undefined, det
 
 export async function initProject(options: InitOptions): Promise<InitResult> {
   const root = options.dir;
-  await requireGitRoot(root);
+  const top = await requireGitRoot(root);
   let release = options.release;
-  if (existsSync(join(root, CONFIG_FILE)) && release === undefined) release = (await loadConfig(root)).config.nixpkgs.release;
-  const next = await nextConfig(root, options.release, () => detectProject(root, release ? { release } : {}));
+  let globs: { include?: string[]; exclude?: string[] } = {};
+  if (existsSync(join(root, CONFIG_FILE))) {
+    const existing = (await loadConfig(root)).config;
+    release ??= existing.nixpkgs.release;
+    globs = { include: existing.detect.include, exclude: existing.detect.exclude };
+  }
+  const next = await nextConfig(root, options.release, () => detectProject(root, { ...(release ? { release } : {}), ...globs, pinnedOnly: options.pinnedOnly === true }));
   // Validate the exact text that would be written, so a mistake names its line in that text.
   const config = parseConfig(next.text, CONFIG_FILE).config;
   const files = renderDevshellFiles(root, config);
@@ -92,9 +106,20 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const configStatus: FileStatus = next.before === undefined ? "create" : next.before === next.text ? "unchanged" : "update";
   const configDiff = configStatus === "unchanged" ? "" : unifiedDiff(CONFIG_FILE, next.before, next.text);
   const diff = [configDiff, formatPlanDiff(changes), ...stale.map((f) => unifiedDiff(f.path, f.content, undefined))].filter(Boolean).join("\n");
+  // A first paved.yaml below the repository's top makes this directory the root of its shells: say so before it sticks.
+  const below = !existsSync(join(root, CONFIG_FILE)) && realpathSync(top) !== realpathSync(root)
+    ? [`${root} is not the top of its git repository (${top}): paved.yaml here makes this directory the root of its dev shells and leaves the rest of the repository out. To cover the whole repository, run \`paved init\` in ${top} instead.`]
+    : [];
+  const flakeDir = pavedFlakeDir(root);
+  const adopted = flakeDir === "" ? undefined : {
+    flake: FLAKE_FILE,
+    pavedFlake: `${ADOPTED_FLAKE_DIR}/${FLAKE_FILE}`,
+    review: [`${ADOPTED_FLAKE_DIR}/${FLAKE_FILE}`, CONFIG_FILE, ...files.filter((f) => f.path.endsWith(ENVRC_FILE)).map((f) => f.path)],
+  };
   const base = {
     root,
     detected: next.detected,
+    ...(adopted ? { adopted } : {}),
     ...(verification ? { verification } : {}),
     diff,
   };
@@ -107,6 +132,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       removed: stale.filter((f) => f.intact).map((f) => f.path),
       intentToAdd: [],
       dryRun: true,
+      warnings: below,
     };
   }
   const configFile = join(root, CONFIG_FILE);
@@ -127,7 +153,11 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     removed.push(f.path);
   }
   const newFiles = [...(configStatus === "create" ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create" && c.write).map((c) => c.path)];
+  const ignored = await gitIgnoredPaths(root, newFiles);
   const intentToAdd = await gitIntentToAdd(root, newFiles);
+  const warnings = [...below, ...ignored.map((f) => f.endsWith(ENVRC_FILE)
+    ? `${f} is ignored by git (.gitignore): direnv still reads it, but teammates will not get it. To share it, remove the .envrc pattern from .gitignore, or \`git add -f ${f}\`.`
+    : `${f} is ignored by git (.gitignore), so Nix cannot see it: run \`git add -f -N ${f}\`, or remove its pattern from .gitignore.`)];
   return {
     ...base,
     config: { path: CONFIG_FILE, status: configStatus, written: configStatus !== "unchanged", changes: next.changes },
@@ -136,6 +166,7 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     removed,
     intentToAdd,
     dryRun: false,
+    warnings,
   };
 }
 
@@ -155,3 +186,4 @@ async function staleEnvrcs(root: string, changes: ShellChange[]): Promise<{ path
   }
   return out;
 }
+

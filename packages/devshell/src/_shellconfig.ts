@@ -20,7 +20,10 @@ export interface ShellChange {
 
 function pinsFor(shell: PlannedShell): Pins {
   const out: Pins = {};
-  for (const pin of shell.pins) out[pin.toolchain] = { version: pin.version === "" ? "*" : pin.version, from: pin.file };
+  shell.pins.forEach((pin, i) => {
+    const release = shell.resolutions[i]?.release;
+    out[pin.toolchain] = { version: pin.version === "" ? "*" : pin.version, from: pin.file, ...(release ? { release } : {}) };
+  });
   return out;
 }
 
@@ -50,10 +53,10 @@ export function applyShells(doc: Document, existing: PavedConfig["shells"], plan
         if (had.version !== pin.version) changes.push({ shell: shell.name, kind: "keep-manual-pin", detail: `${toolchain} ${had.version} kept (set by hand; detection says ${pin.version} from ${pin.from})` });
         continue;
       }
-      if (had && had.version === pin.version && had.from === pin.from) continue;
+      if (had && had.version === pin.version && had.from === pin.from && had.release === pin.release) continue;
       // An attribute override set by hand survives a version change.
       setConfigValue(doc, ["shells", shell.name, "toolchains", toolchain], had?.attr ? { ...pin, attr: had.attr } : pin);
-      changes.push({ shell: shell.name, kind: "set-pin", detail: `${toolchain} ${had ? `${had.version} → ` : ""}${pin.version} (${pin.from})` });
+      changes.push({ shell: shell.name, kind: "set-pin", detail: `${toolchain} ${had ? `${had.version} → ` : ""}${pin.version} (${pin.from})${pin.release ? ` from ${pin.release}` : ""}` });
     }
     for (const [toolchain, had] of Object.entries(before.toolchains) as [Toolchain, NonNullable<Pins[Toolchain]>][]) {
       if (next[toolchain] || had.from === undefined) continue;

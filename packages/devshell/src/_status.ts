@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, isPavedError, loadConfig, planFiles, type DriftItem, type StepReport, type Toolchain } from "@paved/core";
 import { detectProject } from "./_detect.ts";
-import { renderDevshellFiles } from "./render/_files.ts";
+import { ADOPTED_FLAKE_DIR, FLAKE_FILE, pavedFlakeDir, renderDevshellFiles } from "./render/_files.ts";
 
 export interface DevshellStatusOptions {
   dir: string;
@@ -37,7 +37,11 @@ export async function devshellStatus(options: DevshellStatusOptions): Promise<St
     return report;
   }
   const plan = await planFiles(root, renderDevshellFiles(root, config));
+  // In a repository with its own flake.nix, paved's flake is nix/paved/flake.nix and a team's own .envrc is theirs.
+  const adopted = pavedFlakeDir(root) !== "";
+  const flakePath = adopted ? `${ADOPTED_FLAKE_DIR}/${FLAKE_FILE}` : FLAKE_FILE;
   for (const change of plan) {
+    if (adopted && change.status === "foreign") continue;
     if (change.status === "edited" || change.status === "foreign") {
       report.drift.push({ kind: "edited-file", subject, message: `${change.path} was edited by hand`, fix: "Move the change into paved.yaml and run `paved sync --force`, or `paved eject`." });
     } else if (change.status !== "unchanged") {
@@ -45,7 +49,7 @@ export async function devshellStatus(options: DevshellStatusOptions): Promise<St
     }
   }
   // Re-detect and compare every pin that came from a file.
-  const detected = detectProject(root, { release: config.nixpkgs.release });
+  const detected = detectProject(root, { release: config.nixpkgs.release, include: config.detect.include, exclude: config.detect.exclude });
   const byDir = new Map(detected.planned.map((s) => [s.dir ?? "", s]));
   for (const [name, shell] of Object.entries(config.shells)) {
     const planned = byDir.get(shell.dir ?? "");
@@ -67,7 +71,7 @@ export async function devshellStatus(options: DevshellStatusOptions): Promise<St
   }
   const total = shells.length;
   report.evidence.push({ text: `${total} dev shell${total === 1 ? "" : "s"}: ${shells.join(", ")}`, total, items: shells });
-  const flakeOk = plan.find((c) => c.path === "flake.nix")?.status === "unchanged";
+  const flakeOk = plan.find((c) => c.path === flakePath)?.status === "unchanged";
   report.state = flakeOk && report.drift.length === 0 ? "done" : "in-progress";
   if (report.drift.length > 0) report.next.push({ step: 2, title: "Bring the dev shells back in line with the repository", command: "paved init" });
   return report;

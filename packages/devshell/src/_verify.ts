@@ -44,10 +44,11 @@ export async function verifyAttributes(
   const lines = new Set<string>();
   for (const [name, shell] of orderedShells(config)) {
     const rendered = shellAttributes(shell, release);
-    for (const attr of rendered.attrs) users.set(attr, [...(users.get(attr) ?? []), name]);
+    // The local nixpkgs is the pinned release: attributes from another release cannot be checked against it.
+    for (const attr of rendered.attrs) if (!rendered.fromRelease[attr]) users.set(attr, [...(users.get(attr) ?? []), name]);
     for (const r of rendered.resolutions) {
       const hand = shell.toolchains[r.toolchain]?.attr !== undefined;
-      if (hand || !r.attr || r.status !== "satisfied" || r.asked === "" || r.asked === "*") continue;
+      if (hand || r.release || !r.attr || r.status !== "satisfied" || r.asked === "" || r.asked === "*") continue;
       ranged.push({ shell: name, toolchain: r.toolchain, asked: r.asked, attr: r.attr });
       for (const line of releaseTable(release).table[r.toolchain]?.lines ?? []) lines.add(line.attr);
     }

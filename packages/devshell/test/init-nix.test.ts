@@ -172,7 +172,8 @@ describe("paved init refuses bad input and writes nothing", () => {
 
   it("--release switches the nixpkgs release and re-maps the pins (Node 20 is in 25.11, not in 26.05)", async () => {
     const dir = makeRepo({ ".nvmrc": "20\n" });
-    const first = await initProject({ dir });
+    // --pinned-release-only: everything on nixos-26.05 (otherwise Node 20 alone would come from 25.11, see releases-nix).
+    const first = await initProject({ dir, pinnedOnly: true });
     expect(first.detected.shells[0]!.choices[0]).toMatchObject({ attr: "nodejs_22", status: "unavailable" });
     const switched = await initProject({ dir, release: "nixos-25.11" });
     expect(switched.config.changes.map((c) => c.kind)).toContain("set-release");

@@ -36,12 +36,12 @@ describe("QA: monorepo shells", () => {
       "legacy/.nvmrc": "22\n",
       "legacy/package.json": json({ name: "legacy" }),
       "legacy/tools/package.json": json({ name: "tools", engines: { node: ">=24" } }),
-      "legacy/docs/package.json": json({ name: "docs" }),
+      "legacy/site/package.json": json({ name: "site" }),
     }, { git: false });
     const result = detectProject(dir);
     const byName = Object.fromEntries(result.shells.map((s) => [s.name, s]));
     expect(Object.keys(byName)).toEqual(["default", "legacy", "tools"]);
-    expect(byName.legacy!.serves).toEqual(["legacy", "legacy/docs"]);
+    expect(byName.legacy!.serves).toEqual(["legacy", "legacy/site"]);
     expect(byName.tools!.choices.find((c) => c.toolchain === "node")?.attr).toBe("nodejs_24");
     expect(byName.tools!.why).toContain("differs from shell legacy's node 22");
   });

@@ -16,6 +16,7 @@ export default defineCommand({
       .option("-y, --yes", "do not ask before writing (for scripts and CI)")
       .option("--dry-run", "print the diff and write nothing")
       .option("--force", "overwrite flake.nix/.envrc even if edited by hand")
+      .option("--pinned-release-only", "keep every toolchain on the pinned NixOS release, even a version line only another release still has")
       .option("--nixpkgs <path>", "local nixpkgs checkout or mirror to check attribute names and versions against (air gap)")
       .option("--platform", "scaffold a platform repository: paved.yaml (team, hosts, rollout, repos), flake.nix, hosts/, CI")
       .option("--name <name>", "with --platform: team or platform name (default: the directory name)")

@@ -4,6 +4,7 @@ import type { Infer } from "./_schema.ts";
 import { didYouMean } from "./_suggest.ts";
 import { cacheSchema } from "./sections/cache.ts";
 import { ciSchema } from "./sections/ci.ts";
+import { detectSchema } from "./sections/detect.ts";
 import { hostsSchema } from "./sections/hosts.ts";
 import { nixpkgsSchema } from "./sections/nixpkgs.ts";
 import { platformSchema } from "./sections/platform.ts";
@@ -21,6 +22,7 @@ export const pavedConfigSchema = s
     nixpkgs: nixpkgsSchema,
     systems: systemsSchema,
     shells: shellsSchema,
+    detect: detectSchema,
     ci: ciSchema.optional(),
     team: teamSchema.optional(),
     platform: platformSchema,

@@ -75,6 +75,7 @@ export { TOOLCHAINS, type ShellConfig, type Toolchain, type ToolchainPin } from 
 export { isToolchainVersion, toolchainVersionExpected } from "./sections/_versions.ts";
 export { type CiConfig } from "./sections/ci.ts";
 export { cachePushTarget, cacheSubstituters, cacheUrl, NIX_PUBLIC_KEY, type CacheConfig, type Substituter } from "./sections/cache.ts";
+export { type DetectConfig } from "./sections/detect.ts";
 export { publicKeyProblem, SSH_KEY_TYPES, type TeamConfig, type TeamUser } from "./sections/team.ts";
 export { type HostConfig, type RunnerConfig } from "./sections/hosts.ts";
 export { type RoleDefaults } from "./sections/roles.ts";

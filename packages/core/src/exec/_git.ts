@@ -45,8 +45,22 @@ export async function untrackedPaths(root: string, paths: string[]): Promise<str
  * `git add --intent-to-add`: makes new files visible to Nix without staging their content.
  * Returns the paths it added.
  */
+/** The paths (relative to `root`) that .gitignore matches; `git add -N` refuses those. */
+export async function gitIgnoredPaths(root: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const result = await git(["check-ignore", "--", ...paths], { cwd: root });
+  // Exit 1: nothing ignored. Any other failure is git's own trouble, which `git add` reports properly.
+  if (result.exitCode !== 0) return [];
+  return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+/**
+ * `git add -N` for the paths git does not know yet; ignored ones are left out (callers say so with
+ * gitIgnoredPaths), so a `.envrc` in .gitignore never fails a command whose files were written.
+ */
 export async function gitIntentToAdd(root: string, paths: string[]): Promise<string[]> {
-  const missing = await untrackedPaths(root, paths);
+  const ignored = new Set(await gitIgnoredPaths(root, paths));
+  const missing = await untrackedPaths(root, paths.filter((p) => !ignored.has(p)));
   if (missing.length === 0) return [];
   const result = await git(["add", "--intent-to-add", "--", ...missing], { cwd: root });
   if (result.exitCode !== 0) {

@@ -1,3 +1,3 @@
 export { exec, mergeEnv, tail } from "./_exec.ts";
 export type { ExecOptions, ExecResult } from "./_exec.ts";
-export { gitIntentToAdd, gitRoot, requireGitRoot, untrackedPaths } from "./_git.ts";
+export { gitIgnoredPaths, gitIntentToAdd, gitRoot, requireGitRoot, untrackedPaths } from "./_git.ts";

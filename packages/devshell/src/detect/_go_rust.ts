@@ -46,7 +46,10 @@ function rustToolchainToml(ctx: DirContext, file: string): void {
 }
 
 export function detectRust(ctx: DirContext): void {
-  if (ctx.has("rust-toolchain.toml")) rustToolchainToml(ctx, "rust-toolchain.toml");
+  if (ctx.has("rust-toolchain.toml")) {
+    rustToolchainToml(ctx, "rust-toolchain.toml");
+    if (ctx.has("rust-toolchain")) ctx.note(`${ctx.rel("rust-toolchain")} is ignored: ${ctx.rel("rust-toolchain.toml")} is read instead; keep one of them (rustup warns about both).`);
+  }
   else if (ctx.has("rust-toolchain")) {
     // rustup reads the extension-less file as TOML too when it holds a [toolchain] table; otherwise it is one line.
     const text = ctx.read("rust-toolchain");

@@ -56,7 +56,11 @@ export function detectDotnet(ctx: DirContext): void {
 export function detectTerraform(ctx: DirContext): void {
   if (ctx.has(".terraform-version")) {
     const value = firstValue(ctx.read(".terraform-version"));
-    if (value) ctx.pin("terraform", value.value.replace(/^v/, ""), ".terraform-version", "exact", `.terraform-version asks for Terraform ${value.value}`, value.line);
+    // tfenv's keywords: min-required / latest-allowed defer to required_version; latest[:regex] names no line.
+    const v = value?.value ?? "";
+    if (value && /^(min-required|latest-allowed)$/.test(v)) ctx.note(`${ctx.rel(".terraform-version")}:${value.line}: "${v}" defers to required_version in the .tf files.`);
+    else if (value && /^latest(:|$)/.test(v)) ctx.pin("terraform", "", ".terraform-version", "exact", `.terraform-version asks for the newest Terraform${v.includes(":") ? ` matching ${v.slice(7)}` : ""}`, value.line);
+    else if (value) ctx.pin("terraform", v.replace(/^v/, ""), ".terraform-version", "exact", `.terraform-version asks for Terraform ${v}`, value.line);
   }
   if (ctx.has(".opentofu-version")) {
     const value = firstValue(ctx.read(".opentofu-version"));

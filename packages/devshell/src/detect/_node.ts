@@ -2,6 +2,7 @@
 import { parse as parseYamlText } from "yaml";
 import type { Toolchain } from "@paved/core";
 import type { DirContext } from "./_dir.ts";
+import { compare, parseRange } from "../nixpkgs/_range.ts";
 import { asString, firstValue, isRecord, lineOf, markerError, parseJson, parseJsonc } from "./_read.ts";
 
 export const NODE_MARKERS = [
@@ -26,8 +27,53 @@ export function normaliseNodeVersion(raw: string): string {
 
 const MANAGERS: Record<string, Toolchain> = { pnpm: "pnpm", yarn: "yarn", npm: "npm", bun: "bun" };
 
+/**
+ * A package that is published (not private, and shipped as a CLI or library) states in `engines` the oldest
+ * versions its users may run. That is a floor, not the version its developers want.
+ */
+function isPublished(pkg: Record<string, unknown>): boolean {
+  if (pkg.private === true) return false;
+  return ["bin", "publishConfig", "files", "main", "exports", "module"].some((key) => pkg[key] !== undefined);
+}
+
+/** "^18 || ^20" → ">=18": the lowest version a range lets in. */
+function floorOf(range: string): string {
+  const parsed = parseRange(range);
+  const lowest = parsed?.any.map((i) => i.lo).sort(compare)[0];
+  if (!lowest || lowest.every((n) => n === 0)) return range;
+  return `>=${lowest.join(".").replace(/(\.0)+$/, "")}`;
+}
+
+/** Line of `"key":` after `anchor` (the volta block's "node", not engines' "node"). */
+function keyLineAfter(text: string, anchor: string, key: string): number | undefined {
+  const at = text.indexOf(anchor);
+  if (at < 0) return undefined;
+  const offset = text.slice(at).search(new RegExp(`"${key}"\\s*:`));
+  return offset < 0 ? undefined : text.slice(0, at + offset).split("\n").length;
+}
+
+function readPackageJson(ctx: DirContext): { text: string; pkg: Record<string, unknown> } | undefined {
+  if (!ctx.has("package.json")) return undefined;
+  const text = ctx.read("package.json");
+  const pkg = parseJson(text, ctx.rel("package.json"));
+  if (!isRecord(pkg)) throw markerError(ctx.rel("package.json"), 1, 1, "expected a JSON object", "package.json must be an object.");
+  return { text, pkg };
+}
+
 export function detectNode(ctx: DirContext): void {
   let sawNodePin = false;
+  const manifest = readPackageJson(ctx);
+  // Volta pins win over .nvmrc: a team that uses Volta gets exactly that version from the shim on every `node`.
+  if (manifest && isRecord(manifest.pkg.volta)) {
+    const volta = manifest.pkg.volta;
+    for (const tool of ["node", "pnpm", "yarn", "npm"] as const) {
+      const version = asString(volta[tool]);
+      if (!version) continue;
+      ctx.pin(tool === "node" ? "node" : MANAGERS[tool]!, tool === "node" ? normaliseNodeVersion(version) : version, "package.json", "exact", `volta.${tool} in package.json pins ${version}`, keyLineAfter(manifest.text, '"volta"', tool));
+      if (tool === "node") sawNodePin = true;
+    }
+    if (asString(volta.extends)) ctx.note(`${ctx.rel("package.json")}: volta.extends (${asString(volta.extends)}) is not followed; its pins are read where that package.json is.`);
+  }
   for (const file of [".nvmrc", ".node-version"]) {
     if (!ctx.has(file)) continue;
     const value = firstValue(ctx.read(file));
@@ -39,15 +85,18 @@ export function detectNode(ctx: DirContext): void {
     sawNodePin = true;
   }
 
-  if (ctx.has("package.json")) {
-    const text = ctx.read("package.json");
-    const pkg = parseJson(text, ctx.rel("package.json"));
-    if (!isRecord(pkg)) throw markerError(ctx.rel("package.json"), 1, 1, "expected a JSON object", "package.json must be an object.");
+  if (manifest) {
+    const { text, pkg } = manifest;
     const engines = isRecord(pkg.engines) ? pkg.engines : {};
+    const published = isPublished(pkg);
     for (const [engine, toolchain] of [["node", "node"], ["pnpm", "pnpm"], ["yarn", "yarn"], ["npm", "npm"], ["bun", "bun"]] as const) {
       const range = asString(engines[engine]);
       if (!range) continue;
-      ctx.pin(toolchain, range, "package.json", "manifest", `engines.${engine} in package.json asks for ${range}`, lineOf(text, new RegExp(`"${engine}"\\s*:`, "m")));
+      const line = lineOf(text, new RegExp(`"${engine}"\\s*:`, "m"));
+      if (published) {
+        const floor = floorOf(range);
+        ctx.pins.push({ toolchain, version: floor, file: ctx.rel("package.json"), strength: "manifest", floor: true, reason: `engines.${engine} in package.json is ${range}: the oldest ${engine} users of this published package may run (a floor, taken as ${floor}), not a pin`, ...(line === undefined ? {} : { line }) });
+      } else ctx.pin(toolchain, range, "package.json", "manifest", `engines.${engine} in package.json asks for ${range}`, line);
       if (toolchain === "node") sawNodePin = true;
     }
     const pm = asString(pkg.packageManager);

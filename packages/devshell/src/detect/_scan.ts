@@ -12,13 +12,14 @@ import { detectGo, detectRust, GO_MARKERS, RUST_MARKERS } from "./_go_rust.ts";
 import { detectJvm, JVM_MARKERS } from "./_jvm.ts";
 import { detectDotnet, detectPhp, detectRuby, detectTerraform, MARKER_SUFFIXES, MISC_MARKERS } from "./_misc.ts";
 import { detectNode, NODE_MARKERS } from "./_node.ts";
+import { projectRules, type DetectGlobs, type Skipped } from "./_projects.ts";
 import { detectPython, PYTHON_MARKERS } from "./_python.ts";
 import { settle } from "./_settle.ts";
 import type { Detection, Project } from "./_types.ts";
 
-/** Directories that hold dependencies, caches or build output: never a project of their own. */
+/** Directories that hold dependencies, caches or build output: never a project of their own, not worth a mention. */
 export const SKIP_DIRS = new Set([
-  "node_modules", "bower_components", "vendor", "target", "dist", "build", "out", "coverage", "result",
+  "node_modules", "bower_components", "target", "dist", "build", "out", "coverage", "result",
   "__pycache__", "venv", "env", "site-packages", "obj", "bin", "Pods", "DerivedData", "tmp",
 ]);
 
@@ -41,18 +42,21 @@ function gitignoreMatcher(root: string): (rel: string, name: string) => boolean 
   } catch {
     return () => false;
   }
-  const anywhere: RegExp[] = [];
-  const anchored: RegExp[] = [];
+  const anywhere: string[] = [];
+  const anchored: string[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith("#") || line.startsWith("!")) continue;
     const pattern = line.replace(/\/$/, "");
-    const toRe = (p: string) => new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+    const toRe = (p: string) => p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*");
     if (pattern.startsWith("/")) anchored.push(toRe(pattern.slice(1)));
     else if (pattern.includes("/")) anchored.push(toRe(pattern));
     else anywhere.push(toRe(pattern));
   }
-  return (rel, name) => anywhere.some((re) => re.test(name)) || anchored.some((re) => re.test(rel));
+  // One alternation per kind: a .gitignore with a hundred patterns costs one regex test per directory, not a hundred.
+  const any = anywhere.length > 0 ? new RegExp(`^(?:${anywhere.join("|")})$`) : undefined;
+  const at = anchored.length > 0 ? new RegExp(`^(?:${anchored.join("|")})$`) : undefined;
+  return (rel, name) => (any?.test(name) ?? false) || (at?.test(rel) ?? false);
 }
 
 function linkTargetIsFile(path: string): boolean {
@@ -63,7 +67,7 @@ function linkTargetIsFile(path: string): boolean {
   }
 }
 
-export interface ScanOptions {
+export interface ScanOptions extends DetectGlobs {
   /** Stop descending below this depth (default 12): deep trees are almost never separate projects. */
   maxDepth?: number;
 }
@@ -73,18 +77,26 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
   const started = performance.now();
   const maxDepth = options.maxDepth ?? 12;
   const ignored = gitignoreMatcher(root);
+  const rules = projectRules(options);
   const projects: Project[] = [];
+  const skipped: Skipped[] = [];
   let directories = 0;
   let markerFiles = 0;
-  const stack: [rel: string, depth: number][] = [["", 0]];
+  // `gated`: entered only because a detect.include lies below it; its own markers do not make it a project.
+  const stack: [rel: string, depth: number, gated: boolean][] = [["", 0, false]];
   while (stack.length > 0) {
-    const [rel, depth] = stack.pop()!;
+    const [rel, depth, gated] = stack.pop()!;
     directories++;
     let entries;
     try {
       entries = readdirSync(rel === "" ? root : join(root, rel), { withFileTypes: true });
     } catch {
       continue; // unreadable directory (permissions): not ours to judge
+    }
+    // A nested repository or git submodule (its own .git) is someone else's project, unless an include names it.
+    if (rel !== "" && !gated && !rules.included(rel) && entries.some((e) => e.name === ".git")) {
+      skipped.push({ dir: rel, reason: "a git submodule or nested repository" });
+      continue;
     }
     const files = new Set<string>();
     const broken: string[] = [];
@@ -95,7 +107,17 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
       if (entry.isDirectory()) {
         if (name.startsWith(".") || SKIP_DIRS.has(name) || depth >= maxDepth) continue;
         const child = rel === "" ? name : `${rel}/${name}`;
-        if (!ignored(child, name)) stack.push([child, depth + 1]);
+        if (ignored(child, name) || rules.excluded(child)) {
+          if (rules.excluded(child) && !gated) skipped.push({ dir: child, reason: rules.skip(child, name)! });
+          continue;
+        }
+        if (rules.included(child)) stack.push([child, depth + 1, false]);
+        else {
+          const reason = gated ? undefined : rules.skip(child, name);
+          if (reason === undefined && !gated) stack.push([child, depth + 1, false]);
+          else if (rules.leadsTo(child)) stack.push([child, depth + 1, true]);
+          else if (reason !== undefined) skipped.push({ dir: child, reason });
+        }
       } else if (isMarker(name)) {
         // Only regular files (or links to one) are read: a FIFO named package.json would block the scan.
         if (!entry.isFile() && !(entry.isSymbolicLink() && linkTargetIsFile(join(root, rel, name)))) {
@@ -107,7 +129,7 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
         markerFiles++;
       } else files.add(name);
     }
-    if (!markers && broken.length === 0) continue;
+    if (gated || (!markers && broken.length === 0)) continue;
     const ctx = new DirContext(root, rel, files);
     // A link to nothing cannot pin anything, and the ecosystem's own tool could not read it either.
     for (const name of broken) ctx.note(`${ctx.rel(name)} is not a regular file (a link to a missing file, a directory or a pipe); ignored.`);
@@ -116,7 +138,8 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
   }
   projects.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   linkWorkspaces(projects);
-  return { root, projects, stats: { directories, markerFiles, ms: performance.now() - started } };
+  skipped.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return { root, projects, skipped, stats: { directories, markerFiles, ms: performance.now() - started } };
 }
 
 function globToRegExp(base: string, pattern: string): RegExp {

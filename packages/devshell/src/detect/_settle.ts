@@ -40,7 +40,7 @@ export function settle(ctx: DirContext): Project {
       toolchain,
       pins: [chosen, ...losers],
       chosen,
-      message: `${where(chosen)} asks for ${toolchain} ${chosen.version} but ${losers.map((p) => `${where(p)} asks for ${p.version}`).join(" and ")}; using ${chosen.version} from ${chosen.file} (${chosen.strength === other.strength ? `both are ${chosen.strength} pins; the first one read wins` : `${chosen.strength} pins win over ${other.strength} ones`})`,
+      message: `${where(chosen)} asks for ${toolchain} ${chosen.version} but ${losers.map((p) => `${where(p)} asks for ${p.version}`).join(" and ")}; using ${chosen.version} from ${chosen.file} (${chosen.strength === other.strength ? `both are ${chosen.strength} pins; ${chosen.file === other.file ? "the first one read wins" : `${chosen.file} comes first in ${toolchain}'s precedence (docs/step-2-devshells.md)`}` : `${chosen.strength} pins win over ${other.strength} ones`})`,
       override: `make the files agree, or set toolchains.${toolchain}.version to the version you want in paved.yaml (paved keeps a pin without "from" as yours on later runs)`,
     });
   }

@@ -5,8 +5,10 @@
  * on top, so workspace-wide tools stay at hand inside it.
  */
 import type { Toolchain } from "@paved/core";
-import { pinAccepts, resolvePin, type Resolution } from "../nixpkgs/_resolve.ts";
+import { resolveAcross, type CrossResolution } from "../nixpkgs/_releases.ts";
+import { pinAccepts } from "../nixpkgs/_resolve.ts";
 import { RUST_COMPONENTS } from "../nixpkgs/_tables.ts";
+import { isTooling } from "./_projects.ts";
 import type { Detection, Pin, Project } from "./_types.ts";
 
 export interface PlannedShell {
@@ -14,7 +16,7 @@ export interface PlannedShell {
   /** Sub-project directory; undefined for `default`. */
   dir?: string;
   pins: Pin[];
-  resolutions: Resolution[];
+  resolutions: CrossResolution[];
   /** Extra attributes (rust components). */
   packages: string[];
   unfree: string[];
@@ -24,12 +26,15 @@ export interface PlannedShell {
   why?: string;
 }
 
+/** Whether a line the pinned release lacks may come from another release (`paved init --pinned-release-only` says no). */
+let pinnedOnly = false;
+
 // Thousands of workspace members repeat the same few pins; resolve each distinct one once.
-const resolved = new Map<string, Resolution>();
-function resolveCached(pin: Pin, release: string): Resolution {
-  const key = `${release}\u0000${pin.toolchain}\u0000${pin.version}`;
+const resolved = new Map<string, CrossResolution>();
+function resolveCached(pin: Pin, release: string): CrossResolution {
+  const key = `${release}\u0000${pinnedOnly}\u0000${pin.toolchain}\u0000${pin.version}`;
   let r = resolved.get(key);
-  if (!r) resolved.set(key, (r = resolvePin(pin.toolchain, pin.version, release)));
+  if (!r) resolved.set(key, (r = resolveAcross(pin.toolchain, pin.version, release, { pinnedOnly })));
   return r;
 }
 
@@ -49,7 +54,7 @@ function shellName(dir: string, taken: Set<string>): string {
   return name;
 }
 
-function extrasFor(pins: Pin[], projects: Project[], release: string): { packages: string[]; unfree: string[]; resolutions: Resolution[] } {
+function extrasFor(pins: Pin[], projects: Project[], release: string): { packages: string[]; unfree: string[]; resolutions: CrossResolution[] } {
   const resolutions = pins.map((p) => resolveCached(p, release));
   const unfree = [...new Set(resolutions.flatMap((r) => (r.unfree ? [r.unfree] : [])))].sort();
   const components = new Set<string>();
@@ -67,7 +72,8 @@ function commonPin(pins: Pin[], release: string): Pin | undefined {
   return [...byAttr.entries()].filter(([k]) => k !== "").sort((a, b) => b[1].length - a[1].length)[0]?.[1][0];
 }
 
-export function planShells(detection: Detection, release: string): PlannedShell[] {
+export function planShells(detection: Detection, release: string, options: { pinnedOnly?: boolean } = {}): PlannedShell[] {
+  pinnedOnly = options.pinnedOnly === true;
   const root = detection.projects.find((p) => p.dir === "");
   const subs = detection.projects.filter((p) => p.dir !== "");
   const population = detection.projects.length;
@@ -77,8 +83,9 @@ export function planShells(detection: Detection, release: string): PlannedShell[
   // Toolchains most projects use go into the default shell, at the version most of them resolve to. When the
   // root needs a toolchain but names no version (a Gradle root without a toolchain block), the version its
   // modules ask for most fills it, so the modules need no shells of their own.
+  // CI helpers and scripts (ci/, scripts/, tools/, …) pin what their job needs, never what the repository builds with.
   const users = new Map<Toolchain, Pin[]>();
-  for (const project of subs) for (const pin of project.pins) users.set(pin.toolchain, [...(users.get(pin.toolchain) ?? []), pin]);
+  for (const project of subs) if (!isTooling(project.dir)) for (const pin of project.pins) users.set(pin.toolchain, [...(users.get(pin.toolchain) ?? []), pin]);
   for (const [toolchain, pins] of users) {
     const have = base.get(toolchain);
     if (have && have.version !== "") continue;
@@ -100,6 +107,8 @@ export function planShells(detection: Detection, release: string): PlannedShell[
       const have = parent.pins.get(pin.toolchain);
       if (!have) return true;
       if (pin.version === "") return false;
+      // A published package's engines field says which versions its users may run, not what to develop with.
+      if (pin.floor) return false;
       const haveAttr = attrOf(have, release);
       if (haveAttr === attrOf(pin, release)) return false;
       // A range the serving shell's version already satisfies needs no shell of its own.

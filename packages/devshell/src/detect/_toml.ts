@@ -24,6 +24,10 @@ export function parseToml(text: string, file: string): TomlDocument {
 class Reader {
   private i = 0;
   private readonly lines = new Map<string, number>();
+  // The parser only moves forward: count newlines from where the last key was, not from the start (a big
+  // Cargo.toml has hundreds of keys).
+  private seenOffset = 0;
+  private seenLine = 1;
 
   constructor(private readonly text: string, private readonly file: string) {}
 
@@ -47,7 +51,7 @@ class Reader {
         this.endOfLine();
         continue;
       }
-      const line = positionOf(this.text, this.i).line;
+      const line = this.lineHere();
       const keys = this.key();
       this.skipSpaces();
       if (this.text[this.i] !== "=") this.fail("expected = after the key");
@@ -60,6 +64,11 @@ class Reader {
       this.endOfLine();
     }
     return { data, lines: this.lines };
+  }
+
+  private lineHere(): number {
+    for (; this.seenOffset < this.i; this.seenOffset++) if (this.text.charCodeAt(this.seenOffset) === 10) this.seenLine++;
+    return this.seenLine;
   }
 
   private fail(what: string): never {

@@ -20,6 +20,11 @@ export interface Pin {
   strength: PinStrength;
   /** One sentence for people: which field said what. */
   reason: string;
+  /**
+   * The lowest version users of a published package may run (its `engines`), not a request for a development
+   * toolchain: never a reason for a shell of its own.
+   */
+  floor?: boolean;
 }
 
 export interface Conflict {
@@ -60,5 +65,7 @@ export interface ScanStats {
 export interface Detection {
   root: string;
   projects: Project[];
+  /** Directories that were not treated as projects (examples, tests, fixtures, docs, vendored, generated, detect.exclude). */
+  skipped: { dir: string; reason: string }[];
   stats: ScanStats;
 }

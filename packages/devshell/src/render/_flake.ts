@@ -4,43 +4,59 @@
  * every system in paved.yaml, and `nix fmt` through nixfmt (the RFC 166 formatter; on nixos-26.05 the
  * attribute is `nixfmt`, the `nixfmt-rfc-style` alias is gone).
  * Unfree packages are allowed by name through `config.allowUnfreePredicate`, never `allowUnfree = true`.
+ * A toolchain paved.yaml takes from another release (`toolchains.<t>.release`) adds one input per release
+ * (`nixpkgs-25_11`), shared by every shell that needs it; everything else comes from `nixpkgs`.
  */
 import { attrs, bind, call, flakeNixConfig, fn, id, inherit, letIn, list, nixpkgsBranch, renderNix, sel, str, type NixExpr, type PavedConfig, type ShellConfig, type Toolchain } from "@paved/core";
-import { resolvePin, type Resolution } from "../nixpkgs/_resolve.ts";
+import { resolveAcross, type CrossResolution } from "../nixpkgs/_releases.ts";
 import { FORMATTER_ATTR } from "../nixpkgs/_tables.ts";
 
 export interface RenderedShell {
   name: string;
   attrs: string[];
-  resolutions: Resolution[];
+  resolutions: CrossResolution[];
   unfree: string[];
+  /** Attributes taken from another release than the pinned one: attribute → release branch. */
+  fromRelease: Record<string, string>;
 }
 
 /** The nixpkgs attributes a shell puts on PATH, in a stable order: toolchains first, then extra packages. */
 export function shellAttributes(shell: ShellConfig, release: string): RenderedShell & { unfreeNeeded: string[] } {
-  const resolutions = (Object.entries(shell.toolchains) as [Toolchain, { version: string; attr?: string }][])
+  const resolutions = (Object.entries(shell.toolchains) as [Toolchain, { version: string; attr?: string; release?: string }][])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([toolchain, pin]) => resolvePin(toolchain, pin.version === "*" ? "" : pin.version, release, pin.attr));
+    .map(([toolchain, pin]) => resolveAcross(toolchain, pin.version === "*" ? "" : pin.version, release, {
+      ...(pin.attr ? { attr: pin.attr } : {}),
+      ...(pin.release ? { fromRelease: pin.release } : {}),
+      // Only paved.yaml decides which release a toolchain comes from when rendering: no surprises at sync.
+      search: false,
+    }));
   const seen = new Set<string>();
   const out: string[] = [];
+  const fromRelease: Record<string, string> = {};
+  for (const r of resolutions) if (r.release && r.attr) for (const a of [r.attr, ...r.extra]) fromRelease[a] = r.release;
   for (const a of [...resolutions.flatMap((r) => (r.attr ? [r.attr, ...r.extra] : [])), ...shell.packages]) {
     if (!seen.has(a)) out.push(a);
     seen.add(a);
   }
   const unfreeNeeded = resolutions.flatMap((r) => (r.unfree ? [r.unfree] : []));
-  return { name: "", attrs: out, resolutions, unfree: shell.unfree, unfreeNeeded };
+  return { name: "", attrs: out, resolutions, unfree: shell.unfree, unfreeNeeded, fromRelease };
 }
 
-function pkgRef(attrPath: string): NixExpr {
-  return sel(id("pkgs"), attrPath.split("."));
+/** `nixos-25.11` → `25_11`, `nixos-unstable` → `unstable`: the suffix of its input and package set names. */
+function releaseSuffix(branch: string): string {
+  return branch.replace(/^nixos-/, "").replace(/\./g, "_");
 }
 
-function mkShell(shell: ShellConfig, attrPaths: string[]): NixExpr {
+function pkgRef(attrPath: string, set = "pkgs"): NixExpr {
+  return sel(id(set), attrPath.split("."));
+}
+
+function mkShell(shell: ShellConfig, attrPaths: string[], fromRelease: Record<string, string> = {}): NixExpr {
   const env = Object.entries(shell.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return call(
     id("pkgs.mkShell"),
     attrs([
-      bind("packages", list(attrPaths.map(pkgRef))),
+      bind("packages", list(attrPaths.map((a) => pkgRef(a, fromRelease[a] ? `pkgs-${releaseSuffix(fromRelease[a])}` : "pkgs")))),
       ...(env.length > 0 ? [bind("env", attrs(env.map(([k, v]) => [k, str(v)] as const)))] : []),
       ...(shell.shellHook !== undefined && shell.shellHook.trim() !== "" ? [bind("shellHook", str(shell.shellHook.endsWith("\n") ? shell.shellHook : `${shell.shellHook}\n`))] : []),
     ]),
@@ -64,11 +80,13 @@ export function renderFlake(config: PavedConfig, options: { description?: string
   const shells: RenderedShell[] = [];
   const unfree = new Set<string>();
   const bindings: [string, NixExpr][] = [];
+  const extra = new Set<string>();
   for (const [name, shell] of orderedShells(config)) {
     const r = shellAttributes(shell, release);
     for (const u of [...r.unfree, ...r.unfreeNeeded]) unfree.add(u);
-    shells.push({ name, attrs: r.attrs, resolutions: r.resolutions, unfree: [...new Set([...r.unfree, ...r.unfreeNeeded])] });
-    bindings.push([name, mkShell(shell, r.attrs)]);
+    for (const branch of Object.values(r.fromRelease)) extra.add(branch);
+    shells.push({ name, attrs: r.attrs, resolutions: r.resolutions, unfree: [...new Set([...r.unfree, ...r.unfreeNeeded])], fromRelease: r.fromRelease });
+    bindings.push([name, mkShell(shell, r.attrs, r.fromRelease)]);
   }
   const unfreeNames = [...unfree].sort();
   const importArgs = attrs([
@@ -78,26 +96,46 @@ export function renderFlake(config: PavedConfig, options: { description?: string
       : []),
   ]);
   const url = config.nixpkgs.url ?? `github:NixOS/nixpkgs/${release}`;
-  const outputs = fn(
-    { params: ["self", "nixpkgs"] },
-    letIn(
-      [
-        ["systems", list(config.systems)],
-        ["pkgsFor", fn("system", call(id("import"), id("nixpkgs"), importArgs))],
-        ["forAllSystems", fn("f", call(id("nixpkgs.lib.genAttrs"), id("systems"), fn("system", call(id("f"), call(id("pkgsFor"), id("system"))))))],
-      ],
-      attrs([
-        ["devShells", call(id("forAllSystems"), fn("pkgs", attrs(bindings)))],
-        ["formatter", call(id("forAllSystems"), fn("pkgs", pkgRef(FORMATTER_ATTR)))],
-      ]),
-    ),
-  );
+  const releases = [...extra].sort();
+  const formatter: [string, NixExpr] = ["formatter", call(id("forAllSystems"), fn("pkgs", pkgRef(FORMATTER_ATTR)))];
+  // One release: the flake every paved user knows. More: each package set by name, passed to the shells together.
+  const outputs = releases.length === 0
+    ? fn(
+      { params: ["self", "nixpkgs"] },
+      letIn(
+        [
+          ["systems", list(config.systems)],
+          ["pkgsFor", fn("system", call(id("import"), id("nixpkgs"), importArgs))],
+          ["forAllSystems", fn("f", call(id("nixpkgs.lib.genAttrs"), id("systems"), fn("system", call(id("f"), call(id("pkgsFor"), id("system"))))))],
+        ],
+        attrs([["devShells", call(id("forAllSystems"), fn("pkgs", attrs(bindings)))], formatter]),
+      ),
+    )
+    : fn(
+      { params: ["self", "nixpkgs", ...releases.map((b) => `nixpkgs-${releaseSuffix(b)}`)] },
+      letIn(
+        [
+          ["systems", list(config.systems)],
+          ["pkgsFor", fn("input", fn("system", call(id("import"), id("input"), importArgs)))],
+          ["pkgsAll", fn("system", attrs([
+            ["pkgs", call(call(id("pkgsFor"), id("nixpkgs")), id("system"))],
+            ...releases.map((b): [string, NixExpr] => [`pkgs-${releaseSuffix(b)}`, call(call(id("pkgsFor"), id(`nixpkgs-${releaseSuffix(b)}`)), id("system"))]),
+          ]))],
+          ["forAllSystems", fn("f", call(id("nixpkgs.lib.genAttrs"), id("systems"), fn("system", call(id("f"), call(id("pkgsAll"), id("system"))))))],
+        ],
+        attrs([
+          ["devShells", call(id("forAllSystems"), fn({ params: ["pkgs", ...releases.map((b) => `pkgs-${releaseSuffix(b)}`)] }, attrs(bindings)))],
+          ["formatter", call(id("forAllSystems"), fn({ params: ["pkgs"], ellipsis: true }, pkgRef(FORMATTER_ATTR)))],
+        ]),
+      ),
+    );
   const nixConfig = flakeNixConfig(config);
   const flake = attrs([
     ["description", options.description ?? "Development shells (edit paved.yaml, then run `paved sync`)"],
     // The team binary cache (paved.yaml cache:): shells substitute from it instead of rebuilding.
     ...(nixConfig ? [["nixConfig", nixConfig] as [string, NixExpr]] : []),
     [["inputs", "nixpkgs", "url"], url],
+    ...releases.map((b): [string[], string] => [["inputs", `nixpkgs-${releaseSuffix(b)}`, "url"], `github:NixOS/nixpkgs/${b}`]),
     ["outputs", outputs],
   ]);
   return { text: renderNix(flake), shells, unfree: unfreeNames, release };

@@ -9,17 +9,27 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { digest, readJson, writeFileAtomicSync, type CheckoutMeta, CACHE_FORMAT } from "./_cache.ts";
 
 export interface Located {
+  /** The flake's directory: the repository root, or its nix/paved subflake when the root flake.nix is the team's. */
   root: string;
+  /** Where paved.yaml is when that is not `root` (an adopted repository); `subdir` is relative to it. */
+  configRoot?: string;
   /** Relative path of the working directory inside the root ("" at the root). */
   subdir: string;
   pavedYaml?: { path: string; hash: string };
 }
 
-/** The nearest directory upwards with a flake.nix; undefined when there is none. */
+/** paved's subflake in a repository whose root flake.nix is the team's own (render/_files.ts ADOPTED_FLAKE_DIR). */
+const ADOPTED = join("nix", "paved", "flake.nix");
+
+/**
+ * The nearest directory upwards with a flake.nix (or with paved.yaml and paved's nix/paved subflake, which wins
+ * over the team's root flake); undefined when there is none.
+ */
 export function locateRoot(cwd: string): Located | undefined {
   let dir = resolve(cwd);
   for (;;) {
-    if (existsSync(join(dir, "flake.nix"))) {
+    const adopted = existsSync(join(dir, ADOPTED)) && existsSync(join(dir, "paved.yaml"));
+    if (adopted || existsSync(join(dir, "flake.nix"))) {
       const configPath = join(dir, "paved.yaml");
       let pavedYaml: Located["pavedYaml"];
       try {
@@ -27,7 +37,8 @@ export function locateRoot(cwd: string): Located | undefined {
       } catch {
         pavedYaml = undefined;
       }
-      return { root: dir, subdir: relative(dir, resolve(cwd)), pavedYaml };
+      const subdir = relative(dir, resolve(cwd));
+      return adopted ? { root: dirname(join(dir, ADOPTED)), configRoot: dir, subdir, pavedYaml } : { root: dir, subdir, pavedYaml };
     }
     const parent = dirname(dir);
     if (parent === dir) break;
@@ -70,7 +81,7 @@ export async function configFacts(located: Located, checkoutFile: string, read?:
   const cached = readJson<CheckoutMeta>(checkoutFile);
   if (cached?.config?.hash === located.pavedYaml.hash) return cached.config;
   if (!read) return null;
-  const facts = await read(located.root).then((config) => factsFrom(located, config));
+  const facts = await read(located.configRoot ?? located.root).then((config) => factsFrom(located, config));
   const meta: CheckoutMeta = { format: CACHE_FORMAT, root: located.root, config: facts };
   writeFileAtomicSync(checkoutFile, `${JSON.stringify(meta, null, 2)}\n`);
   return facts;
@@ -79,7 +90,7 @@ export async function configFacts(located: Located, checkoutFile: string, read?:
 function factsFrom(located: Located, read: Awaited<ReturnType<ConfigReader>>): ConfigFacts {
   if (!located.pavedYaml) throw new Error("factsFrom needs paved.yaml");
   const facts: ConfigFacts = { hash: located.pavedYaml.hash, dirs: read.dirs };
-  if (read.nixpkgsPath) facts.nixpkgsPath = isAbsolute(read.nixpkgsPath) ? read.nixpkgsPath : resolve(located.root, read.nixpkgsPath);
+  if (read.nixpkgsPath) facts.nixpkgsPath = isAbsolute(read.nixpkgsPath) ? read.nixpkgsPath : resolve(located.configRoot ?? located.root, read.nixpkgsPath);
   return facts;
 }
 

@@ -24,6 +24,10 @@ const toolchainPin = s.object({
   version: s.string({ minLength: 1, expected: 'a version or range like "22", "1.24" or ">=3.12"' }).describe("The version the repository asks for."),
   attr: attrPath.optional().describe("The nixpkgs attribute chosen for it (e.g. nodejs_22); detected, or set by hand to override."),
   from: s.string({ pattern: /^[^\s/][^\s]*$/, expected: "a file name relative to the shell, like .nvmrc or package.json" }).optional().describe("The file the pin came from (e.g. .nvmrc), for explanations and drift checks."),
+  release: s
+    .string({ pattern: /^(nixos-[0-9]{2}\.(05|11)|nixos-unstable)$/, expected: 'a NixOS release branch like "nixos-25.11" or "nixos-unstable"' })
+    .optional()
+    .describe("Take this toolchain from another NixOS release than nixpkgs.release (one extra flake input per release), because the pinned release lacks the version line asked for."),
 });
 
 /** A relative directory inside the repository: no leading /, no `..`. */
