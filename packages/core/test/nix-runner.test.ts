@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { NIX_FEATURE_FLAGS, isPavedError, nixJson, nixVersion, runNix, type PavedError } from "@paved/core";
-import { nixTestEnv, requireTool } from "@paved/fixtures";
+import { SANDBOX_TOOLS_NIX, copySandboxTools, nixTestEnv, requireTool } from "@paved/fixtures";
 
 beforeAll(() => {
   requireTool("nix");
@@ -21,7 +21,9 @@ afterEach(() => {
 async function repo(flake: string, options: { track?: boolean } = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "paved-runner-"));
   await writeFile(join(dir, "flake.nix"), flake);
+  const tools = copySandboxTools(dir);
   execFileSync("git", ["init", "-q"], { cwd: dir });
+  execFileSync("git", ["add", "-N", ...tools], { cwd: dir });
   if (options.track !== false) execFileSync("git", ["add", "-N", "flake.nix"], { cwd: dir });
   return dir;
 }
@@ -96,7 +98,7 @@ describe("runNix against the real nix", () => {
         x = builtins.derivation {
           name = "fails-${Date.now()}";
           system = "x86_64-linux";
-          builder = "/bin/sh";
+          builder = ${SANDBOX_TOOLS_NIX}.sh;
           args = [ "-c" "echo compiling things; echo something broke >&2; exit 3" ];
         };
       };
@@ -128,7 +130,8 @@ describe("runNix against the real nix", () => {
         x = builtins.derivation {
           name = "slow-${Date.now()}";
           system = "x86_64-linux";
-          builder = "/bin/sh";
+          builder = ${SANDBOX_TOOLS_NIX}.sh;
+          PATH = ${SANDBOX_TOOLS_NIX}.bin;
           args = [ "-c" "sleep 30" ];
         };
       };
