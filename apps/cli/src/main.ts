@@ -17,12 +17,16 @@ interface GlobalOptions {
 }
 
 const abort = new AbortController();
-let interrupted = false;
-process.on("SIGINT", () => {
-  if (interrupted) process.exit(EXIT.interrupted);
-  interrupted = true;
-  abort.abort();
-});
+/** The signal that stopped paved, if one did: SIGINT and SIGTERM stop a command the same way. */
+let stoppedBy: NodeJS.Signals | undefined;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    // A second signal means "now": running children get the abort's SIGTERM as paved exits.
+    if (stoppedBy) process.exit(EXIT.interrupted + (signal === "SIGTERM" ? 13 : 0));
+    stoppedBy = signal;
+    abort.abort(new PavedError("E_CANCELLED", `Interrupted by ${signal}`, { details: { signal } }));
+  });
+}
 
 /** `--dir` must name an existing directory: otherwise every command fails later with a misleading error. */
 function checkedDir(dir: string | undefined): string {
@@ -126,7 +130,7 @@ Examples:
   $ paved status                  where the team stands on the five-step path
   $ paved plan                    what to do next
 
-Exit codes: 0 ok, 1 failed, 2 usage, 3 bad config/input, 4 Nix error, 5 needs attention, 70 bug, 130 interrupted.
+Exit codes: 0 ok, 1 failed, 2 usage, 3 bad config/input, 4 Nix error, 5 needs attention, 6 rollout succeeded\nwith failures within its budget, 70 bug, 75 rollout incomplete (hosts unreachable; resume later),\n130 interrupted (SIGINT), 143 terminated (SIGTERM).
 Docs: docs/README.md`,
   );
   const parents = new Map<string, Command>();
@@ -155,7 +159,7 @@ async function main(): Promise<void> {
     const paved = asPavedError(error);
     if (wantsJson) process.stdout.write(`${JSON.stringify({ error: paved.toJSON() }, null, 2)}\n`);
     process.stderr.write(`${formatError(paved, { color: useColor(process.stderr), verbose })}\n`);
-    process.exitCode = paved.code === "E_INTERNAL" ? EXIT.internal : exitCodeFor(paved);
+    process.exitCode = paved.code === "E_INTERNAL" ? EXIT.internal : exitCodeFor(paved, stoppedBy);
   }
 }
 

@@ -87,6 +87,11 @@ export type JournalRecord =
   | { type: "host"; at: string; host: string; outcome: HostOutcome; generation: number | null; path: string; message?: string }
   | { type: "end"; at: string; outcome: RolloutOutcome; message: string }
   | { type: "rollback"; at: string; phase: "begin" | "end"; outcome?: RolloutOutcome }
+  /**
+   * paved lost the host mid-switch or mid-rollback: it is on one of the generations the journal names, and its
+   * guard (when `deadline` is set) decides by then. Settled by the next resume or rollback that reaches it.
+   */
+  | { type: "uncertain"; at: string; host: string; attempt: number; reason: string; deadline?: string }
   /** The journal had a torn tail (line `line`, `bytes` long at `offset`); it was cut off before appending. */
   | { type: "repair"; at: string; line: number; offset: number; bytes: number; pid: number };
 

@@ -51,7 +51,7 @@ export async function buildSystems(hosts: readonly string[], options: BuildOptio
     await runNix(["copy", "--derivation", "--to", uri, ...unique], { signal: options.signal, env });
     store.push("--store", uri);
   }
-  const result = await runNix(["build", "--no-link", "--json", ...store, ...unique], { signal: options.signal, onProgress: options.onProgress, env });
+  const result = await runNix(["build", "--no-link", "--json", ...store, ...unique], { signal: options.signal, onProgress: options.onProgress, env, dieWithParent: true });
   const built = new Map((JSON.parse(result.stdout) as { drvPath: string; outputs: { out: string } }[]).map((b) => [b.drvPath, b.outputs.out]));
   return Object.fromEntries(hosts.map((h) => [h, built.get(drvs[h]!)!]));
 }
@@ -70,5 +70,5 @@ export function copyClosure(target: SshTarget, path: string, options: CopyOption
   if (options.from) args.push("--from", `ssh-ng://${options.from.user}@${options.from.address}`);
   if (options.substituteOnDestination) args.push("--substitute-on-destination");
   args.push(path);
-  return runNix(args, { signal: options.signal, dryRun: options.dryRun, env: { NIX_SSHOPTS: nixSshOpts(target) } });
+  return runNix(args, { signal: options.signal, dryRun: options.dryRun, env: { NIX_SSHOPTS: nixSshOpts(target) }, dieWithParent: true });
 }
