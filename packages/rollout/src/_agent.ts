@@ -211,6 +211,41 @@ await-guard)
   while [ ! -e "$d/guard.rc" ] && [ $(($(now) - start)) -lt "$limit" ]; do sleep 0.2 2>/dev/null || sleep 1; done
   if [ -e "$d/guard.rc" ]; then echo "guard=$(cat "$d/guard.rc")"; else echo guard=running; fi
   ;;
+lease)
+  # One rollout at a time drives a host: STATE_DIR/lease says which (id, expiry, holder), under the mutex.
+  # A lease that expired is stale; so is TAKEOVER's (paved found its process gone), unless a guard of it is
+  # still pending — then that guard must decide first.
+  s=$1; id=$2; ttl=$3; holder=$4; takeover=""; [ $# -ge 5 ] && takeover=$5
+  lock "$s"
+  cur_id=""; cur_exp=0; cur_holder=""
+  if [ -e "$s/lease" ]; then
+    cur_id=$(sed -n 's/^id=//p' "$s/lease"); cur_exp=$(sed -n 's/^expires=//p' "$s/lease"); cur_holder=$(sed -n 's/^holder=//p' "$s/lease")
+  fi
+  [ -n "$cur_exp" ] || cur_exp=0
+  t=$(now)
+  pending=""
+  if [ -n "$cur_id" ] && [ "$cur_id" = "$takeover" ]; then
+    for p in "$s/$cur_id"/*/guard.pid; do
+      [ -e "$p" ] || continue
+      [ -d "$(dirname "$p")/decided" ] || pending=$(dirname "$p")
+    done
+  fi
+  if [ -n "$cur_id" ] && [ "$cur_id" != "$id" ] && [ "$cur_exp" -gt "$t" ] && { [ "$cur_id" != "$takeover" ] || [ -n "$pending" ]; }; then
+    unlock "$s"
+    echo lease=held; echo "id=$cur_id"; echo "holder=$cur_holder"; echo "expires=$cur_exp"; echo "pending=$pending"
+    exit 0
+  fi
+  printf 'id=%s\nexpires=%s\nholder=%s\n' "$id" $((t + ttl)) "$holder" > "$s/lease.tmp" && mv -f "$s/lease.tmp" "$s/lease"
+  unlock "$s"
+  echo lease=ok; echo "expires=$((t + ttl))"
+  ;;
+release)
+  s=$1; id=$2
+  lock "$s"
+  [ "$(sed -n 's/^id=//p' "$s/lease" 2>/dev/null)" = "$id" ] && rm -f "$s/lease"
+  unlock "$s"
+  echo released=yes
+  ;;
 state)
   d=$1
   echo "decided=$(cat "$d/decided/by" 2>/dev/null || true)"

@@ -7,6 +7,7 @@ import { durationMs, loadRolloutInputs, type RolloutSettings, type WaveConfig } 
 import { sleep, waitHealthy } from "./_health.ts";
 import { deployHost, finish, reconcileHost, rollbackHost, Unsettled, unsettled, type HostResult, type HostRun, type RolloutEvent } from "./_host.ts";
 import { stoppable } from "./_stop.ts";
+import { takeLeases } from "./_lease.ts";
 import { Journal, newRolloutId, readJournal, type RolloutHeader, type RolloutOutcome } from "./_journal.ts";
 import { buildSystems } from "./_nix.ts";
 import { pool } from "./_pool.ts";
@@ -159,6 +160,21 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     const waveState = state.waves[index]!;
     if (waveState.state === "done" || waveState.state === "paused") continue;
     const waveStarted = performance.now();
+    const leases = await takeLeases(header, agentsOf(header, wave.hosts, options), header.concurrency);
+    const result = await runWave(index, waveState, waveStarted).then(
+      async (r) => (await leases.release(), r),
+      (error) => {
+        leases.abandon();
+        throw error;
+      },
+    );
+    if (result) return result;
+  }
+  return end("succeeded", failures > 0 ? `done; ${failures} host(s) failed within the budget of ${header.failureBudget}` : "every host is on its new system");
+
+  /** One wave, its hosts leased; returns the rollout's result when the rollout ends (or stops) in this wave. */
+  async function runWave(index: number, waveState: RolloutState["waves"][number], waveStarted: number): Promise<RolloutResult | undefined> {
+    const wave = header.waves[index]!;
     if (waveState.state === "rolled-back") {
       await rollbackWave(journal, state, index, options);
       skipRest(journal, foldJournal(readJournal(options.dir, header.id)), options, header);
@@ -220,8 +236,15 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
       options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "paused", hosts: wave.hosts.length, at: now() });
       return end("paused", `paused after wave ${wave.name}; continue with \`paved rollout resume ${header.id}\``);
     }
+    return undefined;
   }
-  return end("succeeded", failures > 0 ? `done; ${failures} host(s) failed within the budget of ${header.failureBudget}` : "every host is on its new system");
+}
+
+export function agentsOf(header: RolloutHeader, hosts: readonly string[], options: RunOptions): Map<string, HostAgent> {
+  return new Map(hosts.map((name) => {
+    const host = header.hosts.find((h) => h.name === name)!;
+    return [name, new HostAgent(sshTarget(host, header.ssh), { profile: host.profile, stateDir: host.stateDir }, options.signal)];
+  }));
 }
 
 /**

@@ -107,6 +107,16 @@ export class HostAgent {
     return values.guard === "running" || values.guard === undefined ? "running" : Number(values.guard);
   }
 
+  /** Takes or renews the host's lease for rollout `id`; `takeover` names a holder paved found dead. */
+  async lease(id: string, seconds: number, holder: string, takeover = ""): Promise<{ ok: boolean; id: string; holder: string; expires: number; pending: string }> {
+    const { values } = await this.call(["lease", this.paths.stateDir, id, String(seconds), holder, takeover]);
+    return { ok: values.lease === "ok", id: values.id ?? id, holder: values.holder ?? "", expires: Number(values.expires ?? 0), pending: values.pending ?? "" };
+  }
+
+  async release(id: string): Promise<void> {
+    await this.call(["release", this.paths.stateDir, id]);
+  }
+
   async state(dir: string): Promise<{ decided: string; guard: string; activate: string; boot: string; now: Generation }> {
     const { values } = await this.call(["state", dir, this.paths.profile]);
     return { decided: values.decided ?? "", guard: values.guard ?? "", activate: values.activate ?? "", boot: values.boot ?? "", now: generationOf(values) };

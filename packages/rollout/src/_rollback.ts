@@ -2,7 +2,8 @@
 import { isPavedError, PavedError } from "@paved/core";
 import { finish, rollbackHost, Unsettled, type RolloutEvent } from "./_host.ts";
 import { Journal, readJournal } from "./_journal.ts";
-import { hostRun, reconcileSafely, type RolloutResult } from "./_apply.ts";
+import { agentsOf, hostRun, reconcileSafely, type RolloutResult } from "./_apply.ts";
+import { takeLeases } from "./_lease.ts";
 import { stoppable } from "./_stop.ts";
 import { pool } from "./_pool.ts";
 import { foldJournal } from "./_state.ts";
@@ -29,6 +30,7 @@ export async function rollbackRollout(options: RollbackOptions): Promise<Rollout
       journal.append({ type: "rollback", at: now(), phase: "begin" });
       options.onEvent?.({ type: "rollout", id: header.id, phase: "begin", message: "rollback", at: now() });
       const touched = Object.values(state.hosts).filter((h) => h.before && h.before.generation !== null);
+      const leases = await takeLeases(header, agentsOf(header, touched.map((h) => h.name), options_), header.concurrency);
       await pool(touched, header.concurrency, async (host) => {
         const run = hostRun(header, journal, host.name, host.target ?? "", options_);
         try {
@@ -50,7 +52,11 @@ export async function rollbackRollout(options: RollbackOptions): Promise<Rollout
           if (isPavedError(error, "E_ROLLOUT_UNREACHABLE")) return void lost.push(host.name);
           finish(run, { outcome: "failed", generation: host.generation ?? host.before!, message: `rollback failed: ${(error as Error).message}` });
         }
-      }, () => false);
+      }, () => false).catch((error) => {
+        leases.abandon();
+        throw error;
+      });
+      await leases.release();
       const outcome = failed === 0 ? "rolled-back" : "failed";
       journal.append({ type: "rollback", at: now(), phase: "end", outcome });
       options.onEvent?.({ type: "rollout", id: header.id, phase: "end", outcome, at: now() });
