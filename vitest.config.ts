@@ -25,6 +25,7 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ["default", "./test/summary-reporter.ts"],
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/cleanup.ts"],
     // @actions/workflow-parser imports its JSON schema without an import attribute, which Node's own loader
     // refuses; let vite bundle it for the CI validation tests.
     server: { deps: { inline: [/@actions\/workflow-parser/] } },

@@ -5,6 +5,9 @@
 #   trixie    a Debian 13 root made with debootstrap (Nix 2.26, OpenSSH 10)
 #   bookworm  a Debian 12 root made with debootstrap (not in the default matrix: the host is Debian 12)
 # Usage: scripts/matrix.sh [--fresh] [--no-quickstart] [LEG…]   (default legs: host trixie)
+#        scripts/matrix.sh run RELEASE CMD…   runs CMD in that release's prepared root, in a fresh copy of this
+#                                             checkout after scripts/setup.sh; files CMD writes come back here
+#                                             (for example: run trixie bash scripts/record-nix-outputs.sh)
 #   --fresh          build each root from the bare debootstrap image instead of reusing a prepared one, which
 #                    proves the README's set-up on a machine with Node and npm only
 #   --no-quickstart  run only the test command
@@ -17,13 +20,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PAVED_MATRIX_CACHE:-/var/cache/paved-matrix}
-fresh= quickstart=1 legs=()
+fresh= quickstart=1 legs=() run_cmd=()
+if [ "${1:-}" = run ]; then
+  [ $# -ge 3 ] || { echo "matrix: usage: scripts/matrix.sh run RELEASE CMD…" >&2; exit 2; }
+  legs=("$2") run_cmd=("${@:3}"); set --
+fi
 for arg in "$@"; do
   case "$arg" in
     --fresh) fresh=1 ;;
     --no-quickstart) quickstart= ;;
     host | trixie | bookworm) legs+=("$arg") ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "matrix: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +40,21 @@ done
 readme_command() { # the shell line under <!-- NAME --> in README.md
   awk -v m="<!-- $1 -->" '$0 == m {getline; getline; print; exit}' "$here/README.md"
 }
+# copy_checkout DEST: DEST becomes a clone of this checkout as it is now, uncommitted and untracked (not ignored)
+# files included, committed there as one commit — like CI's clone of main, which tests rely on (`git+file://`).
+copy_checkout() {
+  local dest=$1 index tree commit
+  index=$(mktemp -u)  # a scratch index, so the checkout's own staging area is left alone
+  tree=$(cd "$here" && { cp "$(git rev-parse --git-path index)" "$index" 2>/dev/null || true; } &&
+    GIT_INDEX_FILE=$index git add -A && GIT_INDEX_FILE=$index git write-tree)
+  rm -f "$index"
+  commit=$(cd "$here" && git -c user.name=matrix -c user.email=matrix@paved.invalid commit-tree -p HEAD -m "matrix: the working tree" "$tree")
+  git -C "$here" update-ref refs/paved-matrix/worktree "$commit"
+  rm -rf "$dest" && git clone -q --no-checkout "$here" "$dest"
+  git -C "$dest" fetch -q origin refs/paved-matrix/worktree && git -C "$dest" checkout -q --detach FETCH_HEAD
+  git -C "$here" update-ref -d refs/paved-matrix/worktree
+}
+
 setup_command=$(readme_command setup-command)
 test_command=$(readme_command test-command)
 [ -n "$setup_command" ] && [ -n "$test_command" ] || { echo "matrix: README.md lacks its two commands" >&2; exit 1; }
@@ -50,7 +72,8 @@ else
 fi
 echo "matrix[$LEG]: $ $TEST_COMMAND"
 bash -c "$TEST_COMMAND"; rc=$?
-left=$(ps -eo pid=,args= | awk -v self=$$ '"'"'$1 != 1 && $1 != self && $2 != "ps" && $2 != "awk"'"'"')
+ps -eo pid=,ppid=,args= >/tmp/matrix-ps.txt
+left=$(awk -v self=$$ '"'"'$1 != self && !($2 == self && $3 == "ps")'"'"' /tmp/matrix-ps.txt)
 if [ -n "$left" ]; then
   echo "matrix[$LEG]: the tests left processes running:" >&2; echo "$left" >&2
   [ "$rc" = 0 ] && rc=1
@@ -62,8 +85,7 @@ exit $rc
 run_host_leg() {
   echo "matrix[host]: $(. /etc/os-release && echo "$PRETTY_NAME")"
   local work; work=$(mktemp -d /tmp/paved-matrix-host.XXXX)
-  # A clean copy, as CI's clone is: what the checkout has, untracked files included, nothing ignored.
-  (cd "$here" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -C "$work" -xf -
+  copy_checkout "$work"
   (cd "$work" && LEG=host QUICKSTART=$quickstart SETUP_COMMAND=$setup_command TEST_COMMAND=$test_command \
     unshare --pid --fork --mount-proc bash -c "$leg_script")
   local rc=$?
@@ -77,7 +99,7 @@ base_image() { # a tarball of a bare debootstrap root, made once per release
   if [ ! -s "$tar" ]; then
     command -v debootstrap >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
     echo "matrix[$rel]: debootstrap (a few minutes, once)" >&2
-    local tmp; tmp=$(mktemp -d "$cache/build-$rel.XXXX")
+    local tmp; tmp=$(mktemp -d "$cache/build-$rel.XXXX") && chmod 755 "$tmp"
     unshare --mount --fork debootstrap --variant=minbase --include=ca-certificates "$rel" "$tmp" \
       http://deb.debian.org/debian >"$cache/$rel-debootstrap.log" 2>&1 \
       || { echo "matrix[$rel]: debootstrap failed, see $cache/$rel-debootstrap.log" >&2; return 1; }
@@ -97,6 +119,39 @@ remove_root() { # refuses while anything below it is mounted
 
 setup_stamp() { cat "$here/scripts/setup.sh" "$here/package.json" "$here/pnpm-lock.yaml" | sha256sum | cut -c1-16; }
 
+# in_root ROOT CMD…: runs CMD as PID 1's child of a new PID namespace, chrooted into ROOT, with its own /dev,
+# /dev/pts, /dev/shm, /proc and /tmp in a private mount namespace: all of it, and every process, ends with CMD.
+in_root() {
+  local root=$1; shift
+  # What reaches the registries from this machine reaches them from the root too (a proxy, its CA).
+  local pass=() name
+  for name in NODE_EXTRA_CA_CERTS http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+    [ -n "${!name:-}" ] && pass+=("$name=${!name}")
+  done
+  PASS_LIST="${pass[*]:-}" ROOT=$root unshare --mount --propagation private --fork bash -euc '
+    # The root is a mount point of its own, so Nix can pivot_root into its sandbox from inside the chroot.
+    mount --bind "$ROOT" "$ROOT"
+    read -r -a PASS <<<"$PASS_LIST"
+    mount -t tmpfs -o mode=755,size=16m matrix-dev "$ROOT/dev"
+    while read -r node major minor; do mknod -m 666 "$ROOT/dev/$node" c "$major" "$minor"; done <<<"null 1 3
+zero 1 5
+full 1 7
+random 1 8
+urandom 1 9
+tty 5 0"
+    mkdir -p "$ROOT/dev/pts" "$ROOT/dev/shm"
+    mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$ROOT/dev/pts"
+    ln -s pts/ptmx "$ROOT/dev/ptmx"
+    mount -t tmpfs -o mode=1777 matrix-shm "$ROOT/dev/shm"
+    ln -s /proc/self/fd "$ROOT/dev/fd"
+    for i in 0:stdin 1:stdout 2:stderr; do ln -s "/proc/self/fd/${i%%:*}" "$ROOT/dev/${i#*:}"; done
+    mount -t tmpfs -o mode=1777 matrix-tmp "$ROOT/tmp"
+    exec unshare --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" /usr/bin/env -i \
+      HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb LANG=C.UTF-8 \
+      "${PASS[@]}" "$@"
+  ' in_root "$@"
+}
+
 run_root_leg() {
   local rel=$1
   local root="$cache/$rel-root"
@@ -106,6 +161,7 @@ run_root_leg() {
     [ -e "$root" ] && { remove_root "$root" || return 1; }
     rm -f "$root.stamp"
     mkdir -p "$root" && tar -C "$root" -xf "$tar"
+    chmod 755 "$root"  # a machine's / is 755; a 700 one (mktemp's) would lock every user but root out of it
     echo "matrix[$rel]: a new root from the bare image"
   else
     echo "matrix[$rel]: reusing the prepared root (set-up unchanged; --fresh to start bare)"
@@ -119,40 +175,42 @@ run_root_leg() {
   cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   [ -f /root/.npmrc ] && cp /root/.npmrc "$root/root/.npmrc"
-  rm -rf "$root/work/paved" && mkdir -p "$root/work/paved"
-  (cd "$here" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -C "$root/work/paved" -xf -
+  mkdir -p "$root/work" && copy_checkout "$root/work/paved"
 
   local rc=0
-  LEG=$rel QUICKSTART=$quickstart SETUP_COMMAND=$setup_command TEST_COMMAND=$test_command ROOT=$root LEG_SCRIPT=$leg_script \
-    unshare --mount --propagation private --fork bash -euc '
-      # The root is a mount point of its own, so Nix can pivot_root into its sandbox from inside the chroot.
-      mount --bind "$ROOT" "$ROOT"
-      mount -t tmpfs -o mode=755,size=16m matrix-dev "$ROOT/dev"
-      for n in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
-        set -- $n; mknod -m 666 "$ROOT/dev/$1" c "$2" "$3"
-      done
-      mkdir -p "$ROOT/dev/pts" "$ROOT/dev/shm"
-      mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts "$ROOT/dev/pts"
-      ln -s pts/ptmx "$ROOT/dev/ptmx"
-      mount -t tmpfs -o mode=1777 matrix-shm "$ROOT/dev/shm"
-      ln -s /proc/self/fd "$ROOT/dev/fd"
-      for i in 0:stdin 1:stdout 2:stderr; do ln -s "/proc/self/fd/${i%%:*}" "$ROOT/dev/${i#*:}"; done
-      mount -t tmpfs -o mode=1777 matrix-tmp "$ROOT/tmp"
-      exec unshare --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" /usr/bin/env -i \
-        HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb LANG=C.UTF-8 \
-        LEG="$LEG" QUICKSTART="$QUICKSTART" SETUP_COMMAND="$SETUP_COMMAND" TEST_COMMAND="$TEST_COMMAND" \
-        bash -c "cd /work/paved && $LEG_SCRIPT"
-    ' || rc=$?
+  if ((${#run_cmd[@]})); then
+    touch "$root/work/.run-start"
+    in_root "$root" bash -c 'cd /work/paved && bash scripts/setup.sh >/tmp/setup.log 2>&1 || { cat /tmp/setup.log; exit 1; }
+      exec "$@"' run "${run_cmd[@]}" || rc=$?
+    # The files the command wrote in the copy (recordings, say) come back to the checkout.
+    (cd "$root/work/paved" && find . -newer ../.run-start -type f -not -path './node_modules/*' \
+      -not -path '*/node_modules/*' -not -path './fixtures/nixpkgs/bootstrap/*' -not -path './apps/cli/dist/*' -print0 |
+      tar --null -T - -cf -) | tar -C "$here" -xf -
+    return $rc
+  fi
+  in_root "$root" env LEG="$rel" QUICKSTART="$quickstart" SETUP_COMMAND="$setup_command" TEST_COMMAND="$test_command" \
+    bash -c "cd /work/paved && $leg_script" || rc=$?
   # The set-up ran to the end (the tests may still have failed): this root is prepared for the next run.
   [ -x "$root/work/paved/node_modules/.bin/vitest" ] && setup_stamp >"$root.stamp"
   return $rc
 }
 
-failed=()
+failed=() totals=(0 0 0)
+out=$(mktemp)
 for leg in "${legs[@]}"; do
   start=$(date +%s)
-  if [ "$leg" = host ]; then run_host_leg || failed+=("$leg"); else run_root_leg "$leg" || failed+=("$leg"); fi
+  if [ "$leg" = host ]; then run_host_leg; else run_root_leg "$leg"; fi > >(tee "$out") 2>&1 || failed+=("$leg")
+  wait $! 2>/dev/null || true  # tee has written everything
   echo "matrix[$leg]: done in $(($(date +%s) - start)) s"
+  # The test runner's closing line, "N passed, N failed, N skipped", added up over the legs.
+  if line=$(sed 's/\x1b\[[0-9;]*m//g' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1); then
+    read -r p _ f _ k _ <<<"${line//,/}"
+    totals=($((totals[0] + p)) $((totals[1] + f)) $((totals[2] + ${k:-0})))
+  elif [ -z "${run_cmd[*]}" ]; then
+    failed+=("$leg (no test summary)")
+  fi
 done
+rm -f "$out"
+((${#run_cmd[@]})) || echo "matrix: ${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped"
 if ((${#failed[@]})); then echo "matrix: failed legs: ${failed[*]}" >&2; exit 1; fi
 echo "matrix: all legs passed (${legs[*]})"

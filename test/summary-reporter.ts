@@ -24,9 +24,10 @@ export default class SummaryReporter implements Reporter {
   }
 }
 
+/** Whether a suite or file around the test failed on its own (a hook that threw), not through another test. */
 function insideFailedSuite(test: TestCase): boolean {
   for (let parent = test.parent; ; parent = parent.parent) {
-    if (parent.type === "module") return parent.state() === "failed";
-    if (parent.state() === "failed") return true;
+    if (parent.errors().length > 0) return true;
+    if (parent.type === "module") return false;
   }
 }

@@ -4,7 +4,7 @@
  * Used by the options reference generator and by tests against the fixture nixpkgs.
  */
 import { fileURLToPath } from "node:url";
-import { nixJson, PavedError, type NixOptions } from "@paved/core";
+import { nixJson, parseBuildResults, PavedError, runNix, type NixOptions } from "@paved/core";
 
 /** packages/baseline/nix: the directory the root flake exports as nixosModules. */
 export const MODULES_DIR: string = fileURLToPath(new URL("../nix", import.meta.url));
@@ -54,6 +54,7 @@ export function evalNixos<T = unknown>(options: EvalNixosOptions): Promise<T> {
 /** Builds the derivation `select` returns (`nix build --impure --no-link --json`); its output paths. */
 export async function buildNixos(options: EvalNixosOptions): Promise<string[]> {
   const args = ["build", "--impure", "--no-link", "--expr", evalNixosExpression(options)];
-  const built = await nixJson<{ outputs: Record<string, string> }[]>(args, { env: options.env, signal: options.signal, dryRun: options.dryRun });
-  return (built ?? []).flatMap((b) => Object.values(b.outputs));
+  const result = await runNix([...args, "--json"], { env: options.env, signal: options.signal, dryRun: options.dryRun });
+  if (options.dryRun) return [];
+  return parseBuildResults(result.stdout).flatMap((b) => Object.values(b.outputs));
 }

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
-import { makeKey, SSHD, sshArgs, sshdTest, startSshd, type KeyPair, type Sshd } from "../../../fixtures/ssh.ts";
+import { makeKey, opensshVersion, SSHD, sshArgs, sshdTest, startSshd, type KeyPair, type Sshd } from "../../../fixtures/ssh.ts";
 import { renderSshdConfig, type OpensshOptions } from "@paved/baseline";
 import { addUser, buildHost, evalHost, q, removeCreatedUsers, run } from "./_host.ts";
 
@@ -17,11 +17,7 @@ interface Evaluated {
 }
 
 // The version of the sshd this test runs, so the module picks algorithms that sshd knows (ML-KEM needs 9.9).
-function hostSshdVersion(): string {
-  const out = execFileSync("ssh", ["-V"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) || "";
-  const text = out || execFileSync("sh", ["-c", "ssh -V 2>&1"], { encoding: "utf8" });
-  return /OpenSSH_([0-9][0-9.p]*)/.exec(text)?.[1] ?? "0";
-}
+const hostSshdVersion = opensshVersion;
 
 // Outside /tmp: StrictModes (on in NixOS) refuses key files below a world-writable directory.
 let work = "";

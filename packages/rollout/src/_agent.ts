@@ -53,9 +53,11 @@ stop_job() {
     systemctl stop "$(cat "$d/$name.log.unit")" 2>/dev/null
   elif [ -e "$d/$name.pid" ]; then
     pid=$(cat "$d/$name.pid")
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+    # The job leads its own process group (setsid): stop the whole group, so a hung switch-to-configuration
+    # and its children go too. No "--" before the negative pid: dash's kill refuses it.
+    kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
     sleep 1
-    kill -KILL -- "-$pid" 2>/dev/null
+    kill -KILL "-$pid" 2>/dev/null
   fi
   [ -e "$d/$name.pid" ] && [ ! -e "$d/$name.rc" ] && finish "$d/$name.rc" 143
   return 0

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { nixJson, PavedError, runNix } from "@paved/core";
+import { nixJson, parseBuildResults, PavedError, runNix } from "@paved/core";
 import { loadRolloutInputs } from "./_config.ts";
 
 export interface ImageOptions {
@@ -83,7 +83,8 @@ export async function buildImage(options: ImageOptions): Promise<ImageResult> {
     });
   }
   const result = await runNix(args, { signal: options.signal, onProgress: options.onProgress, cwd: options.dir });
-  const out = (JSON.parse(result.stdout) as { outputs: { out: string } }[])[0]!.outputs.out;
+  const out = parseBuildResults(result.stdout)[0]?.outputs.out;
+  if (!out) throw new PavedError("E_NIX_OUTPUT", `nix build reported no output for ${attr}`, { hint: "Run `paved doctor` to see which Nix this is." });
   const filePath = await nixJson<string>(["eval", ...(options.nixArgs ?? []), `${attr}.passthru.filePath`], { signal: options.signal, cwd: options.dir });
   const path = join(out, filePath);
   const info = await stat(path).catch(() => undefined);

@@ -1,5 +1,5 @@
 /** The Nix side of a rollout: building host systems (here or on a build host) and copying closures over SSH. */
-import { PavedError, runNix, type NixResult } from "@paved/core";
+import { derivationInstallable, ensureNixVersion, parseBuildResults, PavedError, runNix, type NixResult } from "@paved/core";
 import { nixSshOpts, storeUri, type SshTarget } from "./_ssh.ts";
 
 export function toplevelInstallable(flake: string, host: string): string {
@@ -51,8 +51,17 @@ export async function buildSystems(hosts: readonly string[], options: BuildOptio
     await runNix(["copy", "--derivation", "--to", uri, ...unique], { signal: options.signal, env });
     store.push("--store", uri);
   }
-  const result = await runNix(["build", "--no-link", "--json", ...store, ...unique], { signal: options.signal, onProgress: options.onProgress, env, dieWithParent: true });
-  const built = new Map((JSON.parse(result.stdout) as { drvPath: string; outputs: { out: string } }[]).map((b) => [b.drvPath, b.outputs.out]));
+  const version = await ensureNixVersion();
+  const installables = unique.map((drv) => derivationInstallable(drv, version));
+  const result = await runNix(["build", "--no-link", "--json", ...store, ...installables], { signal: options.signal, onProgress: options.onProgress, env, dieWithParent: true });
+  const built = new Map(parseBuildResults(result.stdout).map((b) => [b.drvPath, b.outputs.out]));
+  const unbuilt = unique.filter((drv) => !built.get(drv));
+  if (unbuilt.length > 0) {
+    throw new PavedError("E_NIX_OUTPUT", `nix build reported no output for ${unbuilt.join(", ")}`, {
+      hint: "Run `paved doctor` to see which Nix this is; paved supports Nix 2.8 and newer.",
+      details: { command: result.argv },
+    });
+  }
   return Object.fromEntries(hosts.map((h) => [h, built.get(drvs[h]!)!]));
 }
 

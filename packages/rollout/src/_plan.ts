@@ -3,7 +3,7 @@
  * would deploy, with what changes between them as Nix itself reports it (`nix store diff-closures`, which Nix
  * 2.8 has) and the closure size delta (`nix path-info --closure-size --json`).
  */
-import { nixJson, runNix } from "@paved/core";
+import { parsePathInfo, runNix } from "@paved/core";
 import { loadRolloutInputs } from "./_config.ts";
 import { buildSystems } from "./_nix.ts";
 import { pool } from "./_pool.ts";
@@ -109,7 +109,8 @@ export async function planRollout(options: PlanOptions): Promise<HostPlan[]> {
       await runNix(["copy", "--from", storeUri(ssh), plan.current.path], { signal: options.signal, env: { NIX_SSHOPTS: nixSshOpts(ssh) } });
       const diff = await runNix(["store", "diff-closures", plan.current.path, target], { signal: options.signal });
       plan.diff = parseDiffClosures(diff.stdout);
-      const sizes = await nixJson<{ path: string; closureSize: number }[]>(["path-info", "--closure-size", plan.current.path, target], { signal: options.signal });
+      const info = await runNix(["path-info", "--json", "--closure-size", plan.current.path, target], { signal: options.signal });
+      const sizes = parsePathInfo(info.stdout);
       const size = (p: string) => sizes.find((s) => s.path === p)?.closureSize;
       plan.closureSize = { before: size(plan.current.path), after: size(target) };
       if (plan.closureSize.before !== undefined && plan.closureSize.after !== undefined) plan.closureSize.delta = plan.closureSize.after - plan.closureSize.before;

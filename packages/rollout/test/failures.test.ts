@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyRollout, FAILED, readJournal } from "@paved/rollout";
 import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
@@ -100,6 +101,8 @@ describe("rollout apply: activation failures", () => {
       expect([name, view.generation, view.path, view.current]).toEqual([name, 1, initial, initial]);
       expect(hosts[name]!.generation).toEqual({ generation: 1, path: initial });
     }
+    // the hung activation was stopped with its whole process group, not left running on the host
+    expect(processesOfHostsIn(fleet.dir)).toEqual([]);
     // exit 100 changed nothing: no re-activation of the old system was needed
     expect(fleet.inspect("reboot").log.slice(1)).toEqual([`test ${fleet.targetPath("reboot")}`]);
   });
@@ -194,3 +197,18 @@ describe("rollout apply: bake time and pause between waves", () => {
     expect(fleet.inspect("late").path).toBe(fleet.targetPath("late"));
   });
 });
+
+/** Processes this fleet's hosts started (their sshd gives every session PAVED_TEST_HOST_DIR under the fleet). */
+function processesOfHostsIn(fleetDir: string): string[] {
+  const lines: string[] = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      if (!environ.some((v) => v.startsWith(`PAVED_TEST_HOST_DIR=${fleetDir}/`))) continue;
+      lines.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim()}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return lines;
+}

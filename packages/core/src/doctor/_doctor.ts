@@ -5,6 +5,7 @@ import { exec } from "../exec/_exec.ts";
 import { gitRoot, untrackedPaths } from "../exec/_git.ts";
 import { isPavedError } from "../errors.ts";
 import { MIN_NIX_VERSION, compareVersions, nixCommand, nixVersion } from "../nix/_runner.ts";
+import { TESTED_NIX_VERSIONS, nixConfigCommand, parseNixConfig } from "../nix/_compat.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -43,7 +44,12 @@ async function checkNix(): Promise<DoctorCheck> {
     if (compareVersions(version.version, MIN_NIX_VERSION) < 0) {
       return { ...base, status: "fail", detail: `${version.flavour} ${version.version}`, fix: `Upgrade to Nix ${MIN_NIX_VERSION} or newer: https://nixos.org/download` };
     }
-    return { ...base, status: "ok", detail: `${version.flavour} ${version.version}` };
+    const line = `${version.major}.${version.minor}`;
+    const tested = (TESTED_NIX_VERSIONS as readonly string[]).includes(line);
+    const newest = TESTED_NIX_VERSIONS[TESTED_NIX_VERSIONS.length - 1]!;
+    const range = `paved supports ${MIN_NIX_VERSION.replace(/\.0$/, "")} or newer, tested on ${TESTED_NIX_VERSIONS.join(" and ")}`;
+    const note = `${tested ? "supported and tested" : compareVersions(line, newest) > 0 ? "supported, newer than tested" : "supported"}: ${range}`;
+    return { ...base, status: "ok", detail: `${version.flavour} ${version.version} (${note})` };
   } catch (error) {
     return {
       ...base,
@@ -85,6 +91,37 @@ async function checkStore(nixOk: boolean): Promise<DoctorCheck> {
     detail: (result?.stderr ?? "").trim().split("\n").at(-1) ?? "nix store ping failed",
     fix: "Start the daemon (`sudo systemctl start nix-daemon`) or add your user to the group that may use it (Debian: `sudo adduser $USER nix-users`).",
   };
+}
+
+/** Builds as a multi-user install makes them: inside Nix's sandbox, as build users that exist. */
+async function checkBuilds(nixOk: boolean): Promise<DoctorCheck> {
+  const base = { id: "builds", title: "Builds sandboxed, as build users" };
+  if (!nixOk) return { ...base, status: "skip", detail: "needs Nix", fix: "Install Nix first." };
+  const result = await run(nixCommand(nixConfigCommand(await nixVersion())).argv);
+  const config = result?.exitCode === 0 ? parseNixConfig(result.stdout) : undefined;
+  if (!config) return { ...base, status: "warn", detail: "could not read Nix's configuration", fix: "Run `nix show-config` and check `sandbox`." };
+  const sandbox = String(config.sandbox ?? "");
+  const group = String(config["build-users-group"] ?? "");
+  if (group && process.getuid?.() === 0) {
+    const known = await run(["getent", "group", group]);
+    if (known && known.exitCode !== 0) {
+      return {
+        ...base,
+        status: "fail",
+        detail: `build-users-group is ${group}, but there is no such group: every build as root fails`,
+        fix: `Create the group and its build users as the Nix installer does (scripts/setup.sh in paved's repository does it), or set build-users-group in /etc/nix/nix.conf.`,
+      };
+    }
+  }
+  if (sandbox !== "true") {
+    return {
+      ...base,
+      status: "warn",
+      detail: `sandbox = ${sandbox || "unset"}: builds can read this machine's files and may not reproduce elsewhere`,
+      fix: "Set `sandbox = true` in /etc/nix/nix.conf (the default on Linux).",
+    };
+  }
+  return { ...base, status: "ok", detail: `sandbox on${group ? `, builds as the ${group} users` : ""}` };
 }
 
 async function checkGit(): Promise<DoctorCheck> {
@@ -149,13 +186,14 @@ async function checkFlakeTracked(dir: string): Promise<DoctorCheck> {
 export async function doctor(options: DoctorOptions): Promise<DoctorReport> {
   const nix = await checkNix();
   const nixOk = nix.status === "ok";
-  const [flakes, store, git, direnv, tracked] = await Promise.all([
+  const [flakes, store, builds, git, direnv, tracked] = await Promise.all([
     checkFlakes(nixOk),
     checkStore(nixOk),
+    checkBuilds(nixOk),
     checkGit(),
     checkDirenv(options.home ?? homedir()),
     checkFlakeTracked(options.dir),
   ]);
-  const checks = [nix, flakes, store, git, ...direnv, tracked];
+  const checks = [nix, flakes, store, builds, git, ...direnv, tracked];
   return { ok: checks.every((c) => c.status !== "fail"), checks };
 }

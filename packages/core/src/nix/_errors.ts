@@ -1,5 +1,6 @@
 import { PavedError } from "../errors.ts";
 import { tail } from "../exec/_exec.ts";
+import { nixErrorLocation, nixErrorMessage } from "./_compat.ts";
 
 export interface NixFailure {
   argv: string[];
@@ -8,31 +9,22 @@ export interface NixFailure {
   cwd?: string;
 }
 
-const STORE_SOURCE = /\/nix\/store\/[0-9a-z]{32}-source\//g;
+const STORE_SOURCE = /\/nix\/store\/[0-9a-zA-Z]+-source\//g;
 
 /** Nix reports files inside the copied flake source; point at the user's checkout instead when we know it. */
 function localise(text: string, cwd: string | undefined): string {
   return cwd ? text.replace(STORE_SOURCE, `${cwd.replace(/\/$/, "")}/`) : text;
 }
 
-/** The first `at FILE:LINE:COL:` Nix prints for an evaluation error. */
-export function nixErrorLocation(stderr: string): { file: string; line: number; column: number } | undefined {
-  const match = /\bat (\/[^\s:]+):(\d+):(\d+):/.exec(stderr);
-  if (!match) return undefined;
-  return { file: match[1]!, line: Number(match[2]), column: Number(match[3]) };
-}
-
-/** The first `error: …` line (without the prefix), which is what Nix itself thinks went wrong. */
+/** What Nix itself thinks went wrong, in whichever layout this Nix prints it. */
 function firstError(stderr: string): string {
-  const line = stderr.split("\n").find((l) => /^error:/.test(l.trim()));
-  return line ? line.trim().replace(/^error:\s*/, "") : tail(stderr, 1) || "nix failed";
+  return nixErrorMessage(stderr) ?? (tail(stderr, 1) || "nix failed");
 }
 
 function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
-/** Turns a failed nix invocation into one PavedError with a stable code and a hint that says what to do. */
 /** The subcommand in a nix argv ("eval"), skipping the values of global flags ("nix-command flakes" is not one). */
 function subcommand(argv: string[]): string {
   for (let i = 1; i < argv.length; i++) {
@@ -44,6 +36,7 @@ function subcommand(argv: string[]): string {
   return "";
 }
 
+/** Turns a failed nix invocation into one PavedError with a stable code and a hint that says what to do. */
 export function classifyNixFailure(failure: NixFailure): PavedError {
   const stderr = localise(stripAnsi(failure.stderr), failure.cwd);
   const details = {
@@ -51,9 +44,11 @@ export function classifyNixFailure(failure: NixFailure): PavedError {
     exitCode: failure.exitCode,
     stderrTail: tail(stderr, 25),
   };
-  const untracked = /getting status of '\/nix\/store\/[0-9a-z]{32}-source\/([^']+)': No such file or directory/.exec(
-    failure.stderr,
-  );
+  // A file git does not track is missing from the flake's store copy: 2.8 says "getting status of '…'",
+  // newer Nix "path '…' does not exist", and in some layouts names the repository outright.
+  const untracked =
+    /getting status of '\/nix\/store\/[0-9a-zA-Z]+-source\/([^']+)': No such file or directory/.exec(failure.stderr) ??
+    /path '\/nix\/store\/[0-9a-zA-Z]+-source\/([^']+)' does not exist/.exec(failure.stderr);
   const notTracked = /Path '([^']+)' in the repository .* is not tracked by Git/.exec(stderr);
   if (untracked || notTracked) {
     const file = (untracked?.[1] ?? notTracked?.[1])!;
@@ -84,7 +79,7 @@ export function classifyNixFailure(failure: NixFailure): PavedError {
     });
   }
   const location = nixErrorLocation(stderr);
-  if (location || /^error: .*(attribute|undefined variable|syntax error|cannot coerce|value is|infinite recursion|assertion|Failed assertions|does not exist|does not provide)/m.test(stderr)) {
+  if (location || /^\s*error: .*(attribute|undefined variable|syntax error|cannot coerce|value is|infinite recursion|assertion|Failed assertions|option .* does not exist|does not provide)/m.test(stderr)) {
     const where = location ? `${location.file}:${location.line}:${location.column}: ` : "";
     return new PavedError("E_NIX_EVAL", `Nix evaluation failed: ${where}${firstError(stderr)}`, {
       hint: location

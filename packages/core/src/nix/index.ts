@@ -11,4 +11,13 @@ export {
   runNix,
 } from "./_runner.ts";
 export type { NixCommand, NixOptions, NixResult, NixVersion } from "./_runner.ts";
-export { classifyNixFailure, nixErrorLocation } from "./_errors.ts";
+export { classifyNixFailure } from "./_errors.ts";
+export {
+  TESTED_NIX_VERSIONS,
+  derivationInstallable,
+  nixErrorLocation,
+  nixErrorMessage,
+  parseBuildResults,
+  parsePathInfo,
+} from "./_compat.ts";
+export type { BuiltDerivation, NixErrorLocation, PathInfo } from "./_compat.ts";
