@@ -64,18 +64,20 @@ stop_job() {
 }
 
 # A mutex (mkdir) per attempt around every profile change, so a set-profile that was already under way when paved
-# died cannot land after the guard or a rollback restored the previous generation. A holder that died is waited
-# out after 60s.
+# died cannot land after the guard or a rollback restored the previous generation. A holder that is gone (its
+# pid in mutex/pid is dead) is broken at once; one that never wrote its pid, after 60s.
 lock() {
   mkdir -p "$1"
   n=0
   while ! mkdir "$1/mutex" 2>/dev/null; do
+    o=$(cat "$1/mutex/pid" 2>/dev/null)
     n=$((n + 1))
-    [ "$n" -ge 600 ] && { rmdir "$1/mutex" 2>/dev/null; n=0; }
+    if { [ -n "$o" ] && ! kill -0 "$o" 2>/dev/null; } || [ "$n" -ge 600 ]; then rm -rf "$1/mutex"; n=0; continue; fi
     sleep 0.1 2>/dev/null || sleep 1
   done
+  echo $$ > "$1/mutex/pid"
 }
-unlock() { rmdir "$1/mutex" 2>/dev/null; return 0; }
+unlock() { rm -rf "$1/mutex"; return 0; }
 
 restore() {
   d=$1; profile=$2; gen=$3; path=$4; act=$5

@@ -83,6 +83,7 @@ export async function chaos(options: ChaosOptions): Promise<ChaosSummary> {
       args = ["rollout", open.command, open.id];
     } else {
       if (open) await converge(open);
+      open = undefined;
       if (summary.converged > 0 && rnd() < 0.2) {
         const last = listRollouts(fleet.dir).at(-1)!;
         command = "rollback";

@@ -117,6 +117,10 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
       expect(alarm.code).toBe(5);
       expect(json(alarm).hosts.filter((h: { agrees: boolean }) => !h.agrees).map((h: { host: string }) => h.host)).toEqual(["u1"]);
       execFileSync("nix-env", ["-p", u1.profile, "--switch-generation", String(generation)], { stdio: "ignore" });
+      // the same failure within a budget of 1: the rollout succeeds, and says so with exit 6, not 0 or 1
+      const partial = await runPaved(["rollout", "apply", "-C", fleet.dir, "--failure-budget", "1"]);
+      expect(partial.code, partial.stderr.slice(-2000)).toBe(6);
+      expect(json(partial)).toMatchObject({ outcome: "succeeded", failures: [{ host: "u1", outcome: "failed" }] });
     } finally {
       fleet.setTarget("u1", { behaviour: "ok" });
       fleet.writeConfig(currentConfig());
