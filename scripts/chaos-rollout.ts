@@ -2,10 +2,11 @@
  * Long chaos runs for rollouts (issue 14): a real sshd fleet, rollouts stopped at random points and by every
  * environment fault, the invariants checked after each stop, and a summary table at the end.
  *
- *   pnpm tsx scripts/chaos-rollout.ts --points 200 [--hosts 4] [--seed N] [--faults 2]
+ *   pnpm tsx scripts/chaos-rollout.ts --points 200 [--hosts 4] [--seed N] [--faults 2] [--minutes M]
  *
  * --faults N injects each fault (immutable journal, stolen lock, full journal disk, read-only journal directory,
- * frozen host) N times among the random stops. Needs root (or passwordless sudo) for the tmpfs and chattr.
+ * frozen host) N times among the random stops. --minutes M (or Ctrl-C) ends the run early after the current stop
+ * point; the table then covers the points run. Needs root (or passwordless sudo) for the tmpfs and chattr.
  * Exit 0 when every invariant held, 1 otherwise.
  */
 import { mkdirSync } from "node:fs";
@@ -16,7 +17,7 @@ import { chaos, type Fault } from "../packages/rollout/test/_chaos.ts";
 import { asRoot } from "../packages/rollout/test/_helpers.ts";
 
 const { values } = parseArgs({
-  options: { points: { type: "string", default: "200" }, hosts: { type: "string", default: "4" }, seed: { type: "string" }, faults: { type: "string", default: "2" } },
+  options: { points: { type: "string", default: "200" }, hosts: { type: "string", default: "4" }, seed: { type: "string" }, faults: { type: "string", default: "2" }, minutes: { type: "string" } },
 });
 const points = Number(values.points);
 const seed = Number(values.seed ?? Math.floor(Math.random() * 2 ** 31));
@@ -37,13 +38,24 @@ const rollouts = join(fleet.dir, ".paved", "rollouts");
 mkdirSync(rollouts, { recursive: true });
 asRoot(["mount", "-t", "tmpfs", "-o", "size=4m", "paved-chaos", rollouts]);
 const started = performance.now();
+const budgetMs = values.minutes ? Number(values.minutes) * 60_000 : Infinity;
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  console.log("chaos: stopping after this point (Ctrl-C again to quit at once)");
+});
 let summary;
 try {
-  summary = await chaos({ fleet, names, seed, points, faults, tmpfs: true, log: (line) => console.log(line) });
+  const stop = () => interrupted || performance.now() - started > budgetMs;
+  summary = await chaos({ fleet, names, seed, points, faults, tmpfs: true, stop, log: (line) => console.log(line) });
 } finally {
-  asRoot(["umount", rollouts]);
-  for (const host of fleet.hosts) host.sshd?.process.kill("SIGCONT");
-  await fleet.stop();
+  try {
+    asRoot(["umount", rollouts]);
+  } finally {
+    for (const host of fleet.hosts) host.sshd?.process.kill("SIGCONT");
+    await fleet.stop();
+  }
 }
 
 const rows = new Map<string, { stops: number; violations: number; unreadable: number; exit70: number; ended: Map<string, number> }>();

@@ -61,6 +61,8 @@ export interface ChaosOptions {
   faults: Fault[];
   /** the journal directory is a tmpfs of this fleet (mounted by the caller) for ENOSPC */
   tmpfs?: boolean;
+  /** checked before each stop point: true ends the run early (time budget, Ctrl-C); the summary stays valid */
+  stop?: () => boolean;
   log?: (line: string) => void;
 }
 
@@ -76,6 +78,7 @@ export async function chaos(options: ChaosOptions): Promise<ChaosSummary> {
   let initial: Record<string, string> = {};
   const log = options.log ?? (() => {});
   for (const [index, fault] of plan.entries()) {
+    if (options.stop?.()) break;
     let command: ChaosPoint["command"];
     let args: string[];
     if (open && rnd() < 0.6) {

@@ -32,9 +32,12 @@ beforeAll(async () => {
   mounted = true;
 });
 afterAll(async () => {
-  if (mounted) asRoot(["umount", join(fleet.dir, ".paved", "rollouts")]);
-  for (const host of fleet?.hosts ?? []) host.sshd?.process.kill("SIGCONT");
-  await fleet?.stop();
+  try {
+    if (mounted) asRoot(["umount", join(fleet.dir, ".paved", "rollouts")]);
+  } finally {
+    for (const host of fleet?.hosts ?? []) host.sshd?.process.kill("SIGCONT");
+    await fleet?.stop();
+  }
 });
 
 describe("chaos: rollouts stopped at random points and by every fault", () => {

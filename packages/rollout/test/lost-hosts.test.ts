@@ -157,8 +157,8 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
     expect(children.map((c) => c.comm)).toContain("ssh");
     await sleep(500);
     expect(children.filter((c) => alive(c.pid))).toEqual([]);
-    await sleep(GUARD_MS + 4000);
-    expect(violations(fleet, id, initial, { settled: true })).toEqual([]);
+    expect(violations(fleet, id, initial)).toEqual([]);
+    // resume takes the pending decisions itself; no need to wait for the guards
     await resumeToTheEnd(id);
   });
 
@@ -173,7 +173,6 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
     const uncertain = readJournal(fleet.dir, id).filter((r) => r.type === "uncertain");
     expect(uncertain.map((r) => r.type === "uncertain" && r.host)).toContain("u1");
     expect(violations(fleet, id, initial)).toEqual([]);
-    await sleep(GUARD_MS + 4000);
     await resumeToTheEnd(id);
   });
 });
