@@ -27,8 +27,8 @@ beforeAll(async () => {
   fleet.writeConfig({
     waves: [{ name: "all", hosts: "rest" }],
     concurrency: 3,
-    // short, so the guards settle quickly, but above health checks plus a few slow SSH logins
-    confirmTimeout: "8s",
+    // short, so the guards settle quickly, but well above health checks plus a few SSH logins on a loaded machine
+    confirmTimeout: "20s",
     activationTimeout: "6s",
     // slow enough that every host is mid-switch (armed, activated, unconfirmed) when a fault is injected
     healthChecks: [{ type: "command", run: 'sleep 2; test -e "$PAVED_TEST_HOST_DIR/current-system/healthy"' }],

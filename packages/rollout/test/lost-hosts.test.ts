@@ -13,8 +13,8 @@ const names = ["u1", "u2"];
 let fleet: Fleet;
 let version = 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-// activation 6s + confirm 8s: the longest a guard waits before it decides
-const GUARD_MS = 14_000;
+// activation 6s + confirm 15s: the longest a guard waits before it decides
+const GUARD_MS = 21_000;
 
 beforeAll(async () => {
   requireTools(...TOOLS);
@@ -22,7 +22,7 @@ beforeAll(async () => {
   fleet.writeConfig({
     waves: [{ name: "all", hosts: "rest" }],
     concurrency: 2,
-    confirmTimeout: "8s",
+    confirmTimeout: "15s",
     activationTimeout: "6s",
     healthChecks: [{ type: "command", run: "sleep 2" }],
     ssh: { configFile: "/dev/null", identityFile: fleet.key.privateKey, knownHostsFile: `${fleet.dir}/known_hosts`, connectTimeout: "3s" },
@@ -181,7 +181,7 @@ function currentConfig(): Record<string, unknown> {
   return {
     waves: [{ name: "all", hosts: "rest" }],
     concurrency: 2,
-    confirmTimeout: "8s",
+    confirmTimeout: "15s",
     activationTimeout: "6s",
     healthChecks: [{ type: "command", run: "sleep 2" }],
     ssh: { configFile: "/dev/null", identityFile: fleet.key.privateKey, knownHostsFile: `${fleet.dir}/known_hosts`, connectTimeout: "3s" },
