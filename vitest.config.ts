@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@paved/core/errors": fileURLToPath(new URL("packages/core/src/errors.ts", import.meta.url)),
+      "@paved/core/secrets": fileURLToPath(new URL("packages/core/src/secrets/index.ts", import.meta.url)),
       "@paved/core": pkg("packages/core"),
       "@paved/devshell/warm": fileURLToPath(new URL("packages/devshell/src/warm.ts", import.meta.url)),
       "@paved/devshell": pkg("packages/devshell"),

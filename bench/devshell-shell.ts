@@ -3,8 +3,9 @@
  * - warm `paved shell -- true` against `nix develop -c true` on a generated 10,000-file (~100 MB) repository
  *   with a dirty git tree, where Nix has to copy the tree and evaluate as in a real monorepo (goal ≤ 1/5);
  * - warm `paved shell -- true` minus bare `node -e 0`, on a 10-file and on the 10,000-file repository
- *   (goal ≤ 30 ms, and the same for both: a warm entry must not grow with the repository);
- * - cold `paved shell -- true` with an empty cache against `nix develop -c true` (goal ≤ 1.2x).
+ *   (goal ≤ 15 ms, and the same for both: a warm entry must not grow with the repository);
+ * - cold `paved shell -- true` with an empty cache against `nix develop -c true` (goal ≤ 1.0x: one Nix process,
+ *   which evaluates, builds and reports the files it read).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -83,19 +84,20 @@ export async function benchDevshellShell(): Promise<string[]> {
     const over = (t: { medianMs: number; minMs: number }) =>
       `+${(t.medianMs - bare!.medianMs).toFixed(1)} ms (fastest +${(t.minMs - bare!.minMs).toFixed(1)} ms)`;
     lines.push(
-      `warm paved shell -- true over node -e 0 (${bare!.medianMs.toFixed(1)} ms): ${over(warmSmall!)} with 10 files, ${over(warmBig2!)} with 10,000 files (goal ≤ 30 ms, same for both)`,
+      `warm paved shell -- true over node -e 0 (${bare!.medianMs.toFixed(1)} ms): ${over(warmSmall!)} with 10 files, ${over(warmBig2!)} with 10,000 files (goal ≤ 15 ms, same for both)`,
     );
 
-    // Cold: the cache is emptied before every run (the rm is part of the measured command; it takes a millisecond).
+    // Cold: every cached environment is removed before each run (the rm is part of the measured command; it takes a
+    // millisecond). What paved knows about the nix binary itself (its version) stays, as it does on a real machine.
     const cold: Command = {
       label: "cold paved shell -- true",
       cwd: big,
       env,
-      argv: ["sh", "-c", `rm -rf '${coldCache}' && exec "$0" "$@"`, process.execPath, paved, "shell", "--nixpkgs", nixpkgs, "--", "true"],
+      argv: ["sh", "-c", `rm -rf '${coldCache}/shells' && exec "$0" "$@"`, process.execPath, paved, "shell", "--nixpkgs", nixpkgs, "--", "true"],
     };
     cold.env = { ...env, PAVED_CACHE_DIR: coldCache };
     const [coldRun, develop2] = sideBySide([cold, nixDevelop], { runs: 5, warmup: 1 });
-    lines.push(ratioLine("cold vs nix develop (10,000 files)", coldRun!, develop2!, "≤ 1.2x"));
+    lines.push(ratioLine("cold vs nix develop (10,000 files)", coldRun!, develop2!, "≤ 1.0x"));
     return lines;
   } finally {
     rmSync(parent, { recursive: true, force: true });

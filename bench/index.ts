@@ -6,6 +6,7 @@ import { benchBaseline } from "./baseline.ts";
 import { benchStartup } from "./startup.ts";
 import { benchDevshellScan } from "./devshell-scan.ts";
 import { benchDevshellShell } from "./devshell-shell.ts";
+import { benchDevshellDirenv } from "./devshell-direnv.ts";
 import { benchRollout } from "./rollout.ts";
 
 const only = process.argv.slice(2);
@@ -13,6 +14,7 @@ const benches: [string, () => string[] | Promise<string[]>][] = [
   ["startup", benchStartup],
   ["devshell-scan", benchDevshellScan],
   ["devshell-shell", benchDevshellShell],
+  ["devshell-direnv", benchDevshellDirenv],
   ["baseline", benchBaseline],
   ["rollout", benchRollout],
 ];

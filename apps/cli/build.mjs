@@ -21,6 +21,7 @@ await build({
   alias: {
     // The start-up path needs only the error class; the rest of core (yaml, diff) loads with a command.
     "@paved/core/errors": `${root}packages/core/src/errors.ts`,
+    "@paved/core/secrets": `${root}packages/core/src/secrets/index.ts`,
     "@paved/core": pkg("core"),
     "@paved/devshell": pkg("devshell"),
     "@paved/ci-runner": pkg("ci-runner"),

@@ -53,6 +53,26 @@ describe("bad input", () => {
     }
   });
 
+  it("a bidi override, a control character or a secret in any flag or argument is refused by name before anything runs", async () => {
+    const cases: [string[], string, string][] = [
+      [["init", "--platform", "--yes", "--name", "Acme\u202Eevil"], "--name", "E_INPUT"],
+      [["team", "add", "ali\u202Ece", "--key", "./alice.pub"], "USER", "E_INPUT"],
+      [["runner", "add", "ci-1", "--provider", "github", "--url", "https://github.com/acme", "--token-file", "/run/secrets/gh", "--labels", "nixos\u2066"], "--labels", "E_INPUT"],
+      [["host", "add", "web-1", "--role", "staging", "--address", "AKIAIOSFODNN7EXAMPLE"], "--address", "E_SECRET_LITERAL"],
+      [["init", "--platform", "--yes", "--name", "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"], "--name", "E_SECRET_LITERAL"],
+    ];
+    for (const [args, label, code] of cases) {
+      const run = await paved([...args, "--json"], { cwd: repo });
+      expect(run.code, args.join(" ")).toBe(3);
+      const error = (JSON.parse(run.stdout) as { error: { code: string; message: string } }).error;
+      expect(error.code, args.join(" ")).toBe(code);
+      expect(error.message.startsWith(`${label}: refused `), error.message).toBe(true);
+      expect(run.stdout + run.stderr).not.toMatch(/[\u202E\u2066]|IOSFODNN7|AbCdEfGhIj/);
+      expect(await readFile(join(repo, "paved.yaml"), "utf8")).toBe(yaml);
+      expect((await readdir(repo)).sort()).toEqual(["paved.yaml"]);
+    }
+  });
+
   it("--nixpkgs to a missing path is bad input (exit 3), not a Nix failure, and writes nothing", async () => {
     const app = await mkdtemp(join(tmpdir(), "paved-cli-bad-app-"));
     await writeFile(join(app, "package.json"), '{"name":"x","engines":{"node":">=20"}}\n');

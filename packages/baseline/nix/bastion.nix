@@ -6,11 +6,19 @@
 #   services/security/sshguard.nix       services.sshguard.{enable,attack_threshold,blocktime}
 #   security/audit.nix, security/auditd.nix   security.audit.{enable,rules,backlogLimit,failureMode}, security.auditd.enable
 #   security/pam.nix                     security.pam.services.<name>.ttyAudit.{enable,enablePattern}
+#   programs/tlog.nix                    programs.tlog.{enable,settings.rec-session.shell} (nixpkgs 8c7335a)
+#   security/wrappers                    security.wrapperDir (tlog-rec-session is a setuid wrapper there)
 #
-# Session recording: NixOS has no tlog or asciinema-style recorder module. What it offers is
-# pam_tty_audit (security.pam.services.<name>.ttyAudit), which records what users type in TTY sessions
-# into the kernel audit log (read it with `aureport --tty`). Output is not recorded.
-{ config, lib, pkgs, ... }:
+# Session recording, two layers:
+# - programs.tlog where the release has it (checked with `options`, not by release number): the login shell
+#   of every roster user who may open a shell becomes tlog-rec-session, which records the terminal's output
+#   to the journal (replay with `tlog-play -r journal -M TLOG_REC=…`). Jump-only users have no shell to record.
+# - pam_tty_audit everywhere (security.pam.services.<name>.ttyAudit): what users type in SSH and sudo TTY
+#   sessions goes to the kernel audit log (`aureport --tty`).
+#
+# A bastion is its SSH server: turning paved.baseline.ssh off (or services.openssh) is an evaluation error,
+# never a quiet fallback to NixOS's own sshd defaults (password login, open port).
+{ config, options, lib, pkgs, ... }:
 let
   inherit (lib) mkDefault mkIf mkMerge mkOption types;
   helpers = import ./lib.nix { inherit lib; };
@@ -18,6 +26,10 @@ let
   # Stronger than the baseline's mkDefault (1000), weaker than a host's own setting (100).
   bastionDefault = lib.mkOverride 900;
   jumpOnly = cfg.jumpOnlyUsers;
+  hasTlog = options ? programs && options.programs ? tlog;
+  tlogShell = "${config.security.wrapperDir}/tlog-rec-session";
+  # Roster users with a shell on the bastion; isReserved names are refused by the team module's assertions.
+  recorded = lib.filter (name: !(lib.elem name jumpOnly)) (lib.attrNames config.paved.team.users);
 in
 {
   imports = [ ./baseline.nix ];
@@ -60,7 +72,11 @@ in
     sessionRecording.enable = mkOption {
       type = types.bool;
       default = true;
-      description = "Whether keystrokes of SSH and sudo TTY sessions go to the audit log (pam_tty_audit). Needs audit.enable.";
+      description = ''
+        Whether sessions are recorded: keystrokes of SSH and sudo TTY sessions go to the audit log (pam_tty_audit,
+        needs audit.enable), and where the NixOS release has programs.tlog, the terminal output of every roster
+        user with a shell goes to the journal (tlog-rec-session as login shell).
+      '';
     };
 
     banner = mkOption {
@@ -74,6 +90,16 @@ in
 
   config = mkIf cfg.enable (mkMerge [
     {
+      assertions = [
+        {
+          assertion = config.paved.baseline.ssh.enable;
+          message = "paved.bastion: paved.baseline.ssh.enable is false, but a bastion is its SSH server. With it off, any sshd enabled later runs on NixOS's defaults (password login, port open to all). Remove paved.baseline.ssh.enable = false, or set paved.bastion.enable = false if this host is no longer a bastion.";
+        }
+        {
+          assertion = config.services.openssh.enable;
+          message = "paved.bastion: services.openssh.enable is false, so the bastion runs no sshd and nobody can jump through it. Remove that setting, or set paved.bastion.enable = false if this host is no longer a bastion.";
+        }
+      ];
       paved.baseline.enable = mkDefault true;
       # A store path as a string: sshd.nix writes settings values as text and refuses attribute sets.
       services.openssh.settings.Banner = mkIf (cfg.banner != null) (mkDefault "${pkgs.writeText "paved-ssh-banner" cfg.banner}");
@@ -163,5 +189,12 @@ in
         }
       ];
     })
+
+    # optionalAttrs, not mkIf: a release without programs.tlog must not even see a definition of it.
+    (mkIf cfg.sessionRecording.enable (lib.optionalAttrs hasTlog {
+      programs.tlog.enable = mkDefault true;
+      # mkOverride 900: over the roster's default shell, under a host's own choice for one user.
+      users.users = lib.genAttrs recorded (_: { shell = lib.mkOverride 900 tlogShell; });
+    }))
   ]);
 }

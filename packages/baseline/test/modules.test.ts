@@ -1,5 +1,8 @@
 // paved's NixOS modules under real `nix eval` with the fixture nixpkgs, on nixos-26.05 and unstable. The
 // fixture's module system rejects options it does not declare, so a misspelt option fails here.
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool, type FixtureRelease } from "@paved/fixtures";
 import { evalError, evalHost } from "./_host.ts";
@@ -206,7 +209,14 @@ describe("mistakes fail evaluation", () => {
 
   it("a private key pasted as a public key", async () => {
     const pasted = "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\\n-----END OPENSSH PRIVATE KEY-----";
-    const error = await evalError(["paved.baseline", `{ paved.team.users.alice = { keys = [ "${KEY}" "${pasted}" ]; groups = [ "wheel" ]; }; }`], `s: s.config.system.build.toplevel.drvPath`);
+    const module = `{ paved.team.users.alice = { keys = [ "${KEY}" "${pasted}" ]; groups = [ "wheel" ]; }; }`;
+    // paved itself never puts it on a command line (issue 15): the argv guard refuses before nix starts.
+    const inline = await evalError(["paved.baseline", module], `s: s.config.system.build.toplevel.drvPath`);
+    expect(inline).toMatch(/^the command line of nix \(argument \d+\): refused a private key/);
+    // The module's own check, for configurations written by hand: read from a file, as a host's would be.
+    const dir = await mkdtemp(join(tmpdir(), "paved-privkey-"));
+    await writeFile(join(dir, "alice.nix"), module);
+    const error = await evalError(["paved.baseline", `import ${join(dir, "alice.nix")}`], `s: s.config.system.build.toplevel.drvPath`);
     expect(error).toContain("paved.team.users.alice.keys: entry 2 is not an SSH public key line");
     // Neither the key nor any part of it is echoed.
     expect(error).not.toMatch(/PRIVATE KEY|b3BlbnNzaC1rZXkt/);

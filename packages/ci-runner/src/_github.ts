@@ -1,3 +1,4 @@
+import { githubExpressions } from "@paved/core";
 import { ACTIONS, nixInstallUrl, usesRef, type ActionPin } from "./_pins.ts";
 import { inDevShell, type CiPlan, type ShellJob } from "./_plan.ts";
 import { toYaml, type YamlComments } from "./_yaml.ts";
@@ -67,6 +68,25 @@ function runsOn(plan: CiPlan): string | string[] {
   return plan.selfHosted ? ["self-hosted", ...plan.selfHosted.labels] : "ubuntu-24.04";
 }
 
+/**
+ * One `run:` step. `${{ … }}` expressions never stay in the script, where GitHub would paste their values in as
+ * code: each becomes an environment variable of the step, as GitHub's hardening guide shows. (Expressions of
+ * what an outsider writes — titles, bodies, branch names — were already refused by paved.yaml's schema.)
+ */
+function commandStep(shell: string, command: string, workingDirectory: Step): Step {
+  const env: Record<string, string> = {};
+  let script = "";
+  let at = 0;
+  for (const expression of githubExpressions(command)) {
+    const name = `PAVED_EXPR_${Object.keys(env).length + 1}`;
+    env[name] = `\${{ ${expression.body} }}`;
+    script += `${command.slice(at, expression.start)}\${${name}}`;
+    at = expression.end;
+  }
+  script += command.slice(at);
+  return { name: script, ...workingDirectory, ...(Object.keys(env).length ? { env } : {}), run: inDevShell(shell, script) };
+}
+
 function shellJob(plan: CiPlan, job: ShellJob, comments: YamlComments): Record<string, unknown> {
   const workingDirectory = job.dir ? { "working-directory": job.dir } : {};
   const commands = job.commands.length ? job.commands : ["true"];
@@ -78,9 +98,7 @@ function shellJob(plan: CiPlan, job: ShellJob, comments: YamlComments): Record<s
       checkout(comments),
       ...nixSetup(plan, `shell-${job.shell}`, comments),
       { name: `Build the ${job.shell} dev shell`, run: inDevShell(job.shell, "true") },
-      ...commands
-        .filter((c) => c !== "true")
-        .map((command) => ({ name: command, ...workingDirectory, run: inDevShell(job.shell, command) })),
+      ...commands.filter((c) => c !== "true").map((command) => commandStep(job.shell, command, workingDirectory)),
     ],
   };
 }

@@ -1,10 +1,10 @@
 import {
+  assertNoSecret,
   assertSecretPath,
   editConfig,
   formatPlanDiff,
   loadConfig,
   looksLikeSecret,
-  maskSecret,
   PavedError,
   setConfigValue,
   unifiedDiff,
@@ -50,13 +50,9 @@ export function runnerHostPath(name: string): string {
   return `hosts/${name}.nix`;
 }
 
-/** Inputs that land in paved.yaml and Nix code must not be pasted tokens either (`--url ghp_…` by mistake). */
+/** Inputs that land in paved.yaml and Nix code must not be pasted tokens either (`--url …?token=ghp_…`). */
 function refuseSecretLiteral(value: string, label: string): void {
-  if (!looksLikeSecret(value)) return;
-  throw new PavedError("E_SECRET_LITERAL", `${label}: got what looks like a literal secret (${maskSecret(value)})`, {
-    hint: "Secrets go in a file on the runner host; pass its path with --token-file. Revoke the token if it was shared.",
-    details: { label, found: maskSecret(value) },
-  });
+  assertNoSecret(value, label, { entropy: !/\s/.test(value.trim()) });
 }
 
 function checkInputs(options: RunnerAddOptions): HostSettings {

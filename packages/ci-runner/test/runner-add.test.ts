@@ -235,4 +235,30 @@ describe("paved runner add (CLI)", () => {
     }
     expect(existsSync(join(dir, "hosts/ci-2.nix"))).toBe(false);
   });
+  it("issue 15's measured leak: a token in the --url query is refused by flag before anything is written or evaluated", async () => {
+    const dir = await tempRepo({ "paved.yaml": PLATFORM });
+    const before = (await allFiles(dir)).sort();
+    const urls = [
+      `https://github.com/acme?token=${TOKENS[0]}`,
+      `https://github.com/acme?access_token=${TOKENS[1]}`,
+      "https://github.com/acme?password=hunter2",
+      "https://x-access-token:hunter2@github.com/acme",
+      "https://github.com/acme?token=AKIAIOSFODNN7EXAMPLE",
+    ];
+    for (const url of urls) {
+      const run = await paved(["--json", "runner", "add", "ci-7", "--provider", "github", "--url", url, "--token-file", "/run/secrets/gh", "--dir", dir]);
+      expect(run.code, url).toBe(3);
+      const error = JSON.parse(run.stdout).error;
+      expect(error.code).toBe("E_SECRET_LITERAL");
+      expect(error.message).toMatch(/^--url: refused /);
+      expect(run.stdout + run.stderr).not.toContain("hunter2");
+      expect(run.stdout + run.stderr).not.toContain("Zx8vQ2mN");
+      // The library refuses it too, for callers that are not the CLI.
+      const direct = await runnerAdd({ dir, name: "ci-7", provider: "github", url, tokenFile: "/run/secrets/gh" }).catch((e: unknown) => e);
+      expect(isPavedError(direct, "E_SECRET_LITERAL")).toBe(true);
+    }
+    expect((await allFiles(dir)).sort()).toEqual(before);
+    expect(await read(dir, "paved.yaml")).toBe(PLATFORM);
+    for (const token of TOKENS) await expectNoToken(dir, token);
+  });
 });

@@ -7,3 +7,4 @@ export * from "./doctor/index.ts";
 export * from "./status/index.ts";
 export * from "./config/index.ts";
 export * from "./platform/index.ts";
+export * from "./secrets/index.ts";

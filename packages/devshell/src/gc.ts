@@ -4,7 +4,7 @@
  * Also tidies entries a crashed capture left half written.
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { cacheRoot, readJson, readText, type CheckoutMeta } from "./shell/_cache.ts";
 
 export interface GcOptions {
@@ -25,6 +25,8 @@ export interface GcRemoved {
 export interface GcResult {
   cacheDir: string;
   removed: GcRemoved[];
+  /** direnv state (stamp, cached environment) of `.envrc` directories that are gone. */
+  removedDirenv: string[];
   kept: { root: string; environments: number }[];
   dryRun: boolean;
 }
@@ -59,7 +61,8 @@ function removeUnfinished(checkoutDir: string, dryRun: boolean): void {
 export async function gcEnvironments(options: GcOptions = {}): Promise<GcResult> {
   const cacheDir = options.cacheDir ?? cacheRoot();
   const shellsDir = join(cacheDir, "shells");
-  const result: GcResult = { cacheDir, removed: [], kept: [], dryRun: options.dryRun === true };
+  const result: GcResult = { cacheDir, removed: [], removedDirenv: [], kept: [], dryRun: options.dryRun === true };
+  gcDirenv(join(cacheDir, "direnv"), "", result);
   if (!existsSync(shellsDir)) return result;
   for (const checkout of readdirSync(shellsDir, { withFileTypes: true })) {
     if (!checkout.isDirectory()) continue;
@@ -80,4 +83,28 @@ export async function gcEnvironments(options: GcOptions = {}): Promise<GcResult>
     }
   }
   return result;
+}
+
+/**
+ * `<cache>/direnv/<absolute dir>/` holds an `.envrc`'s stamp and cached environment; it goes with the `.envrc`.
+ * The cached environment is not a GC root itself (its entry under shells/ is), so this only frees disk space.
+ */
+function gcDirenv(base: string, rel: string, result: GcResult): void {
+  const here = join(base, rel);
+  let entries;
+  try {
+    entries = readdirSync(here, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  // <dir>/<stamp key>/ holds the files; <dir> is the .envrc's directory.
+  if (rel !== "" && entries.some((entry) => entry.isFile() && (entry.name === "stamp" || entry.name === "env"))) {
+    const envrcDir = dirname(rel);
+    if (!existsSync(join(envrcDir, ".envrc"))) {
+      if (!result.dryRun) rmSync(here, { recursive: true, force: true });
+      if (!result.removedDirenv.includes(envrcDir)) result.removedDirenv.push(envrcDir);
+    }
+    return;
+  }
+  for (const entry of entries) if (entry.isDirectory()) gcDirenv(base, `${rel}/${entry.name}`, result);
 }

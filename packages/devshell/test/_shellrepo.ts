@@ -44,10 +44,13 @@ export interface ShellRepo {
   cacheDir: string;
   /** The recording `nix` wrapper's log: one line per call. */
   nixLog: string;
+  /** The `paved` wrapper's log: one line per call (direnv's warm path must not add any). */
+  pavedLog: string;
   /** PATH with the recording nix wrapper and a `paved` first. */
   path: string;
   env: NodeJS.ProcessEnv;
   nixCalls(): string[];
+  pavedCalls(): string[];
   write(file: string, text: string): void;
   git(...args: string[]): string;
 }
@@ -63,10 +66,12 @@ export async function makeShellRepo(options: { pavedYaml?: (nixpkgs: string) => 
   const bin = join(base, "bin");
   const cacheDir = join(base, "cache");
   const nixLog = join(base, "nix-calls.log");
+  const pavedLog = join(base, "paved-calls.log");
   mkdirSync(bin, { recursive: true });
   writeFileSync(nixLog, "");
+  writeFileSync(pavedLog, "");
   writeFileSync(join(bin, "nix"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${nixLog}'\nexec '${realNix()}' "$@"\n`);
-  writeFileSync(join(bin, "paved"), `#!/bin/sh\nexec '${process.execPath}' '${pavedBin}' "$@"\n`);
+  writeFileSync(join(bin, "paved"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${pavedLog}'\nexec '${process.execPath}' '${pavedBin}' "$@"\n`);
   chmodSync(join(bin, "nix"), 0o755);
   chmodSync(join(bin, "paved"), 0o755);
   const path = `${bin}${delimiter}${process.env.PATH}`;
@@ -91,9 +96,11 @@ export async function makeShellRepo(options: { pavedYaml?: (nixpkgs: string) => 
     nixpkgs,
     cacheDir,
     nixLog,
+    pavedLog,
     path,
     env,
     nixCalls: () => readFileSync(nixLog, "utf8").split("\n").filter(Boolean),
+    pavedCalls: () => readFileSync(pavedLog, "utf8").split("\n").filter(Boolean),
     write(file, text) {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       writeFileSync(join(root, file), text);

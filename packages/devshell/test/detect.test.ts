@@ -13,6 +13,15 @@ function root(files: Record<string, string>): Project {
 const pinOf = (project: Project, toolchain: string) => project.pins.find((p) => p.toolchain === toolchain);
 
 describe("detection per language", () => {
+  it("a repository file that pins something other than a version is not carried into paved.yaml", () => {
+    for (const hostile of ["22.x; rm -rf /", "banana", "$(curl evil)", "22\u202E"]) {
+      const p = root({ ".nvmrc": `${hostile}\n`, "package.json": "{}" });
+      expect(pinOf(p, "node"), hostile).toMatchObject({ version: "", strength: "presence", file: ".nvmrc" });
+      expect(p.notes.join("\n")).toMatch(/^\.nvmrc:1: ignored .* as a node version \(expected node version or range such as "22"/m);
+      expect(JSON.stringify(p.pins)).not.toContain("rm -rf");
+    }
+  });
+
   it("Node: .nvmrc, engines, packageManager and lockfiles", () => {
     const p = root({ ".nvmrc": "lts/iron\n", "package.json": json({ engines: { node: ">=20" }, packageManager: "pnpm@9.15.9+sha512.abc" }), "pnpm-lock.yaml": "lockfileVersion: '9.0'\n" });
     expect(pinOf(p, "node")).toMatchObject({ version: "20", file: ".nvmrc", line: 1, strength: "exact" });

@@ -81,7 +81,9 @@ describe("renderEnvrc", () => {
   it("loads through paved when installed, falls back to use flake, and watches the flake's files", () => {
     const text = renderEnvrc({});
     expect(text).toContain("watch_file flake.nix flake.lock paved.yaml");
-    expect(text).toMatch(/if has paved; then\n\s+__paved_env="\$\(paved direnv-export\)" && eval "\$__paved_env"/);
+    // Warm: the stamp decides and the cached environment is sourced, no paved process; else paved, else use flake.
+    expect(text).toContain('if [ -r "$__paved_d/stamp" ] && . "$__paved_d/stamp" && __paved_fresh && [ -r "$__paved_d/env" ]; then\n  . "$__paved_d/env"');
+    expect(text).toMatch(/elif has paved; then\n\s+if __paved_env="\$\(paved direnv-export --stamp-dir "\$__paved_d"\)"; then\n\s+eval "\$__paved_env"/);
     expect(text).toContain("use flake . --extra-experimental-features 'nix-command flakes'");
     expect(() => execFileSync("bash", ["-n"], { input: text })).not.toThrow();
   });

@@ -2,7 +2,7 @@
 // nixpkgs passed with --nixpkgs.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
@@ -73,19 +73,38 @@ describe("paved shell -- CMD", () => {
     expect(repo.nixCalls().length).toBe(afterEdit);
   });
 
-  it("a new tracked .nix file is noticed through the git index, without walking the tree", async () => {
+  it("a new tracked file the flake never reads costs a git call on the next entry, not an evaluation", async () => {
     await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "true"]);
     const before = printDevEnvCalls(repo).length;
-    // An untracked-then-added file that the flake does not import: the list changes, so paved re-evaluates.
+    // The git index changes, so paved lists the tracked files again; the read set is the same, so it stays warm.
     repo.write("nix/extra.nix", "{ }\n");
     repo.git("add", "nix/extra.nix");
-    const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "true"]);
+    const result = await paved(repo, ["--json", "shell", "--nixpkgs", repo.nixpkgs, "--", "true"]);
     expect(result.code).toBe(0);
-    expect(printDevEnvCalls(repo).length).toBe(before + 1);
-    // Touching the index without changing the list (git status refreshes it) costs a git call, not a nix one.
+    expect(JSON.parse(result.stdout).cache).toBe("hit");
+    expect(printDevEnvCalls(repo).length).toBe(before);
     repo.git("update-index", "--really-refresh");
     await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "true"]);
-    expect(printDevEnvCalls(repo).length).toBe(before + 1);
+    expect(printDevEnvCalls(repo).length).toBe(before);
+  });
+
+  it("a cold entry runs one nix process once the binary's version is known, like nix develop", async () => {
+    const fresh = await makeShellRepo();
+    await paved(fresh, ["shell", "--nixpkgs", fresh.nixpkgs, "--", "true"]);
+    expect(fresh.nixCalls().filter((line) => line.includes("--version")).length).toBe(1);
+    const before = fresh.nixCalls().length;
+    fresh.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n");
+    const cold = await paved(fresh, ["shell", "--nixpkgs", fresh.nixpkgs, "--", "uv", "--version"]);
+    expect(cold.code).toBe(0);
+    expect(fresh.nixCalls().slice(before)).toEqual([expect.stringContaining("print-dev-env --json")]);
+  });
+
+  it("NIX_BUILD_TOP and TMPDIR are a fresh directory for the command, removed when it ends", async () => {
+    const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "sh", "-c", 'test -d "$NIX_BUILD_TOP" && test "$TMPDIR" = "$NIX_BUILD_TOP" && echo "$NIX_BUILD_TOP"']);
+    expect(result.code).toBe(0);
+    const dir = result.stdout.trim();
+    expect(dir).toMatch(/nix-shell\./);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it("--refresh evaluates again even when the cache is warm", async () => {
@@ -226,6 +245,12 @@ describe("GC roots and paved gc", () => {
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/still alive/);
 
+    // Each checkout has a stamp directory, as direnv's first load leaves it.
+    for (const dir of [repo.root, live.root]) {
+      mkdirSync(join(repo.cacheDir, "direnv", dir, "auto"), { recursive: true });
+      writeFileSync(join(repo.cacheDir, "direnv", dir, "auto", "stamp"), "__paved_fresh() { return 2; }\n");
+      writeFileSync(join(dir, ".envrc"), "");
+    }
     rmSync(repo.root, { recursive: true, force: true });
     const dry = await paved(live, ["--json", "gc", "--dry-run"], live.root);
     expect(JSON.parse(dry.stdout).removed).toHaveLength(1);
@@ -237,6 +262,9 @@ describe("GC roots and paved gc", () => {
     expect(data.removed).toEqual([expect.objectContaining({ root: repo.root, reason: "checkout missing", environments: 1 })]);
     expect(data.kept).toEqual([expect.objectContaining({ root: live.root, environments: 1 })]);
     expect(existsSync(checkoutDir)).toBe(false);
+    // direnv state goes with its .envrc's directory and stays while the .envrc does.
+    expect(data.removedDirenv).toEqual([repo.root]);
+    expect(existsSync(join(repo.cacheDir, "direnv", live.root, "auto", "stamp"))).toBe(true);
     const left = findProfileLinks(repo.cacheDir);
     expect(left).toHaveLength(1);
     const rootsAfter = nixRoots(repo);

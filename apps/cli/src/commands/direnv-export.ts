@@ -1,14 +1,34 @@
+import { spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import { join } from "node:path";
 import { direnvExport } from "@paved/devshell";
 import type { CommandHandler } from "../_context.ts";
 
 export const run: CommandHandler = async (ctx, _args, options) => {
   process.removeAllListeners("SIGINT");
   process.on("SIGINT", () => {});
-  const { text, prepared } = await direnvExport({
+  const shell = options.shell as string | undefined;
+  const nixpkgs = options.nixpkgs as string | undefined;
+  const stampDir = options.stampDir as string | undefined;
+  // The background run is this same command, detached from direnv: its output goes to a log, never to the prompt.
+  const startBackground = () => {
+    if (!stampDir) return;
+    const log = openSync(join(stampDir, "background.log"), "w");
+    const argv = [process.argv[1]!, "direnv-export", "--background", "--stamp-dir", stampDir];
+    if (shell) argv.push("--shell", shell);
+    if (nixpkgs) argv.push("--nixpkgs", nixpkgs);
+    spawn(process.execPath, argv, { cwd: ctx.dir, detached: true, stdio: ["ignore", log, log] }).unref();
+  };
+  const result = await direnvExport({
     cwd: ctx.dir,
-    shell: options.shell as string | undefined,
-    nixpkgs: options.nixpkgs as string | undefined,
+    shell,
+    nixpkgs,
+    stampDir,
+    background: options.background === true,
+    wait: Boolean(process.env.PAVED_DIRENV_WAIT),
+    startBackground,
     onProgress: ctx.progress,
   });
-  return { data: { shell: prepared.shell, root: prepared.root, cache: prepared.cache, script: text }, text };
+  const prepared = result.prepared;
+  return { data: { state: result.state, shell: prepared?.shell, root: prepared?.root, cache: prepared?.cache, script: result.text }, text: result.text };
 };

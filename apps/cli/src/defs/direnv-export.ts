@@ -8,7 +8,9 @@ export default defineCommand({
     (command as unknown as { _hidden: boolean })._hidden = true;
     return command
       .option("--shell <name>", "devShell name (default: the shell for this directory)")
-      .option("--nixpkgs <path>", "local nixpkgs checkout or mirror");
+      .option("--nixpkgs <path>", "local nixpkgs checkout or mirror")
+      .option("--stamp-dir <dir>", "the .envrc's directory in paved's cache: stamp, last environment, background state")
+      .option("--background", "evaluate and store the result for the next prompt (started by paved itself)");
   },
   load: () => import("../commands/direnv-export.ts"),
 });

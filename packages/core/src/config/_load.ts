@@ -5,10 +5,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { PavedError } from "../errors.ts";
 import { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
-import type { Issue, PathSegment, Schema } from "./_schema.ts";
+import { describeFound, type Issue, type PathSegment, type Schema } from "./_schema.ts";
+import { findSecret } from "../secrets/index.ts";
 import { validate } from "./_schema_compound.ts";
 
 export const CONFIG_FILE = "paved.yaml";
@@ -51,8 +52,10 @@ export function formatPath(segments: readonly PathSegment[]): string {
   let out = "";
   for (const segment of segments) {
     if (typeof segment === "number") out += `[${segment}]`;
+    // A key can be a pasted secret or hold invisible characters: a path shows neither.
+    else if (findSecret(segment, { entropy: true })) out += `[${findSecret(segment, { entropy: true })!.masked}]`;
     else if (/^[A-Za-z0-9_-]+$/.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
+    else out += `[${describeFound(segment)}]`;
   }
   return out;
 }
@@ -127,7 +130,8 @@ export function toProblem(issue: Issue, file: string, position?: { line: number;
     line: position?.line ?? 0,
     col: position?.col ?? 0,
     path,
-    segments: issue.path,
+    // Keys in a path are data from the file: a secret used as a key is masked here too.
+    segments: issue.path.map((segment) => (typeof segment === "string" && findSecret(segment, { entropy: true }) ? findSecret(segment, { entropy: true })!.masked : segment)),
     expected: issue.expected,
     found,
     ...(issue.suggestion === undefined ? {} : { suggestion: issue.suggestion }),
@@ -146,14 +150,29 @@ export function invalidConfigError(problems: ConfigProblem[], file: string): Pav
   });
 }
 
-function documentValue(doc: Document, file: string): unknown {
+function documentValue(doc: Document, file: string, lineCounter: LineCounter): unknown {
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (error) {
-    // Aliases that expand exponentially ("billion laughs") are refused by the YAML library.
-    throw new PavedError("E_CONFIG_PARSE", `${file}: ${(error as Error).message}`, {
-      hint: "Use fewer nested aliases (*name) in paved.yaml.",
-      details: { file, line: 1, col: 1, problems: [] },
+    // An alias without its anchor, or aliases that expand exponentially ("billion laughs"): point at the first
+    // alias that does not resolve, else the first alias.
+    let at: number | undefined;
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        first ??= node.range?.[0];
+        if (node.resolve(doc) === undefined && node.range) {
+          at = node.range[0];
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    const { line, col } = lineCounter.linePos(at ?? first ?? 0);
+    const message = (error as Error).message.split("\n")[0]!;
+    throw new PavedError("E_CONFIG_PARSE", `${file}:${line}:${col}: ${message}`, {
+      hint: at === undefined ? "Use fewer nested aliases (*name) in paved.yaml." : "Define the anchor (&name) before the alias (*name) that uses it.",
+      details: { file, line, col, problems: [] },
       cause: error,
     });
   }
@@ -162,7 +181,7 @@ function documentValue(doc: Document, file: string): unknown {
 /** Validate a parsed document against a schema (the paved.yaml schema unless given). */
 export function validateDocument<T = PavedConfig>(doc: Document, lineCounter: LineCounter, file: string, schema?: Schema<T>): T {
   // An empty file is an empty map, so the messages say which keys are missing rather than "got nothing".
-  const value = doc.contents === null ? {} : documentValue(doc, file);
+  const value = doc.contents === null ? {} : documentValue(doc, file, lineCounter);
   const result = validate((schema ?? pavedConfigSchema) as Schema<T>, value);
   if (result.ok) return result.value;
   const problems = result.issues

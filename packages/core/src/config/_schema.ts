@@ -6,6 +6,12 @@
  */
 import { didYouMean } from "./_suggest.ts";
 import { checkSecretPath, looksLikeSecret, maskSecret } from "./_secret.ts";
+import { escapeInvisible, unsafeCharacter, type UnsafeCharacter } from "../secrets/index.ts";
+
+/** "U+202E (a bidirectional control character) at character 5": the value itself would hide it again. */
+export function describeUnsafe(value: string, bad: UnsafeCharacter): string {
+  return `${bad.codePoint} (${bad.name}) at character ${bad.index + 1} of ${describeFound(value.replace(/[^\x20-\x7e\u00a0-\u2000]/gu, "?"))}`;
+}
 
 export type PathSegment = string | number;
 export type JsonSchema = { [key: string]: unknown };
@@ -43,7 +49,8 @@ export function describeFound(value: unknown): string {
   if (value === null) return "an empty value";
   if (typeof value === "string") {
     if (looksLikeSecret(value)) return `what looks like a literal secret (${maskSecret(value)})`;
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    // JSON.stringify escapes C0 controls but not bidi, zero-width or C1 characters: a message must show them, not obey them.
+    return escapeInvisible(JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value));
   }
   if (typeof value === "number") return `number ${value}`;
   if (typeof value === "boolean") return `boolean ${value}`;
@@ -196,6 +203,8 @@ export interface StringOptions {
   expected?: string;
   minLength?: number;
   maxLength?: number;
+  /** Allow line breaks and tabs (shell hooks, commands). Control and bidi characters are refused either way. */
+  multiline?: boolean;
 }
 
 export class StringSchema extends Schema<string> {
@@ -204,6 +213,11 @@ export class StringSchema extends Schema<string> {
   }
   protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<string> {
     const { pattern, minLength, maxLength } = this.options;
+    const bad = typeof value === "string" ? unsafeCharacter(value, { multiline: this.options.multiline === true }) : undefined;
+    if (bad) {
+      ctx.report({ path, expected: `${this.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value as string, bad) });
+      return INVALID;
+    }
     const ok =
       typeof value === "string" &&
       (pattern === undefined || pattern.test(value)) &&

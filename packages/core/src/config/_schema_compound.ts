@@ -1,4 +1,5 @@
 /** Compound schemas (lists, maps, unions) and the `s` builder that is the public face of the schema language. */
+import { findSecret, unsafeCharacter } from "../secrets/index.ts";
 import { didYouMean } from "./_suggest.ts";
 import {
   BooleanSchema,
@@ -6,6 +7,7 @@ import {
   OptionalSchema,
   Ctx,
   describeFound,
+  describeUnsafe,
   EnumSchema,
   INVALID,
   NumberSchema,
@@ -107,7 +109,7 @@ export class ObjectSchema<S extends Shape> extends Schema<InferShape<S>> {
     for (const key of Object.keys(value)) {
       if (known.includes(key) || this.options.ignoreKeys?.test(key)) continue;
       const suggestion = didYouMean(key, known);
-      ctx.report({ path: [...path, key], at: "key", expected: `one of the keys ${known.join(", ")}`, found: `unknown key ${JSON.stringify(key)}`, ...(suggestion ? { suggestion } : {}) });
+      ctx.report({ path: [...path, key], at: "key", expected: `one of the keys ${known.join(", ")}`, found: `unknown key ${describeFound(key)}`, ...(suggestion ? { suggestion } : {}) });
       ok = false;
     }
     const entries: [string, unknown][] = [];
@@ -162,7 +164,7 @@ export class RecordSchema<T> extends Schema<Record<string, T>> {
       const badKey = (keyPattern && !keyPattern.test(key)) || (keys && !keys.includes(key));
       if (badKey) {
         const suggestion = keys ? didYouMean(key, keys) : undefined;
-        ctx.report({ path: [...path, key], at: "key", expected: this.keyLabel(), found: `key ${JSON.stringify(key)}`, ...(suggestion ? { suggestion } : {}) });
+        ctx.report({ path: [...path, key], at: "key", expected: this.keyLabel(), found: `key ${describeFound(key)}`, ...(suggestion ? { suggestion } : {}) });
         ok = false;
       }
       const result = this.value.parse(element, [...path, key], ctx);
@@ -266,9 +268,52 @@ export const s = {
 };
 
 /** Validate a plain value: the parsed value, or every issue found. */
+/**
+ * The pass every paved.yaml key and value goes through, whatever its schema (x- keys included): a credential is an
+ * E_SECRET_LITERAL issue at its own path, and so is nothing else; control, invisible and bidi characters are
+ * refused everywhere (line breaks only in values; the schema says where they are allowed). Free text (commands,
+ * descriptions) is scanned for known formats; one-word values must not look random either.
+ */
+function screenValues(value: unknown, path: PathSegment[], ctx: Ctx, name?: string): void {
+  if (typeof value === "string") {
+    // Every value, x- keys included: fields with their own schema get a more precise message from it.
+    const bad = unsafeCharacter(value, { multiline: true });
+    if (bad) ctx.report({ path, expected: "text without control, invisible or bidirectional characters", found: describeUnsafe(value, bad) });
+    // Multi-word text (a command, a description, a public key) is checked for known formats only: its words may be hashes.
+    const finding = findSecret(value, { entropy: !/\s/.test(value.trim()), ...(name === undefined ? {} : { name }) });
+    if (finding) {
+      ctx.report({ path, expected: "a value that is not a secret (secrets must not go into paved.yaml or Nix code; reference a file or a CI secret instead)", found: `what looks like a literal secret (${finding.masked}: ${finding.label.replace(/^an? /, "")})`, code: "E_SECRET_LITERAL" });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => screenValues(item, [...path, index], ctx, name));
+  } else if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      // A secret first: a pasted private key has line breaks too, and must be reported as what it is.
+      // Keys are names: none may look random either.
+      const keyFinding = findSecret(key, { entropy: true });
+      const bad = unsafeCharacter(key);
+      if (keyFinding) {
+        ctx.report({ path: [...path, key], expected: "a key that is not a secret", found: `what looks like a literal secret (${keyFinding.masked}: ${keyFinding.label.replace(/^an? /, "")})`, code: "E_SECRET_LITERAL", at: "key" });
+      } else if (bad) ctx.report({ path: [...path, key], expected: "a key without control, invisible or bidirectional characters or line breaks", found: describeUnsafe(key, bad), at: "key" });
+      else screenValues(item, [...path, key], ctx, key);
+    }
+  }
+}
+
 export function validate<T>(schema: Schema<T>, value: unknown): { ok: true; value: T } | { ok: false; issues: Issue[] } {
   const ctx = new Ctx();
   const result = schema.parse(value, [], ctx);
-  if (result === INVALID || ctx.issues.length > 0) return { ok: false, issues: ctx.issues };
+  const scan = new Ctx();
+  screenValues(value, [], scan);
+  // Each value is reported once: a field's own secret message wins over the scan's, the scan's secret message
+  // over a plain schema message (which would only repeat the value masked), and a schema's character message
+  // (which says what the field expects) over the scan's generic one.
+  const at = (issue: Issue) => JSON.stringify(issue.path);
+  const secret = (issue: Issue) => issue.code === "E_SECRET_LITERAL";
+  const issues = ctx.issues.filter((issue) => secret(issue) || !scan.issues.some((s) => secret(s) && at(s) === at(issue)));
+  for (const issue of scan.issues) {
+    if (!issues.some((i) => at(i) === at(issue) && (secret(i) || !secret(issue)))) issues.push(issue);
+  }
+  if (result === INVALID || issues.length > 0) return { ok: false, issues };
   return { ok: true, value: result };
 }

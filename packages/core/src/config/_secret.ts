@@ -1,43 +1,8 @@
 import { PavedError } from "../errors.ts";
 
-// Prefixes of credentials that end up in CI and runner set-ups: GitHub (classic, OAuth, app, fine-grained),
-// GitLab (runner auth, personal access, runner registration), Slack, AWS access keys, and PEM blocks.
-const TOKEN_PREFIXES = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glrt-", "glpat-", "GR1348941", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "xapp-", "AKIA"];
+import { escapeInvisible, looksLikeSecret, maskSecret } from "../secrets/index.ts";
 
-/** A prefix of the value that is safe to print: the token kind, never its body. */
-export function maskSecret(value: string): string {
-  const trimmed = value.trim();
-  if (trimmed.startsWith("-----BEGIN")) return "-----BEGIN …";
-  const prefix = TOKEN_PREFIXES.find((p) => trimmed.startsWith(p));
-  if (prefix) return `${prefix}…`;
-  return `${trimmed.slice(0, 2)}…`;
-}
-
-function entropyBitsPerChar(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-
-/**
- * Whether a string looks like a credential rather than a path or a word. Known token prefixes and PEM blocks
- * always count; otherwise a long run of token characters with high entropy and both letters and digits
- * (paths contain "/", so a path never matches this branch).
- */
-export function looksLikeSecret(value: string): boolean {
-  const v = value.trim();
-  if (v.includes("-----BEGIN")) return true;
-  if (TOKEN_PREFIXES.some((p) => v.startsWith(p) && v.length >= p.length + 8)) return true;
-  if (v.length < 32 || !/^[A-Za-z0-9_\-+=.]+$/.test(v)) return false;
-  if (!/[0-9]/.test(v) || !/[A-Za-z]/.test(v)) return false;
-  // 4.2 bits per character: above any hex string (at most 4), so commit and store hashes are not flagged.
-  return entropyBitsPerChar(v) >= 4.2;
-}
+export { looksLikeSecret, maskSecret };
 
 export interface SecretPathProblem {
   code: "E_SECRET_LITERAL" | "E_INPUT";
@@ -54,11 +19,11 @@ export function checkSecretPath(value: string): SecretPathProblem | undefined {
   }
   if (!value.startsWith("/")) {
     // Short, slash-free values are still masked: they could be a short secret.
-    const shown = value.includes("/") ? JSON.stringify(value) : `${JSON.stringify(maskSecret(value))} (not a path)`;
+    const shown = value.includes("/") ? escapeInvisible(JSON.stringify(value)) : `${escapeInvisible(JSON.stringify(maskSecret(value)))} (not a path)`;
     return { code: "E_INPUT", expected, found: shown };
   }
   if (value === "/nix/store" || value.startsWith("/nix/store/")) {
-    return { code: "E_INPUT", expected, found: `${JSON.stringify(value)} (files in the Nix store are world-readable)` };
+    return { code: "E_INPUT", expected, found: `${escapeInvisible(JSON.stringify(value))} (files in the Nix store are world-readable)` };
   }
   return undefined;
 }

@@ -36,7 +36,7 @@ export {
   type RecordOptions,
   type Shape,
 } from "./_schema_compound.ts";
-export { assertSecretPath, checkSecretPath, looksLikeSecret, maskSecret, type SecretPathProblem } from "./_secret.ts";
+export { assertSecretPath, checkSecretPath, type SecretPathProblem } from "./_secret.ts";
 export { didYouMean, editDistance } from "./_suggest.ts";
 export { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
 export {
@@ -72,8 +72,10 @@ export { CURRENT_STABLE_RELEASE, nixpkgsBranch, nixpkgsFlakeRef, type NixpkgsCon
 export { DEFAULT_PAVED_FLAKE, type PlatformConfig } from "./sections/platform.ts";
 export { DEFAULT_SYSTEMS, SYSTEMS, type NixSystem } from "./sections/systems.ts";
 export { TOOLCHAINS, type ShellConfig, type Toolchain, type ToolchainPin } from "./sections/shells.ts";
+export { isToolchainVersion, toolchainVersionExpected } from "./sections/_versions.ts";
 export { type CiConfig } from "./sections/ci.ts";
 export { publicKeyProblem, SSH_KEY_TYPES, type TeamConfig, type TeamUser } from "./sections/team.ts";
 export { type HostConfig, type RunnerConfig } from "./sections/hosts.ts";
 export { type RoleDefaults } from "./sections/roles.ts";
 export { type HealthCheck, type RolloutConfig, type Wave } from "./sections/rollout.ts";
+export { ciCommandProblem, githubExpressions, quoteStateAt, untrustedGithubContext, unsafeGitlabVariable, type Expression } from "./sections/_ci_inject.ts";

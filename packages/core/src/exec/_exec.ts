@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { PavedError } from "../errors.ts";
+import { assertNoSecret } from "../secrets/index.ts";
 
 export interface ExecOptions {
   cwd?: string;
@@ -62,6 +63,8 @@ export function mergeEnv(extra: ExecOptions["env"]): NodeJS.ProcessEnv {
 export function exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [file, ...args] = options.dieWithParent ? dyingWithParent(argv) : argv;
   if (!file) throw new PavedError("E_USAGE", "exec needs a program to run");
+  // Command lines are visible to every user of the machine (ps, /proc); a credential must come from a file.
+  argv.forEach((arg, index) => assertNoSecret(arg, `the command line of ${file} (argument ${index})`));
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(cancelled(argv));

@@ -2,12 +2,15 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { PavedError } from "../errors.ts";
+import { assertNoSecretInText } from "../secrets/index.ts";
 
 /**
  * Writes one file through a temp file next to it, fsync and a rename, so readers see the old content or the new,
  * never half. Keeps the file's mode (or takes `mode`); creates missing parent directories.
+ * Refuses (E_SECRET_LITERAL, file:line:col, nothing written) content that holds a credential.
  */
 export async function writeAtomic(path: string, content: string, options: { mode?: number } = {}): Promise<void> {
+  assertNoSecretInText(content, path);
   const temp = join(dirname(path), `.${basename(path)}.paved-tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     await mkdir(dirname(path), { recursive: true });

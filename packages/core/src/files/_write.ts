@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile, stat, chmod } from "node:fs/pro
 import { dirname, join, relative, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { PavedError } from "../errors.ts";
+import { assertNoSecretInText } from "../secrets/index.ts";
 import { commentStyleFor, parseHeader, withHeader, type CommentStyle } from "./_header.ts";
 
 export interface GeneratedFile {
@@ -98,6 +99,8 @@ export async function planFiles(root: string, files: GeneratedFile[], options: W
     const full = checkPath(root, file.path);
     if (seen.has(full)) throw new PavedError("E_INPUT", `${file.path} is generated twice.`, { hint: "This is a bug in paved." });
     seen.add(full);
+    // Last line of defence: whatever a renderer was given, a credential never reaches a file (nor a dry-run diff).
+    assertNoSecretInText(file.content, file.path);
     const next = withHeader(file.content, file.source ?? "paved.yaml", file.comment ?? commentStyleFor(file.path));
     const previous = await readIfExists(full);
     let status: FileStatus;

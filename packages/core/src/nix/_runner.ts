@@ -163,6 +163,15 @@ export function nixVersion(): Promise<NixVersion> {
   return versionCheck;
 }
 
+/**
+ * Tells the runner which version the current nix binary is, when the caller knows it for certain (paved shell keeps
+ * it per binary identity: real path, size, mtime), so the cold path of `paved shell` runs one Nix process, not two.
+ */
+export function rememberNixVersion(version: NixVersion): void {
+  versionCheckedFor = nixBinary();
+  versionCheck = Promise.resolve(version);
+}
+
 export async function ensureNixVersion(): Promise<NixVersion> {
   const version = await nixVersion();
   if (compareVersions(version.version, MIN_NIX_VERSION) < 0) {

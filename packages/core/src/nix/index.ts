@@ -7,6 +7,7 @@ export {
   nixCommand,
   nixJson,
   nixVersion,
+  rememberNixVersion,
   parseNixVersion,
   runNix,
 } from "./_runner.ts";

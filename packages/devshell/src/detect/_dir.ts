@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Toolchain } from "@paved/core";
+import { describeFound, isToolchainVersion, toolchainVersionExpected, type Toolchain } from "@paved/core";
 import { readText } from "./_read.ts";
 import type { Pin, PinStrength } from "./_types.ts";
 
@@ -56,6 +56,14 @@ export class DirContext {
   }
 
   pin(toolchain: Toolchain, version: string, name: string, strength: PinStrength, reason: string, line?: number): void {
+    // A repository's files are input like any other: a pin that is not a version (`banana`, `22; rm -rf /`)
+    // is not carried into paved.yaml; the toolchain still counts as present, and the note says where to look.
+    if (version.trim() !== "" && !isToolchainVersion(toolchain, version)) {
+      const where = line === undefined ? this.rel(name) : `${this.rel(name)}:${line}`;
+      this.note(`${where}: ignored ${describeFound(version.trim())} as a ${toolchain} version (expected ${toolchainVersionExpected(toolchain).replace(/^an? /, "")})`);
+      this.pins.push({ toolchain, version: "", file: this.rel(name), strength: "presence", reason: `${this.rel(name)} names ${toolchain}, but not a version paved can read`, ...(line === undefined ? {} : { line }) });
+      return;
+    }
     this.pins.push({ toolchain, version: version.trim(), file: this.rel(name), strength, reason, ...(line === undefined ? {} : { line }) });
   }
 

@@ -8,6 +8,8 @@
  * The body has no paved header; `paved init` writes it through the managed-files layer, which adds one.
  */
 
+import { digest } from "../shell/_cache.ts";
+
 export interface EnvrcOptions {
   /** devShell to load. Default: the shell paved picks for the `.envrc`'s directory (`default` at the root). */
   shell?: string;
@@ -34,6 +36,11 @@ function joinPath(dir: string, file: string): string {
   return dir === "." || dir === "" ? file : `${dir.replace(/\/+$/, "")}/${file}`;
 }
 
+/** The `.envrc`'s own part of its stamp directory's name: the shell it asks for and the nixpkgs override. */
+export function stampKey(options: Pick<EnvrcOptions, "shell" | "nixpkgsPath">): string {
+  return `${options.shell ?? "auto"}${options.nixpkgsPath ? `@${digest(options.nixpkgsPath).slice(0, 8)}` : ""}`;
+}
+
 /** The text of a `.envrc` (without the paved header). */
 export function renderEnvrc(options: EnvrcOptions = {}): string {
   const flakeDir = options.flakeDir ?? ".";
@@ -51,15 +58,39 @@ export function renderEnvrc(options: EnvrcOptions = {}): string {
 
   return [
     "# Loads this project's dev shell into your shell when you cd here (run `direnv allow` once).",
-    "# With paved installed the environment comes from its cache: no Nix evaluation unless an input changed.",
-    "# Without paved, direnv's own `use flake` evaluates the flake; both watch the files below.",
-    `watch_file ${watched.map(shellQuote).join(" ")}`,
-    "if has paved; then",
-    `  __paved_env="$(paved ${exportArgs.map(shellQuote).join(" ")})" && eval "$__paved_env"`,
-    "  unset __paved_env",
+    "# With paved installed the environment comes from its cache: when nothing changed, this file decides that",
+    "# itself (a stamp paved wrote: one `stat` of every input) and runs neither paved nor Nix. On a change paved",
+    "# keeps the last environment (STALE) and evaluates in the background. Without paved, direnv's `use flake`.",
+    "__paved_d=${PAVED_CACHE_DIR:-}",
+    'if [ -z "$__paved_d" ]; then',
+    '  case ${XDG_CACHE_HOME:-} in /*) __paved_d=$XDG_CACHE_HOME/paved ;; *) __paved_d=$HOME/.cache/paved ;; esac',
+    "fi",
+    // One directory per .envrc and per what it asks for: editing `--shell` or `--nixpkgs` never reuses a stamp.
+    `__paved_d=$__paved_d/direnv$PWD/${stampKey(options)}`,
+    'if [ -r "$__paved_d/stamp" ] && . "$__paved_d/stamp" && __paved_fresh && [ -r "$__paved_d/env" ]; then',
+    // The cached environment watches every input (flake.nix, flake.lock and paved.yaml among them) in one call.
+    '  . "$__paved_d/env"',
+    ...(options.watch?.length ? [`  watch_file ${options.watch.map(shellQuote).join(" ")}`] : []),
+    '  if [ -e "$__paved_d/notice" ]; then read -r __paved_n < "$__paved_d/notice"; log_status "$__paved_n"; rm -f "$__paved_d/notice"; fi',
+    "elif has paved; then",
+    `  if __paved_env="$(paved ${exportArgs.map(shellQuote).join(" ")} --stamp-dir "$__paved_d")"; then`,
+    '    eval "$__paved_env"',
+    ...(options.watch?.length ? [`    watch_file ${options.watch.map(shellQuote).join(" ")}`] : []),
+    '  elif [ -r "$__paved_d/env" ]; then',
+    '    . "$__paved_d/env"',
+    `    watch_file ${watched.map(shellQuote).join(" ")}`,
+    '    export PAVED_SHELL_STALE=failed',
+    "    log_error \"paved failed (see above); keeping the last environment, STALE. 'paved shell -- true' shows why.\"",
+    "  else",
+    `    watch_file ${watched.map(shellQuote).join(" ")}`,
+    "    log_error \"paved failed (see above): this shell does NOT have the project's toolchain. 'paved shell -- true' shows why.\"",
+    "  fi",
     "else",
+    `  watch_file ${watched.map(shellQuote).join(" ")}`,
+    "  log_error \"paved is not on PATH: loading the flake with direnv's use flake instead (slower; install paved for cached loads)\"",
     `  use flake ${flakeArgs.map(shellQuote).join(" ")}`,
     "fi",
+    "unset __paved_d __paved_n __paved_env",
     "",
   ].join("\n");
 }

@@ -4,15 +4,15 @@
  *
  * Layout (one directory per checkout, one per shell of it, one per input key):
  *   <cache>/shells/<checkout-id>/checkout.json     the checkout's path (for `paved gc`) and its paved.yaml digest
- *   <cache>/shells/<checkout-id>/<slot>/latest      key of the last environment captured successfully
- *   <cache>/shells/<checkout-id>/<slot>/<key>/      meta.json, env.json (nix print-dev-env --json), rc.sh,
+ *   <cache>/shells/<checkout-id>/<slot>/latest      id of the last environment captured successfully
+ *   <cache>/shells/<checkout-id>/<slot>/<id>/       meta.json, env.json (nix print-dev-env --json), rc.sh,
  *                                                   profile -> profile-N-link -> /nix/store/…-env (a GC root)
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
 
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 /** `PAVED_CACHE_DIR`, else `$XDG_CACHE_HOME/paved`, else `~/.cache/paved`. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -64,12 +64,20 @@ export function slotName(shell: string, nixpkgs: string | undefined): string {
 export interface InputFile {
   /** Absolute path. */
   path: string;
-  /** sha256 of the content, or "absent". */
+  /** digest() of the content, "absent", or "racy" (changed while Nix was evaluating: never matches). */
   hash: string;
+  /**
+   * size, mtime, ctime and inode (statSignature) when the hash was taken; "" when that stat cannot be trusted to
+   * mean "unchanged" (taken within two seconds of the file's last change, like git's racy-clean rule).
+   */
+  stat?: string;
 }
 
 export interface EntryMeta {
   format: number;
+  /** The entry's directory name. */
+  id: string;
+  /** The cache key: digest of the inputs' content, the Nix binary, the system, the shell and the override. */
   key: string;
   root: string;
   shell: string;
@@ -77,8 +85,14 @@ export interface EntryMeta {
   capturedAt: string;
   system: string;
   nix: { id: string; version: string };
-  /** Every file the environment was evaluated from; re-hashed on each entry. */
+  /** Every file the evaluation can read (see _readset.ts); a file whose stat changed is hashed again. */
   inputs: InputFile[];
+  /** Files of the checkout Nix reported evaluating; kept so the read set can be worked out again without Nix. */
+  evaluated?: string[];
+  /** Directories the evaluation reads as a whole. */
+  readDirs?: string[];
+  /** Where a dependency on every tracked file comes from (`flake.nix:7:15: ./.`), when there is one. */
+  wholeTree?: string;
   /** When set, a changed mtime of this git index means the list of tracked .nix files may have changed. */
   gitIndex?: { path: string; mtimeMs: number };
   /** Without git: directories whose listing is compared (a new .nix file changes their mtime). */
@@ -130,7 +144,23 @@ export function writeFileAtomicSync(path: string, content: string): void {
   renameSync(temp, path);
 }
 
-export function readEntry(slotDir: string, key: string): EntryMeta | undefined {
-  const meta = readJson<EntryMeta>(join(slotDir, key, "meta.json"));
-  return meta && meta.format === CACHE_FORMAT && meta.key === key ? meta : undefined;
+export function readEntry(slotDir: string, id: string): EntryMeta | undefined {
+  const meta = readJson<EntryMeta>(join(slotDir, id, "meta.json"));
+  return meta && meta.format === CACHE_FORMAT && meta.id === id ? meta : undefined;
+}
+
+/** Every complete entry of a slot, the latest first. */
+export function readEntries(slotDir: string): EntryMeta[] {
+  const latest = readText(join(slotDir, "latest"))?.trim();
+  let names: string[];
+  try {
+    names = readdirSync(slotDir);
+  } catch {
+    return [];
+  }
+  const entries = names.flatMap((name) => {
+    const meta = readEntry(slotDir, name);
+    return meta ? [meta] : [];
+  });
+  return entries.sort((a, b) => (a.id === latest ? -1 : b.id === latest ? 1 : a.capturedAt < b.capturedAt ? 1 : -1));
 }

@@ -1,15 +1,18 @@
 /**
  * Cold path: evaluate the dev shell with the real Nix once and store what it printed. One `nix print-dev-env
- * --json --profile …` call both captures the environment and registers a GC root for it: the profile link is an
- * indirect root, so `nix-collect-garbage` keeps the environment (and everything it references) while the entry
- * exists. Loaded with a dynamic import, so a warm `paved shell` never parses this module.
+ * --json --profile … -v` call captures the environment, registers a GC root for it (the profile link is an
+ * indirect root, so `nix-collect-garbage` keeps the environment and everything it references while the entry
+ * exists) and, through `-v`, reports every file it evaluated, from which the read set is worked out
+ * (_readset.ts). `--no-eval-cache`: a cached evaluation would report no files. Loaded with a dynamic import, so a
+ * warm `paved shell` never parses this module.
  */
 import { mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureNixVersion, runNix, type NixOptions } from "@paved/core";
-import { CACHE_FORMAT, readText, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
+import { ensureNixVersion, rememberNixVersion, runNix, type NixOptions, type NixVersion } from "@paved/core";
+import { CACHE_FORMAT, readEntries, readEntry, readJson, readText, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
 import { cacheKey, currentSystem, hashInputs, nixIdentity } from "./_fingerprint.ts";
-import { listInputs } from "./_inputs.ts";
+import { listInputs, visibleFiles } from "./_inputs.ts";
+import { localEvaluated } from "./_readset.ts";
 import { interactiveRc, renderRc, type DevEnv } from "./_rc.ts";
 
 /** Environments kept per shell: the current one and a few before it (switching branches back and forth stays warm). */
@@ -22,11 +25,13 @@ export interface CaptureRequest {
   slotDir: string;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
+  /** Said once: the shell depends on every tracked file. */
+  onWarning?: (line: string) => void;
   dryRun?: boolean;
 }
 
 export function captureCommand(request: Pick<CaptureRequest, "root" | "shell" | "nixpkgs">, profile: string): string[] {
-  const args = ["print-dev-env", "--json", "--profile", profile];
+  const args = ["print-dev-env", "--json", "--profile", profile, "-v", "--no-eval-cache"];
   if (request.nixpkgs) args.push("--override-input", "nixpkgs", `path:${request.nixpkgs}`);
   args.push(`${request.root}#${request.shell}`);
   return args;
@@ -39,40 +44,52 @@ export interface Captured {
 }
 
 export async function capture(request: CaptureRequest): Promise<Captured> {
-  // git and `nix --version` at once: the cold path should cost no more than nix develop's own evaluation.
-  const versionCheck = request.dryRun ? undefined : ensureNixVersion();
+  // One Nix process on the cold path, as nix develop: the version of this exact binary is remembered from before.
+  const versionCheck = request.dryRun ? undefined : knownNixVersion(request.slotDir);
   versionCheck?.catch(() => {});
-  const listed = await listInputs(request.root);
-  const inputs = hashInputs(listed.files);
-  const system = currentSystem();
-  const nixId = nixIdentity();
-  const key = cacheKey({ root: request.root, shell: request.shell, nixpkgs: request.nixpkgs, system, nixId, inputs });
-  const dir = join(request.slotDir, key);
+  const id = `${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  const dir = join(request.slotDir, id);
   const profile = join(dir, "profile");
   const args = captureCommand(request, profile);
-  const nixOptions: NixOptions = { cwd: request.root, signal: request.signal, onProgress: request.onProgress };
+  // Nix's "evaluating file" lines are for paved, not for the person waiting.
+  const onProgress = request.onProgress ? (line: string) => void (line.startsWith("evaluating file") || request.onProgress!(line)) : undefined;
+  const nixOptions: NixOptions = { cwd: request.root, signal: request.signal, onProgress };
   if (request.dryRun) {
     const dry = await runNix(args, { ...nixOptions, dryRun: true });
     return { dir, dryRunCommand: dry.argv, meta: undefined as unknown as EntryMeta };
   }
   const version = await versionCheck!;
   mkdirSync(dir, { recursive: true });
-  removeProfileLinks(dir);
+  const visible = visibleFiles(request.root);
+  visible.catch(() => {});
+  // Anything changed from here on may have been read by Nix in either state: such inputs are recorded as "racy".
+  const started = BigInt(Date.now() - 20) * 1_000_000n;
   let result;
   try {
     result = await runNix(args, nixOptions);
   } catch (error) {
     // A failed capture leaves nothing behind; the last good entry stays where it is.
-    if (!readText(join(dir, "meta.json"))) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  const seen = await visible;
+  const listed = await listInputs(request.root, localEvaluated(result.stderr, request.root, seen.top), seen);
+  const inputs = hashInputs(listed.files, started);
+  const system = currentSystem();
+  const nixId = nixIdentity();
+  const key = cacheKey({ root: request.root, shell: request.shell, nixpkgs: request.nixpkgs, system, nixId, inputs });
   const env = JSON.parse(result.stdout) as DevEnv;
   const rcPath = join(dir, "rc.sh");
   writeFileAtomicSync(join(dir, "env.json"), result.stdout);
   writeFileAtomicSync(rcPath, renderRc(env));
   writeFileAtomicSync(join(dir, "interactive.sh"), interactiveRc(rcPath));
+  const previous = readEntry(request.slotDir, readText(join(request.slotDir, "latest"))?.trim() ?? "");
+  if (listed.wholeTree && !previous?.wholeTree) {
+    request.onWarning?.(`paved: the ${request.shell} shell depends on every tracked file (${listed.wholeTree}); any edit evaluates it again.`);
+  }
   const meta: EntryMeta = {
     format: CACHE_FORMAT,
+    id,
     key,
     root: request.root,
     shell: request.shell,
@@ -81,6 +98,9 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
     system,
     nix: { id: nixId, version: version.version },
     inputs,
+    ...(listed.evaluated ? { evaluated: listed.evaluated } : {}),
+    readDirs: listed.readDirs,
+    ...(listed.wholeTree ? { wholeTree: listed.wholeTree } : {}),
     ...(listed.gitIndex ? { gitIndex: listed.gitIndex } : {}),
     ...(listed.dirs ? { dirs: listed.dirs } : {}),
     storePath: storePathOf(profile),
@@ -88,9 +108,25 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
     command: result.argv,
   };
   writeFileAtomicSync(join(dir, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
-  writeFileAtomicSync(join(request.slotDir, "latest"), key);
-  pruneEntries(request.slotDir, key);
+  // An entry with the same key is now redundant (a --refresh): it would only keep an old store path alive.
+  for (const other of readEntries(request.slotDir)) if (other.key === key && other.id !== id) rmSync(join(request.slotDir, other.id), { recursive: true, force: true });
+  writeFileAtomicSync(join(request.slotDir, "latest"), id);
+  pruneEntries(request.slotDir, id);
   return { meta, dir };
+}
+
+/** The cache's record of which version each nix binary (by real path, size and mtime) is. */
+function versionFile(slotDir: string): string {
+  return join(slotDir, "..", "..", "..", "nix-version.json");
+}
+
+async function knownNixVersion(slotDir: string): Promise<NixVersion> {
+  const id = nixIdentity();
+  const known = readJson<{ id: string; version: NixVersion }>(versionFile(slotDir));
+  if (known?.id === id && known.version?.version) rememberNixVersion(known.version);
+  const version = await ensureNixVersion();
+  if (known?.id !== id) writeFileAtomicSync(versionFile(slotDir), `${JSON.stringify({ id, version })}\n`);
+  return version;
 }
 
 function storePathOf(profile: string): string | undefined {
@@ -100,11 +136,6 @@ function storePathOf(profile: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Old generations of an entry's profile would keep outdated store paths alive; an entry roots one environment. */
-function removeProfileLinks(dir: string): void {
-  for (const name of readdirSync(dir)) if (/^profile(-\d+-link)?$/.test(name)) rmSync(join(dir, name), { force: true });
 }
 
 /** Keeps the newest entries (by capture time) and always the one just written. */

@@ -16,6 +16,7 @@ import {
   runPrepared,
   shellEnv,
   waitFor,
+  withBuildTop,
   type CacheState,
   type ColdHelpers,
   type PreparedShell,
@@ -26,7 +27,7 @@ import {
 /** The cold path may parse paved.yaml and ask git; both load on first use only. */
 const cold: ColdHelpers = {
   readConfig: async (root) => (await import("./_config.ts")).readShellConfig(root),
-  listInputs: async (root) => (await import("./_inputs.ts")).listInputs(root),
+  listInputs: async (root, evaluated) => (await import("./_inputs.ts")).listInputs(root, evaluated),
 };
 
 /** The nearest directory upwards with a flake.nix, or the error a person needs when there is none. */
@@ -43,6 +44,20 @@ async function coldSlot(options: ShellOptions) {
   return (await resolveSlot(options, findRoot(options.cwd ?? process.cwd()), cold))!;
 }
 
+/** The cached environment when it is warm (no Nix), else undefined; a bad paved.yaml still throws. */
+export async function prepareWarm(options: ShellOptions = {}): Promise<PreparedShell | undefined> {
+  const slot = await coldSlot(options);
+  if (options.refresh) return undefined;
+  const warm = await lookup(slot.slotDir, slot.parts, cold);
+  return warm ? hit(slot, warm) : undefined;
+}
+
+/** Why the latest environment of the directory's shell is not warm ("nix/tools.nix changed"). */
+export async function staleReasons(options: ShellOptions = {}): Promise<string[]> {
+  const slot = await coldSlot(options);
+  return missReasons(slot.slotDir, slot.base.root);
+}
+
 /** Finds or captures the environment; never starts a shell. */
 export async function prepareShell(options: ShellOptions = {}): Promise<PreparedShell> {
   const slot = await coldSlot(options);
@@ -55,7 +70,7 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
   const why = options.refresh ? ["--refresh"] : missReasons(slotDir, base.root);
   options.onProgress?.(`paved: evaluating the ${base.shell} shell with Nix (${why.slice(0, 3).join(", ")}${why.length > 3 ? `, +${why.length - 3} more` : ""})`);
   try {
-    const captured = await capture({ ...parts, slotDir, signal: options.signal, onProgress: options.onProgress });
+    const captured = await capture({ ...parts, slotDir, signal: options.signal, onProgress: options.onProgress, onWarning: options.onWarning });
     const state: CacheState = options.refresh ? "refresh" : "miss";
     return { ...base, cache: state, why, entryDir: captured.dir, rcPath: join(captured.dir, "rc.sh"), meta: captured.meta };
   } catch (error) {
@@ -85,8 +100,8 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
       ...base,
       cache: "stale",
       staleBecause: error.message,
-      entryDir: join(slotDir, last.key),
-      rcPath: join(slotDir, last.key, "rc.sh"),
+      entryDir: join(slotDir, last.id),
+      rcPath: join(slotDir, last.id, "rc.sh"),
       meta: last,
     };
   }
@@ -163,7 +178,7 @@ export async function enterShell(options: ShellOptions & { terminal?: boolean } 
   const userShell = base.SHELL || "bash";
   const terminal = options.terminal ?? process.stdin.isTTY === true;
   if (basename(userShell) === "bash" && terminal) {
-    const exitCode = await waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env });
+    const exitCode = await withBuildTop(env, () => waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env }));
     return { ...prepared, exitCode };
   }
   const shellEnvironment = { ...capturedEnvironment(prepared, cwd, env), SHELL: userShell };

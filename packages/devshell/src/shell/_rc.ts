@@ -63,7 +63,11 @@ export function outputPaths(env: DevEnv): [string, string][] {
   });
 }
 
-export function renderRc(env: DevEnv): string {
+/**
+ * `tempDir: false` (direnv) leaves NIX_BUILD_TOP and TMPDIR as the user has them: a directory made per load of a
+ * long-lived prompt would only pile up (nix-direnv removes it for the same reason), and making it costs a process.
+ */
+export function renderRc(env: DevEnv, options: { tempDir?: boolean } = {}): string {
   const outputs = outputPaths(env);
   const out: string[] = ["unset shellHook"];
   for (const name of SAVED) out.push(`${name}=\${${name}:-}`, `nix_saved_${name}="$${name}"`);
@@ -84,8 +88,11 @@ export function renderRc(env: DevEnv): string {
     out.push(`${name} ()\n{\n${env.bashFunctions[name]}}`);
   }
   for (const name of SAVED) out.push(`${name}="$${name}\${nix_saved_${name}:+:$nix_saved_${name}}"`);
-  out.push('export NIX_BUILD_TOP="$(mktemp -d -t nix-shell.XXXXXX)"');
-  for (const name of ["TMP", "TMPDIR", "TEMP", "TEMPDIR"]) out.push(`export ${name}="$NIX_BUILD_TOP"`);
+  if (options.tempDir !== false) {
+    // paved makes the directory itself when it starts bash (no mktemp process) and removes it afterwards.
+    out.push('export NIX_BUILD_TOP="${__paved_build_top:-$(mktemp -d -t nix-shell.XXXXXX)}"', "unset __paved_build_top");
+    for (const name of ["TMP", "TMPDIR", "TEMP", "TEMPDIR"]) out.push(`export ${name}="$NIX_BUILD_TOP"`);
+  }
   out.push('eval "${shellHook:-}"', "");
   return out.join("\n");
 }

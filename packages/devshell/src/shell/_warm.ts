@@ -4,10 +4,11 @@
  * fast entry (apps/cli/src/fast-shell.ts) loads a few kilobytes; capture and errors live in _enter.ts.
  */
 import { spawn } from "node:child_process";
-import { constants } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { cacheRoot, readEntry, readText, slotName, slotPaths, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
-import { cacheKey, currentSystem, hashInputs, mtimeOf, nixIdentity } from "./_fingerprint.ts";
+import { cacheRoot, readEntries, readEntry, readText, slotName, slotPaths, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
+import { cacheKey, currentSystem, mtimeOf, nixIdentity, refreshInputs, type KeyParts } from "./_fingerprint.ts";
 import type { InputList } from "./_inputs.ts";
 import { chooseShell, locateRoot, rememberCheckout, type ConfigReader, type Located } from "./_locate.ts";
 import { commandScript } from "./_rc.ts";
@@ -57,38 +58,51 @@ function resolveNixpkgs(options: ShellOptions, fromConfig: string | undefined): 
 /** What only the cold path may load (the YAML parser, git, @paved/core); without them the warm path gives up early. */
 export interface ColdHelpers {
   readConfig: ConfigReader;
-  listInputs: (root: string) => Promise<InputList>;
+  listInputs: (root: string, evaluated: string[] | undefined) => Promise<InputList>;
 }
 
 /**
- * The warm check: re-hash the recorded inputs and look the key up. A changed git index or directory means the list
- * of inputs itself may differ; only the cold path lists them again (one `git ls-files`, still no Nix).
+ * The warm check: each cached entry (the latest first) is still valid when its inputs hash the same — a file whose
+ * size, mtime, ctime and inode are unchanged keeps its recorded hash, so usually nothing is read. A changed git
+ * index or directory means the read set itself may differ (a file became visible to Nix); only the cold path
+ * works it out again (one `git ls-files`, still no Nix).
  */
 export async function lookup(slotDir: string, parts: { root: string; shell: string; nixpkgs?: string }, cold?: ColdHelpers): Promise<EntryMeta | undefined> {
   const latest = readText(join(slotDir, "latest"))?.trim();
-  const last = latest ? readEntry(slotDir, latest) : undefined;
-  if (!last) return undefined;
+  const first = latest ? readEntry(slotDir, latest) : undefined;
   const system = currentSystem();
   const nixId = nixIdentity();
-  const listStale =
-    (last.gitIndex !== undefined && mtimeOf(last.gitIndex.path) !== last.gitIndex.mtimeMs) ||
-    (last.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs);
-  if (!listStale) {
-    const key = cacheKey({ ...parts, system, nixId, inputs: hashInputs(last.inputs.map((i) => i.path)) });
-    if (key === latest) return last;
-    return adopt(slotDir, readEntry(slotDir, key));
+  if (first) {
+    const found = await check(slotDir, first, { ...parts, system, nixId }, cold);
+    if (found) return found;
   }
-  // Something was added to (or removed from) git or a directory: list the inputs again. Still no Nix process.
-  if (!cold) return undefined;
-  const listed = await cold.listInputs(parts.root);
-  const key = cacheKey({ ...parts, system, nixId, inputs: hashInputs(listed.files) });
-  const found = readEntry(slotDir, key);
-  if (!found) return undefined;
-  const updated: EntryMeta = { ...found };
-  if (listed.gitIndex) updated.gitIndex = listed.gitIndex;
-  if (listed.dirs) updated.dirs = listed.dirs;
-  writeFileAtomicSync(join(slotDir, key, "meta.json"), `${JSON.stringify(updated, null, 2)}\n`);
-  return adopt(slotDir, updated);
+  for (const entry of readEntries(slotDir)) {
+    if (entry.id === first?.id) continue;
+    const found = await check(slotDir, entry, { ...parts, system, nixId }, cold);
+    if (found) return adopt(slotDir, found);
+  }
+  return undefined;
+}
+
+async function check(slotDir: string, meta: EntryMeta, parts: Omit<KeyParts, "inputs">, cold?: ColdHelpers): Promise<EntryMeta | undefined> {
+  let updated: EntryMeta | undefined;
+  const listStale =
+    (meta.gitIndex !== undefined && mtimeOf(meta.gitIndex.path) !== meta.gitIndex.mtimeMs) ||
+    (meta.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs);
+  if (listStale) {
+    if (!cold) return undefined;
+    const listed = await cold.listInputs(parts.root, meta.evaluated);
+    const before = meta.inputs.map((input) => input.path).join("\0");
+    if (listed.files.join("\0") !== before) return undefined;
+    updated = { ...meta };
+    if (listed.gitIndex) updated.gitIndex = listed.gitIndex;
+    if (listed.dirs) updated.dirs = listed.dirs;
+  }
+  const { inputs, changed } = refreshInputs(meta.inputs);
+  if (cacheKey({ ...parts, inputs }) !== meta.key) return undefined;
+  if (changed) updated = { ...(updated ?? meta), inputs };
+  if (updated) writeFileAtomicSync(join(slotDir, meta.id, "meta.json"), `${JSON.stringify(updated, null, 2)}\n`);
+  return updated ?? meta;
 }
 
 /** Why there is no warm entry, in words a person can act on ("nix/tools.nix changed"). */
@@ -99,20 +113,22 @@ export function missReasons(slotDir: string, root: string): string[] {
   const reasons: string[] = [];
   if (nixIdentity() !== last.nix.id) reasons.push(`nix changed (was ${last.nix.version})`);
   if (currentSystem() !== last.system) reasons.push(`system changed (was ${last.system})`);
-  for (const input of last.inputs) {
-    const now = hashInputs([input.path])[0]!.hash;
-    if (now === input.hash) continue;
+  const { inputs } = refreshInputs(last.inputs);
+  inputs.forEach((now, index) => {
+    const input = last.inputs[index]!;
+    if (now.hash === input.hash) return;
     const name = relative(root, input.path) || input.path;
-    reasons.push(input.hash === "absent" ? `${name} was created` : now === "absent" ? `${name} was deleted` : `${name} changed`);
-  }
+    reasons.push(input.hash === "absent" ? `${name} was created` : now.hash === "absent" ? `${name} was deleted` : `${name} changed`);
+  });
+  if (reasons.length > 0) return reasons;
   if (last.gitIndex && mtimeOf(last.gitIndex.path) !== last.gitIndex.mtimeMs) reasons.push("files were added to or removed from git");
   if ((last.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs)) reasons.push("files were added or removed");
   return reasons.length > 0 ? reasons : ["the nixpkgs mirror changed"];
 }
 
 /** An older entry whose inputs match again (a branch switched back) becomes the latest. */
-function adopt(slotDir: string, meta: EntryMeta | undefined): EntryMeta | undefined {
-  if (meta) writeFileAtomicSync(join(slotDir, "latest"), meta.key);
+function adopt(slotDir: string, meta: EntryMeta): EntryMeta {
+  writeFileAtomicSync(join(slotDir, "latest"), meta.id);
   return meta;
 }
 
@@ -142,7 +158,7 @@ export async function resolveSlot(options: ShellOptions, found?: Located, cold?:
 }
 
 export function hit(slot: Slot, meta: EntryMeta): PreparedShell {
-  const entryDir = join(slot.slotDir, meta.key);
+  const entryDir = join(slot.slotDir, meta.id);
   return { ...slot.base, cache: "hit", entryDir, rcPath: join(entryDir, "rc.sh"), meta };
 }
 
@@ -198,7 +214,21 @@ export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.Proc
 export async function runPrepared(prepared: PreparedShell, options: ShellOptions & { command: string[] }): Promise<ShellRun> {
   const env = shellEnv(prepared, options.env ?? process.env);
   const argv = ["bash", "-c", commandScript(prepared.rcPath), "paved-shell", ...options.command];
-  const exitCode = await waitFor(argv, { cwd: options.cwd ?? process.cwd(), env });
+  const exitCode = await withBuildTop(env, () => waitFor(argv, { cwd: options.cwd ?? process.cwd(), env }));
   return { ...prepared, exitCode };
+}
+
+/**
+ * NIX_BUILD_TOP (and TMPDIR) for the shell, made here rather than by a `mktemp` process in the rc, and removed when
+ * the shell ends, as nix develop removes its own.
+ */
+export async function withBuildTop<T>(env: NodeJS.ProcessEnv, run: () => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "nix-shell."));
+  env.__paved_build_top = dir;
+  try {
+    return await run();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 

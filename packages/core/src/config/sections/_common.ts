@@ -1,5 +1,5 @@
 /** Small value types more than one section uses. Sections stay self-contained apart from these. */
-import { isIP } from "node:net";
+import { cidrProblem } from "./_grammars.ts";
 import { s } from "../_schema_compound.ts";
 
 /** The roles a host can have (issue 5 for bastion/staging/internal, issue 4 for ci-runner). */
@@ -30,15 +30,13 @@ export function durationSeconds(value: string): number {
 
 export const percent = s.string({ pattern: /^(100|[1-9][0-9]?)%$/, expected: 'a percentage from 1% to 100% like "25%"' });
 
-export function isCidr(value: string): boolean {
-  const [ip, prefix, ...rest] = value.split("/");
-  if (rest.length || ip === undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
-  const family = isIP(ip);
-  const bits = Number(prefix);
-  return (family === 4 && bits <= 32) || (family === 6 && bits <= 128);
-}
+export { isCidr } from "./_grammars.ts";
 
-export const cidr = s.string({ minLength: 1, expected: "a network in CIDR notation like 10.0.0.0/8 or 2001:db8::/32" }).refine(isCidr, "a network in CIDR notation like 10.0.0.0/8 or 2001:db8::/32");
+const cidrExpected = "a network in CIDR notation like 10.0.0.0/8 or 2001:db8::/32 (host bits zero)";
+export const cidr = s.string({ minLength: 1, expected: cidrExpected }).refineWith((value, report) => {
+  const problem = cidrProblem(value);
+  if (problem) report([], cidrExpected, JSON.stringify(value), problem.suggestion ? { suggestion: problem.suggestion } : undefined);
+});
 
 /** Which of paved's NixOS modules a host imports; unset fields fall back to its role's defaults. */
 export const moduleToggles = s.object({

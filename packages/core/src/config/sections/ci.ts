@@ -2,6 +2,8 @@ import { looksLikeSecret, maskSecret } from "../_secret.ts";
 import { s } from "../_schema_compound.ts";
 import type { Infer } from "../_schema.ts";
 import { SHELL_NAME } from "./shells.ts";
+import { ciCommandProblem } from "./_ci_inject.ts";
+import { branchNameExpected, isBranchName, LABEL, labelExpected } from "./_grammars.ts";
 
 const cache = s
   .object({
@@ -19,8 +21,15 @@ const cache = s
     if (value.kind === "cachix" && value.name === undefined) report(["name"], "a Cachix cache name when kind is cachix", "nothing (the key is missing)");
   });
 
-/** A pipeline command. It is committed in the CI file, so a pasted token in it is refused (use a CI secret). */
-const command = s.string({ minLength: 1, expected: "a command" }).refineWith((value, report) => {
+/**
+ * A pipeline command. It is committed in the CI file, so a pasted token in it is refused (use a CI secret), and
+ * so is anything that would let a pull request's title or branch name run as code.
+ */
+const command = s.string({ minLength: 1, expected: "a command", multiline: true }).refineWith((value, report) => {
+  const injection = ciCommandProblem(value);
+  if (injection) {
+    report([], 'a command that expands no text an outsider writes (GitHub: use the variables the runner sets, e.g. "$GITHUB_HEAD_REF"; GitLab: "$VAR" in double quotes, never through eval or sh -c; see docs/security.md)', injection);
+  }
   const secret = value.split(/[\s"'=:,;]+/).find((word) => looksLikeSecret(word));
   if (secret !== undefined) {
     report([], "a command without literal secrets (reference a CI secret variable instead)", `a command containing what looks like a secret (${maskSecret(secret)})`, { code: "E_SECRET_LITERAL" });
@@ -44,14 +53,14 @@ export const ciSchema = s
     cache: cache.default({}),
     selfHosted: s
       .object({
-        labels: s.array(s.string({ minLength: 1, expected: "a runner label or tag" }), { minItems: 1, unique: true }),
+        labels: s.array(s.string({ pattern: LABEL, expected: labelExpected }), { minItems: 1, unique: true }),
         hasNix: s.boolean().default(true).describe("Skip installing Nix (true on NixOS runners made by paved)."),
       })
       .optional()
       .describe("Run on self-hosted runners with these labels (GitHub) or tags (GitLab)."),
     timeoutMinutes: s.int({ min: 1, max: 360 }).default(30).describe("Time limit of each job, in minutes."),
     branches: s
-      .array(s.string({ pattern: /^(?!-)(?!.*\.\.)[^\s~^:?*[\\]+$/, expected: "a git branch name like main" }), { minItems: 1, unique: true })
+      .array(s.string({ minLength: 1, expected: branchNameExpected }).refine(isBranchName, branchNameExpected), { minItems: 1, unique: true })
       .optional()
       .describe("Branches whose pushes run the pipeline and may write the store cache (default [main]); pull requests only read it."),
   })

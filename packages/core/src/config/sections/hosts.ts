@@ -1,25 +1,31 @@
 import { s } from "../_schema_compound.ts";
 import type { Infer } from "../_schema.ts";
+import { dnsNameExpected, isHostAddress, isUrl, LABEL, labelExpected, USER_NAME, userNameExpected } from "./_grammars.ts";
 import { HOST_NAME, hostNameExpected, LINUX_SYSTEMS, moduleToggles, ROLES, tag } from "./_common.ts";
+
+// No query or fragment: GitHub and GitLab runners register against a bare organisation, repository or instance URL.
+const RUNNER_URL_EXPECTED = "an https URL without credentials, query or fragment (the GitHub organisation or repository, or the GitLab instance)";
 
 const runner = s.object({
   provider: s.enum(["github", "gitlab"]),
   url: s
-    .string({ pattern: /^https:\/\/[^\s]+$/, expected: "an https URL (the GitHub repository or organisation, or the GitLab instance)" })
+    .string({ minLength: 1, expected: RUNNER_URL_EXPECTED })
+    .refine((v) => isUrl(v, { schemes: ["https"] }), RUNNER_URL_EXPECTED)
     .describe("Where the runners register."),
   tokenFile: s.secretPath().describe("File on the host holding the registration/authentication token (outside the Nix store)."),
   count: s.int({ min: 1, max: 64 }).default(1).describe("Number of ephemeral runners on this host."),
-  labels: s.array(s.string({ minLength: 1, expected: "a runner label" }), { unique: true }).default([]),
+  labels: s.array(s.string({ pattern: LABEL, expected: labelExpected }), { unique: true }).default([]),
 });
 
 const host = s
   .object({
     role: s.enum(ROLES),
     address: s
-      .string({ pattern: /^[A-Za-z0-9.:-]+$/, expected: "a host name or IP address" })
+      .string({ minLength: 1, expected: dnsNameExpected })
+      .refine(isHostAddress, dnsNameExpected)
       .optional()
       .describe("How paved reaches the host over SSH (defaults to the host name)."),
-    sshUser: s.string({ pattern: /^[a-z_][a-z0-9_-]*$/, expected: "a user name" }).optional().describe("SSH user for deploys (default root)."),
+    sshUser: s.string({ pattern: USER_NAME, expected: userNameExpected }).optional().describe("SSH user for deploys (default root)."),
     sshPort: s.int({ min: 1, max: 65535 }).optional(),
     system: s.enum(LINUX_SYSTEMS).default("x86_64-linux"),
     stateVersion: s

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { s } from "../_schema_compound.ts";
 import type { Infer } from "../_schema.ts";
+import { flakeRefExpected, isFlakeRef } from "./_grammars.ts";
 
 /** The current stable NixOS branch; bump with each NixOS release (May and November). */
 export const CURRENT_STABLE_RELEASE = "nixos-26.05";
@@ -17,6 +18,7 @@ export const nixpkgsSchema = s
     release: release.default(CURRENT_STABLE_RELEASE),
     url: s
       .string({ minLength: 1, expected: "a flake reference such as github:NixOS/nixpkgs/nixos-26.05" })
+      .refine(isFlakeRef, flakeRefExpected)
       .optional()
       .describe("A flake reference for nixpkgs (a mirror, a fork); replaces the default github:NixOS/nixpkgs/<release>."),
     path: s

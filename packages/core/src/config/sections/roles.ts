@@ -1,6 +1,14 @@
 import { s } from "../_schema_compound.ts";
 import type { Infer } from "../_schema.ts";
 import { cidr, ROLES } from "./_common.ts";
+import { flakeRefExpected, isFlakeRef, isHostAddress, isUrl } from "./_grammars.ts";
+
+const SINK_URL_EXPECTED = "a URL like https://loki.internal:3100 (host:port for a Vector aggregator)";
+function isSinkUrl(value: string): boolean {
+  const hostPort = /^([^:/]+):([0-9]{1,5})$/.exec(value);
+  if (hostPort) return isHostAddress(hostPort[1]!) && Number(hostPort[2]) >= 1 && Number(hostPort[2]) <= 65535;
+  return isUrl(value, { schemes: ["http", "https"], query: true });
+}
 
 // Mirrors paved.logging in packages/baseline/nix/logging.nix.
 const logging = s
@@ -10,7 +18,8 @@ const logging = s
       .object({
         type: s.enum(["loki", "http", "vector"]).default("loki").describe("A Loki server, an HTTP endpoint taking JSON, or a Vector aggregator."),
         url: s
-          .string({ pattern: /^(https?:\/\/[^\s]+|[A-Za-z0-9.-]+:[0-9]{1,5})$/, expected: "a URL like https://loki.internal:3100 (host:port for a Vector aggregator)" })
+          .string({ minLength: 1, expected: SINK_URL_EXPECTED })
+          .refine(isSinkUrl, SINK_URL_EXPECTED)
           .describe("Where the logs go."),
         labels: s.record(s.string({ minLength: 1, expected: "a label value" }), { keyPattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/, keyExpected: "a Loki label name" }).default({}),
       })
@@ -51,7 +60,7 @@ const roleDefaults = s.object({
     .describe("Node exporter settings for hosts of this role."),
   autoUpgrade: s
     .object({
-      flake: s.string({ minLength: 1, expected: "the platform repository's flake URL, e.g. git+ssh://git@github.com/acme/platform" }),
+      flake: s.string({ minLength: 1, expected: "the platform repository's flake URL, e.g. git+ssh://git@github.com/acme/platform" }).refine(isFlakeRef, flakeRefExpected),
       dates: s.string({ minLength: 1, expected: "a systemd calendar event like 04:40 or Sun 03:00" }).default("04:40"),
       allowReboot: s.boolean().default(false),
     })

@@ -1,6 +1,7 @@
 import { s } from "../_schema_compound.ts";
 import type { Infer } from "../_schema.ts";
 import { duration, hostName, percent, ROLES, tag } from "./_common.ts";
+import { flakeRefExpected, isFlakeRef, isHostAddress, isUrl, USER_NAME } from "./_grammars.ts";
 
 const selector = s
   .object({
@@ -23,12 +24,13 @@ const wave = s.object({
 const healthCheck = s.discriminated("type", {
   systemd: { units: s.array(s.string({ pattern: /^[A-Za-z0-9@_.:\\-]+$/, expected: "a systemd unit name" }), { minItems: 1 }) },
   command: {
-    run: s.string({ minLength: 1, expected: "a command" }).describe("Run on the host with `sh -c` over SSH; exit 0 is healthy."),
+    run: s.string({ minLength: 1, expected: "a command", multiline: true }).describe("Run on the host with `sh -c` over SSH; exit 0 is healthy."),
     timeout: duration.default("30s"),
   },
   http: {
     url: s
-      .string({ pattern: /^https?:\/\/[^\s]+$/, expected: "an http(s) URL" })
+      .string({ minLength: 1, expected: "an http(s) URL" })
+      .refine((v) => isUrl(v, { schemes: ["http", "https"], query: true, placeholders: ["host", "address"] }), "an http(s) URL ({host} and {address} allowed)")
       .describe("Probed from the machine running paved; {host} and {address} are replaced by the host's name and address."),
     expectStatus: s.int({ min: 100, max: 599 }).default(200),
     timeout: duration.default("10s"),
@@ -75,11 +77,15 @@ export const rolloutSchema = s
     stateDir: hostPath.default("/var/lib/paved/rollout").describe("Where paved's on-host agent keeps guard and activation state."),
     ssh,
     buildHost: s
-      .string({ pattern: /^([a-z_][a-z0-9_-]*@)?[A-Za-z0-9.-]+(:\d+)?$/, expected: "[user@]host[:port]" })
+      .string({ minLength: 1, expected: "[user@]host[:port]" })
+      .refine((v) => {
+        const m = /^(?:([^@]+)@)?([^@:]+)(?::([0-9]{1,5}))?$/.exec(v);
+        return m !== null && (m[1] === undefined || USER_NAME.test(m[1])) && isHostAddress(m[2]!) && (m[3] === undefined || (Number(m[3]) >= 1 && Number(m[3]) <= 65535));
+      }, "[user@]host[:port] with a user name and an RFC 1123 host name or IP address")
       .optional()
       .describe("Build systems on this machine instead of the one running paved."),
     substituteOnDestination: s.boolean().default(false).describe("Let hosts fetch paths from their own binary caches (nix copy --substitute-on-destination)."),
-    flake: s.string({ minLength: 1, expected: "a flake reference" }).optional().describe("Flake with nixosConfigurations (default: this repository)."),
+    flake: s.string({ minLength: 1, expected: "a flake reference" }).refine(isFlakeRef, flakeRefExpected).optional().describe("Flake with nixosConfigurations (default: this repository)."),
   })
   .refineWith((value, report) => {
     const seen = new Set<string>();

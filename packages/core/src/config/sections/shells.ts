@@ -1,5 +1,6 @@
 import { s } from "../_schema_compound.ts";
-import { notSecret, type Infer } from "../_schema.ts";
+import { describeFound, notSecret, type Infer } from "../_schema.ts";
+import { isToolchainVersion, toolchainVersionExpected } from "./_versions.ts";
 import { attrPath } from "./_common.ts";
 
 /** Toolchains whose pins `paved init` detects (issue 3); each maps to a nixpkgs attribute of the pinned release. */
@@ -16,12 +17,13 @@ export const TOOLCHAINS = [
 ] as const;
 export type Toolchain = (typeof TOOLCHAINS)[number];
 
-export const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+// At most 64: a shell becomes the GitHub job `shell-NAME`, and job ids must stay under 100 characters.
+export const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 const toolchainPin = s.object({
   version: s.string({ minLength: 1, expected: 'a version or range like "22", "1.24" or ">=3.12"' }).describe("The version the repository asks for."),
   attr: attrPath.optional().describe("The nixpkgs attribute chosen for it (e.g. nodejs_22); detected, or set by hand to override."),
-  from: s.string({ minLength: 1 }).optional().describe("The file the pin came from (e.g. .nvmrc), for explanations and drift checks."),
+  from: s.string({ pattern: /^[^\s/][^\s]*$/, expected: "a file name relative to the shell, like .nvmrc or package.json" }).optional().describe("The file the pin came from (e.g. .nvmrc), for explanations and drift checks."),
 });
 
 /** A relative directory inside the repository: no leading /, no `..`. */
@@ -33,15 +35,23 @@ const relativeDir = s.string({
 const shell = s.object({
   dir: relativeDir.optional().describe("Sub-project directory this shell belongs to; `paved shell` picks it inside that directory."),
   packages: s.array(attrPath, { unique: true }).default([]).describe("Extra nixpkgs attributes on PATH."),
-  toolchains: s.record(toolchainPin, { keys: TOOLCHAINS }).default({}).describe("Detected toolchain pins, by toolchain."),
+  toolchains: s
+    .record(toolchainPin, { keys: TOOLCHAINS })
+    .refineWith((pins, report) => {
+      for (const [tool, pin] of Object.entries(pins) as [Toolchain, ToolchainPin][]) {
+        if (!isToolchainVersion(tool, pin.version)) report([tool, "version"], toolchainVersionExpected(tool), describeFound(pin.version));
+      }
+    })
+    .default({})
+    .describe("Detected toolchain pins, by toolchain."),
   env: s
-    .record(notSecret(s.string({ expected: "a string" })), {
+    .record(notSecret(s.string({ expected: "a string", multiline: true })), {
       keyPattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
       keyExpected: "an environment variable name (letters, digits and _, not starting with a digit)",
     })
     .default({})
     .describe("Environment variables set in the shell. They end up in the Nix store, so never put secrets here."),
-  shellHook: s.string().optional().describe("A short shell snippet run when the shell starts."),
+  shellHook: s.string({ multiline: true }).optional().describe("A short shell snippet run when the shell starts."),
   unfree: s
     .array(s.string({ pattern: /^[A-Za-z0-9_.+-]+$/, expected: "a package name like terraform" }), { unique: true })
     .default([])
@@ -49,7 +59,7 @@ const shell = s.object({
 });
 
 export const shellsSchema = s
-  .record(shell, { keyPattern: SHELL_NAME, keyExpected: "a shell name: letters, digits, _ and - (the root shell is `default`)" })
+  .record(shell, { keyPattern: SHELL_NAME, keyExpected: "a shell name: letters, digits, _ and -, at most 64 (the root shell is `default`)" })
   .default({})
   .describe("Developer shells by name; `default` is the repository root's shell.");
 

@@ -2,6 +2,7 @@ import { s } from "../_schema_compound.ts";
 import { describeFound, type Infer } from "../_schema.ts";
 import { looksLikeSecret } from "../_secret.ts";
 import { didYouMean } from "../_suggest.ts";
+import { USER_NAME, userNameExpected } from "./_grammars.ts";
 
 /** SSH public key types the roster accepts (no DSA). */
 export const SSH_KEY_TYPES = [
@@ -59,7 +60,8 @@ export function publicKeyProblem(line: string): string | undefined {
   return parts[1]?.toString("latin1") === curve ? undefined : `an ${type} key must use curve ${curve}`;
 }
 
-const sshKey = s.string({ minLength: 1, expected: KEY_EXPECTED }).refineWith((value, report) => {
+// multiline: publicKeyProblem refuses line breaks itself, with words about keys.
+const sshKey = s.string({ minLength: 1, expected: KEY_EXPECTED, multiline: true }).refineWith((value, report) => {
   if (looksLikeSecret(value)) {
     report([], `${KEY_EXPECTED}, never a private key`, describeFound(value), { code: "E_SECRET_LITERAL" });
   } else if (!/^[^\s]+\.pub$/.test(value)) {
@@ -99,7 +101,7 @@ export const teamSchema = s
   .object({
     groups: s.array(groupName, { unique: true }).default([]).describe("Groups the roster defines."),
     users: s
-      .record(user, { keyPattern: /^[a-z_][a-z0-9_-]{0,31}$/, keyExpected: "a user name: lower-case letters, digits, _ and - (at most 32)" })
+      .record(user, { keyPattern: USER_NAME, keyExpected: userNameExpected })
       .default({}),
   })
   .refineWith((team, report) => {

@@ -1,0 +1,148 @@
+/**
+ * The read set of one evaluation: every file of the checkout the dev shell can depend on. Two sources:
+ * - Nix itself: with `-v` it logs `evaluating file '…'` for every file it evaluates (import, callPackage ./dir);
+ *   those under the flake's own source copy map back to files of the checkout;
+ * - those files' text (_nixrefs.ts): path literals and `self + "/x"` they contain are what readFile, fromJSON,
+ *   fromTOML, builtins.path, `src = ./…` and lib.fileset can read, which Nix does not log.
+ * A directory that is read as a whole (`src = ./.`, `builtins.path { path = ./dir; }`, a filter paved cannot
+ * evaluate) puts every tracked file under it in the set; at the root that is "every tracked file", said once.
+ * Anything paved cannot account for widens the set, never narrows it: a stale environment is worse than an
+ * evaluation too many.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { inputsNames, nixRefs } from "./_nixrefs.ts";
+
+export interface ReadSet {
+  /** Files of the checkout (absolute), tracked or not yet existing. */
+  files: string[];
+  /** Directories read as a whole (absolute); their tracked files are in `files`. */
+  dirs: string[];
+  /** Set when the shell depends on every tracked file: where that comes from (`flake.nix:12:11: ./.`). */
+  wholeTree?: string;
+}
+
+/** Files Nix reported evaluating, as absolute paths (store paths included). */
+export function evaluatedFiles(nixStderr: string): string[] {
+  const files: string[] = [];
+  for (const match of nixStderr.matchAll(/^evaluating file '([^']+)'$/gm)) files.push(match[1]!);
+  return files;
+}
+
+/**
+ * The store path of the flake's own source: the one whose `<sub>/flake.nix` Nix evaluated and whose content is
+ * this checkout's flake.nix. `sub` is the flake's directory inside the git repository ("" at its top).
+ */
+export function sourceStorePath(evaluated: readonly string[], root: string, sub: string): string | undefined {
+  const suffix = `/${sub ? `${sub}/` : ""}flake.nix`;
+  let own: string;
+  try {
+    own = readFileSync(join(root, "flake.nix"), "utf8");
+  } catch {
+    return undefined;
+  }
+  for (const file of evaluated) {
+    if (!file.endsWith(suffix)) continue;
+    const store = file.slice(0, -suffix.length);
+    // A store path's last component is <32-char hash>-<name>; the store itself may live anywhere (chroot stores).
+    if (!/\/[0-9a-z]{32}-[^/]+$/.test(store)) continue;
+    try {
+      if (readFileSync(file, "utf8") === own) return store;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
+
+export interface ReadSetRequest {
+  /** The flake's directory. */
+  root: string;
+  /** The git repository's top (Nix copies all of it), or the root outside git. */
+  top: string;
+  /** Every file Nix can see, relative to `top` with `/` separators (git's tracked files, or the walked tree). */
+  tracked: readonly string[];
+  /** Files of the checkout Nix evaluated (localEvaluated), or undefined when that is not known. */
+  evaluated: readonly string[] | undefined;
+}
+
+/** The files of this checkout among those Nix evaluated; undefined when the flake's own source copy is not among them. */
+export function localEvaluated(nixStderr: string, root: string, top: string): string[] | undefined {
+  const evaluated = evaluatedFiles(nixStderr);
+  const store = sourceStorePath(evaluated, root, relative(top, root).split(sep).join("/"));
+  if (!store) return undefined;
+  return evaluated.filter((file) => file.startsWith(`${store}/`)).map((file) => join(top, file.slice(store.length + 1)));
+}
+
+export function readSet(request: ReadSetRequest): ReadSet {
+  const { root, top } = request;
+  const tracked = new Set(request.tracked);
+  const files = new Set<string>([join(root, "flake.nix"), join(root, "flake.lock")]);
+  const dirs = new Set<string>();
+  let wholeTree: string | undefined;
+  const inTree = (abs: string) => abs === top || abs.startsWith(top + sep);
+  const rel = (abs: string) => relative(top, abs).split(sep).join("/");
+  const isDir = (abs: string) => {
+    const prefix = abs === top ? "" : `${rel(abs)}/`;
+    for (const file of tracked) if (file.startsWith(prefix)) return true;
+    return false;
+  };
+  const addDir = (abs: string, where: string) => {
+    dirs.add(abs);
+    if (abs === top || abs === root) wholeTree ??= where;
+  };
+
+  const queue: string[] = [join(root, "flake.nix"), ...(request.evaluated ?? [])];
+  if (!request.evaluated) addDir(top, "Nix did not report evaluating this flake.nix");
+
+  const names = inputsNames(readText(join(root, "flake.nix")) ?? "");
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    files.add(file);
+    const text = readText(file);
+    if (text === undefined) continue;
+    const where = (line: number, column: number, what: string) => `${relative(root, file) || file}:${line}:${column}: ${what}`;
+    for (const ref of nixRefs(text, file === join(root, "flake.nix") ? names : [])) {
+      if (ref.kind === "self-any") {
+        addDir(top, where(ref.line, ref.column, "self"));
+        continue;
+      }
+      // A flake in a sub-directory of its repository: `self` is the whole repository's copy (Nix's call-flake
+      // gives self the source's outPath), `./x` the flake's directory. For self both are taken, to be safe.
+      const bases = ref.kind === "self-path" ? [...new Set([root, top])] : [dirname(file)];
+      for (const base of bases) {
+        const target = resolve(base, ref.kind === "path" && ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path);
+        if (!inTree(target)) continue;
+        const label = ref.kind === "self-path" ? `self + "/${ref.path}"` : ref.path;
+        if (ref.kind === "path" && ref.dynamic) {
+          addDir(target, where(ref.line, ref.column, `${label}\${…}`));
+        } else if (tracked.has(rel(target))) {
+          files.add(target);
+          if (ref.kind === "path" && ref.imported && target.endsWith(".nix")) queue.push(target);
+        } else if (isDir(target)) {
+          if (ref.kind === "path" && ref.imported && tracked.has(rel(join(target, "default.nix")))) queue.push(join(target, "default.nix"));
+          else addDir(target, where(ref.line, ref.column, label));
+        } else {
+          // Not visible to Nix yet: recorded as absent, so creating (and tracking) it counts as a change.
+          files.add(target);
+        }
+      }
+    }
+  }
+  for (const dir of dirs) {
+    const prefix = dir === top ? "" : `${rel(dir)}/`;
+    for (const file of tracked) if (file.startsWith(prefix)) files.add(join(top, file));
+  }
+  return { files: [...files].sort(), dirs: [...dirs].sort(), ...(wholeTree ? { wholeTree } : {}) };
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+// The lexer behind the read set: which references in Nix text can read files of the flake's own tree.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { inputsNames, nixRefs } from "../src/shell/_nixrefs.ts";
+import { readSet } from "../src/shell/_readset.ts";
+
+const kinds = (text: string, names: string[] = []) =>
+  nixRefs(text, names).map((ref) => (ref.kind === "self-any" ? "self" : `${ref.kind}:${ref.path}${"dynamic" in ref && ref.dynamic ? "…" : ""}${"imported" in ref && ref.imported ? " (import)" : ""}`));
+
+describe("nixRefs", () => {
+  it("finds path literals, imports and interpolated paths, and skips strings and comments", () => {
+    const text = [
+      "# ./commented.nix",
+      "/* ./block.txt */",
+      "{ a = import ./nix/tools.nix; b = builtins.readFile ./hook.sh; c = nix/bare.nix;",
+      '  d = "./in-a-string"; e = \'\'./indented ${toString ./inside.txt}\'\';',
+      "  f = ./modules/${name}.nix; g = callPackage ./pkgs/tool { }; h = ./.; u = https://example.org/x; }",
+    ].join("\n");
+    expect(kinds(text)).toEqual([
+      "path:./nix/tools.nix (import)",
+      "path:./hook.sh",
+      "path:nix/bare.nix",
+      "path:./inside.txt",
+      "path:./modules/…",
+      "path:./pkgs/tool (import)",
+      "path:./.",
+    ]);
+  });
+
+  it("tells the flake's self used as a path from its outputs and from formals", () => {
+    expect(kinds('{ self, nixpkgs }: { x = self.packages.x; y = builtins.readFile (self + "/conf/a"); z = "${self}/b/c"; }')).toEqual([
+      "self-path:conf/a",
+      "self-path:b/c",
+    ]);
+    expect(kinds("{ self, ... }: { src = self; }")).toEqual(["self"]);
+    expect(kinds("{ self, ... }: { src = self.outPath; }")).toEqual(["self"]);
+    expect(kinds('{ self, ... }: { v = "${self}"; }')).toEqual(["self"]);
+    expect(kinds("final: self: { x = self.callPackage; }")).toEqual([]);
+  });
+
+  it("the whole inputs set passed on can reach self", () => {
+    const flake = "{ outputs = inputs@{ self, nixpkgs }: { a = inputs.nixpkgs; b = f { inherit inputs; }; }; }";
+    expect(inputsNames(flake)).toEqual(["inputs"]);
+    expect(kinds(flake, inputsNames(flake))).toEqual(["self"]);
+    expect(kinds("{ outputs = { nixpkgs, ... }@args: { c = args.self + \"/x\"; }; }", ["args"])).toEqual(["self-path:x"]);
+  });
+});
+
+describe("readSet", () => {
+  function tree(files: Record<string, string>): string {
+    const top = mkdtempSync(join(tmpdir(), "paved-readset-"));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(top, file)), { recursive: true });
+      writeFileSync(join(top, file), text);
+    }
+    return top;
+  }
+
+  it("follows what Nix evaluated, adds the files and directories they name, and never the rest", () => {
+    const top = tree({
+      "flake.nix": "{ outputs = { self, nixpkgs }: { x = import ./nix/a.nix; y = builtins.path { path = ./data; }; }; }",
+      "nix/a.nix": "{ hook = builtins.readFile ./hook.sh; }",
+      "nix/hook.sh": "echo\n",
+      "nix/unused.nix": "{ }",
+      "data/1.txt": "1",
+      "README.md": "#",
+    });
+    const tracked = ["flake.nix", "nix/a.nix", "nix/hook.sh", "nix/unused.nix", "data/1.txt", "README.md"];
+    const set = readSet({ root: top, top, tracked, evaluated: [join(top, "nix/a.nix")] });
+    const rel = set.files.map((file) => file.slice(top.length + 1));
+    expect(rel).toEqual(["data/1.txt", "flake.lock", "flake.nix", "nix/a.nix", "nix/hook.sh"]);
+    expect(set.wholeTree).toBeUndefined();
+  });
+
+  it("without Nix's list of evaluated files, the whole tree counts", () => {
+    const top = tree({ "flake.nix": "{ outputs = _: { }; }", "README.md": "#" });
+    const set = readSet({ root: top, top, tracked: ["flake.nix", "README.md"], evaluated: undefined });
+    expect(set.files).toContain(join(top, "README.md"));
+    expect(set.wholeTree).toMatch(/did not report/);
+  });
+
+  it("a flake in a sub-directory: self + \"/x\" is taken from the repository's top and from the flake's directory", () => {
+    const top = tree({ "sub/flake.nix": '{ outputs = { self }: { c = builtins.readFile (self + "/conf"); }; }', "conf": "top", "sub/conf": "sub" });
+    const set = readSet({ root: join(top, "sub"), top, tracked: ["sub/flake.nix", "conf", "sub/conf"], evaluated: [] });
+    expect(set.files).toEqual(expect.arrayContaining([join(top, "conf"), join(top, "sub/conf")]));
+  });
+});
