@@ -13,6 +13,9 @@ import { createHash } from "node:crypto";
 
 export const AGENT_SCRIPT = String.raw`# paved rollout agent: see packages/rollout/src/_agent.ts
 set -u
+# A dropped SSH session (paved killed, the network gone) must not stop an action half-way: a restore that was
+# decided finishes, so the host ends where its decided/by file says.
+trap '' HUP PIPE
 self=$0
 action=$1
 shift
@@ -83,11 +86,13 @@ restore() {
   d=$1; profile=$2; gen=$3; path=$4; act=$5
   lock "$d"
   if [ "$(readlink -f "$profile" 2>/dev/null)" != "$path" ]; then
-    nix-env -p "$profile" --switch-generation "$gen" || nix-env -p "$profile" --set "$path" || { unlock "$d"; return 90; }
+    nix-env -p "$profile" --switch-generation "$gen" >>"$d/restore.log" 2>&1 ||
+      nix-env -p "$profile" --set "$path" >>"$d/restore.log" 2>&1 || { unlock "$d"; return 90; }
   fi
   unlock "$d"
   if [ "$act" = none ]; then return 0; fi
-  "$path/bin/switch-to-configuration" "$act"
+  # Output to the attempt's log, not to an SSH session that may be gone.
+  "$path/bin/switch-to-configuration" "$act" >>"$d/restore.log" 2>&1
 }
 
 # After the decision went against the new system: stop its jobs, restore the profile, and undo what ran —
