@@ -1,4 +1,4 @@
-import { PavedError } from "@paved/core/errors";
+import { environmentError, PavedError } from "@paved/core/errors";
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
@@ -15,6 +15,9 @@ export function paint(enabled: boolean) {
 /** Any thrown value as a PavedError; unknown errors are bugs and say so. */
 export function asPavedError(error: unknown): PavedError {
   if (error instanceof PavedError) return error;
+  // A full disk or a read-only file is the machine's fault, not a bug in paved.
+  const environment = environmentError(error);
+  if (environment) return environment;
   const message = error instanceof Error ? error.message : String(error);
   return new PavedError("E_INTERNAL", `Unexpected error: ${message}`, {
     hint: "This is a bug in paved. Run again with --verbose and report the output.",

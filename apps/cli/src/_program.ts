@@ -179,7 +179,9 @@ Examples:
   $ paved status                  where the team stands on the five-step path
   $ paved plan                    what to do next
 
-Exit codes: 0 ok, 1 failed, 2 usage, 3 bad config/input, 4 Nix error, 5 needs attention, 70 bug, 130 interrupted.
+Exit codes: 0 ok, 1 failed, 2 usage, 3 bad config/input, 4 Nix error, 5 needs attention, 6 rollout succeeded
+with failures within its budget, 70 bug, 75 rollout incomplete (hosts unreachable; resume later),
+130 interrupted (SIGINT), 143 terminated (SIGTERM).
 Docs: docs/README.md`,
   );
   const parents = new Map<string, Command>();

@@ -4,14 +4,18 @@
  * guard that rolls back by itself — run on the host, detached from the SSH session: under `systemd-run` where
  * systemd runs (as nixos-rebuild does), else `setsid` with output to files. Every action prints `key=value` lines.
  *
- * Files in the attempt directory D: guard.pid, decided/by (who decided: "confirm", "rollback", "resume" or
- * "guard" — `mkdir decided` is the atomic lock that makes paved and the guard never both act), guard.rc,
- * JOB.pid / JOB.unit / JOB.log / JOB.rc for the detached jobs "activate" and "boot".
+ * Files in the attempt directory D: guard.pid, decided/by (who decided: "confirm", "rollback", "resume",
+ * "salvage" (paved stopping because its journal failed) or "guard" — `mkdir decided` is the atomic lock that makes paved and the guard never both act), guard.rc,
+ * JOB.pid / JOB.unit / JOB.log / JOB.rc for the detached jobs "activate" and "boot", and mutex (a directory) held
+ * around every change of the profile.
  */
 import { createHash } from "node:crypto";
 
 export const AGENT_SCRIPT = String.raw`# paved rollout agent: see packages/rollout/src/_agent.ts
 set -u
+# A dropped SSH session (paved killed, the network gone) must not stop an action half-way: a restore that was
+# decided finishes, so the host ends where its decided/by file says.
+trap '' HUP PIPE
 self=$0
 action=$1
 shift
@@ -62,13 +66,45 @@ stop_job() {
   return 0
 }
 
+# A mutex (mkdir) per attempt around every profile change, so a set-profile that was already under way when paved
+# died cannot land after the guard or a rollback restored the previous generation. A holder that is gone (its
+# pid in mutex/pid is dead) is broken at once; one that never wrote its pid, after 60s.
+lock() {
+  mkdir -p "$1"
+  n=0
+  while ! mkdir "$1/mutex" 2>/dev/null; do
+    o=$(cat "$1/mutex/pid" 2>/dev/null)
+    n=$((n + 1))
+    if { [ -n "$o" ] && ! kill -0 "$o" 2>/dev/null; } || [ "$n" -ge 600 ]; then rm -rf "$1/mutex"; n=0; continue; fi
+    sleep 0.1 2>/dev/null || sleep 1
+  done
+  echo $$ > "$1/mutex/pid"
+}
+unlock() { rm -rf "$1/mutex"; return 0; }
+
 restore() {
   d=$1; profile=$2; gen=$3; path=$4; act=$5
+  lock "$d"
   if [ "$(readlink -f "$profile" 2>/dev/null)" != "$path" ]; then
-    nix-env -p "$profile" --switch-generation "$gen" || nix-env -p "$profile" --set "$path" || return 90
+    nix-env -p "$profile" --switch-generation "$gen" >>"$d/restore.log" 2>&1 ||
+      nix-env -p "$profile" --set "$path" >>"$d/restore.log" 2>&1 || { unlock "$d"; return 90; }
   fi
+  unlock "$d"
   if [ "$act" = none ]; then return 0; fi
-  "$path/bin/switch-to-configuration" "$act"
+  # Output to the attempt's log, not to an SSH session that may be gone.
+  "$path/bin/switch-to-configuration" "$act" >>"$d/restore.log" 2>&1
+}
+
+# After the decision went against the new system: stop its jobs, restore the profile, and undo what ran —
+# re-activate the previous system after an activation, make it the boot default again after a boot job.
+undo() {
+  d=$1
+  stop_job "$d" activate
+  stop_job "$d" boot
+  act=none
+  if [ -e "$d/activate.pid" ] || [ -e "$d/activate.rc" ]; then act=test; fi
+  if [ -e "$d/boot.pid" ] || [ -e "$d/boot.rc" ]; then act=boot; fi
+  restore "$d" "$2" "$3" "$4" "$act"
 }
 
 case $action in
@@ -77,28 +113,39 @@ probe)
   if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
   ;;
 set-profile)
-  nix-env -p "$1" --set "$2" || exit $?
+  # $3: the attempt directory; once its decision is taken (the guard fired), the profile is not touched.
+  d=""; [ $# -ge 3 ] && d=$3
+  if [ -n "$d" ]; then
+    lock "$d"
+    if [ -d "$d/decided" ]; then unlock "$d"; echo "refused=$(cat "$d/decided/by" 2>/dev/null)"; current "$1"; exit 0; fi
+  fi
+  nix-env -p "$1" --set "$2"
+  rc=$?
+  [ -n "$d" ] && unlock "$d"
+  [ "$rc" = 0 ] || exit "$rc"
   current "$1"
   ;;
 arm)
-  d=$1
+  d=$1; job=activate; [ $# -ge 8 ] && job=$8
   mkdir -p "$d" || exit 1
-  detach "$2-guard" "$d/guard.log" sh "$self" guard "$d" "$3" "$4" "$5" "$6" "$7" || exit $?
+  detach "$2-guard" "$d/guard.log" sh "$self" guard "$d" "$3" "$4" "$5" "$6" "$7" "$job" || exit $?
   echo armed=yes
   ;;
 guard)
-  d=$1; profile=$2; gen=$3; path=$4; activate_s=$5; confirm_s=$6
+  # job: the job paved confirms after — "activate" (switch-to-configuration test, switch and test modes) or
+  # "boot" (switch-to-configuration boot, boot mode).
+  d=$1; profile=$2; gen=$3; path=$4; activate_s=$5; confirm_s=$6; job=$7
   echo $$ > "$d/guard.pid"
-  # Three clocks: paved must start the activation within activate_s + confirm_s of arming, the activation
-  # must end within activate_s of starting, and paved must confirm within confirm_s of its end.
+  # Three clocks: paved must start the job within activate_s + confirm_s of arming, the job must end within
+  # activate_s of starting, and paved must confirm within confirm_s of its end.
   armed=$(now); started=""; ended=""
   while :; do
     [ -d "$d/decided" ] && exit 0
     t=$(now)
-    if [ -e "$d/activate.rc" ]; then
+    if [ -e "$d/$job.rc" ]; then
       [ -n "$ended" ] || ended=$t
       [ $((t - ended)) -ge "$confirm_s" ] && break
-    elif [ -e "$d/activate.pid" ]; then
+    elif [ -e "$d/$job.pid" ]; then
       [ -n "$started" ] || started=$t
       [ $((t - started)) -ge "$activate_s" ] && break
     elif [ $((t - armed)) -ge $((activate_s + confirm_s)) ]; then
@@ -108,11 +155,22 @@ guard)
   done
   mkdir "$d/decided" 2>/dev/null || exit 0
   echo guard > "$d/decided/by"
-  stop_job "$d" activate
-  act=none
-  if [ -e "$d/activate.pid" ] || [ -e "$d/activate.rc" ]; then act=test; fi
-  restore "$d" "$profile" "$gen" "$path" "$act"
+  undo "$d" "$profile" "$gen" "$path"
   finish "$d/guard.rc" $?
+  ;;
+salvage)
+  # paved must stop (its journal cannot be written): take the decision and undo the attempt, in one connection.
+  d=$1; profile=$2; gen=$3; path=$4
+  mkdir -p "$d"
+  if mkdir "$d/decided" 2>/dev/null; then
+    echo salvage > "$d/decided/by"
+    undo "$d" "$profile" "$gen" "$path"
+    echo "rc=$?"
+    echo decided=salvage
+  else
+    echo "decided=$(cat "$d/decided/by" 2>/dev/null || true)"
+  fi
+  current "$profile"
   ;;
 start)
   # Starts a job detached, then waits for it like "wait" does (saves a connection when it is quick).
@@ -151,6 +209,7 @@ decide)
 rollback)
   d=$1; profile=$2; gen=$3; path=$4; act=$5
   stop_job "$d" activate
+  stop_job "$d" boot
   restore "$d" "$profile" "$gen" "$path" "$act"
   echo "rc=$?"
   current "$profile"
@@ -160,6 +219,41 @@ await-guard)
   start=$(now)
   while [ ! -e "$d/guard.rc" ] && [ $(($(now) - start)) -lt "$limit" ]; do sleep 0.2 2>/dev/null || sleep 1; done
   if [ -e "$d/guard.rc" ]; then echo "guard=$(cat "$d/guard.rc")"; else echo guard=running; fi
+  ;;
+lease)
+  # One rollout at a time drives a host: STATE_DIR/lease says which (id, expiry, holder), under the mutex.
+  # A lease that expired is stale; so is TAKEOVER's (paved found its process gone), unless a guard of it is
+  # still pending — then that guard must decide first.
+  s=$1; id=$2; ttl=$3; holder=$4; takeover=""; [ $# -ge 5 ] && takeover=$5
+  lock "$s"
+  cur_id=""; cur_exp=0; cur_holder=""
+  if [ -e "$s/lease" ]; then
+    cur_id=$(sed -n 's/^id=//p' "$s/lease"); cur_exp=$(sed -n 's/^expires=//p' "$s/lease"); cur_holder=$(sed -n 's/^holder=//p' "$s/lease")
+  fi
+  [ -n "$cur_exp" ] || cur_exp=0
+  t=$(now)
+  pending=""
+  if [ -n "$cur_id" ] && [ "$cur_id" = "$takeover" ]; then
+    for p in "$s/$cur_id"/*/guard.pid; do
+      [ -e "$p" ] || continue
+      [ -d "$(dirname "$p")/decided" ] || pending=$(dirname "$p")
+    done
+  fi
+  if [ -n "$cur_id" ] && [ "$cur_id" != "$id" ] && [ "$cur_exp" -gt "$t" ] && { [ "$cur_id" != "$takeover" ] || [ -n "$pending" ]; }; then
+    unlock "$s"
+    echo lease=held; echo "id=$cur_id"; echo "holder=$cur_holder"; echo "expires=$cur_exp"; echo "pending=$pending"
+    exit 0
+  fi
+  printf 'id=%s\nexpires=%s\nholder=%s\n' "$id" $((t + ttl)) "$holder" > "$s/lease.tmp" && mv -f "$s/lease.tmp" "$s/lease"
+  unlock "$s"
+  echo lease=ok; echo "expires=$((t + ttl))"
+  ;;
+release)
+  s=$1; id=$2
+  lock "$s"
+  [ "$(sed -n 's/^id=//p' "$s/lease" 2>/dev/null)" = "$id" ] && rm -f "$s/lease"
+  unlock "$s"
+  echo released=yes
   ;;
 state)
   d=$1

@@ -2,10 +2,12 @@
  * `paved rollout apply` and `paved rollout resume`: waves, one after another; hosts within a wave in parallel up
  * to the concurrency limit; a failure budget that, once exceeded, stops the rollout and rolls its wave back.
  */
-import { PavedError } from "@paved/core";
+import { isPavedError, PavedError } from "@paved/core";
 import { durationMs, loadRolloutInputs, type RolloutSettings, type WaveConfig } from "./_config.ts";
 import { sleep, waitHealthy } from "./_health.ts";
-import { deployHost, finish, reconcileHost, rollbackHost, type HostResult, type HostRun, type RolloutEvent } from "./_host.ts";
+import { deployHost, finish, reconcileHost, rollbackHost, Unsettled, unsettled, type HostResult, type HostRun, type RolloutEvent } from "./_host.ts";
+import { stoppable } from "./_stop.ts";
+import { takeLeases } from "./_lease.ts";
 import { Journal, newRolloutId, readJournal, type RolloutHeader, type RolloutOutcome } from "./_journal.ts";
 import { pushClosures } from "./_cache.ts";
 import { buildSystems } from "./_nix.ts";
@@ -46,7 +48,9 @@ export interface ApplyOptions extends RunOptions {
 export interface RolloutResult {
   id: string;
   journal: string;
-  outcome: RolloutOutcome | "planned";
+  /** "incomplete": hosts could not be reached and are journaled uncertain; the rollout has not ended. */
+  outcome: RolloutOutcome | "planned" | "incomplete";
+  message?: string;
   state: RolloutState;
   ms: number;
 }
@@ -97,7 +101,7 @@ export async function applyRollout(options: ApplyOptions): Promise<RolloutResult
   try {
     journal.append(header);
     options.onEvent?.({ type: "rollout", id: header.id, phase: "begin", at: now() });
-    return await runRollout(journal, [header], options);
+    return await stoppable(journal, header, options, `paved rollout resume ${header.id}`, (signal) => runRollout(journal, [header], { ...options, signal }));
   } finally {
     journal.close();
   }
@@ -116,7 +120,8 @@ export async function resumeRollout(options: RunOptions & { id: string }): Promi
   try {
     journal.append({ type: "resume", at: now(), pid: process.pid });
     options.onEvent?.({ type: "rollout", id: options.id, phase: "resume", at: now() });
-    return await runRollout(journal, readJournal(options.dir, options.id), options);
+    const again = `paved rollout resume ${options.id}`;
+    return await stoppable(journal, state.header, options, again, (signal) => runRollout(journal, readJournal(options.dir, options.id), { ...options, signal }));
   } finally {
     journal.close();
   }
@@ -149,10 +154,31 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     options.onEvent?.({ type: "rollout", id: header.id, phase: "end", outcome, message, at: now() });
     return { id: header.id, journal: journal.path, outcome, state: foldJournal(readJournal(options.dir, header.id)), ms: performance.now() - started };
   };
+  const incomplete = (lost: Unsettled[]): RolloutResult => {
+    const deadlines = lost.map((u) => u.deadline).filter(Boolean).sort();
+    const message = `${lost.map((u) => u.host).join(", ")} could not be reached and ${lost.length === 1 ? "is" : "are"} journaled uncertain${deadlines.length ? `; ${lost.length === 1 ? "its guard decides" : "their guards decide"} by ${deadlines.at(-1)}` : ""}; run \`paved rollout resume ${header.id}\` once ${lost.length === 1 ? "it answers" : "they answer"}`;
+    options.onEvent?.({ type: "rollout", id: header.id, phase: "stopped", outcome: "incomplete", message, at: now() });
+    return { id: header.id, journal: journal.path, outcome: "incomplete", message, state: foldJournal(readJournal(options.dir, header.id)), ms: performance.now() - started };
+  };
   for (const [index, wave] of header.waves.entries()) {
     const waveState = state.waves[index]!;
     if (waveState.state === "done" || waveState.state === "paused") continue;
     const waveStarted = performance.now();
+    const leases = await takeLeases(header, agentsOf(header, wave.hosts, options), header.concurrency);
+    const result = await runWave(index, waveState, waveStarted).then(
+      async (r) => (await leases.release(), r),
+      (error) => {
+        leases.abandon();
+        throw error;
+      },
+    );
+    if (result) return result;
+  }
+  return end("succeeded", failures > 0 ? `done; ${failures} host(s) failed within the budget of ${header.failureBudget}` : "every host is on its new system");
+
+  /** One wave, its hosts leased; returns the rollout's result when the rollout ends (or stops) in this wave. */
+  async function runWave(index: number, waveState: RolloutState["waves"][number], waveStarted: number): Promise<RolloutResult | undefined> {
+    const wave = header.waves[index]!;
     if (waveState.state === "rolled-back") {
       await rollbackWave(journal, state, index, options);
       skipRest(journal, foldJournal(readJournal(options.dir, header.id)), options, header);
@@ -164,14 +190,25 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     const targets = await targetsFor(journal, state, todo, options);
     // A resumed rollout may already be over its budget (paved died before rolling the wave back).
     let stop = failures > header.failureBudget;
+    const lost: Unsettled[] = [];
     await pool(
       todo,
       header.concurrency,
       async (name) => {
         const host = state.hosts[name]!;
         const run = hostRun(header, journal, name, targets[name]!, options);
-        let result: HostResult | undefined = host.lastStep ? await reconcileSafely(run, host) : undefined;
-        result ??= await deployHost(run, host.attempt + 1);
+        let result: HostResult | undefined | Unsettled = host.lastStep ? await reconcileSafely(run, host) : undefined;
+        if (result instanceof Unsettled) {
+          lost.push(result);
+          return;
+        }
+        try {
+          result ??= await deployHost(run, host.attempt + 1);
+        } catch (error) {
+          if (!(error instanceof Unsettled)) throw error;
+          lost.push(error);
+          return;
+        }
         host.outcome = result.outcome;
         if (FAILED.has(result.outcome)) {
           failures++;
@@ -180,6 +217,8 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
       },
       () => stop,
     );
+    // A host paved lost mid-switch keeps its wave open: the next resume that reaches it settles it first.
+    if (lost.length > 0 && !stop) return incomplete(lost);
     if (!stop && wave.bakeMs > 0 && index < header.waves.length - 1) {
       journal.append({ type: "wave", at: now(), wave: index, phase: "bake" });
       options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "bake", hosts: wave.hosts.length, at: now() });
@@ -201,15 +240,34 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
       options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "paused", hosts: wave.hosts.length, at: now() });
       return end("paused", `paused after wave ${wave.name}; continue with \`paved rollout resume ${header.id}\``);
     }
+    return undefined;
   }
-  return end("succeeded", failures > 0 ? `done; ${failures} host(s) failed within the budget of ${header.failureBudget}` : "every host is on its new system");
 }
 
-async function reconcileSafely(run: HostRun, host: HostState): Promise<HostResult | undefined> {
+export function agentsOf(header: RolloutHeader, hosts: readonly string[], options: RunOptions): Map<string, HostAgent> {
+  return new Map(hosts.map((name) => {
+    const host = header.hosts.find((h) => h.name === name)!;
+    return [name, new HostAgent(sshTarget(host, header.ssh), { profile: host.profile, stateDir: host.stateDir }, options.signal)];
+  }));
+}
+
+/**
+ * Settles a host an interruption caught mid-switch. A host that does not answer is not guessed at: it is journaled
+ * uncertain (with its guard's deadline) and left for a later run that reaches it.
+ */
+export async function reconcileSafely(run: HostRun, host: HostState): Promise<HostResult | undefined | Unsettled> {
   try {
     return await reconcileHost(run, host);
   } catch (error) {
     if (run.signal?.aborted) throw error;
+    if (error instanceof Unsettled) return error;
+    if (isPavedError(error, "E_ROLLOUT_UNREACHABLE")) {
+      try {
+        unsettled(run, host.attempt, `unreachable while settling it: ${(error as Error).message}`, host.armed && !host.confirmed);
+      } catch (lost) {
+        return lost as Unsettled;
+      }
+    }
     return finish(run, { outcome: "failed", generation: host.before ?? { generation: null, path: "" }, message: `after the interruption: ${(error as Error).message}` });
   }
 }
@@ -260,8 +318,13 @@ async function recheck(journal: Journal, stale: RolloutState, index: number, opt
     const run = hostRun(header, journal, name, host.target!, options);
     const health = await waitHealthy(run.ssh, header.healthChecks, { timeoutMs: header.healthTimeoutMs, intervalMs: run.retryMs, signal: options.signal });
     if (health.ok) return;
-    const result = await rollbackHost(run, host.attempt, `${run.agent.paths.stateDir}/${header.id}/${name}-bake`, host.before!, "switch", "failed", `unhealthy after the bake: ${health.failures.join("; ")}`);
-    host.outcome = result.outcome;
+    try {
+      const result = await rollbackHost(run, host.attempt, `${run.agent.paths.stateDir}/${header.id}/${name}-bake`, host.before!, "switch", "failed", `unhealthy after the bake: ${health.failures.join("; ")}`);
+      host.outcome = result.outcome;
+    } catch (error) {
+      // Lost while rolling back: journaled uncertain; it failed its health check either way.
+      if (!(error instanceof Unsettled)) throw error;
+    }
     if (overBudget()) stop = true;
   }, () => false);
   return stop;
@@ -278,6 +341,7 @@ async function rollbackWave(journal: Journal, stale: RolloutState, index: number
     const run = hostRun(header, journal, name, host.target ?? "", options);
     if (!host.outcome && host.lastStep) {
       const result = await reconcileSafely(run, host);
+      if (result instanceof Unsettled) return;
       host.outcome = result?.outcome;
       if (!result) {
         finish(run, { outcome: "skipped", generation: host.before, message: "stopped by the failure budget" });
@@ -286,8 +350,13 @@ async function rollbackWave(journal: Journal, stale: RolloutState, index: number
       }
     }
     if (host.outcome !== "deployed") return;
-    const result = await rollbackHost(run, host.attempt, `${host.before ? run.agent.paths.stateDir : ""}/${header.id}/${name}-wave`, host.before, "switch", "rolled-back", `wave ${wave.name} failed`);
-    host.outcome = result.outcome;
+    try {
+      const result = await rollbackHost(run, host.attempt, `${run.agent.paths.stateDir}/${header.id}/${name}-wave`, host.before, "switch", "rolled-back", `wave ${wave.name} failed`);
+      host.outcome = result.outcome;
+    } catch (error) {
+      // Lost while rolling back: journaled uncertain; `paved rollout rollback ID` settles it once it answers.
+      if (!(error instanceof Unsettled)) throw error;
+    }
   }, () => false);
 }
 

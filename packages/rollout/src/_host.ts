@@ -14,9 +14,50 @@ import type { HostState } from "./_state.ts";
 import { nixSshOpts, type SshTarget } from "./_ssh.ts";
 
 export type RolloutEvent =
-  | { type: "rollout"; id: string; phase: "begin" | "end" | "resume"; outcome?: string; message?: string; at: string }
+  | { type: "rollout"; id: string; phase: "begin" | "end" | "resume" | "stopped"; outcome?: string; message?: string; at: string }
   | { type: "wave"; wave: number; name: string; phase: "begin" | "end" | "bake" | "rollback" | "paused"; hosts: number; failed?: number; ms?: number; at: string }
-  | { type: "host"; host: string; wave: number; phase: StepName | "done"; outcome?: HostOutcome; ms?: number; message?: string; at: string };
+  | { type: "host"; host: string; wave: number; phase: StepName | "done" | "uncertain"; outcome?: HostOutcome; ms?: number; message?: string; at: string };
+
+/** A host this process armed a guard for and has not finished: what to undo if paved must stop. */
+export interface Inflight {
+  host: string;
+  dir: string;
+  before: Generation;
+  attempt: number;
+}
+
+const inflightByJournal = new WeakMap<Journal, Map<string, Inflight>>();
+
+/** Hosts mid-switch in this process, per journal. */
+export function inflight(journal: Journal): Map<string, Inflight> {
+  let map = inflightByJournal.get(journal);
+  if (!map) inflightByJournal.set(journal, (map = new Map()));
+  return map;
+}
+
+/**
+ * A host paved could not bring to a settled state (it stopped answering mid-switch or mid-rollback). The journal
+ * says so with an `uncertain` record; the next `resume` or `rollback` that reaches the host settles it.
+ */
+export class Unsettled extends Error {
+  constructor(readonly host: string, readonly deadline: string | undefined) {
+    super(`${host} is unsettled`);
+  }
+}
+
+/** The latest moment the guard of an attempt armed now-or-earlier takes its decision (see the agent's three clocks). */
+export function guardDeadline(header: RolloutHeader, from = Date.now()): string {
+  return new Date(from + header.activationTimeoutMs + header.confirmTimeoutMs).toISOString();
+}
+
+/** Journals a host as uncertain (on `before` or the target) and raises Unsettled. */
+export function unsettled(run: HostRun, attempt: number, reason: string, guarded: boolean): never {
+  const host = run.ssh.name;
+  const deadline = guarded ? guardDeadline(run.header) : undefined;
+  run.journal.append({ type: "uncertain", at: now(), host, attempt, reason, ...(deadline ? { deadline } : {}) });
+  run.emit({ type: "host", host, wave: wave(run), phase: "uncertain", message: `${reason}${deadline ? `; its guard decides by ${deadline}` : ""}`, at: now() });
+  throw new Unsettled(host, deadline);
+}
 
 export interface HostRun {
   header: RolloutHeader;
@@ -79,6 +120,7 @@ export async function step<T>(
 
 export function finish(run: HostRun, result: HostResult): HostResult {
   const host = run.ssh.name;
+  inflight(run.journal).delete(host);
   run.journal.append({ type: "host", at: now(), host, outcome: result.outcome, ...result.generation, message: result.message });
   run.emit({ type: "host", host, wave: wave(run), phase: "done", outcome: result.outcome, message: result.message, at: now() });
   return result;
@@ -108,7 +150,7 @@ export async function deployHost(run: HostRun, attempt: number): Promise<HostRes
     if (run.header.mode === "boot") return await bootOnly(run, attempt, before);
     return await switchHost(run, attempt, before);
   } catch (error) {
-    if (run.signal?.aborted) throw error;
+    if (run.signal?.aborted || error instanceof Unsettled) throw error;
     const message = (error as Error).message;
     // Before the profile changed nothing needs undoing; after, switchHost handles its own failures.
     return finish(run, { outcome: "failed", generation: before ?? { generation: null, path: "" }, message });
@@ -119,15 +161,15 @@ async function switchHost(run: HostRun, attempt: number, before: Generation): Pr
   const dir = attemptDir(run, attempt);
   const unit = unitName(run, attempt);
   const h = run.header;
-  await step(run, attempt, "arm", () => run.agent.arm(dir, unit, before, Math.ceil(h.activationTimeoutMs / 1000), Math.ceil(h.confirmTimeoutMs / 1000)), () => ({ dir }));
+  await arm(run, attempt, before, "activate");
   let set: Generation;
   try {
-    set = await step(run, attempt, "profile", () => run.agent.setProfile(run.target), (g) => ({ generation: g.generation, path: g.path }));
+    set = await step(run, attempt, "profile", () => run.agent.setProfile(run.target, dir), (g) => ({ generation: g.generation, path: g.path }));
     const rc = await step(run, attempt, "activate", () => runJob(run, dir, "activate", unit, "test", h.activationTimeoutMs), (rc) => ({ rc }));
     if (rc === 100) return await rollbackHost(run, attempt, dir, before, "none", "reboot-needed", "switch-to-configuration exited 100: this change needs a reboot; deploy it with --mode boot");
     if (rc !== 0) return await rollbackHost(run, attempt, dir, before, "test", "failed", activationMessage(rc));
   } catch (error) {
-    if (run.signal?.aborted) throw error;
+    if (run.signal?.aborted || error instanceof Unsettled) throw error;
     return await rollbackHost(run, attempt, dir, before, "test", "failed", (error as Error).message);
   }
   const activatedAt = Date.now();
@@ -144,36 +186,53 @@ async function switchHost(run: HostRun, attempt: number, before: Generation): Pr
   // The guard counts from the end of activation; stop trying a little before it fires.
   const deadline = activatedAt + h.confirmTimeoutMs - 500;
   const decided = await step(run, attempt, "confirm", () => confirm(run, dir, deadline), (d) => ({ decided: d }));
-  if (decided !== "confirm") {
-    const message = decided === "unreachable" ? "lost SSH after activation; the guard on the host rolls it back" : "the guard on the host rolled it back before paved confirmed";
-    if (decided === "guard") await run.agent.awaitGuard(dir, 120).catch(() => undefined);
-    return finish(run, { outcome: "rolled-back-by-guard", generation: before, message });
-  }
+  if (decided !== "confirm") return await guardDecided(run, dir, before, decided);
   if (h.mode === "switch") {
     try {
       const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unit, "boot", h.activationTimeoutMs), (rc) => ({ rc }));
       if (rc !== 0) return await rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", `switch-to-configuration boot exited ${rc}`);
     } catch (error) {
-      if (run.signal?.aborted) throw error;
+      if (run.signal?.aborted || error instanceof Unsettled) throw error;
       return await rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", (error as Error).message);
     }
   }
   return finish(run, { outcome: "deployed", generation: set });
 }
 
-/** `--mode boot`: the new system becomes the boot default and takes effect at the next reboot; nothing is activated. */
+/**
+ * `--mode boot`: the new system becomes the boot default and takes effect at the next reboot; nothing is activated.
+ * It is guarded like a switch: the guard, armed first, undoes the profile and the boot default unless paved
+ * confirms within confirmTimeout of the boot job's end, so a paved that dies never leaves an unconfirmed boot default.
+ */
 async function bootOnly(run: HostRun, attempt: number, before: Generation): Promise<HostResult> {
   const dir = attemptDir(run, attempt);
   const unit = unitName(run, attempt);
+  await arm(run, attempt, before, "boot");
+  let set: Generation;
   try {
-    const set = await step(run, attempt, "profile", () => run.agent.setProfile(run.target), (g) => ({ generation: g.generation, path: g.path }));
+    set = await step(run, attempt, "profile", () => run.agent.setProfile(run.target, dir), (g) => ({ generation: g.generation, path: g.path }));
     const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unit, "boot", run.header.activationTimeoutMs), (rc) => ({ rc }));
     if (rc !== 0) return await rollbackHost(run, attempt, dir, before, "boot", "failed", `switch-to-configuration boot exited ${rc}`);
-    return finish(run, { outcome: "deployed", generation: set, message: "boot default; active after the next reboot" });
   } catch (error) {
-    if (run.signal?.aborted) throw error;
+    if (run.signal?.aborted || error instanceof Unsettled) throw error;
     return await rollbackHost(run, attempt, dir, before, "boot", "failed", (error as Error).message);
   }
+  const decided = await step(run, attempt, "confirm", () => confirm(run, dir, Date.now() + run.header.confirmTimeoutMs - 500), (d) => ({ decided: d }));
+  if (decided !== "confirm") return await guardDecided(run, dir, before, decided);
+  return finish(run, { outcome: "deployed", generation: set, message: "boot default; active after the next reboot" });
+}
+
+async function arm(run: HostRun, attempt: number, before: Generation, job: "activate" | "boot"): Promise<void> {
+  const dir = attemptDir(run, attempt);
+  const h = run.header;
+  await step(run, attempt, "arm", () => run.agent.arm(dir, unitName(run, attempt), before, Math.ceil(h.activationTimeoutMs / 1000), Math.ceil(h.confirmTimeoutMs / 1000), job), () => ({ dir, job }));
+  inflight(run.journal).set(run.ssh.name, { host: run.ssh.name, dir, before, attempt });
+}
+
+async function guardDecided(run: HostRun, dir: string, before: Generation, decided: string): Promise<HostResult> {
+  const message = decided === "unreachable" ? "lost SSH after activation; the guard on the host rolls it back" : "the guard on the host rolled it back before paved confirmed";
+  if (decided === "guard") await run.agent.awaitGuard(dir, 120).catch(() => undefined);
+  return finish(run, { outcome: "rolled-back-by-guard", generation: before, message });
 }
 
 /** Starts a switch-to-configuration job detached on the host and waits for it, reconnecting if SSH drops. */
@@ -234,6 +293,8 @@ export async function rollbackHost(
   outcome: HostOutcome,
   message: string,
 ): Promise<HostResult> {
+  // Once paved took the decision, the guard no longer acts: losing the host after that leaves it uncertain.
+  let decidedByPaved = false;
   try {
     const result = await step(
       run,
@@ -241,6 +302,7 @@ export async function rollbackHost(
       "rollback",
       async () => {
         const decided = await run.agent.decide(dir, "rollback");
+        decidedByPaved = decided === "rollback";
         if (decided === "guard") {
           await run.agent.awaitGuard(dir, 300);
           return { decided, now: (await run.agent.state(dir)).now, rc: 0 };
@@ -260,6 +322,8 @@ export async function rollbackHost(
     return finish(run, { outcome: byGuard ? "rolled-back-by-guard" : outcome, generation: result.now, message });
   } catch (error) {
     if (run.signal?.aborted) throw error;
+    const guarded = dir === attemptDir(run, attempt) && !decidedByPaved;
+    if (unreachable(error) && !guarded) unsettled(run, attempt, `lost SSH while rolling back: ${(error as Error).message}`, false);
     return finish(run, {
       outcome: unreachable(error) ? "rolled-back-by-guard" : outcome,
       generation: before,
@@ -280,7 +344,8 @@ export async function reconcileHost(run: HostRun, state: HostState): Promise<Hos
   const touched = state.armed || state.setGeneration !== undefined || state.lastStep.step === "profile" || state.lastStep.step === "boot" || state.lastStep.step === "rollback";
   if (!touched) return undefined;
   const now = await run.agent.state(dir);
-  if (now.decided === "confirm" && run.header.mode !== "boot") {
+  // Boot mode confirms after its boot job, so a confirmed host there is finished too.
+  if (now.decided === "confirm") {
     if (run.header.mode === "switch") {
       const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unitName(run, attempt), "boot", run.header.activationTimeoutMs), (rc) => ({ rc }));
       if (rc !== 0) return rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", `switch-to-configuration boot exited ${rc}`);
@@ -295,7 +360,8 @@ export async function reconcileHost(run: HostRun, state: HostState): Promise<Hos
     const decided = now.decided === "" ? await run.agent.decide(dir, "resume") : "guard";
     if (decided === "guard") await run.agent.awaitGuard(dir, 300);
   }
-  // decided by "resume" (now or by an earlier resume that died): restore the previous system ourselves.
+  // decided by "resume" (now or by an earlier resume that died) or "salvage" (a paved whose journal failed put it
+  // back): restore the previous system ourselves if needed, and redo the host.
   const check = await run.agent.state(dir);
   if (check.decided === "guard") return undefined;
   const activated = check.activate !== "" || state.lastStep.step === "activate";

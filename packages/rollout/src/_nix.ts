@@ -53,7 +53,7 @@ export async function buildSystems(hosts: readonly string[], options: BuildOptio
   }
   const version = await ensureNixVersion();
   const installables = unique.map((drv) => derivationInstallable(drv, version));
-  const result = await runNix(["build", "--no-link", "--json", ...store, ...installables], { signal: options.signal, onProgress: options.onProgress, env });
+  const result = await runNix(["build", "--no-link", "--json", ...store, ...installables], { signal: options.signal, onProgress: options.onProgress, env, dieWithParent: true });
   const built = new Map(parseBuildResults(result.stdout).map((b) => [b.drvPath, b.outputs.out]));
   const unbuilt = unique.filter((drv) => !built.get(drv));
   if (unbuilt.length > 0) {
@@ -80,5 +80,5 @@ export function copyClosure(target: SshTarget, path: string, options: CopyOption
   if (options.from) args.push("--from", `ssh-ng://${options.from.user}@${options.from.address}`);
   if (options.substituteOnDestination) args.push("--substitute-on-destination");
   args.push(path);
-  return runNix(args, { signal: options.signal, dryRun: options.dryRun, env: { NIX_SSHOPTS: nixSshOpts(target) } });
+  return runNix(args, { signal: options.signal, dryRun: options.dryRun, env: { NIX_SSHOPTS: nixSshOpts(target) }, dieWithParent: true });
 }

@@ -57,12 +57,26 @@ export class HostAgent {
     return { ...generationOf(values), systemd: values.systemd === "yes" };
   }
 
-  async setProfile(path: string): Promise<Generation> {
-    return generationOf((await this.call(["set-profile", this.paths.profile, path])).values);
+  /** Sets the profile, unless the attempt in `dir` was already decided (its guard fired): then that is an error. */
+  async setProfile(path: string, dir: string): Promise<Generation> {
+    const { values } = await this.call(["set-profile", this.paths.profile, path, dir]);
+    if (values.refused !== undefined) {
+      throw new PavedError("E_ROLLOUT_DECIDED", `${this.target.name}: the attempt was already decided (${values.refused || "?"}); the profile was left alone`, {
+        hint: "The guard on the host fired before paved set the profile; the host stays on its previous generation.",
+      });
+    }
+    return generationOf(values);
   }
 
-  async arm(dir: string, unit: string, before: Generation, activationS: number, confirmS: number): Promise<void> {
-    await this.call(["arm", dir, unit, this.paths.profile, String(before.generation ?? ""), before.path, String(activationS), String(confirmS)]);
+  /** Starts the guard; it confirms against `job` ("activate" in switch and test modes, "boot" in boot mode). */
+  async arm(dir: string, unit: string, before: Generation, activationS: number, confirmS: number, job: "activate" | "boot" = "activate"): Promise<void> {
+    await this.call(["arm", dir, unit, this.paths.profile, String(before.generation ?? ""), before.path, String(activationS), String(confirmS), job]);
+  }
+
+  /** Takes the decision "rollback" and undoes the attempt, in one connection; returns who decided and where the host is. */
+  async salvage(dir: string, before: Generation): Promise<{ decided: string; rc: number; now: Generation }> {
+    const { values } = await this.call(["salvage", dir, this.paths.profile, String(before.generation ?? ""), before.path], 15 * 60_000);
+    return { decided: values.decided ?? "", rc: Number(values.rc ?? 0), now: generationOf(values) };
   }
 
   /** Starts a job detached on the host and waits up to `seconds` for it, like `wait`. */
@@ -91,6 +105,16 @@ export class HostAgent {
   async awaitGuard(dir: string, seconds: number): Promise<number | "running"> {
     const { values } = await this.call(["await-guard", dir, String(seconds)], (seconds + 30) * 1000);
     return values.guard === "running" || values.guard === undefined ? "running" : Number(values.guard);
+  }
+
+  /** Takes or renews the host's lease for rollout `id`; `takeover` names a holder paved found dead. */
+  async lease(id: string, seconds: number, holder: string, takeover = ""): Promise<{ ok: boolean; id: string; holder: string; expires: number; pending: string }> {
+    const { values } = await this.call(["lease", this.paths.stateDir, id, String(seconds), holder, takeover]);
+    return { ok: values.lease === "ok", id: values.id ?? id, holder: values.holder ?? "", expires: Number(values.expires ?? 0), pending: values.pending ?? "" };
+  }
+
+  async release(id: string): Promise<void> {
+    await this.call(["release", this.paths.stateDir, id]);
   }
 
   async state(dir: string): Promise<{ decided: string; guard: string; activate: string; boot: string; now: Generation }> {

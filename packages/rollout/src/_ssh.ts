@@ -111,7 +111,9 @@ export async function runRemote(target: SshTarget, remote: readonly string[], op
   const started = performance.now();
   const argv = sshArgv(target, remote);
   try {
-    const result = await exec(argv, { signal: signals.length ? AbortSignal.any(signals) : undefined, input: options.input });
+    // ssh dies with paved: no agent action starts after paved is gone (one already running is covered by the
+    // journal's uncertain window and the agent's per-attempt mutex).
+    const result = await exec(argv, { signal: signals.length ? AbortSignal.any(signals) : undefined, input: options.input, dieWithParent: true });
     return { ...result, unreachable: result.exitCode === 255, ms: performance.now() - started };
   } catch (error) {
     if (options.signal?.aborted) throw error;

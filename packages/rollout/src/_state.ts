@@ -21,6 +21,11 @@ export interface HostState {
    * paved's confirmation reached it first (the host's decided/by file says which).
    */
   uncertain: boolean;
+  /**
+   * Set when paved lost the host and journaled it uncertain: why, the store paths it may be on, and the moment by
+   * which its guard decides (absent when no guard is armed for it). Cleared when a later step settles it.
+   */
+  unsettled?: { reason: string; at: string; paths: string[]; deadline?: string };
   startedAt?: string;
   endedAt?: string;
   /** Milliseconds spent in each step (SSH and Nix work), summed over attempts. */
@@ -95,7 +100,17 @@ export function foldJournal(records: readonly JournalRecord[]): RolloutState {
         host.message = record.message;
         host.generation = { generation: record.generation, path: record.path };
         host.uncertain = false;
+        host.unsettled = undefined;
         host.endedAt = record.at;
+        break;
+      }
+      case "uncertain": {
+        const host = hosts[record.host];
+        if (!host) break;
+        const paths = [host.generation?.path, host.before?.path, host.target].filter((p): p is string => !!p);
+        host.outcome = undefined;
+        host.uncertain = true;
+        host.unsettled = { reason: record.reason, at: record.at, paths: [...new Set(paths)], ...(record.deadline ? { deadline: record.deadline } : {}) };
         break;
       }
       case "end":
@@ -133,6 +148,8 @@ function applyStep(host: HostState | undefined, record: StepRecord): void {
     host.setGeneration = undefined;
   }
   host.startedAt ??= record.at;
+  // paved reached the host again: what it finds from here on replaces the uncertainty.
+  if (record.phase === "end") host.unsettled = undefined;
   host.lastStep = { step: record.step, phase: record.phase, at: record.at, error: record.error };
   if (record.ms !== undefined) host.stepMs[record.step] = (host.stepMs[record.step] ?? 0) + record.ms;
   // Every attempt starts with a probe: an earlier outcome no longer holds from there on.

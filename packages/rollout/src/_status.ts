@@ -16,14 +16,19 @@ export interface RolloutSummary {
   id: string;
   startedAt: string;
   endedAt?: string;
-  /** "running" when the journal has no end: paved is still at it, or was stopped and can be resumed. */
-  outcome: RolloutState["outcome"] | "running";
+  /**
+   * "running" when the journal has no end: paved is still at it, or was stopped and can be resumed; "incomplete"
+   * when, besides, hosts are journaled uncertain (paved lost them; the next resume that reaches them settles them).
+   */
+  outcome: RolloutState["outcome"] | "running" | "incomplete";
   mode: string;
   hosts: number;
   counts: Partial<Record<HostOutcome | "pending", number>>;
   waves: { name: string; hosts: string[]; state: string; failed: number; startedAt?: string; endedAt?: string }[];
   failures: { host: string; outcome: HostOutcome; message?: string; at?: string }[];
   rollbacks: { host: string; at?: string; message?: string }[];
+  /** Hosts paved lost mid-change: on one of `paths`; with a guard armed, it decides by `deadline`. */
+  uncertain: { host: string; reason: string; at: string; paths: string[]; deadline?: string }[];
   resumes: number;
   message?: string;
 }
@@ -39,13 +44,14 @@ export function summarize(state: RolloutState): RolloutSummary {
     id: state.id,
     startedAt: state.startedAt,
     endedAt: state.endedAt,
-    outcome: state.outcome ?? "running",
+    outcome: state.outcome ?? (hosts.some((h) => h.unsettled) ? "incomplete" : "running"),
     mode: state.header.mode,
     hosts: hosts.length,
     counts,
     waves: state.waves.map((w) => ({ name: w.name, hosts: w.hosts, state: w.state, failed: w.failed, startedAt: w.startedAt, endedAt: w.endedAt })),
     failures: hosts.filter((h) => h.outcome && FAILED.has(h.outcome)).map((h) => ({ host: h.name, outcome: h.outcome!, message: h.message, at: h.endedAt })),
     rollbacks: hosts.filter((h) => h.outcome === "rolled-back").map((h) => ({ host: h.name, at: h.endedAt, message: h.message })),
+    uncertain: hosts.filter((h) => h.unsettled).map((h) => ({ host: h.name, ...h.unsettled! })),
     resumes: state.resumes,
     message: state.message,
   };
@@ -100,7 +106,7 @@ function stepReport(options: { dir: string; hosts?: string[] }): StepReport {
   for (const host of fleet.filter((h) => !deployedHosts.has(h))) {
     report.drift.push({ kind: "never-deployed", subject: host, message: `${host} has never been deployed by a rollout`, fix: `paved rollout apply --host ${host}` });
   }
-  for (const r of rollouts.filter((r) => r.outcome === "running" || r.outcome === "paused")) {
+  for (const r of rollouts.filter((r) => r.outcome === "running" || r.outcome === "paused" || r.outcome === "incomplete")) {
     report.drift.push({ kind: "interrupted-rollout", subject: r.id, message: `Rollout ${r.id} did not finish (${r.outcome})`, fix: `paved rollout resume ${r.id}` });
   }
   report.state = succeeded.length > 0 && reached.length === fleet.length && report.drift.length === 0 ? "done" : "in-progress";
@@ -120,6 +126,8 @@ export interface HostCheck {
   agrees: boolean;
   /** Mid-switch, undecided, still on the target: its guard has not fired yet. */
   settling: boolean;
+  /** The rollout never changed this host (skipped before its profile step): there is nothing to compare. */
+  untouched: boolean;
   error?: string;
 }
 
@@ -141,6 +149,7 @@ export async function probeRollout(options: { dir: string; id: string; signal?: 
       decided: "",
       agrees: false,
       settling: false,
+      untouched: false,
     };
     checks.push(check);
     const script = 'readlink "$1"; readlink -f "$1"; cat "$2/decided/by" 2>/dev/null || true';
@@ -153,8 +162,12 @@ export async function probeRollout(options: { dir: string; id: string; signal?: 
     const gen = /-(\d+)-link$/.exec(link);
     check.actual = { generation: gen ? Number(gen[1]) : null, path };
     check.decided = decided.trim();
+    // Never touched: the journal names no generation (path "") or only the one probed before any change.
+    check.untouched = !host.uncertain && host.setGeneration === undefined && !host.lastStep?.step.match(/^(profile|activate|boot|rollback|confirm|health)$/) && (host.generation?.path ?? "") === (host.before?.path ?? "");
     const expected = !host.uncertain ? host.generation?.path : check.decided === "confirm" ? host.target : host.before?.path;
-    check.agrees = expected === undefined || expected === path;
+    if (check.untouched) check.agrees = true;
+    else if (host.unsettled) check.agrees = host.unsettled.paths.includes(path);
+    else check.agrees = !expected || expected === path;
     check.settling = !check.agrees && host.uncertain && check.decided === "" && path === host.target;
   }, () => false);
   return Object.keys(state.hosts).map((name) => checks.find((c) => c.host === name)!);

@@ -1,7 +1,7 @@
 export { applyRollout, resumeRollout, planHeader, type ApplyOptions, type RolloutResult, type RunOptions } from "./_apply.ts";
 export { rollbackRollout, type RollbackOptions } from "./_rollback.ts";
 export type { RolloutEvent, HostResult } from "./_host.ts";
-export { Journal, readJournal, listRollouts, journalPath, JOURNAL_DIR, type JournalRecord, type RolloutCache, type HostOutcome, type RolloutHeader, type RolloutOutcome, type Generation } from "./_journal.ts";
+export { Journal, readJournal, readJournalFile, parseJournal, listRollouts, type JournalRead, journalPath, JOURNAL_DIR, type JournalRecord, type RolloutCache, type HostOutcome, type RolloutHeader, type RolloutOutcome, type Generation } from "./_journal.ts";
 export { foldJournal, FAILED, type HostState, type WaveState, type RolloutState } from "./_state.ts";
 export { selectHosts, planWaves, parseWavesFlag, budgetHosts, type HostSelection, type PlannedWave } from "./_select.ts";
 export { loadRolloutInputs, type HostEntry, type RolloutSettings, type HealthCheckConfig, type WaveConfig } from "./_config.ts";

@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 /** Throws when CI=true and a tool the rollout tests need is missing (they must fail, not skip, in CI). */
 export function requireTools(...names: string[]): void {
@@ -12,3 +13,56 @@ export function requireTools(...names: string[]): void {
 }
 
 export const TOOLS = ["nix", "nix-env", "ssh", "setsid"];
+
+export const PAVED_BIN = fileURLToPath(new URL("../../../apps/cli/bin/paved.mjs", import.meta.url));
+
+export interface PavedRun {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** The --json progress events, in order. */
+  events: Record<string, unknown>[];
+  pid: number;
+}
+
+/**
+ * Runs the real CLI (the bundle) with --json; `onEvent` sees each progress event as it arrives, with the child,
+ * so a test can inject a fault or a signal at an exact step.
+ */
+export function runPaved(args: string[], onEvent?: (event: Record<string, unknown>, child: ChildProcess) => void): Promise<PavedRun> {
+  const env = { ...process.env, NO_COLOR: "1", NIX_CONFIG: "substituters =\nexperimental-features = nix-command flakes" };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PAVED_BIN, ...args, "--json"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let pending = "";
+    const events: Record<string, unknown>[] = [];
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => {
+      stderr += d;
+      pending += d;
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (!line.startsWith("{")) continue;
+        try {
+          const event = JSON.parse(line) as Record<string, unknown>;
+          events.push(event);
+          onEvent?.(event, child);
+        } catch {
+          // not an event
+        }
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, events, pid: child.pid! }));
+  });
+}
+
+/** Runs a command as root (directly when paved's tests already run as root, else with `sudo -n`). */
+export function asRoot(argv: string[]): void {
+  const root = process.getuid?.() === 0;
+  execFileSync(root ? argv[0]! : "sudo", root ? argv.slice(1) : ["-n", ...argv], { stdio: ["ignore", "ignore", "pipe"] });
+}

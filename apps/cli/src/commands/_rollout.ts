@@ -53,13 +53,17 @@ export function summaryText(summary: RolloutSummary): string {
   lines.push(`  hosts: ${Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(", ")}`);
   for (const f of summary.failures) lines.push(`  ✗ ${f.host}: ${f.outcome}${f.message ? ` — ${f.message}` : ""}`);
   for (const r of summary.rollbacks) lines.push(`  ↺ ${r.host}: rolled back${r.message ? ` — ${r.message}` : ""}`);
+  for (const u of summary.uncertain) {
+    lines.push(`  ? ${u.host}: uncertain since ${u.at} — ${u.reason}; on one of ${u.paths.join(", ") || "its generations"}${u.deadline ? `; its guard decides by ${u.deadline}` : "; no guard armed: check it by hand"}`);
+  }
   return lines.join("\n");
 }
 
+/** 0 succeeded (or paused, planned, rolled back), 6 succeeded with failures inside the budget, 75 incomplete, 1 failed. */
 export function resultExit(result: RolloutResult): number {
-  if (result.outcome === "succeeded" || result.outcome === "paused" || result.outcome === "planned" || result.outcome === "rolled-back") {
-    return result.state.failures > 0 ? EXIT.failed : EXIT.ok;
-  }
+  if (result.outcome === "incomplete") return EXIT.incomplete;
+  if (result.outcome === "succeeded") return result.state.failures > 0 ? EXIT.partial : EXIT.ok;
+  if (result.outcome === "paused" || result.outcome === "planned" || result.outcome === "rolled-back") return EXIT.ok;
   return EXIT.failed;
 }
 

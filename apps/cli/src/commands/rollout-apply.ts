@@ -23,7 +23,7 @@ export const run: CommandHandler = async (ctx, _args, options) => {
     onProgress: ctx.verbose ? ctx.progress : undefined,
     signal: ctx.signal,
   });
-  const summary = summarize(result.state);
+  const summary = { ...summarize(result.state), ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}) };
   if (result.outcome === "planned") {
     const text = [`would roll out to ${result.state.header.hosts.length} host(s) (dry run; nothing changed):`, ...result.state.waves.map((w, i) => `  wave ${i + 1} ${w.name}: ${w.hosts.join(", ")}`)];
     return { data: { id: null, outcome: "planned", waves: summary.waves, header: result.state.header }, text: text.join("\n") };

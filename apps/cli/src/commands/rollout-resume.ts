@@ -6,7 +6,7 @@ import { progress, resultExit, summaryText } from "./_rollout.ts";
 export const run: CommandHandler = async (ctx, args) => {
   let id = args[0];
   if (!id) {
-    const open = readRollouts(ctx.dir).filter((r) => r.outcome === "running" || r.outcome === "paused");
+    const open = readRollouts(ctx.dir).filter((r) => r.outcome === "running" || r.outcome === "paused" || r.outcome === "incomplete");
     if (open.length === 0) {
       throw new PavedError("E_USAGE", listRollouts(ctx.dir).length ? "No interrupted or paused rollout to resume." : "No rollouts recorded here.", {
         hint: "See `paved rollout status`.",
@@ -15,6 +15,6 @@ export const run: CommandHandler = async (ctx, args) => {
     id = open.at(-1)!.id;
   }
   const result = await resumeRollout({ dir: ctx.dir, id, onEvent: progress(ctx), onProgress: ctx.verbose ? ctx.progress : undefined, signal: ctx.signal });
-  const summary = summarize(result.state);
+  const summary = { ...summarize(result.state), ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}) };
   return { data: { ...summary, journal: result.journal }, text: summaryText(summary), exitCode: resultExit(result) };
 };

@@ -9,7 +9,7 @@ export const run: CommandHandler = async (ctx, args, options) => {
     const lines = checks.map((c) => {
       const mark = c.agrees ? "✓" : c.settling ? "…" : "✗";
       const actual = c.actual ? `generation ${c.actual.generation ?? "?"} ${c.actual.path}` : `unknown (${c.error})`;
-      const note = c.settling ? " — mid-switch, its guard has not fired yet" : c.agrees ? "" : " — not what the journal names";
+      const note = c.settling ? " — mid-switch, its guard has not fired yet" : c.untouched ? " — not touched by this rollout" : c.agrees ? "" : " — not what the journal names";
       return `${mark} ${c.host.padEnd(16)} ${actual}${c.decided ? ` (decided by ${c.decided})` : ""}${note}`;
     });
     const ok = checks.every((c) => c.agrees);
@@ -26,12 +26,17 @@ export const run: CommandHandler = async (ctx, args, options) => {
       before: h.before,
       target: h.target,
       uncertain: h.uncertain,
+      unsettled: h.unsettled,
       lastStep: h.lastStep,
       message: h.message,
     }));
     const lines = hosts.map((h) => {
       const gen = h.generation ? `generation ${h.generation.generation ?? "?"}` : "not probed";
-      const where = h.uncertain ? `${gen} or the target (mid-switch: the host's decided/by file says which)` : gen;
+      const where = h.unsettled
+        ? `uncertain: on ${h.unsettled.paths.join(" or ")}${h.unsettled.deadline ? `, its guard decides by ${h.unsettled.deadline}` : ""} (${h.unsettled.reason})`
+        : h.uncertain
+          ? `${gen} or the target (mid-switch: the host's decided/by file says which)`
+          : gen;
       return `  ${h.host.padEnd(16)} ${h.outcome.padEnd(22)} ${where}${h.lastStep && h.outcome === "pending" ? ` — last step ${h.lastStep.step} ${h.lastStep.phase}` : ""}`;
     });
     return { data: { ...summary, hostStates: hosts }, text: `${summaryText(summary)}\n${lines.join("\n")}` };

@@ -1,6 +1,6 @@
 import { Option } from "commander";
 import { defineCommand } from "../_define.ts";
-import { selectionFlags } from "./_rollout-flags.ts";
+import { ROLLOUT_EXIT_CODES, selectionFlags } from "./_rollout-flags.ts";
 
 export default defineCommand({
   name: "rollout apply",
@@ -26,6 +26,7 @@ export default defineCommand({
       .option("--confirm-timeout <duration>", "the on-host guard rolls back unless paved confirms within this time")
       .option("--activation-timeout <duration>", "longest switch-to-configuration may take")
       .option("--override-input <name=flakeref>", "override a flake input, as nixos-rebuild does (repeatable)", (v: string, p: string[] = []) => [...p, v])
-      .option("--dry-run", "show the waves and change nothing"),
+      .option("--dry-run", "show the waves and change nothing")
+      .addHelpText("after", ROLLOUT_EXIT_CODES),
   load: () => import("../commands/rollout-apply.ts"),
 });

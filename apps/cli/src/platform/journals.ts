@@ -1,33 +1,24 @@
 /**
  * Rollout history for status and the report: every journal under .paved/rollouts, read one by one so a damaged
  * journal is reported and the others still count. A torn last line (paved killed mid-write) is ignored by the
- * reader; it is still worth a person's look, so it is reported too.
+ * reader (the rollout package's one definition: bytes after the last newline); it is still worth a person's look,
+ * so it is reported too.
  */
-import { readFile } from "node:fs/promises";
-import { FAILED, foldJournal, journalPath, listRollouts, readJournal, summarize } from "@paved/rollout";
+import { FAILED, foldJournal, journalPath, listRollouts, readJournalFile, summarize } from "@paved/rollout";
 import { isPavedError } from "@paved/core";
 import type { JournalRead } from "./sources.ts";
 import type { RolloutSummary } from "./types.ts";
-
-async function tornLine(dir: string, id: string): Promise<number | undefined> {
-  const text = await readFile(journalPath(dir, id), "utf8").catch(() => "");
-  if (text === "" || text.endsWith("\n")) return undefined;
-  const lines = text.split("\n");
-  try {
-    JSON.parse(lines.at(-1)!);
-    return undefined;
-  } catch {
-    return lines.length;
-  }
-}
 
 export async function readJournals(dir: string): Promise<JournalRead> {
   const out: JournalRead = { rollouts: [], problems: [] };
   for (const id of listRollouts(dir)) {
     const file = journalPath(dir, id);
     let summary: RolloutSummary;
+    let torn: number | undefined;
     try {
-      const state = foldJournal(readJournal(dir, id));
+      const read = readJournalFile(dir, id);
+      torn = read.torn?.line;
+      const state = foldJournal(read.records);
       const s = summarize(state);
       summary = {
         id: s.id,
@@ -50,7 +41,6 @@ export async function readJournals(dir: string): Promise<JournalRead> {
       continue;
     }
     out.rollouts.push(summary);
-    const torn = await tornLine(dir, id);
     if (torn !== undefined) {
       out.problems.push({
         subject: id,

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { PavedError } from "../errors.ts";
 import { assertNoSecret } from "../secrets/index.ts";
 
@@ -12,6 +13,30 @@ export interface ExecOptions {
   onStderrLine?: (line: string) => void;
   /** Let the child use the terminal directly (interactive shells). Output is then not captured. */
   inherit?: boolean;
+  /**
+   * The child is killed (SIGKILL) when paved dies, even by SIGKILL, so it cannot act after paved is gone (Linux:
+   * util-linux `setpriv --pdeathsig`; elsewhere, or without setpriv, the child is started as it is).
+   */
+  dieWithParent?: boolean;
+}
+
+let setpriv: string | null | undefined;
+
+/** util-linux setpriv, if this is Linux and it is installed. */
+function setprivPath(): string | null {
+  if (setpriv !== undefined) return setpriv;
+  setpriv = null;
+  if (process.platform !== "linux") return setpriv;
+  for (const dir of (process.env.PATH ?? "").split(":").concat(["/usr/bin", "/bin"])) {
+    if (dir && existsSync(`${dir}/setpriv`)) return (setpriv = `${dir}/setpriv`);
+  }
+  return setpriv;
+}
+
+/** argv wrapped so the kernel kills the program when its parent (paved) dies. */
+export function dyingWithParent(argv: readonly string[]): string[] {
+  const wrapper = setprivPath();
+  return wrapper ? [wrapper, "--pdeathsig", "KILL", "--", ...argv] : [...argv];
 }
 
 export interface ExecResult {
@@ -36,7 +61,7 @@ export function mergeEnv(extra: ExecOptions["env"]): NodeJS.ProcessEnv {
  * a non-zero exit, so callers can classify failures; rejects only when the program cannot be started or is aborted.
  */
 export function exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  const [file, ...args] = argv;
+  const [file, ...args] = options.dieWithParent ? dyingWithParent(argv) : argv;
   if (!file) throw new PavedError("E_USAGE", "exec needs a program to run");
   // Command lines are visible to every user of the machine (ps, /proc); a credential must come from a file.
   argv.forEach((arg, index) => assertNoSecret(arg, `the command line of ${file} (argument ${index})`));

@@ -19,6 +19,8 @@ export interface NixOptions {
   /** Let nix use the terminal (interactive `nix develop`). */
   inherit?: boolean;
   input?: string;
+  /** Kill nix when paved dies (see exec's dieWithParent). */
+  dieWithParent?: boolean;
 }
 
 export interface NixCommand {
@@ -58,6 +60,7 @@ async function spawnNix(command: NixCommand, options: NixOptions): Promise<ExecR
       signal: options.signal,
       input: options.input,
       inherit: options.inherit,
+      dieWithParent: options.dieWithParent,
       onStderrLine: options.onProgress ? progressFilter(options.onProgress) : undefined,
     });
   } catch (error) {
