@@ -157,7 +157,8 @@ run_root_leg() {
   local root="$cache/$rel-root"
   mkdir -p "$cache"
   local tar; tar=$(base_image "$rel")
-  if [ -n "$fresh" ] || [ "$(cat "$root.stamp" 2>/dev/null)" != "$(setup_stamp)" ]; then
+  local stamp; stamp=$(setup_stamp)  # of the set-up this run copies in, even if the checkout changes meanwhile
+  if [ -n "$fresh" ] || [ "$(cat "$root.stamp" 2>/dev/null)" != "$stamp" ]; then
     [ -e "$root" ] && { remove_root "$root" || return 1; }
     rm -f "$root.stamp"
     mkdir -p "$root" && tar -C "$root" -xf "$tar"
@@ -191,7 +192,7 @@ run_root_leg() {
   in_root "$root" env LEG="$rel" QUICKSTART="$quickstart" SETUP_COMMAND="$setup_command" TEST_COMMAND="$test_command" \
     bash -c "cd /work/paved && $leg_script" || rc=$?
   # The set-up ran to the end (the tests may still have failed): this root is prepared for the next run.
-  [ -x "$root/work/paved/node_modules/.bin/vitest" ] && setup_stamp >"$root.stamp"
+  [ -x "$root/work/paved/node_modules/.bin/vitest" ] && echo "$stamp" >"$root.stamp"
   return $rc
 }
 

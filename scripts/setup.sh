@@ -23,6 +23,10 @@ command -v ssh-audit >/dev/null || need_apt+=(ssh-audit)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v ps >/dev/null || need_apt+=(procps)
 command -v useradd >/dev/null || need_apt+=(passwd)
+# The rollout fault tests: a tmpfs that fills up, a read-only bind mount, an immutable journal.
+command -v mount >/dev/null || need_apt+=(mount)
+command -v chattr >/dev/null || need_apt+=(e2fsprogs)
+command -v setpriv >/dev/null || need_apt+=(util-linux)
 if ((${#need_apt[@]})); then
   say "installing ${need_apt[*]} from Debian"
   apt_update

@@ -7,7 +7,7 @@ export function requireTools(...names: string[]): void {
     try {
       execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
     } catch {
-      throw new Error(`${name} is required for the rollout tests (CI installs it via .ci/run)`);
+      throw new Error(`${name} is required for the rollout tests (scripts/setup.sh installs it)`);
     }
   }
 }
