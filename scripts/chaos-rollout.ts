@@ -26,7 +26,7 @@ const faults: Fault[] = Array.from({ length: Number(values.faults) }, () => ["EP
 process.env.NIX_CONFIG = "substituters =\nexperimental-features = nix-command flakes";
 
 console.log(`chaos: ${points} random stops + ${faults.length} faults on ${names.length} hosts, seed ${seed}`);
-const fleet = await startFleet({ hosts: names.map((name) => ({ name })) });
+const fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
 fleet.writeConfig({
   waves: [{ name: "canary", hosts: 1 }, { name: "early", hosts: "25%" }, { name: "rest", hosts: "rest" }],
   concurrency: 2,

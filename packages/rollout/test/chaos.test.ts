@@ -17,7 +17,7 @@ let mounted = false;
 
 beforeAll(async () => {
   requireTools(...TOOLS, "mount", "umount", "chattr");
-  fleet = await startFleet({ hosts: names.map((name) => ({ name })) });
+  fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
   fleet.writeConfig({
     waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }],
     concurrency: 2,

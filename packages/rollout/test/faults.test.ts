@@ -23,7 +23,7 @@ const rollouts = () => join(fleet.dir, ".paved", "rollouts");
 beforeAll(async () => {
   requireTools(...TOOLS, "mount", "umount", "chattr");
   if (!existsSync(PAVED_BIN)) throw new Error(`the CLI bundle is missing: ${PAVED_BIN}`);
-  fleet = await startFleet({ hosts: names.map((name) => ({ name })) });
+  fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
   fleet.writeConfig({
     waves: [{ name: "all", hosts: "rest" }],
     concurrency: 3,
