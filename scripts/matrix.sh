@@ -119,8 +119,8 @@ remove_root() { # refuses while anything below it is mounted
 
 setup_stamp() { cat "$here/scripts/setup.sh" "$here/package.json" "$here/pnpm-lock.yaml" | sha256sum | cut -c1-16; }
 
-# in_root ROOT CMD…: runs CMD as PID 1's child of a new PID namespace, chrooted into ROOT, with its own /dev,
-# /dev/pts, /dev/shm, /proc and /tmp in a private mount namespace: all of it, and every process, ends with CMD.
+# in_root ROOT CMD…: runs CMD as PID 1 of a new PID namespace whose root is ROOT (pivot_root in a private mount
+# namespace), with its own /dev, /dev/pts, /dev/shm, /proc and /tmp: all of it, and every process, ends with CMD.
 in_root() {
   local root=$1; shift
   # What reaches the registries from this machine reaches them from the root too (a proxy, its CA).
@@ -128,10 +128,11 @@ in_root() {
   for name in NODE_EXTRA_CA_CERTS http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
     [ -n "${!name:-}" ] && pass+=("$name=${!name}")
   done
-  PASS_LIST="${pass[*]:-}" ROOT=$root unshare --mount --propagation private --fork bash -euc '
-    # The root is a mount point of its own, so Nix can pivot_root into its sandbox from inside the chroot.
+  PASS_LIST="${pass[*]:-}" ROOT=$root unshare --mount --propagation private --pid --fork bash -euc '
+    # This shell is PID 1 of the new PID namespace; the root becomes a mount point of its own.
     mount --bind "$ROOT" "$ROOT"
     read -r -a PASS <<<"$PASS_LIST"
+    mount -t proc matrix-proc "$ROOT/proc"
     mount -t tmpfs -o mode=755,size=16m matrix-dev "$ROOT/dev"
     while read -r node major minor; do mknod -m 666 "$ROOT/dev/$node" c "$major" "$minor"; done <<<"null 1 3
 zero 1 5
@@ -146,7 +147,13 @@ tty 5 0"
     ln -s /proc/self/fd "$ROOT/dev/fd"
     for i in 0:stdin 1:stdout 2:stderr; do ln -s "/proc/self/fd/${i%%:*}" "$ROOT/dev/${i#*:}"; done
     mount -t tmpfs -o mode=1777 matrix-tmp "$ROOT/tmp"
-    exec unshare --pid --fork --mount-proc="$ROOT/proc" chroot "$ROOT" /usr/bin/env -i \
+    # pivot_root, not chroot: the root becomes the root of this mount namespace. Nix 2.8 re-enters its saved
+    # mount namespace (setns) before it runs git, which resets a chrooted process to the namespace root: it then
+    # looked for the repository on the host ("getting the HEAD of the Git tree … failed"). Nix can also
+    # pivot_root into its own sandbox from here.
+    cd "$ROOT" && mkdir -p .matrix-old-root && pivot_root . .matrix-old-root && cd /
+    umount -l /.matrix-old-root && rmdir /.matrix-old-root
+    exec /usr/bin/env -i \
       HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb LANG=C.UTF-8 \
       "${PASS[@]}" "$@"
   ' in_root "$@"
