@@ -10,25 +10,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { renderEnvrc } from "../packages/devshell/src/direnv/_envrc.ts";
 import { fixtureNixpkgs, hasTool, nixTestEnv } from "../fixtures/index.ts";
 import { sideBySide, type Command } from "./_measure.ts";
+import { BENCH_FLAKE as flake, paved } from "./_devshell.ts";
 
-const paved = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
-const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
-
-const flake = `{
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
-  outputs = { self, nixpkgs }:
-    let pkgs = nixpkgs.legacyPackages.${system}; in {
-      devShells.${system}.default = pkgs.mkShell {
-        packages = import ./nix/tools.nix { inherit pkgs; };
-        shellHook = "export BENCH_HOOK=1";
-      };
-    };
-}
-`;
 
 function nixDirenvRc(): string | undefined {
   const candidates = [

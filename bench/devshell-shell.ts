@@ -11,24 +11,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { fixtureNixpkgs, nixTestEnv } from "../fixtures/index.ts";
 import { ratioLine, sideBySide, type Command } from "./_measure.ts";
+import { BENCH_FLAKE as flake, paved } from "./_devshell.ts";
 
-const paved = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
-const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
-
-const flake = `{
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
-  outputs = { self, nixpkgs }:
-    let pkgs = nixpkgs.legacyPackages.${system}; in {
-      devShells.${system}.default = pkgs.mkShell {
-        packages = import ./nix/tools.nix { inherit pkgs; };
-        shellHook = "export BENCH_HOOK=1";
-      };
-    };
-}
-`;
 
 /** A git repository with `files` files of about 10 KB each (some .nix among them), added but not committed. */
 function generateRepo(parent: string, name: string, files: number): string {
