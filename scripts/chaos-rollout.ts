@@ -9,11 +9,9 @@
  * point; the table then covers the points run. Needs root (or passwordless sudo) for the tmpfs and chattr.
  * Exit 0 when every invariant held, 1 otherwise.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startFleet } from "../fixtures/rollout/fleet.ts";
-import { chaos, type Fault } from "../packages/rollout/test/_chaos.ts";
+import { chaos, startChaosFleet, type Fault } from "../packages/rollout/test/_chaos.ts";
 import { asRoot } from "../packages/rollout/test/_helpers.ts";
 
 const { values } = parseArgs({
@@ -26,17 +24,12 @@ const faults: Fault[] = Array.from({ length: Number(values.faults) }, () => ["EP
 process.env.NIX_CONFIG = "substituters =\nexperimental-features = nix-command flakes";
 
 console.log(`chaos: ${points} random stops + ${faults.length} faults on ${names.length} hosts, seed ${seed}`);
-const fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
-fleet.writeConfig({
-  waves: [{ name: "canary", hosts: 1 }, { name: "early", hosts: "25%" }, { name: "rest", hosts: "rest" }],
-  concurrency: 2,
-  confirmTimeout: "8s",
-  activationTimeout: "6s",
-  healthChecks: [{ type: "command", run: 'test -e "$PAVED_TEST_HOST_DIR/current-system/healthy"' }],
-});
+const fleet = await startChaosFleet(
+  names,
+  [{ name: "canary", hosts: 1 }, { name: "early", hosts: "25%" }, { name: "rest", hosts: "rest" }],
+  "4m",
+);
 const rollouts = join(fleet.dir, ".paved", "rollouts");
-mkdirSync(rollouts, { recursive: true });
-asRoot(["mount", "-t", "tmpfs", "-o", "size=4m", "paved-chaos", rollouts]);
 const started = performance.now();
 const budgetMs = values.minutes ? Number(values.minutes) * 60_000 : Infinity;
 let interrupted = false;

@@ -7,12 +7,32 @@
  * Used by the suite (test/chaos.test.ts, ~20 points) and by scripts/chaos-rollout.ts for long runs.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { foldJournal, journalPath, listRollouts, readJournalFile } from "@paved/rollout";
-import type { Fleet } from "../../../fixtures/rollout/fleet.ts";
+import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
 import { asRoot, runPaved, type PavedRun } from "./_helpers.ts";
 import { violations, type Violation } from "./_invariants.ts";
+
+/**
+ * The fleet chaos runs use: one host per name in /var/tmp (chattr +i needs inode flags; Debian 13's /tmp is a
+ * tmpfs), short guard timeouts, a file health check, and the journals on a tmpfs of `journalSpace` so that a full
+ * disk is a real ENOSPC. Needs root for the mount.
+ */
+export async function startChaosFleet(names: string[], waves: Record<string, unknown>[], journalSpace: string): Promise<Fleet> {
+  const fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
+  fleet.writeConfig({
+    waves,
+    concurrency: 2,
+    confirmTimeout: "8s",
+    activationTimeout: "6s",
+    healthChecks: [{ type: "command", run: 'test -e "$PAVED_TEST_HOST_DIR/current-system/healthy"' }],
+  });
+  const rollouts = join(fleet.dir, ".paved", "rollouts");
+  mkdirSync(rollouts, { recursive: true });
+  asRoot(["mount", "-t", "tmpfs", "-o", `size=${journalSpace}`, "paved-chaos", rollouts]);
+  return fleet;
+}
 
 export type Fault = "SIGKILL" | "SIGTERM" | "SIGINT" | "EPERM" | "LOCK" | "ENOSPC" | "EROFS" | "FROZEN";
 

@@ -4,11 +4,10 @@
  * read-only journal directory, frozen host). The seed is printed; PAVED_CHAOS_SEED replays a run and
  * PAVED_CHAOS_POINTS changes its length. Long runs: `pnpm tsx scripts/chaos-rollout.ts --points 200`.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
-import { chaos } from "./_chaos.ts";
+import type { Fleet } from "../../../fixtures/rollout/fleet.ts";
+import { chaos, startChaosFleet } from "./_chaos.ts";
 import { asRoot, requireTools, TOOLS } from "./_helpers.ts";
 
 const names = ["c1", "c2"];
@@ -17,18 +16,8 @@ let mounted = false;
 
 beforeAll(async () => {
   requireTools(...TOOLS, "mount", "umount", "chattr");
-  fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
-  fleet.writeConfig({
-    waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }],
-    concurrency: 2,
-    confirmTimeout: "8s",
-    activationTimeout: "6s",
-    healthChecks: [{ type: "command", run: 'test -e "$PAVED_TEST_HOST_DIR/current-system/healthy"' }],
-  });
-  const rollouts = join(fleet.dir, ".paved", "rollouts");
-  mkdirSync(rollouts, { recursive: true });
   // the journals live on a small tmpfs, so "disk full" is a real ENOSPC
-  asRoot(["mount", "-t", "tmpfs", "-o", "size=1m", "paved-chaos", rollouts]);
+  fleet = await startChaosFleet(names, [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }], "1m");
   mounted = true;
 });
 afterAll(async () => {
