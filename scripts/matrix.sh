@@ -163,6 +163,9 @@ run_root_leg() {
   local rel=$1
   local root="$cache/$rel-root"
   mkdir -p "$cache"
+  # One run per root at a time: a second checkout (a worktree, a second CI job) waits for the first to finish.
+  exec {root_lock}>"$root.lock"
+  flock "$root_lock" || return 1
   local tar; tar=$(base_image "$rel")
   local stamp; stamp=$(setup_stamp)  # of the set-up this run copies in, even if the checkout changes meanwhile
   if [ -n "$fresh" ] || [ "$(cat "$root.stamp" 2>/dev/null)" != "$stamp" ]; then
