@@ -3,10 +3,13 @@
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = (name) => `${root}packages/${name}/src/index.ts`;
+// jsonc-parser's "main" is a UMD build whose inner require() calls esbuild cannot follow; bundle its ES modules.
+const jsoncEsm = createRequire(`${root}packages/devshell/package.json`).resolve("jsonc-parser").replace(/umd\/main\.js$/, "esm/main.js");
 rmSync(`${here}dist`, { recursive: true, force: true });
 await build({
   entryPoints: { paved: `${here}src/main.ts` },
@@ -27,6 +30,7 @@ await build({
     "@paved/ci-runner": pkg("ci-runner"),
     "@paved/baseline": pkg("baseline"),
     "@paved/rollout": pkg("rollout"),
+    "jsonc-parser": jsoncEsm,
   },
   // Playwright stays external: it is only for the report tests and loads its own files.
   external: ["playwright-core", "fsevents"],
