@@ -8,7 +8,7 @@
  * The body has no paved header; `paved init` writes it through the managed-files layer, which adds one.
  */
 
-import { shellQuote } from "@paved/core";
+import { flakeAttrPath, shellQuote } from "@paved/core";
 import { digest } from "../shell/_cache.ts";
 
 export interface EnvrcOptions {
@@ -46,7 +46,7 @@ export function renderEnvrc(options: EnvrcOptions = {}): string {
   if (options.shell) exportArgs.push("--shell", options.shell);
   if (options.nixpkgsPath) exportArgs.push("--nixpkgs", options.nixpkgsPath);
 
-  const installable = options.shell ? `${flakeDir}#${options.shell}` : flakeDir;
+  const installable = options.shell ? `${flakeDir}#${flakeAttrPath([options.shell])}` : flakeDir;
   const flakeArgs = [installable, "--extra-experimental-features", "nix-command flakes"];
   if (options.nixpkgsPath) flakeArgs.push("--override-input", "nixpkgs", `path:${options.nixpkgsPath}`);
 
