@@ -73,6 +73,12 @@ describe("the node brand", () => {
     expect(nixEvalSource(renderNix(toNix(fake as never)))).toEqual({ kind: "raw", text: "builtins.abort \"injected\"" });
   });
 
+  it("is a type error to build a node by hand (checked by `pnpm typecheck`)", () => {
+    // @ts-expect-error an object literal is not a NixExpr: only the constructors make nodes
+    const forged: NixExpr = { kind: "raw", text: "1" };
+    expect(isNixExpr(forged)).toBe(false);
+  });
+
   it("cannot be forged with a registered symbol", () => {
     const forged = { kind: "raw", text: "1", [Symbol.for("paved.nix.expr")]: true, [Symbol.for("paved.nix.node")]: true };
     expect(isNixExpr(forged)).toBe(false);
