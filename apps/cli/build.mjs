@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = (name) => `${root}packages/${name}/src/index.ts`;
 rmSync(`${here}dist`, { recursive: true, force: true });
 await build({
-  entryPoints: { paved: `${here}src/main.ts` },
+  entryPoints: { paved: `${here}src/cli.ts` },
   outdir: `${here}dist`,
   outExtension: { ".js": ".mjs" },
   bundle: true,
