@@ -82,11 +82,14 @@ export interface ArgSpec<Value> {
   kind: "required" | "optional" | "variadic";
   description: string;
   complete: ValueKind;
+  /** Offered by completion and checked by commander. */
+  choices?: readonly string[];
   readonly type?: () => Value;
 }
 
 export const arg = {
   required: (description: string, options: ValueOptions = {}): ArgSpec<string> => ({ kind: "required", description, complete: options.complete ?? "text" }),
+  choice: <const C extends readonly string[]>(choices: C, description: string): ArgSpec<C[number]> => ({ kind: "required", description, complete: "text", choices }),
   optional: (description: string, options: ValueOptions = {}): ArgSpec<string | undefined> => ({ kind: "optional", description, complete: options.complete ?? "text" }),
   variadic: (description: string, options: ValueOptions = {}): ArgSpec<string[]> => ({ kind: "variadic", description, complete: options.complete ?? "text" }),
 };

@@ -2,7 +2,7 @@
 // tables, and the screening every flag and argument passes before a handler is loaded. main.ts runs it.
 import { PavedError } from "@paved/core/errors";
 import { assertNoSecret, unsafeCharacter } from "@paved/core/secrets";
-import { Command, Help, Option } from "commander";
+import { Argument, Command, Help, Option } from "commander";
 import type { ArgTable, CommandDefinition, Input, OptionSpec, OptionTable } from "./_define.ts";
 import { privateStop, runHandler } from "./_dispatch.ts";
 import { commands } from "./registry.ts";
@@ -13,6 +13,16 @@ declare module "commander" {
     // commander's own "unknown command 'x' (Did you mean y?)" error; public in its JS, missing from its typings.
     unknownCommand(): never;
   }
+}
+
+export const USAGE_HINT = "see `paved --help` or `paved COMMAND --help`";
+
+/** commander's message in paved's words: no "error:" prefix, its suggestion on the same line. */
+export function usageMessage(text: string): string {
+  return text
+    .replace(/^error: /, "")
+    .replace(/\s*\(Did you mean (.+?)\?\)/, " (did you mean $1?)")
+    .trimEnd();
 }
 
 /** Flags of the whole program, accepted before and after the command's name. */
@@ -148,7 +158,7 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
   const argTable: ArgTable = definition.args ?? {};
   for (const [name, spec] of Object.entries(argTable)) {
     const syntax = spec.kind === "required" ? `<${name}>` : spec.kind === "optional" ? `[${name}]` : `<${name}...>`;
-    command.argument(syntax, spec.description);
+    command.addArgument(spec.choices ? new Argument(syntax, spec.description).choices(spec.choices) : new Argument(syntax, spec.description));
   }
   const optionTable: OptionTable = definition.options ?? {};
   const options = new Map(Object.entries(optionTable).map(([key, spec]) => [key, { spec, option: commanderOption(spec) }]));
@@ -231,8 +241,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .configureOutput({
       writeOut,
       writeErr,
-      outputError: (text, write) =>
-        write(`error [E_USAGE] ${text.replace(/^error: /, "").trimEnd()}\nhint: see \`paved --help\` or \`paved COMMAND --help\`\n`),
+      outputError: (text, write) => write(`error [E_USAGE] ${usageMessage(text)}\nhint: ${USAGE_HINT}\n`),
     })
     .exitOverride();
   for (const global of GLOBAL_FLAGS) program.option(global.flags, global.description);

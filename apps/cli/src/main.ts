@@ -7,7 +7,7 @@ import { CommanderError } from "commander";
 import { privateStop, runHandler } from "./_dispatch.ts";
 import { EXIT, exitCodeFor } from "./_exit-codes.ts";
 import { asPavedError, formatError, useColor } from "./_output.ts";
-import { buildProgram, runArgv, type Dispatch } from "./_program.ts";
+import { buildProgram, runArgv, USAGE_HINT, usageMessage, type Dispatch } from "./_program.ts";
 import type { Stop } from "./_signals.ts";
 
 export interface MainOptions {
@@ -18,8 +18,6 @@ export interface MainOptions {
   /** Replaces loading and running the handler (tests: what a command line turns into). */
   dispatch?: Dispatch;
 }
-
-const USAGE_HINT = "see `paved --help` or `paved COMMAND --help`";
 
 /** Runs `paved ARGV…` (argv without node and the script) and returns the exit code. */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
@@ -41,7 +39,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       // --help and --version end here too, with exit code 0.
       if (error.exitCode === 0) return EXIT.ok;
       if (wantsJson) {
-        const message = error.message.replace(/^error: /, "");
+        const message = usageMessage(error.message);
         stdout(`${JSON.stringify({ error: { code: "E_USAGE", message, hint: USAGE_HINT, commander: error.code } }, null, 2)}\n`);
       }
       return EXIT.usage;
