@@ -20,13 +20,13 @@ _paved_complete() {
   lines=($(paved __complete -- "%{COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)) || return 0
   COMPREPLY=()
   case %{lines[0]} in
-    :files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
-    :dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
+    :files) compopt -o filenames 2>/dev/null || true; COMPREPLY=($(compgen -f -- "$cur")) ;;
+    :dirs) compopt -o filenames 2>/dev/null || true; COMPREPLY=($(compgen -d -- "$cur")) ;;
     :commands) COMPREPLY=($(compgen -c -- "$cur")) ;;
     *)
       local line
       for line in "%{lines[@]}"; do
-        [[ -n $line ]] && COMPREPLY+=("%{line%%$'\t'*}")
+        if [[ -n $line ]]; then COMPREPLY+=("%{line%%$'\t'*}"); fi
       done
       ;;
   esac
@@ -55,7 +55,7 @@ _paved() {
       descriptions+=("$line")
     fi
   done
-  (( %{#values} )) && compadd -l -d descriptions -a values
+  if (( %{#values} )); then compadd -l -d descriptions -a values; fi
 }
 if [[ %{funcstack[1]} == _paved ]]; then
   _paved "$@"
