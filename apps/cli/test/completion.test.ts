@@ -53,7 +53,7 @@ const LINES = {
 };
 type Key = keyof typeof LINES;
 
-function sections(output: string): Record<Key, string[]> {
+function sections(output: string): Record<Key | "registered", string[]> {
   const result: Record<string, string[]> = {};
   let current: string | undefined;
   for (const line of output.split("\n")) {
@@ -61,7 +61,7 @@ function sections(output: string): Record<Key, string[]> {
     if (header) result[(current = header[1]!)] = [];
     else if (current !== undefined && line !== "") result[current]!.push(line);
   }
-  return result as Record<Key, string[]>;
+  return result as Record<Key | "registered", string[]>;
 }
 
 function shellWords(line: string): string[] {

@@ -57,7 +57,7 @@ export const run: Handler<typeof spec> = async (ctx, { args: { name }, options: 
   } catch (error) {
     // Interactive only: offer the last good environment instead of failing outright.
     const stale = isPavedError(error) && error.details.stale !== undefined;
-    if (!stale || command || !process.stdin.isTTY || ctx.json || !(await askStale((error as Error).message))) throw error;
+    if (!stale || command || !process.stdin.isTTY || ctx.json || !(await askStale(error.message))) throw error;
     result = await go({ staleOk: true });
   }
   return { data: summary(result), exitCode: result.exitCode };
