@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
 import { pavedBin } from "./_cli.ts";
+import { complete } from "../src/completion/_engine.ts";
+import { repositoryFacts } from "../src/completion/_facts.ts";
+import { commands } from "../src/registry.ts";
 
 const ROLLOUT = "20261125T101500Z-k3f9";
 let root: string;
@@ -158,5 +161,32 @@ describe("paved completion", () => {
     const outside = mkdtempSync(join(tmpdir(), "paved-completion-outside-"));
     const output = runShell("bash", ["--norc", "--noprofile", "-c", "source <(paved completion bash); COMP_WORDS=(paved rollout apply --host ''); COMP_CWORD=4; _paved_complete; echo \"n=${#COMPREPLY[@]}\"; COMP_WORDS=(paved do); COMP_CWORD=1; _paved_complete; echo \"${COMPREPLY[@]}\""], outside);
     expect(output.split("\n")).toEqual(["n=0", "doctor", ""]);
+  });
+});
+
+describe("the completion engine (what `paved __complete` answers)", () => {
+  const ask = (cwd: string, line: string) => complete(commands, line.split(" "), repositoryFacts(cwd));
+
+  it("walks global flags and their values, groups and positional arguments the way the parser does", async () => {
+    expect(await ask(root, "-C platform image formats ")).toEqual({ candidates: ["bastion-1", "web-1", "web-2"].map((value) => ({ value, description: "host" })) });
+    expect(await ask(repo, "--json rol")).toEqual({ candidates: [{ value: "rollout", description: expect.stringContaining("plan, apply") }] });
+    expect(await ask(repo, "shell --nixpkgs ")).toEqual({ paths: "dirs" });
+    expect(await ask(repo, "team add alice --key ")).toEqual({ paths: "files" });
+    // A variadic argument of free text: nothing to offer, and never the subcommands again.
+    expect(await ask(repo, "shell add jq ")).toEqual({ candidates: [] });
+    // After `--`: a command, then its arguments as paths; for commands that take no command, nothing.
+    expect(await ask(repo, "shell -- ")).toEqual({ commands: true });
+    expect(await ask(repo, "shell -- make ")).toEqual({ paths: "files" });
+    expect(await ask(repo, "status -- ")).toEqual({ candidates: [] });
+  });
+
+  it("never offers hidden commands, and offers global flags after a command", async () => {
+    const top = await ask(repo, "");
+    const names = "candidates" in top ? top.candidates.map((c) => c.value) : [];
+    expect(names).toContain("completion");
+    expect(names).not.toContain("direnv-export");
+    expect(names).not.toContain("__complete");
+    const flags = await ask(repo, "status --");
+    expect("candidates" in flags && flags.candidates.map((c) => c.value)).toEqual(["--json", "--dir", "--quiet", "--verbose", "--help"]);
   });
 });

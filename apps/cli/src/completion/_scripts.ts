@@ -8,8 +8,7 @@
 // %{ is turned into ${ once, instead of escaping every expansion from JavaScript.
 const script = (text: string) => text.replaceAll("%{", "${");
 
-export const SHELLS = ["bash", "zsh", "fish"] as const;
-export type CompletionShell = (typeof SHELLS)[number];
+import type { CompletionShell } from "../defs/completion.ts";
 
 const bash = script(String.raw`# bash completion for paved: source <(paved completion bash), or save it as
 # ~/.local/share/bash-completion/completions/paved

@@ -1,5 +1,8 @@
 import { arg, defineCommand, lazy } from "../_define.ts";
-import { SHELLS } from "../completion/_scripts.ts";
+
+// Here rather than beside the scripts: start-up reads every definition, and the scripts load with the command.
+export const SHELLS = ["bash", "zsh", "fish"] as const;
+export type CompletionShell = (typeof SHELLS)[number];
 
 export const spec = defineCommand({
   name: "completion",
