@@ -108,8 +108,12 @@ function readOption(spec: OptionSpec, raw: unknown): unknown {
   }
 }
 
-/** Hidden copies of the global flags on every command, so `paved status --json` works as `paved --json status`. */
-function addGlobals(command: Command): void {
+/**
+ * Hidden copies of the global flags on a command, so `paved status --json` works as `paved --json status`. Added
+ * just before commander enters the command (never for `paved --version`): start-up builds no options it won't read.
+ */
+function addGlobals(_parent: Command, command: Command): void {
+  if (command.options.some((option) => option.long === "--json")) return;
   for (const global of GLOBAL_FLAGS) command.addOption(new Option(global.flags, global.description).hideHelp());
   command.addOption(new Option("--no-color", "disable colours (or set NO_COLOR)").hideHelp());
 }
@@ -143,7 +147,6 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
     let group = parents.get(key);
     if (!group) {
       group = parent.command(word);
-      addGlobals(group);
       groups.add(group);
       parents.set(key, group);
     }
@@ -154,7 +157,6 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
   }
   const command = parent.command(leaf, { hidden: definition.hidden === true }).description(definition.summary);
   parents.set(definition.name, command);
-  addGlobals(command);
   const argTable: ArgTable = definition.args ?? {};
   for (const [name, spec] of Object.entries(argTable)) {
     const syntax = spec.kind === "required" ? `<${name}>` : spec.kind === "optional" ? `[${name}]` : `<${name}...>`;
@@ -267,5 +269,7 @@ Docs: docs/README.md`,
   for (const definition of commands) attach(program, definition, parents, groups, dispatch);
   for (const group of groups) group.description(`Subcommands: ${group.commands.map((c) => c.name()).join(", ")}`);
   for (const group of [program, ...groups]) makeGroup(group);
+  for (const parent of parents.values()) if (parent.commands.length > 0) parent.hook("preSubcommand", addGlobals);
+  program.hook("preSubcommand", addGlobals);
   return program;
 }
