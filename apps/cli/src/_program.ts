@@ -223,6 +223,7 @@ export interface ProgramOptions {
 export function buildProgram(options: ProgramOptions = {}): Command {
   const writeOut = options.writeOut ?? ((text: string) => process.stdout.write(text));
   const writeErr = options.writeErr ?? ((text: string) => process.stderr.write(text));
+  const groups = new Set<Command>();
   const dispatch: Dispatch =
     options.dispatch ?? runHandler({ stdout: writeOut, stderr: writeErr, stop: privateStop(), exit: (code) => (process.exitCode = code) });
   const program = new Command("paved")
@@ -238,6 +239,8 @@ export function buildProgram(options: ProgramOptions = {}): Command {
         const help = Object.assign(new Help(), { showGlobalOptions: true });
         return help.visibleGlobalOptions(command).filter((option) => GLOBAL_FLAGS.some((global) => global.flags === option.flags));
       },
+      // A group's only option is --help: list it as "rollout <command>", not "rollout [options]".
+      subcommandTerm: (command) => (groups.has(command) ? `${command.name()} <command>` : new Help().subcommandTerm(command)),
     })
     // Usage errors look like every other paved error: a code, the message, a hint.
     .configureOutput({
@@ -265,7 +268,6 @@ with failures within its budget, 70 bug, 75 rollout incomplete (hosts unreachabl
 Docs: docs/README.md`,
   );
   const parents = new Map<string, Command>();
-  const groups = new Set<Command>();
   for (const definition of commands) attach(program, definition, parents, groups, dispatch);
   for (const group of groups) group.description(`Subcommands: ${group.commands.map((c) => c.name()).join(", ")}`);
   for (const group of [program, ...groups]) makeGroup(group);
