@@ -168,6 +168,8 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
   let rest: string[] | undefined;
   if (definition.rest !== undefined) {
     command.usage(`[options] ${Object.keys(argTable).map((name) => `[${name}]`).join(" ")} [-- ${definition.rest.split(":")[0]}]`.replace(/\s+/g, " "));
+    // `paved shell make test` is a command missing its `--`: say so, rather than "too many arguments".
+    command.allowExcessArguments();
     // commander drops a bare `--` and mixes what follows into the operands; the handler needs it apart.
     const parse = command.parseOptions.bind(command);
     command.parseOptions = (argv) => {
@@ -193,6 +195,14 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
       for (const item of Array.isArray(value) ? value : [value]) {
         if (typeof item === "string") screenValue(item, labels.get(key) ?? `--${key}`, key);
       }
+    }
+    const extra = self.args.slice(Object.keys(argTable).length);
+    if (definition.rest !== undefined && extra.length > 0) {
+      // Screened first: the message repeats them.
+      for (const item of extra) screenValue(item, "an argument");
+      throw new PavedError("E_USAGE", `paved ${definition.name}: unexpected argument ${JSON.stringify(extra[0])}`, {
+        hint: `Put the command after --: paved ${definition.name} ${Object.keys(argTable).map((name) => `[${name.toUpperCase()}] `).join("")}-- ${extra.join(" ")}`,
+      });
     }
     const args: Record<string, unknown> = {};
     Object.keys(argTable).forEach((name, index) => {

@@ -147,7 +147,6 @@ describe("usage errors exit 2, with and without --help", () => {
     ["rollout", /Usage: paved rollout[\s\S]*Commands:[\s\S]*plan/],
     ["", /Usage: paved \[options\] \[command\]/],
     ["shell --stale-okk -- true", /unknown option '--stale-okk' \(did you mean --stale-ok\?\)/],
-    ["shell api extra", /too many arguments/],
     ["host add web-1", /--role <role>.*not specified/],
     ["rollout apply --mode sideways", /sideways.*invalid.*switch, boot, test/],
     ["completion tcsh", /tcsh.*invalid.*bash, zsh, fish/],
@@ -160,6 +159,15 @@ describe("usage errors exit 2, with and without --help", () => {
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe("");
     if (!result.stderr.startsWith("Usage:")) expect(result.stderr).toMatch(/^error \[E_USAGE\] .*\nhint: see `paved --help`/);
+  });
+
+  it("a command after `paved shell NAME` without `--` is a usage error that shows where `--` goes", async () => {
+    const result = await run(words("--json shell api make test"));
+    expect(result.code).toBe(2);
+    expect(result.seen).toEqual([]);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: expect.objectContaining({ code: "E_USAGE", message: 'paved shell: unexpected argument "make"', hint: "Put the command after --: paved shell [NAME] -- make test" }),
+    });
   });
 
   it("with --json, a usage error is a JSON document on stdout with its code and hint", async () => {
