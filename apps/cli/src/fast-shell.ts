@@ -6,7 +6,7 @@
  * record; the check below only recognises the plain forms and leaves every other command line to it.
  */
 import { resolve } from "node:path";
-import { runPrepared, warmShell } from "@paved/devshell/warm";
+import { runPrepared, warmShell, writeShellStamp } from "@paved/devshell/warm";
 import { installSignals } from "./_signals.ts";
 
 interface PlainShell {
@@ -34,7 +34,8 @@ function plainShell(argv: readonly string[]): PlainShell | undefined {
   return plain;
 }
 
-export async function tryFastShell(argv: string[]): Promise<boolean> {
+/** `stampFile`: where bin/paved looks for its stamp (PAVED_FAST_STAMP), written here after a verified hit. */
+export async function tryFastShell(argv: string[], stampFile?: string): Promise<boolean> {
   const args = plainShell(argv);
   if (!args) return false;
   const cwd = process.cwd();
@@ -46,6 +47,7 @@ export async function tryFastShell(argv: string[]): Promise<boolean> {
     return false;
   }
   if (!prepared) return false;
+  if (stampFile) await writeShellStamp(stampFile, prepared, { cwd, shell: args.name });
   installSignals().foreground();
   try {
     const run = await runPrepared(prepared, { ...options, command: args.command });
