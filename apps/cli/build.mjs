@@ -15,7 +15,7 @@ const jsoncEsm = createRequire(`${root}packages/devshell/package.json`).resolve(
 const out = `${here}dist.new-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: { paved: `${here}src/main.ts` },
+  entryPoints: { paved: `${here}src/cli.ts` },
   outdir: out,
   outExtension: { ".js": ".mjs" },
   bundle: true,
