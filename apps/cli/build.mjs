@@ -27,6 +27,7 @@ await build({
     "@paved/ci-runner": pkg("ci-runner"),
     "@paved/baseline": pkg("baseline"),
     "@paved/rollout": pkg("rollout"),
+    "@paved/platform": pkg("platform"),
   },
   // Playwright stays external: it is only for the report tests and loads its own files.
   external: ["playwright-core", "fsevents"],

@@ -6,7 +6,7 @@ import { parseHeader } from "@paved/core";
 import { requireTool } from "@paved/fixtures";
 import { paved } from "./_cli.ts";
 import { copyOrg, snapshot } from "./_org.ts";
-import type { PlanResult } from "../src/platform/plan.ts";
+import type { PlanResult } from "@paved/platform";
 
 beforeAll(() => {
   requireTool("git");

@@ -6,8 +6,8 @@ import { paved } from "./_cli.ts";
 import { ARTIFACTS, openPage } from "./_browser.ts";
 import { writeJournals } from "./_journals.ts";
 import { copyOrg, walkedOrg } from "./_org.ts";
-import { stepCount, stepKey } from "../src/platform/report-svg.ts";
-import type { MigrationStatus } from "../src/platform/types.ts";
+import { stepCount, stepKey } from "@paved/platform";
+import type { MigrationStatus } from "@paved/platform";
 
 beforeAll(() => {
   requireTool("nix");

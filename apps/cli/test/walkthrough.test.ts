@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
 import { paved } from "./_cli.ts";
 import { walkedOrg } from "./_org.ts";
-import type { MigrationStatus } from "../src/platform/types.ts";
+import type { MigrationStatus } from "@paved/platform";
 
 beforeAll(() => {
   requireTool("nix");

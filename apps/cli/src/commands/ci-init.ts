@@ -1,4 +1,5 @@
-import { ciInit, type CiProvider } from "@paved/ci-runner";
+import type { CiProvider } from "@paved/ci-runner";
+import { ciInit } from "@paved/platform";
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 

@@ -1,5 +1,5 @@
 import type { CommandHandler } from "../_context.ts";
-import { ejectRepository } from "../platform/sync.ts";
+import { ejectRepository } from "@paved/platform";
 
 export const run: CommandHandler = async (ctx, _args, options) => {
   const dryRun = options.dryRun === true;

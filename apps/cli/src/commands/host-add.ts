@@ -1,11 +1,9 @@
-import { hostAdd } from "@paved/baseline";
+import { hostAdd } from "@paved/platform";
 import type { CommandHandler } from "../_context.ts";
-import { refuseInApplicationRepo } from "./_app-guard.ts";
 import { platformOutput } from "./_platform-output.ts";
 
 export const run: CommandHandler = async (ctx, args, options) => {
   const name = args[0]!;
-  await refuseInApplicationRepo(ctx.dir, "host add");
   const change = await hostAdd({
     dir: ctx.dir,
     name,

@@ -1,7 +1,7 @@
 import { PavedError } from "@paved/core";
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { initPlatform, type PlatformInitResult } from "../platform/init-platform.ts";
+import { initPlatform, type PlatformInitResult } from "@paved/platform";
 
 function repoList(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;

@@ -92,7 +92,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 export const run: CommandHandler = async (ctx, args, options) => {
-  // The platform repository's scaffold lives with the cross-step commands (platform/init-platform.ts).
+  // The platform repository's scaffold lives with the cross-step commands (@paved/platform).
   if (options.platform === true) return (await import("./init-platform.ts")).run(ctx, args, options);
   // Silently ignoring them would leave the user believing a platform repository was scaffolded.
   const platformOnly = [options.name !== undefined && "--name", options.repo !== undefined && "--repo", options.ci !== undefined && "--ci", options.git === false && "--no-git"].filter(Boolean);

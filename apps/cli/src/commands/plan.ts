@@ -1,7 +1,7 @@
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
-import { actionLine, migrationPlan } from "../platform/plan.ts";
+import { actionLine, migrationPlan } from "@paved/platform";
 
 export const run: CommandHandler = async (ctx, _args, options) => {
   const result = await migrationPlan({ dir: ctx.dir, write: options.write !== false, dryRun: options.dryRun === true, force: options.force === true });

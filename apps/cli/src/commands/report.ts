@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { PavedError } from "@paved/core";
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { writeReport } from "../platform/report-html.ts";
+import { writeReport } from "@paved/platform";
 
 export const run: CommandHandler = async (ctx, _args, options) => {
   const file = resolve(process.cwd(), String(options.html));

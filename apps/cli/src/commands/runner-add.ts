@@ -1,14 +1,13 @@
 import { PavedError } from "@paved/core";
-import { runnerAdd, type CiProvider } from "@paved/ci-runner";
+import type { CiProvider } from "@paved/ci-runner";
+import { runnerAdd } from "@paved/platform";
 import type { CommandHandler } from "../_context.ts";
-import { refuseInApplicationRepo } from "./_app-guard.ts";
 import { EXIT } from "../_exit-codes.ts";
 
 export const run: CommandHandler = async (ctx, args, options) => {
   const count = Number(options.count ?? "1");
   if (!Number.isInteger(count)) throw new PavedError("E_USAGE", "--count must be a whole number", { hint: "e.g. --count 4" });
   const labels = typeof options.labels === "string" ? options.labels.split(",").map((l) => l.trim()).filter(Boolean) : [];
-  await refuseInApplicationRepo(ctx.dir, "runner add");
   const result = await runnerAdd({
     dir: ctx.dir,
     name: args[0] ?? "",

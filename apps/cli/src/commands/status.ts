@@ -1,8 +1,7 @@
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
-import { formatStatus } from "../platform/format.ts";
-import { migrationStatus } from "../platform/status.ts";
+import { formatStatus, migrationStatus } from "@paved/platform";
 
 export const run: CommandHandler = async (ctx) => {
   const status = await migrationStatus({ dir: ctx.dir });

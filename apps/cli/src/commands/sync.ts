@@ -1,6 +1,6 @@
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { syncRepository } from "../platform/sync.ts";
+import { syncRepository } from "@paved/platform";
 
 export const run: CommandHandler = async (ctx, _args, options) => {
   const result = await syncRepository({ dir: ctx.dir, dryRun: options.dryRun === true, force: options.force === true });

@@ -1,15 +1,13 @@
 import { resolve } from "node:path";
-import { teamAdd } from "@paved/baseline";
+import { teamAdd } from "@paved/platform";
 import { looksLikeSecret } from "@paved/core";
 import type { CommandHandler } from "../_context.ts";
-import { refuseInApplicationRepo } from "./_app-guard.ts";
 import { platformOutput } from "./_platform-output.ts";
 
 export const run: CommandHandler = async (ctx, args, options) => {
   const user = args[0]!;
   const key = String(options.key);
   const groups = typeof options.groups === "string" ? options.groups.split(",").map((g) => g.trim()).filter(Boolean) : undefined;
-  await refuseInApplicationRepo(ctx.dir, "team add");
   const change = await teamAdd({
     dir: ctx.dir,
     user,

@@ -1,4 +1,4 @@
-import { teamRemove } from "@paved/baseline";
+import { teamRemove } from "@paved/platform";
 import type { CommandHandler } from "../_context.ts";
 import { platformOutput } from "./_platform-output.ts";
 

@@ -2,7 +2,7 @@
  * The pictures of the HTML report, as inline SVG: the five steps as a road with a progress ring per step.
  * Every text goes through `esc`; numbers are formatted here, never taken from strings.
  */
-import { STEP_TITLES, type StepStatus } from "./types.ts";
+import { STEP_TITLES, type StepStatus } from "./_types.ts";
 
 export function esc(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

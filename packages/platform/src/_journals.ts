@@ -6,8 +6,7 @@
  */
 import { FAILED, foldJournal, journalPath, listRollouts, readJournalFile, summarize } from "@paved/rollout";
 import { isPavedError } from "@paved/core";
-import type { JournalRead } from "./sources.ts";
-import type { RolloutSummary } from "./types.ts";
+import type { JournalRead, RolloutSummary } from "./_types.ts";
 
 export async function readJournals(dir: string): Promise<JournalRead> {
   const out: JournalRead = { rollouts: [], problems: [] };

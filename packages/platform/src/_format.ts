@@ -1,6 +1,6 @@
 /** Plain-text rendering of `paved status` for a terminal. */
-import { actionLine } from "./plan.ts";
-import type { MigrationStatus, StepStatus } from "./types.ts";
+import { actionLine } from "./_plan.ts";
+import type { MigrationStatus, StepStatus } from "./_types.ts";
 
 type Paint = { red: (s: string) => string; green: (s: string) => string; yellow: (s: string) => string; dim: (s: string) => string; bold: (s: string) => string };
 

@@ -7,7 +7,7 @@ import { constants } from "node:fs";
 import { access, readdir, readFile, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { CONFIG_VERSION, configPath, isPavedError, loadConfig, parseYaml, type PavedConfig } from "@paved/core";
-import type { Problem, RepoEntry } from "./types.ts";
+import type { Problem, RepoEntry } from "./_types.ts";
 
 export interface PlatformHostRef {
   name: string;

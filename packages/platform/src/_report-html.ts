@@ -4,10 +4,10 @@
  * escaped; the numbers come from the same MigrationStatus as `paved status --json`.
  */
 import { PavedError, writeAtomic } from "@paved/core";
-import { actionTitle } from "./plan.ts";
-import { migrationStatus, type StatusOptions } from "./status.ts";
-import { COLORS, esc, progressSvg, stepCount, stepKey } from "./report-svg.ts";
-import type { MigrationStatus, RolloutSummary, StepStatus } from "./types.ts";
+import { actionTitle } from "./_plan.ts";
+import { migrationStatus, type StatusOptions } from "./_status.ts";
+import { COLORS, esc, progressSvg, stepCount, stepKey } from "./_report-svg.ts";
+import type { MigrationStatus, RolloutSummary, StepStatus } from "./_types.ts";
 
 const CSS = `
 *{box-sizing:border-box}

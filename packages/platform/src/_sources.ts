@@ -8,8 +8,8 @@ import { baselineStatus } from "@paved/baseline";
 import { ciStatus, repoCiStatus } from "@paved/ci-runner";
 import { devshellStatus } from "@paved/devshell";
 import { rolloutStatus } from "@paved/rollout";
-import { readJournals } from "./journals.ts";
-import type { RolloutSummary } from "./types.ts";
+import { readJournals } from "./_journals.ts";
+import type { JournalRead } from "./_types.ts";
 
 export interface RepoStepSource {
   step: StepNumber;
@@ -25,12 +25,6 @@ export interface PlatformStepSource {
   /** One repository's state for these steps, for the report's repository table. */
   perRepo?: (path: string) => Promise<StepState>;
   missing?: string;
-}
-
-export interface JournalRead {
-  rollouts: RolloutSummary[];
-  /** One message per journal that could not be read in full (torn or corrupt lines). */
-  problems: { subject: string; message: string; fix?: string }[];
 }
 
 export interface StatusSources {

@@ -5,11 +5,11 @@
  */
 import { basename } from "node:path";
 import { isPavedError, type DriftItem, type NextAction, type StepNumber, type StepReport, type StepState } from "@paved/core";
-import { derivedActions } from "./derived.ts";
-import { managedFiles } from "./scan.ts";
-import { sources as builtIn, type StatusSources } from "./sources.ts";
-import { STATUS_FORMAT, STEP_TITLES, type HostEntry, type MigrationStatus, type PlanAction, type Problem, type RepoEntry, type StepStatus } from "./types.ts";
-import { loadWorkspace, type Workspace } from "./workspace.ts";
+import { derivedActions } from "./_derived.ts";
+import { managedFiles } from "./_scan.ts";
+import { sources as builtIn, type StatusSources } from "./_sources.ts";
+import { STATUS_FORMAT, STEP_TITLES, type HostEntry, type MigrationStatus, type PlanAction, type Problem, type RepoEntry, type StepStatus } from "./_types.ts";
+import { loadWorkspace, type Workspace } from "./_workspace.ts";
 
 export interface StatusOptions {
   dir: string;
