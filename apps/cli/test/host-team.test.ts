@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseHeader } from "@paved/core";
 import { requireTool } from "@paved/fixtures";
 import { paved } from "./_cli.ts";
 
@@ -30,10 +31,25 @@ describe("paved team and host commands", () => {
     expect(add.stdout).toContain("wrote team.nix");
     const host = await paved(["host", "add", "bastion-1", "--role", "bastion", "--address", "203.0.113.7", "--json"], { cwd: repo });
     expect(host.code).toBe(0);
-    const data = JSON.parse(host.stdout) as { written: string[]; configChanged: boolean };
+    const data = JSON.parse(host.stdout) as { written: string[]; configChanged: boolean; readiness: { hardware: string; needed: string[] } };
     expect(data.configChanged).toBe(true);
-    expect(data.written.sort()).toEqual(["flake.nix", "hosts/bastion-1.nix"]);
+    // paved.yaml, the platform's files and a starter hardware file: one transaction.
+    expect(data.written.sort()).toEqual(["flake.nix", "hosts/bastion-1-hardware.nix", "hosts/bastion-1.nix"]);
+    expect(parseHeader(await readFile(join(repo, "hosts/bastion-1-hardware.nix"), "utf8"))).toBeUndefined();
+    // Not deployable yet: the hardware file is the empty starter. sshAllowFrom and an admin are there.
+    expect(data.readiness.hardware).toBe("empty");
+    expect(data.readiness.needed.join("\n")).toContain("hosts/bastion-1-hardware.nix is empty");
+    expect(data.readiness.needed.join("\n")).not.toContain("sshAllowFrom");
+    expect(data.readiness.needed.join("\n")).not.toContain("wheel");
     expect(await readFile(join(repo, "hosts/bastion-1.nix"), "utf8")).toContain("paved.bastion.enable = true;");
+    expect(await readFile(join(repo, "hosts/bastion-1.nix"), "utf8")).toMatch(/system\.stateVersion = "\d\d\.\d\d";/);
+    const wiki = await paved(["host", "add", "wiki", "--role", "internal"], { cwd: repo });
+    // Says what is missing before a deploy, and never suggests deploying a host that cannot boot.
+    expect(wiki.stdout).toContain("Before wiki can be deployed:");
+    expect(wiki.stdout).toContain("hosts/wiki-hardware.nix is empty");
+    expect(wiki.stdout).toContain("roles.internal.sshAllowFrom is empty");
+    expect(wiki.stdout).toContain("hosts.wiki.address is not set");
+    expect(wiki.stdout).not.toContain("nixos-rebuild");
     await paved(["team", "add", "bob", "--key", join(keys, "bob.pub")], { cwd: repo });
     const remove = await paved(["team", "remove", "bob"], { cwd: repo });
     expect(remove.code).toBe(0);

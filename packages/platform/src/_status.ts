@@ -6,6 +6,7 @@
 import { basename } from "node:path";
 import { isPavedError, type DriftItem, type NextAction, type StepNumber, type StepReport, type StepState } from "@paved/core";
 import { derivedActions } from "./_derived.ts";
+import { readEjected, type EjectedMark } from "./_eject.ts";
 import { managedFiles } from "./_scan.ts";
 import { sources as builtIn, type StatusSources } from "./_sources.ts";
 import { STATUS_FORMAT, STEP_TITLES, type HostEntry, type MigrationStatus, type PlanAction, type Problem, type RepoEntry, type StepStatus } from "./_types.ts";
@@ -162,9 +163,30 @@ async function editedFiles(ws: Workspace): Promise<DriftItem[]> {
   return drift;
 }
 
+/** An ejected repository: nothing is tracked, so nothing is drift, and every step says why it is not judged. */
+function ejectedStatus(ws: Workspace, mark: EjectedMark, now: Date): MigrationStatus {
+  const reason = `ejected from paved on ${mark.at.slice(0, 10)}: the team owns the files and paved no longer judges this step`;
+  return {
+    format: STATUS_FORMAT,
+    generatedAt: now.toISOString(),
+    platform: { dir: ws.dir, name: ws.name, configVersion: ws.configVersion },
+    steps: ([1, 2, 3, 4, 5] as StepNumber[]).map((n) => unknownStep(n, reason)),
+    repos: ws.repos,
+    hosts: ws.hosts.map((h) => ({ ...h, deployed: false })),
+    rollouts: [],
+    drift: [],
+    problems: [],
+    next: [],
+    attention: false,
+    ejected: mark,
+  };
+}
+
 export async function migrationStatus(options: StatusOptions): Promise<MigrationStatus> {
   const src = options.sources ?? builtIn;
   const ws = await loadWorkspace(options.dir);
+  const mark = await readEjected(options.dir);
+  if (mark) return ejectedStatus(ws, mark, options.now ?? new Date());
   const problems = [...ws.problems];
   const steps = new Map<StepNumber, StepStatus>();
   for (const source of src.repo) steps.set(source.step, await repoStep(ws, source, problems));

@@ -91,6 +91,8 @@ export interface MigrationStatus {
   next: PlanAction[];
   /** Drift or problems exist: `paved status` exits 5. */
   attention: boolean;
+  /** The repository was ejected (`paved eject`): its files are the team's, and paved tracks nothing there. */
+  ejected?: { at: string; files: string[] };
 }
 
 /** A next action with the repository or host it concerns. */

@@ -1,6 +1,6 @@
 import { hostAdd } from "@paved/platform";
 import type { CommandHandler } from "../_context.ts";
-import { platformOutput } from "./_platform-output.ts";
+import { platformOutput, readinessText } from "./_platform-output.ts";
 
 export const run: CommandHandler = async (ctx, args, options) => {
   const name = args[0]!;
@@ -13,5 +13,6 @@ export const run: CommandHandler = async (ctx, args, options) => {
     dryRun: options.dryRun === true,
     force: options.force === true,
   });
-  return platformOutput(change, `Added host ${name} (role ${String(options.role)}). Commit, then deploy it with nixos-rebuild --flake .#${name}.`);
+  const out = platformOutput(change, `Added host ${name} (role ${String(options.role)}).`);
+  return { ...out, data: { ...(out.data as object), readiness: change.readiness }, text: `${out.text}\n${readinessText(change.readiness)}` };
 };

@@ -3,6 +3,7 @@ import type { CiProvider } from "@paved/ci-runner";
 import { runnerAdd } from "@paved/platform";
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
+import { readinessText } from "./_platform-output.ts";
 
 export const run: CommandHandler = async (ctx, args, options) => {
   const count = Number(options.count ?? "1");
@@ -24,7 +25,8 @@ export const run: CommandHandler = async (ctx, args, options) => {
   else for (const path of result.written) lines.push(`wrote ${path}`);
   for (const path of result.kept) lines.push(`kept ${path}: it was edited by hand (rerun with --force to overwrite)`);
   if (!result.dryRun) {
-    lines.push("", `Put the token in ${result.host.runner!.tokenFile} on ${result.name} (mode 0400, owned by root), then deploy the host.`);
+    lines.push("", `Put the token in ${result.host.runner!.tokenFile} on ${result.name} (mode 0400, owned by root).`);
+    lines.push(readinessText(result.readiness).replace(/^\n/, ""));
   }
   return { data: result, text: lines.join("\n"), exitCode: result.kept.length ? EXIT.attention : EXIT.ok };
 };
