@@ -12,5 +12,7 @@ export { ejectRepository, ejectedBody, readEjected, EJECTED_FILE, type EjectOutc
 export { initPlatform, platformConfigText, type PlatformFileOutcome, type PlatformInitOptions, type PlatformInitResult } from "./_init-platform.ts";
 export { managedFiles, type ManagedFile } from "./_scan.ts";
 export { loadWorkspace, type Workspace } from "./_workspace.ts";
-export { sources, type StatusSources, type PlatformStepSource, type RepoStepSource } from "./_sources.ts";
+export { evaluateHosts, evaluationKey, type Evaluation, type EvaluateOptions, type HostFacts } from "./_evaluate.ts";
+export { hardwareDrift, moduleOn, proveSteps } from "./_proof.ts";
+export { sources, type PlatformRunOptions, type StatusSources, type PlatformStepSource, type RepoStepSource } from "./_sources.ts";
 export * from "./_types.ts";
