@@ -78,7 +78,9 @@ export async function proveSteps(root: string, config: PavedConfig, evaluation: 
       ...step3.evidence,
       ...(missingFacts ? [missingFacts] : []),
     ];
-    out.push({ ...step3, state: atMost(step3.state, proven && drift.length === 0), evidence, drift });
+    const next = [...step3.next];
+    if (evaluation.error?.startsWith("flake.lock is missing")) next.unshift({ step: 3, title: "Lock the platform flake so status can evaluate the hosts and prove steps 3 and 4", command: "nix flake lock" });
+    out.push({ ...step3, state: atMost(step3.state, proven && drift.length === 0), evidence, drift, next });
   }
 
   const step4 = reports.find((r) => r.step === 4);

@@ -1,12 +1,16 @@
 /**
  * `paved report --html FILE`: one self-contained page (inline CSS and SVG, no script, no external URL; a CSP that
- * forbids loading anything) for managers and the team. Every value from repositories, hosts and journals is
- * escaped; the numbers come from the same MigrationStatus as `paved status --json`.
+ * forbids loading anything) for managers and the team. Built with the escape-by-default `html` template (every
+ * value from repositories, hosts and journals is text unless it went through `html` itself); the numbers come from
+ * the same MigrationStatus as `paved status --json`, with this machine's paths replaced by the names paved.yaml
+ * gives them, so the page can be shared.
  */
+import { homedir } from "node:os";
 import { PavedError, writeAtomic } from "@paved/core";
+import { html, raw, type SafeHtml } from "./_html.ts";
 import { actionTitle } from "./_plan.ts";
+import { COLORS, progressSvg, stepKey } from "./_report-svg.ts";
 import { migrationStatus, type StatusOptions } from "./_status.ts";
-import { COLORS, esc, progressSvg, stepCount, stepKey } from "./_report-svg.ts";
 import type { MigrationStatus, RolloutSummary, StepStatus } from "./_types.ts";
 
 const CSS = `
@@ -55,91 +59,107 @@ const OUTCOME_COLOR: Record<string, string> = { succeeded: COLORS.done, failed: 
 const WAVE_COLOR: Record<string, string> = { done: COLORS.done, "rolled-back": COLORS.fail, paused: COLORS["in-progress"], running: COLORS["in-progress"], pending: COLORS["not-started"] };
 const STATE_LABEL = { done: "done", "in-progress": "in progress", "not-started": "not started", unknown: "unknown" } as const;
 
-/** Escaped text in which `command` spans become <code>: safe, because escaping leaves no markup to close. */
-function rich(text: string): string {
-  return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+/** Text in which `command` spans become <code>: each piece is escaped on its own, so no markup comes from the text. */
+function rich(text: string): SafeHtml {
+  return html`${text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))}`;
 }
 
-function badge(key: keyof typeof STATE_LABEL): string {
-  return `<span class="badge" style="--c:${COLORS[key]}">${STATE_LABEL[key]}</span>`;
+function badge(key: keyof typeof STATE_LABEL): SafeHtml {
+  return html`<span class="badge" style="--c:${COLORS[key]}">${STATE_LABEL[key]}</span>`;
 }
 
-function stepBox(step: StepStatus): string {
+function stepBox(step: StepStatus): SafeHtml {
   const key = stepKey(step);
-  const evidence = step.evidence.map((e) => `<li>${esc(e.text)}</li>`).join("");
   const subjects = step.subjects.length
-    ? `<ul>${step.subjects.map((s) => `<li>${esc(s.name)} — ${badge(s.state === "unknown" ? "unknown" : s.state)}${s.detail ? ` <span class="muted">${esc(s.detail)}</span>` : ""}</li>`).join("")}</ul>`
+    ? html`<ul>${step.subjects.map((s) => html`<li>${s.name} — ${badge(s.state === "unknown" ? "unknown" : s.state)}${s.detail ? html` <span class="muted">${s.detail}</span>` : ""}</li>`)}</ul>`
     : "";
-  return `<div class="stepbox" style="--c:${COLORS[key]}" data-step="${step.step}"><h3>${step.step}. ${esc(step.title)} ${badge(key)}</h3><ul>${evidence}</ul>${subjects}</div>`;
+  return html`<div class="stepbox" style="--c:${COLORS[key]}" data-step="${step.step}"><h3>${step.step}. ${step.title} ${badge(key)}</h3><ul>${step.evidence.map((e) => html`<li>${rich(e.text)}</li>`)}</ul>${subjects}</div>`;
 }
 
-function rolloutItem(r: RolloutSummary): string {
+function rolloutItem(r: RolloutSummary): SafeHtml {
   const color = OUTCOME_COLOR[r.outcome] ?? COLORS.unknown;
-  const waves = r.waves
-    .map((w) => `<span class="wave" style="--c:${WAVE_COLOR[w.state] ?? COLORS.unknown}"><b>${esc(w.name)}</b> ${w.hosts.length} host${w.hosts.length === 1 ? "" : "s"} · ${esc(w.state)}${w.failed ? ` · <span class="fail">${w.failed} failed</span>` : ""}</span>`)
-    .join("");
+  const waves = r.waves.map(
+    (w) => html`<span class="wave" style="--c:${WAVE_COLOR[w.state] ?? COLORS.unknown}"><b>${w.name}</b> ${w.hosts.length} host${w.hosts.length === 1 ? "" : "s"} · ${w.state}${w.failed ? html` · <span class="fail">${w.failed} failed</span>` : ""}</span>`,
+  );
   // Failures and rollbacks are the story; hosts not reached yet are summed up, not listed.
   const failed = r.hosts.filter((h) => !["deployed", "unchanged", "skipped", "pending"].includes(h.outcome));
   const waiting = r.hosts.filter((h) => h.outcome === "skipped" || h.outcome === "pending");
-  const failures = [
-    ...failed.map((h) => `<div class="fail">${esc(h.host)}: ${esc(h.outcome)}${h.message ? ` — ${esc(h.message)}` : ""}</div>`),
-    waiting.length ? `<div class="muted">${waiting.length} host${waiting.length === 1 ? "" : "s"} not reached (${esc([...new Set(waiting.map((h) => h.outcome))].join(", "))})</div>` : "",
-  ].join("");
-  const when = `${esc(r.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC"))}`;
-  return `<li style="--c:${color}" data-rollout="${esc(r.id)}" data-outcome="${esc(r.outcome)}"><b>${when}</b> <span class="badge" style="--c:${color}">${esc(r.outcome)}</span>${r.rolledBack ? ' <span class="badge" style="--c:#cf222e">rolled back</span>' : ""}${r.resumes ? ` <span class="muted">resumed ${r.resumes}×</span>` : ""}<br><code>${esc(r.id)}</code>${r.message ? ` <span class="muted">${esc(r.message)}</span>` : ""}<div class="waves">${waves}</div>${failures}</li>`;
+  const failures = html`${failed.map((h) => html`<div class="fail">${h.host}: ${h.outcome}${h.message ? ` — ${h.message}` : ""}</div>`)}${
+    waiting.length ? html`<div class="muted">${waiting.length} host${waiting.length === 1 ? "" : "s"} not reached (${[...new Set(waiting.map((h) => h.outcome))].join(", ")})</div>` : ""
+  }`;
+  const when = r.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+  return html`<li style="--c:${color}" data-rollout="${r.id}" data-outcome="${r.outcome}"><b>${when}</b> <span class="badge" style="--c:${color}">${r.outcome}</span>${r.rolledBack ? html` <span class="badge" style="--c:${COLORS.fail}">rolled back</span>` : ""}${r.resumes ? html` <span class="muted">resumed ${r.resumes}×</span>` : ""}<br><code>${r.id}</code>${r.message ? html` <span class="muted">${r.message}</span>` : ""}<div class="waves">${waves}</div>${failures}</li>`;
 }
 
-export function renderReportHtml(status: MigrationStatus): string {
+/**
+ * The status as it may leave this machine: every absolute path of the platform, its repositories and the home
+ * directory replaced by what paved.yaml calls them (`.`, the `repos:` entry, `~`). Longest paths first, so a
+ * repository inside the platform directory keeps its own name.
+ */
+export function shareableStatus(status: MigrationStatus, home: string = homedir()): MigrationStatus {
+  const all: [string, string][] = [...status.repos.map((r): [string, string] => [r.path, r.entry]), [status.platform.dir, "."], [home, "~"]];
+  const pairs = all.filter(([from]) => from.length > 1).sort((a, b) => b[0].length - a[0].length);
+  const scrub = (value: unknown): unknown => {
+    if (typeof value === "string") return pairs.reduce((text, [from, to]) => text.split(from).join(to), value);
+    if (Array.isArray(value)) return value.map(scrub);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
+    return value;
+  };
+  return scrub(status) as MigrationStatus;
+}
+
+export function renderReportHtml(input: MigrationStatus): string {
+  const status = shareableStatus(input);
   const problems = status.problems.filter((p) => p.kind !== "step-unavailable");
   const deployed = status.hosts.filter((h) => h.deployed).length;
   const started = status.steps.filter((s) => s.available && s.state !== "not-started").length;
   const cards = [
     ["steps", `${status.steps.filter((s) => s.available && s.state === "done").length} / 5`, `steps done (${started} started)`],
-    ["repos", String(status.repos.length), "application repositories"],
+    ["repos", String(status.repos.length), `application repositor${status.repos.length === 1 ? "y" : "ies"} listed (the platform repository not counted)`],
     ["hosts", `${deployed} / ${status.hosts.length}`, "hosts deployed by a rollout"],
     ["attention", String(status.drift.length + problems.length), "items need a person"],
-  ]
-    .map(([id, value, label]) => `<div class="card${id === "attention" && value !== "0" ? " warn" : ""}" data-card="${id}"><b>${esc(value)}</b><span>${esc(label)}</span></div>`)
-    .join("");
-  const repoRows = status.repos
-    .map((r) => `<tr data-repo="${esc(r.name)}"><td>${esc(r.name)}</td><td><code>${esc(r.entry)}</code></td>${[1, 2].map((n) => `<td>${r.steps[n as 1 | 2] ? badge(r.steps[n as 1 | 2]!) : r.readable ? badge("unknown") : ""}</td>`).join("")}<td class="fail">${esc(r.problem ?? "")}</td></tr>`)
-    .join("");
-  const hostRows = status.hosts
-    .map((h) => `<tr data-host="${esc(h.name)}"><td>${esc(h.name)}</td><td>${esc(h.role)}</td><td>${esc(h.system)}</td><td>${h.deployed ? '<span class="badge" style="--c:#1a7f37">yes</span>' : '<span class="badge" style="--c:#afb8c1">not yet</span>'}</td><td>${h.lastRollout ? `${esc(h.lastRollout.outcome)} <code>${esc(h.lastRollout.id)}</code>` : '<span class="muted">never</span>'}</td></tr>`)
-    .join("");
+  ].map(([id, value, label]) => html`<div class="card${id === "attention" && value !== "0" ? " warn" : ""}" data-card="${id}"><b>${value}</b><span>${label}</span></div>`);
+  const repoRows = status.repos.map(
+    (r) => html`<tr data-repo="${r.name}"><td>${r.name}</td><td><code>${r.entry}</code></td>${([1, 2] as const).map((n) => html`<td>${r.steps[n] ? badge(r.steps[n]!) : r.readable ? badge("unknown") : ""}</td>`)}<td class="fail">${r.problem ?? ""}</td></tr>`,
+  );
+  const hostRows = status.hosts.map(
+    (h) => html`<tr data-host="${h.name}"><td>${h.name}</td><td>${h.role}</td><td>${h.system}</td><td>${h.deployed ? html`<span class="badge" style="--c:${COLORS.done}">yes</span>` : html`<span class="badge" style="--c:${COLORS["not-started"]}">not yet</span>`}</td><td>${h.lastRollout ? html`${h.lastRollout.outcome} <code>${h.lastRollout.id}</code>` : html`<span class="muted">never</span>`}</td></tr>`,
+  );
   const attention = [
-    ...problems.map((p) => `<li class="fail">${rich(p.message)}${p.fix ? ` <span class="muted">— ${rich(p.fix)}</span>` : ""}</li>`),
-    ...status.drift.map((d) => `<li><b>${esc(d.subject)}</b>: ${rich(d.message)}${d.fix ? ` <span class="muted">— ${rich(d.fix)}</span>` : ""}</li>`),
-  ].join("");
-  const next = status.next.map((a) => `<li>Step ${a.step}: ${esc(actionTitle(a))}${a.command ? ` — <code>${esc(a.command)}</code>` : ""}</li>`).join("");
+    ...problems.map((p) => html`<li class="fail">${rich(p.message)}${p.fix ? html` <span class="muted">— ${rich(p.fix)}</span>` : ""}</li>`),
+    ...status.drift.map((d) => html`<li><b>${d.subject}</b>: ${rich(d.message)}${d.fix ? html` <span class="muted">— ${rich(d.fix)}</span>` : ""}</li>`),
+  ];
+  const next = status.next.map((a) => html`<li>Step ${a.step}: ${actionTitle(a)}${a.command ? html` — <code>${a.command}</code>` : ""}</li>`);
   const rollouts = [...status.rollouts].reverse();
   const generated = status.generatedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
-  return `<!doctype html>
+  const page = html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="referrer" content="no-referrer">
-<title>${esc(status.platform.name)} — migration to Nix</title>
-<style>${CSS}</style>
+<title>${status.platform.name} — migration to Nix</title>
+<style>${raw(CSS)}</style>
 </head>
 <body>
 <main>
-<header><h1>${esc(status.platform.name)}: migration to Nix</h1><p>Five steps, from CI on Nix to image-based rollouts. Generated by <code>paved report</code> on ${esc(generated)}.</p></header>
+<header><h1>${status.platform.name}: migration to Nix</h1><p>Five steps, from CI on Nix to image-based rollouts. Generated by <code>paved report</code> on ${generated}.</p></header>
+${status.ejected ? html`<section data-ejected><h2>Ejected</h2><p>This repository was ejected from paved on ${status.ejected.at.slice(0, 10)}: its ${status.ejected.files.length} generated files are the team's own, and paved no longer judges its steps.</p></section>` : ""}
 <section aria-label="Progress"><h2>Progress on the path</h2><div class="scroll">${progressSvg(status.steps)}</div></section>
 <div class="cards">${cards}</div>
-<section><h2>Steps and the evidence behind them</h2><div class="steps">${status.steps.map(stepBox).join("")}</div></section>
-${attention ? `<section class="attention"><h2>Needs a person</h2><ul>${attention}</ul></section>` : ""}
-<section><h2>Next actions</h2>${next ? `<ol>${next}</ol>` : '<p class="muted">Nothing left to do on the path.</p>'}</section>
-<section><h2>Repositories</h2>${repoRows ? `<div class="scroll"><table><thead><tr><th>repository</th><th>path</th><th>step 1 · CI</th><th>step 2 · shells</th><th>problem</th></tr></thead><tbody>${repoRows}</tbody></table></div>` : '<p class="muted">No repositories listed under <code>repos:</code> in paved.yaml.</p>'}</section>
-<section><h2>Hosts</h2>${hostRows ? `<div class="scroll"><table><thead><tr><th>host</th><th>role</th><th>system</th><th>deployed</th><th>last rollout</th></tr></thead><tbody>${hostRows}</tbody></table></div>` : '<p class="muted">No hosts declared yet.</p>'}</section>
-<section><h2>Rollout history</h2>${rollouts.length ? `<ol class="timeline">${rollouts.map(rolloutItem).join("")}</ol>` : '<p class="muted">No rollouts yet.</p>'}</section>
-<footer>paved · ${esc(status.platform.name)} · ${esc(generated)}</footer>
+<section><h2>Steps and the evidence behind them</h2><div class="steps">${status.steps.map(stepBox)}</div></section>
+${attention.length ? html`<section class="attention"><h2>Needs a person</h2><ul>${attention}</ul></section>` : ""}
+<section><h2>Next actions</h2>${next.length ? html`<ol>${next}</ol>` : html`<p class="muted">Nothing left to do on the path.</p>`}</section>
+<section><h2>Repositories</h2>${repoRows.length ? html`<div class="scroll"><table><thead><tr><th>repository</th><th>path</th><th>step 1 · CI</th><th>step 2 · shells</th><th>problem</th></tr></thead><tbody>${repoRows}</tbody></table></div>` : html`<p class="muted">No repositories listed under <code>repos:</code> in paved.yaml.</p>`}</section>
+<section><h2>Hosts</h2>${hostRows.length ? html`<div class="scroll"><table><thead><tr><th>host</th><th>role</th><th>system</th><th>deployed</th><th>last rollout</th></tr></thead><tbody>${hostRows}</tbody></table></div>` : html`<p class="muted">No hosts declared yet.</p>`}</section>
+<section><h2>Rollout history</h2>${rollouts.length ? html`<ol class="timeline">${rollouts.map(rolloutItem)}</ol>` : html`<p class="muted">No rollouts yet.</p>`}</section>
+<footer>paved · ${status.platform.name} · ${generated}</footer>
 </main>
 </body>
 </html>
 `;
+  return page.value;
 }
 
 export async function writeReport(options: StatusOptions & { file: string }): Promise<{ file: string; status: MigrationStatus; bytes: number }> {

@@ -5,8 +5,9 @@ export { hostReadiness, readHardware, type HostReadiness } from "./_readiness.ts
 export { migrationStatus, type StatusOptions } from "./_status.ts";
 export { formatStatus, stateMark } from "./_format.ts";
 export { actionLine, actionTitle, migrationPlan, MIGRATION_FILE, renderMigrationMd, stateWord, type PlanOptions, type PlanResult } from "./_plan.ts";
-export { renderReportHtml, writeReport } from "./_report-html.ts";
+export { renderReportHtml, shareableStatus, writeReport } from "./_report-html.ts";
 export { progressSvg, stepCount, stepKey, stepFraction, COLORS } from "./_report-svg.ts";
+export { escapeHtml, html, raw, SafeHtml } from "./_html.ts";
 export { syncRepository, type SyncResult } from "./_sync.ts";
 export { ejectRepository, ejectedBody, readEjected, EJECTED_FILE, type EjectOutcome, type EjectedMark } from "./_eject.ts";
 export { initPlatform, platformConfigText, type PlatformFileOutcome, type PlatformInitOptions, type PlatformInitResult } from "./_init-platform.ts";
