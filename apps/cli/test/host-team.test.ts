@@ -1,6 +1,6 @@
 // `paved host add`, `paved team add` and `paved team remove` through the real bundled CLI.
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,6 +54,19 @@ describe("paved team and host commands", () => {
     const remove = await paved(["team", "remove", "bob"], { cwd: repo });
     expect(remove.code).toBe(0);
     expect(await readFile(join(repo, "team.nix"), "utf8")).not.toContain("bob");
+  });
+
+  it("host add is one transaction: when a write fails, paved.yaml and every generated file stay as they were", async () => {
+    expect((await paved(["team", "add", "alice", "--key", join(keys, "alice.pub"), "--groups", "wheel"], { cwd: repo })).code).toBe(0);
+    const before = { yaml: await readFile(join(repo, "paved.yaml"), "utf8"), flake: await readFile(join(repo, "flake.nix"), "utf8") };
+    // A file where the hosts/ directory must go: paved.yaml and flake.nix are staged before hosts/wiki.nix fails.
+    await writeFile(join(repo, "hosts"), "not a directory\n");
+    const run = await paved(["host", "add", "wiki", "--role", "internal"], { cwd: repo });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("nothing was changed");
+    expect(await readFile(join(repo, "paved.yaml"), "utf8")).toBe(before.yaml);
+    expect(await readFile(join(repo, "flake.nix"), "utf8")).toBe(before.flake);
+    expect((await readdir(repo)).filter((f) => f.includes("paved-tmp"))).toEqual([]);
   });
 
   it("--dry-run prints the diff and writes nothing", async () => {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { hardwareFile, loadConfig, PavedError, renderHardwareStarter, type GeneratedFile, type PavedConfig } from "@paved/core";
 import * as baseline from "@paved/baseline";
 import * as ci from "@paved/ci-runner";
+import * as devshell from "@paved/devshell";
 import { readEjected } from "./_eject.ts";
 import { isPlatform, renderPlatformFiles, repositoryFiles } from "./_platform-files.ts";
 import { hostReadiness, readHardware, type HostReadiness } from "./_readiness.ts";
@@ -81,4 +82,20 @@ export async function teamRemove(options: baseline.TeamRemoveOptions): Promise<b
 export async function ciInit(options: ci.CiInitOptions): Promise<ci.CiInitResult> {
   await refuseEjected(options.dir, "ci init");
   return ci.ciInit({ ...options, render: async (root, config) => (isPlatform(config) ? repositoryFiles(root, config) : ci.renderCiFiles(root, config)) });
+}
+
+/** `paved init` in an application repository: refused once the repository was ejected. */
+export async function initProject(options: devshell.InitOptions): Promise<devshell.InitResult> {
+  await refuseEjected(options.dir, "init");
+  return devshell.initProject(options);
+}
+
+export async function addPackages(options: devshell.EditPackagesOptions): Promise<devshell.EditPackagesResult> {
+  await refuseEjected(options.dir, "shell add");
+  return devshell.addPackages(options);
+}
+
+export async function removePackages(options: devshell.EditPackagesOptions): Promise<devshell.EditPackagesResult> {
+  await refuseEjected(options.dir, "shell remove");
+  return devshell.removePackages(options);
 }

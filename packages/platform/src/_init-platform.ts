@@ -11,6 +11,7 @@ import {
   addToConfigList, commitChange, CONFIG_FILE, CURRENT_STABLE_RELEASE, editConfig, exec, gitIntentToAdd, gitRoot, loadConfig, parseConfig, PavedError,
   type FileStatus, type PavedConfig,
 } from "@paved/core";
+import { readEjected } from "./_eject.ts";
 import { renderPlatformFiles } from "./_platform-files.ts";
 
 export interface PlatformInitOptions {
@@ -110,6 +111,11 @@ function addMissing(doc: Document, name: string, repos: string[], ci: "github" |
 
 export async function initPlatform(options: PlatformInitOptions): Promise<PlatformInitResult> {
   const dir = options.dir;
+  if (await readEjected(dir)) {
+    throw new PavedError("E_EJECTED", "this repository was ejected from paved: `paved init --platform` would take its files back", {
+      hint: "Edit the files by hand, or delete .paved/ejected to let paved manage the repository again.",
+    });
+  }
   const dryRun = options.dryRun === true;
   const name = options.name ?? basename(dir);
   const ci = options.ci ?? "github";

@@ -1,6 +1,6 @@
 export { STEPS, STEP_TITLES, type StepDefinition } from "./_steps.ts";
 export { isPlatform, renderApplicationFiles, renderPlatformFiles, repositoryFiles } from "./_platform-files.ts";
-export { ciInit, hostAdd, runnerAdd, teamAdd, teamRemove, type PlatformChangeResult } from "./_change.ts";
+export { addPackages, ciInit, hostAdd, initProject, removePackages, runnerAdd, teamAdd, teamRemove, type PlatformChangeResult } from "./_change.ts";
 export { hostReadiness, readHardware, type HostReadiness } from "./_readiness.ts";
 export { migrationStatus, type StatusOptions } from "./_status.ts";
 export { formatStatus, stateMark } from "./_format.ts";

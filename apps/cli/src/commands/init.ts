@@ -1,7 +1,8 @@
 import { relative } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { PavedError } from "@paved/core";
-import { initProject, type InitResult } from "@paved/devshell";
+import type { InitResult } from "@paved/devshell";
+import { initProject } from "@paved/platform";
 import type { CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { findConfigRoot } from "../_root.ts";

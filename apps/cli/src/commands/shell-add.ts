@@ -1,4 +1,5 @@
-import { addPackages, removePackages, type EditPackagesResult } from "@paved/devshell";
+import type { EditPackagesResult } from "@paved/devshell";
+import { addPackages, removePackages } from "@paved/platform";
 import type { CommandContext, CommandHandler } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 
