@@ -34,9 +34,14 @@ export async function readEjected(dir: string): Promise<EjectedMark | undefined>
 
 /** A `.envrc` that loads the flake with direnv alone: the fallback branch paved wrote, without the paved branch. */
 function plainEnvrc(body: string): string {
-  const keep = body.split("\n").filter((line) => /^\s*(watch_file|use flake)\b/.test(line)).map((line) => line.trim());
-  const use = keep.filter((l) => l.startsWith("use flake"));
-  return ["# Loads the project's dev shell with direnv's own `use flake`.", ...keep.filter((l) => l.startsWith("watch_file")), ...(use.length ? use : ["use flake"]), ""].join("\n");
+  const lines = [...new Set(body.split("\n").map((line) => line.trim()))];
+  // paved.yaml no longer shapes the shell once the files are the team's: watching it would only reload for nothing.
+  const watch = lines
+    .filter((l) => l.startsWith("watch_file "))
+    .map((l) => l.split(" ").filter((word) => !/^'?(\.\.\/)*paved\.yaml'?$/.test(word)).join(" "))
+    .filter((l) => l !== "watch_file");
+  const use = lines.filter((l) => l.startsWith("use flake"));
+  return ["# Loads the project's dev shell with direnv's own `use flake`.", ...new Set(watch), ...(use.length ? use : ["use flake"]), ""].join("\n");
 }
 
 /** The body without lines that tell a person to go through paved. */
@@ -44,6 +49,8 @@ export function ejectedBody(path: string, body: string): string {
   if (basename(path) === ".envrc") return plainEnvrc(body);
   return body
     .replace(/ ?\(edit paved\.yaml, then run `paved sync`\)/g, "")
+    .replace(/ managed with paved"/g, '"')
+    .replace(/ Change the role or modules in paved\.yaml, not here\./g, "")
     .split("\n")
     .filter((line) => !/^\s*(#|\/\/|<!--).*`paved (sync|eject|init|host|runner|team)/.test(line))
     .join("\n");
