@@ -69,7 +69,7 @@ export async function proveSteps(root: string, config: PavedConfig, evaluation: 
     for (const n of roleHosts) {
       const f = facts(n);
       if (f && hostModules(config.hosts[n]!, config).baseline && !moduleOn("baseline", f)) {
-        drift.push({ kind: "not-in-evaluation", subject: n, message: `paved.yaml asks for the baseline on ${n}, but its evaluated configuration lacks ${WHAT.baseline}`, fix: `Find what overrides it in hosts/${n}*.nix (\`nix eval .#nixosConfigurations.${n}.config.services.openssh.settings\`).` });
+        drift.push({ kind: "not-in-evaluation", subject: n, message: `baseline on ${n}: paved.yaml asks for it, but the evaluated configuration lacks ${WHAT.baseline}`, fix: `Find what overrides it in hosts/${n}*.nix (\`nix eval .#nixosConfigurations.${n}.config.services.openssh.settings\`).` });
       }
     }
     const proven = roleHosts.length > 0 && hardened.length === roleHosts.length;
@@ -94,11 +94,12 @@ export async function proveSteps(root: string, config: PavedConfig, evaluation: 
       if (!f) continue;
       const asked = hostModules(config.hosts[n]!, config);
       for (const m of MODULES) {
-        if (asked[m] && !moduleOn(m, f)) drift.push({ kind: "not-in-evaluation", subject: n, message: `paved.yaml asks for ${m} on ${n}, but its evaluated configuration lacks ${WHAT[m]}`, fix: `Run \`paved sync\`, then look for an override in hosts/${n}*.nix.` });
+        if (asked[m] && !moduleOn(m, f)) drift.push({ kind: "not-in-evaluation", subject: n, message: `${m} on ${n}: paved.yaml asks for it, but the evaluated configuration lacks ${WHAT[m]}`, fix: `Run \`paved sync\`, then look for an override in hosts/${n}*.nix.` });
       }
       const absent = config.team ? admins.filter((a) => !f.users.includes(a)) : [];
       if (asked.baseline && absent.length) drift.push({ kind: "not-in-evaluation", subject: n, message: `the roster's administrators ${absent.join(", ")} have no account in ${n}'s evaluated configuration`, fix: "Run `paved sync` so the host imports team.nix." });
     }
+    // Messages start with the module: status folds drift items whose first word and subject agree into one.
     // The headline counts hosts with all three modules, so its numbers and the step's state say the same thing.
     const evidence: StepEvidence[] = [
       { text: `Evaluated: ${complete.length} of ${hosts.length} host${hosts.length === 1 ? "" : "s"} run the baseline, logging and monitoring${names(complete)}`, done: complete.length, total: hosts.length, items: complete },

@@ -57,13 +57,14 @@ describe("status proven by evaluation", () => {
     expect(step(status, 3).evidence[0]!.text).toMatch(/^Evaluated: 3 of 3 role hosts hardened/);
     expect(status.drift.filter((d) => d.kind === "not-in-evaluation")).toEqual([]);
 
-    // A hand-written override turns Vector off on wiki-1: paved.yaml still asks for logging there.
+    // Hand-written overrides turn Vector and the node exporter off on wiki-1: paved.yaml still asks for both.
     const hardware = join(platform, "hosts/wiki-1-hardware.nix");
-    await writeFile(hardware, (await readFile(hardware, "utf8")).replace("{ ... }:", "{ lib, ... }:").replace(/}\s*$/, "  services.vector.enable = lib.mkForce false;\n}\n"));
+    await writeFile(hardware, (await readFile(hardware, "utf8")).replace("{ ... }:", "{ lib, ... }:").replace(/}\s*$/, "  services.vector.enable = lib.mkForce false;\n  services.prometheus.exporters.node.enable = lib.mkForce false;\n}\n"));
     const broken = await migrationStatus({ dir: platform, nixArgs, env });
     expect(step(broken, 4).state).toBe("in-progress");
     expect(step(broken, 4).evidence.find((e) => e.text.startsWith("logging:"))!.text).toMatch(/^logging: 3 of 4 hosts/);
-    expect(broken.drift).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "not-in-evaluation", subject: "wiki-1", message: expect.stringContaining("asks for logging on wiki-1") })]));
+    expect(broken.drift).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "not-in-evaluation", subject: "wiki-1", message: expect.stringMatching(/^logging on wiki-1: paved\.yaml asks for it, but the evaluated configuration lacks log shipping/) })]));
+    expect(broken.drift).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "not-in-evaluation", subject: "wiki-1", message: expect.stringMatching(/^monitoring on wiki-1: /) })]));
     expect(broken.attention).toBe(true);
   });
 
