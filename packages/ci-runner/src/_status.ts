@@ -86,7 +86,8 @@ export async function ciStatus(options: CiStatusOptions): Promise<StepReport> {
   }
   // In a platform repository the headline counts the repositories it lists (the rows of the report's table); the
   // platform's own pipeline is a line of its own, so no number mixes the two.
-  const platform = config?.repos.length ? repos[0] : undefined;
+  const isPlatform = config !== undefined && (config.repos.length > 0 || Object.keys(config.hosts).length > 0 || config.team !== undefined || config.rollout !== undefined);
+  const platform = isPlatform ? repos[0] : undefined;
   const counted = platform ? repos.slice(1) : repos;
   const onNix = counted.filter((r) => r.ci === "paved" || r.ci === "nix");
   for (const repo of repos) {
@@ -102,6 +103,9 @@ export async function ciStatus(options: CiStatusOptions): Promise<StepReport> {
   for (const repo of [...(platform && platform.ci !== "none" ? [platform] : []), ...counted].filter((r) => r.ci === "other" || r.ci === "none")) {
     const provider = repo.files.includes(".gitlab-ci.yml") ? "gitlab" : "github";
     next.push({ step: 1, title: `Run ${repo.repo}'s CI inside its Nix dev shell`, command: `paved ci init --provider ${provider} --dir ${repo.path}` });
+  }
+  if (platform?.ci === "none") {
+    next.push({ step: 1, title: "Build every host in CI: the platform's own pipeline runs `nix flake check`", command: `paved ci init --provider github --dir ${platform.path}` });
   }
   const runners = runnersOf(config);
   const state = counted.length > 0 && onNix.length === counted.length ? "done" : onNix.length > 0 || runners.length > 0 ? "in-progress" : "not-started";
