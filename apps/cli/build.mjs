@@ -33,6 +33,7 @@ await build({
     "@paved/ci-runner": pkg("ci-runner"),
     "@paved/baseline": pkg("baseline"),
     "@paved/rollout": pkg("rollout"),
+    "@paved/platform": pkg("platform"),
     "jsonc-parser": jsoncEsm,
   },
   // Playwright stays external: it is only for the report tests and loads its own files.

@@ -4,11 +4,11 @@
  * own pins changed. Nothing is written when detection or validation fails.
  */
 import { existsSync, realpathSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CONFIG_FILE, editConfig, formatPlanDiff, gitIgnoredPaths, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
-  nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
+  commitChange, nixpkgsBranch, parseHeader, setConfigValue, validateConfig, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
 import { applyShells, newShells, type ShellChange } from "./_shellconfig.ts";
@@ -135,17 +135,8 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       warnings: below,
     };
   }
-  const configFile = join(root, CONFIG_FILE);
-  if (configStatus !== "unchanged") await writeAtomic(configFile, next.text);
-  let written;
-  try {
-    written = await writeFiles(root, files, { force: options.force === true });
-  } catch (error) {
-    // All-or-nothing across paved.yaml too: put it back as it was.
-    if (configStatus === "create") await rm(configFile, { force: true });
-    else if (configStatus === "update") await writeFile(configFile, next.before!, "utf8");
-    throw error;
-  }
+  // paved.yaml and the shells' files in one transaction: all written, or none.
+  const written = await commitChange(root, { config: { path: CONFIG_FILE, before: next.before, after: next.text }, files }, { force: options.force === true });
   const removed: string[] = [];
   for (const f of stale) {
     if (!f.intact) continue;

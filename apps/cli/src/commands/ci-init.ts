@@ -1,4 +1,4 @@
-import { ciInit } from "@paved/ci-runner";
+import { ciInit } from "@paved/platform";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/ci-init.ts";
 import { EXIT } from "../_exit-codes.ts";

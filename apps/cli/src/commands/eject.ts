@@ -1,6 +1,6 @@
+import { ejectRepository } from "@paved/platform";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/eject.ts";
-import { ejectRepository } from "../platform/sync.ts";
 
 export const run: Handler<typeof spec> = async (ctx, { options }) => {
   const dryRun = options.dryRun;

@@ -1,11 +1,9 @@
-import { hostAdd } from "@paved/baseline";
+import { hostAdd } from "@paved/platform";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/host-add.ts";
-import { refuseInApplicationRepo } from "./_app-guard.ts";
-import { platformOutput } from "./_platform-output.ts";
+import { platformOutput, readinessText } from "./_platform-output.ts";
 
 export const run: Handler<typeof spec> = async (ctx, { args: { name }, options }) => {
-  await refuseInApplicationRepo(ctx.dir, "host add");
   const change = await hostAdd({
     dir: ctx.dir,
     name,
@@ -15,5 +13,6 @@ export const run: Handler<typeof spec> = async (ctx, { args: { name }, options }
     dryRun: options.dryRun,
     force: options.force,
   });
-  return platformOutput(change, `Added host ${name} (role ${options.role}). Commit, then deploy it with nixos-rebuild --flake .#${name}.`);
+  const out = platformOutput(change, `Added host ${name} (role ${options.role}).`);
+  return { ...out, data: { ...(out.data as object), readiness: change.readiness }, text: `${out.text}\n${readinessText(change.readiness)}` };
 };

@@ -2,7 +2,7 @@ import { PavedError } from "@paved/core";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/init.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { initPlatform, type PlatformInitResult } from "../platform/init-platform.ts";
+import { initPlatform, type PlatformInitResult } from "@paved/platform";
 
 export function describeInit(result: PlatformInitResult): string[] {
   const verb = (status: string) =>

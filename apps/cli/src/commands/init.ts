@@ -1,7 +1,8 @@
 import { relative } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { PavedError } from "@paved/core";
-import { initProject, type InitResult } from "@paved/devshell";
+import type { InitResult } from "@paved/devshell";
+import { initProject } from "@paved/platform";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/init.ts";
 import { EXIT } from "../_exit-codes.ts";
@@ -94,7 +95,7 @@ async function confirm(question: string): Promise<boolean> {
 
 export const run: Handler<typeof spec> = async (ctx, input) => {
   const { options } = input;
-  // The platform repository's scaffold lives with the cross-step commands (platform/init-platform.ts).
+  // The platform repository's scaffold lives with the cross-step commands (@paved/platform).
   if (options.platform) return (await import("./init-platform.ts")).run(ctx, input);
   // Silently ignoring them would leave the user believing a platform repository was scaffolded.
   const platformOnly = [options.name !== undefined && "--name", options.repo.length > 0 && "--repo", options.ci !== undefined && "--ci", !options.git && "--no-git"].filter(Boolean);

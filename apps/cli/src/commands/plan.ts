@@ -2,7 +2,7 @@ import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/plan.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
-import { actionLine, migrationPlan } from "../platform/plan.ts";
+import { actionLine, migrationPlan } from "@paved/platform";
 
 export const run: Handler<typeof spec> = async (ctx, { options }) => {
   const result = await migrationPlan({ dir: ctx.dir, write: options.write, dryRun: options.dryRun, force: options.force });

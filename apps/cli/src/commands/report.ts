@@ -4,7 +4,7 @@ import { PavedError } from "@paved/core";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/report.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { writeReport } from "../platform/report-html.ts";
+import { writeReport } from "@paved/platform";
 
 export const run: Handler<typeof spec> = async (ctx, { options }) => {
   const file = resolve(process.cwd(), options.html);

@@ -1,4 +1,5 @@
-import { addPackages, removePackages, type EditPackagesResult } from "@paved/devshell";
+import type { EditPackagesResult } from "@paved/devshell";
+import { addPackages, removePackages } from "@paved/platform";
 import type { CommandContext } from "../_context.ts";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/shell-add.ts";

@@ -2,8 +2,7 @@ import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/status.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
-import { formatStatus } from "../platform/format.ts";
-import { migrationStatus } from "../platform/status.ts";
+import { formatStatus, migrationStatus } from "@paved/platform";
 
 export const run: Handler<typeof spec> = async (ctx) => {
   const status = await migrationStatus({ dir: ctx.dir });

@@ -1,7 +1,7 @@
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/sync.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { syncRepository } from "../platform/sync.ts";
+import { syncRepository } from "@paved/platform";
 
 export const run: Handler<typeof spec> = async (ctx, { options }) => {
   const result = await syncRepository({ dir: ctx.dir, dryRun: options.dryRun, force: options.force });

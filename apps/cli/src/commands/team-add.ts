@@ -1,15 +1,13 @@
 import { resolve } from "node:path";
-import { teamAdd } from "@paved/baseline";
+import { teamAdd } from "@paved/platform";
 import { looksLikeSecret } from "@paved/core";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/team-add.ts";
-import { refuseInApplicationRepo } from "./_app-guard.ts";
 import { platformOutput } from "./_platform-output.ts";
 
 export const run: Handler<typeof spec> = async (ctx, { args: { user }, options }) => {
   const key = options.key;
   const groups = options.groups !== undefined ? options.groups.split(",").map((g) => g.trim()).filter(Boolean) : undefined;
-  await refuseInApplicationRepo(ctx.dir, "team add");
   const change = await teamAdd({
     dir: ctx.dir,
     user,

@@ -1,4 +1,4 @@
-import { teamRemove } from "@paved/baseline";
+import { teamRemove } from "@paved/platform";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/team-remove.ts";
 import { platformOutput } from "./_platform-output.ts";
