@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { exec, type ExecOptions } from "./_exec.ts";
 import { PavedError } from "../errors.ts";
@@ -32,10 +32,20 @@ function gitTopFromDisk(dir: string): string | undefined {
   }
   if (at.split(sep).includes(".git")) return undefined;
   for (;;) {
-    if (existsSync(join(at, ".git"))) return at;
+    // A .git directory without HEAD is not a repository to git either, which then looks further up.
+    const dotGit = join(at, ".git");
+    if (existsSync(join(dotGit, "HEAD")) || isFile(dotGit)) return at;
     const up = dirname(at);
     if (up === at) return undefined;
     at = up;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
