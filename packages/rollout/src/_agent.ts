@@ -224,7 +224,8 @@ lease)
   # One rollout at a time drives a host: STATE_DIR/lease says which (id, expiry, holder), under the mutex.
   # A lease that expired is stale; so is TAKEOVER's (paved found its process gone), unless a guard of it is
   # still pending — then that guard must decide first.
-  s=$1; id=$2; ttl=$3; holder=$4; takeover=""; [ $# -ge 5 ] && takeover=$5
+  # PROFILE (optional): the lease answers the probe too, so taking a wave's leases costs no extra connection.
+  s=$1; id=$2; ttl=$3; holder=$4; takeover=""; [ $# -ge 5 ] && takeover=$5; profile=""; [ $# -ge 6 ] && profile=$6
   lock "$s"
   cur_id=""; cur_exp=0; cur_holder=""
   if [ -e "$s/lease" ]; then
@@ -247,6 +248,10 @@ lease)
   printf 'id=%s\nexpires=%s\nholder=%s\n' "$id" $((t + ttl)) "$holder" > "$s/lease.tmp" && mv -f "$s/lease.tmp" "$s/lease"
   unlock "$s"
   echo lease=ok; echo "expires=$((t + ttl))"
+  if [ -n "$profile" ]; then
+    current "$profile"
+    if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
+  fi
   ;;
 release)
   s=$1; id=$2

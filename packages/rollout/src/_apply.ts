@@ -7,7 +7,7 @@ import { durationMs, loadRolloutInputs, type RolloutSettings, type WaveConfig } 
 import { sleep, waitHealthy } from "./_health.ts";
 import { deployHost, finish, reconcileHost, rollbackHost, Unsettled, unsettled, type HostResult, type HostRun, type RolloutEvent } from "./_host.ts";
 import { stoppable } from "./_stop.ts";
-import { takeLeases } from "./_lease.ts";
+import { takeLeases, type Leases } from "./_lease.ts";
 import { Journal, newRolloutId, readJournal, type RolloutHeader, type RolloutOutcome } from "./_journal.ts";
 import { pushClosures } from "./_cache.ts";
 import { buildSystems } from "./_nix.ts";
@@ -127,13 +127,13 @@ export async function resumeRollout(options: RunOptions & { id: string }): Promi
   }
 }
 
-export function hostRun(header: RolloutHeader, journal: Journal, name: string, target: string, options: RunOptions): HostRun {
+export function hostRun(header: RolloutHeader, journal: Journal, name: string, target: string, options: RunOptions, agent?: HostAgent): HostRun {
   const host = header.hosts.find((h) => h.name === name)!;
   const ssh = sshTarget(host, header.ssh);
   return {
     header,
     journal,
-    agent: new HostAgent(ssh, { profile: host.profile, stateDir: host.stateDir }, options.signal),
+    agent: agent ?? new HostAgent(ssh, { profile: host.profile, stateDir: host.stateDir }, options.signal),
     ssh,
     healthChecks: header.healthChecks,
     target,
@@ -160,24 +160,36 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     options.onEvent?.({ type: "rollout", id: header.id, phase: "stopped", outcome: "incomplete", message, at: now() });
     return { id: header.id, journal: journal.path, outcome: "incomplete", message, state: foldJournal(readJournal(options.dir, header.id)), ms: performance.now() - started };
   };
-  for (const [index, wave] of header.waves.entries()) {
-    const waveState = state.waves[index]!;
-    if (waveState.state === "done" || waveState.state === "paused") continue;
-    const waveStarted = performance.now();
-    const leases = await takeLeases(header, agentsOf(header, wave.hosts, options), header.concurrency);
-    const result = await runWave(index, waveState, waveStarted).then(
-      async (r) => (await leases.release(), r),
-      (error) => {
-        leases.abandon();
-        throw error;
-      },
-    );
-    if (result) return result;
+  // A settled wave's leases are released while the next wave leases its own hosts (waves never share a host);
+  // the rollout ends only once every release is done, so a next rollout finds the hosts free.
+  let releasing: Promise<void> = Promise.resolve();
+  let leases: Leases | undefined;
+  try {
+    for (const [index, wave] of header.waves.entries()) {
+      const waveState = state.waves[index]!;
+      if (waveState.state === "done" || waveState.state === "paused") continue;
+      const waveStarted = performance.now();
+      leases = await takeLeases(header, agentsOf(header, wave.hosts, options), header.concurrency);
+      journal.append({ type: "lease", at: now(), wave: index, hosts: leases.agents.size, ms: Math.round(performance.now() - waveStarted) });
+      const result = await runWave(index, waveState, waveStarted, leases);
+      const settled = leases;
+      leases = undefined;
+      releasing = Promise.all([releasing, settled.release()]).then(() => undefined);
+      if (result) {
+        await releasing;
+        return result;
+      }
+    }
+    await releasing;
+  } catch (error) {
+    leases?.abandon();
+    await releasing;
+    throw error;
   }
   return end("succeeded", failures > 0 ? `done; ${failures} host(s) failed within the budget of ${header.failureBudget}` : "every host is on its new system");
 
   /** One wave, its hosts leased; returns the rollout's result when the rollout ends (or stops) in this wave. */
-  async function runWave(index: number, waveState: RolloutState["waves"][number], waveStarted: number): Promise<RolloutResult | undefined> {
+  async function runWave(index: number, waveState: RolloutState["waves"][number], waveStarted: number, leases: Leases): Promise<RolloutResult | undefined> {
     const wave = header.waves[index]!;
     if (waveState.state === "rolled-back") {
       await rollbackWave(journal, state, index, options);
@@ -196,7 +208,9 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
       header.concurrency,
       async (name) => {
         const host = state.hosts[name]!;
-        const run = hostRun(header, journal, name, targets[name]!, options);
+        const run = hostRun(header, journal, name, targets[name]!, options, leases.agents.get(name));
+        // The lease's probe stands for the first attempt's probe only when nothing touched the host since.
+        if (!host.lastStep) run.probed = leases.probes.get(name);
         let result: HostResult | undefined | Unsettled = host.lastStep ? await reconcileSafely(run, host) : undefined;
         if (result instanceof Unsettled) {
           lost.push(result);

@@ -9,7 +9,7 @@ import { sleep, waitHealthy } from "./_health.ts";
 import type { Generation, HostOutcome, Journal, RolloutHeader, StepName } from "./_journal.ts";
 import { measureCopy } from "./_cache.ts";
 import { copyClosure } from "./_nix.ts";
-import type { HostAgent } from "./_remote.ts";
+import type { HostAgent, Probe } from "./_remote.ts";
 import type { HostState } from "./_state.ts";
 import { nixSshOpts, type SshTarget } from "./_ssh.ts";
 
@@ -72,6 +72,8 @@ export interface HostRun {
   signal?: AbortSignal;
   /** Poll interval of health checks and confirmation retries (short in tests). */
   retryMs: number;
+  /** The probe the wave's lease call answered, used (once) in place of a probe of its own. */
+  probed?: Probe;
 }
 
 export interface HostResult {
@@ -135,11 +137,18 @@ async function copyMeasured(run: HostRun): Promise<{ paths: number; bytes: numbe
 
 const unreachable = (error: unknown) => isPavedError(error, "E_ROLLOUT_UNREACHABLE");
 
+/** The lease's answer for a first attempt (`leased`: read when the wave's leases were taken), else a probe. */
+async function takeProbe(run: HostRun): Promise<Probe & { leased?: boolean }> {
+  const probed = run.probed;
+  run.probed = undefined;
+  return probed ? { ...probed, leased: true } : run.agent.probe();
+}
+
 /** Deploys the target to one host as attempt number `attempt`. Never throws for host failures; returns them. */
 export async function deployHost(run: HostRun, attempt: number): Promise<HostResult> {
   let before: Generation | undefined;
   try {
-    before = await step(run, attempt, "probe", () => run.agent.probe(), (g) => ({ generation: g.generation, path: g.path, systemd: g.systemd }));
+    before = await step(run, attempt, "probe", () => takeProbe(run), (g) => ({ generation: g.generation, path: g.path, systemd: g.systemd, ...(g.leased ? { leased: true } : {}) }));
     if (before.generation === null) {
       throw new PavedError("E_ROLLOUT_NO_PROFILE", `${run.ssh.name}: no system profile at ${run.agent.paths.profile}`, {
         hint: "Is this a NixOS host? Set rollout.profile if its system profile lives elsewhere.",

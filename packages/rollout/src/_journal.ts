@@ -85,6 +85,8 @@ export type JournalRecord =
   | { type: "cache"; at: string; to: string; paths: number; bytes: number; ms: number }
   | RolloutHeader
   | { type: "resume"; at: string; pid: number }
+  /** A wave's hosts leased (and probed in the same call): how long that took, before any host was touched. */
+  | { type: "lease"; at: string; wave: number; hosts: number; ms: number }
   | { type: "wave"; at: string; wave: number; phase: "begin" | "end" | "rollback" | "bake" | "paused"; failed?: number }
   | {
       type: "step";

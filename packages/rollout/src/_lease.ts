@@ -10,7 +10,7 @@ import { hostname } from "node:os";
 import { PavedError } from "@paved/core";
 import type { RolloutHeader } from "./_journal.ts";
 import { pool } from "./_pool.ts";
-import type { HostAgent } from "./_remote.ts";
+import type { HostAgent, Probe } from "./_remote.ts";
 
 export function leaseSeconds(header: RolloutHeader): number {
   return Math.ceil((header.activationTimeoutMs + header.confirmTimeoutMs + header.healthTimeoutMs) / 1000) + 120;
@@ -31,11 +31,21 @@ function gone(holder: string): boolean {
 }
 
 export interface Leases {
+  /** The wave's agents: the host runs reuse them, so the agent is installed once per host and rollout. */
+  agents: Map<string, HostAgent>;
+  /** What each leased host answered to the probe in the same call (taken once, by its first attempt). */
+  probes: Map<string, Probe>;
   /** Stops renewing and releases every lease (best effort: an unreachable host's lease just expires). */
   release(): Promise<void>;
   /** Stops renewing without releasing (paved stops with hosts unsettled: the leases run out on their own). */
   abandon(): void;
 }
+
+/**
+ * Leases are one short call per host and touch nothing else, so they go wider than the rollout's concurrency,
+ * though not past sshd's default MaxStartups (10), where a bastion in front of the hosts starts refusing.
+ */
+const leaseParallelism = (concurrency: number) => Math.max(concurrency, 10);
 
 /**
  * Takes the lease of every host in `agents` for rollout `header.id`, or throws E_ROLLOUT_HOST_LEASED naming the
@@ -47,25 +57,31 @@ export async function takeLeases(header: RolloutHeader, agents: Map<string, Host
   const holder = holderName();
   const taken: string[] = [];
   const refused: string[] = [];
+  const probes = new Map<string, Probe>();
   // The first host (by name) alone, then the rest: of two rollouts over the same hosts, one gets them all.
   const [first, ...rest] = [...agents.keys()].sort();
   const take = async (name: string) => {
     const agent = agents.get(name)!;
     try {
-      let lease = await agent.lease(header.id, seconds, holder);
-      if (!lease.ok && gone(lease.holder)) lease = await agent.lease(header.id, seconds, holder, lease.id);
-      if (lease.ok) return void taken.push(name);
+      let lease = await agent.lease(header.id, seconds, holder, "", true);
+      if (!lease.ok && gone(lease.holder)) lease = await agent.lease(header.id, seconds, holder, lease.id, true);
+      if (lease.ok) {
+        taken.push(name);
+        if (lease.probe) probes.set(name, lease.probe);
+        return;
+      }
       const until = new Date(lease.expires * 1000).toISOString();
       refused.push(`${name} (rollout ${lease.id}, ${lease.holder}${gone(lease.holder) ? " — gone, but its guard is still pending" : ""}, until ${until})`);
     } catch (error) {
       if (!isUnreachable(error)) throw error;
     }
   };
+  const width = leaseParallelism(concurrency);
   if (first) await take(first);
-  if (refused.length === 0) await pool(rest, concurrency, take, () => false);
+  if (refused.length === 0) await pool(rest, width, take, () => false);
   const release = async () => {
     clearInterval(timer);
-    await Promise.all(taken.map((name) => agents.get(name)!.release(header.id).catch(() => undefined)));
+    await pool(taken, width, (name) => agents.get(name)!.release(header.id).catch(() => undefined), () => false);
   };
   const timer = setInterval(() => {
     for (const name of taken) agents.get(name)!.lease(header.id, seconds, holder).catch(() => undefined);
@@ -78,7 +94,7 @@ export async function takeLeases(header: RolloutHeader, agents: Map<string, Host
       details: { id: header.id, held: refused },
     });
   }
-  return { release, abandon: () => clearInterval(timer) };
+  return { agents, probes, release, abandon: () => clearInterval(timer) };
 }
 
 function isUnreachable(error: unknown): boolean {

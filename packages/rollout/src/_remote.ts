@@ -10,6 +10,17 @@ export interface HostPaths {
 }
 
 
+export interface Lease {
+  ok: boolean;
+  id: string;
+  holder: string;
+  expires: number;
+  pending: string;
+  probe?: Probe;
+}
+
+export type Probe = Generation & { systemd: boolean };
+
 export class HostAgent {
   readonly target: SshTarget;
   readonly paths: HostPaths;
@@ -52,7 +63,7 @@ export class HostAgent {
     return { values: parseKeyValues(result.stdout), result };
   }
 
-  async probe(): Promise<Generation & { systemd: boolean }> {
+  async probe(): Promise<Probe> {
     const { values } = await this.call(["probe", this.paths.profile]);
     return { ...generationOf(values), systemd: values.systemd === "yes" };
   }
@@ -107,10 +118,22 @@ export class HostAgent {
     return values.guard === "running" || values.guard === undefined ? "running" : Number(values.guard);
   }
 
-  /** Takes or renews the host's lease for rollout `id`; `takeover` names a holder paved found dead. */
-  async lease(id: string, seconds: number, holder: string, takeover = ""): Promise<{ ok: boolean; id: string; holder: string; expires: number; pending: string }> {
-    const { values } = await this.call(["lease", this.paths.stateDir, id, String(seconds), holder, takeover]);
-    return { ok: values.lease === "ok", id: values.id ?? id, holder: values.holder ?? "", expires: Number(values.expires ?? 0), pending: values.pending ?? "" };
+  /**
+   * Takes or renews the host's lease for rollout `id`; `takeover` names a holder paved found dead. With `probe`,
+   * a taken lease also answers what `probe()` would, read under the lease.
+   */
+  async lease(id: string, seconds: number, holder: string, takeover = "", probe = false): Promise<Lease> {
+    const args = ["lease", this.paths.stateDir, id, String(seconds), holder, takeover];
+    const { values } = await this.call(probe ? [...args, this.paths.profile] : args);
+    const ok = values.lease === "ok";
+    return {
+      ok,
+      id: values.id ?? id,
+      holder: values.holder ?? "",
+      expires: Number(values.expires ?? 0),
+      pending: values.pending ?? "",
+      probe: ok && probe && values.generation !== undefined ? { ...generationOf(values), systemd: values.systemd === "yes" } : undefined,
+    };
   }
 
   async release(id: string): Promise<void> {

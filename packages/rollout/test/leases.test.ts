@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
+import { readJournal } from "../src/index.ts";
 import { requireTools, runPaved, TOOLS, type PavedRun } from "./_helpers.ts";
 
 const names = ["l1", "l2", "l3"];
@@ -44,6 +45,13 @@ describe("a lease per host", () => {
     expect(error.hint).toMatch(/paved rollout resume \S+/);
     // the refused rollout never started a host step
     expect(refused.events.filter((e) => e.type === "host")).toEqual([]);
+    // the wave's lease round also answered each host's probe: one lease record, no probe call of its own
+    const records = readJournal(fleet.dir, id);
+    expect(records.filter((r) => r.type === "lease")).toMatchObject([{ wave: 0, hosts: names.length }]);
+    const probes = records.filter((r) => r.type === "step" && r.step === "probe" && r.phase === "end");
+    expect(probes.map((r) => (r.type === "step" ? [r.host, r.data?.leased] : []))).toEqual(
+      expect.arrayContaining(names.map((n) => [n, true])),
+    );
     for (const name of names) {
       const target = fleet.targetPath(name);
       expect(fleet.inspect(name).log.slice(logs[name])).toEqual([`test ${target}`, `boot ${target}`]);
