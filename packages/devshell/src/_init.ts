@@ -7,7 +7,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  CONFIG_FILE, editConfig, formatPlanDiff, gitIgnoredPaths, gitIntentToAdd, loadConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
+  CONFIG_FILE, editConfig, formatPlanDiff, gitIgnoredPaths, gitIntentToAdd, loadConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff, untrackedPaths,
   nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
@@ -68,7 +68,7 @@ async function nextConfig(root: string, loaded: { config: PavedConfig } | undefi
     const result = detected();
     // Validated as a value here; renderConfig writes exactly that value, so the text needs no second parse.
     const config = validateConfig({ version: 1, nixpkgs: { release: result.release }, shells: newShells(result.planned) });
-    return { text: renderConfig(config), config, changes: result.planned.map((s) => ({ shell: s.name, kind: "add-shell", detail: `shell ${s.name} added` })), detected: result };
+    return { text: renderConfig(config, { validated: true }), config, changes: result.planned.map((s) => ({ shell: s.name, kind: "add-shell", detail: `shell ${s.name} added` })), detected: result };
   }
   // An invalid paved.yaml (unknown toolchain, bad release) stopped at loadConfig with file:line:col, before anything is written.
   const result = detected();
@@ -154,8 +154,8 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     removed.push(f.path);
   }
   const newFiles = [...(configStatus === "create" ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create" && c.write).map((c) => c.path)];
-  const ignored = await gitIgnoredPaths(root, newFiles);
-  const intentToAdd = await gitIntentToAdd(root, newFiles, { ignored });
+  const [ignored, untracked] = await Promise.all([gitIgnoredPaths(root, newFiles), untrackedPaths(root, newFiles)]);
+  const intentToAdd = await gitIntentToAdd(root, newFiles, { ignored, untracked });
   const warnings = [...below, ...ignored.map((f) => f.endsWith(ENVRC_FILE)
     ? `${f} is ignored by git (.gitignore): direnv still reads it, but teammates will not get it. To share it, remove the .envrc pattern from .gitignore, or \`git add -f ${f}\`.`
     : `${f} is ignored by git (.gitignore), so Nix cannot see it: run \`git add -f -N ${f}\`, or remove its pattern from .gitignore.`)];

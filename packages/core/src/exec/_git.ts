@@ -93,10 +93,12 @@ export async function gitIgnoredPaths(root: string, paths: string[]): Promise<st
  * `git add -N` for the paths git does not know yet; ignored ones are left out (callers say so with
  * gitIgnoredPaths), so a `.envrc` in .gitignore never fails a command whose files were written.
  */
-export async function gitIntentToAdd(root: string, paths: string[], options: { ignored?: readonly string[] } = {}): Promise<string[]> {
-  // A caller that already asked gitIgnoredPaths passes the answer, saving a second `git check-ignore`.
-  const ignored = new Set(options.ignored ?? (await gitIgnoredPaths(root, paths)));
-  const missing = await untrackedPaths(root, paths.filter((p) => !ignored.has(p)));
+export async function gitIntentToAdd(root: string, paths: string[], options: { ignored?: readonly string[]; untracked?: readonly string[] } = {}): Promise<string[]> {
+  // A caller that already asked gitIgnoredPaths / untrackedPaths passes the answers (no second git call);
+  // otherwise both questions go to git at once.
+  const [ignoredList, untracked] = await Promise.all([options.ignored ?? gitIgnoredPaths(root, paths), options.untracked ?? untrackedPaths(root, paths)]);
+  const ignored = new Set(ignoredList);
+  const missing = untracked.filter((p) => !ignored.has(p));
   if (missing.length === 0) return [];
   const result = await git(["add", "--intent-to-add", "--", ...missing], { cwd: root });
   if (result.exitCode !== 0) {
