@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$here/scripts/setup.sh"
 
-paved() { node "$here/apps/cli/bin/paved.mjs" "$@"; }
+paved() { "$here/apps/cli/bin/paved" "$@"; }
 step() { printf '\n\033[1m$ paved %s\033[0m\n' "$*"; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/paved-quickstart-XXXXXX")"
 cp -r "$here/examples/acme/." "$work/"

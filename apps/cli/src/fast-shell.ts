@@ -5,10 +5,11 @@
  * file changes speed, never behaviour.
  */
 import { resolve } from "node:path";
-import { runPrepared, warmShell } from "@paved/devshell/warm";
+import { runPrepared, warmShell, writeShellStamp } from "@paved/devshell/warm";
 import { parseShellArgs } from "./_shell-args.ts";
 
-export async function tryFastShell(argv: string[]): Promise<boolean> {
+/** `stampFile`: where bin/paved looks for its stamp (PAVED_FAST_STAMP), written here after a verified hit. */
+export async function tryFastShell(argv: string[], stampFile?: string): Promise<boolean> {
   const parsed = parseShellArgs(argv);
   // Only the plain forms: program flags, --dry-run, --refresh and anything odd go to the full CLI.
   if (!parsed.ok || argv[0] !== "shell") return false;
@@ -23,6 +24,7 @@ export async function tryFastShell(argv: string[]): Promise<boolean> {
     return false;
   }
   if (!prepared) return false;
+  if (stampFile) await writeShellStamp(stampFile, prepared, { cwd, shell: args.name });
   process.removeAllListeners("SIGINT");
   process.on("SIGINT", () => {});
   try {

@@ -127,7 +127,7 @@ describe("README", () => {
     const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
     const ownRepos = readme.slice(readme.indexOf("own repositories"), readme.indexOf("## The five steps"));
     expect(ownRepos).not.toMatch(/pnpm --dir \S+ exec paved (doctor|init)/);
-    expect(ownRepos).toContain('ln -sf "$PWD/apps/cli/bin/paved.mjs" ~/.local/bin/paved');
+    expect(ownRepos).toContain('ln -sf "$PWD/apps/cli/bin/paved" ~/.local/bin/paved');
     expect(ownRepos).toMatch(/cd your-repo\npaved doctor/);
   });
 });

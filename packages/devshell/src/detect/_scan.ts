@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { performance } from "node:perf_hooks";
+import picomatch from "picomatch";
 import { ASDF_MARKERS, detectAsdf } from "./_asdf.ts";
 import { DirContext, type Detector } from "./_dir.ts";
 import { detectGo, detectRust, GO_MARKERS, RUST_MARKERS } from "./_go_rust.ts";
@@ -55,15 +56,14 @@ function gitignoreMatcher(root: string): (rel: string, name: string) => boolean 
     const line = raw.trim();
     if (!line || line.startsWith("#") || line.startsWith("!")) continue;
     const pattern = line.replace(/\/$/, "");
-    const toRe = (p: string) => p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*");
-    if (pattern.startsWith("/")) anchored.push(toRe(pattern.slice(1)));
-    else if (pattern.includes("/")) anchored.push(toRe(pattern));
-    else anywhere.push(toRe(pattern));
+    if (pattern.startsWith("/")) anchored.push(pattern.slice(1));
+    else if (pattern.includes("/")) anchored.push(pattern);
+    else anywhere.push(pattern);
   }
-  // One alternation per kind: a .gitignore with a hundred patterns costs one regex test per directory, not a hundred.
-  const any = anywhere.length > 0 ? new RegExp(`^(?:${anywhere.join("|")})$`) : undefined;
-  const at = anchored.length > 0 ? new RegExp(`^(?:${anchored.join("|")})$`) : undefined;
-  return (rel, name) => (any?.test(name) ?? false) || (at?.test(rel) ?? false);
+  // One matcher per kind (picomatch joins a list into one regex): a hundred patterns cost one test per directory.
+  const any = anywhere.length > 0 ? picomatch(anywhere, { dot: true }) : undefined;
+  const at = anchored.length > 0 ? picomatch(anchored, { dot: true }) : undefined;
+  return (rel, name) => (any?.(name) ?? false) || (at?.(rel) ?? false);
 }
 
 function linkTargetIsFile(path: string): boolean {
@@ -160,14 +160,14 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
   return { root, projects, skipped, stats: { directories, markerFiles, ms: performance.now() - started } };
 }
 
-function globToRegExp(base: string, pattern: string): RegExp {
-  const clean = pattern.replace(/^\.\//, "").replace(/\/$/, "");
-  const full = base === "" ? clean : `${base}/${clean}`;
-  const body = full
-    .split("/")
-    .map((seg) => (seg === "**" ? ".*" : seg.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")))
-    .join("/");
-  return new RegExp(`^${body}$`);
+/** Workspace member globs (`packages/*`, `crates/{a,b}`, `apps/[a-m]*`), relative to the workspace's directory. */
+function memberMatcher(base: string, patterns: readonly string[]): (dir: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const full = patterns.map((p) => {
+    const clean = p.replace(/^\.\//, "").replace(/\/+$/, "");
+    return base === "" ? clean : `${base}/${clean}`;
+  });
+  return picomatch(full, { dot: true });
 }
 
 /** Turn member patterns into the project directories they match, and note members that do not exist. */
@@ -176,11 +176,12 @@ function linkWorkspaces(projects: Project[]): void {
   for (const project of projects) {
     const patterns = project.workspaceMembers;
     if (patterns.length === 0) continue;
-    const include = patterns.filter((p) => !p.startsWith("!")).map((p) => globToRegExp(project.dir, p));
-    const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => globToRegExp(project.dir, p.slice(1)));
-    project.workspaceMembers = dirs.filter((d) => d !== project.dir && include.some((re) => re.test(d)) && !exclude.some((re) => re.test(d)));
+    // `!pattern` takes matches out again, as pnpm and Cargo workspaces mean it.
+    const include = memberMatcher(project.dir, patterns.filter((p) => !p.startsWith("!")));
+    const exclude = memberMatcher(project.dir, patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1)));
+    project.workspaceMembers = dirs.filter((d) => d !== project.dir && include(d) && !exclude(d));
     for (const p of patterns) {
-      if (p.includes("*") || p.startsWith("!")) continue;
+      if (p.startsWith("!") || picomatch.scan(p).isGlob) continue;
       const clean = p.replace(/^\.\//, "").replace(/\/+$/, "");
       // `use .` (go.work) and `"."` (workspaces) name the workspace root itself, which is this project.
       if (clean === "." || clean === "") continue;

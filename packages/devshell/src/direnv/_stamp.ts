@@ -38,6 +38,15 @@ function statOutput(files: readonly string[]): { args: string[]; output: string 
 /** A stamp that always says "ask paved". */
 export const ASK_STAMP = `# Written by paved (stamp format ${STAMP_FORMAT}): no stat can be trusted yet; paved checks the content.\n__paved_fresh() { return 2; }\n`;
 
+/** What a stamp checks besides the entry's inputs: more files by stat or by absence, and tests of its own. */
+export interface StampExtra {
+  present?: readonly string[];
+  absent?: readonly string[];
+  tests?: readonly string[];
+  /** statSignature each `present` file must still have once the stamp's stat ran (what the caller verified). */
+  signatures?: Readonly<Record<string, string>>;
+}
+
 export interface StampContext {
   meta: EntryMeta;
   entryDir: string;
@@ -48,7 +57,7 @@ export interface StampContext {
  * The stamp for an entry whose inputs paved has just verified. Returns ASK_STAMP when a stat is racy, `stat`
  * cannot be run, or anything moved while the stamp was being made.
  */
-export function renderStamp({ meta, parts, entryDir }: StampContext): string {
+export function renderStamp({ meta, parts, entryDir }: StampContext, extra: StampExtra = {}): string {
   if (meta.inputs.some((input) => !input.stat)) return ASK_STAMP;
   const nix = nixCandidate();
   const nixId = nixIdentity();
@@ -58,8 +67,8 @@ export function renderStamp({ meta, parts, entryDir }: StampContext): string {
   const present = meta.inputs.filter((input) => input.hash !== "absent").map((input) => input.path);
   const absent = meta.inputs.filter((input) => input.hash === "absent").map((input) => input.path);
   const mirror = mirrorFiles(parts.nixpkgs);
-  present.push(...mirror.present);
-  absent.push(...mirror.absent);
+  present.push(...mirror.present, ...(extra.present ?? []));
+  absent.push(...mirror.absent, ...(extra.absent ?? []));
   // The read set can grow only through files git starts to track: with directories read whole or inputs not
   // there yet, the index is part of the stamp (outside git, the directories' own mtimes are).
   if (meta.gitIndex && (absent.length > 0 || (meta.readDirs ?? []).length > 0)) present.push(meta.gitIndex.path);
@@ -71,12 +80,14 @@ export function renderStamp({ meta, parts, entryDir }: StampContext): string {
     nixIdentity() !== nixId ||
     meta.inputs.some((input) => statSignature(input.path) !== (input.hash === "absent" ? "absent" : input.stat)) ||
     (meta.gitIndex !== undefined && mtimeOf(meta.gitIndex.path) !== meta.gitIndex.mtimeMs) ||
-    (meta.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs);
+    (meta.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs) ||
+    Object.entries(extra.signatures ?? {}).some(([path, signature]) => statSignature(path) !== signature);
   if (moved) return ASK_STAMP;
   const tests = [
     `[ "$__paved_n" = ${quote(nix)} ]`,
     // The GC root of the environment: gone when paved pruned the entry, and then the store paths may be too.
     `[ -e ${quote(join(entryDir, "profile"))} ]`,
+    ...(extra.tests ?? []),
     ...absent.map((path) => `[ ! -e ${quote(path)} ] && [ ! -L ${quote(path)} ]`),
     `[ "$(exec stat ${stat.args.map(quote).join(" ")} -- "$__paved_n" ${present.map(quote).join(" ")} 2>/dev/null)" = ${quote(stat.output)} ]`,
   ];
