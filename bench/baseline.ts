@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { evalNixosExpression } from "../packages/baseline/src/_eval.ts";
+import { raw } from "../packages/core/src/index.ts";
 import { fixtureNixpkgs, nixTestEnv } from "../fixtures/index.ts";
 import { ratioLine, sideBySide } from "./_measure.ts";
 
@@ -20,7 +21,7 @@ export async function benchBaseline(): Promise<string[]> {
   const env = nixTestEnv();
   const evalOf = (modules: string[]) => [
     "nix", "eval", "--impure", "--raw", "--expr",
-    evalNixosExpression({ nixpkgs, modules, select: "s: s.config.system.build.toplevel.drvPath" }),
+    evalNixosExpression({ nixpkgs, modules: modules.map(raw), select: raw("s: s.config.system.build.toplevel.drvPath") }),
   ];
   const all = `{ imports = [ paved.default ]; paved.bastion.enable = true; paved.logging = { enable = true; sink.url = "http://loki:3100"; }; paved.monitoring.enable = true; }`;
   const [withPaved, bare] = sideBySide(

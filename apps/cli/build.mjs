@@ -2,15 +2,21 @@
 // Commands are separate chunks, loaded only when they run.
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = (name) => `${root}packages/${name}/src/index.ts`;
-rmSync(`${here}dist`, { recursive: true, force: true });
+// jsonc-parser's "main" is a UMD build whose inner require() calls esbuild cannot follow; bundle its ES modules.
+const jsoncEsm = createRequire(`${root}packages/devshell/package.json`).resolve("jsonc-parser").replace(/umd\/main\.js$/, "esm/main.js");
+// Built beside dist/ and swapped in at the end: a paved started during a rebuild finds the old or the new bundle,
+// never a half-written one.
+const out = `${here}dist.new-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: { paved: `${here}src/main.ts` },
-  outdir: `${here}dist`,
+  entryPoints: { paved: `${here}src/cli.ts` },
+  outdir: out,
   outExtension: { ".js": ".mjs" },
   bundle: true,
   splitting: true,
@@ -27,6 +33,8 @@ await build({
     "@paved/ci-runner": pkg("ci-runner"),
     "@paved/baseline": pkg("baseline"),
     "@paved/rollout": pkg("rollout"),
+    "@paved/platform": pkg("platform"),
+    "jsonc-parser": jsoncEsm,
   },
   // Playwright stays external: it is only for the report tests and loads its own files.
   external: ["playwright-core", "fsevents"],
@@ -40,7 +48,7 @@ await build({
 // milliseconds over bare node. The import check below keeps it that way.
 const fast = await build({
   entryPoints: { "shell-fast": `${here}src/fast-shell.ts` },
-  outdir: `${here}dist`,
+  outdir: out,
   outExtension: { ".js": ".mjs" },
   bundle: true,
   format: "esm",
@@ -53,3 +61,8 @@ const fast = await build({
 });
 const heavy = Object.keys(fast.metafile.inputs).filter((input) => /packages\/core\/|node_modules\//.test(input));
 if (heavy.length > 0) throw new Error(`dist/shell-fast.mjs must stay small, but it bundles: ${heavy.join(", ")}`);
+
+const old = `${here}dist.old-${process.pid}`;
+if (existsSync(`${here}dist`)) renameSync(`${here}dist`, old);
+renameSync(out, `${here}dist`);
+rmSync(old, { recursive: true, force: true });

@@ -4,18 +4,12 @@
  * Used by the options reference generator and by tests against the fixture nixpkgs.
  */
 import { fileURLToPath } from "node:url";
-import { nixJson, parseBuildResults, PavedError, runNix, type NixOptions } from "@paved/core";
+import {
+  attrs, call, filePath, id, letIn, list, nixJson, parseBuildResults, renderNix, runNix, type NixExpr, type NixOptions,
+} from "@paved/core";
 
 /** packages/baseline/nix: the directory the root flake exports as nixosModules. */
 export const MODULES_DIR: string = fileURLToPath(new URL("../nix", import.meta.url));
-
-/** A Nix string literal for a plain value (paths, names); refuses what would need more than simple escapes. */
-export function nixStringLiteral(value: string): string {
-  if (!/^[\x20-\x7e]*$/.test(value)) {
-    throw new PavedError("E_INPUT", `cannot put ${JSON.stringify(value)} into a Nix string here`, { hint: "Use printable ASCII only." });
-  }
-  return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
-}
 
 export interface EvalNixosOptions extends Pick<NixOptions, "env" | "signal" | "dryRun"> {
   /** Directory of a nixpkgs flake (the real one or the test fixture). */
@@ -24,25 +18,24 @@ export interface EvalNixosOptions extends Pick<NixOptions, "env" | "signal" | "d
    * Modules as Nix expressions. In scope: `paved` (the attribute set ../nix/default.nix returns), `lib`
    * (nixpkgs' lib) and `pavedModulesDir` (a path).
    */
-  modules: string[];
+  modules: readonly NixExpr[];
   /** A Nix function from the evaluated system to what should be printed as JSON, e.g. `s: s.config.users`. */
-  select: string;
+  select: NixExpr;
   system?: string;
 }
 
 export function evalNixosExpression(options: EvalNixosOptions): string {
-  return [
-    "let",
-    `  nixpkgs = builtins.getFlake ${nixStringLiteral(`path:${options.nixpkgs}`)};`,
-    "  lib = nixpkgs.lib;",
-    `  pavedModulesDir = ${nixStringLiteral(MODULES_DIR)};`,
-    "  paved = import pavedModulesDir;",
-    "  evaluated = lib.nixosSystem {",
-    `    system = ${nixStringLiteral(options.system ?? "x86_64-linux")};`,
-    `    modules = [\n${options.modules.map((m) => `      (${m})`).join("\n")}\n    ];`,
-    "  };",
-    `in (${options.select}) evaluated`,
-  ].join("\n");
+  const expr = letIn(
+    [
+      ["nixpkgs", call(id("builtins.getFlake"), `path:${options.nixpkgs}`)],
+      ["lib", id("nixpkgs.lib")],
+      ["pavedModulesDir", filePath(MODULES_DIR)],
+      ["paved", call(id("import"), id("pavedModulesDir"))],
+      ["evaluated", call(id("lib.nixosSystem"), attrs({ system: options.system ?? "x86_64-linux", modules: list(options.modules) }))],
+    ],
+    call(options.select, id("evaluated")),
+  );
+  return renderNix(expr);
 }
 
 /** Runs `nix eval --impure --json --expr …` on a NixOS system made of `modules`. */

@@ -3,7 +3,7 @@
  * with real Nix (any nixpkgs flake with lib.nixosSystem; the repository uses the fixture). Defaults and examples
  * are shown as Nix, through the core renderer.
  */
-import { renderNix, type NixValue } from "@paved/core";
+import { id, nix, renderNix, type NixValue } from "@paved/core";
 import { evalNixos, type EvalNixosOptions } from "./_eval.ts";
 
 export interface OptionDoc {
@@ -14,23 +14,25 @@ export interface OptionDoc {
   example?: { text: string } | { json: NixValue };
 }
 
-const COLLECT = `s: let
-  shown = v: if builtins.isAttrs v && (v._type or null) == "literalExpression" then { text = v.text; } else { json = v; };
-  walk = path: node:
-    if (node._type or null) == "option" then [ ({
-      name = lib.concatStringsSep "." path;
-      type = node.type.description;
-      description = node.description or "";
-    } // lib.optionalAttrs (node ? defaultText || node ? default) { default = shown (node.defaultText or node.default); }
-      // lib.optionalAttrs (node ? example) { example = shown node.example; }) ]
-    else lib.concatMap (n: walk (path ++ [ n ]) node.\${n}) (builtins.attrNames node);
-in walk [ "paved" ] s.options.paved`;
+const COLLECT = nix`
+  s:
+  let
+    shown = v: if builtins.isAttrs v && (v._type or null) == "literalExpression" then { text = v.text; } else { json = v; };
+    walk = path: node:
+      if (node._type or null) == "option" then [ ({
+        name = lib.concatStringsSep "." path;
+        type = node.type.description;
+        description = node.description or "";
+      } // lib.optionalAttrs (node ? defaultText || node ? default) { default = shown (node.defaultText or node.default); }
+        // lib.optionalAttrs (node ? example) { example = shown node.example; }) ]
+      else lib.concatMap (n: walk (path ++ [ n ]) node.\${n}) (builtins.attrNames node);
+  in walk [ "paved" ] s.options.paved`;
 
 // Boot and file system settings every NixOS host needs; not part of what is documented.
-const BOOTABLE = `{ fileSystems."/".device = "/dev/sda1"; boot.loader.grub.device = "/dev/sda"; }`;
+const BOOTABLE = nix`{ fileSystems."/".device = "/dev/sda1"; boot.loader.grub.device = "/dev/sda"; }`;
 
 export function collectOptionDocs(options: Pick<EvalNixosOptions, "nixpkgs" | "env" | "signal">): Promise<OptionDoc[]> {
-  return evalNixos<OptionDoc[]>({ ...options, modules: ["paved.default", BOOTABLE], select: COLLECT });
+  return evalNixos<OptionDoc[]>({ ...options, modules: [id("paved.default"), BOOTABLE], select: COLLECT });
 }
 
 function shown(value: OptionDoc["default"]): string {

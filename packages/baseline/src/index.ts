@@ -1,4 +1,4 @@
-export { MODULES_DIR, buildNixos, evalNixos, evalNixosExpression, nixStringLiteral, type EvalNixosOptions } from "./_eval.ts";
+export { MODULES_DIR, buildNixos, evalNixos, evalNixosExpression, type EvalNixosOptions } from "./_eval.ts";
 export { renderSshdConfig, renderSshdSettings, type OpensshOptions, type SshdSettingValue } from "./_sshd_config.ts";
 export { looksLikePrivateKey, parsePublicKey, type PublicKey } from "./_keys.ts";
 export { renderTeamFile, rosterUsers, type RosterUser } from "./_team.ts";

@@ -5,18 +5,22 @@
 import { execFile, execFileSync } from "node:child_process";
 import { fixtureNixpkgs, nixTestEnv, type FixtureRelease } from "@paved/fixtures";
 import { buildNixos, evalNixos } from "@paved/baseline";
+import { raw } from "@paved/core";
 
 /** Root file system and boot loader: what every non-container NixOS host must declare. */
 export const BOOTABLE = `{ fileSystems."/".device = "/dev/sda1"; boot.loader.grub.device = "/dev/sda"; }`;
 
+/** The tests write their modules as Nix source; `raw` is where that text becomes code. */
+const code = (modules: string[], select: string) => ({ modules: [BOOTABLE, ...modules].map(raw), select: raw(select) });
+
 export async function evalHost<T>(modules: string[], select: string, release: FixtureRelease = "26.05"): Promise<T> {
   const nixpkgs = await fixtureNixpkgs({ release });
-  return evalNixos<T>({ nixpkgs, modules: [BOOTABLE, ...modules], select, env: nixTestEnv() as Record<string, string> });
+  return evalNixos<T>({ nixpkgs, ...code(modules, select), env: nixTestEnv() as Record<string, string> });
 }
 
 export async function buildHost(modules: string[], select: string, release: FixtureRelease = "26.05"): Promise<string[]> {
   const nixpkgs = await fixtureNixpkgs({ release });
-  return buildNixos({ nixpkgs, modules: [BOOTABLE, ...modules], select, env: nixTestEnv() as Record<string, string> });
+  return buildNixos({ nixpkgs, ...code(modules, select), env: nixTestEnv() as Record<string, string> });
 }
 
 /** Like evalHost, but returns the error text instead of throwing. */

@@ -1,5 +1,6 @@
 import { nixImage } from "./_pins.ts";
-import { inDevShell, shellQuote, type CiPlan, type ShellJob } from "./_plan.ts";
+import { shellQuote } from "@paved/core";
+import { inDevShell, type CiPlan, type ShellJob } from "./_plan.ts";
 import { pushShellScript, SIGNING_KEY_ENV } from "./_team-cache.ts";
 import { toYaml } from "./_yaml.ts";
 

@@ -1,3 +1,4 @@
+import { isPlainShellWord, shellQuote } from "@paved/core";
 import { DEFAULT_NIX_VERSION } from "./_pins.ts";
 import { planTeamCache, type TeamCachePlan } from "./_team-cache.ts";
 import type { CiCacheSettings, CiProvider, CiSettings, ShellSettings, Step1Config } from "./_types.ts";
@@ -88,12 +89,6 @@ export function planCi(config: Step1Config, ci: CiSettings): CiPlan {
   };
 }
 
-const SAFE_WORD = /^[A-Za-z0-9_./:=@%+,-]+$/;
-
-/** POSIX single-quoting, only when a word needs it. */
-export function shellQuote(word: string): string {
-  return SAFE_WORD.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
-}
 
 /**
  * A command run inside a dev shell. Plain words go to `nix develop -c` as they are; anything with shell syntax
@@ -101,7 +96,7 @@ export function shellQuote(word: string): string {
  */
 export function inDevShell(shell: string, command: string): string {
   const words = command.trim().split(/\s+/);
-  const plain = words.every((w) => SAFE_WORD.test(w));
+  const plain = words.every(isPlainShellWord);
   const run = plain ? words.join(" ") : `bash -euo pipefail -c ${shellQuote(command.trim())}`;
   return `nix develop .#${shell} -c ${run}`;
 }

@@ -1,5 +1,5 @@
 export { ACTIONS, DEFAULT_NIX_VERSION, nixImage, nixInstallUrl, type ActionPin } from "./_pins.ts";
-export { defaultSteps, inDevShell, planCi, shellQuote, type CiPlan, type ShellJob } from "./_plan.ts";
+export { defaultSteps, inDevShell, planCi, type CiPlan, type ShellJob } from "./_plan.ts";
 export { GITHUB_WORKFLOW_PATH, githubWorkflow, renderGithubWorkflow } from "./_github.ts";
 export { GITLAB_CI_PATH, gitlabPipeline, renderGitlabCi } from "./_gitlab.ts";
 export { ciFilePath, renderCiFiles } from "./_render.ts";

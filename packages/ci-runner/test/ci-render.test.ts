@@ -166,7 +166,7 @@ describe("detected defaults", () => {
 
   it("quotes commands with shell syntax so they mean the same inside the shell", () => {
     expect(inDevShell("web", "pnpm test")).toBe("nix develop .#web -c pnpm test");
-    expect(inDevShell("web", "echo it's $HOME | tee x")).toBe(`nix develop .#web -c bash -euo pipefail -c 'echo it'"'"'s $HOME | tee x'`);
+    expect(inDevShell("web", "echo it's $HOME | tee x")).toBe(`nix develop .#web -c bash -euo pipefail -c 'echo it'\\''s $HOME | tee x'`);
   });
 
   it("renders nothing without a ci section", () => {

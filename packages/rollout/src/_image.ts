@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { nixJson, parseBuildResults, PavedError, runNix } from "@paved/core";
+import { flakeAttrPath, nixJson, parseBuildResults, PavedError, runNix } from "@paved/core";
 import { loadRolloutInputs } from "./_config.ts";
 
 export interface ImageOptions {
@@ -45,7 +45,8 @@ async function flakeFor(dir: string, host?: string): Promise<{ flake: string; ho
   return { flake: inputs.rollout.flake ?? dir, host: chosen };
 }
 
-const imagesAttr = (flake: string, host: string) => `${flake}#nixosConfigurations.${JSON.stringify(host)}.config.system.build.images`;
+const imagesPath = (host: string) => ["nixosConfigurations", host, "config", "system", "build", "images"];
+const imagesAttr = (flake: string, host: string, ...rest: string[]) => `${flake}#${flakeAttrPath([...imagesPath(host), ...rest])}`;
 
 /** The image variants the pinned NixOS offers for a host (attribute names of system.build.images). */
 export async function imageFormats(options: { dir: string; host?: string; signal?: AbortSignal; nixArgs?: string[] }): Promise<{ host: string; formats: string[] }> {
@@ -69,7 +70,7 @@ export async function buildImage(options: ImageOptions): Promise<ImageResult> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(options.format)) {
     throw new PavedError("E_USAGE", `${JSON.stringify(options.format)} is not an image format name`, { hint: "List them with `paved image formats`." });
   }
-  const attr = `${imagesAttr(flake, host)}.${options.format}`;
+  const attr = imagesAttr(flake, host, options.format);
   const args = ["build", "--no-link", "--json", ...(options.nixArgs ?? []), attr];
   if (options.dryRun) {
     const { argv } = await runNix(args, { dryRun: true });
@@ -85,7 +86,7 @@ export async function buildImage(options: ImageOptions): Promise<ImageResult> {
   const result = await runNix(args, { signal: options.signal, onProgress: options.onProgress, cwd: options.dir });
   const out = parseBuildResults(result.stdout)[0]?.outputs.out;
   if (!out) throw new PavedError("E_NIX_OUTPUT", `nix build reported no output for ${attr}`, { hint: "Run `paved doctor` to see which Nix this is." });
-  const filePath = await nixJson<string>(["eval", ...(options.nixArgs ?? []), `${attr}.passthru.filePath`], { signal: options.signal, cwd: options.dir });
+  const filePath = await nixJson<string>(["eval", ...(options.nixArgs ?? []), imagesAttr(flake, host, options.format, "passthru", "filePath")], { signal: options.signal, cwd: options.dir });
   const path = join(out, filePath);
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) {

@@ -1,9 +1,12 @@
 /** The Nix side of a rollout: building host systems (here or on a build host) and copying closures over SSH. */
-import { derivationInstallable, ensureNixVersion, parseBuildResults, PavedError, runNix, type NixResult } from "@paved/core";
+import {
+  attrs, call, derivationInstallable, ensureNixVersion, flakeAttrPath, fn, id, parseBuildResults, PavedError, renderNix, runNix, sel,
+  type NixResult,
+} from "@paved/core";
 import { nixSshOpts, storeUri, type SshTarget } from "./_ssh.ts";
 
 export function toplevelInstallable(flake: string, host: string): string {
-  return `${flake}#nixosConfigurations.${JSON.stringify(host)}.config.system.build.toplevel`;
+  return `${flake}#${flakeAttrPath(["nixosConfigurations", host, "config", "system", "build", "toplevel"])}`;
 }
 
 export interface BuildOptions {
@@ -26,8 +29,7 @@ const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export async function systemDerivations(hosts: readonly string[], options: BuildOptions): Promise<Record<string, string>> {
   const bad = hosts.find((h) => !HOST_NAME.test(h));
   if (bad) throw new PavedError("E_INPUT", `${JSON.stringify(bad)} is not a valid host name`, { hint: "Host names are lower-case letters, digits and -." });
-  const wanted = hosts.map((h) => `${JSON.stringify(h)} = null;`).join(" ");
-  const apply = `cs: builtins.mapAttrs (n: c: { drv = c.config.system.build.toplevel.drvPath; }) (builtins.intersectAttrs { ${wanted} } cs)`;
+  const apply = renderNix(systemDrvPaths(hosts), { trailingNewline: false });
   const result = await runNix(["eval", "--json", ...(options.nixArgs ?? []), `${options.flake}#nixosConfigurations`, "--apply", apply], { signal: options.signal, env: options.env });
   const drvs = JSON.parse(result.stdout) as Record<string, { drv: string }>;
   const missing = hosts.filter((h) => !drvs[h]);
@@ -37,6 +39,13 @@ export async function systemDerivations(hosts: readonly string[], options: Build
     });
   }
   return Object.fromEntries(hosts.map((h) => [h, drvs[h]!.drv]));
+}
+
+/** `cs: builtins.mapAttrs (n: c: { drv = …drvPath; }) (builtins.intersectAttrs { "h" = null; … } cs)` */
+function systemDrvPaths(hosts: readonly string[]) {
+  const drv = fn("n", fn("c", attrs({ drv: sel(id("c"), ["config", "system", "build", "toplevel", "drvPath"]) })));
+  const wanted = attrs(Object.fromEntries(hosts.map((h) => [h, null])));
+  return fn("cs", call(id("builtins.mapAttrs"), drv, call(id("builtins.intersectAttrs"), wanted, id("cs"))));
 }
 
 /** Builds every host's system (one evaluation, one `nix build`); returns host → store path. */

@@ -3,7 +3,7 @@
  * is how the SSH protocol carries commands), so every word is quoted for a POSIX shell here, never concatenated
  * from unescaped input.
  */
-import { exec, PavedError, type ExecResult } from "@paved/core";
+import { exec, PavedError, shellCommand, type ExecResult } from "@paved/core";
 
 export interface SshTarget {
   /** The host's name in paved.yaml (for messages). */
@@ -22,17 +22,6 @@ export interface SshTarget {
   remoteStore?: string;
 }
 
-const SAFE_WORD = /^[A-Za-z0-9_\/.,:=@%+-]+$/;
-
-/** One word for a POSIX shell: left alone when it has no special characters, else single-quoted. */
-export function shellQuote(word: string): string {
-  if (word !== "" && SAFE_WORD.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-export function quoteCommand(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(" ");
-}
 
 /** Options shared by ssh and by Nix's own ssh (NIX_SSHOPTS), without connection sharing settings. */
 function commonOptions(target: SshTarget): string[] {
@@ -67,7 +56,7 @@ export function sshArgv(target: SshTarget, remote: readonly string[]): string[] 
     "-T",
     "--",
     destination(target),
-    quoteCommand(remote),
+    shellCommand(remote),
   ];
 }
 

@@ -5,7 +5,7 @@ export { Journal, readJournal, readJournalFile, parseJournal, listRollouts, type
 export { foldJournal, FAILED, type HostState, type WaveState, type RolloutState } from "./_state.ts";
 export { selectHosts, planWaves, parseWavesFlag, budgetHosts, type HostSelection, type PlannedWave } from "./_select.ts";
 export { loadRolloutInputs, type HostEntry, type RolloutSettings, type HealthCheckConfig, type WaveConfig } from "./_config.ts";
-export { shellQuote, quoteCommand, sshArgv, type SshTarget } from "./_ssh.ts";
+export { sshArgv, type SshTarget } from "./_ssh.ts";
 export { AGENT_SCRIPT, AGENT_VERSION } from "./_agent.ts";
 export { rolloutStatus, readRollouts, rolloutState, summarize, probeRollout, type RolloutSummary, type HostCheck } from "./_status.ts";
 export { planRollout, parseDiffClosures, formatBytes, type HostPlan, type ClosureDiff, type PackageChange, type PlanOptions } from "./_plan.ts";

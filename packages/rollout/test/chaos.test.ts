@@ -1,5 +1,5 @@
 /**
- * A bounded chaos run in the suite: 12 random stop points (SIGKILL, SIGTERM, SIGINT) across `apply`, chained
+ * A bounded chaos run in the suite: 20 random stop points (SIGKILL, SIGTERM, SIGINT) across `apply`, chained
  * `resume`s and `rollback`, plus each environment fault once (immutable journal, stolen lock, full journal disk,
  * read-only journal directory, frozen host). The seed is printed; PAVED_CHAOS_SEED replays a run and
  * PAVED_CHAOS_POINTS changes its length. Long runs: `pnpm tsx scripts/chaos-rollout.ts --points 200`.
@@ -32,8 +32,8 @@ afterAll(async () => {
 describe("chaos: rollouts stopped at random points and by every fault", () => {
   it("keeps every host on a generation the journal allows, and every journal readable and resumable", async () => {
     const seed = Number(process.env.PAVED_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    // 12 by default keeps this test near a minute and a half on 2 cores; PAVED_CHAOS_POINTS=20 (or the script) for more
-    const points = Number(process.env.PAVED_CHAOS_POINTS ?? 12);
+    // 20 by default (about two and a half minutes on 2 cores); PAVED_CHAOS_POINTS or the script for more
+    const points = Number(process.env.PAVED_CHAOS_POINTS ?? 20);
     const lines: string[] = [];
     console.log(`chaos seed ${seed} (replay with PAVED_CHAOS_SEED=${seed})`);
     const summary = await chaos({ fleet, names, seed, points, faults: ["EPERM", "LOCK", "ENOSPC", "EROFS", "FROZEN"], tmpfs: true, log: (l) => lines.push(l) });

@@ -11,7 +11,15 @@ import { checkPathLiteral, checkText, formatFloat, formatInt, isNixIdentifier } 
 export type StringStyle = "auto" | "double";
 export type BinaryOperator = "++" | "//" | "+" | "-" | "*" | "/" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" | "->";
 
-export type NixExpr =
+/**
+ * Every node carries this brand, a symbol that never leaves this module: TypeScript refuses an object literal
+ * where a NixExpr is expected, and at run time `toNix` and the renderer refuse look-alikes, so only the
+ * checked constructors below make Nix code.
+ */
+declare const nixNode: unique symbol;
+type Branded<T> = T & { readonly [nixNode]: true };
+
+type ExprShape =
   | { readonly kind: "str"; readonly parts: readonly (string | NixExpr)[]; readonly style: StringStyle }
   | { readonly kind: "int"; readonly value: string }
   | { readonly kind: "float"; readonly value: string }
@@ -29,9 +37,13 @@ export type NixExpr =
   | { readonly kind: "raw"; readonly text: string }
   | { readonly kind: "template"; readonly strings: readonly string[]; readonly values: readonly NixExpr[] };
 
-export type NixBinding =
+type BindingShape =
   | { readonly kind: "bind"; readonly path: readonly string[]; readonly value: NixExpr }
   | { readonly kind: "inherit"; readonly names: readonly string[]; readonly from?: NixExpr };
+
+/** A Nix expression; made only by this module's constructors (see the brand above). */
+export type NixExpr = Branded<ExprShape>;
+export type NixBinding = Branded<BindingShape>;
 
 /** `x:` (a name) or `{ a, b ? 1, ... }@args:`. */
 export type FnHead =
@@ -71,11 +83,12 @@ export interface AttrsOptions {
 const KINDS = new Set<string>([
   "str", "int", "float", "path", "id", "list", "attrs", "sel", "call", "fn", "let", "if", "with", "op", "raw", "template",
 ]);
-const BRAND = Symbol.for("paved.nix.expr");
+// Not Symbol.for: a registered symbol could be forged by anyone who knows its name.
+const BRAND = Symbol("paved.nix.node");
 
-function node<T extends NixExpr | NixBinding>(n: T): T {
+function node<T extends ExprShape | BindingShape>(n: T): Branded<T> {
   Object.defineProperty(n, BRAND, { value: true });
-  return Object.freeze(n);
+  return Object.freeze(n) as Branded<T>;
 }
 
 export function isNixExpr(v: unknown): v is NixExpr {
@@ -171,6 +184,18 @@ export function id(name: string): NixExpr {
   return segments.length === 1 ? base : node({ kind: "sel", base, path: segments.slice(1) });
 }
 
+/**
+ * A file on this machine as a Nix path value, whatever characters its name has: `/. + "/srv/my nixpkgs"`.
+ * (A path literal cannot hold spaces, `$` or non-ASCII; the string half is escaped like any other.)
+ */
+export function filePath(p: string): NixExpr {
+  if (!p.startsWith("/")) {
+    throw inputError(`${JSON.stringify(p)} is not an absolute file path`, "resolve the path against a directory first (path.resolve)");
+  }
+  checkText(p, "file path");
+  return op(path("/."), "+", str(p, { style: "double" }));
+}
+
 /* ---------------- structures ---------------- */
 
 export function list(items: readonly NixValue[]): NixExpr {
@@ -185,7 +210,7 @@ export function bind(key: string | readonly string[], value: NixValue): NixBindi
   const keyPath = typeof key === "string" ? [key] : [...key];
   if (keyPath.length === 0) throw inputError("an attribute path needs at least one name", "pass a name or a non-empty array of names");
   for (const k of keyPath) checkText(k, "attribute name");
-  return node<NixBinding>({ kind: "bind", path: keyPath, value: toNix(value) });
+  return node<BindingShape>({ kind: "bind", path: keyPath, value: toNix(value) });
 }
 
 /** `inherit a b;` */
@@ -201,7 +226,7 @@ export function inheritFrom(src: NixValue, ...names: string[]): NixBinding {
 function inheritBinding(names: string[], from: NixExpr | undefined): NixBinding {
   if (names.length === 0) throw inputError("inherit needs at least one name", "list the names to inherit");
   for (const n of names) checkText(n, "inherited name");
-  return node<NixBinding>(from === undefined ? { kind: "inherit", names } : { kind: "inherit", names, from });
+  return node<BindingShape>(from === undefined ? { kind: "inherit", names } : { kind: "inherit", names, from });
 }
 
 export function toBindings(input: NixBindings): NixBinding[] {
@@ -271,7 +296,7 @@ export function sel(base: NixValue, attrPath: string | readonly string[], orDefa
   if (p.length === 0) throw inputError("sel needs at least one attribute name", "pass a name or an array of names");
   for (const k of p) checkText(k, "attribute name");
   const b = toNix(base);
-  return node<NixExpr>(orDefault === undefined ? { kind: "sel", base: b, path: p } : { kind: "sel", base: b, path: p, or: toNix(orDefault) });
+  return node<ExprShape>(orDefault === undefined ? { kind: "sel", base: b, path: p } : { kind: "sel", base: b, path: p, or: toNix(orDefault) });
 }
 
 /** Function application `f a b`; `call(id("import"), path("./x.nix"))` is `import ./x.nix`. */

@@ -56,6 +56,27 @@ export function quoteAttrName(name: string): string {
   return isNixIdentifier(name) ? name : `"${escapeDoubleQuoted(name)}"`;
 }
 
+/**
+ * An attribute path as the fragment of a flake installable (`nixosConfigurations."web.1".config`). Nix
+ * percent-decodes the fragment, then splits it on dots outside double quotes with no escapes (parseAttrPath):
+ * so each name is percent-encoded (spaces, unicode, `%`, `#` survive the URL parser) and quoted when it is not
+ * an identifier; a `"` cannot be written at all and is refused.
+ */
+export function flakeAttrPath(segments: readonly string[]): string {
+  if (segments.length === 0) {
+    throw new PavedError("E_INPUT", "an attribute path needs at least one name", { hint: "pass a non-empty array of names" });
+  }
+  return segments.map((name) => {
+    checkText(name, "attribute name");
+    if (name === "" || name.includes('"')) {
+      throw new PavedError("E_INPUT", `${JSON.stringify(name)} cannot be part of an installable's attribute path`, {
+        hint: "Nix's attribute-path syntax has no escapes: a name there cannot be empty or contain a double quote",
+      });
+    }
+    return isNixIdentifier(name) ? name : `"${encodeURIComponent(name)}"`;
+  }).join(".");
+}
+
 export type StringPart = string | { antiquote: string };
 
 /**

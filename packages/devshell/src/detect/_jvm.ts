@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import type { Toolchain } from "@paved/core";
 import type { DirContext } from "./_dir.ts";
+import { readPom } from "./_pom.ts";
 import { firstValue, lineOf } from "./_read.ts";
 
 export const JVM_MARKERS = [".java-version", ".sdkmanrc", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"];
@@ -47,11 +48,6 @@ export function normaliseJavaVersion(raw: string): string {
   return v.startsWith("1.") ? v.slice(2) : v;
 }
 
-function pomProperty(text: string, name: string): { value: string; line?: number } | undefined {
-  const m = new RegExp(`<${name.replace(/\./g, "\\.")}>\\s*([^<\\s]+)\\s*</`).exec(text);
-  return m ? { value: m[1]!, line: lineOf(text, `<${name}>`) } : undefined;
-}
-
 /**
  * The project's Java toolchain: `java { toolchain { languageVersion … } }`. A `languageVersion` inside
  * `javaToolchains.launcherFor { … }` or `compilerFor { … }` picks a JDK for one task (a GraalVM native image, a
@@ -77,17 +73,11 @@ export function detectJvm(ctx: DirContext): void {
     if (value) ctx.pin("java", normaliseJavaVersion(value.value), ".java-version", "exact", `.java-version asks for Java ${value.value}`, value.line);
   }
   if (ctx.has("pom.xml")) {
-    // Commented-out properties and modules (<!-- <java.version>8</java.version> -->) are not the build's;
-    // blanking comments keeps offsets, so line numbers stay right.
-    const text = ctx.read("pom.xml").replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, " "));
-    const found =
-      [pomProperty(text, "maven.compiler.release"), pomProperty(text, "maven.compiler.source"), pomProperty(text, "java.version"), pomProperty(text, "release")]
-        .map((p, i) => (p && !p.value.includes("${") ? { ...p, key: ["maven.compiler.release", "maven.compiler.source", "java.version", "release"][i]! } : undefined))
-        .find((p) => p !== undefined);
-    if (found) ctx.pin("java", normaliseJavaVersion(found.value), "pom.xml", "manifest", `${found.key} in pom.xml is ${found.value}`, found.line);
+    const pom = readPom(ctx.read("pom.xml"), ctx.rel("pom.xml"));
+    if (pom.java) ctx.pin("java", normaliseJavaVersion(pom.java.value), "pom.xml", "manifest", `${pom.java.key} in pom.xml is ${pom.java.value}`, pom.java.line);
     else ctx.pin("java", "", "pom.xml", "presence", "pom.xml: the project needs a JDK (no compiler release set)");
     if (!ctx.hasHereOrAbove("mvnw")) ctx.pin("maven", "", "pom.xml", "presence", "pom.xml and no mvnw wrapper: Maven comes from the shell");
-    for (const m of text.matchAll(/<module>\s*([^<\s]+)\s*<\/module>/g)) ctx.memberPatterns.push(m[1]!);
+    ctx.memberPatterns.push(...pom.modules);
   }
   for (const file of ["build.gradle.kts", "build.gradle"]) {
     if (!ctx.has(file)) continue;

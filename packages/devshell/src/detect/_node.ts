@@ -2,7 +2,7 @@
 import { parse as parseYamlText } from "yaml";
 import type { Toolchain } from "@paved/core";
 import type { DirContext } from "./_dir.ts";
-import { compare, parseRange } from "../nixpkgs/_range.ts";
+import { lowestVersion, parseRange } from "../nixpkgs/_range.ts";
 import { asString, firstValue, isRecord, lineOf, markerError, parseJson, parseJsonc } from "./_read.ts";
 
 export const NODE_MARKERS = [
@@ -39,7 +39,7 @@ function isPublished(pkg: Record<string, unknown>): boolean {
 /** "^18 || ^20" → ">=18": the lowest version a range lets in. */
 function floorOf(range: string): string {
   const parsed = parseRange(range);
-  const lowest = parsed?.any.map((i) => i.lo).sort(compare)[0];
+  const lowest = parsed ? lowestVersion(parsed) : undefined;
   if (!lowest || lowest.every((n) => n === 0)) return range;
   return `>=${lowest.join(".").replace(/(\.0)+$/, "")}`;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PavedError } from "@paved/core";
+import { parse as parseJsoncText, printParseErrorCode, type ParseError, type ParseErrorCode } from "jsonc-parser";
 
 export function markerError(file: string, line: number | undefined, col: number | undefined, what: string, hint: string): PavedError {
   const where = line === undefined ? file : `${file}:${line}${col === undefined ? "" : `:${col}`}`;
@@ -57,29 +58,21 @@ export function parseJson(text: string, file: string): unknown {
   }
 }
 
-/** JSON with comments and trailing commas (deno.jsonc, tsconfig-style files). */
+/** JSON with comments and trailing commas (deno.jsonc, global.json, tsconfig-style files), read by jsonc-parser. */
 export function parseJsonc(text: string, file: string): unknown {
-  let out = "";
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === "\\") out += text[++i] ?? "";
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === "/" && text[i + 1] === "/") {
-      while (i < text.length && text[i] !== "\n") out += text[i++] === "\n" ? "\n" : " ";
-      out += "\n";
-    } else if (c === "/" && text[i + 1] === "*") {
-      while (i < text.length && !(text[i] === "*" && text[i + 1] === "/")) out += text[i++] === "\n" ? "\n" : " ";
-      out += "  ";
-      i++;
-    } else out += c;
+  const errors: ParseError[] = [];
+  const value = parseJsoncText(stripBom(text), errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first) {
+    const at = positionOf(stripBom(text), first.offset);
+    throw markerError(file, at.line, at.col, `not valid JSON (${jsoncErrorText(first.error)})`, "Fix the JSON syntax there.");
   }
-  return parseJson(out.replace(/,(\s*[}\]])/g, " $1"), file);
+  return value;
+}
+
+/** jsonc-parser's codes as words: "InvalidSymbol" → "invalid symbol". */
+function jsoncErrorText(code: ParseErrorCode): string {
+  return printParseErrorCode(code).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
 function stripBom(text: string): string {

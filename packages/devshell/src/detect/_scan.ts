@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { performance } from "node:perf_hooks";
+import picomatch from "picomatch";
 import { ASDF_MARKERS, detectAsdf } from "./_asdf.ts";
 import { DirContext, type Detector } from "./_dir.ts";
 import { detectGo, detectRust, GO_MARKERS, RUST_MARKERS } from "./_go_rust.ts";
@@ -26,6 +27,13 @@ export const SKIP_DIRS = new Set([
 const MARKERS = new Set([...NODE_MARKERS, ...PYTHON_MARKERS, ...GO_MARKERS, ...RUST_MARKERS, ...JVM_MARKERS, ...MISC_MARKERS, ...ASDF_MARKERS]);
 // Order matters only for notes; pins are settled per toolchain afterwards.
 const DETECTORS: Detector[] = [detectAsdf, detectNode, detectPython, detectGo, detectRust, detectJvm, detectRuby, detectPhp, detectDotnet, detectTerraform];
+
+/**
+ * A build whose sources live in `src/` (Cargo, Maven, Gradle, npm, Python packaging) keeps no other project there:
+ * `src/main/java/com/…` and a crate's module tree are hundreds of directories that cannot hold a marker of their own.
+ * They are not walked unless a workspace member or a detect.include points into them.
+ */
+const SOURCES_ONLY = new Set(["Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "package.json", "pyproject.toml"]);
 
 function isMarker(name: string): boolean {
   return MARKERS.has(name) || MARKER_SUFFIXES.some((s) => name.endsWith(s));
@@ -48,15 +56,14 @@ function gitignoreMatcher(root: string): (rel: string, name: string) => boolean 
     const line = raw.trim();
     if (!line || line.startsWith("#") || line.startsWith("!")) continue;
     const pattern = line.replace(/\/$/, "");
-    const toRe = (p: string) => p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*");
-    if (pattern.startsWith("/")) anchored.push(toRe(pattern.slice(1)));
-    else if (pattern.includes("/")) anchored.push(toRe(pattern));
-    else anywhere.push(toRe(pattern));
+    if (pattern.startsWith("/")) anchored.push(pattern.slice(1));
+    else if (pattern.includes("/")) anchored.push(pattern);
+    else anywhere.push(pattern);
   }
-  // One alternation per kind: a .gitignore with a hundred patterns costs one regex test per directory, not a hundred.
-  const any = anywhere.length > 0 ? new RegExp(`^(?:${anywhere.join("|")})$`) : undefined;
-  const at = anchored.length > 0 ? new RegExp(`^(?:${anchored.join("|")})$`) : undefined;
-  return (rel, name) => (any?.test(name) ?? false) || (at?.test(rel) ?? false);
+  // One matcher per kind (picomatch joins a list into one regex): a hundred patterns cost one test per directory.
+  const any = anywhere.length > 0 ? picomatch(anywhere, { dot: true }) : undefined;
+  const at = anchored.length > 0 ? picomatch(anchored, { dot: true }) : undefined;
+  return (rel, name) => (any?.(name) ?? false) || (at?.(rel) ?? false);
 }
 
 function linkTargetIsFile(path: string): boolean {
@@ -100,6 +107,7 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
     }
     const files = new Set<string>();
     const broken: string[] = [];
+    const children: [rel: string, depth: number, gated: boolean][] = [];
     let markers = false;
     for (const entry of entries) {
       const name = entry.name;
@@ -111,11 +119,11 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
           if (rules.excluded(child) && !gated) skipped.push({ dir: child, reason: rules.skip(child, name)! });
           continue;
         }
-        if (rules.included(child)) stack.push([child, depth + 1, false]);
+        if (rules.included(child)) children.push([child, depth + 1, false]);
         else {
           const reason = gated ? undefined : rules.skip(child, name);
-          if (reason === undefined && !gated) stack.push([child, depth + 1, false]);
-          else if (rules.leadsTo(child)) stack.push([child, depth + 1, true]);
+          if (reason === undefined && !gated) children.push([child, depth + 1, false]);
+          else if (rules.leadsTo(child)) children.push([child, depth + 1, true]);
           else if (reason !== undefined) skipped.push({ dir: child, reason });
         }
       } else if (isMarker(name)) {
@@ -129,12 +137,22 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
         markerFiles++;
       } else files.add(name);
     }
-    if (gated || (!markers && broken.length === 0)) continue;
+    if (gated || (!markers && broken.length === 0)) {
+      stack.push(...children);
+      continue;
+    }
     const ctx = new DirContext(root, rel, files);
     // A link to nothing cannot pin anything, and the ecosystem's own tool could not read it either.
     for (const name of broken) ctx.note(`${ctx.rel(name)} is not a regular file (a link to a missing file, a directory or a pipe); ignored.`);
     for (const detect of DETECTORS) detect(ctx);
     projects.push(settle(ctx));
+    const sourcesOnly = [...SOURCES_ONLY].some((name) => files.has(name));
+    const src = rel === "" ? "src" : `${rel}/src`;
+    const intoSrc = (p: string) => /^(\.\/)?src(\/|$)/.test(p.replace(/^!/, ""));
+    for (const child of children) {
+      if (sourcesOnly && child[0] === src && !rules.included(src) && !rules.leadsTo(src) && !ctx.memberPatterns.some(intoSrc)) continue;
+      stack.push(child);
+    }
   }
   projects.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   linkWorkspaces(projects);
@@ -142,14 +160,14 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
   return { root, projects, skipped, stats: { directories, markerFiles, ms: performance.now() - started } };
 }
 
-function globToRegExp(base: string, pattern: string): RegExp {
-  const clean = pattern.replace(/^\.\//, "").replace(/\/$/, "");
-  const full = base === "" ? clean : `${base}/${clean}`;
-  const body = full
-    .split("/")
-    .map((seg) => (seg === "**" ? ".*" : seg.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")))
-    .join("/");
-  return new RegExp(`^${body}$`);
+/** Workspace member globs (`packages/*`, `crates/{a,b}`, `apps/[a-m]*`), relative to the workspace's directory. */
+function memberMatcher(base: string, patterns: readonly string[]): (dir: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const full = patterns.map((p) => {
+    const clean = p.replace(/^\.\//, "").replace(/\/+$/, "");
+    return base === "" ? clean : `${base}/${clean}`;
+  });
+  return picomatch(full, { dot: true });
 }
 
 /** Turn member patterns into the project directories they match, and note members that do not exist. */
@@ -158,11 +176,12 @@ function linkWorkspaces(projects: Project[]): void {
   for (const project of projects) {
     const patterns = project.workspaceMembers;
     if (patterns.length === 0) continue;
-    const include = patterns.filter((p) => !p.startsWith("!")).map((p) => globToRegExp(project.dir, p));
-    const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => globToRegExp(project.dir, p.slice(1)));
-    project.workspaceMembers = dirs.filter((d) => d !== project.dir && include.some((re) => re.test(d)) && !exclude.some((re) => re.test(d)));
+    // `!pattern` takes matches out again, as pnpm and Cargo workspaces mean it.
+    const include = memberMatcher(project.dir, patterns.filter((p) => !p.startsWith("!")));
+    const exclude = memberMatcher(project.dir, patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1)));
+    project.workspaceMembers = dirs.filter((d) => d !== project.dir && include(d) && !exclude(d));
     for (const p of patterns) {
-      if (p.includes("*") || p.startsWith("!")) continue;
+      if (p.startsWith("!") || picomatch.scan(p).isGlob) continue;
       const clean = p.replace(/^\.\//, "").replace(/\/+$/, "");
       // `use .` (go.work) and `"."` (workspaces) name the workspace root itself, which is this project.
       if (clean === "." || clean === "") continue;

@@ -8,6 +8,7 @@
  * The body has no paved header; `paved init` writes it through the managed-files layer, which adds one.
  */
 
+import { flakeAttrPath, shellQuote } from "@paved/core";
 import { digest } from "../shell/_cache.ts";
 
 export interface EnvrcOptions {
@@ -24,13 +25,6 @@ export interface EnvrcOptions {
   watch?: string[];
 }
 
-const SAFE_WORD = /^[A-Za-z0-9_./:@%+=,-]+$/;
-
-/** Quote for bash: bare when it is a plain word, else single quotes. */
-export function shellQuote(value: string): string {
-  if (value !== "" && SAFE_WORD.test(value)) return value;
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
 
 function joinPath(dir: string, file: string): string {
   return dir === "." || dir === "" ? file : `${dir.replace(/\/+$/, "")}/${file}`;
@@ -52,7 +46,7 @@ export function renderEnvrc(options: EnvrcOptions = {}): string {
   if (options.shell) exportArgs.push("--shell", options.shell);
   if (options.nixpkgsPath) exportArgs.push("--nixpkgs", options.nixpkgsPath);
 
-  const installable = options.shell ? `${flakeDir}#${options.shell}` : flakeDir;
+  const installable = options.shell ? `${flakeDir}#${flakeAttrPath([options.shell])}` : flakeDir;
   const flakeArgs = [installable, "--extra-experimental-features", "nix-command flakes"];
   if (options.nixpkgsPath) flakeArgs.push("--override-input", "nixpkgs", `path:${options.nixpkgsPath}`);
 

@@ -17,7 +17,7 @@ import { findRoot, prepareShell, prepareWarm, staleReasons } from "../shell/_ent
 import { currentSystem, statSignature } from "../shell/_fingerprint.ts";
 import { renderRc, type DevEnv } from "../shell/_rc.ts";
 import type { PreparedShell, ShellOptions } from "../shell/_warm.ts";
-import { shellQuote } from "./_envrc.ts";
+import { shellQuote } from "@paved/core";
 import { ASK_STAMP, direnvFiles, renderStamp, writeWarm, type DirenvFiles } from "./_stamp.ts";
 
 export interface DirenvExportOptions extends ShellOptions {

@@ -1,3 +1,3 @@
 // direnv integration: the `.envrc` text and what `paved direnv-export` prints. Re-exports only.
-export { renderEnvrc, shellQuote, stampKey, type EnvrcOptions } from "./_envrc.ts";
+export { renderEnvrc, stampKey, type EnvrcOptions } from "./_envrc.ts";
 export { direnvExport, type DirenvExport } from "./_export.ts";

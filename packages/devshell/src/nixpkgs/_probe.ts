@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { didYouMean, editDistance, nixJson, PavedError, type NixpkgsConfig } from "@paved/core";
+import { call, didYouMean, editDistance, filePath, id, nix, nixJson, PavedError, renderNix, sel, type NixpkgsConfig } from "@paved/core";
 
 export interface ProbeResult {
   /** attr path → version ("" when the package has none), or null when it does not exist. */
@@ -23,32 +23,33 @@ export function probeSource(root: string, nixpkgs: NixpkgsConfig | undefined, ov
   return { kind: "flake", root };
 }
 
-function nixString(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, "\\${");
-}
+/**
+ * The probe itself is fixed Nix code (a function); what varies (the nixpkgs to import, the attribute paths) is
+ * its argument, built as Nix values by core's renderer, so no name or path is ever spliced in as text.
+ */
+const PROBE = nix`
+  args:
+  let
+    pkgs = import args.nixpkgs { };
+    get = path: builtins.foldl' (acc: name: if acc != null && builtins.isAttrs acc && acc ? \${name} then acc.\${name} else null) pkgs path;
+    probe = path:
+      let v = builtins.tryEval (get path);
+      in if !v.success || v.value == null then null
+      else let ver = builtins.tryEval (v.value.version or ""); in if ver.success && builtins.isString ver.value then ver.value else "";
+    namesAt = path: let v = builtins.tryEval (get path); in if v.success && builtins.isAttrs v.value then builtins.attrNames v.value else [ ];
+    each = f: keys: builtins.listToAttrs (map (k: { name = k.key; value = f k.path; }) keys);
+  in {
+    found = each probe args.found;
+    names = each namesAt args.names;
+  }`;
 
 export function probeExpression(source: ReturnType<typeof probeSource>, attrPaths: string[]): string {
-  const nixpkgs = source.kind === "path" ? `(${nixString(source.path)})` : `(builtins.getFlake ${nixString(source.root)}).inputs.nixpkgs`;
-  const entries = attrPaths.map((a) => `    ${nixString(a)} = probe [ ${a.split(".").map(nixString).join(" ")} ];`).join("\n");
+  const nixpkgs = source.kind === "path"
+    ? filePath(source.path)
+    : sel(call(id("builtins.getFlake"), source.root), ["inputs", "nixpkgs"]);
+  const key = (path: string) => ({ key: path, path: path === "" ? [] : path.split(".") });
   const parents = [...new Set(attrPaths.map((a) => a.split(".").slice(0, -1).join(".")))];
-  const names = parents.map((p) => `    ${nixString(p)} = namesAt [ ${p === "" ? "" : p.split(".").map(nixString).join(" ")} ];`).join("\n");
-  return `
-let
-  pkgs = import ${nixpkgs} { };
-  get = path: builtins.foldl' (acc: name: if acc != null && builtins.isAttrs acc && acc ? \${name} then acc.\${name} else null) pkgs path;
-  probe = path:
-    let v = builtins.tryEval (get path);
-    in if !v.success || v.value == null then null
-    else let ver = builtins.tryEval (v.value.version or ""); in if ver.success && builtins.isString ver.value then ver.value else "";
-  namesAt = path: let v = builtins.tryEval (get path); in if v.success && builtins.isAttrs v.value then builtins.attrNames v.value else [ ];
-in {
-  found = {
-${entries}
-  };
-  names = {
-${names}
-  };
-}`;
+  return renderNix(call(PROBE, { nixpkgs, found: attrPaths.map(key), names: parents.map(key) }));
 }
 
 export async function probeAttributes(

@@ -1,6 +1,6 @@
 /** From "the repository asks for Node >=20 <23" to "nodejs_22 of nixos-26.05", with the reason in words. */
 import type { Toolchain } from "@paved/core";
-import { compare, lineInterval, overlaps, parseRange, parseVersion, type Range } from "./_range.ts";
+import { compare, lineRange, lowestVersion, overlaps, parseRange, parseVersion, type Range } from "./_range.ts";
 import { BUNDLED, releaseTable, type Line, type ToolTable } from "./_tables.ts";
 
 export type ResolutionStatus =
@@ -90,7 +90,7 @@ export function resolvePin(toolchain: Toolchain, version: string, release: strin
   }
   if (/^(latest|current|node)$/i.test(asked)) return mk(table.lines.at(-1)!, "satisfied", `newest line in ${release}`);
 
-  const fits = table.lines.filter((l) => overlaps(range, lineInterval(l.line)));
+  const fits = table.lines.filter((l) => overlaps(range, lineRange(l.line)));
   if (fits.length > 0) {
     const chosen = fits.includes(preferred) ? preferred : fits.at(-1)!;
     if (range.exact && !table.single) {
@@ -100,7 +100,7 @@ export function resolvePin(toolchain: Toolchain, version: string, release: strin
     return mk(chosen, range.exact ? "line" : "satisfied", table.single && range.exact ? `asked ${asked}, ${release} carries ${toolName(toolchain)} ${gotText(chosen, table)}` : why);
   }
   // Nothing fits: take the closest line and say why.
-  const lowest = range.any.map((i) => i.lo).sort(compare)[0] ?? [0, 0, 0];
+  const lowest = lowestVersion(range) ?? [0, 0, 0];
   const first = table.lines[0]!;
   const closest = compare(lowest, parseVersion(first.line)!.v) < 0 ? first : table.lines.at(-1)!;
   const why = table.single
@@ -116,5 +116,5 @@ export function pinAccepts(toolchain: Toolchain, version: string, attr: string, 
   const line = releaseTable(release).table[toolchain]?.lines.find((l) => l.attr === attr);
   const range = parseRange(version);
   if (!line || !range) return false;
-  return overlaps(range, lineInterval(line.line));
+  return overlaps(range, lineRange(line.line));
 }

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureNixVersion, rememberNixVersion, runNix, type NixOptions, type NixVersion } from "@paved/core";
+import { ensureNixVersion, flakeAttrPath, rememberNixVersion, runNix, type NixOptions, type NixVersion } from "@paved/core";
 import { CACHE_FORMAT, readEntries, readEntry, readJson, readText, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
 import { cacheKey, currentSystem, hashInputs, nixIdentity } from "./_fingerprint.ts";
 import { listInputs, visibleFiles } from "./_inputs.ts";
@@ -33,7 +33,7 @@ export interface CaptureRequest {
 export function captureCommand(request: Pick<CaptureRequest, "root" | "shell" | "nixpkgs">, profile: string): string[] {
   const args = ["print-dev-env", "--json", "--profile", profile, "-v", "--no-eval-cache"];
   if (request.nixpkgs) args.push("--override-input", "nixpkgs", `path:${request.nixpkgs}`);
-  args.push(`${request.root}#${request.shell}`);
+  args.push(`${request.root}#${flakeAttrPath([request.shell])}`);
   return args;
 }
 
@@ -104,7 +104,7 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
     ...(listed.gitIndex ? { gitIndex: listed.gitIndex } : {}),
     ...(listed.dirs ? { dirs: listed.dirs } : {}),
     storePath: storePathOf(profile),
-    installable: `${request.root}#${request.shell}`,
+    installable: `${request.root}#${flakeAttrPath([request.shell])}`,
     command: result.argv,
   };
   writeFileAtomicSync(join(dir, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
