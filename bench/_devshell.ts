@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 export const paved = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
 /** The installed command (what `paved` on PATH is): a warm `paved shell -- CMD` never starts Node. */
 export const pavedLauncher = fileURLToPath(new URL("../apps/cli/bin/paved", import.meta.url));
-export const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
+const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
 
 export const BENCH_FLAKE = `{
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";

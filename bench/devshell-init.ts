@@ -18,7 +18,7 @@ function write(root: string, path: string, content: string): void {
   writeFileSync(join(root, path), content);
 }
 
-export function generateBigRepo(): string {
+function generateBigRepo(): string {
   const root = mkdtempSync(join(tmpdir(), "paved-bench-init-"));
   write(root, "Cargo.toml", '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\nrust-version = "1.85"\n');
   write(root, "rust-toolchain.toml", '[toolchain]\nchannel = "1.94.0"\ncomponents = ["clippy", "rustfmt"]\n');

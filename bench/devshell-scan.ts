@@ -19,7 +19,7 @@ function write(path: string, content: string): void {
   writeFileSync(path, content);
 }
 
-export function generateMonorepo(packages = 2000): string {
+function generateMonorepo(packages = 2000): string {
   const root = mkdtempSync(join(tmpdir(), "paved-bench-monorepo-"));
   write(join(root, "package.json"), JSON.stringify({ private: true, packageManager: "pnpm@10.20.0", engines: { node: ">=22" } }));
   write(join(root, "pnpm-workspace.yaml"), "packages:\n  - packages/*\n  - services/*\n");

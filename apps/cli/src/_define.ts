@@ -99,8 +99,8 @@ export type ArgTable = Record<string, ArgSpec<unknown>>;
 
 type Carried<S> = S extends { readonly type?: () => infer V } ? V : never;
 /** The handler's options: one key per table row, typed by its kind. */
-export type OptionsOf<T extends OptionTable> = { [K in keyof T]: Carried<T[K]> };
-export type ArgsOf<T extends ArgTable> = { [K in keyof T]: Carried<T[K]> };
+type OptionsOf<T extends OptionTable> = { [K in keyof T]: Carried<T[K]> };
+type ArgsOf<T extends ArgTable> = { [K in keyof T]: Carried<T[K]> };
 
 /** What a handler receives besides the context. `command` is set only for definitions with `rest`. */
 export interface Input<A extends ArgTable, O extends OptionTable> {
@@ -113,7 +113,7 @@ export interface Input<A extends ArgTable, O extends OptionTable> {
 export type Handler<D> = D extends CommandSpec<infer A, infer O> ? (ctx: CommandContext, input: Input<A, O>) => Promise<CommandOutput> : never;
 
 /** A loaded handler module, as _program.ts calls it. */
-export interface CommandModule {
+interface CommandModule {
   run: (ctx: CommandContext, input: Input<ArgTable, OptionTable>) => Promise<CommandOutput>;
 }
 

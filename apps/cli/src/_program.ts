@@ -26,7 +26,7 @@ export function usageMessage(text: string): string {
 }
 
 /** Flags of the whole program, accepted before and after the command's name. */
-export const GLOBAL_FLAGS = [
+const GLOBAL_FLAGS = [
   { flags: "--json", description: "print machine-readable JSON on stdout" },
   { flags: "-C, --dir <path>", description: "run as if started in <path>" },
   { flags: "-q, --quiet", description: "print only errors" },
@@ -62,7 +62,7 @@ function screenValue(value: string, label: string, name?: string): void {
  * unknown option) repeat the value they refuse. Values are named by the flag before them; everything after a
  * bare `--` is a command of the user's own (`paved shell -- CMD`) and is left alone.
  */
-export function screenArgv(argv: readonly string[]): void {
+function screenArgv(argv: readonly string[]): void {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === "--") return;

@@ -25,7 +25,7 @@ export async function writeJournals(platform: string): Promise<string[]> {
   const ok = "20261110T090000Z-a1b2";
   const bad = "20261117T100000Z-c3d4";
   const torn = "20261124T110000Z-e5f6";
-  const lines = (records: Rec[]) => records.map((r) => JSON.stringify(r)).join("\n") + "\n";
+  const lines = (records: Rec[]) => `${records.map((r) => JSON.stringify(r)).join("\n")}\n`;
   await writeFile(join(dir, `${ok}.jsonl`), lines([
     header(ok, "2026-11-10T09:00:00Z", waves),
     wave("2026-11-10T09:00:01Z", 0, "begin"), host("2026-11-10T09:01:00Z", "staging-1", "deployed"), wave("2026-11-10T09:01:01Z", 0, "end", 0),
@@ -39,6 +39,6 @@ export async function writeJournals(platform: string): Promise<string[]> {
     { type: "end", at: "2026-11-17T10:02:32Z", outcome: "failed", message: "canary failed its health checks; rolled back" },
   ]));
   // paved was killed while appending: the last line stops mid-record.
-  await writeFile(join(dir, `${torn}.jsonl`), lines([header(torn, "2026-11-24T11:00:00Z", waves), wave("2026-11-24T11:00:01Z", 0, "begin")]) + '{"type":"step","at":"2026-11-24T11:00:0');
+  await writeFile(join(dir, `${torn}.jsonl`), `${lines([header(torn, "2026-11-24T11:00:00Z", waves), wave("2026-11-24T11:00:01Z", 0, "begin")])}{"type":"step","at":"2026-11-24T11:00:0`);
   return [ok, bad, torn];
 }

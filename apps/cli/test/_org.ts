@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const EXAMPLE_ORG = fileURLToPath(new URL("../../../examples/acme", import.meta.url));
+const EXAMPLE_ORG = fileURLToPath(new URL("../../../examples/acme", import.meta.url));
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });

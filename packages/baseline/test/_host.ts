@@ -8,7 +8,7 @@ import { buildNixos, evalNixos } from "@paved/baseline";
 import { raw } from "@paved/core";
 
 /** Root file system and boot loader: what every non-container NixOS host must declare. */
-export const BOOTABLE = `{ fileSystems."/".device = "/dev/sda1"; boot.loader.grub.device = "/dev/sda"; }`;
+const BOOTABLE = `{ fileSystems."/".device = "/dev/sda1"; boot.loader.grub.device = "/dev/sda"; }`;
 
 /** The tests write their modules as Nix source; `raw` is where that text becomes code. */
 const code = (modules: string[], select: string) => ({ modules: [BOOTABLE, ...modules].map(raw), select: raw(select) });
@@ -62,7 +62,7 @@ export function addUser(name: string, shell: string, expires?: string | null): v
   created.push(name);
 }
 
-export function removeUser(name: string): void {
+function removeUser(name: string): void {
   try {
     execFileSync("userdel", [name], { stdio: "ignore" });
   } catch {

@@ -102,14 +102,14 @@ describe("bastion module on a real sshd", () => {
     const hostBlock = (alias: string, server: Sshd, user: string, key: KeyPair) =>
       [`Host ${alias}`, "  HostName 127.0.0.1", `  Port ${server.port}`, `  User ${user}`, `  IdentityFile ${key.privateKey}`, "  IdentitiesOnly yes",
         `  UserKnownHostsFile ${server.knownHosts}`, "  StrictHostKeyChecking yes", "  BatchMode yes", "  ConnectTimeout 5", "  ControlMaster no"].join("\n");
-    writeFileSync(clientConfig, [
+    writeFileSync(clientConfig, `${[
       hostBlock("bastion-admin", bastion, U.admin, keys.admin!),
       hostBlock("bastion-jumper", bastion, U.jumper, keys.jumper!),
       hostBlock("target-admin", target, "root", keys.admin!),
       hostBlock("target-jumper", target, "root", keys.jumper!),
       // the bastion's own sshd port is not in jumpPorts
       hostBlock("bastion-itself", bastion, U.admin, keys.admin!),
-    ].join("\n\n") + "\n");
+    ].join("\n\n")}\n`);
   });
 
   afterAll(async () => {

@@ -103,7 +103,7 @@ describe("runnerAdd", () => {
     const { config } = await loadConfig(dir);
     expect(config.hosts["ci-1"]).toMatchObject({ role: "ci-runner", runner: { provider: "github", tokenFile: "/run/secrets/github-runner", count: 3, labels: ["big"] } });
     expect(await read(dir, "paved.yaml")).toContain("# acme platform");
-    expect(await read(dir, "flake.nix")).toMatch(/ci-1 = nixpkgs\.lib\.nixosSystem[^]*\.\/hosts\/ci-1\.nix/);
+    expect(await read(dir, "flake.nix")).toMatch(/ci-1 = nixpkgs\.lib\.nixosSystem[\s\S]*\.\/hosts\/ci-1\.nix/);
     // The hardware file belongs to people: a second run leaves it alone.
     await writeFile(join(dir, "hosts/ci-1-hardware.nix"), "{ ... }: { boot.isContainer = true; }\n");
     const again = await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 3, labels: ["big"], force: true });

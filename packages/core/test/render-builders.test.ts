@@ -16,7 +16,7 @@ beforeAll(() => {
 
 
 const typeOf = (v: NixValue) => call(id("builtins.typeOf"), v);
-const toString = (v: NixValue) => call(id("builtins.toString"), v);
+const nixToString = (v: NixValue) => call(id("builtins.toString"), v);
 
 /** [expression, what Nix must evaluate it to] */
 const TABLE: [string, NixValue, unknown][] = [
@@ -44,8 +44,8 @@ const TABLE: [string, NixValue, unknown][] = [
   ["attribute path merges with a set", attrs([["a", { b: 1 }], bind(["a", "c"], 2)]), { a: { b: 1, c: 2 } }],
   ["floats stay floats", [typeOf(1.5), typeOf(float(2)), typeOf(float(1e21)), typeOf(float(5e-7)), typeOf(-2.5), typeOf(3)], ["float", "float", "float", "float", "float", "int"]],
   ["float literals are read as written", [op(float(0.1), "==", raw("0.1")), op(float(1e21), "==", raw("1.0e21")), op(-2.5, "<", 0)], [true, true, true]],
-  ["64-bit integers as bigint", toString(int(2n ** 62n)), "4611686018427387904"],
-  ["max safe integer", toString(Number.MAX_SAFE_INTEGER), "9007199254740991"],
+  ["64-bit integers as bigint", nixToString(int(2n ** 62n)), "4611686018427387904"],
+  ["max safe integer", nixToString(Number.MAX_SAFE_INTEGER), "9007199254740991"],
   ["paths are paths", call(id("builtins.isPath"), path("./table.nix")), true],
   ["import of a path", call(id("import"), path("./lib.nix")), { fromLib: true }],
   ["search paths parse", call(id("builtins.typeOf"), fn("x", path("<nixpkgs/lib>"))), "lambda"],
@@ -53,8 +53,8 @@ const TABLE: [string, NixValue, unknown][] = [
   ["template splices values as expressions", nix`builtins.length ${[1, 2, 3]}`, 3],
   ["template escapes strings", nix`builtins.stringLength ${'${builtins.abort "x"}'}`, 21],
   ["template parenthesises calls", nix`builtins.length ${call(id("builtins.attrNames"), { a: 1, b: 2 })}`, 2],
-  ["antiquotation", interp`x-${toString(42)}-${"${y}"}-${interp`${"z"}`}`, "x-42-${y}-z"],
-  ["multi-line antiquotation", interp`a\n  ${toString(1)}\nb'\n${str("'")}'\n`, "a\n  1\nb'\n''\n"],
+  ["antiquotation", interp`x-${nixToString(42)}-${"${y}"}-${interp`${"z"}`}`, "x-42-${y}-z"],
+  ["multi-line antiquotation", interp`a\n  ${nixToString(1)}\nb'\n${str("'")}'\n`, "a\n  1\nb'\n''\n"],
   ["undefined object values are left out", { a: 1, b: undefined }, { a: 1 }],
   ["Maps keep their order", new Map<string, NixValue>([["z", 1], ["a", 2]]), { z: 1, a: 2 }],
   ["null-prototype objects", Object.assign(Object.create(null) as Record<string, NixValue>, { k: "v" }), { k: "v" }],

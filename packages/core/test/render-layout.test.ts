@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
 import {
-  attrs, bind, call, float, fn, id, ifElse, inherit, inheritFrom, int, interp, letIn, list, nix, op, path, raw, renderNix, sel,
-  str, withScope, type NixValue,
+  attrs, bind, call, fn, id, ifElse, inherit, inheritFrom, letIn, list, nix, op, path, renderNix, sel,withScope, type NixValue,
 } from "@paved/core";
 
 let dir = "";

@@ -9,7 +9,7 @@ import { orderedShells, shellAttributes } from "./render/_flake.ts";
  * A pin whose version line fits but whose exact version in this nixpkgs does not: `^24.15.0` maps to the
  * nodejs_24 line, yet the checkout may carry 24.11.1. Found only once `nix eval` tells the real version.
  */
-export interface UnmetPin {
+interface UnmetPin {
   shell: string;
   toolchain: Toolchain;
   asked: string;

@@ -65,7 +65,7 @@ platform:
   name: ${quote(options.name)}
 
 # Application repositories (local paths, relative to this file), e.g. ../api
-repos:${options.repos.length ? "\n" + repos : " []"}
+repos:${options.repos.length ? `\n${repos}` : " []"}
 
 # The team roster: users with SSH public keys (inline or a path to a .pub file) and groups.
 team:

@@ -8,7 +8,7 @@ import { hardwareFile, hostModules, type DriftItem, type PavedConfig, type StepE
 import type { Evaluation, HostFacts } from "./_evaluate.ts";
 import { readHardware } from "./_readiness.ts";
 
-export type Module = "baseline" | "logging" | "monitoring";
+type Module = "baseline" | "logging" | "monitoring";
 const MODULES: Module[] = ["baseline", "logging", "monitoring"];
 
 /** The module is really on in the evaluated configuration. */

@@ -9,7 +9,7 @@ import { basename, resolve } from "node:path";
 import { CONFIG_VERSION, readConfig, type PavedConfig } from "@paved/core";
 import type { Problem, RepoEntry } from "./_types.ts";
 
-export interface PlatformHostRef {
+interface PlatformHostRef {
   name: string;
   role: string;
   system: string;
@@ -49,7 +49,7 @@ function versionProblem(version: unknown): Problem | undefined {
   };
 }
 
-export async function checkRepo(platformDir: string, entry: string): Promise<Pick<RepoEntry, "path" | "readable" | "problem">> {
+async function checkRepo(platformDir: string, entry: string): Promise<Pick<RepoEntry, "path" | "readable" | "problem">> {
   const path = resolve(platformDir, entry);
   try {
     const info = await stat(path);

@@ -79,7 +79,7 @@ describe("status proven by evaluation", () => {
     const again = await evaluateHosts(platform, { nixArgs, env });
     expect(again.cached).toBe(true);
     expect(again.hosts).toEqual(first.hosts);
-    await writeFile(join(platform, "hosts/staging-1-hardware.nix"), (await readFile(join(platform, "hosts/staging-1-hardware.nix"), "utf8")) + "\n");
+    await writeFile(join(platform, "hosts/staging-1-hardware.nix"), `${await readFile(join(platform, "hosts/staging-1-hardware.nix"), "utf8")}\n`);
     expect((await evaluateHosts(platform, { nixArgs, env })).cached).toBe(false);
   });
 

@@ -302,7 +302,7 @@ export const AGENT_VERSION = createHash("sha256").update(AGENT_SCRIPT).digest("h
  * Installs the agent (content from stdin) at $1 unless that exact version is there, then runs it with the rest
  * of the arguments — one SSH round trip for the first call to a host.
  */
-export const INSTALL_AND_RUN = String.raw`set -e
+export const INSTALL_AND_RUN = `set -e
 a=$1; shift
 if [ ! -s "$a" ]; then
   umask 077

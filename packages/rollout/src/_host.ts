@@ -84,7 +84,7 @@ export interface HostResult {
 
 const now = () => new Date().toISOString();
 
-export function attemptDir(run: HostRun, attempt: number | string): string {
+function attemptDir(run: HostRun, attempt: number | string): string {
   return `${run.agent.paths.stateDir}/${run.header.id}/${run.ssh.name}-a${attempt}`;
 }
 
@@ -102,7 +102,7 @@ function wave(run: HostRun): number {
 }
 
 /** Journals a step before and after it runs and tells the watcher. */
-export async function step<T>(
+async function step<T>(
   run: HostRun,
   attempt: number,
   name: StepName,

@@ -324,7 +324,7 @@ export function parseJournal(path: string, text: string): JournalRead {
     }
   });
   const header = records[0];
-  if (!header || header.type !== "rollout") {
+  if (header?.type !== "rollout") {
     throw new PavedError("E_ROLLOUT_JOURNAL", `${path}: the first record is not a rollout header`, {
       hint: "The journal is damaged; see docs/step-5-rollouts.md for recovering hosts by hand.",
     });

@@ -12,11 +12,11 @@ import type { RolloutHeader } from "./_journal.ts";
 import { pool } from "./_pool.ts";
 import type { HostAgent, Probe } from "./_remote.ts";
 
-export function leaseSeconds(header: RolloutHeader): number {
+function leaseSeconds(header: RolloutHeader): number {
   return Math.ceil((header.activationTimeoutMs + header.confirmTimeoutMs + header.healthTimeoutMs) / 1000) + 120;
 }
 
-export const holderName = (): string => `${hostname()}:${process.pid}`;
+const holderName = (): string => `${hostname()}:${process.pid}`;
 
 function gone(holder: string): boolean {
   const at = holder.lastIndexOf(":");

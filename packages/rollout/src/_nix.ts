@@ -5,7 +5,7 @@ import {
 } from "@paved/core";
 import { nixSshOpts, storeUri, type SshTarget } from "./_ssh.ts";
 
-export function toplevelInstallable(flake: string, host: string): string {
+function toplevelInstallable(flake: string, host: string): string {
   return `${flake}#${flakeAttrPath(["nixosConfigurations", host, "config", "system", "build", "toplevel"])}`;
 }
 
@@ -26,7 +26,7 @@ const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
  * The derivation of every host's system, from one evaluation of the flake. (`nix build --json` does not keep
  * the order of its installables, so results are matched to hosts by derivation path.)
  */
-export async function systemDerivations(hosts: readonly string[], options: BuildOptions): Promise<Record<string, string>> {
+async function systemDerivations(hosts: readonly string[], options: BuildOptions): Promise<Record<string, string>> {
   const bad = hosts.find((h) => !HOST_NAME.test(h));
   if (bad) throw new PavedError("E_INPUT", `${JSON.stringify(bad)} is not a valid host name`, { hint: "Host names are lower-case letters, digits and -." });
   const apply = renderNix(systemDrvPaths(hosts), { trailingNewline: false });

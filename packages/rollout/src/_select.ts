@@ -97,7 +97,7 @@ export function budgetHosts(budget: number | string, total: number): number {
   return Math.floor((total * Number(match[1])) / 100);
 }
 
-export function expand(template: string, host: string): string {
+function expand(template: string, host: string): string {
   return template.replaceAll("{host}", host);
 }
 

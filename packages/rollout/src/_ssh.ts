@@ -37,7 +37,7 @@ function commonOptions(target: SshTarget): string[] {
   return args;
 }
 
-export function destination(target: SshTarget): string {
+function destination(target: SshTarget): string {
   return `${target.user}@${target.address}`;
 }
 

@@ -189,6 +189,6 @@ function applyStep(host: HostState | undefined, record: StepRecord): void {
 }
 
 /** Hosts that have not reached an outcome in a rollout that has not ended. */
-export function unfinishedHosts(state: RolloutState): HostState[] {
+function unfinishedHosts(state: RolloutState): HostState[] {
   return Object.values(state.hosts).filter((h) => !h.outcome);
 }

@@ -36,7 +36,7 @@ export async function startChaosFleet(names: string[], waves: Record<string, unk
 
 export type Fault = "SIGKILL" | "SIGTERM" | "SIGINT" | "EPERM" | "LOCK" | "ENOSPC" | "EROFS" | "FROZEN";
 
-export interface ChaosPoint {
+interface ChaosPoint {
   n: number;
   command: "apply" | "resume" | "rollback";
   fault: Fault;
@@ -60,7 +60,7 @@ export interface ChaosSummary {
 }
 
 /** mulberry32: small, seedable, good enough to pick kill points reproducibly. */
-export function random(seed: number): () => number {
+function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,4 +1,4 @@
-import { PavedError } from "@paved/core";
+
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/init.ts";
 import { EXIT } from "../_exit-codes.ts";

@@ -5,7 +5,7 @@
  */
 import type { CommandSpec, OptionSpec, ValueKind } from "../_define.ts";
 
-export interface Candidate {
+interface Candidate {
   value: string;
   description?: string;
 }

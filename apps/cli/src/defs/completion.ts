@@ -1,7 +1,7 @@
 import { arg, defineCommand, lazy } from "../_define.ts";
 
 // Here rather than beside the scripts: start-up reads every definition, and the scripts load with the command.
-export const SHELLS = ["bash", "zsh", "fish"] as const;
+const SHELLS = ["bash", "zsh", "fish"] as const;
 export type CompletionShell = (typeof SHELLS)[number];
 
 export const spec = defineCommand({

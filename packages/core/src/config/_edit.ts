@@ -25,7 +25,7 @@ export interface EditResult {
 }
 
 /** Keep the file's own layout: its indentation width and whether list items are indented under their key. */
-export function detectStyle(text: string): ToStringOptions {
+function detectStyle(text: string): ToStringOptions {
   const indent = /^( +)\S/m.exec(text)?.[1]?.length ?? 2;
   // "key:\n- item" at the same column means the file does not indent sequences.
   const indentSeq = !/^( *)[^\s#-][^\n]*:[ \t]*\n\1- /m.test(text);

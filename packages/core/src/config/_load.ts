@@ -120,7 +120,7 @@ function foundAsWritten(doc: Document, issue: Issue): string {
   return issue.found;
 }
 
-export function toProblem(issue: Issue, file: string, position?: { line: number; col: number }, found = issue.found): ConfigProblem {
+function toProblem(issue: Issue, file: string, position?: { line: number; col: number }, found = issue.found): ConfigProblem {
   const path = formatPath(issue.path);
   const where = position ? `${file}:${position.line}:${position.col}` : file;
   const suggestion = issue.suggestion === undefined ? "" : ` (did you mean ${JSON.stringify(issue.suggestion)}?)`;
@@ -139,7 +139,7 @@ export function toProblem(issue: Issue, file: string, position?: { line: number;
   };
 }
 
-export function invalidConfigError(problems: ConfigProblem[], file: string): PavedError {
+function invalidConfigError(problems: ConfigProblem[], file: string): PavedError {
   const secret = problems.some((p) => p.code === "E_SECRET_LITERAL");
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
   return new PavedError(secret ? "E_SECRET_LITERAL" : "E_CONFIG_INVALID", `${file} is not valid (${count}):\n${problems.map((p) => `  ${p.text}`).join("\n")}`, {

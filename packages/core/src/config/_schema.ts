@@ -63,7 +63,7 @@ export abstract class Schema<T> {
   declare readonly _output: T;
   protected descriptionText: string | undefined;
   // `any`: a function-typed field would make Schema invariant in T, and Schema<string> must fit Schema<unknown>.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: see above
   protected refinements: Refinement<any>[] = [];
 
   /** Check the type and shape; refinements run afterwards, only on values that passed. */

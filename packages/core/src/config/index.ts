@@ -75,11 +75,11 @@ export { DEFAULT_PAVED_FLAKE, type PlatformConfig } from "./sections/platform.ts
 export { DEFAULT_SYSTEMS, SYSTEMS, type NixSystem } from "./sections/systems.ts";
 export { TOOLCHAINS, type ShellConfig, type Toolchain, type ToolchainPin } from "./sections/shells.ts";
 export { isToolchainVersion, toolchainVersionExpected } from "./sections/_versions.ts";
-export { type CiConfig } from "./sections/ci.ts";
+export type { CiConfig } from "./sections/ci.ts";
 export { cachePushTarget, cacheSubstituters, cacheUrl, NIX_PUBLIC_KEY, type CacheConfig, type Substituter } from "./sections/cache.ts";
-export { type DetectConfig } from "./sections/detect.ts";
+export type { DetectConfig } from "./sections/detect.ts";
 export { publicKeyProblem, SSH_KEY_TYPES, type TeamConfig, type TeamUser } from "./sections/team.ts";
-export { type HostConfig, type RunnerConfig } from "./sections/hosts.ts";
-export { type RoleDefaults } from "./sections/roles.ts";
-export { type HealthCheck, type RolloutConfig, type Wave } from "./sections/rollout.ts";
+export type { HostConfig, RunnerConfig } from "./sections/hosts.ts";
+export type { RoleDefaults } from "./sections/roles.ts";
+export type { HealthCheck, RolloutConfig, Wave } from "./sections/rollout.ts";
 export { ciCommandProblem, githubExpressions, quoteStateAt, untrustedGithubContext, unsafeGitlabVariable, type Expression } from "./sections/_ci_inject.ts";

@@ -34,7 +34,7 @@ function setprivPath(): string | null {
 }
 
 /** argv wrapped so the kernel kills the program when its parent (paved) dies. */
-export function dyingWithParent(argv: readonly string[]): string[] {
+function dyingWithParent(argv: readonly string[]): string[] {
   const wrapper = setprivPath();
   return wrapper ? [wrapper, "--pdeathsig", "KILL", "--", ...argv] : [...argv];
 }

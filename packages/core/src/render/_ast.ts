@@ -229,7 +229,7 @@ function inheritBinding(names: string[], from: NixExpr | undefined): NixBinding 
   return node<BindingShape>(from === undefined ? { kind: "inherit", names } : { kind: "inherit", names, from });
 }
 
-export function toBindings(input: NixBindings): NixBinding[] {
+function toBindings(input: NixBindings): NixBinding[] {
   const out: NixBinding[] = [];
   if (Array.isArray(input)) {
     for (const entry of input as readonly unknown[]) {
@@ -342,6 +342,7 @@ export function letIn(bindings: NixBindings, body: NixValue): NixExpr {
 }
 
 export function ifElse(cond: NixValue, then: NixValue, otherwise: NixValue): NixExpr {
+  // biome-ignore lint/suspicious/noThenProperty: the node is Nix's if-then-else, never awaited
   return node({ kind: "if", cond: toNix(cond), then: toNix(then), else: toNix(otherwise) });
 }
 

@@ -123,7 +123,7 @@ export function encodeIndented(parts: readonly StringPart[], indent: number, clo
     const toks: string[] = [];
     line.forEach((item, ii) => {
       if ("antiquote" in item) {
-        toks.push("${" + item.antiquote + "}");
+        toks.push(`\${${item.antiquote}}`);
         return;
       }
       const s = item.text;
@@ -157,13 +157,13 @@ export function encodeIndented(parts: readonly StringPart[], indent: number, clo
     const body = toks.join("");
     rendered.push(body === "" ? "" : " ".repeat(indent) + body);
   });
-  if (endsWithNewline) rendered[rendered.length - 1] = " ".repeat(closeIndent) + "''";
+  if (endsWithNewline) rendered[rendered.length - 1] = `${" ".repeat(closeIndent)}''`;
   else rendered[rendered.length - 1] += "''";
-  return "''\n" + rendered.join("\n");
+  return `''\n${rendered.join("\n")}`;
 }
 
 /** Joins neighbouring text parts so escapes see `$` + `{` and runs of `'` across part boundaries. */
-export function mergeText(parts: readonly StringPart[]): StringPart[] {
+function mergeText(parts: readonly StringPart[]): StringPart[] {
   const out: StringPart[] = [];
   for (const p of parts) {
     const prev = out[out.length - 1];

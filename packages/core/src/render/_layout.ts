@@ -63,10 +63,10 @@ function doubleQuoted(e: Extract<NixExpr, { kind: "str" }>, render: (x: NixExpr)
     else {
       const inner = render(p);
       if (inner === null) return null;
-      out += "${" + inner + "}";
+      out += `\${${inner}}`;
     }
   }
-  return out + '"';
+  return `${out}"`;
 }
 
 /* ---------------- single-line forms ---------------- */
@@ -74,7 +74,7 @@ function doubleQuoted(e: Extract<NixExpr, { kind: "str" }>, render: (x: NixExpr)
 const SCALARS = new Set(["str", "int", "float", "path", "id", "sel"]);
 
 /** The one-line form of an expression, or null when it must span lines. */
-export function flat(e: NixExpr): string | null {
+function flat(e: NixExpr): string | null {
   switch (e.kind) {
     case "int": case "float": case "path": return e.value;
     case "id": return e.name;
@@ -94,7 +94,7 @@ export function flat(e: NixExpr): string | null {
       const base = flatSelBase(e.base);
       const def = e.or === undefined ? "" : flatWrap(e.or, SELECT);
       if (base === null || def === null) return null;
-      return base + "." + e.path.map(quoteAttrName).join(".") + (e.or === undefined ? "" : ` or ${def}`);
+      return `${base}.${e.path.map(quoteAttrName).join(".")}${e.or === undefined ? "" : ` or ${def}`}`;
     }
     case "call": {
       const parts = [flatWrap(e.fn, APPLY), ...e.args.map((a) => flatWrap(a, SELECT))];
@@ -166,7 +166,7 @@ function absorbable(e: NixExpr): boolean {
 }
 
 /** Renders `e` whose first line starts at column `col` on a line indented by `indent`; `tail` is what follows it on the line. */
-export function renderAt(e: NixExpr, indent: number, col: number, tail: number): string {
+function renderAt(e: NixExpr, indent: number, col: number, tail: number): string {
   const f = flat(e);
   if (f !== null && fits(col, f, tail)) return f;
   switch (e.kind) {
@@ -183,7 +183,7 @@ export function renderAt(e: NixExpr, indent: number, col: number, tail: number):
     case "sel": {
       const base = selBaseNeedsParens(e.base) ? `(${renderAt(e.base, indent, col + 1, 1)})` : renderAt(e.base, indent, col, 0);
       const names = e.path.map(quoteAttrName).join(".");
-      return `${base}.${names}` + (e.or === undefined ? "" : ` or ${wrapAt(e.or, SELECT, indent, col, tail)}`);
+      return `${base}.${names}${e.or === undefined ? "" : ` or ${wrapAt(e.or, SELECT, indent, col, tail)}`}`;
     }
     case "call": return renderCall(e, indent, col, tail);
     case "fn": {
@@ -196,7 +196,7 @@ export function renderAt(e: NixExpr, indent: number, col: number, tail: number):
       const cond = renderAt(e.cond, indent, col + 3, 5);
       const then = pad(indent + 2) + renderAt(e.then, indent + 2, indent + 2, 0);
       const other = e.else.kind === "if"
-        ? " " + renderAt(e.else, indent, indent + 5, tail)
+        ? ` ${renderAt(e.else, indent, indent + 5, tail)}`
         : `\n${pad(indent + 2)}${renderAt(e.else, indent + 2, indent + 2, tail)}`;
       return `if ${cond} then\n${then}\n${pad(indent)}else${other}`;
     }
@@ -225,7 +225,7 @@ function wrapAt(e: NixExpr, min: number, indent: number, col: number, tail: numb
 
 function renderCall(e: Extract<NixExpr, { kind: "call" }>, indent: number, col: number, tail: number): string {
   if (absorbable(e)) {
-    const head = [flatWrap(e.fn, APPLY)!, ...e.args.slice(0, -1).map((a) => flatWrap(a, SELECT)!)].join(" ") + " ";
+    const head = `${[flatWrap(e.fn, APPLY)!, ...e.args.slice(0, -1).map((a) => flatWrap(a, SELECT)!)].join(" ")} `;
     // An argument that binds looser than application (a lambda, say) keeps its parentheses when it spans lines.
     return head + wrapAt(e.args[e.args.length - 1]!, SELECT, indent, col + head.length, tail);
   }
@@ -278,7 +278,7 @@ function renderBinding(b: NixBinding, indent: number): string {
 function renderTemplate(e: Extract<NixExpr, { kind: "template" }>, indent: number, col: number): string {
   let out = "";
   e.strings.forEach((s, i) => {
-    out += s.replace(/\n(?=[^\n])/g, "\n" + pad(indent));
+    out += s.replace(/\n(?=[^\n])/g, `\n${pad(indent)}`);
     const v = e.values[i];
     if (v === undefined) return;
     const lineStart = out.lastIndexOf("\n") + 1;
@@ -298,5 +298,5 @@ export interface RenderNixOptions {
 /** Renders a value as Nix source, deterministically, in nixfmt layout; ends with a newline (a file) unless told not to. */
 export function renderNix(value: NixValue, options: RenderNixOptions = {}): string {
   const text = renderAt(toNix(value), 0, 0, 0);
-  return options.trailingNewline === false ? text : text + "\n";
+  return options.trailingNewline === false ? text : `${text}\n`;
 }

@@ -6,7 +6,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { isRecord, markerError, positionOf } from "./_read.ts";
 
-export interface PomJava {
+interface PomJava {
   value: string;
   /** The property or setting it came from, e.g. "maven.compiler.release". */
   key: string;

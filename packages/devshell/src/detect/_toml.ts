@@ -42,7 +42,7 @@ function plain(value: unknown): TomlValue {
 }
 
 /** Line numbers by dotted key; asking for a key inside an inline table or array answers with its parent's line. */
-export class KeyLines extends Map<string, number> {
+class KeyLines extends Map<string, number> {
   override get(path: string): number | undefined {
     for (let p = path; p !== ""; p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "") {
       const line = super.get(p);

@@ -55,7 +55,7 @@ export interface Project {
   rust?: { components: string[]; targets: string[] };
 }
 
-export interface ScanStats {
+interface ScanStats {
   directories: number;
   markerFiles: number;
   /** Wall time of the scan in milliseconds. */

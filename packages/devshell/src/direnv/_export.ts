@@ -20,7 +20,7 @@ import type { PreparedShell, ShellOptions } from "../shell/_warm.ts";
 import { shellQuote } from "@paved/core";
 import { ASK_STAMP, direnvFiles, renderStamp, writeWarm, type DirenvFiles } from "./_stamp.ts";
 
-export interface DirenvExportOptions extends ShellOptions {
+interface DirenvExportOptions extends ShellOptions {
   /** The `.envrc`'s directory in paved's cache (`<cache>/direnv/<dir>`): enables the stamp, STALE and background. */
   stampDir?: string;
   /** This run is the background evaluation a foreground run started. */

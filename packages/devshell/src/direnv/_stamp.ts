@@ -17,7 +17,7 @@ import { writeFileAtomicSync, type EntryMeta } from "../shell/_cache.ts";
 import { cacheKey, mirrorFiles, mtimeOf, nixCandidate, nixIdentity, statSignature } from "../shell/_fingerprint.ts";
 import { quote } from "../shell/_rc.ts";
 
-export const STAMP_FORMAT = 1;
+const STAMP_FORMAT = 1;
 
 /** GNU coreutils first, then BSD/macOS; whichever this machine's `stat` understands is written into the stamp. */
 const STAT_FORMATS: string[][] = [

@@ -17,7 +17,7 @@ export interface ProbeResult {
 }
 
 /** Where to evaluate: an explicit --nixpkgs path, paved.yaml's nixpkgs.path, or the flake's own input. */
-export function probeSource(root: string, nixpkgs: NixpkgsConfig | undefined, override?: string): { kind: "path"; path: string } | { kind: "flake"; root: string } {
+function probeSource(root: string, nixpkgs: NixpkgsConfig | undefined, override?: string): { kind: "path"; path: string } | { kind: "flake"; root: string } {
   const path = override ?? nixpkgs?.path;
   if (path !== undefined) return { kind: "path", path: isAbsolute(path) ? path : resolve(root, path) };
   return { kind: "flake", root };
@@ -43,7 +43,7 @@ const PROBE = nix`
     names = each namesAt args.names;
   }`;
 
-export function probeExpression(source: ReturnType<typeof probeSource>, attrPaths: string[]): string {
+function probeExpression(source: ReturnType<typeof probeSource>, attrPaths: string[]): string {
   const nixpkgs = source.kind === "path"
     ? filePath(source.path)
     : sel(call(id("builtins.getFlake"), source.root), ["inputs", "nixpkgs"]);

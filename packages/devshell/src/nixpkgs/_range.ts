@@ -33,11 +33,11 @@ export function parseVersion(text: string): { v: Version; parts: number } | unde
   if (!m) return undefined;
   const nums = [m[1], m[2], m[3]].map((p) => (p !== undefined && /^\d+$/.test(p) ? Number(p) : undefined));
   // 3.12.* stops counting at the wildcard.
-  const cut = nums.findIndex((n) => n === undefined);
+  const cut = nums.indexOf(undefined);
   return { v: [nums[0] ?? 0, nums[1] ?? 0, nums[2] ?? 0], parts: cut < 0 ? 3 : cut };
 }
 
-export function formatVersion(v: Version, parts = 3): string {
+function formatVersion(v: Version, parts = 3): string {
   return v.slice(0, parts).join(".");
 }
 

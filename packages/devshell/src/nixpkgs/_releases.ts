@@ -16,7 +16,7 @@ import { resolvePin, toolName, type Resolution } from "./_resolve.ts";
 import { ARCHIVED, TABLES } from "./_tables.ts";
 
 /** Release branches paved can take a toolchain from, newest first; archived ones last, for their listed toolchains only. */
-export const RELEASES = ["nixos-unstable", "nixos-26.05", "nixos-25.11", ...Object.keys(ARCHIVED).sort().reverse()] as const;
+const RELEASES = ["nixos-unstable", "nixos-26.05", "nixos-25.11", ...Object.keys(ARCHIVED).sort().reverse()] as const;
 
 const RELEASE_EOL: Record<string, string> = { "nixos-22.11": "2023-06-30", "nixos-24.11": "2025-06-30", "nixos-25.11": "2026-06-30", "nixos-26.05": "2026-12-31" };
 
@@ -32,7 +32,7 @@ function today(): string {
 }
 
 /** "nixos-25.11 gets security updates until 2026-06-30" / "… stopped getting security updates on 2026-06-30". */
-export function releaseSupport(release: string, now = today()): string {
+function releaseSupport(release: string, now = today()): string {
   if (release.endsWith("unstable")) return `${release} is rolling: it gets security updates as nixpkgs does`;
   const eol = RELEASE_EOL[release];
   if (!eol) return `paved does not know how long ${release} gets security updates`;
@@ -40,7 +40,7 @@ export function releaseSupport(release: string, now = today()): string {
 }
 
 /** "Node.js 20 reached end of life on 2026-04-30: no more security fixes upstream" (or nothing when unknown). */
-export function lineSupport(toolchain: Toolchain, line: string, now = today()): string | undefined {
+function lineSupport(toolchain: Toolchain, line: string, now = today()): string | undefined {
   const eol = LINE_EOL[toolchain]?.[line];
   if (!eol) return undefined;
   return eol < now

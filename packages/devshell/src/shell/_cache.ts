@@ -17,7 +17,7 @@ export const CACHE_FORMAT = 2;
 /** `PAVED_CACHE_DIR`, else `$XDG_CACHE_HOME/paved`, else `~/.cache/paved`. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PAVED_CACHE_DIR) return env.PAVED_CACHE_DIR;
-  const xdg = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
+  const xdg = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
   return join(xdg, "paved");
 }
 

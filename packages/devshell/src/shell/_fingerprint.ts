@@ -17,7 +17,6 @@ export function nixCandidate(env: NodeJS.ProcessEnv = process.env): string | und
       const stat = statSync(candidate);
       if (stat.isFile() && (env.PAVED_NIX || (stat.mode & 0o111) !== 0)) return candidate;
     } catch {
-      continue;
     }
   }
   return undefined;
@@ -42,7 +41,7 @@ export function currentSystem(): string {
   return `${ARCH[process.arch] ?? process.arch}-${process.platform}`;
 }
 
-export function hashFile(path: string): string {
+function hashFile(path: string): string {
   try {
     return digest(readFileSync(path));
   } catch {
@@ -101,7 +100,7 @@ export function refreshInputs(recorded: readonly InputFile[]): { inputs: InputFi
 /** Files that say which nixpkgs a mirror holds; editing deeper files of a mirror in place needs `--refresh`. */
 const MIRROR_MARKERS = ["flake.nix", "flake.lock", ".version", ".git-revision", "default.nix", ".git/HEAD"];
 
-export function mirrorFingerprint(nixpkgs: string | undefined): string {
+function mirrorFingerprint(nixpkgs: string | undefined): string {
   if (!nixpkgs) return "";
   const parts = MIRROR_MARKERS.map((file) => `${file}=${hashFile(join(nixpkgs, file))}`);
   const head = readHead(nixpkgs);

@@ -76,7 +76,7 @@ export type ConfigReader = (root: string) => Promise<{ dirs: [string, string][];
  * paved.yaml facts, from the cache when the file's digest matches, else parsed by `read` (the cold path, which
  * loads the YAML parser). null when the file changed and there is no reader: the warm path gives up.
  */
-export async function configFacts(located: Located, checkoutFile: string, read?: ConfigReader): Promise<ConfigFacts | undefined | null> {
+async function configFacts(located: Located, checkoutFile: string, read?: ConfigReader): Promise<ConfigFacts | undefined | null> {
   if (!located.pavedYaml) return undefined;
   const cached = readJson<CheckoutMeta>(checkoutFile);
   if (cached?.config?.hash === located.pavedYaml.hash) return cached.config;

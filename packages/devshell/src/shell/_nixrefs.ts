@@ -35,7 +35,7 @@ function sticky(re: RegExp, text: string, at: number): string | undefined {
 }
 
 /** Tokens of code, with string contents as `str` tokens and interpolations as `interp` … `close`. */
-export function tokenize(text: string): Token[] {
+function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   // Each entry: what closes the current context. "code" braces count nesting inside an interpolation.
   const stack: ({ kind: "interp"; depth: number } | { kind: "dq" } | { kind: "ind" })[] = [];
@@ -100,7 +100,7 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     const uri = sticky(URI, text, i);
-    if (uri && uri.includes(":") && !/^[a-zA-Z_][a-zA-Z0-9_'-]*:$/.test(uri)) {
+    if (uri?.includes(":") && !/^[a-zA-Z_][a-zA-Z0-9_'-]*:$/.test(uri)) {
       tokens.push({ type: "str", text: uri, offset: i });
       i += uri.length;
       continue;

@@ -51,7 +51,7 @@ function quoteWithOutputs(value: string, outputs: [string, string][]): string {
 }
 
 /** [output name, store path] for each output the derivation declares in `outputs`. */
-export function outputPaths(env: DevEnv): [string, string][] {
+function outputPaths(env: DevEnv): [string, string][] {
   const outputs = env.variables.outputs;
   let names: string[] = [];
   if (outputs?.type === "exported" || outputs?.type === "var") names = outputs.value.split(/\s+/).filter(Boolean);
@@ -98,7 +98,7 @@ export function renderRc(env: DevEnv, options: { tempDir?: boolean } = {}): stri
 }
 
 /** Runs the cached rc, then the command; the command line never becomes shell text, so nothing needs quoting. */
-export const RUN_COMMAND = 'set -- "${__paved_cmd[@]}"; unset __paved_cmd; exec "$@"';
+const RUN_COMMAND = 'set -- "${__paved_cmd[@]}"; unset __paved_cmd; exec "$@"';
 
 /** `bash -c SCRIPT paved-shell CMD ARGS…`: sources rc with no positional parameters, as nix develop does. */
 export function commandScript(rcPath: string): string {

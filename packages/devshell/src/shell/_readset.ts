@@ -23,7 +23,7 @@ export interface ReadSet {
 }
 
 /** Files Nix reported evaluating, as absolute paths (store paths included). */
-export function evaluatedFiles(nixStderr: string): string[] {
+function evaluatedFiles(nixStderr: string): string[] {
   const files: string[] = [];
   for (const match of nixStderr.matchAll(/^evaluating file '([^']+)'$/gm)) files.push(match[1]!);
   return files;
@@ -33,7 +33,7 @@ export function evaluatedFiles(nixStderr: string): string[] {
  * The store path of the flake's own source: the one whose `<sub>/flake.nix` Nix evaluated and whose content is
  * this checkout's flake.nix. `sub` is the flake's directory inside the git repository ("" at its top).
  */
-export function sourceStorePath(evaluated: readonly string[], root: string, sub: string): string | undefined {
+function sourceStorePath(evaluated: readonly string[], root: string, sub: string): string | undefined {
   const suffix = `/${sub ? `${sub}/` : ""}flake.nix`;
   let own: string;
   try {
@@ -49,7 +49,6 @@ export function sourceStorePath(evaluated: readonly string[], root: string, sub:
     try {
       if (readFileSync(file, "utf8") === own) return store;
     } catch {
-      continue;
     }
   }
   return undefined;

@@ -54,7 +54,7 @@ const GITLAB_UNTRUSTED = [
   "GITLAB_USER_NAME", "GITLAB_USER_EMAIL", "GITLAB_USER_LOGIN",
 ];
 
-export interface QuoteState {
+interface QuoteState {
   single: boolean;
   double: boolean;
 }

@@ -6,7 +6,7 @@
 import { isIP } from "node:net";
 
 /** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 1–63 each, 253 in all. */
-export function isDnsName(value: string): boolean {
+function isDnsName(value: string): boolean {
   if (value.length === 0 || value.length > 253) return false;
   const labels = value.replace(/\.$/, "").split(".");
   // An all-numeric last label would read as an IPv4 address (RFC 1123 2.1).
@@ -128,7 +128,7 @@ function ipv6ToBigInt(ip: string): bigint {
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4) {
     const n = ipv4ToBigInt(v4[1]!);
-    text = text.slice(0, -v4[1]!.length) + `${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+    text = `${text.slice(0, -v4[1]!.length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
   }
   const [head = "", tail] = text.split("::");
   const h = head === "" ? [] : head.split(":");

@@ -9,9 +9,9 @@ import type { Toolchain } from "./shells.ts";
 // 22, 22.11, 22.11.0, 22.x, 3.12.*, v22, 1.24rc1, 21.0.2+13, 10.1.0+sha512.<hex>, 1.80.0-x86_64-unknown-linux-gnu
 const VERSION = String.raw`v?\d{1,9}(?:\.(?:\d{1,9}|[xX*])){0,3}(?:[-+._]?[A-Za-z0-9][A-Za-z0-9.+_-]{0,200})?`;
 const NPM_OPS = String.raw`(?:>=|<=|>|<|=|\^|~)`;
-const PEP440_OPS = String.raw`(?:~=|===|==|!=|>=|<=|>|<)`;
-const RUBY_OPS = String.raw`(?:~>|>=|<=|!=|=|>|<)`;
-const GO_OPS = String.raw`(?:>=)`;
+const PEP440_OPS = "(?:~=|===|==|!=|>=|<=|>|<)";
+const RUBY_OPS = "(?:~>|>=|<=|!=|=|>|<)";
+const GO_OPS = "(?:>=)";
 
 /** `OP? VERSION`, joined by spaces or commas (AND) and `||` or `|` (OR); or a hyphen range `a - b`. */
 function constraint(ops: string): RegExp {

@@ -12,7 +12,7 @@ import { hostName } from "./_common.ts";
 export const NIX_PUBLIC_KEY = /^[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=$/;
 const publicKeyExpected = 'a Nix public key "NAME:BASE64" (the output of `nix key convert-secret-to-public`)';
 
-export const nixPublicKey = notSecret(s.string({ minLength: 1, expected: publicKeyExpected }))
+const nixPublicKey = notSecret(s.string({ minLength: 1, expected: publicKeyExpected }))
   .refineWith((value, report) => {
     if (!looksLikeSecret(value) && !NIX_PUBLIC_KEY.test(value)) report([], publicKeyExpected, describeFound(value));
   })
@@ -21,7 +21,7 @@ export const nixPublicKey = notSecret(s.string({ minLength: 1, expected: publicK
 /** Where Nix substitutes from: an HTTP(S) binary cache, an S3-compatible bucket, or a local/served directory. */
 const SUBSTITUTER = /^(https?:\/\/[^\s?#]+|s3:\/\/[a-z0-9][a-z0-9.-]{1,62}(\?[^\s#]*)?|file:\/\/\/[^\s?#]*)$/;
 const substituterExpected = "a binary cache URL: https://…, http://…, s3://BUCKET?region=…&endpoint=… or file:///DIR";
-export const substituterUrl = notSecret(s.string({ pattern: SUBSTITUTER, expected: substituterExpected }))
+const substituterUrl = notSecret(s.string({ pattern: SUBSTITUTER, expected: substituterExpected }))
   .refineWith((value, report) => {
     // Credentials belong in the environment (AWS_*), netrc or a CI secret, never in a URL that is committed.
     if (/^[a-z0-9]+:\/\/[^/\s]*@/.test(value) || /[?&](secret-key|aws_secret_access_key|password|token)=/i.test(value)) {

@@ -103,4 +103,4 @@ export const rolloutSchema = s
 export type RolloutConfig = Infer<typeof rolloutSchema>;
 export type HealthCheck = Infer<typeof healthCheck>;
 export type Wave = Infer<typeof wave>;
-export type RolloutSshConfig = Infer<typeof ssh>;
+type RolloutSshConfig = Infer<typeof ssh>;

@@ -89,7 +89,7 @@ const user = s.object({
  * Accounts NixOS or paved's modules create themselves. A roster user with one of these names would merge into
  * that account (a roster entry named root would give root the listed keys), so the roster may not use them.
  */
-export const RESERVED_USER_NAMES = ["root", "nobody", "sshd", "messagebus", "polkituser", "nscd", "vector", "alloy", "node-exporter", "fail2ban", "sshguard", "gitlab-runner"];
+const RESERVED_USER_NAMES = ["root", "nobody", "sshd", "messagebus", "polkituser", "nscd", "vector", "alloy", "node-exporter", "fail2ban", "sshguard", "gitlab-runner"];
 const RESERVED_USER_PATTERN = /^(nixbld[0-9]*|systemd-.*|github-runner-.*)$/;
 // Membership in these groups is root in all but name.
 const RESERVED_GROUPS = ["root", "shadow", "nixbld"];
