@@ -1,13 +1,9 @@
 /** The Nix side of a rollout: building host systems (here or on a build host) and copying closures over SSH. */
 import {
-  attrs, call, derivationInstallable, ensureNixVersion, flakeAttrPath, fn, id, parseBuildResults, PavedError, renderNix, runNix, sel,
+  attrs, call, derivationInstallable, ensureNixVersion, fn, id, parseBuildResults, PavedError, renderNix, runNix, sel,
   type NixResult,
 } from "@paved/core";
 import { nixSshOpts, storeUri, type SshTarget } from "./_ssh.ts";
-
-function toplevelInstallable(flake: string, host: string): string {
-  return `${flake}#${flakeAttrPath(["nixosConfigurations", host, "config", "system", "build", "toplevel"])}`;
-}
 
 export interface BuildOptions {
   flake: string;

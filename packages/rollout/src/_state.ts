@@ -187,8 +187,3 @@ function applyStep(host: HostState | undefined, record: StepRecord): void {
       break;
   }
 }
-
-/** Hosts that have not reached an outcome in a rollout that has not ended. */
-function unfinishedHosts(state: RolloutState): HostState[] {
-  return Object.values(state.hosts).filter((h) => !h.outcome);
-}

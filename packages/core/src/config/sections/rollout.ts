@@ -103,4 +103,3 @@ export const rolloutSchema = s
 export type RolloutConfig = Infer<typeof rolloutSchema>;
 export type HealthCheck = Infer<typeof healthCheck>;
 export type Wave = Infer<typeof wave>;
-type RolloutSshConfig = Infer<typeof ssh>;
