@@ -70,8 +70,15 @@ if [ -n "$QUICKSTART" ]; then
 else
   bash scripts/setup.sh || exit 1
 fi
+lint_rc=0
+if [ "$LEG" = host ]; then
+  # Formatting, lint rules, unused code and Nix built from strings: once, on the host leg (it is the same code).
+  echo "matrix[$LEG]: $ pnpm lint"
+  pnpm -s lint || { lint_rc=$?; echo "matrix[$LEG]: pnpm lint failed" >&2; }
+fi
 echo "matrix[$LEG]: $ $TEST_COMMAND"
 bash -c "$TEST_COMMAND"; rc=$?
+[ "$rc" = 0 ] && [ "$lint_rc" != 0 ] && rc=$lint_rc
 ps -eo pid=,ppid=,args= >/tmp/matrix-ps.txt
 left=$(awk -v self=$$ '"'"'$1 != self && !($2 == self && $3 == "ps")'"'"' /tmp/matrix-ps.txt)
 if [ -n "$left" ]; then
