@@ -45,7 +45,7 @@ export async function verifyAttributes(
   for (const [name, shell] of orderedShells(config)) {
     const rendered = shellAttributes(shell, release);
     // The local nixpkgs is the pinned release: attributes from another release cannot be checked against it.
-    for (const attr of rendered.attrs) if (!rendered.fromRelease[attr]) users.set(attr, [...(users.get(attr) ?? []), name]);
+    for (const attr of rendered.attrs) if (!Object.hasOwn(rendered.fromRelease, attr)) users.set(attr, [...(users.get(attr) ?? []), name]);
     for (const r of rendered.resolutions) {
       const hand = shell.toolchains[r.toolchain]?.attr !== undefined;
       if (hand || r.release || !r.attr || r.status !== "satisfied" || r.asked === "" || r.asked === "*") continue;

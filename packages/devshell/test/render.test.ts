@@ -31,6 +31,13 @@ describe("the generated flake.nix", () => {
     expect(text).not.toMatch(/allowUnfree\s*=/);
     expect(text).toContain(`formatter = forAllSystems (pkgs: pkgs.${FORMATTER});`);
   });
+
+  it("takes packages named like Object's own properties from the pinned release (a fuzz-found crash)", () => {
+    const odd = validateConfig({ version: 1, nixpkgs: { release: "26.05" }, shells: { default: { packages: ["valueOf", "constructor", "__proto__", "hello"] } } });
+    const text = renderFlake(odd).text;
+    for (const name of ["valueOf", "constructor", "hello"]) expect(text).toMatch(new RegExp(`pkgs\\.${name}\\b`));
+    expect(text).not.toMatch(/pkgs-/);
+  });
 });
 
 describe("nixpkgs tables", () => {

@@ -32,7 +32,8 @@ export function shellAttributes(shell: ShellConfig, release: string): RenderedSh
     }));
   const seen = new Set<string>();
   const out: string[] = [];
-  const fromRelease: Record<string, string> = {};
+  // No prototype: a package named `__proto__`, `valueOf` or `constructor` is just a key.
+  const fromRelease: Record<string, string> = Object.create(null);
   for (const r of resolutions) if (r.release && r.attr) for (const a of [r.attr, ...r.extra]) fromRelease[a] = r.release;
   for (const a of [...resolutions.flatMap((r) => (r.attr ? [r.attr, ...r.extra] : [])), ...shell.packages]) {
     if (!seen.has(a)) out.push(a);
@@ -56,7 +57,11 @@ function mkShell(shell: ShellConfig, attrPaths: string[], fromRelease: Record<st
   return call(
     id("pkgs.mkShell"),
     attrs([
-      bind("packages", list(attrPaths.map((a) => pkgRef(a, fromRelease[a] ? `pkgs-${releaseSuffix(fromRelease[a])}` : "pkgs")))),
+      // Object.hasOwn: a package may be called `valueOf` or `constructor` (found by the fuzz test).
+      bind("packages", list(attrPaths.map((a) => {
+        const release = Object.hasOwn(fromRelease, a) ? fromRelease[a] : undefined;
+        return pkgRef(a, release ? `pkgs-${releaseSuffix(release)}` : "pkgs");
+      }))),
       ...(env.length > 0 ? [bind("env", attrs(env.map(([k, v]) => [k, str(v)] as const)))] : []),
       ...(shell.shellHook !== undefined && shell.shellHook.trim() !== "" ? [bind("shellHook", str(shell.shellHook.endsWith("\n") ? shell.shellHook : `${shell.shellHook}\n`))] : []),
     ]),
