@@ -10,7 +10,7 @@ import { PavedError } from "../errors.ts";
 import { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
 import { describeFound, type Issue, type PathSegment, type Schema } from "./_schema.ts";
 import { findSecret } from "../secrets/index.ts";
-import { validate } from "./_schema_compound.ts";
+import { validate } from "./_validate.ts";
 
 export const CONFIG_FILE = "paved.yaml";
 

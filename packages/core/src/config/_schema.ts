@@ -1,9 +1,10 @@
 /**
- * A tiny schema language for paved.yaml. One definition gives three things: validation that collects every
- * problem with its path, the static TypeScript type (`Infer<typeof schema>`), and a JSON Schema for editors.
- * Schemas validate plain values (the YAML document's `toJS()`); `_load.ts` maps each problem's path back to
- * a line and column. Schemas are immutable: every modifier returns a copy, so shared pieces stay shared.
+ * paved.yaml's schema language: a thin layer over zod 4. Each schema builds a zod schema whose issues carry
+ * paved's "expected X, found Y" wording (encoded in the issue message; `_validate.ts` decodes it and maps the
+ * path to a line); JSON Schema comes from `z.toJSONSchema` (`_jsonschema.ts`). The layer exists for what zod
+ * does not say the way paved must: masked secrets, did-you-mean, labels for messages, copy-on-modify.
  */
+import { z } from "zod";
 import { didYouMean } from "./_suggest.ts";
 import { checkSecretPath, looksLikeSecret, maskSecret } from "./_secret.ts";
 import { escapeInvisible, unsafeCharacter, type UnsafeCharacter } from "../secrets/index.ts";
@@ -28,18 +29,6 @@ export interface Issue {
   at?: "key";
 }
 
-export class Ctx {
-  readonly issues: Issue[] = [];
-  report(issue: Issue): void {
-    this.issues.push(issue);
-  }
-}
-
-export const INVALID: unique symbol = Symbol("invalid");
-export type Result<T> = T | typeof INVALID;
-
-type Refinement<T> = (value: T, path: PathSegment[], ctx: Ctx) => void;
-
 /** Reports a problem at a path relative to the value being checked (for cross-field checks). */
 export type Report = (relativePath: PathSegment[], expected: string, found: string, extra?: Pick<Issue, "suggestion" | "code" | "at">) => void;
 
@@ -59,46 +48,73 @@ export function describeFound(value: unknown): string {
   return typeof value === "object" ? "a map" : typeof value;
 }
 
+/** Issue messages are paved's words, JSON-encoded behind a marker so `_validate.ts` can tell them from zod's own. */
+export const MESSAGE_MARK = "paved:";
+export type Message = Omit<Issue, "path"> & { unknownKeys?: readonly string[] };
+export const encode = (message: Message): string => MESSAGE_MARK + JSON.stringify(message);
+
+/**
+ * A failed check. No `continue` flag: zod then counts it as aborting, so enclosing refinements skip the value,
+ * while checks that must still run (a record's key names) are not cut off as by an explicit `continue: false`.
+ */
+export function fail(path: PathSegment[], input: unknown, message: Message): z.core.$ZodRawIssue {
+  return { code: "custom", path, input, message: encode(message) };
+}
+
+/** Per zod schema, how its JSON Schema differs from zod's rendering (read by `_jsonschema.ts`). */
+export const jsonOverrides = new WeakMap<object, (json: JsonSchema) => void>();
+
+// `any` keeps Schema covariant in T (Schema<string> fits Schema<unknown>).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Refinement = (value: any, report: Report) => void;
+
 export abstract class Schema<T> {
   declare readonly _output: T;
   protected descriptionText: string | undefined;
-  // `any`: a function-typed field would make Schema invariant in T, and Schema<string> must fit Schema<unknown>.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  protected refinements: Refinement<any>[] = [];
-
-  /** Check the type and shape; refinements run afterwards, only on values that passed. */
-  protected abstract check(value: unknown, path: PathSegment[], ctx: Ctx): Result<T>;
-  protected abstract toJsonSchemaBody(): JsonSchema;
   protected labelOverride: string | undefined;
+  protected refinements: Refinement[] = [];
+  private built: z.ZodType | undefined;
+
+  /** The zod schema for the type and shape, before refinements. */
+  protected abstract base(): z.ZodType;
   /** What this schema accepts, in words ("an integer from 1 to 64"). */
   protected abstract expectedText(): string;
+  /** Adjust zod's JSON Schema where it differs from what paved publishes (enum vs const, integer bounds). */
+  protected jsonOverride(_json: JsonSchema): void {}
 
   expectedLabel(): string {
     return this.labelOverride ?? this.expectedText();
   }
 
-  /** Replace the words used for "expected …" in messages. */
-  expecting(text: string): this {
-    const copy = this.clone();
-    copy.labelOverride = text;
-    return copy;
+  /** The zod `error` option: the wrong type reads "expected <label>, got <value>". */
+  protected typeError(issue: { input?: unknown }): string {
+    return encode({ expected: this.expectedLabel(), found: describeFound(issue.input) });
+  }
+  /** The same as a zod `error` option, bound to this copy (a copy made by `expecting` has its own label). */
+  protected get error(): { error: (issue: { input?: unknown }) => string } {
+    return { error: (issue) => this.typeError(issue) };
   }
 
-  parse(value: unknown, path: PathSegment[], ctx: Ctx): Result<T> {
-    if (value === undefined) {
-      ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) });
-      return INVALID;
+  /** The zod schema, built once per (immutable) copy. */
+  toZod(): z.ZodType {
+    if (this.built) return this.built;
+    let schema = this.base();
+    for (const refinement of this.refinements) {
+      schema = schema.superRefine(
+        (value, ctx) => refinement(value, (rel, expected, found, extra) => ctx.issues.push(fail(rel, value, { expected, found, ...extra }))),
+        // Only on values that passed (zod would also run it after a problem it counts as minor, such as an unknown key).
+        { when: (payload) => payload.issues.length === 0 },
+      );
     }
-    const result = this.check(value, path, ctx);
-    if (result === INVALID) return INVALID;
-    const before = ctx.issues.length;
-    for (const refinement of this.refinements) refinement(result, path, ctx);
-    return ctx.issues.length > before ? INVALID : result;
+    if (this.descriptionText !== undefined) schema = schema.describe(this.descriptionText);
+    jsonOverrides.set(schema, (json) => this.jsonOverride(json));
+    this.built = schema;
+    return schema;
   }
 
   toJsonSchema(): JsonSchema {
-    const body = this.toJsonSchemaBody();
-    return this.descriptionText === undefined ? body : { description: this.descriptionText, ...body };
+    const { $schema: _, ...json } = z.toJSONSchema(this.toZod(), { io: "input", override: applyOverrides }) as JsonSchema;
+    return json;
   }
 
   get description(): string | undefined {
@@ -109,6 +125,14 @@ export abstract class Schema<T> {
     const copy = Object.create(Object.getPrototypeOf(this)) as this;
     Object.assign(copy, this);
     copy.refinements = [...this.refinements];
+    copy.built = undefined;
+    return copy;
+  }
+
+  /** Replace the words used for "expected …" in messages. */
+  expecting(text: string): this {
+    const copy = this.clone();
+    copy.labelOverride = text;
     return copy;
   }
 
@@ -120,21 +144,15 @@ export abstract class Schema<T> {
 
   /** `check` returns false when the value is wrong; `message` says what was expected. */
   refine(check: (value: T) => boolean, message: string | ((value: T) => string)): this {
-    const copy = this.clone();
-    copy.refinements.push((value, path, ctx) => {
-      if (check(value)) return;
-      const expected = typeof message === "string" ? message : message(value);
-      ctx.report({ path, expected, found: describeFound(value) });
+    return this.refineWith((value, report) => {
+      if (!check(value)) report([], typeof message === "string" ? message : message(value), describeFound(value));
     });
-    return copy;
   }
 
-  /** Cross-field checks: report any number of problems at paths below this value. */
+  /** Cross-field checks: report any number of problems at paths below this value. Runs only on values that passed. */
   refineWith(fn: (value: T, report: Report) => void): this {
     const copy = this.clone();
-    copy.refinements.push((value, path, ctx) =>
-      fn(value, (rel, expected, found, extra) => ctx.report({ path: [...path, ...rel], expected, found, ...extra })),
-    );
+    copy.refinements.push(fn);
     return copy;
   }
 
@@ -148,6 +166,18 @@ export abstract class Schema<T> {
   }
 }
 
+/** `z.toJSONSchema`'s override hook: apply each paved schema's adjustment. */
+export function applyOverrides(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  jsonOverrides.get(ctx.zodSchema as object)?.(ctx.jsonSchema);
+}
+
+/** Replace a JSON Schema object's contents in place (the override hook must mutate). */
+export function replaceJson(json: JsonSchema, next: JsonSchema): void {
+  const description = json.description;
+  for (const key of Object.keys(json)) delete json[key];
+  Object.assign(json, description === undefined ? {} : { description }, next);
+}
+
 export type Infer<S extends Schema<unknown>> = S["_output"];
 type DeepPartial<T> = T extends readonly (infer U)[] ? DeepPartial<U>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 export type DefaultInput<T> = DeepPartial<T>;
@@ -156,17 +186,9 @@ export class OptionalSchema<T> extends Schema<T | undefined> {
   declare readonly _optional: true;
   constructor(readonly inner: Schema<T>) {
     super();
-    this.descriptionText = inner.description;
   }
-  override parse(value: unknown, path: PathSegment[], ctx: Ctx): Result<T | undefined> {
-    return value === undefined ? undefined : super.parse(value, path, ctx);
-  }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<T> {
-    return this.inner.parse(value, path, ctx);
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    const { description: _, ...rest } = this.inner.toJsonSchema();
-    return rest;
+  protected base(): z.ZodType {
+    return this.inner.toZod().optional();
   }
   protected expectedText(): string {
     return this.inner.expectedLabel();
@@ -179,18 +201,10 @@ export class DefaultSchema<T> extends Schema<T> {
     readonly defaultValue: DefaultInput<T>,
   ) {
     super();
-    this.descriptionText = inner.description;
   }
-  override parse(value: unknown, path: PathSegment[], ctx: Ctx): Result<T> {
-    // structuredClone: callers may mutate the parsed config without changing the schema's default.
-    return super.parse(value === undefined ? structuredClone(this.defaultValue) : value, path, ctx);
-  }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<T> {
-    return this.inner.parse(value, path, ctx);
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    const { description: _, ...rest } = this.inner.toJsonSchema();
-    return { ...rest, default: this.defaultValue };
+  protected base(): z.ZodType {
+    // prefault, not default: the default is parsed like a written value. structuredClone: callers may mutate the result.
+    return this.inner.toZod().prefault(() => structuredClone(this.defaultValue));
   }
   protected expectedText(): string {
     return this.inner.expectedLabel();
@@ -211,31 +225,31 @@ export class StringSchema extends Schema<string> {
   constructor(readonly options: StringOptions = {}) {
     super();
   }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<string> {
-    const { pattern, minLength, maxLength } = this.options;
-    const bad = typeof value === "string" ? unsafeCharacter(value, { multiline: this.options.multiline === true }) : undefined;
-    if (bad) {
-      ctx.report({ path, expected: `${this.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value as string, bad) });
-      return INVALID;
-    }
-    const ok =
-      typeof value === "string" &&
-      (pattern === undefined || pattern.test(value)) &&
-      (minLength === undefined || value.length >= minLength) &&
-      (maxLength === undefined || value.length <= maxLength);
-    if (ok) return value;
-    const hint = typeof value === "number" || typeof value === "boolean" ? " (quote it to make it a string)" : "";
-    ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) + hint });
-    return INVALID;
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    const { pattern, minLength, maxLength } = this.options;
-    return {
-      type: "string",
-      ...(pattern ? { pattern: pattern.source } : {}),
-      ...(minLength !== undefined ? { minLength } : {}),
-      ...(maxLength !== undefined ? { maxLength } : {}),
-    };
+  protected base(): z.ZodType {
+    const { pattern, minLength, maxLength, multiline } = this.options;
+    let schema = z
+      .string({
+        error: (issue) => {
+          const hint = typeof issue.input === "number" || typeof issue.input === "boolean" ? " (quote it to make it a string)" : "";
+          return encode({ expected: this.expectedLabel(), found: describeFound(issue.input) + hint });
+        },
+      })
+      // One check, one message: the character screen first, then pattern and length together.
+      .check((ctx) => {
+        const value = ctx.value;
+        const bad = unsafeCharacter(value, { multiline: multiline === true });
+        if (bad) {
+          ctx.issues.push(fail([], value, { expected: `${this.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value, bad) }));
+          return;
+        }
+        const ok = (pattern === undefined || pattern.test(value)) && (minLength === undefined || value.length >= minLength) && (maxLength === undefined || value.length <= maxLength);
+        if (!ok) ctx.issues.push(fail([], value, { expected: this.expectedLabel(), found: describeFound(value) }));
+      });
+    // Never fail after the check above: they give the JSON Schema its pattern and lengths.
+    if (pattern) schema = schema.regex(pattern);
+    if (minLength !== undefined) schema = schema.min(minLength);
+    if (maxLength !== undefined) schema = schema.max(maxLength);
+    return schema;
   }
   protected expectedText(): string {
     if (this.options.expected) return this.options.expected;
@@ -254,21 +268,20 @@ export class NumberSchema extends Schema<number> {
   constructor(readonly options: NumberOptions = {}) {
     super();
   }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<number> {
+  protected base(): z.ZodType {
     const { int, min, max } = this.options;
-    const ok =
-      typeof value === "number" &&
-      Number.isFinite(value) &&
-      (!int || Number.isInteger(value)) &&
-      (min === undefined || value >= min) &&
-      (max === undefined || value <= max);
-    if (ok) return value;
-    ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) });
-    return INVALID;
+    // One check, one message (zod's int/min/max would each add one); its issue stops later checks in zod.
+    return z.number(this.error).check((ctx) => {
+      const value = ctx.value;
+      if ((int && !Number.isInteger(value)) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
+        ctx.issues.push(fail([], value, { expected: this.expectedLabel(), found: describeFound(value) }));
+      }
+    });
   }
-  protected toJsonSchemaBody(): JsonSchema {
+  protected override jsonOverride(json: JsonSchema): void {
+    // zod adds the safe-integer range to integers; paved.yaml's bounds are its own.
     const { int, min, max } = this.options;
-    return { type: int ? "integer" : "number", ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) };
+    replaceJson(json, { type: int ? "integer" : "number", ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) });
   }
   protected expectedText(): string {
     const { int, min, max } = this.options;
@@ -281,13 +294,8 @@ export class NumberSchema extends Schema<number> {
 }
 
 export class BooleanSchema extends Schema<boolean> {
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<boolean> {
-    if (typeof value === "boolean") return value;
-    ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) });
-    return INVALID;
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    return { type: "boolean" };
+  protected base(): z.ZodType {
+    return z.boolean(this.error);
   }
   protected expectedText(): string {
     return "true or false";
@@ -298,15 +306,17 @@ export class EnumSchema<V extends string | number> extends Schema<V> {
   constructor(readonly values: readonly V[]) {
     super();
   }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<V> {
-    if ((this.values as readonly unknown[]).includes(value)) return value as V;
+  protected base(): z.ZodType {
     const words = this.values.filter((v): v is V & string => typeof v === "string");
-    const suggestion = typeof value === "string" ? didYouMean(value, words) : undefined;
-    ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value), ...(suggestion ? { suggestion } : {}) });
-    return INVALID;
+    return z.literal(this.values as unknown as [V, ...V[]], {
+      error: (issue) => {
+        const suggestion = typeof issue.input === "string" ? didYouMean(issue.input, words) : undefined;
+        return encode({ expected: this.expectedLabel(), found: describeFound(issue.input), ...(suggestion ? { suggestion } : {}) });
+      },
+    });
   }
-  protected toJsonSchemaBody(): JsonSchema {
-    return this.values.length === 1 ? { const: this.values[0] } : { enum: [...this.values] };
+  protected override jsonOverride(json: JsonSchema): void {
+    replaceJson(json, this.values.length === 1 ? { const: this.values[0] } : { enum: [...this.values] });
   }
   protected expectedText(): string {
     return this.values.length === 1 ? JSON.stringify(this.values[0]) : `one of ${this.values.join(", ")}`;
@@ -315,18 +325,14 @@ export class EnumSchema<V extends string | number> extends Schema<V> {
 
 /** A path to a secret file. A literal secret is refused (E_SECRET_LITERAL) and never echoed. */
 export class SecretPathSchema extends Schema<string> {
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<string> {
-    if (typeof value !== "string") {
-      ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) });
-      return INVALID;
-    }
-    const problem = checkSecretPath(value);
-    if (!problem) return value;
-    ctx.report({ path, expected: problem.expected, found: problem.found, ...(problem.code === "E_SECRET_LITERAL" ? { code: problem.code } : {}) });
-    return INVALID;
+  protected base(): z.ZodType {
+    return z.string(this.error).check((ctx) => {
+      const problem = checkSecretPath(ctx.value);
+      if (problem) ctx.issues.push(fail([], ctx.value, { expected: problem.expected, found: problem.found, ...(problem.code === "E_SECRET_LITERAL" ? { code: problem.code } : {}) }));
+    });
   }
-  protected toJsonSchemaBody(): JsonSchema {
-    return { type: "string", pattern: "^/", not: { pattern: "^/nix/store(/|$)" } };
+  protected override jsonOverride(json: JsonSchema): void {
+    replaceJson(json, { type: "string", pattern: "^/", not: { pattern: "^/nix/store(/|$)" } });
   }
   protected expectedText(): string {
     return "an absolute path to a secret file outside the Nix store";

@@ -1,11 +1,9 @@
 // paved.yaml: schema language, the paved.yaml schema, loading, editing and JSON Schema. Re-exports only.
 export {
   BooleanSchema,
-  Ctx,
   DefaultSchema,
   describeFound,
   EnumSchema,
-  INVALID,
   notSecret,
   NumberSchema,
   OptionalSchema,
@@ -19,7 +17,6 @@ export {
   type NumberOptions,
   type PathSegment,
   type Report,
-  type Result,
   type StringOptions,
 } from "./_schema.ts";
 export {
@@ -29,13 +26,13 @@ export {
   RecordSchema,
   s,
   UnionSchema,
-  validate,
   type ArrayOptions,
   type InferShape,
   type InferVariants,
   type RecordOptions,
   type Shape,
 } from "./_schema_compound.ts";
+export { validate } from "./_validate.ts";
 export { assertSecretPath, checkSecretPath, type SecretPathProblem } from "./_secret.ts";
 export { didYouMean, editDistance } from "./_suggest.ts";
 export { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
