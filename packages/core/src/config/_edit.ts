@@ -7,7 +7,8 @@ import { isPavedError, PavedError } from "../errors.ts";
 import { writeAtomic } from "../files/_atomic.ts";
 import { displayName, parseConfig, parseYaml, readConfigText, validateConfig } from "./_load.ts";
 import { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
-import { DefaultSchema, OptionalSchema, type PathSegment, type Schema } from "./_schema.ts";
+import type { PathSegment } from "./_messages.ts";
+import { DefaultSchema, OptionalSchema, type Schema } from "./_schema.ts";
 import { ObjectSchema, RecordSchema } from "./_schema_compound.ts";
 import { validate } from "./_validate.ts";
 

@@ -1,68 +1,31 @@
 /**
  * paved.yaml's schema language: a thin layer over zod 4. Each schema builds a zod schema whose issues carry
- * paved's "expected X, found Y" wording (encoded in the issue message; `_validate.ts` decodes it and maps the
- * path to a line); JSON Schema comes from `z.toJSONSchema` (`_jsonschema.ts`). The layer exists for what zod
- * does not say the way paved must: masked secrets, did-you-mean, labels for messages, copy-on-modify.
+ * paved's "expected X, got Y" wording (`_messages.ts`; `_validate.ts` maps paths to lines); JSON Schema is
+ * `z.toJSONSchema` (`_jsonschema.ts`). The layer keeps what zod does not say paved's way: the words for what a
+ * field accepts, masked secrets, did-you-mean, and the defaults and shapes `_edit.ts` reads.
  */
 import { z } from "zod";
 import { didYouMean } from "./_suggest.ts";
-import { checkSecretPath, looksLikeSecret, maskSecret } from "./_secret.ts";
-import { escapeInvisible, unsafeCharacter, type UnsafeCharacter } from "../secrets/index.ts";
+import { checkSecretPath, looksLikeSecret } from "./_secret.ts";
+import { unsafeCharacter } from "../secrets/index.ts";
+import { describeFound, describeUnsafe, encode, fail, type Report } from "./_messages.ts";
 
-/** "U+202E (a bidirectional control character) at character 5": the value itself would hide it again. */
-export function describeUnsafe(value: string, bad: UnsafeCharacter): string {
-  return `${bad.codePoint} (${bad.name}) at character ${bad.index + 1} of ${describeFound(value.replace(/[^\x20-\x7e\u00a0-\u2000]/gu, "?"))}`;
-}
-
-export type PathSegment = string | number;
 export type JsonSchema = { [key: string]: unknown };
 
-/** One validation problem, before it gets a file position. */
-export interface Issue {
-  path: PathSegment[];
-  expected: string;
-  found: string;
-  suggestion?: string;
-  /** Set for problems that must not be ignored as plain typos (a literal secret). */
-  code?: "E_SECRET_LITERAL";
-  /** Point at the key of the map entry (unknown or badly named key) instead of its value. */
-  at?: "key";
+/** Per zod schema, how its JSON Schema differs from zod's rendering (enum vs const, integer bounds). */
+const jsonOverrides = new WeakMap<object, (json: JsonSchema) => void>();
+
+/** `z.toJSONSchema`'s override hook. */
+export function applyOverrides(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  jsonOverrides.get(ctx.zodSchema as object)?.(ctx.jsonSchema);
 }
 
-/** Reports a problem at a path relative to the value being checked (for cross-field checks). */
-export type Report = (relativePath: PathSegment[], expected: string, found: string, extra?: Pick<Issue, "suggestion" | "code" | "at">) => void;
-
-/** How a found value reads in a message. Secret-looking strings are masked so no message ever echoes them. */
-export function describeFound(value: unknown): string {
-  if (value === undefined) return "nothing (the key is missing)";
-  if (value === null) return "an empty value";
-  if (typeof value === "string") {
-    if (looksLikeSecret(value)) return `what looks like a literal secret (${maskSecret(value)})`;
-    // JSON.stringify escapes C0 controls but not bidi, zero-width or C1 characters: a message must show them, not obey them.
-    return escapeInvisible(JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value));
-  }
-  if (typeof value === "number") return `number ${value}`;
-  if (typeof value === "boolean") return `boolean ${value}`;
-  if (Array.isArray(value)) return "a list";
-  if (ArrayBuffer.isView(value)) return "binary data";
-  return typeof value === "object" ? "a map" : typeof value;
+/** Replace a JSON Schema object's contents in place, keeping its description (the override hook must mutate). */
+export function replaceJson(json: JsonSchema, next: JsonSchema): void {
+  const description = json.description;
+  for (const key of Object.keys(json)) delete json[key];
+  Object.assign(json, description === undefined ? {} : { description }, next);
 }
-
-/** Issue messages are paved's words, JSON-encoded behind a marker so `_validate.ts` can tell them from zod's own. */
-export const MESSAGE_MARK = "paved:";
-export type Message = Omit<Issue, "path"> & { unknownKeys?: readonly string[] };
-export const encode = (message: Message): string => MESSAGE_MARK + JSON.stringify(message);
-
-/**
- * A failed check. No `continue` flag: zod then counts it as aborting, so enclosing refinements skip the value,
- * while checks that must still run (a record's key names) are not cut off as by an explicit `continue: false`.
- */
-export function fail(path: PathSegment[], input: unknown, message: Message): z.core.$ZodRawIssue {
-  return { code: "custom", path, input, message: encode(message) };
-}
-
-/** Per zod schema, how its JSON Schema differs from zod's rendering (read by `_jsonschema.ts`). */
-export const jsonOverrides = new WeakMap<object, (json: JsonSchema) => void>();
 
 // `any` keeps Schema covariant in T (Schema<string> fits Schema<unknown>).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -79,20 +42,15 @@ export abstract class Schema<T> {
   protected abstract base(): z.ZodType;
   /** What this schema accepts, in words ("an integer from 1 to 64"). */
   protected abstract expectedText(): string;
-  /** Adjust zod's JSON Schema where it differs from what paved publishes (enum vs const, integer bounds). */
   protected jsonOverride(_json: JsonSchema): void {}
 
   expectedLabel(): string {
     return this.labelOverride ?? this.expectedText();
   }
 
-  /** The zod `error` option: the wrong type reads "expected <label>, got <value>". */
-  protected typeError(issue: { input?: unknown }): string {
-    return encode({ expected: this.expectedLabel(), found: describeFound(issue.input) });
-  }
-  /** The same as a zod `error` option, bound to this copy (a copy made by `expecting` has its own label). */
-  protected get error(): { error: (issue: { input?: unknown }) => string } {
-    return { error: (issue) => this.typeError(issue) };
+  /** zod's `error` option: a wrong type reads "expected <label>, got <value>". */
+  get error(): { error: (issue: { input?: unknown }) => string } {
+    return { error: (issue) => encode({ expected: this.expectedLabel(), found: describeFound(issue.input) }) };
   }
 
   /** The zod schema, built once per (immutable) copy. */
@@ -121,25 +79,17 @@ export abstract class Schema<T> {
     return this.descriptionText;
   }
 
-  protected clone(): this {
-    const copy = Object.create(Object.getPrototypeOf(this)) as this;
-    Object.assign(copy, this);
-    copy.refinements = [...this.refinements];
-    copy.built = undefined;
-    return copy;
+  protected with(change: { descriptionText?: string; labelOverride?: string; refinements?: Refinement[] }): this {
+    return Object.assign(Object.create(Object.getPrototypeOf(this)) as this, this, { built: undefined }, change);
   }
 
   /** Replace the words used for "expected …" in messages. */
   expecting(text: string): this {
-    const copy = this.clone();
-    copy.labelOverride = text;
-    return copy;
+    return this.with({ labelOverride: text });
   }
 
   describe(text: string): this {
-    const copy = this.clone();
-    copy.descriptionText = text;
-    return copy;
+    return this.with({ descriptionText: text });
   }
 
   /** `check` returns false when the value is wrong; `message` says what was expected. */
@@ -151,9 +101,7 @@ export abstract class Schema<T> {
 
   /** Cross-field checks: report any number of problems at paths below this value. Runs only on values that passed. */
   refineWith(fn: (value: T, report: Report) => void): this {
-    const copy = this.clone();
-    copy.refinements.push(fn);
-    return copy;
+    return this.with({ refinements: [...this.refinements, fn] });
   }
 
   optional(): OptionalSchema<T> {
@@ -164,18 +112,6 @@ export abstract class Schema<T> {
   default(value: DefaultInput<T>): DefaultSchema<T> {
     return new DefaultSchema(this, value);
   }
-}
-
-/** `z.toJSONSchema`'s override hook: apply each paved schema's adjustment. */
-export function applyOverrides(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
-  jsonOverrides.get(ctx.zodSchema as object)?.(ctx.jsonSchema);
-}
-
-/** Replace a JSON Schema object's contents in place (the override hook must mutate). */
-export function replaceJson(json: JsonSchema, next: JsonSchema): void {
-  const description = json.description;
-  for (const key of Object.keys(json)) delete json[key];
-  Object.assign(json, description === undefined ? {} : { description }, next);
 }
 
 export type Infer<S extends Schema<unknown>> = S["_output"];
@@ -211,6 +147,26 @@ export class DefaultSchema<T> extends Schema<T> {
   }
 }
 
+/** A scalar schema: its zod form, its words, and the JSON Schema paved publishes for it when zod's differs. */
+class Leaf<T> extends Schema<T> {
+  constructor(
+    private readonly build: (self: Leaf<T>) => z.ZodType,
+    private readonly label: string,
+    private readonly json?: JsonSchema,
+  ) {
+    super();
+  }
+  protected base(): z.ZodType {
+    return this.build(this);
+  }
+  protected expectedText(): string {
+    return this.label;
+  }
+  protected override jsonOverride(json: JsonSchema): void {
+    if (this.json) replaceJson(json, this.json);
+  }
+}
+
 export interface StringOptions {
   pattern?: RegExp;
   /** Words for the pattern, used in messages ("a release like nixos-26.05"). */
@@ -221,41 +177,31 @@ export interface StringOptions {
   multiline?: boolean;
 }
 
-export class StringSchema extends Schema<string> {
-  constructor(readonly options: StringOptions = {}) {
-    super();
-  }
-  protected base(): z.ZodType {
-    const { pattern, minLength, maxLength, multiline } = this.options;
+export function string(options: StringOptions = {}): Schema<string> {
+  const { pattern, minLength, maxLength, multiline, expected } = options;
+  const label = expected ?? (pattern ? `a string matching /${pattern.source}/` : minLength ? "a non-empty string" : "a string");
+  return new Leaf((self) => {
     let schema = z
       .string({
         error: (issue) => {
           const hint = typeof issue.input === "number" || typeof issue.input === "boolean" ? " (quote it to make it a string)" : "";
-          return encode({ expected: this.expectedLabel(), found: describeFound(issue.input) + hint });
+          return encode({ expected: self.expectedLabel(), found: describeFound(issue.input) + hint });
         },
       })
       // One check, one message: the character screen first, then pattern and length together.
       .check((ctx) => {
         const value = ctx.value;
         const bad = unsafeCharacter(value, { multiline: multiline === true });
-        if (bad) {
-          ctx.issues.push(fail([], value, { expected: `${this.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value, bad) }));
-          return;
-        }
         const ok = (pattern === undefined || pattern.test(value)) && (minLength === undefined || value.length >= minLength) && (maxLength === undefined || value.length <= maxLength);
-        if (!ok) ctx.issues.push(fail([], value, { expected: this.expectedLabel(), found: describeFound(value) }));
+        if (bad) ctx.issues.push(fail([], value, { expected: `${self.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value, bad) }));
+        else if (!ok) ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
       });
-    // Never fail after the check above: they give the JSON Schema its pattern and lengths.
+    // These never fail after the check above (its issue stops later checks): they give the JSON Schema its pattern and lengths.
     if (pattern) schema = schema.regex(pattern);
     if (minLength !== undefined) schema = schema.min(minLength);
     if (maxLength !== undefined) schema = schema.max(maxLength);
     return schema;
-  }
-  protected expectedText(): string {
-    if (this.options.expected) return this.options.expected;
-    if (this.options.pattern) return `a string matching /${this.options.pattern.source}/`;
-    return this.options.minLength ? "a non-empty string" : "a string";
-  }
+  }, label);
 }
 
 export interface NumberOptions {
@@ -264,79 +210,46 @@ export interface NumberOptions {
   max?: number;
 }
 
-export class NumberSchema extends Schema<number> {
-  constructor(readonly options: NumberOptions = {}) {
-    super();
-  }
-  protected base(): z.ZodType {
-    const { int, min, max } = this.options;
-    // One check, one message (zod's int/min/max would each add one); its issue stops later checks in zod.
-    return z.number(this.error).check((ctx) => {
-      const value = ctx.value;
-      if ((int && !Number.isInteger(value)) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
-        ctx.issues.push(fail([], value, { expected: this.expectedLabel(), found: describeFound(value) }));
-      }
-    });
-  }
-  protected override jsonOverride(json: JsonSchema): void {
-    // zod adds the safe-integer range to integers; paved.yaml's bounds are its own.
-    const { int, min, max } = this.options;
-    replaceJson(json, { type: int ? "integer" : "number", ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) });
-  }
-  protected expectedText(): string {
-    const { int, min, max } = this.options;
-    const noun = int ? "an integer" : "a number";
-    if (min !== undefined && max !== undefined) return `${noun} from ${min} to ${max}`;
-    if (min !== undefined) return `${noun} >= ${min}`;
-    if (max !== undefined) return `${noun} <= ${max}`;
-    return noun;
-  }
+export function number({ int, min, max }: NumberOptions = {}): Schema<number> {
+  const noun = int ? "an integer" : "a number";
+  const label = min !== undefined && max !== undefined ? `${noun} from ${min} to ${max}` : min !== undefined ? `${noun} >= ${min}` : max !== undefined ? `${noun} <= ${max}` : noun;
+  // One check, one message (zod's int/min/max would each add one); zod's integer JSON Schema adds the safe-integer range.
+  const json = { type: int ? "integer" : "number", ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) };
+  return new Leaf(
+    (self) =>
+      z.number(self.error).check((ctx) => {
+        const value = ctx.value;
+        if ((int && !Number.isInteger(value)) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
+          ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
+        }
+      }),
+    label,
+    json,
+  );
 }
 
-export class BooleanSchema extends Schema<boolean> {
-  protected base(): z.ZodType {
-    return z.boolean(this.error);
-  }
-  protected expectedText(): string {
-    return "true or false";
-  }
-}
+export const boolean = (): Schema<boolean> => new Leaf((self) => z.boolean(self.error), "true or false");
 
-export class EnumSchema<V extends string | number> extends Schema<V> {
-  constructor(readonly values: readonly V[]) {
-    super();
-  }
-  protected base(): z.ZodType {
-    const words = this.values.filter((v): v is V & string => typeof v === "string");
-    return z.literal(this.values as unknown as [V, ...V[]], {
+export function enumOf<V extends string | number>(values: readonly V[]): Schema<V> {
+  const words = values.filter((v): v is V & string => typeof v === "string");
+  const build = (self: Leaf<V>) =>
+    z.literal(values as unknown as [V, ...V[]], {
       error: (issue) => {
         const suggestion = typeof issue.input === "string" ? didYouMean(issue.input, words) : undefined;
-        return encode({ expected: this.expectedLabel(), found: describeFound(issue.input), ...(suggestion ? { suggestion } : {}) });
+        return encode({ expected: self.expectedLabel(), found: describeFound(issue.input), ...(suggestion ? { suggestion } : {}) });
       },
     });
-  }
-  protected override jsonOverride(json: JsonSchema): void {
-    replaceJson(json, this.values.length === 1 ? { const: this.values[0] } : { enum: [...this.values] });
-  }
-  protected expectedText(): string {
-    return this.values.length === 1 ? JSON.stringify(this.values[0]) : `one of ${this.values.join(", ")}`;
-  }
+  return values.length === 1 ? new Leaf(build, JSON.stringify(values[0]), { const: values[0] }) : new Leaf(build, `one of ${values.join(", ")}`, { enum: [...values] });
 }
 
 /** A path to a secret file. A literal secret is refused (E_SECRET_LITERAL) and never echoed. */
-export class SecretPathSchema extends Schema<string> {
-  protected base(): z.ZodType {
-    return z.string(this.error).check((ctx) => {
+export function secretPath(): Schema<string> {
+  const build = (self: Leaf<string>) =>
+    z.string(self.error).check((ctx) => {
       const problem = checkSecretPath(ctx.value);
       if (problem) ctx.issues.push(fail([], ctx.value, { expected: problem.expected, found: problem.found, ...(problem.code === "E_SECRET_LITERAL" ? { code: problem.code } : {}) }));
     });
-  }
-  protected override jsonOverride(json: JsonSchema): void {
-    replaceJson(json, { type: "string", pattern: "^/", not: { pattern: "^/nix/store(/|$)" } });
-  }
-  protected expectedText(): string {
-    return "an absolute path to a secret file outside the Nix store";
-  }
+  return new Leaf(build, "an absolute path to a secret file outside the Nix store", { type: "string", pattern: "^/", not: { pattern: "^/nix/store(/|$)" } });
 }
 
 /** A plain string that must not be a credential (values that end up in Nix code or the store). */

@@ -1,21 +1,8 @@
 /** Compound schemas (lists, maps, unions) and the `s` builder that is the public face of the schema language. */
 import { z } from "zod";
 import { didYouMean } from "./_suggest.ts";
-import {
-  BooleanSchema,
-  describeFound,
-  encode,
-  EnumSchema,
-  fail,
-  NumberSchema,
-  Schema,
-  SecretPathSchema,
-  StringSchema,
-  type Infer,
-  type JsonSchema,
-  type NumberOptions,
-  type StringOptions,
-} from "./_schema.ts";
+import { describeFound, encode, fail } from "./_messages.ts";
+import { boolean, enumOf, number, Schema, secretPath, string, type Infer, type JsonSchema, type NumberOptions } from "./_schema.ts";
 
 export interface ArrayOptions {
   minItems?: number;
@@ -90,7 +77,7 @@ export class ObjectSchema<S extends Shape> extends Schema<InferShape<S>> {
     const known = Object.keys(this.shape);
     const object = z.strictObject(Object.fromEntries(known.map((key) => [key, this.shape[key]!.toZod()])), {
       // zod reports unknown keys as one issue; `_validate.ts` splits it into one per key, each with its suggestion.
-      error: (issue) => (issue.code === "unrecognized_keys" ? encode({ expected: `one of the keys ${known.join(", ")}`, found: "", unknownKeys: known }) : this.typeError(issue)),
+      error: (issue) => (issue.code === "unrecognized_keys" ? encode({ expected: `one of the keys ${known.join(", ")}`, found: "", unknownKeys: known }) : this.error.error(issue)),
     });
     const ignore = this.options.ignoreKeys;
     if (!ignore) return object;
@@ -179,14 +166,14 @@ export class DiscriminatedSchema<K extends string, V extends Variants> extends S
     readonly variants: V,
   ) {
     super();
-    this.objects = new Map(Object.entries(variants).map(([tag, shape]) => [tag, new ObjectSchema({ [key]: new EnumSchema([tag]), ...shape })]));
+    this.objects = new Map(Object.entries(variants).map(([tag, shape]) => [tag, new ObjectSchema({ [key]: enumOf([tag]), ...shape })]));
   }
   protected base(): z.ZodType {
-    const tags = new EnumSchema([...this.objects.keys()]);
+    const tags = enumOf([...this.objects.keys()]);
     const options = [...this.objects.values()].map((object) => object.toZod()) as unknown as [z.ZodObject, ...z.ZodObject[]];
     return z.discriminatedUnion(this.key, options, {
       error: (issue) => {
-        if (issue.code !== "invalid_union") return this.typeError(issue);
+        if (issue.code !== "invalid_union") return this.error.error(issue);
         const tag = isPlainMap(issue.input) ? issue.input[this.key] : undefined;
         const suggestion = typeof tag === "string" ? didYouMean(tag, [...this.objects.keys()]) : undefined;
         return encode({ expected: tags.expectedLabel(), found: describeFound(tag), ...(suggestion ? { suggestion } : {}) });
@@ -204,16 +191,16 @@ export class DiscriminatedSchema<K extends string, V extends Variants> extends S
 }
 
 export const s = {
-  string: (options?: StringOptions) => new StringSchema(options),
-  number: (options?: NumberOptions) => new NumberSchema(options),
-  int: (options?: Omit<NumberOptions, "int">) => new NumberSchema({ ...options, int: true }),
-  boolean: () => new BooleanSchema(),
-  enum: <const V extends string | number>(values: readonly V[]) => new EnumSchema<V>(values),
-  literal: <const V extends string | number>(value: V) => new EnumSchema<V>([value]),
+  string,
+  number,
+  int: (options?: Omit<NumberOptions, "int">) => number({ ...options, int: true }),
+  boolean,
+  enum: <const V extends string | number>(values: readonly V[]) => enumOf<V>(values),
+  literal: <const V extends string | number>(value: V) => enumOf<V>([value]),
   array: <T>(item: Schema<T>, options?: ArrayOptions) => new ArraySchema(item, options),
   object: <S extends Shape>(shape: S, options?: ObjectOptions) => new ObjectSchema(shape, options),
   record: <T>(value: Schema<T>, options?: RecordOptions) => new RecordSchema(value, options),
   union: <const O extends readonly Schema<unknown>[]>(options: O) => new UnionSchema<Infer<O[number]>>(options as readonly Schema<Infer<O[number]>>[]),
   discriminated: <K extends string, V extends Variants>(key: K, variants: V) => new DiscriminatedSchema(key, variants),
-  secretPath: () => new SecretPathSchema(),
+  secretPath,
 };

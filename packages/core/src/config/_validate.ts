@@ -6,7 +6,8 @@
 import type { z } from "zod";
 import { findSecret, unsafeCharacter } from "../secrets/index.ts";
 import { didYouMean } from "./_suggest.ts";
-import { describeFound, describeUnsafe, MESSAGE_MARK, type Issue, type Message, type PathSegment, type Schema } from "./_schema.ts";
+import { describeFound, describeUnsafe, MESSAGE_MARK, type Issue, type Message, type PathSegment } from "./_messages.ts";
+import type { Schema } from "./_schema.ts";
 
 type ZodIssue = z.core.$ZodIssue;
 

@@ -1,24 +1,6 @@
 // paved.yaml: schema language, the paved.yaml schema, loading, editing and JSON Schema. Re-exports only.
-export {
-  BooleanSchema,
-  DefaultSchema,
-  describeFound,
-  EnumSchema,
-  notSecret,
-  NumberSchema,
-  OptionalSchema,
-  Schema,
-  SecretPathSchema,
-  StringSchema,
-  type DefaultInput,
-  type Infer,
-  type Issue,
-  type JsonSchema,
-  type NumberOptions,
-  type PathSegment,
-  type Report,
-  type StringOptions,
-} from "./_schema.ts";
+export { describeFound, type Issue, type PathSegment, type Report } from "./_messages.ts";
+export { DefaultSchema, notSecret, OptionalSchema, Schema, type DefaultInput, type Infer, type JsonSchema, type NumberOptions, type StringOptions } from "./_schema.ts";
 export {
   ArraySchema,
   DiscriminatedSchema,
