@@ -71,7 +71,7 @@ export abstract class Schema<T> {
   }
 
   toJsonSchema(): JsonSchema {
-    const { $schema: _, ...json } = z.toJSONSchema(this.toZod(), { io: "input", override: applyOverrides }) as JsonSchema;
+    const { $schema: _, ...json } = z.toJSONSchema(this.toZod(), { io: "input", unrepresentable: "any", override: applyOverrides }) as JsonSchema;
     return json;
   }
 

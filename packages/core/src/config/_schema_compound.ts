@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { didYouMean } from "./_suggest.ts";
 import { describeFound, encode, fail } from "./_messages.ts";
-import { boolean, enumOf, number, Schema, secretPath, string, type Infer, type JsonSchema, type NumberOptions } from "./_schema.ts";
+import { applyOverrides, boolean, enumOf, number, replaceJson, Schema, secretPath, string, type Infer, type JsonSchema, type NumberOptions } from "./_schema.ts";
 
 export interface ArrayOptions {
   minItems?: number;
@@ -60,9 +60,34 @@ function isPlainMap(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * zod takes any object for a map (YAML's !!binary too): refuse what is not a plain map first, as "expected a map".
+ * A custom check in front, not a transform: a transform would make the field look optional to zod. `ignore`
+ * drops keys (at the top level only, where being optional does not matter).
+ */
+function mapsOnly(self: Schema<unknown>, schema: z.ZodType, ignore?: RegExp): z.ZodType {
+  if (ignore) {
+    return z.preprocess((value, ctx) => {
+      if (isPlainMap(value)) return Object.fromEntries(Object.entries(value).filter(([key]) => !ignore.test(key)));
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
+      return value;
+    }, schema);
+  }
+  return z.custom((value) => isPlainMap(value), self.error).pipe(schema);
+}
+
+/** The JSON Schema of a guarded map (zod renders a pipe as its first stage: anything): the map's own. */
+function mapJson(map: z.ZodType | undefined, json: JsonSchema): void {
+  if (!map) return;
+  const { $schema: _, ...rendered } = z.toJSONSchema(map, { io: "input", unrepresentable: "any", override: applyOverrides }) as JsonSchema;
+  replaceJson(json, rendered);
+}
+
 export interface ObjectOptions {
   /** Keys matching this are allowed and dropped (`x-…` at the top level holds YAML anchors to share). */
   ignoreKeys?: RegExp;
+  /** A variant of a discriminated union: zod needs the bare object there, and the union checks for a map. */
+  variant?: boolean;
 }
 
 /** A map with known keys. Strict: an unknown key is an error, with the nearest known key suggested. */
@@ -80,10 +105,13 @@ export class ObjectSchema<S extends Shape> extends Schema<InferShape<S>> {
       error: (issue) => (issue.code === "unrecognized_keys" ? encode({ expected: `one of the keys ${known.join(", ")}`, found: "", unknownKeys: known }) : this.error.error(issue)),
     });
     const ignore = this.options.ignoreKeys;
-    if (!ignore) return object;
-    return z.preprocess((value) => (isPlainMap(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => !ignore.test(key))) : value), object);
+    if (this.options.variant) return object;
+    this.map = ignore ? undefined : object;
+    return mapsOnly(this, object, ignore);
   }
+  private map: z.ZodType | undefined;
   protected override jsonOverride(json: JsonSchema): void {
+    mapJson(this.map, json);
     const ignore = this.options.ignoreKeys;
     if (ignore) json.patternProperties = { [ignore.source]: {} };
   }
@@ -166,12 +194,12 @@ export class DiscriminatedSchema<K extends string, V extends Variants> extends S
     readonly variants: V,
   ) {
     super();
-    this.objects = new Map(Object.entries(variants).map(([tag, shape]) => [tag, new ObjectSchema({ [key]: enumOf([tag]), ...shape })]));
+    this.objects = new Map(Object.entries(variants).map(([tag, shape]) => [tag, new ObjectSchema({ [key]: enumOf([tag]), ...shape }, { variant: true })]));
   }
   protected base(): z.ZodType {
     const tags = enumOf([...this.objects.keys()]);
     const options = [...this.objects.values()].map((object) => object.toZod()) as unknown as [z.ZodObject, ...z.ZodObject[]];
-    return z.discriminatedUnion(this.key, options, {
+    const union = z.discriminatedUnion(this.key, options, {
       error: (issue) => {
         if (issue.code !== "invalid_union") return this.error.error(issue);
         const tag = isPlainMap(issue.input) ? issue.input[this.key] : undefined;
@@ -179,8 +207,12 @@ export class DiscriminatedSchema<K extends string, V extends Variants> extends S
         return encode({ expected: tags.expectedLabel(), found: describeFound(tag), ...(suggestion ? { suggestion } : {}) });
       },
     });
+    this.map = union;
+    return mapsOnly(this, union);
   }
+  private map: z.ZodType | undefined;
   protected override jsonOverride(json: JsonSchema): void {
+    mapJson(this.map, json);
     const { oneOf, anyOf, ...rest } = json;
     for (const key of Object.keys(json)) delete json[key];
     Object.assign(json, rest, { type: "object", required: [this.key], oneOf: oneOf ?? anyOf });
