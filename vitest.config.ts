@@ -15,6 +15,7 @@ export default defineConfig({
       "@paved/ci-runner": pkg("packages/ci-runner"),
       "@paved/baseline": pkg("packages/baseline"),
       "@paved/rollout": pkg("packages/rollout"),
+      "@paved/platform": pkg("packages/platform"),
       "@paved/fixtures": fileURLToPath(new URL("fixtures/index.ts", import.meta.url)),
     },
   },

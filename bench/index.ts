@@ -5,6 +5,7 @@
 import { benchBaseline } from "./baseline.ts";
 import { benchStartup } from "./startup.ts";
 import { benchDevshellScan } from "./devshell-scan.ts";
+import { benchDevshellInit } from "./devshell-init.ts";
 import { benchDevshellShell } from "./devshell-shell.ts";
 import { benchDevshellDirenv } from "./devshell-direnv.ts";
 import { benchRollout } from "./rollout.ts";
@@ -14,6 +15,7 @@ const only = process.argv.slice(2);
 const benches: [string, () => string[] | Promise<string[]>][] = [
   ["startup", benchStartup],
   ["devshell-scan", benchDevshellScan],
+  ["devshell-init", benchDevshellInit],
   ["devshell-shell", benchDevshellShell],
   ["devshell-direnv", benchDevshellDirenv],
   ["baseline", benchBaseline],

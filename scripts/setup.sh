@@ -27,6 +27,9 @@ command -v useradd >/dev/null || need_apt+=(passwd)
 command -v mount >/dev/null || need_apt+=(mount)
 command -v chattr >/dev/null || need_apt+=(e2fsprogs)
 command -v setpriv >/dev/null || need_apt+=(util-linux)
+# Shell completion is tested in real zsh and fish (bash is already there).
+command -v zsh >/dev/null || need_apt+=(zsh)
+command -v fish >/dev/null || need_apt+=(fish)
 if ((${#need_apt[@]})); then
   say "installing ${need_apt[*]} from Debian"
   apt_update

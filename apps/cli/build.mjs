@@ -15,7 +15,7 @@ const jsoncEsm = createRequire(`${root}packages/devshell/package.json`).resolve(
 const out = `${here}dist.new-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 await build({
-  entryPoints: { paved: `${here}src/main.ts` },
+  entryPoints: { paved: `${here}src/cli.ts` },
   outdir: out,
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -33,6 +33,7 @@ await build({
     "@paved/ci-runner": pkg("ci-runner"),
     "@paved/baseline": pkg("baseline"),
     "@paved/rollout": pkg("rollout"),
+    "@paved/platform": pkg("platform"),
     "jsonc-parser": jsoncEsm,
   },
   // Playwright stays external: it is only for the report tests and loads its own files.

@@ -28,9 +28,3 @@ export interface CommandOutput {
   /** Non-zero when the command ran but found problems (e.g. files kept because they were edited). */
   exitCode?: number;
 }
-
-export type CommandHandler = (ctx: CommandContext, args: string[], options: Record<string, unknown>) => Promise<CommandOutput>;
-
-export interface CommandModule {
-  run: CommandHandler;
-}

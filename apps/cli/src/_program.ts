@@ -1,67 +1,48 @@
-// The `paved` program as commander sees it: global flags, the commands of registry.ts, and the screening every
-// flag and argument passes before a handler is loaded. Separate from main.ts so it can run in-process.
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
+// The `paved` program as commander sees it: global flags, the commands of registry.ts built from their option
+// tables, and the screening every flag and argument passes before a handler is loaded. main.ts runs it.
 import { PavedError } from "@paved/core/errors";
 import { assertNoSecret, unsafeCharacter } from "@paved/core/secrets";
-import { Command, Option } from "commander";
-import { paint, useColor } from "./_output.ts";
-import { EXIT } from "./_exit-codes.ts";
-import { findConfigRoot, OWN_DIRECTORY } from "./_root.ts";
-import type { CommandContext } from "./_context.ts";
-import type { CommandDefinition } from "./_define.ts";
+import { Argument, Command, Help, Option } from "commander";
+import type { ArgTable, CommandDefinition, Input, OptionSpec, OptionTable } from "./_define.ts";
+import { privateStop, runHandler } from "./_dispatch.ts";
 import { commands } from "./registry.ts";
 import pkg from "../package.json" with { type: "json" };
 
-interface GlobalOptions {
+declare module "commander" {
+  interface Command {
+    // commander's own "unknown command 'x' (Did you mean y?)" error; public in its JS, missing from its typings.
+    unknownCommand(): never;
+  }
+}
+
+export const USAGE_HINT = "see `paved --help` or `paved COMMAND --help`";
+
+/** commander's message in paved's words: no "error:" prefix, its suggestion on the same line. */
+export function usageMessage(text: string): string {
+  return text
+    .replace(/^error: /, "")
+    .replace(/\s*\(Did you mean (.+?)\?\)/, " (did you mean $1?)")
+    .trimEnd();
+}
+
+/** Flags of the whole program, accepted before and after the command's name. */
+export const GLOBAL_FLAGS = [
+  { flags: "--json", description: "print machine-readable JSON on stdout" },
+  { flags: "-C, --dir <path>", description: "run as if started in <path>" },
+  { flags: "-q, --quiet", description: "print only errors" },
+  { flags: "-v, --verbose", description: "print Nix output and stack traces on errors" },
+] as const;
+
+export interface GlobalOptions {
   json?: boolean;
   dir?: string;
   quiet?: boolean;
   verbose?: boolean;
+  color?: boolean;
 }
 
-/** `--dir` must name an existing directory: otherwise every command fails later with a misleading error. */
-function checkedDir(dir: string | undefined): string {
-  const path = resolve(dir ?? process.cwd());
-  if (dir === undefined) return path;
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    // missing or unreadable: reported below
-  }
-  if (!isDir) {
-    throw new PavedError("E_INPUT", `--dir ${dir}: no such directory`, {
-      hint: "Check the path; create the directory first if you meant a new repository.",
-      details: { dir: path },
-    });
-  }
-  return path;
-}
-
-function contextFor(program: Command, signal: AbortSignal, command: string): CommandContext {
-  const globals = program.opts<GlobalOptions>();
-  const cwd = checkedDir(globals.dir);
-  const color = useColor(process.stderr);
-  const quiet = globals.quiet === true || globals.json === true;
-  const dim = paint(color).dim;
-  return {
-    dir: OWN_DIRECTORY.has(command) ? cwd : findConfigRoot(cwd) ?? cwd,
-    cwd,
-    json: globals.json === true,
-    quiet: globals.quiet === true,
-    verbose: globals.verbose === true,
-    color,
-    progress: (line) => {
-      if (!quiet) process.stderr.write(`${dim(line)}\n`);
-    },
-    warn: (line) => process.stderr.write(`${line}\n`),
-    event: (event) => {
-      if (globals.json === true) process.stderr.write(`${JSON.stringify(event)}\n`);
-    },
-    signal,
-  };
-}
+/** Where a parsed command line goes: main.ts loads and runs the handler; tests may capture the input instead. */
+export type Dispatch = (definition: CommandDefinition, input: Input<ArgTable, OptionTable>, globals: GlobalOptions) => Promise<void>;
 
 /** A flag's or argument's value: no control, invisible or bidi characters, and no secret. */
 function screenValue(value: string, label: string, name?: string): void {
@@ -99,27 +80,65 @@ export async function runArgv(program: Command, argv: readonly string[]): Promis
   await program.parseAsync([...argv], { from: "user" });
 }
 
-/**
- * Every flag and argument is screened before a handler is loaded, so a pasted token or a bidi override is
- * refused by name (`--url`, `NAME`) before anything is read, written or evaluated. `paved shell -- CMD` is
- * the one exception: CMD is the user's own command line, run as typed.
- */
-function screenInput(definition: CommandDefinition, self: Command): void {
-  const flags = new Map(self.options.map((option) => [option.attributeName(), option.long ?? option.short ?? option.name()]));
-  for (const [key, value] of Object.entries(self.optsWithGlobals())) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (typeof item === "string") screenValue(item, flags.get(key) ?? `--${key}`, key);
-    }
+function commanderOption(spec: OptionSpec): Option {
+  const option = new Option(spec.flags, spec.description);
+  if (spec.kind === "value") {
+    if (spec.choices) option.choices(spec.choices);
+    if (spec.required) option.makeOptionMandatory();
+    if (spec.default !== undefined) option.default(spec.default);
+  } else if (spec.kind === "list" && !option.variadic) {
+    option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   }
-  if (definition.name === "shell") return;
-  const names = self.registeredArguments.map((argument) => argument.name().toUpperCase());
-  self.args.forEach((arg, index) => screenValue(arg, names[index] ?? `argument ${index + 1}`));
+  return option;
 }
 
-/** Groups that exist only as parents ("ci" of "ci init"); their help line lists what they hold. */
-const implicitGroups = new Set<Command>();
+/** commander's value for one table row, as the row's type says. */
+function readOption(spec: OptionSpec, raw: unknown): unknown {
+  switch (spec.kind) {
+    case "flag":
+      return raw === true;
+    case "negated":
+      return raw !== false;
+    case "value":
+      return typeof raw === "string" ? raw : undefined;
+    case "list": {
+      const items = Array.isArray(raw) ? raw.filter((item): item is string => typeof item === "string") : [];
+      return spec.commas === false ? items : items.flatMap((item) => item.split(",")).map((item) => item.trim()).filter(Boolean);
+    }
+  }
+}
 
-function attach(program: Command, definition: CommandDefinition, parents: Map<string, Command>, signal: AbortSignal): void {
+/**
+ * Hidden copies of the global flags on a command, so `paved status --json` works as `paved --json status`. Added
+ * just before commander enters the command (never for `paved --version`): start-up builds no options it won't read.
+ */
+function addGlobals(_parent: Command, command: Command): void {
+  if (command.options.some((option) => option.long === "--json")) return;
+  for (const global of GLOBAL_FLAGS) command.addOption(new Option(global.flags, global.description).hideHelp());
+  command.addOption(new Option("--no-color", "disable colours (or set NO_COLOR)").hideHelp());
+}
+
+/**
+ * Groups ("rollout", the program itself) run only to say what is wrong: an unknown command is a usage error
+ * (exit 2) even with --help, which commander would answer with the group's help and exit 0.
+ */
+function makeGroup(group: Command): void {
+  group
+    .helpOption(false)
+    .addOption(new Option("-h, --help", "display help for command"))
+    .allowExcessArguments()
+    .action((_options: unknown, self: Command) => {
+      if (self.args.length > 0) self.unknownCommand();
+      if (self.opts().help === true) self.help();
+      self.help({ error: true });
+    })
+    // `paved --help status` asks for paved's help, as commander's own help option would.
+    .hook("preSubcommand", (self) => {
+      if (self.opts().help === true) self.help();
+    });
+}
+
+function attach(program: Command, definition: CommandDefinition, parents: Map<string, Command>, groups: Set<Command>, dispatch: Dispatch): void {
   const words = definition.name.split(" ");
   const leaf = words.pop()!;
   let parent = program;
@@ -128,47 +147,120 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
     let group = parents.get(key);
     if (!group) {
       group = parent.command(word);
-      implicitGroups.add(group);
+      groups.add(group);
       parents.set(key, group);
     }
+    // A group's own flags (`shell --nixpkgs`) are read before a subcommand's name only: `shell add --nixpkgs`
+    // belongs to `shell add`.
+    group.enablePositionalOptions();
     parent = group;
   }
-  let command = parent.command(leaf).description(definition.summary);
+  const command = parent.command(leaf, { hidden: definition.hidden === true }).description(definition.summary);
   parents.set(definition.name, command);
-  if (definition.examples?.length) {
-    command.addHelpText("after", `\nExamples:\n${definition.examples.map((e) => `  $ ${e}`).join("\n")}\n`);
+  const argTable: ArgTable = definition.args ?? {};
+  for (const [name, spec] of Object.entries(argTable)) {
+    const syntax = spec.kind === "required" ? `<${name}>` : spec.kind === "optional" ? `[${name}]` : `<${name}...>`;
+    command.addArgument(spec.choices ? new Argument(syntax, spec.description).choices(spec.choices) : new Argument(syntax, spec.description));
   }
-  command = definition.configure ? definition.configure(command) : command;
+  const optionTable: OptionTable = definition.options ?? {};
+  const options = new Map(Object.entries(optionTable).map(([key, spec]) => [key, { spec, option: commanderOption(spec) }]));
+  for (const { option } of options.values()) command.addOption(option);
+  let rest: string[] | undefined;
+  if (definition.rest !== undefined) {
+    command.usage(`[options] ${Object.keys(argTable).map((name) => `[${name}]`).join(" ")} [-- ${definition.rest.split(":")[0]}]`.replace(/\s+/g, " "));
+    // `paved shell make test` is a command missing its `--`: say so, rather than "too many arguments".
+    command.allowExcessArguments();
+    // commander drops a bare `--` and mixes what follows into the operands; the handler needs it apart.
+    const parse = command.parseOptions.bind(command);
+    command.parseOptions = (argv) => {
+      const at = argv.indexOf("--");
+      const subcommand = argv.length > 0 && command.commands.some((child) => child.name() === argv[0]);
+      rest = at < 0 || subcommand ? undefined : argv.slice(at + 1);
+      return parse(at < 0 || subcommand ? argv : argv.slice(0, at));
+    };
+  }
+  const after = [
+    definition.examples?.length ? `\nExamples:\n${definition.examples.map((e) => `  $ ${e}`).join("\n")}\n` : "",
+    definition.rest === undefined ? "" : `\nAfter --:\n  ${definition.rest}\n`,
+    definition.helpAfter ?? "",
+  ].join("");
+  if (after) command.addHelpText("after", after);
   command.action(async (...received: unknown[]) => {
-    const self = received.at(-1) as Command;
-    screenInput(definition, self);
-    const ctx = contextFor(program, signal, definition.name);
-    const module = await definition.load();
-    // optsWithGlobals: a flag a group command declares (`shell --nixpkgs`) also reaches its subcommands.
-    const output = await module.run(ctx, self.args, self.optsWithGlobals());
-    if (ctx.json) process.stdout.write(`${JSON.stringify(output.data, null, 2)}\n`);
-    else if (output.text && !ctx.quiet) process.stdout.write(output.text.endsWith("\n") ? output.text : `${output.text}\n`);
-    process.exitCode = output.exitCode ?? EXIT.ok;
+    const self = received.at(-1);
+    if (!(self instanceof Command)) throw new Error("commander passed no command to the action");
+    // optsWithGlobals: a flag a group command declares (`shell --dry-run add`) also reaches its subcommands.
+    const raw: Record<string, unknown> = self.optsWithGlobals();
+    const labels = new Map(self.options.map((option) => [option.attributeName(), option.long ?? option.short ?? option.name()]));
+    for (const [key, value] of Object.entries(raw)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (typeof item === "string") screenValue(item, labels.get(key) ?? `--${key}`, key);
+      }
+    }
+    const extra = self.args.slice(Object.keys(argTable).length);
+    if (definition.rest !== undefined && extra.length > 0) {
+      // Screened first: the message repeats them.
+      for (const item of extra) screenValue(item, "an argument");
+      throw new PavedError("E_USAGE", `paved ${definition.name}: unexpected argument ${JSON.stringify(extra[0])}`, {
+        hint: `Put the command after --: paved ${definition.name} ${Object.keys(argTable).map((name) => `[${name.toUpperCase()}] `).join("")}-- ${extra.join(" ")}`,
+      });
+    }
+    const args: Record<string, unknown> = {};
+    Object.keys(argTable).forEach((name, index) => {
+      const value = self.processedArgs[index];
+      for (const item of Array.isArray(value) ? value : [value]) if (typeof item === "string") screenValue(item, name.toUpperCase());
+      args[name] = value;
+    });
+    const parsed: Record<string, unknown> = {};
+    for (const [key, { spec, option }] of options) parsed[key] = readOption(spec, raw[option.attributeName()]);
+    const globals: GlobalOptions = {
+      json: raw.json === true,
+      quiet: raw.quiet === true,
+      verbose: raw.verbose === true,
+      color: raw.color !== false,
+      ...(typeof raw.dir === "string" ? { dir: raw.dir } : {}),
+    };
+    await dispatch(definition, { args, options: parsed, ...(rest === undefined ? {} : { rest }) }, globals);
   });
 }
 
+export interface ProgramOptions {
+  dispatch?: Dispatch;
+  writeOut?: (text: string) => void;
+  writeErr?: (text: string) => void;
+}
+
 /** The whole `paved` program: global flags, every command, input screening. main.ts runs it; tests can run it in-process. */
-export function buildProgram(signal: AbortSignal = new AbortController().signal): Command {
+export function buildProgram(options: ProgramOptions = {}): Command {
+  const writeOut = options.writeOut ?? ((text: string) => process.stdout.write(text));
+  const writeErr = options.writeErr ?? ((text: string) => process.stderr.write(text));
+  const groups = new Set<Command>();
+  const dispatch: Dispatch =
+    options.dispatch ?? runHandler({ stdout: writeOut, stderr: writeErr, stop: privateStop(), exit: (code) => (process.exitCode = code) });
   const program = new Command("paved")
     .description("From \"we should try Nix\" to NixOS fleets, one safe step at a time.")
     .version(pkg.version, "-V, --version")
-    .option("--json", "print machine-readable JSON on stdout")
-    .option("-C, --dir <path>", "run as if started in <path>")
-    .option("-q, --quiet", "print only errors")
-    .option("-v, --verbose", "print Nix output and stack traces on errors")
-    .addOption(new Option("--no-color", "disable colours (or set NO_COLOR)").hideHelp())
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
+    .helpCommand(true)
+    // Inherited by every command: subcommand help lists the global flags under "Global Options".
+    .configureHelp({
+      showGlobalOptions: true,
+      visibleGlobalOptions: (command) => {
+        const help = Object.assign(new Help(), { showGlobalOptions: true });
+        return help.visibleGlobalOptions(command).filter((option) => GLOBAL_FLAGS.some((global) => global.flags === option.flags));
+      },
+      // A group's only option is --help: list it as "rollout <command>", not "rollout [options]".
+      subcommandTerm: (command) => (groups.has(command) ? `${command.name()} <command>` : new Help().subcommandTerm(command)),
+    })
     // Usage errors look like every other paved error: a code, the message, a hint.
     .configureOutput({
-      outputError: (text, write) =>
-        write(`error [E_USAGE] ${text.replace(/^error: /, "").trimEnd()}\nhint: see \`paved --help\` or \`paved COMMAND --help\`\n`),
+      writeOut,
+      writeErr,
+      outputError: (text, write) => write(`error [E_USAGE] ${usageMessage(text)}\nhint: ${USAGE_HINT}\n`),
     })
     .exitOverride();
+  for (const global of GLOBAL_FLAGS) program.option(global.flags, global.description);
+  program.addOption(new Option("--no-color", "disable colours (or set NO_COLOR)").hideHelp());
   program.addHelpText(
     "after",
     `
@@ -178,6 +270,7 @@ Examples:
   $ paved shell -- node --version run one command in the project's dev shell
   $ paved status                  where the team stands on the five-step path
   $ paved plan                    what to do next
+  $ source <(paved completion bash)   tab completion (also zsh, fish)
 
 Exit codes: 0 ok, 1 failed, 2 usage, 3 bad config/input, 4 Nix error, 5 needs attention, 6 rollout succeeded
 with failures within its budget, 70 bug, 75 rollout incomplete (hosts unreachable; resume later),
@@ -185,10 +278,10 @@ with failures within its budget, 70 bug, 75 rollout incomplete (hosts unreachabl
 Docs: docs/README.md`,
   );
   const parents = new Map<string, Command>();
-  for (const definition of commands) attach(program, definition, parents, signal);
-  for (const group of implicitGroups) {
-    group.description(`Subcommands: ${group.commands.map((c) => c.name()).join(", ")}`);
-  }
+  for (const definition of commands) attach(program, definition, parents, groups, dispatch);
+  for (const group of groups) group.description(`Subcommands: ${group.commands.map((c) => c.name()).join(", ")}`);
+  for (const group of [program, ...groups]) makeGroup(group);
+  for (const parent of parents.values()) if (parent.commands.length > 0) parent.hook("preSubcommand", addGlobals);
+  program.hook("preSubcommand", addGlobals);
   return program;
 }
-

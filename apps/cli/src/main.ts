@@ -1,41 +1,52 @@
+/**
+ * `main(argv)`: one run of `paved`, in-process. It parses with commander (_program.ts), loads the command's handler,
+ * prints its result (JSON with --json) and returns the exit code; errors are printed here and nowhere else. cli.ts
+ * is the process's entry; tests call main directly, optionally with their own dispatch to see what a handler gets.
+ */
 import { CommanderError } from "commander";
-import { PavedError } from "@paved/core/errors";
-import { asPavedError, formatError, useColor } from "./_output.ts";
+import { privateStop, runHandler } from "./_dispatch.ts";
 import { EXIT, exitCodeFor } from "./_exit-codes.ts";
-import { buildProgram, runArgv } from "./_program.ts";
+import { asPavedError, formatError, useColor } from "./_output.ts";
+import { buildProgram, runArgv, USAGE_HINT, usageMessage, type Dispatch } from "./_program.ts";
+import type { Stop } from "./_signals.ts";
 
-const abort = new AbortController();
-/** The signal that stopped paved, if one did: SIGINT and SIGTERM stop a command the same way. */
-let stoppedBy: NodeJS.Signals | undefined;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    // A second signal means "now": running children get the abort's SIGTERM as paved exits.
-    if (stoppedBy) process.exit(signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted);
-    stoppedBy = signal;
-    abort.abort(new PavedError("E_CANCELLED", `Interrupted by ${signal}`, { details: { signal } }));
-  });
+export interface MainOptions {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** Signal handling of the process (cli.ts); in-process runs get a private, never-aborted one. */
+  stop?: Stop;
+  /** Replaces loading and running the handler (tests: what a command line turns into). */
+  dispatch?: Dispatch;
 }
 
-async function main(): Promise<void> {
-  const program = buildProgram(abort.signal);
-  const wantsJson = process.argv.includes("--json");
-  const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
+/** Runs `paved ARGV…` (argv without node and the script) and returns the exit code. */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const stdout = options.stdout ?? ((text: string) => void process.stdout.write(text));
+  const stderr = options.stderr ?? ((text: string) => void process.stderr.write(text));
+  const stop = options.stop ?? privateStop();
+  let exitCode: number = EXIT.ok;
+  const run = runHandler({ stdout, stderr, stop, exit: (code) => (exitCode = code) });
+  const program = buildProgram({ dispatch: options.dispatch ?? run, writeOut: stdout, writeErr: stderr });
+  // Only to shape an error that commander raised before any option was read; `--` ends paved's own flags.
+  const own = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  const wantsJson = own.includes("--json");
+  const verbose = own.includes("--verbose") || own.includes("-v");
   try {
-    await runArgv(program, process.argv.slice(2));
+    await runArgv(program, argv);
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
-      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-      if (wantsJson && error.exitCode !== 0) {
-        process.stdout.write(`${JSON.stringify({ error: { code: "E_USAGE", message: error.message.replace(/^error: /, "") } }, null, 2)}\n`);
+      if (error.exitCode === 0) return EXIT.ok;
+      if (wantsJson) {
+        const message = usageMessage(error.message);
+        stdout(`${JSON.stringify({ error: { code: "E_USAGE", message, hint: USAGE_HINT, commander: error.code } }, null, 2)}\n`);
       }
-      return;
+      return EXIT.usage;
     }
     const paved = asPavedError(error);
-    if (wantsJson) process.stdout.write(`${JSON.stringify({ error: paved.toJSON() }, null, 2)}\n`);
-    process.stderr.write(`${formatError(paved, { color: useColor(process.stderr), verbose })}\n`);
-    process.exitCode = paved.code === "E_INTERNAL" ? EXIT.internal : exitCodeFor(paved, stoppedBy);
+    if (wantsJson) stdout(`${JSON.stringify({ error: paved.toJSON() }, null, 2)}\n`);
+    stderr(`${formatError(paved, { color: useColor(process.stderr), verbose })}\n`);
+    return paved.code === "E_INTERNAL" ? EXIT.internal : exitCodeFor(paved, stop.stoppedBy());
   }
 }
-
-await main();

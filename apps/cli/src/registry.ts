@@ -23,6 +23,8 @@ import rolloutApply from "./defs/rollout-apply.ts";
 import rolloutStatus from "./defs/rollout-status.ts";
 import rolloutResume from "./defs/rollout-resume.ts";
 import rolloutRollback from "./defs/rollout-rollback.ts";
+import completion from "./defs/completion.ts";
+import complete from "./defs/complete.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
@@ -55,4 +57,7 @@ export const commands: CommandDefinition[] = [
   rolloutStatus,
   rolloutResume,
   rolloutRollback,
+  // the command line itself
+  completion,
+  complete,
 ];

@@ -6,7 +6,7 @@ import { parseHeader } from "@paved/core";
 import { requireTool } from "@paved/fixtures";
 import { paved } from "./_cli.ts";
 import { copyOrg, snapshot } from "./_org.ts";
-import type { PlanResult } from "../src/platform/plan.ts";
+import type { PlanResult } from "@paved/platform";
 
 beforeAll(() => {
   requireTool("git");
@@ -101,8 +101,26 @@ describe("paved sync and paved eject", () => {
       expect(parseHeader(content), file).toBeUndefined();
       expect(content).not.toContain("paved-hash");
     }
-    // Ejected files are the team's: sync no longer rewrites them.
+    for (const file of planned.ejected) {
+      // Nothing in an ejected file sends a person back to paved.
+      const content = await readFile(join(platform, file), "utf8");
+      expect(content, file).not.toMatch(/`paved (sync|eject|init)|run `paved|has paved|paved direnv-export/);
+    }
+    const envrc = await readFile(join(platform, ".envrc"), "utf8");
+    expect(envrc).toMatch(/^use flake/m);
+    expect(envrc).not.toMatch(/\bpaved\b(?!\.yaml)/);
+    // Ejected files are the team's: sync refuses with a hint, status says so and exits 0.
     const after = await paved(["sync", "--dir", platform]);
-    expect(after.stdout).toMatch(/keep \(not written by paved; --force to overwrite\) flake\.nix/);
+    expect(after.code).not.toBe(0);
+    expect(after.stderr).toContain("ejected");
+    expect(after.stderr).toContain(".paved/ejected");
+    const status = await paved(["status", "--dir", platform]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("ejected from paved");
+    expect(status.stdout).not.toContain("paved eject");
+    const json = JSON.parse((await paved(["status", "--json", "--dir", platform])).stdout) as { ejected?: { files: string[] }; attention: boolean; drift: unknown[] };
+    expect(json.ejected?.files.sort()).toEqual([...planned.ejected].sort());
+    expect(json.attention).toBe(false);
+    expect(json.drift).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
@@ -6,8 +7,8 @@ import { paved } from "./_cli.ts";
 import { ARTIFACTS, openPage } from "./_browser.ts";
 import { writeJournals } from "./_journals.ts";
 import { copyOrg, walkedOrg } from "./_org.ts";
-import { stepCount, stepKey } from "../src/platform/report-svg.ts";
-import type { MigrationStatus } from "../src/platform/types.ts";
+import { stepCount, stepKey } from "@paved/platform";
+import type { MigrationStatus } from "@paved/platform";
 
 beforeAll(() => {
   requireTool("nix");
@@ -38,12 +39,22 @@ describe("paved report --html", () => {
     // Self-contained: no external URL at all (the SVG namespace is a name, not a request).
     expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, "")).not.toMatch(/https?:\/\/|src=|<link|@import|url\(/i);
 
+    // No path of this machine: the page is meant to be shared.
+    for (const path of [org, platform, tmpdir(), homedir()]) expect(html).not.toContain(path);
+
     const opened = await openPage(file);
     try {
       const { page } = opened;
       expect(await page.title()).toBe("Acme — migration to Nix");
       const steps = await page.$$eval("svg.road g.step", (gs) => gs.map((g) => ({ step: Number(g.getAttribute("data-step")), state: g.getAttribute("data-state"), count: g.getAttribute("data-count") })));
       expect(steps).toEqual(status.steps.map((s) => ({ step: s.step, state: stepKey(s), count: stepCount(s) })));
+      // A ring never says "in progress · N of N": a complete count and a state short of done contradict each other.
+      for (const s of steps.filter((x) => x.state !== "done")) expect(s.count ?? "").not.toMatch(/^(\d+) of \1$/);
+      // Step 1 counts exactly the rows of the repository table that have a CI state (the platform is not one).
+      const ci = status.steps.find((s) => s.step === 1)!.evidence[0]!;
+      const rows = await page.$$eval("tr[data-repo]", (trs) => trs.map((tr) => tr.querySelectorAll("td")[2]!.textContent));
+      expect(ci.total).toBe(rows.filter((r) => r === "done" || r === "not started" || r === "in progress").length);
+      expect(ci.done).toBe(rows.filter((r) => r === "done").length);
       const cards = Object.fromEntries(await page.$$eval("[data-card]", (cs) => cs.map((c) => [c.getAttribute("data-card"), c.querySelector("b")!.textContent])));
       const done = status.steps.filter((s) => s.available && s.state === "done").length;
       const attention = status.drift.length + status.problems.filter((p) => p.kind !== "step-unavailable").length;

@@ -5,7 +5,7 @@ import { requireTool } from "@paved/fixtures";
 import { paved } from "./_cli.ts";
 import { writeJournals } from "./_journals.ts";
 import { copyOrg, snapshot } from "./_org.ts";
-import type { MigrationStatus } from "../src/platform/types.ts";
+import type { MigrationStatus } from "@paved/platform";
 
 beforeAll(() => {
   requireTool("git");

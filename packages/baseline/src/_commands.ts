@@ -9,6 +9,8 @@ import {
   addToConfigList,
   deleteConfigValue,
   didYouMean,
+  commitChange,
+  configEdit,
   editConfig,
   loadConfig,
   looksLikeSecret,
@@ -16,7 +18,6 @@ import {
   PavedError,
   renderPlatformFlake,
   setConfigValue,
-  writeFiles,
   type FileChange,
   type GeneratedFile,
   type PavedConfig,
@@ -32,6 +33,11 @@ export interface WriteFlags {
   dryRun?: boolean;
   /** Overwrite generated files a person edited. */
   force?: boolean;
+  /**
+   * The repository's whole generated set for a config. The platform package passes its own (every step's files);
+   * alone, this package renders the files it owns.
+   */
+  render?: (root: string, config: PavedConfig) => Promise<GeneratedFile[]>;
 }
 
 export interface PlatformChange {
@@ -55,20 +61,16 @@ export async function platformFiles(config: PavedConfig, root: string): Promise<
   return [renderPlatformFlake(config, { team: team !== undefined }), ...(team ? [team] : []), ...hosts];
 }
 
-/** Validates the edit and renders everything first; then writes the files and paved.yaml (unless dryRun). */
+/** Validates the edit and renders everything first; then writes the files and paved.yaml together (unless dryRun). */
 type ConfigEdit = Parameters<typeof editConfig>[1];
 
 async function applyEdit(flags: WriteFlags, edit: ConfigEdit): Promise<PlatformChange> {
   const root = resolve(flags.dir);
   const preview = await editConfig(root, edit, { dryRun: true });
-  const files = await platformFiles(preview.config, root);
-  const plan = await writeFiles(root, files, { force: flags.force, dryRun: true });
-  if (flags.dryRun) {
-    return { config: preview.config, configBefore: preview.before, configAfter: preview.after, files: plan.changes, written: [], kept: plan.kept, dryRun: true };
-  }
-  const result = await writeFiles(root, files, { force: flags.force });
-  await editConfig(root, edit);
-  return { config: preview.config, configBefore: preview.before, configAfter: preview.after, files: result.changes, written: result.written, kept: result.kept, dryRun: false };
+  const files = flags.render ? await flags.render(root, preview.config) : await platformFiles(preview.config, root);
+  // paved.yaml and every file in one transaction: all written, or none.
+  const result = await commitChange(root, { config: configEdit(root, preview), files }, { force: flags.force === true, dryRun: flags.dryRun === true });
+  return { config: preview.config, configBefore: preview.before, configAfter: preview.after, files: result.changes, written: result.written.filter((p) => p !== result.config?.path), kept: result.kept, dryRun: result.dryRun };
 }
 
 export interface HostAddOptions extends WriteFlags {

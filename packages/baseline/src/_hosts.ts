@@ -3,34 +3,12 @@
  * options its role and paved.yaml call for. The platform flake (core, platform/) imports paved's modules with
  * only the baseline on, the roster, and this file.
  */
-import { attrs, call, CURRENT_STABLE_RELEASE, fn, hostFile, id, path, PavedError, renderNix, sel, type GeneratedFile, type HostConfig, type NixValue, type PavedConfig, type RoleDefaults } from "@paved/core";
+import { attrs, call, fn, hostFile, hostModuleBindings, id, path, PavedError, renderNix, sel, type GeneratedFile, type HostConfig, type NixValue, type PavedConfig } from "@paved/core";
 
 export const ROLE_HOST_ROLES = ["bastion", "staging", "internal", "cache"] as const;
 export type RoleHostRole = (typeof ROLE_HOST_ROLES)[number];
 
-export interface HostModules {
-  baseline: boolean;
-  bastion: boolean;
-  logging: boolean;
-  monitoring: boolean;
-}
-
-/** Which paved modules a host runs: its role's defaults, overridden by the host. */
-export function hostModules(host: HostConfig, config: PavedConfig): HostModules {
-  const role: Partial<RoleDefaults> = config.roles[host.role] ?? {};
-  const defaults = role.modules ?? { baseline: true, logging: false, monitoring: false };
-  return {
-    baseline: host.modules?.baseline ?? defaults.baseline,
-    bastion: host.role === "bastion",
-    logging: host.modules?.logging ?? defaults.logging,
-    monitoring: host.modules?.monitoring ?? defaults.monitoring,
-  };
-}
-
-/** "nixos-26.05" → "26.05"; unstable counts as the current stable release. */
-export function stateVersionFor(config: PavedConfig): string {
-  return /([0-9]{2}\.(05|11))/.exec(config.nixpkgs.release)?.[1] ?? /([0-9]{2}\.(05|11))/.exec(CURRENT_STABLE_RELEASE)![1]!;
-}
+export { hostModules, stateVersionFor, type HostModules } from "@paved/core";
 
 function configError(message: string, hint: string): PavedError {
   return new PavedError("E_CONFIG_INVALID", message, { hint });
@@ -60,35 +38,7 @@ export function renderRoleHost(name: string, host: HostConfig, config: PavedConf
       hint: `Roles here: ${ROLE_HOST_ROLES.join(", ")}. CI runner hosts come from the ci-runner step.`,
     });
   }
-  const role: Partial<RoleDefaults> = config.roles[host.role] ?? {};
-  const on = hostModules(host, config);
-  const b: [string[], NixValue][] = [
-    [["networking", "hostName"], name],
-    // The release the host was first installed with: NixOS keys state formats on it, so upgrades must not move it.
-    [["system", "stateVersion"], host.stateVersion ?? stateVersionFor(config)],
-    [["paved", "baseline", "enable"], on.baseline],
-  ];
-  const sshFrom = role.sshAllowFrom ?? [];
-  if (on.bastion) {
-    b.push([["paved", "bastion", "enable"], true]);
-    b.push([["paved", "bastion", "allowFrom"], sshFrom]);
-    if (role.jumpPorts && JSON.stringify(role.jumpPorts) !== "[22]") b.push([["paved", "bastion", "jumpPorts"], role.jumpPorts]);
-  } else if (sshFrom.length) {
-    b.push([["paved", "baseline", "ssh", "allowFrom"], sshFrom]);
-  }
-  if (on.logging) {
-    if (!role.logging) throw configError(`host ${name} ships logs but roles.${host.role}.logging is not set`, `Add roles.${host.role}.logging.sink.url to paved.yaml, or set hosts.${name}.modules.logging: false.`);
-    const { agent, sink } = role.logging;
-    b.push([["paved", "logging"], attrs({ enable: true, agent, sink: attrs({ type: sink.type, url: sink.url, ...(Object.keys(sink.labels).length ? { labels: sink.labels } : {}) }) })]);
-  }
-  if (on.monitoring) {
-    const m = role.monitoring ?? { allowFrom: [], port: 9100 };
-    b.push([["paved", "monitoring"], attrs({ enable: true, allowFrom: m.allowFrom, ...(m.port !== 9100 ? { port: m.port } : {}) })]);
-  }
-  if (role.autoUpgrade) {
-    const u = role.autoUpgrade;
-    b.push([["paved", "baseline", "autoUpgrade"], attrs({ enable: true, flake: u.flake, dates: u.dates, allowReboot: u.allowReboot })]);
-  }
+  const b: [string[], NixValue][] = [[["networking", "hostName"], name], ...hostModuleBindings(name, host, config)];
   if (host.role === "cache") b.push(...cacheHostBindings(name, config));
   const hardware = `./${name}-hardware.nix`;
   const imports = call(sel(id("lib"), "optional"), call(sel(id("builtins"), "pathExists"), path(hardware)), path(hardware));

@@ -1,4 +1,4 @@
-import { editConfig, formatPlanDiff, loadConfig, looksLikeSecret, maskSecret, PavedError, setConfigValue, unifiedDiff, writeAtomic, writeFiles, type FileChange } from "@paved/core";
+import { commitChange, configEdit, editConfig, loadConfig, looksLikeSecret, maskSecret, PavedError, setConfigValue, type FileChange, type GeneratedFile, type PavedConfig } from "@paved/core";
 import { DEFAULT_NIX_VERSION } from "./_pins.ts";
 import { renderCiFiles } from "./_render.ts";
 import type { CiProvider } from "./_types.ts";
@@ -13,6 +13,8 @@ export interface CiInitOptions {
   dryRun?: boolean;
   /** Overwrite hand-edited or foreign CI files, and switch an existing `ci` section to another provider. */
   force?: boolean;
+  /** The repository's whole generated set for a config (the platform package passes every step's files). */
+  render?: (root: string, config: PavedConfig) => Promise<GeneratedFile[]>;
 }
 
 export interface CiInitResult {
@@ -34,8 +36,8 @@ const PROVIDERS: readonly CiProvider[] = ["github", "gitlab"];
 
 /**
  * `paved ci init`: record the provider in paved.yaml's `ci` section and render the pipeline. The new config is
- * validated and the files planned before anything is written; files go first (as one atomic set), paved.yaml
- * last, so a failure leaves the repository as it was.
+ * validated and the files planned before anything is written; paved.yaml and the files are one transaction, so
+ * a failure leaves the repository as it was.
  */
 export async function ciInit(options: CiInitOptions): Promise<CiInitResult> {
   if (!PROVIDERS.includes(options.provider)) {
@@ -63,12 +65,10 @@ export async function ciInit(options: CiInitOptions): Promise<CiInitResult> {
     },
     { dryRun: true },
   );
-  const files = renderCiFiles(options.dir, edit.config);
+  const files = options.render ? await options.render(options.dir, edit.config) : renderCiFiles(options.dir, edit.config);
   const dryRun = options.dryRun === true;
-  const result = await writeFiles(options.dir, files, { force: options.force === true, dryRun });
-  // The exact text validated above; comments and layout of paved.yaml are kept by editConfig.
-  if (!dryRun && edit.changed) await writeAtomic(edit.file, edit.after);
-  const configDiff = unifiedDiff("paved.yaml", edit.before, edit.after);
+  // The exact text validated above (comments and layout kept by editConfig) and the files: all written, or none.
+  const result = await commitChange(options.dir, { config: configEdit(options.dir, edit), files }, { force: options.force === true, dryRun });
   const notes =
     Object.keys(edit.config.shells).length === 0
       ? ["paved.yaml defines no dev shells yet, so the pipeline only runs `nix flake check`. Run `paved init` to detect them, then `paved sync`."]
@@ -77,10 +77,10 @@ export async function ciInit(options: CiInitOptions): Promise<CiInitResult> {
     provider: options.provider,
     configChanged: edit.changed,
     changes: result.changes.map(({ path, status, write }) => ({ path, status, write })),
-    written: [...(!dryRun && edit.changed ? ["paved.yaml"] : []), ...result.written],
+    written: result.written,
     kept: result.kept,
     notes,
-    diff: [configDiff, formatPlanDiff(result.changes)].filter(Boolean).join("\n"),
+    diff: result.diff,
     dryRun,
   };
 }

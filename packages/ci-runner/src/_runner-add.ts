@@ -1,17 +1,17 @@
 import {
   assertNoSecret,
   assertSecretPath,
+  commitChange,
+  configEdit,
   editConfig,
-  formatPlanDiff,
   loadConfig,
   looksLikeSecret,
   PavedError,
   setConfigValue,
-  unifiedDiff,
-  writeAtomic,
-  writeFiles,
+  stateVersionFor,
   type FileChange,
   type GeneratedFile,
+  type PavedConfig,
 } from "@paved/core";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -32,10 +32,14 @@ export interface RunnerAddOptions {
   dryRun?: boolean;
   /** Replace an existing host of that name, and overwrite a hand-edited hosts/NAME.nix. */
   force?: boolean;
+  /** The repository's whole generated set for a config (the platform package passes every step's files). */
+  render?: (root: string, config: PavedConfig) => Promise<GeneratedFile[]>;
 }
 
 export interface RunnerAddResult {
   name: string;
+  /** paved.yaml as it is after the change (or would be, with dryRun). */
+  config: PavedConfig;
   host: HostSettings;
   changes: Pick<FileChange, "path" | "status" | "write">[];
   written: string[];
@@ -97,33 +101,42 @@ function checkInputs(options: RunnerAddOptions): HostSettings {
  * anything could be written; the config and the file are validated before either is written.
  */
 export async function runnerAdd(options: RunnerAddOptions): Promise<RunnerAddResult> {
-  const host = checkInputs(options);
+  const inputs = checkInputs(options);
   const { config: current } = await loadConfig(options.dir);
-  if (current.hosts[options.name] && !options.force) {
-    throw new PavedError("E_INPUT", `host ${options.name} already exists in paved.yaml (role ${current.hosts[options.name]!.role})`, {
+  const existing = current.hosts[options.name];
+  if (existing && !options.force) {
+    throw new PavedError("E_INPUT", `host ${options.name} already exists in paved.yaml (role ${existing.role})`, {
       hint: "Pick another name, or rerun with --force to replace it.",
     });
   }
+  // The release the host is installed with, recorded once: a replaced host keeps its own.
+  const host = { ...inputs, stateVersion: existing?.stateVersion ?? stateVersionFor(current) };
   const edit = await editConfig(options.dir, (doc) => setConfigValue(doc, ["hosts", options.name], host), { dryRun: true });
   const saved = edit.config.hosts[options.name]! as HostSettings;
   const hardware = `hosts/${runnerHardwareFile(options.name)}`;
+  const rendered: GeneratedFile[] = options.render
+    ? await options.render(options.dir, edit.config)
+    : [
+        { path: runnerHostPath(options.name), content: renderRunnerHost(options.name, saved, edit.config as Step1Config) },
+        // nixosConfigurations.NAME: core renders the whole platform flake from paved.yaml's hosts.
+        renderPlatformFlake(edit.config, { team: existsSync(join(options.dir, TEAM_FILE)) }),
+      ];
   const files: GeneratedFile[] = [
-    { path: runnerHostPath(options.name), content: renderRunnerHost(options.name, saved, edit.config as Step1Config) },
-    // nixosConfigurations.NAME: core renders the whole platform flake from paved.yaml's hosts.
-    renderPlatformFlake(edit.config, { team: existsSync(join(options.dir, TEAM_FILE)) }),
+    ...rendered,
     // Created once, without a header: it belongs to people from the start and is never overwritten.
     ...(existsSync(join(options.dir, hardware)) ? [] : [{ path: hardware, content: renderHardwareStarter(options.name), comment: "none" as const }]),
   ];
   const dryRun = options.dryRun === true;
-  const result = await writeFiles(options.dir, files, { force: options.force === true, dryRun });
-  if (!dryRun && edit.changed) await writeAtomic(edit.file, edit.after);
+  // paved.yaml and every file in one transaction: all written, or none.
+  const result = await commitChange(options.dir, { config: configEdit(options.dir, edit), files }, { force: options.force === true, dryRun });
   return {
     name: options.name,
+    config: edit.config,
     host: saved,
     changes: result.changes.map(({ path, status, write }) => ({ path, status, write })),
-    written: [...(!dryRun && edit.changed ? ["paved.yaml"] : []), ...result.written],
+    written: result.written,
     kept: result.kept,
-    diff: [unifiedDiff("paved.yaml", edit.before, edit.after), formatPlanDiff(result.changes)].filter(Boolean).join("\n"),
+    diff: result.diff,
     dryRun,
   };
 }

@@ -1,4 +1,4 @@
-import { attrs, checkSecretPath, looksLikeSecret, type GeneratedFile, fn, id, list, maskSecret, nix, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
+import { attrs, checkSecretPath, hostModuleBindings, looksLikeSecret, type GeneratedFile, fn, id, list, maskSecret, nix, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
 import type { HostSettings, RunnerSettings, ShellSettings, Step1Config } from "./_types.ts";
 
 /** The nixosModules a ci-runner host imports (the platform flake adds them to its nixosConfigurations entry). */
@@ -9,18 +9,7 @@ export function runnerHardwareFile(name: string): string {
   return `${name}-hardware.nix`;
 }
 
-/** A starter for hosts/NAME-hardware.nix: it evaluates, and says what to put there before the first deploy. */
-export function renderHardwareStarter(name: string): string {
-  return [
-    `# Hardware of ${name}: replace this with the output of \`nixos-generate-config --show-hardware-config\``,
-    "# on the machine (disks, boot loader, kernel modules), and set system.stateVersion once, at installation.",
-    "# paved never overwrites this file.",
-    "{ ... }:",
-    "{",
-    "}",
-    "",
-  ].join("\n");
-}
+export { renderHardwareStarter } from "@paved/core";
 
 /** Toolchain attributes nixpkgs marks unfree; a host must allow each by name. */
 const UNFREE_ATTRS = new Set(["terraform"]);
@@ -73,7 +62,7 @@ export function checkRunnerSecrets(name: string, runner: RunnerSettings): void {
   }
 }
 
-function runnerHostTree(name: string, runner: RunnerSettings, packages: string[]): NixExpr {
+function runnerHostTree(name: string, host: HostSettings, runner: RunnerSettings, packages: string[], config: Step1Config): NixExpr {
   const ciRunner: Record<string, NixValue> = {
     enable: true,
     provider: runner.provider,
@@ -93,6 +82,8 @@ function runnerHostTree(name: string, runner: RunnerSettings, packages: string[]
       // stateVersion) is the hand-written file next to this one.
       ["imports", list([sel(id("paved"), ["nixosModules", "ci-runner"]), path(`./${runnerHardwareFile(name)}`)])],
       [["networking", "hostName"], name],
+      // The role's modules (baseline, logging, monitoring) and system.stateVersion, as on every other role.
+      ...hostModuleBindings(name, host, config),
       ...(unfree.length > 0
         ? [[["nixpkgs", "config", "allowUnfreePredicate"], nix`pkg: builtins.elem (lib.getName pkg) ${list(unfree)}`] as const]
         : []),
@@ -114,7 +105,7 @@ export function renderRunnerHost(name: string, host: HostSettings, config: Step1
     `# CI runner host ${name} (${host.runner.provider}), from paved.yaml hosts.${name}. Targets nixos-26.05 and nixos-unstable.`,
     "# The token stays in the file named by tokenFile on the host; nothing secret is in this file or the store.",
   ].join("\n");
-  return `${header}\n${renderNix(runnerHostTree(name, host.runner, toolchainPackages(config.shells)))}`;
+  return `${header}\n${renderNix(runnerHostTree(name, host, host.runner, toolchainPackages(config.shells), config))}`;
 }
 
 /** hosts/NAME.nix of every ci-runner host in paved.yaml, for `paved sync` (the hardware files are never regenerated). */

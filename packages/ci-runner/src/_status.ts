@@ -84,8 +84,11 @@ export async function ciStatus(options: CiStatusOptions): Promise<StepReport> {
     }
     repos.push(await repoCiStatus(path));
   }
-  // A platform repository without CI of its own is not counted: it is the repositories it lists that matter.
-  const counted = repos.filter((r, i) => !(i === 0 && config?.repos.length && r.ci === "none"));
+  // In a platform repository the headline counts the repositories it lists (the rows of the report's table); the
+  // platform's own pipeline is a line of its own, so no number mixes the two.
+  const isPlatform = config !== undefined && (config.repos.length > 0 || Object.keys(config.hosts).length > 0 || config.team !== undefined || config.rollout !== undefined);
+  const platform = isPlatform ? repos[0] : undefined;
+  const counted = platform ? repos.slice(1) : repos;
   const onNix = counted.filter((r) => r.ci === "paved" || r.ci === "nix");
   for (const repo of repos) {
     const text = await Promise.all(repo.files.map((f) => readFile(join(repo.path, f), "utf8")));
@@ -97,9 +100,12 @@ export async function ciStatus(options: CiStatusOptions): Promise<StepReport> {
   if (config?.ci && repos[0] && !repos[0].files.includes(ciFilePath(config.ci.provider))) {
     drift.push({ kind: "never-deployed", subject: repos[0].repo, message: "paved.yaml has a ci section but its pipeline file is missing", fix: "paved sync" });
   }
-  for (const repo of counted.filter((r) => r.ci === "other" || r.ci === "none")) {
+  for (const repo of [...(platform && platform.ci !== "none" ? [platform] : []), ...counted].filter((r) => r.ci === "other" || r.ci === "none")) {
     const provider = repo.files.includes(".gitlab-ci.yml") ? "gitlab" : "github";
     next.push({ step: 1, title: `Run ${repo.repo}'s CI inside its Nix dev shell`, command: `paved ci init --provider ${provider} --dir ${repo.path}` });
+  }
+  if (platform?.ci === "none") {
+    next.push({ step: 1, title: "Build every host in CI: the platform's own pipeline runs `nix flake check`", command: `paved ci init --provider github --dir ${platform.path}` });
   }
   const runners = runnersOf(config);
   const state = counted.length > 0 && onNix.length === counted.length ? "done" : onNix.length > 0 || runners.length > 0 ? "in-progress" : "not-started";
@@ -117,6 +123,12 @@ export async function ciStatus(options: CiStatusOptions): Promise<StepReport> {
         total: counted.length,
         items: onNix.map((r) => r.repo),
       },
+      ...(platform
+        ? [{
+            text: `Platform repository: ${platform.ci === "paved" || platform.ci === "nix" ? "its pipeline runs on Nix (`nix flake check` builds every host)" : platform.ci === "none" ? "no pipeline of its own yet" : "its pipeline does not use Nix yet"} — not counted above`,
+            items: [platform.repo],
+          }]
+        : []),
       {
         text: runners.length
           ? `Runners: ${runners.length} ${runners.length === 1 ? "host" : "hosts"}, ${runnerCount} ${runnerCount === 1 ? "runner" : "runners"} — ${runners.map((r) => `${r.host} (${r.provider} ×${r.count})`).join(", ")}`

@@ -2,7 +2,7 @@
  * The parts of paved.yaml step 1 reads. They mirror the `ci`, `shells` and `hosts` sections of @paved/core's
  * config; kept structural so the renderers are plain functions of data and easy to test.
  */
-import type { CacheConfig } from "@paved/core";
+import type { CacheConfig, RolesInput } from "@paved/core";
 
 export type CiProvider = "github" | "gitlab";
 
@@ -45,9 +45,13 @@ export interface HostSettings {
   sshUser?: string;
   system?: string;
   runner?: RunnerSettings;
+  /** system.stateVersion, recorded by `paved runner add` (the release it was installed with). */
+  stateVersion?: string;
+  /** Overrides of the role's module defaults (logging, monitoring, baseline). */
+  modules?: { baseline?: boolean; logging?: boolean; monitoring?: boolean };
 }
 
-export interface Step1Config {
+export interface Step1Config extends RolesInput {
   ci?: CiSettings;
   shells?: Record<string, ShellSettings>;
   hosts?: Record<string, HostSettings>;

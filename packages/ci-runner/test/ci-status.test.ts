@@ -57,9 +57,15 @@ hosts:
     expect(report.state).toBe("in-progress");
     expect(report.evidence[0]).toMatchObject({ done: 2, total: 3 });
     expect(report.evidence[0]!.text).toMatch(/^CI: 2 of 3 repositories run on Nix/);
-    expect(report.evidence[1]).toMatchObject({ total: 3, items: ["ci-1"] });
-    expect(report.evidence[1]!.text).toContain("ci-1 (github ×3)");
-    expect(report.next).toEqual([expect.objectContaining({ step: 1, command: `paved ci init --provider gitlab --dir ${legacy}` })]);
+    // The platform repository is not one of the counted repositories: it has its own line.
+    expect(report.evidence[1]!.text).toBe("Platform repository: no pipeline of its own yet — not counted above");
+    expect(report.evidence[2]).toMatchObject({ total: 3, items: ["ci-1"] });
+    expect(report.evidence[2]!.text).toContain("ci-1 (github ×3)");
+    expect(report.next).toEqual([
+      expect.objectContaining({ step: 1, command: `paved ci init --provider gitlab --dir ${legacy}` }),
+      // The platform's own pipeline, not counted above, is still worth having: it builds every host.
+      expect.objectContaining({ step: 1, command: `paved ci init --provider github --dir ${platform}` }),
+    ]);
     expect(report.drift.map((d) => d.kind)).toEqual(["missing-repo"]);
   });
 

@@ -11,6 +11,15 @@ import { paved } from "../../../apps/cli/test/_cli.ts";
 import { read, tempRepo } from "./_repo.ts";
 import { MODULE_DIR } from "./_nixos.ts";
 
+/** A filled-in hardware file: the machine's part, without system.stateVersion (hosts/NAME.nix sets it). */
+const HARDWARE = '{ fileSystems."/".device = "/dev/disk/by-label/nixos"; boot.loader.grub.device = "/dev/sda"; users.users.root.openssh.authorizedKeys.keys = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx7W1wdmNf8dd1pjV7FEhdQ4yrgN2lHb7gBW3QnT7Ss ops@example" ]; }\n';
+
+/** paved's NixOS modules laid out as the root flake merges them. */
+async function pavedModules(dir: string): Promise<void> {
+  await cp(MODULE_DIR, join(dir, "ci-runner"), { recursive: true });
+  await cp(join(MODULE_DIR, "../../baseline/nix"), join(dir, "baseline"), { recursive: true });
+}
+
 beforeAll(() => {
   requireTool("nix");
   requireTool("git");
@@ -105,12 +114,12 @@ describe("runnerAdd", () => {
   it("produces a platform flake whose nixosConfigurations.NAME real Nix evaluates into the runners", async () => {
     const dir = await tempRepo({ "paved.yaml": PLATFORM });
     await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 2 });
-    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), '{ ... }: { boot.isContainer = true; system.stateVersion = "26.05"; }\n');
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), HARDWARE);
     // paved's own flake, reduced to the module this step ships (the real root flake merges it into nixosModules).
     const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
-    await cp(MODULE_DIR, join(pavedFlake, "nix"), { recursive: true });
+    await pavedModules(pavedFlake);
     // Its `default` also imports the ci-runner module by path: the host importing it again must not clash.
-    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./nix // { default = { imports = [ ./nix/ci-runner.nix ]; }; }; }; }\n");
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./ci-runner // import ./baseline // { default = { imports = [ (import ./baseline).default ./ci-runner/ci-runner.nix ]; }; }; }; }\n");
     execFileSync("git", ["init", "-q"], { cwd: dir });
     execFileSync("git", ["add", "-A"], { cwd: dir });
     const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${pavedFlake}`];
@@ -131,10 +140,10 @@ describe("runnerAdd", () => {
     const host = await read(dir, "hosts/ci-1.nix");
     expect(host).toContain('nixpkgs.config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) [ "terraform" ];');
     expect(host).not.toContain("allowUnfree =");
-    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), '{ ... }: { boot.isContainer = true; system.stateVersion = "26.05"; }\n');
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), HARDWARE);
     const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
-    await cp(MODULE_DIR, join(pavedFlake, "nix"), { recursive: true });
-    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./nix // { default = { }; }; }; }\n");
+    await pavedModules(pavedFlake);
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./ci-runner // import ./baseline; }; }\n");
     execFileSync("git", ["init", "-q"], { cwd: dir });
     execFileSync("git", ["add", "-A"], { cwd: dir });
     const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${pavedFlake}`];
@@ -148,7 +157,7 @@ describe("runnerAdd", () => {
   it("evaluates next to paved's real baseline (nixosModules as the root flake merges them), on 26.05 and unstable", async () => {
     const dir = await tempRepo({ "paved.yaml": PLATFORM });
     await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", count: 2 });
-    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), '{ fileSystems."/".device = "/dev/disk/by-label/nixos"; boot.loader.grub.device = "/dev/sda"; system.stateVersion = "26.05"; users.users.root.openssh.authorizedKeys.keys = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx7W1wdmNf8dd1pjV7FEhdQ4yrgN2lHb7gBW3QnT7Ss ops@example" ]; }\n');
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), HARDWARE);
     const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
     await cp(MODULE_DIR, join(pavedFlake, "ci-runner"), { recursive: true });
     await cp(join(MODULE_DIR, "../../baseline/nix"), join(pavedFlake, "baseline"), { recursive: true });
@@ -157,14 +166,16 @@ describe("runnerAdd", () => {
     execFileSync("git", ["add", "-A"], { cwd: dir });
     for (const release of ["26.05", "unstable"] as const) {
       const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs({ release })}`, "--override-input", "paved", `path:${pavedFlake}`];
-      const facts = await nixJson<{ runners: string[]; allowed: string[]; trusted: string[]; baseline: boolean; gc: string[]; top: string }>(
+      const facts = await nixJson<{ runners: string[]; allowed: string[]; trusted: string[]; baseline: boolean; gc: string[]; top: string; stateVersion: string }>(
         ["eval", ...overrides, `${dir}#nixosConfigurations.ci-1.config`, "--apply",
-          "c: { runners = builtins.attrNames c.services.github-runners; allowed = c.nix.settings.allowed-users; trusted = c.nix.settings.trusted-users; baseline = c.paved.baseline.enable; gc = c.nix.gc.dates; top = c.system.build.toplevel.drvPath; }"],
+          "c: { runners = builtins.attrNames c.services.github-runners; allowed = c.nix.settings.allowed-users; trusted = c.nix.settings.trusted-users; baseline = c.paved.baseline.enable; gc = c.nix.gc.dates; top = c.system.build.toplevel.drvPath; stateVersion = c.system.stateVersion; }"],
         { cwd: dir },
       ).catch((e: { details?: unknown }) => {
         throw new Error(JSON.stringify(e.details));
       });
       expect(facts.baseline).toBe(true);
+      // Set by hosts/ci-1.nix itself (the hardware file does not), from the release paved.yaml pins.
+      expect(facts.stateVersion).toBe("26.05");
       expect(facts.runners).toEqual(["ci-1-1", "ci-1-2"]);
       expect(facts.allowed).toEqual(expect.arrayContaining(["root", "@wheel", "github-runner-ci-1-1", "github-runner-ci-1-2"]));
       expect(facts.trusted).toEqual(["root"]);
@@ -172,6 +183,28 @@ describe("runnerAdd", () => {
       expect(facts.gc).toEqual(["daily"]);
       expect(facts.top).toMatch(/\.drv$/);
     }
+  });
+
+  it("takes its role's modules like every other role: logging (Vector) and monitoring (node exporter) evaluate on", async () => {
+    const roles = "roles:\n  ci-runner:\n    modules: { logging: true, monitoring: true }\n    logging:\n      agent: vector\n      sink: { type: loki, url: https://loki.internal:3100 }\n    monitoring:\n      allowFrom: [10.9.0.0/24]\n";
+    const dir = await tempRepo({ "paved.yaml": PLATFORM + roles });
+    await runnerAdd({ dir, name: "ci-1", provider: "github", url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner" });
+    const host = await read(dir, "hosts/ci-1.nix");
+    expect(host).toContain("paved.logging");
+    expect(host).toContain("paved.monitoring");
+    await writeFile(join(dir, "hosts/ci-1-hardware.nix"), HARDWARE);
+    const pavedFlake = await mkdtemp(join(tmpdir(), "paved-self-"));
+    await pavedModules(pavedFlake);
+    await writeFile(join(pavedFlake, "flake.nix"), "{ outputs = { self, ... }: { nixosModules = import ./ci-runner // import ./baseline; }; }\n");
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    execFileSync("git", ["add", "-A"], { cwd: dir });
+    const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${pavedFlake}`];
+    const facts = await nixJson<{ vector: boolean; alloy: boolean; node: boolean; stateVersion: string }>(
+      ["eval", ...overrides, `${dir}#nixosConfigurations.ci-1.config`, "--apply",
+        "c: { vector = c.services.vector.enable; alloy = c.services.alloy.enable; node = c.services.prometheus.exporters.node.enable; stateVersion = c.system.stateVersion; }"],
+      { cwd: dir },
+    );
+    expect(facts).toEqual({ vector: true, alloy: false, node: true, stateVersion: "26.05" });
   });
 
   for (const token of TOKENS) {

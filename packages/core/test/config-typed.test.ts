@@ -39,6 +39,10 @@ describe("toolchain versions are checked per toolchain", () => {
     for (const version of versions) expect(problems(toolchain(tool, version)), `${tool} ${version}`).toEqual([]);
   });
 
+  it("every toolchain accepts \"*\", what paved init writes for a toolchain used without a version (corpus: cachix/devenv's Cargo.toml)", () => {
+    for (const [tool] of accepted) expect(problems(toolchain(tool, "*")), tool).toEqual([]);
+  });
+
   it("operators of one ecosystem are not taken for another", () => {
     expect(isToolchainVersion("python", "^3.12")).toBe(false);
     expect(isToolchainVersion("node", "~=22")).toBe(false);

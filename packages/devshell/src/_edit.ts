@@ -4,9 +4,8 @@
  * uses (--nixpkgs, else paved.yaml's nixpkgs.path, else the flake's own input); a missing one is an error
  * with near matches, and nothing changes.
  */
-import { writeFile } from "node:fs/promises";
 import {
-  addToConfigList, editConfig, formatPlanDiff, loadConfig, nixpkgsBranch, PavedError, planFiles, removeFromConfigList, unifiedDiff, requireGitRoot, writeAtomic, writeFiles,
+  addToConfigList, commitChange, configEdit, editConfig, formatPlanDiff, loadConfig, nixpkgsBranch, PavedError, planFiles, removeFromConfigList, unifiedDiff, requireGitRoot,
   type PavedConfig,
 } from "@paved/core";
 import { probeAttributes } from "./nixpkgs/_probe.ts";
@@ -131,14 +130,8 @@ async function apply(
       dryRun: true,
     };
   }
-  if (edit.changed) await writeAtomic(edit.file, edit.after);
-  let written;
-  try {
-    written = await writeFiles(root, files, { force: options.force === true });
-  } catch (error) {
-    if (edit.changed) await writeFile(edit.file, edit.before, "utf8");
-    throw error;
-  }
+  // paved.yaml and the shell's files in one transaction: all written, or none.
+  const written = await commitChange(root, { config: configEdit(root, edit), files }, { force: options.force === true });
   return {
     ...result,
     files: written.changes.map((c) => ({ path: c.path, status: c.status, written: written.written.includes(c.path) })),

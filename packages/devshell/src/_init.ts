@@ -4,11 +4,11 @@
  * own pins changed. Nothing is written when detection or validation fails.
  */
 import { existsSync, realpathSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  CONFIG_FILE, editConfig, formatPlanDiff, gitIgnoredPaths, gitIntentToAdd, loadConfig, parseConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff,
-  nixpkgsBranch, parseHeader, setConfigValue, validateConfig, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
+  CONFIG_FILE, editConfig, formatPlanDiff, gitIgnoredPaths, gitIntentToAdd, loadConfig, planFiles, renderConfig, requireGitRoot, unifiedDiff, untrackedPaths,
+  commitChange, nixpkgsBranch, parseHeader, setConfigValue, validateConfig, type FileStatus, type PavedConfig,
 } from "@paved/core";
 import { detectProject, type DetectResult } from "./_detect.ts";
 import { applyShells, newShells, type ShellChange } from "./_shellconfig.ts";
@@ -61,18 +61,19 @@ export interface InitResult {
   warnings: string[];
 }
 
-async function nextConfig(root: string, releaseOverride: string | undefined, detected: () => DetectResult): Promise<{
+async function nextConfig(root: string, loaded: { config: PavedConfig } | undefined, releaseOverride: string | undefined, detected: () => DetectResult): Promise<{
   text: string; before?: string; config: PavedConfig; changes: ShellChange[]; detected: DetectResult;
 }> {
-  if (!existsSync(join(root, CONFIG_FILE))) {
+  if (!loaded) {
     const result = detected();
+    // Validated as a value here; renderConfig writes exactly that value, so the text needs no second parse.
     const config = validateConfig({ version: 1, nixpkgs: { release: result.release }, shells: newShells(result.planned) });
-    return { text: renderConfig(config), config, changes: result.planned.map((s) => ({ shell: s.name, kind: "add-shell", detail: `shell ${s.name} added` })), detected: result };
+    return { text: renderConfig(config, { validated: true }), config, changes: result.planned.map((s) => ({ shell: s.name, kind: "add-shell", detail: `shell ${s.name} added` })), detected: result };
   }
-  // An invalid paved.yaml (unknown toolchain, bad release) stops here with file:line:col, before anything is written.
-  const loaded = await loadConfig(root);
+  // An invalid paved.yaml (unknown toolchain, bad release) stopped at loadConfig with file:line:col, before anything is written.
   const result = detected();
   let changes: ShellChange[] = [];
+  // editConfig validates the edited text itself (problems name its lines), so its config is the one to render.
   const edit = await editConfig(root, (doc) => {
     changes = applyShells(doc, loaded.config.shells, result.planned);
     if (releaseOverride !== undefined && nixpkgsBranch(releaseOverride) !== nixpkgsBranch(loaded.config.nixpkgs.release)) {
@@ -88,14 +89,14 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const top = await requireGitRoot(root);
   let release = options.release;
   let globs: { include?: string[]; exclude?: string[] } = {};
-  if (existsSync(join(root, CONFIG_FILE))) {
-    const existing = (await loadConfig(root)).config;
-    release ??= existing.nixpkgs.release;
-    globs = { include: existing.detect.include, exclude: existing.detect.exclude };
+  // Read once: an invalid paved.yaml stops here with file:line:col, before anything is written.
+  const loaded = existsSync(join(root, CONFIG_FILE)) ? await loadConfig(root) : undefined;
+  if (loaded) {
+    release ??= loaded.config.nixpkgs.release;
+    globs = { include: loaded.config.detect.include, exclude: loaded.config.detect.exclude };
   }
-  const next = await nextConfig(root, options.release, () => detectProject(root, { ...(release ? { release } : {}), ...globs, pinnedOnly: options.pinnedOnly === true }));
-  // Validate the exact text that would be written, so a mistake names its line in that text.
-  const config = parseConfig(next.text, CONFIG_FILE).config;
+  const next = await nextConfig(root, loaded, options.release, () => detectProject(root, { ...(release ? { release } : {}), ...globs, pinnedOnly: options.pinnedOnly === true }));
+  const config = next.config;
   const files = renderDevshellFiles(root, config);
   const verification = options.nixpkgs !== undefined || config.nixpkgs.path !== undefined
     ? await verifyAttributes(root, config, { ...(options.nixpkgs ? { nixpkgs: options.nixpkgs } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.env ? { env: options.env } : {}) })
@@ -135,17 +136,8 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       warnings: below,
     };
   }
-  const configFile = join(root, CONFIG_FILE);
-  if (configStatus !== "unchanged") await writeAtomic(configFile, next.text);
-  let written;
-  try {
-    written = await writeFiles(root, files, { force: options.force === true });
-  } catch (error) {
-    // All-or-nothing across paved.yaml too: put it back as it was.
-    if (configStatus === "create") await rm(configFile, { force: true });
-    else if (configStatus === "update") await writeFile(configFile, next.before!, "utf8");
-    throw error;
-  }
+  // paved.yaml and the shells' files in one transaction: all written, or none.
+  const written = await commitChange(root, { config: { path: CONFIG_FILE, before: next.before, after: next.text }, files }, { force: options.force === true });
   const removed: string[] = [];
   for (const f of stale) {
     if (!f.intact) continue;
@@ -153,8 +145,8 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     removed.push(f.path);
   }
   const newFiles = [...(configStatus === "create" ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create" && c.write).map((c) => c.path)];
-  const ignored = await gitIgnoredPaths(root, newFiles);
-  const intentToAdd = await gitIntentToAdd(root, newFiles);
+  const [ignored, untracked] = await Promise.all([gitIgnoredPaths(root, newFiles), untrackedPaths(root, newFiles)]);
+  const intentToAdd = await gitIntentToAdd(root, newFiles, { ignored, untracked });
   const warnings = [...below, ...ignored.map((f) => f.endsWith(ENVRC_FILE)
     ? `${f} is ignored by git (.gitignore): direnv still reads it, but teammates will not get it. To share it, remove the .envrc pattern from .gitignore, or \`git add -f ${f}\`.`
     : `${f} is ignored by git (.gitignore), so Nix cannot see it: run \`git add -f -N ${f}\`, or remove its pattern from .gitignore.`)];

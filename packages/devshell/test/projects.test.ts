@@ -155,3 +155,40 @@ describe("detect.include / detect.exclude in paved.yaml", () => {
     expect(result.detection.projects.map((p) => p.dir)).toEqual(["", "app"]);
   });
 });
+
+describe("source trees are not walked (init speed on the corpus: ruff, okhttp)", () => {
+  it("src/ of a Cargo, Maven or npm project holds no project: its directories are not even read", () => {
+    const files: Record<string, string> = {
+      "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
+      "src/ui/assets/package.json": json({ name: "bundled-assets", engines: { node: "16" } }),
+      "java/pom.xml": "<project><properties><maven.compiler.release>21</maven.compiler.release></properties></project>\n",
+      "java/src/main/resources/templates/package.json": json({ name: "template" }),
+    };
+    for (let i = 0; i < 30; i++) files[`src/m${i}/inner/mod.rs`] = "pub fn f() {}\n";
+    const detection = scanRepository(makeRepo(files, { git: false }));
+    expect(detection.projects.map((p) => p.dir)).toEqual(["", "java"]);
+    // The root, java/ and the few directories outside src/: none of the 60 module directories.
+    expect(detection.stats.directories).toBeLessThan(10);
+    expect(names(files)).toEqual(["default", "java"]);
+  });
+
+  it("a workspace member or a detect.include inside src/ is still found", () => {
+    const members = {
+      "package.json": json({ private: true, workspaces: ["src/packages/*"] }),
+      "src/packages/a/package.json": json({ name: "a", engines: { node: "24" } }),
+      "src/packages/b/package.json": json({ name: "b" }),
+    };
+    expect(scanRepository(makeRepo(members, { git: false })).projects.map((p) => p.dir)).toEqual(["", "src/packages/a", "src/packages/b"]);
+    const included = {
+      "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
+      "src/tools/gen/go.mod": "module example.com/gen\n\ngo 1.25\n",
+    };
+    expect(scanRepository(makeRepo(included, { git: false })).projects.map((p) => p.dir)).toEqual([""]);
+    expect(scanRepository(makeRepo(included, { git: false }), { include: ["src/tools/gen"] }).projects.map((p) => p.dir)).toEqual(["", "src/tools/gen"]);
+  });
+
+  it("a directory named src without a build file of its own above it is walked as before", () => {
+    const files = { "src/services/api/go.mod": "module example.com/api\n\ngo 1.25\n", "README.md": "# mono\n" };
+    expect(scanRepository(makeRepo(files, { git: false })).projects.map((p) => p.dir)).toEqual(["src/services/api"]);
+  });
+});

@@ -55,3 +55,16 @@ describe("QA: paved init after a sub-project went away", () => {
     expect(Object.keys(result.detected.shells.map((s) => s.name))).toHaveLength(1);
   });
 });
+
+describe("QA: toolchains used without a version (corpus: cachix/devenv)", () => {
+  it("a crate without rust-version and a go.mod without a go line give a valid paved.yaml", async () => {
+    const dir = makeRepo({ "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n', "tools/go.mod": "module example.com/tools\n" });
+    const result = await initProject({ dir });
+    const yaml = readFileSync(join(dir, "paved.yaml"), "utf8");
+    expect(yaml).toMatch(/rust:\n\s+version: "\*"/);
+    expect(result.detected.shells[0]!.choices.find((c) => c.toolchain === "rust")).toMatchObject({ attr: "rustc" });
+    // A second run reads that paved.yaml back: the "*" paved wrote must pass paved's own check.
+    const again = await initProject({ dir });
+    expect(again.diff).toBe("");
+  });
+});

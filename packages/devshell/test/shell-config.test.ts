@@ -29,9 +29,11 @@ describe("paved shell with paved.yaml", () => {
     const result = await paved(repo, ["--json", "shell", "--", "hello", "--version"]);
     expect(result.stderr).not.toMatch(/error/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("hello 2.12.2");
+    // With --json, stdout is paved's JSON alone: the command's own output goes to stderr.
+    expect(result.stderr).toContain("hello 2.12.2");
+    expect(result.stdout).not.toContain("hello 2.12.2");
     expect(repo.nixCalls().find((line) => line.includes("print-dev-env"))).toContain(`--override-input nixpkgs path:${repo.nixpkgs}`);
-    const data = JSON.parse(result.stdout.slice(result.stdout.indexOf("{")));
+    const data = JSON.parse(result.stdout);
     expect(data).toMatchObject({ shell: "default", reason: "default", nixpkgs: repo.nixpkgs });
   });
 
@@ -41,9 +43,9 @@ describe("paved shell with paved.yaml", () => {
     for (const cwd of [join(repo.root, "services/api"), deep]) {
       const result = await paved(repo, ["--json", "shell", "--", "sh", "-c", 'uv --version; echo "shell=$PAVED_SHELL"'], cwd);
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain("uv 0.9.9");
-      expect(result.stdout).toContain("shell=api");
-      const data = JSON.parse(result.stdout.slice(result.stdout.indexOf("{")));
+      expect(result.stderr).toContain("uv 0.9.9");
+      expect(result.stderr).toContain("shell=api");
+      const data = JSON.parse(result.stdout);
       expect(data.reason).toBe("shells.api.dir = services/api");
     }
     // A sibling directory is not the sub-project.

@@ -59,9 +59,10 @@ describe("paved shell -- CMD", () => {
     repo.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n");
     const cold = await paved(repo, ["--json", "shell", "--nixpkgs", repo.nixpkgs, "--", "uv", "--version"]);
     expect(cold.code).toBe(0);
-    expect(cold.stdout).toContain("uv 0.9.9");
+    // With --json the command's output goes to stderr; stdout is the JSON document alone.
+    expect(cold.stderr).toContain("uv 0.9.9");
     // It says why it evaluated again.
-    expect(JSON.parse(cold.stdout.slice(cold.stdout.indexOf("{")))).toMatchObject({ cache: "miss", why: ["nix/tools.nix changed"] });
+    expect(JSON.parse(cold.stdout)).toMatchObject({ cache: "miss", why: ["nix/tools.nix changed"] });
     expect(printDevEnvCalls(repo).length).toBeGreaterThan(0);
     const afterEdit = repo.nixCalls().length;
     expect(afterEdit).toBeGreaterThan(before);
@@ -118,8 +119,8 @@ describe("paved shell -- CMD", () => {
   it("names a shell explicitly and says so in --json", async () => {
     const result = await paved(repo, ["--json", "shell", "api", "--nixpkgs", repo.nixpkgs, "--", "uv", "--version"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("uv 0.9.9");
-    const data = JSON.parse(result.stdout.slice(result.stdout.indexOf("{")));
+    expect(result.stderr).toContain("uv 0.9.9");
+    const data = JSON.parse(result.stdout);
     expect(data).toMatchObject({ shell: "api", reason: "argument", root: repo.root, nixpkgs: repo.nixpkgs });
   });
 

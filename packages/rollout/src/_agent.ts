@@ -207,12 +207,33 @@ decide)
   fi
   ;;
 rollback)
+  # Takes the decision for WHO unless one was taken, then restores in a job of its own on the host: a paved that
+  # dies mid-call (its SSH connection gone) cannot leave the decision taken and the restore undone. Only the
+  # guard's own decision is left to the guard. The job runs once per attempt directory; a later call waits for it.
+  d=$1; who=$2; profile=$3; gen=$4; path=$5; act=$6; unit=$7; limit=900; [ $# -ge 8 ] && limit=$8
+  mkdir -p "$d" || exit 1
+  if mkdir "$d/decided" 2>/dev/null; then echo "$who" > "$d/decided/by"; fi
+  by=$(cat "$d/decided/by" 2>/dev/null || true)
+  echo "decided=$by"
+  if [ "$by" = guard ]; then current "$profile"; exit 0; fi
+  if [ ! -e "$d/rollback.rc" ]; then
+    pid=$(cat "$d/rollback.pid" 2>/dev/null || true)
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+      detach "$unit" "$d/rollback.log" sh "$self" rollback-job "$d" "$profile" "$gen" "$path" "$act" || exit $?
+    fi
+  fi
+  start=$(now)
+  while [ ! -e "$d/rollback.rc" ] && [ $(($(now) - start)) -lt "$limit" ]; do sleep 0.1 2>/dev/null || sleep 1; done
+  if [ -e "$d/rollback.rc" ]; then echo "rc=$(cat "$d/rollback.rc")"; else echo rc=running; fi
+  current "$profile"
+  ;;
+rollback-job)
   d=$1; profile=$2; gen=$3; path=$4; act=$5
+  echo $$ > "$d/rollback.pid"
   stop_job "$d" activate
   stop_job "$d" boot
   restore "$d" "$profile" "$gen" "$path" "$act"
-  echo "rc=$?"
-  current "$profile"
+  finish "$d/rollback.rc" $?
   ;;
 await-guard)
   d=$1; limit=$2

@@ -160,8 +160,9 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     options.onEvent?.({ type: "rollout", id: header.id, phase: "stopped", outcome: "incomplete", message, at: now() });
     return { id: header.id, journal: journal.path, outcome: "incomplete", message, state: foldJournal(readJournal(options.dir, header.id)), ms: performance.now() - started };
   };
-  // A settled wave's leases are released while the next wave leases its own hosts (waves never share a host);
-  // the rollout ends only once every release is done, so a next rollout finds the hosts free.
+  // A settled wave's leases are released while the next wave leases its own hosts (waves never share a host), and
+  // done before that wave builds and touches anything; the rollout ends only once every release is done, so a next
+  // rollout finds the hosts free.
   let releasing: Promise<void> = Promise.resolve();
   let leases: Leases | undefined;
   try {
@@ -171,6 +172,7 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
       const waveStarted = performance.now();
       leases = await takeLeases(header, agentsOf(header, wave.hosts, options), header.concurrency);
       journal.append({ type: "lease", at: now(), wave: index, hosts: leases.agents.size, ms: Math.round(performance.now() - waveStarted) });
+      await releasing;
       const result = await runWave(index, waveState, waveStarted, leases);
       const settled = leases;
       leases = undefined;

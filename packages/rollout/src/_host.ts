@@ -92,6 +92,11 @@ function unitName(run: HostRun, attempt: number | string): string {
   return `paved-${run.header.id}-${run.ssh.name}-a${attempt}`.replace(/[^A-Za-z0-9:_.-]/g, "_");
 }
 
+/** The restore job's unit: one per attempt directory (a wave's rollback and the rollout's use different ones). */
+function restoreUnit(run: HostRun, attempt: number, dir: string): string {
+  return `${unitName(run, attempt)}-rb-${dir.slice(dir.lastIndexOf("/") + 1)}`.replace(/[^A-Za-z0-9:_.-]/g, "_");
+}
+
 function wave(run: HostRun): number {
   return run.header.waves.findIndex((w) => w.hosts.includes(run.ssh.name));
 }
@@ -310,19 +315,20 @@ export async function rollbackHost(
       attempt,
       "rollback",
       async () => {
-        const decided = await run.agent.decide(dir, "rollback");
+        // One call decides and restores (the restore outlives the connection), so no kill can fall in between.
+        const agentAction = action === "boot" ? "none" : action;
+        const r = await run.agent.rollback(dir, "rollback", before, agentAction, restoreUnit(run, attempt, dir));
+        const decided = r.decided;
         decidedByPaved = decided === "rollback";
         if (decided === "guard") {
           await run.agent.awaitGuard(dir, 300);
           return { decided, now: (await run.agent.state(dir)).now, rc: 0 };
         }
-        const agentAction = action === "boot" ? "none" : action;
-        const r = await run.agent.rollback(dir, before, agentAction);
         if (action === "boot" && r.rc === 0) {
           const rc = await runJob(run, `${dir}-restore`, "boot", `${unitName(run, attempt)}-restore`, "boot", run.header.activationTimeoutMs, before.path).catch(() => 1);
           return { decided, now: r.now, rc };
         }
-        return { decided, ...r };
+        return r;
       },
       (r) => ({ decided: r.decided, rc: r.rc, generation: r.now.generation, path: r.now.path }),
     );
@@ -365,24 +371,26 @@ export async function reconcileHost(run: HostRun, state: HostState): Promise<Hos
     const r = await rollbackHost(run, attempt, dir, before, "test", "failed", "was failing when paved was interrupted");
     return r;
   }
-  if (now.decided === "guard" || now.decided === "") {
-    const decided = now.decided === "" ? await run.agent.decide(dir, "resume") : "guard";
-    if (decided === "guard") await run.agent.awaitGuard(dir, 300);
+  if (now.decided === "guard") {
+    await run.agent.awaitGuard(dir, 300);
+    return undefined;
   }
-  // decided by "resume" (now or by an earlier resume that died) or "salvage" (a paved whose journal failed put it
-  // back): restore the previous system ourselves if needed, and redo the host.
-  const check = await run.agent.state(dir);
-  if (check.decided === "guard") return undefined;
-  const activated = check.activate !== "" || state.lastStep.step === "activate";
-  if (check.now.path !== before.path || activated || check.boot !== "") {
+  // Undecided, or decided by "resume" (an earlier resume that died) or "salvage" (a paved whose journal failed put
+  // it back): restore the previous system if anything needs it — deciding for "resume" and restoring in one call,
+  // so a kill cannot leave the guard shut out and the host on the new system — and redo the host.
+  const activated = now.activate !== "" || state.lastStep.step === "activate";
+  if (now.now.path !== before.path || activated || now.boot !== "") {
     const action = run.header.mode === "boot" || !activated ? "none" : "test";
-    await step(run, attempt, "rollback", async () => {
-      const r = await run.agent.rollback(dir, before, action);
-      if (check.boot !== "" || state.lastStep?.step === "boot") {
+    const r = await step(run, attempt, "rollback", async () => {
+      const r = await run.agent.rollback(dir, "resume", before, action, restoreUnit(run, attempt, dir));
+      if (r.decided !== "guard" && (now.boot !== "" || state.lastStep?.step === "boot")) {
         r.rc = await runJob(run, `${dir}-restore`, "boot", `${unitName(run, attempt)}-restore`, "boot", run.header.activationTimeoutMs, before.path);
       }
       return r;
-    }, (r) => ({ rc: r.rc, generation: r.now.generation, path: r.now.path }));
+    }, (r) => ({ decided: r.decided, rc: r.rc, generation: r.now.generation, path: r.now.path }));
+    if (r.decided === "guard") await run.agent.awaitGuard(dir, 300);
+  } else if (now.decided === "") {
+    await run.agent.decide(dir, "resume");
   }
   return undefined;
 }

@@ -108,9 +108,19 @@ export class HostAgent {
     return values.decided || "guard";
   }
 
-  async rollback(dir: string, before: Generation, action: "test" | "switch" | "none"): Promise<{ rc: number; now: Generation }> {
-    const { values } = await this.call(["rollback", dir, this.paths.profile, String(before.generation ?? ""), before.path, action], 15 * 60_000);
-    return { rc: Number(values.rc), now: generationOf(values) };
+  /**
+   * Decides the attempt for `who` unless it was decided, then restores `before` in a job on the host that outlives
+   * this connection. `decided: "guard"` means the guard took it and restores by itself (nothing was done here).
+   */
+  async rollback(dir: string, who: "rollback" | "resume", before: Generation, action: "test" | "switch" | "none", unit: string): Promise<{ decided: string; rc: number; now: Generation }> {
+    const args = ["rollback", dir, who, this.paths.profile, String(before.generation ?? ""), before.path, action, unit, "900"];
+    const { values } = await this.call(args, 16 * 60_000);
+    if (values.rc === "running") {
+      throw new PavedError("E_ROLLOUT_REMOTE", `${this.target.name}: restoring the previous system did not finish within 15 minutes`, {
+        hint: "It goes on on the host; `paved rollout resume` (or `rollback`) waits for it again.",
+      });
+    }
+    return { decided: values.decided ?? "", rc: Number(values.rc ?? 0), now: generationOf(values) };
   }
 
   async awaitGuard(dir: string, seconds: number): Promise<number | "running"> {

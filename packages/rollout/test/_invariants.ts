@@ -1,7 +1,8 @@
 /**
  * The invariants every rollout test and the chaos runs check: the journal can be read (no corrupt record; at most a
  * torn tail, which the next writer cuts), and every host is on a generation the journal allows — the one it names,
- * or for a host mid-switch the previous one or the target, as the host's decided/by file says once decided.
+ * or for a host mid-switch the previous one or the target, as the host's decided/by file says once decided (either
+ * while the host's own restore job for that attempt is still running).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { foldJournal, readJournalFile, type HostState } from "@paved/rollout";
@@ -15,10 +16,18 @@ export interface Violation {
   why: string;
 }
 
+const attemptDir = (fleet: Fleet, id: string, host: HostState) =>
+  `${fleet.hosts.find((h) => h.name === host.name)!.stateDir}/${id}/${host.name}-a${host.attempt}`;
+
 export function decidedBy(fleet: Fleet, id: string, host: HostState): string {
-  const stateDir = fleet.hosts.find((h) => h.name === host.name)!.stateDir;
-  const file = `${stateDir}/${id}/${host.name}-a${host.attempt}/decided/by`;
+  const file = `${attemptDir(fleet, id, host)}/decided/by`;
   return existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+}
+
+/** The host's own restore job for the attempt has started and not finished: the host is between the two. */
+function restoring(fleet: Fleet, id: string, host: HostState): boolean {
+  const dir = attemptDir(fleet, id, host);
+  return existsSync(`${dir}/rollback.pid`) && !existsSync(`${dir}/rollback.rc`);
 }
 
 /**
@@ -38,6 +47,7 @@ export function violations(fleet: Fleet, id: string, initial: Record<string, str
       const candidates = [named, host.before?.path, host.target].filter((p): p is string => !!p);
       allowed = decided === "confirm" ? [host.target!] : decided ? [host.before?.path ?? named] : candidates;
       if (decided === "confirm" && host.lastStep?.step === "rollback") allowed = candidates;
+      if (decided && decided !== "confirm" && restoring(fleet, id, host)) allowed = candidates;
     }
     if (!allowed.includes(actual)) out.push({ host: host.name, actual, allowed, decided, why: "not on a generation the journal allows" });
     else if (options.settled && host.uncertain && !host.unsettled && !decided && host.armed) {

@@ -1,5 +1,6 @@
 import { formatPlanDiff, unifiedDiff } from "@paved/core";
 import type { PlatformChange } from "@paved/baseline";
+import type { HostReadiness } from "@paved/platform";
 import type { CommandOutput } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 
@@ -19,4 +20,12 @@ export function platformOutput(change: PlatformChange, done: string): CommandOut
   const lines = [done, ...change.written.map((p) => `  wrote ${p}`)];
   if (change.kept.length) lines.push(...change.kept.map((p) => `  kept ${p} (edited by hand; rerun with --force to replace it)`));
   return { data, text: lines.join("\n"), exitCode: change.kept.length ? EXIT.attention : EXIT.ok };
+}
+
+/** What a new host still needs before its first deploy, then how to deploy it. */
+export function readinessText(readiness: HostReadiness | undefined): string {
+  if (!readiness) return "";
+  const deploy = `paved rollout apply --host ${readiness.host}`;
+  if (readiness.needed.length === 0) return `\nReady to deploy: commit, then \`${deploy}\`.`;
+  return [`\nBefore ${readiness.host} can be deployed:`, ...readiness.needed.map((n) => `  - ${n}`), `Then commit and deploy with \`${deploy}\`.`].join("\n");
 }

@@ -5,8 +5,9 @@ import type { CommandContext } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
 
-export function selection(options: Record<string, unknown>): HostSelection {
-  const list = (value: unknown) => (Array.isArray(value) ? (value as string[]).flatMap((v) => v.split(",")).filter(Boolean) : undefined);
+/** --host/--role/--tag (already split at commas); a kind not given selects every host. */
+export function selection(options: { host: string[]; role: string[]; tag: string[] }): HostSelection {
+  const list = (values: string[]) => (values.length > 0 ? values : undefined);
   return { names: list(options.host), roles: list(options.role), tags: list(options.tag) };
 }
 
@@ -68,8 +69,7 @@ export function resultExit(result: RolloutResult): number {
 }
 
 /** `--override-input name=ref` flags as Nix arguments. */
-export function overrideInputs(value: unknown): string[] {
-  const list = Array.isArray(value) ? (value as string[]) : [];
+export function overrideInputs(list: string[]): string[] {
   return list.flatMap((item) => {
     const eq = item.indexOf("=");
     if (eq <= 0) throw new PavedError("E_USAGE", `--override-input ${JSON.stringify(item)} is not name=flakeref`, { hint: "For example --override-input nixpkgs=path:/srv/nixpkgs" });

@@ -1,14 +1,15 @@
-import { ciInit, type CiProvider } from "@paved/ci-runner";
-import type { CommandHandler } from "../_context.ts";
+import { ciInit } from "@paved/platform";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/ci-init.ts";
 import { EXIT } from "../_exit-codes.ts";
 
-export const run: CommandHandler = async (ctx, _args, options) => {
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
   const result = await ciInit({
     dir: ctx.dir,
-    provider: options.provider as CiProvider,
-    ...(typeof options.nixVersion === "string" ? { nixVersion: options.nixVersion } : {}),
-    dryRun: options.dryRun === true,
-    force: options.force === true,
+    provider: options.provider,
+    ...(options.nixVersion === undefined ? {} : { nixVersion: options.nixVersion }),
+    dryRun: options.dryRun,
+    force: options.force,
   });
   const lines: string[] = [];
   if (result.dryRun) lines.push(result.diff || "Nothing to change.", "", "Dry run: nothing was written.");

@@ -2,14 +2,11 @@ import { spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { join } from "node:path";
 import { direnvExport } from "@paved/devshell";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/direnv-export.ts";
 
-export const run: CommandHandler = async (ctx, _args, options) => {
-  process.removeAllListeners("SIGINT");
-  process.on("SIGINT", () => {});
-  const shell = options.shell as string | undefined;
-  const nixpkgs = options.nixpkgs as string | undefined;
-  const stampDir = options.stampDir as string | undefined;
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
+  const { shell, nixpkgs, stampDir } = options;
   // The background run is this same command, detached from direnv: its output goes to a log, never to the prompt.
   const startBackground = () => {
     if (!stampDir) return;
@@ -24,7 +21,7 @@ export const run: CommandHandler = async (ctx, _args, options) => {
     shell,
     nixpkgs,
     stampDir,
-    background: options.background === true,
+    background: options.background,
     wait: Boolean(process.env.PAVED_DIRENV_WAIT),
     startBackground,
     onProgress: ctx.progress,

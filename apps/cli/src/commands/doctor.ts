@@ -1,9 +1,10 @@
 import { doctor } from "@paved/core";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/doctor.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
 
-export const run: CommandHandler = async (ctx) => {
+export const run: Handler<typeof spec> = async (ctx) => {
   const report = await doctor({ dir: ctx.dir });
   const c = paint(ctx.color);
   const mark = { ok: c.green("✓"), warn: c.yellow("!"), fail: c.red("✗"), skip: c.dim("-") };

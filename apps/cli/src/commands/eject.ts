@@ -1,8 +1,9 @@
-import type { CommandHandler } from "../_context.ts";
-import { ejectRepository } from "../platform/sync.ts";
+import { ejectRepository } from "@paved/platform";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/eject.ts";
 
-export const run: CommandHandler = async (ctx, _args, options) => {
-  const dryRun = options.dryRun === true;
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
+  const dryRun = options.dryRun;
   const result = await ejectRepository({ dir: ctx.dir, dryRun });
   const lines = result.ejected.length
     ? [`${dryRun ? "Would eject" : "Ejected"} ${result.ejected.length} file${result.ejected.length === 1 ? "" : "s"}:`, ...result.ejected.map((p) => `  ${p}${result.edited.includes(p) ? " (had hand edits; kept as they are)" : ""}`)]

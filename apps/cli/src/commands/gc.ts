@@ -1,8 +1,9 @@
 import { gcEnvironments } from "@paved/devshell";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/gc.ts";
 
-export const run: CommandHandler = async (_ctx, _args, options) => {
-  const result = await gcEnvironments({ dryRun: options.dryRun === true });
+export const run: Handler<typeof spec> = async (_ctx, { options }) => {
+  const result = await gcEnvironments({ dryRun: options.dryRun });
   const verb = result.dryRun ? "Would remove" : "Removed";
   const lines = result.removed.map((r) => `${verb} ${r.environments} environment(s) of ${r.root} (${r.reason})`);
   for (const dir of result.removedDirenv) lines.push(`${verb} the direnv state of ${dir} (its .envrc is gone)`);

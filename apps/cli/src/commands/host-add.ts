@@ -1,19 +1,18 @@
-import { hostAdd } from "@paved/baseline";
-import type { CommandHandler } from "../_context.ts";
-import { refuseInApplicationRepo } from "./_app-guard.ts";
-import { platformOutput } from "./_platform-output.ts";
+import { hostAdd } from "@paved/platform";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/host-add.ts";
+import { platformOutput, readinessText } from "./_platform-output.ts";
 
-export const run: CommandHandler = async (ctx, args, options) => {
-  const name = args[0]!;
-  await refuseInApplicationRepo(ctx.dir, "host add");
+export const run: Handler<typeof spec> = async (ctx, { args: { name }, options }) => {
   const change = await hostAdd({
     dir: ctx.dir,
     name,
-    role: String(options.role),
-    ...(options.address === undefined ? {} : { address: String(options.address) }),
-    ...(options.system === undefined ? {} : { system: String(options.system) }),
-    dryRun: options.dryRun === true,
-    force: options.force === true,
+    role: options.role,
+    ...(options.address === undefined ? {} : { address: options.address }),
+    ...(options.system === undefined ? {} : { system: options.system }),
+    dryRun: options.dryRun,
+    force: options.force,
   });
-  return platformOutput(change, `Added host ${name} (role ${String(options.role)}). Commit, then deploy it with nixos-rebuild --flake .#${name}.`);
+  const out = platformOutput(change, `Added host ${name} (role ${options.role}).`);
+  return { ...out, data: { ...(out.data as object), readiness: change.readiness }, text: `${out.text}\n${readinessText(change.readiness)}` };
 };

@@ -1,13 +1,8 @@
 import { PavedError } from "@paved/core";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/init.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { initPlatform, type PlatformInitResult } from "../platform/init-platform.ts";
-
-function repoList(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(",")).map((v) => v.trim()).filter(Boolean);
-  return items;
-}
+import { initPlatform, type PlatformInitResult } from "@paved/platform";
 
 export function describeInit(result: PlatformInitResult): string[] {
   const verb = (status: string) =>
@@ -22,21 +17,17 @@ export function describeInit(result: PlatformInitResult): string[] {
 }
 
 /** `paved init --platform`: the platform repository; the application-repository init is the devshell command. */
-export const run: CommandHandler = async (ctx, _args, options) => {
-  const ci = options.ci;
-  if (ci !== undefined && ci !== "github" && ci !== "gitlab") {
-    throw new PavedError("E_USAGE", `--ci must be github or gitlab, not ${JSON.stringify(ci)}`, { hint: "paved init --platform --ci gitlab" });
-  }
-  const repos = repoList(options.repo);
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
+  const { ci, repo: repos } = options;
   const result = await initPlatform({
     dir: ctx.dir,
-    ...(typeof options.name === "string" ? { name: options.name } : {}),
-    ...(repos ? { repos } : {}),
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(repos.length > 0 ? { repos } : {}),
     ...(ci ? { ci } : {}),
-    ...(typeof options.release === "string" ? { release: options.release } : {}),
-    git: options.git !== false,
-    dryRun: options.dryRun === true,
-    force: options.force === true,
+    ...(options.release === undefined ? {} : { release: options.release }),
+    git: options.git,
+    dryRun: options.dryRun,
+    force: options.force,
   });
   const lines = describeInit(result);
   if (result.dryRun && result.diff) lines.push("", result.diff);

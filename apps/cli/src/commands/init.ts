@@ -1,8 +1,10 @@
 import { relative } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { PavedError } from "@paved/core";
-import { initProject, type InitResult } from "@paved/devshell";
-import type { CommandHandler } from "../_context.ts";
+import type { InitResult } from "@paved/devshell";
+import { initProject } from "@paved/platform";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/init.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { findConfigRoot } from "../_root.ts";
 
@@ -91,11 +93,12 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-export const run: CommandHandler = async (ctx, args, options) => {
-  // The platform repository's scaffold lives with the cross-step commands (platform/init-platform.ts).
-  if (options.platform === true) return (await import("./init-platform.ts")).run(ctx, args, options);
+export const run: Handler<typeof spec> = async (ctx, input) => {
+  const { options } = input;
+  // The platform repository's scaffold lives with the cross-step commands (@paved/platform).
+  if (options.platform) return (await import("./init-platform.ts")).run(ctx, input);
   // Silently ignoring them would leave the user believing a platform repository was scaffolded.
-  const platformOnly = [options.name !== undefined && "--name", options.repo !== undefined && "--repo", options.ci !== undefined && "--ci", options.git === false && "--no-git"].filter(Boolean);
+  const platformOnly = [options.name !== undefined && "--name", options.repo.length > 0 && "--repo", options.ci !== undefined && "--ci", !options.git && "--no-git"].filter(Boolean);
   if (platformOnly.length) {
     throw new PavedError("E_USAGE", `${platformOnly.join(", ")}: only with --platform`, {
       hint: "Add --platform to scaffold a platform repository, or drop those flags (`paved init --help`).",
@@ -106,15 +109,15 @@ export const run: CommandHandler = async (ctx, args, options) => {
   const sub = configRoot !== undefined && configRoot !== ctx.cwd ? relative(configRoot, ctx.cwd).split("\\").join("/") : undefined;
   const base = {
     dir: configRoot ?? ctx.cwd,
-    force: options.force === true,
+    force: options.force,
     signal: ctx.signal,
-    ...(typeof options.nixpkgs === "string" ? { nixpkgs: options.nixpkgs } : {}),
-    ...(typeof options.release === "string" ? { release: options.release } : {}),
-    ...(options.pinnedReleaseOnly === true ? { pinnedOnly: true } : {}),
+    ...(options.nixpkgs === undefined ? {} : { nixpkgs: options.nixpkgs }),
+    ...(options.release === undefined ? {} : { release: options.release }),
+    ...(options.pinnedReleaseOnly ? { pinnedOnly: true } : {}),
   };
-  const dryRun = options.dryRun === true;
+  const { dryRun } = options;
   // Ask on a terminal unless --yes; scripts (no terminal) proceed, as --yes documents.
-  if (!dryRun && options.yes !== true && process.stdin.isTTY && !ctx.json) {
+  if (!dryRun && !options.yes && process.stdin.isTTY && !ctx.json) {
     const preview = await initProject({ ...base, dryRun: true });
     process.stderr.write(`${[...explain(preview), ...filesText(preview)].join("\n")}\n`);
     if (!preview.diff) return { data: preview, text: "Nothing to change." };

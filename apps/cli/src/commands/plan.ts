@@ -1,10 +1,11 @@
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/plan.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
-import { actionLine, migrationPlan } from "../platform/plan.ts";
+import { actionLine, migrationPlan } from "@paved/platform";
 
-export const run: CommandHandler = async (ctx, _args, options) => {
-  const result = await migrationPlan({ dir: ctx.dir, write: options.write !== false, dryRun: options.dryRun === true, force: options.force === true });
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
+  const result = await migrationPlan({ dir: ctx.dir, write: options.write, dryRun: options.dryRun, force: options.force });
   const c = paint(ctx.color);
   const { status, actions, file } = result;
   const lines = [c.bold(`Plan for ${status.platform.name}, in path order:`)];

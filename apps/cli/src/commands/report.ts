@@ -1,15 +1,16 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PavedError } from "@paved/core";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/report.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { writeReport } from "../platform/report-html.ts";
+import { writeReport } from "@paved/platform";
 
-export const run: CommandHandler = async (ctx, _args, options) => {
-  const file = resolve(process.cwd(), String(options.html));
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
+  const file = resolve(process.cwd(), options.html);
   // Checked before the (slow) status walk, so a mistyped --html fails at once and as bad input, not as a bug.
   if ((await stat(file).catch(() => undefined))?.isDirectory()) {
-    throw new PavedError("E_INPUT", `--html ${String(options.html)} is a directory`, {
+    throw new PavedError("E_INPUT", `--html ${options.html} is a directory`, {
       hint: "Name the HTML file to write, e.g. --html report.html.",
       details: { file },
     });

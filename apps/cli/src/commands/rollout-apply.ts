@@ -1,23 +1,24 @@
 import { applyRollout, summarize } from "@paved/rollout";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/rollout-apply.ts";
 import { overrideInputs, progress, resultExit, selection, summaryText } from "./_rollout.ts";
 
-export const run: CommandHandler = async (ctx, _args, options) => {
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
   const result = await applyRollout({
     dir: ctx.dir,
     select: selection(options),
-    waves: options.waves as string | undefined,
+    waves: options.waves,
     concurrency: options.concurrency !== undefined ? Number(options.concurrency) : undefined,
-    failureBudget: options.failureBudget !== undefined ? (/%$/.test(String(options.failureBudget)) ? String(options.failureBudget) : Number(options.failureBudget)) : undefined,
-    bake: options.bake as string | undefined,
-    pause: options.pause === true,
-    mode: options.mode as "switch" | "boot" | "test" | undefined,
-    buildHost: options.buildHost as string | undefined,
-    substituteOnDestination: options.substituteOnDestination === true ? true : undefined,
-    healthTimeout: options.healthTimeout as string | undefined,
-    confirmTimeout: options.confirmTimeout as string | undefined,
-    activationTimeout: options.activationTimeout as string | undefined,
-    dryRun: options.dryRun === true,
+    failureBudget: options.failureBudget !== undefined ? (/%$/.test(options.failureBudget) ? options.failureBudget : Number(options.failureBudget)) : undefined,
+    bake: options.bake,
+    pause: options.pause,
+    mode: options.mode,
+    buildHost: options.buildHost,
+    substituteOnDestination: options.substituteOnDestination ? true : undefined,
+    healthTimeout: options.healthTimeout,
+    confirmTimeout: options.confirmTimeout,
+    activationTimeout: options.activationTimeout,
+    dryRun: options.dryRun,
     nixArgs: overrideInputs(options.overrideInput),
     onEvent: progress(ctx),
     onProgress: ctx.verbose ? ctx.progress : undefined,

@@ -1,9 +1,10 @@
 import { formatBytes, planRollout } from "@paved/rollout";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/rollout-plan.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { overrideInputs, selection } from "./_rollout.ts";
 
-export const run: CommandHandler = async (ctx, _args, options) => {
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
   const plans = await planRollout({ dir: ctx.dir, select: selection(options), signal: ctx.signal, onProgress: ctx.progress, nixArgs: overrideInputs(options.overrideInput) });
   const lines: string[] = [];
   for (const plan of plans) {

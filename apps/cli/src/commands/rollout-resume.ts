@@ -1,10 +1,11 @@
 import { listRollouts, readRollouts, resumeRollout, summarize } from "@paved/rollout";
 import { PavedError } from "@paved/core";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/rollout-resume.ts";
 import { progress, resultExit, summaryText } from "./_rollout.ts";
 
-export const run: CommandHandler = async (ctx, args) => {
-  let id = args[0];
+export const run: Handler<typeof spec> = async (ctx, { args }) => {
+  let id = args.id;
   if (!id) {
     const open = readRollouts(ctx.dir).filter((r) => r.outcome === "running" || r.outcome === "paused" || r.outcome === "incomplete");
     if (open.length === 0) {

@@ -1,11 +1,12 @@
 import { probeRollout, readRollouts, rolloutState, summarize } from "@paved/rollout";
 import { EXIT } from "../_exit-codes.ts";
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/rollout-status.ts";
 import { summaryText } from "./_rollout.ts";
 
-export const run: CommandHandler = async (ctx, args, options) => {
-  if (args[0] && options.probe) {
-    const checks = await probeRollout({ dir: ctx.dir, id: args[0], signal: ctx.signal });
+export const run: Handler<typeof spec> = async (ctx, { args: { id }, options }) => {
+  if (id !== undefined && options.probe) {
+    const checks = await probeRollout({ dir: ctx.dir, id, signal: ctx.signal });
     const lines = checks.map((c) => {
       const mark = c.agrees ? "✓" : c.settling ? "…" : "✗";
       const actual = c.actual ? `generation ${c.actual.generation ?? "?"} ${c.actual.path}` : `unknown (${c.error})`;
@@ -13,10 +14,10 @@ export const run: CommandHandler = async (ctx, args, options) => {
       return `${mark} ${c.host.padEnd(16)} ${actual}${c.decided ? ` (decided by ${c.decided})` : ""}${note}`;
     });
     const ok = checks.every((c) => c.agrees);
-    return { data: { id: args[0], hosts: checks, agrees: ok }, text: lines.join("\n"), exitCode: ok ? EXIT.ok : EXIT.attention };
+    return { data: { id, hosts: checks, agrees: ok }, text: lines.join("\n"), exitCode: ok ? EXIT.ok : EXIT.attention };
   }
-  if (args[0]) {
-    const state = rolloutState(ctx.dir, args[0]);
+  if (id !== undefined) {
+    const state = rolloutState(ctx.dir, id);
     const summary = summarize(state);
     const hosts = Object.values(state.hosts).map((h) => ({
       host: h.name,

@@ -1,5 +1,8 @@
-import { addPackages, removePackages, type EditPackagesResult } from "@paved/devshell";
-import type { CommandContext, CommandHandler } from "../_context.ts";
+import type { EditPackagesResult } from "@paved/devshell";
+import { addPackages, removePackages } from "@paved/platform";
+import type { CommandContext } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/shell-add.ts";
 import { EXIT } from "../_exit-codes.ts";
 
 export function editText(result: EditPackagesResult): string {
@@ -13,18 +16,18 @@ export function editText(result: EditPackagesResult): string {
   return lines.join("\n");
 }
 
-export async function runEdit(mode: "add" | "remove", ctx: CommandContext, args: string[], options: Record<string, unknown>) {
+export async function runEdit(mode: "add" | "remove", ctx: CommandContext, packages: string[], options: { shell: string; dryRun: boolean; force: boolean; nixpkgs?: string | undefined }) {
   const edit = mode === "add" ? addPackages : removePackages;
   const result = await edit({
     dir: ctx.dir,
-    packages: args,
-    shell: typeof options.shell === "string" ? options.shell : "default",
-    dryRun: options.dryRun === true,
-    force: options.force === true,
+    packages,
+    shell: options.shell,
+    dryRun: options.dryRun,
+    force: options.force,
     signal: ctx.signal,
-    ...(typeof options.nixpkgs === "string" ? { nixpkgs: options.nixpkgs } : {}),
+    ...(options.nixpkgs === undefined ? {} : { nixpkgs: options.nixpkgs }),
   });
   return { data: result, text: editText(result), exitCode: result.kept.length > 0 ? EXIT.attention : EXIT.ok };
 }
 
-export const run: CommandHandler = (ctx, args, options) => runEdit("add", ctx, args, options);
+export const run: Handler<typeof spec> = (ctx, { args, options }) => runEdit("add", ctx, args.packages, options);

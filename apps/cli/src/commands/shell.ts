@@ -1,9 +1,9 @@
 // Kept small on purpose: a warm `paved shell -- CMD` loads only this module and the devshell cache code.
 import { enterShell, planShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell";
-import { didYouMean, isPavedError, PavedError } from "@paved/core";
+import { isPavedError } from "@paved/core";
 import { resolve } from "node:path";
-import type { CommandHandler } from "../_context.ts";
-import { parseShellArgs, SHELL_FLAGS } from "../_shell-args.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/shell.ts";
 
 async function askStale(message: string): Promise<boolean> {
   const { createInterface } = await import("node:readline/promises");
@@ -29,18 +29,8 @@ function summary(run: ShellRun) {
   };
 }
 
-export const run: CommandHandler = async (ctx) => {
-  const parsed = parseShellArgs(process.argv.slice(2));
-  if (!parsed.ok) {
-    const suggestion = parsed.unknown.startsWith("--") ? didYouMean(parsed.unknown, [...SHELL_FLAGS]) : undefined;
-    throw new PavedError("E_USAGE", `paved shell: unknown option or extra argument ${JSON.stringify(parsed.unknown)}${suggestion ? ` (did you mean ${suggestion}?)` : ""}`, {
-      hint: "Usage: paved shell [NAME] [--nixpkgs PATH] [--stale-ok] [--refresh] [--dry-run] [-- CMD ARGS…]",
-    });
-  }
-  const { name, command, nixpkgs, dryRun, staleOk, refresh } = parsed.args;
-  // The shell owns the terminal now: Ctrl-C belongs to it (and to nix while it evaluates), not to paved.
-  process.removeAllListeners("SIGINT");
-  process.on("SIGINT", () => {});
+export const run: Handler<typeof spec> = async (ctx, { args: { name }, options: { nixpkgs, dryRun, staleOk, refresh }, rest: command }) => {
+  // Ctrl-C belongs to the shell (and to nix while it evaluates): the definition's `foreground` told _signals.ts.
   const shellOptions: ShellOptions = {
     cwd: ctx.dir,
     shell: name,
@@ -50,6 +40,8 @@ export const run: CommandHandler = async (ctx) => {
     refresh,
     onProgress: ctx.progress,
     onWarning: ctx.warn,
+    // With --json, paved's stdout is the JSON document: the command's own output goes to stderr.
+    childStdout: ctx.json ? "stderr" : "stdout",
   };
   if (dryRun) {
     const plan = await planShell(shellOptions);
@@ -65,7 +57,7 @@ export const run: CommandHandler = async (ctx) => {
   } catch (error) {
     // Interactive only: offer the last good environment instead of failing outright.
     const stale = isPavedError(error) && error.details.stale !== undefined;
-    if (!stale || command || !process.stdin.isTTY || ctx.json || !(await askStale((error as Error).message))) throw error;
+    if (!stale || command || !process.stdin.isTTY || ctx.json || !(await askStale(error.message))) throw error;
     result = await go({ staleOk: true });
   }
   return { data: summary(result), exitCode: result.exitCode };

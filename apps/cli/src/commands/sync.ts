@@ -1,9 +1,10 @@
-import type { CommandHandler } from "../_context.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/sync.ts";
 import { EXIT } from "../_exit-codes.ts";
-import { syncRepository } from "../platform/sync.ts";
+import { syncRepository } from "@paved/platform";
 
-export const run: CommandHandler = async (ctx, _args, options) => {
-  const result = await syncRepository({ dir: ctx.dir, dryRun: options.dryRun === true, force: options.force === true });
+export const run: Handler<typeof spec> = async (ctx, { options }) => {
+  const result = await syncRepository({ dir: ctx.dir, dryRun: options.dryRun, force: options.force });
   const verb = { create: "create", update: "update", unchanged: "unchanged", edited: "keep (edited by hand; --force to overwrite)", foreign: "keep (not written by paved; --force to overwrite)" } as const;
   const lines = [`${result.kind === "platform" ? "Platform" : "Application"} repository: ${result.dryRun ? "would write" : "files"}:`];
   for (const c of result.changes) lines.push(`  ${c.write && c.status !== "create" && c.status !== "update" ? "overwrite" : verb[c.status]} ${c.path}`);

@@ -1,15 +1,13 @@
 import { resolve } from "node:path";
-import { teamAdd } from "@paved/baseline";
+import { teamAdd } from "@paved/platform";
 import { looksLikeSecret } from "@paved/core";
-import type { CommandHandler } from "../_context.ts";
-import { refuseInApplicationRepo } from "./_app-guard.ts";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/team-add.ts";
 import { platformOutput } from "./_platform-output.ts";
 
-export const run: CommandHandler = async (ctx, args, options) => {
-  const user = args[0]!;
-  const key = String(options.key);
-  const groups = typeof options.groups === "string" ? options.groups.split(",").map((g) => g.trim()).filter(Boolean) : undefined;
-  await refuseInApplicationRepo(ctx.dir, "team add");
+export const run: Handler<typeof spec> = async (ctx, { args: { user }, options }) => {
+  const key = options.key;
+  const groups = options.groups !== undefined ? options.groups.split(",").map((g) => g.trim()).filter(Boolean) : undefined;
   const change = await teamAdd({
     dir: ctx.dir,
     user,
@@ -17,10 +15,10 @@ export const run: CommandHandler = async (ctx, args, options) => {
     // as is, so teamAdd recognises and refuses it instead of reporting a missing file named after it.
     keyFile: looksLikeSecret(key) ? key : resolve(key),
     ...(groups ? { groups } : {}),
-    ...(options.expires === undefined ? {} : { expires: String(options.expires) }),
-    ...(options.jumpOnly === true ? { jumpOnly: true } : {}),
-    dryRun: options.dryRun === true,
-    force: options.force === true,
+    ...(options.expires === undefined ? {} : { expires: options.expires }),
+    ...(options.jumpOnly ? { jumpOnly: true } : {}),
+    dryRun: options.dryRun,
+    force: options.force,
   });
   return platformOutput(change, `${user} is on the roster; they get access on each host's next deploy.`);
 };

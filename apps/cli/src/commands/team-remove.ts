@@ -1,9 +1,9 @@
-import { teamRemove } from "@paved/baseline";
-import type { CommandHandler } from "../_context.ts";
+import { teamRemove } from "@paved/platform";
+import type { Handler } from "../_define.ts";
+import type { spec } from "../defs/team-remove.ts";
 import { platformOutput } from "./_platform-output.ts";
 
-export const run: CommandHandler = async (ctx, args, options) => {
-  const user = args[0]!;
-  const change = await teamRemove({ dir: ctx.dir, user, dryRun: options.dryRun === true, force: options.force === true });
+export const run: Handler<typeof spec> = async (ctx, { args: { user }, options }) => {
+  const change = await teamRemove({ dir: ctx.dir, user, dryRun: options.dryRun, force: options.force });
   return platformOutput(change, `${user} is off the roster; deploy every host to remove their account and keys.`);
 };

@@ -1,14 +1,13 @@
-import type { Command } from "commander";
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { list } from "../_define.ts";
 
 /** --host/--role/--tag, each repeatable or comma-separated; a host must match all given kinds. */
-export function selectionFlags(command: Command): Command {
-  return command
-    .option("--host <name>", "only this host (repeatable, or a,b,c)", collect)
-    .option("--role <role>", "only hosts with this role (repeatable)", collect)
-    .option("--tag <tag>", "only hosts with this tag (repeatable)", collect);
-}
+export const selectionFlags = {
+  host: list("--host <name>", "only this host (repeatable, or a,b,c)", { complete: "host" }),
+  role: list("--role <role>", "only hosts with this role (repeatable)"),
+  tag: list("--tag <tag>", "only hosts with this tag (repeatable)"),
+};
+
+export const overrideInput = list("--override-input <name=flakeref>", "override a flake input, as nixos-rebuild does (repeatable)", { commas: false });
 
 /** docs/cli.md lists the same codes. */
 export const ROLLOUT_EXIT_CODES = `

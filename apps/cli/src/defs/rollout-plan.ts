@@ -1,11 +1,10 @@
-import { defineCommand } from "../_define.ts";
-import { selectionFlags } from "./_rollout-flags.ts";
+import { defineCommand, lazy } from "../_define.ts";
+import { overrideInput, selectionFlags } from "./_rollout-flags.ts";
 
-export default defineCommand({
+export const spec = defineCommand({
   name: "rollout plan",
   summary: "Show, per host, the system it runs and what deploying the new one changes (nix store diff-closures)",
   examples: ["paved rollout plan", "paved rollout plan --role bastion --json"],
-  configure: (command) =>
-    selectionFlags(command).option("--override-input <name=flakeref>", "override a flake input, as nixos-rebuild does (repeatable)", (v: string, p: string[] = []) => [...p, v]),
-  load: () => import("../commands/rollout-plan.ts"),
+  options: { ...selectionFlags, overrideInput },
 });
+export default lazy(spec, () => import("../commands/rollout-plan.ts"));

@@ -1,10 +1,11 @@
-import { defineCommand } from "../_define.ts";
+import { arg, defineCommand, lazy } from "../_define.ts";
 import { ROLLOUT_EXIT_CODES } from "./_rollout-flags.ts";
 
-export default defineCommand({
+export const spec = defineCommand({
   name: "rollout resume",
   summary: "Continue an interrupted or paused rollout from its journal",
   examples: ["paved rollout resume", "paved rollout resume 20261125T101500Z-k3f9"],
-  configure: (command) => command.argument("[id]", "rollout id (default: the latest unfinished one)").addHelpText("after", ROLLOUT_EXIT_CODES),
-  load: () => import("../commands/rollout-resume.ts"),
+  args: { id: arg.optional("rollout id (default: the latest unfinished one)", { complete: "rollout" }) },
+  helpAfter: ROLLOUT_EXIT_CODES,
 });
+export default lazy(spec, () => import("../commands/rollout-resume.ts"));

@@ -1,10 +1,10 @@
-import { defineCommand } from "../_define.ts";
+import { arg, defineCommand, flag, lazy } from "../_define.ts";
 
-export default defineCommand({
+export const spec = defineCommand({
   name: "rollout status",
   summary: "List rollouts, or show one rollout's waves, hosts, failures and rollbacks from its journal",
   examples: ["paved rollout status", "paved rollout status 20261125T101500Z-k3f9 --json", "paved rollout status 20261125T101500Z-k3f9 --probe"],
-  configure: (command) =>
-    command.argument("[id]", "rollout id").option("--probe", "ask every host (read-only, over SSH) where it is and check that against the journal"),
-  load: () => import("../commands/rollout-status.ts"),
+  args: { id: arg.optional("rollout id", { complete: "rollout" }) },
+  options: { probe: flag("--probe", "ask every host (read-only, over SSH) where it is and check that against the journal") },
 });
+export default lazy(spec, () => import("../commands/rollout-status.ts"));

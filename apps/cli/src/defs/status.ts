@@ -1,6 +1,6 @@
-import { defineCommand } from "../_define.ts";
+import { defineCommand, lazy } from "../_define.ts";
 
-export default defineCommand({
+export const spec = defineCommand({
   name: "status",
   summary: "Where the team stands on the five-step path, with evidence, and the drift a person must look at",
   examples: [
@@ -8,5 +8,5 @@ export default defineCommand({
     "paved status --json | jq '.steps[] | {step, state}'",
     "paved status --dir ../platform   exit code 5 when drift or unreadable input needs a person",
   ],
-  load: () => import("../commands/status.ts"),
 });
+export default lazy(spec, () => import("../commands/status.ts"));

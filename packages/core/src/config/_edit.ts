@@ -154,11 +154,13 @@ function defaultOf(schema: DefaultSchema<unknown>): unknown {
 export interface RenderOptions {
   /** URL or path of paved.schema.json for the yaml-language-server modeline (editor completion and checks). */
   schemaUrl?: string;
+  /** `config` is validateConfig's own result (the caller just validated it): not checked a second time. */
+  validated?: boolean;
 }
 
 /** A new paved.yaml for `paved init`: validated, defaults left out, with a short header. */
 export function renderConfig(config: PavedConfig, options: RenderOptions = {}): string {
-  validateConfig(config);
+  if (options.validated !== true) validateConfig(config);
   const doc = new Document(pruneDefaults(pavedConfigSchema, config, ""));
   const header = [
     " paved.yaml: the one source of truth paved renders flake.nix, CI files and host configurations from.",

@@ -229,7 +229,41 @@ export async function readConfigText(dir: string): Promise<{ file: string; text:
 
 /** Read, parse and validate `<dir>/paved.yaml`. */
 export async function loadConfig(dir: string): Promise<LoadedConfig> {
+  const read = await readConfig(dir);
+  if (read.error) throw read.error;
+  return { config: read.config!, doc: read.doc, file: read.file, text: read.text };
+}
+
+export interface ReadConfig {
+  file: string;
+  text: string;
+  doc: Document;
+  /** The validated config; undefined when `error` says why it is not valid. */
+  config?: PavedConfig;
+  /** Why the YAML is not a valid config (E_CONFIG_INVALID, E_SECRET_LITERAL), with file:line:col. */
+  error?: PavedError;
+  /** The document as plain data, for a reader that keeps going past the error (status reads what it can). */
+  raw: Record<string, unknown>;
+}
+
+function plainMap(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * The one reader of paved.yaml. Text that is not YAML at all throws (nothing can be read from it); YAML that
+ * breaks the schema comes back with its error and the raw document, so a strict caller (loadConfig) throws the
+ * error and a lenient one (status) reports it and reads on, both from the same parse.
+ */
+export async function readConfig(dir: string): Promise<ReadConfig> {
   const { file, text } = await readConfigText(dir);
-  const { config, doc } = parseConfig(text, displayName(file));
-  return { config, doc, file, text };
+  const name = displayName(file);
+  try {
+    const { config, doc } = parseConfig(text, name);
+    return { file, text, doc, config, raw: plainMap(doc.toJS({ maxAliasCount: 1000 })) };
+  } catch (error) {
+    if (!(error instanceof PavedError) || !["E_CONFIG_INVALID", "E_SECRET_LITERAL"].includes(error.code)) throw error;
+    const { doc } = parseYaml(text, name);
+    return { file, text, doc, error, raw: plainMap(doc.toJS({ maxAliasCount: 1000 })) };
+  }
 }

@@ -26,11 +26,13 @@ export {
   loadConfig,
   parseConfig,
   parseYaml,
+  readConfig,
   validateConfig,
   validateDocument,
   type ConfigProblem,
   type LoadedConfig,
   type ParsedConfig,
+  type ReadConfig,
 } from "./_load.ts";
 export {
   addToConfigList,

@@ -1,3 +1,5 @@
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { exec, type ExecOptions } from "./_exec.ts";
 import { PavedError } from "../errors.ts";
 
@@ -14,8 +16,44 @@ async function git(args: string[], options: ExecOptions = {}) {
   }
 }
 
+/**
+ * The nearest directory at or above `dir` with a `.git` (a directory, or the file of a worktree or submodule),
+ * found without starting git: every command asks for the top first, and a process costs more than the stats.
+ * Undefined when git's own answer may differ: GIT_DIR, GIT_WORK_TREE or GIT_CEILING_DIRECTORIES set, or `dir`
+ * inside a .git directory.
+ */
+function gitTopFromDisk(dir: string): string | undefined {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE || process.env.GIT_CEILING_DIRECTORIES) return undefined;
+  let at: string;
+  try {
+    at = realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (at.split(sep).includes(".git")) return undefined;
+  for (;;) {
+    // A .git directory without HEAD is not a repository to git either, which then looks further up.
+    const dotGit = join(at, ".git");
+    if (existsSync(join(dotGit, "HEAD")) || isFile(dotGit)) return at;
+    const up = dirname(at);
+    if (up === at) return undefined;
+    at = up;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The top of the git work tree containing `dir`, or undefined when `dir` is not in one. */
 export async function gitRoot(dir: string): Promise<string | undefined> {
+  const top = gitTopFromDisk(dir);
+  if (top !== undefined) return top;
+  // Not found on disk (or git's answer may differ): git decides, as before.
   const result = await git(["rev-parse", "--show-toplevel"], { cwd: dir });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
@@ -33,11 +71,8 @@ export async function requireGitRoot(dir: string): Promise<string> {
 /** Paths (relative to `root`) that git does not know about; Nix cannot see these inside a flake. */
 export async function untrackedPaths(root: string, paths: string[]): Promise<string[]> {
   if (paths.length === 0) return [];
-  const result = await git(["ls-files", "--error-unmatch", "--", ...paths], { cwd: root });
-  if (result.exitCode === 0) return [];
-  const known = new Set(
-    (await git(["ls-files", "--", ...paths], { cwd: root })).stdout.split("\n").filter(Boolean),
-  );
+  // One listing: the paths git tracks print themselves (-z: names as they are, no quoting).
+  const known = new Set((await git(["ls-files", "-z", "--", ...paths], { cwd: root })).stdout.split("\0").filter(Boolean));
   return paths.filter((path) => !known.has(path));
 }
 
@@ -58,9 +93,12 @@ export async function gitIgnoredPaths(root: string, paths: string[]): Promise<st
  * `git add -N` for the paths git does not know yet; ignored ones are left out (callers say so with
  * gitIgnoredPaths), so a `.envrc` in .gitignore never fails a command whose files were written.
  */
-export async function gitIntentToAdd(root: string, paths: string[]): Promise<string[]> {
-  const ignored = new Set(await gitIgnoredPaths(root, paths));
-  const missing = await untrackedPaths(root, paths.filter((p) => !ignored.has(p)));
+export async function gitIntentToAdd(root: string, paths: string[], options: { ignored?: readonly string[]; untracked?: readonly string[] } = {}): Promise<string[]> {
+  // A caller that already asked gitIgnoredPaths / untrackedPaths passes the answers (no second git call);
+  // otherwise both questions go to git at once.
+  const [ignoredList, untracked] = await Promise.all([options.ignored ?? gitIgnoredPaths(root, paths), options.untracked ?? untrackedPaths(root, paths)]);
+  const ignored = new Set(ignoredList);
+  const missing = untracked.filter((p) => !ignored.has(p));
   if (missing.length === 0) return [];
   const result = await git(["add", "--intent-to-add", "--", ...missing], { cwd: root });
   if (result.exitCode !== 0) {

@@ -124,18 +124,20 @@ export async function planFiles(root: string, files: GeneratedFile[], options: W
   return changes;
 }
 
+/** The file operations a commit makes; tests replace them to fail each write in turn. */
+export interface CommitIo {
+  writeFile: (path: string, data: string, options: { encoding: "utf8"; flag: "wx" }) => Promise<void>;
+  rename: (from: string, to: string) => Promise<void>;
+}
+
+const NODE_IO: CommitIo = { writeFile: (path, data, options) => writeFile(path, data, options), rename };
+
 /**
- * Writes a set of generated files all-or-nothing: every file goes to a temp file next to its target first, then
- * each is renamed into place; if any step fails, files already replaced get their old content back and new ones
- * are removed. Files a person edited are reported and kept unless `force`.
+ * Puts planned changes in place all-or-nothing: every file goes to a temp file next to its target first, then
+ * each is renamed into place; if any step fails, files already replaced get their old content back, new ones are
+ * removed, and so are directories made for them.
  */
-export async function writeFiles(root: string, files: GeneratedFile[], options: WriteOptions = {}): Promise<WriteResult> {
-  const changes = await planFiles(root, files, options);
-  const kept = changes.filter((c) => !c.write && (c.status === "edited" || c.status === "foreign")).map((c) => c.path);
-  const toWrite = changes.filter((c) => c.write);
-  if (options.dryRun || toWrite.length === 0) {
-    return { changes, written: [], kept, dryRun: options.dryRun === true };
-  }
+export async function commitChanges(root: string, toWrite: FileChange[], io: CommitIo = NODE_IO): Promise<void> {
   const suffix = `.paved-tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   const staged: { full: string; temp: string; change: FileChange }[] = [];
   const committed: { full: string; change: FileChange }[] = [];
@@ -147,13 +149,13 @@ export async function writeFiles(root: string, files: GeneratedFile[], options: 
       const made = await mkdir(dir, { recursive: true });
       if (made) createdDirs.push(made);
       const temp = full + suffix;
-      await writeFile(temp, change.next, { encoding: "utf8", flag: "wx" });
+      staged.push({ full, temp, change });
+      await io.writeFile(temp, change.next, { encoding: "utf8", flag: "wx" });
       if (change.executable) await chmod(temp, 0o755);
       else if (change.previous !== undefined) await chmod(temp, (await stat(full)).mode & 0o777);
-      staged.push({ full, temp, change });
     }
     for (const item of staged) {
-      await rename(item.temp, item.full);
+      await io.rename(item.temp, item.full);
       committed.push(item);
     }
   } catch (error) {
@@ -163,11 +165,22 @@ export async function writeFiles(root: string, files: GeneratedFile[], options: 
       else await writeFile(item.full, item.change.previous, "utf8").catch(() => {});
     }
     for (const dir of createdDirs.reverse()) await rm(dir, { recursive: true, force: true }).catch(() => {});
-    throw new PavedError("E_FILE_WRITE", `Could not write the generated files; nothing was changed: ${(error as Error).message}`, {
+    throw new PavedError("E_FILE_WRITE", `Could not write the files; nothing was changed: ${(error as Error).message}`, {
       hint: "Check free space and permissions in the repository, then run the command again.",
       cause: error,
     });
   }
+}
+
+/** Writes a set of generated files all-or-nothing. Files a person edited are reported and kept unless `force`. */
+export async function writeFiles(root: string, files: GeneratedFile[], options: WriteOptions = {}): Promise<WriteResult> {
+  const changes = await planFiles(root, files, options);
+  const kept = changes.filter((c) => !c.write && (c.status === "edited" || c.status === "foreign")).map((c) => c.path);
+  const toWrite = changes.filter((c) => c.write);
+  if (options.dryRun || toWrite.length === 0) {
+    return { changes, written: [], kept, dryRun: options.dryRun === true };
+  }
+  await commitChanges(root, toWrite);
   return { changes, written: toWrite.map((c) => c.path), kept, dryRun: false };
 }
 

@@ -5,3 +5,6 @@ export type { FileChange, FileStatus, GeneratedFile, WriteOptions, WriteResult }
 export { ejectFiles } from "./_eject.ts";
 export type { EjectResult } from "./_eject.ts";
 export { writeAtomic } from "./_atomic.ts";
+export { commitChange, configEdit, planChange } from "./_change.ts";
+export type { ChangeOptions, ChangeResult, ChangeSet } from "./_change.ts";
+export type { CommitIo } from "./_write.ts";

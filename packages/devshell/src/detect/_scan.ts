@@ -28,6 +28,13 @@ const MARKERS = new Set([...NODE_MARKERS, ...PYTHON_MARKERS, ...GO_MARKERS, ...R
 // Order matters only for notes; pins are settled per toolchain afterwards.
 const DETECTORS: Detector[] = [detectAsdf, detectNode, detectPython, detectGo, detectRust, detectJvm, detectRuby, detectPhp, detectDotnet, detectTerraform];
 
+/**
+ * A build whose sources live in `src/` (Cargo, Maven, Gradle, npm, Python packaging) keeps no other project there:
+ * `src/main/java/com/…` and a crate's module tree are hundreds of directories that cannot hold a marker of their own.
+ * They are not walked unless a workspace member or a detect.include points into them.
+ */
+const SOURCES_ONLY = new Set(["Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "package.json", "pyproject.toml"]);
+
 function isMarker(name: string): boolean {
   return MARKERS.has(name) || MARKER_SUFFIXES.some((s) => name.endsWith(s));
 }
@@ -100,6 +107,7 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
     }
     const files = new Set<string>();
     const broken: string[] = [];
+    const children: [rel: string, depth: number, gated: boolean][] = [];
     let markers = false;
     for (const entry of entries) {
       const name = entry.name;
@@ -111,11 +119,11 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
           if (rules.excluded(child) && !gated) skipped.push({ dir: child, reason: rules.skip(child, name)! });
           continue;
         }
-        if (rules.included(child)) stack.push([child, depth + 1, false]);
+        if (rules.included(child)) children.push([child, depth + 1, false]);
         else {
           const reason = gated ? undefined : rules.skip(child, name);
-          if (reason === undefined && !gated) stack.push([child, depth + 1, false]);
-          else if (rules.leadsTo(child)) stack.push([child, depth + 1, true]);
+          if (reason === undefined && !gated) children.push([child, depth + 1, false]);
+          else if (rules.leadsTo(child)) children.push([child, depth + 1, true]);
           else if (reason !== undefined) skipped.push({ dir: child, reason });
         }
       } else if (isMarker(name)) {
@@ -129,12 +137,22 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
         markerFiles++;
       } else files.add(name);
     }
-    if (gated || (!markers && broken.length === 0)) continue;
+    if (gated || (!markers && broken.length === 0)) {
+      stack.push(...children);
+      continue;
+    }
     const ctx = new DirContext(root, rel, files);
     // A link to nothing cannot pin anything, and the ecosystem's own tool could not read it either.
     for (const name of broken) ctx.note(`${ctx.rel(name)} is not a regular file (a link to a missing file, a directory or a pipe); ignored.`);
     for (const detect of DETECTORS) detect(ctx);
     projects.push(settle(ctx));
+    const sourcesOnly = [...SOURCES_ONLY].some((name) => files.has(name));
+    const src = rel === "" ? "src" : `${rel}/src`;
+    const intoSrc = (p: string) => /^(\.\/)?src(\/|$)/.test(p.replace(/^!/, ""));
+    for (const child of children) {
+      if (sourcesOnly && child[0] === src && !rules.included(src) && !rules.leadsTo(src) && !ctx.memberPatterns.some(intoSrc)) continue;
+      stack.push(child);
+    }
   }
   projects.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   linkWorkspaces(projects);

@@ -26,7 +26,9 @@ export function parseToml(text: string, file: string): TomlDocument {
     const what = error.message.split("\n")[0]!.replace(/^Invalid TOML document:\s*/, "");
     throw markerError(file, error.line, error.column, `not valid TOML: ${what}`, "Fix the TOML syntax there.");
   }
-  return { data: plain(data) as TomlTable, lines: keyLines(text) };
+  // Key lines are found on first use: most marker files pin nothing, and the line scan costs more than the parse.
+  let lines: KeyLines | undefined;
+  return { data: plain(data) as TomlTable, get lines() { return (lines ??= keyLines(text)); } };
 }
 
 /** Dates stay text (as paved never computes with them); tables become ordinary objects. */

@@ -8,15 +8,17 @@
  *    "EOL cleanup"): nixos-25.11 until 2026-06-30, nixos-26.05 until 2026-12-31. nixos-unstable is rolling.
  *  - Node.js 20 reached end of life on 2026-04-30, 22 ends 2027-04-30, 24 ends 2028-04-30 (nodejs/Release).
  *  - Go supports the two newest minor releases: Go 1.24 lost support when Go 1.26 came out (February 2026).
+ *  - nixos-24.11 got security updates until 2025-06-30, nixos-22.11 until 2023-06-30: archived releases, read
+ *    only for the toolchains _tables.ts lists for them (Terraform lines no supported release has).
  */
 import type { Toolchain } from "@paved/core";
 import { resolvePin, toolName, type Resolution } from "./_resolve.ts";
-import { TABLES } from "./_tables.ts";
+import { ARCHIVED, TABLES } from "./_tables.ts";
 
-/** Release branches paved can take a toolchain from, newest first. */
-export const RELEASES = ["nixos-unstable", "nixos-26.05", "nixos-25.11"] as const;
+/** Release branches paved can take a toolchain from, newest first; archived ones last, for their listed toolchains only. */
+export const RELEASES = ["nixos-unstable", "nixos-26.05", "nixos-25.11", ...Object.keys(ARCHIVED).sort().reverse()] as const;
 
-const RELEASE_EOL: Record<string, string> = { "nixos-25.11": "2026-06-30", "nixos-26.05": "2026-12-31" };
+const RELEASE_EOL: Record<string, string> = { "nixos-22.11": "2023-06-30", "nixos-24.11": "2025-06-30", "nixos-25.11": "2026-06-30", "nixos-26.05": "2026-12-31" };
 
 /** End of upstream security support per version line, where paved knows it. */
 const LINE_EOL: Partial<Record<Toolchain, Record<string, string>>> = {
@@ -66,6 +68,7 @@ export function resolveAcross(toolchain: Toolchain, version: string, pinned: str
   if (here.status !== "unavailable" || options.search === false || options.attr || version.trim() === "" || !TABLES[pinned]) return here;
   for (const release of RELEASES) {
     if (release === pinned || TABLES[release] === TABLES[pinned]) continue;
+    if (ARCHIVED[release] && !ARCHIVED[release]![toolchain]) continue;
     const there = resolvePin(toolchain, version, release);
     if (there.status === "unavailable" || !there.attr) continue;
     const line = there.got.replace(/^about /, "").replace(/\.x$/, "");

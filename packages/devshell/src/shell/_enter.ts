@@ -177,11 +177,12 @@ export async function enterShell(options: ShellOptions & { terminal?: boolean } 
   const cwd = options.cwd ?? process.cwd();
   const userShell = base.SHELL || "bash";
   const terminal = options.terminal ?? process.stdin.isTTY === true;
+  const stdout = options.childStdout ? { childStdout: options.childStdout } : {};
   if (basename(userShell) === "bash" && terminal) {
-    const exitCode = await withBuildTop(env, () => waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env }));
+    const exitCode = await withBuildTop(env, () => waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env, ...stdout }));
     return { ...prepared, exitCode };
   }
   const shellEnvironment = { ...capturedEnvironment(prepared, cwd, env), SHELL: userShell };
-  const exitCode = await waitFor([userShell], { cwd, env: shellEnvironment });
+  const exitCode = await waitFor([userShell], { cwd, env: shellEnvironment, ...stdout });
   return { ...prepared, exitCode };
 }

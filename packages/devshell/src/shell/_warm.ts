@@ -30,6 +30,8 @@ export interface ShellOptions {
   onProgress?: (line: string) => void;
   /** Warnings for people (stale environment), on stderr in the CLI. */
   onWarning?: (line: string) => void;
+  /** Where the command's stdout goes: "stderr" keeps paved's own stdout for its JSON (`paved shell --json`). */
+  childStdout?: "stdout" | "stderr";
 }
 
 export type CacheState = "hit" | "miss" | "stale" | "refresh";
@@ -189,9 +191,10 @@ export interface ShellRun extends PreparedShell {
 }
 
 /** Runs a program on the user's terminal and resolves with its exit code (128+N when signal N ended it). */
-export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
+export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; childStdout?: "stdout" | "stderr" }): Promise<number> {
   return new Promise((resolveExit, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: "inherit" });
+    const stdio = ["inherit", options.childStdout === "stderr" ? 2 : "inherit", "inherit"] as const;
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: [...stdio] });
     // A terminal's Ctrl-C reaches the child by itself; signals sent to paved alone are passed on.
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const handlers = (["SIGTERM", "SIGHUP"] as const).map((signal) => [signal, forward(signal)] as const);
@@ -214,7 +217,7 @@ export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.Proc
 export async function runPrepared(prepared: PreparedShell, options: ShellOptions & { command: string[] }): Promise<ShellRun> {
   const env = shellEnv(prepared, options.env ?? process.env);
   const argv = ["bash", "-c", commandScript(prepared.rcPath), "paved-shell", ...options.command];
-  const exitCode = await withBuildTop(env, () => waitFor(argv, { cwd: options.cwd ?? process.cwd(), env }));
+  const exitCode = await withBuildTop(env, () => waitFor(argv, { cwd: options.cwd ?? process.cwd(), env, ...(options.childStdout ? { childStdout: options.childStdout } : {}) }));
   return { ...prepared, exitCode };
 }
 

@@ -41,10 +41,11 @@ const GRAMMARS: Record<Toolchain, Grammar> = {
   python: pep440,
   uv: pep440,
   poetry: pep440,
-  go: { pattern: constraint(GO_OPS), words: /^$/, examples: '"1.24", "1.24.3", ">=1.24", "1.25rc1"' },
+  // "*" is what paved writes for a toolchain a repository uses without naming a version (a go.mod without a go line).
+  go: { pattern: constraint(GO_OPS), words: /^\*$/, examples: '"1.24", "1.24.3", ">=1.24", "1.25rc1"' },
   rust: {
     pattern: constraint(NPM_OPS),
-    words: /^(stable|beta|nightly)(-\d{4}-\d{2}-\d{2})?(-[a-z0-9_]+(-[a-z0-9_]+){1,3})?$/,
+    words: /^(\*|(stable|beta|nightly)(-\d{4}-\d{2}-\d{2})?(-[a-z0-9_]+(-[a-z0-9_]+){1,3})?)$/,
     examples: '"stable", "beta", "nightly", "nightly-2026-01-15", "1.85", "1.85.0", ">=1.80"',
   },
   java: plain,

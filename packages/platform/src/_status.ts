@@ -5,16 +5,20 @@
  */
 import { basename } from "node:path";
 import { isPavedError, type DriftItem, type NextAction, type StepNumber, type StepReport, type StepState } from "@paved/core";
-import { derivedActions } from "./derived.ts";
-import { managedFiles } from "./scan.ts";
-import { sources as builtIn, type StatusSources } from "./sources.ts";
-import { STATUS_FORMAT, STEP_TITLES, type HostEntry, type MigrationStatus, type PlanAction, type Problem, type RepoEntry, type StepStatus } from "./types.ts";
-import { loadWorkspace, type Workspace } from "./workspace.ts";
+import { derivedActions } from "./_derived.ts";
+import { readEjected, type EjectedMark } from "./_eject.ts";
+import { managedFiles } from "./_scan.ts";
+import { sources as builtIn, type StatusSources } from "./_sources.ts";
+import { STATUS_FORMAT, STEP_TITLES, type HostEntry, type MigrationStatus, type PlanAction, type Problem, type RepoEntry, type StepStatus } from "./_types.ts";
+import { loadWorkspace, type Workspace } from "./_workspace.ts";
 
 export interface StatusOptions {
   dir: string;
   sources?: StatusSources;
   now?: Date;
+  /** Extra flake arguments for the hosts' evaluation (steps 3-4), e.g. --override-input nixpkgs path:…. */
+  nixArgs?: string[];
+  env?: NodeJS.ProcessEnv;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -74,7 +78,7 @@ async function repoStep(ws: Workspace, source: StatusSources["repo"][number], pr
 
 const PLATFORM_ONLY: StepNumber[] = [3, 4, 5];
 
-async function platformSteps(ws: Workspace, source: StatusSources["platform"][number], problems: Problem[]): Promise<StepStatus[]> {
+async function platformSteps(ws: Workspace, source: StatusSources["platform"][number], problems: Problem[], options: StatusOptions): Promise<StepStatus[]> {
   if (ws.application && source.steps.every((s) => PLATFORM_ONLY.includes(s))) {
     return source.steps.map((s) => unknownStep(s, "this step lives in the platform repository; run `paved status` there (it lists this repository under repos:)"));
   }
@@ -83,7 +87,7 @@ async function platformSteps(ws: Workspace, source: StatusSources["platform"][nu
   try {
     // The step packages read paved.yaml with this version's schema; the problem with it is reported once, above.
     if (!ws.config) return await Promise.all(source.steps.map((s) => withSubjects(ws, source, unknownStep(s, "this step needs a paved.yaml this paved can read (see the problem with it)"))));
-    reports = await source.run({ dir: ws.dir });
+    reports = await source.run({ dir: ws.dir, ...(options.nixArgs ? { nixArgs: options.nixArgs } : {}), ...(options.env ? { env: options.env } : {}) });
   } catch (error) {
     const reason = `the step's status could not be read: ${message(error)}`;
     problems.push({ kind: "step-error", subject: ws.name, message: `step ${source.steps.join(" and ")}: ${message(error)}`, ...(isPavedError(error) && error.hint ? { fix: error.hint } : {}) });
@@ -162,13 +166,34 @@ async function editedFiles(ws: Workspace): Promise<DriftItem[]> {
   return drift;
 }
 
+/** An ejected repository: nothing is tracked, so nothing is drift, and every step says why it is not judged. */
+function ejectedStatus(ws: Workspace, mark: EjectedMark, now: Date): MigrationStatus {
+  const reason = `ejected from paved on ${mark.at.slice(0, 10)}: the team owns the files and paved no longer judges this step`;
+  return {
+    format: STATUS_FORMAT,
+    generatedAt: now.toISOString(),
+    platform: { dir: ws.dir, name: ws.name, configVersion: ws.configVersion },
+    steps: ([1, 2, 3, 4, 5] as StepNumber[]).map((n) => unknownStep(n, reason)),
+    repos: ws.repos,
+    hosts: ws.hosts.map((h) => ({ ...h, deployed: false })),
+    rollouts: [],
+    drift: [],
+    problems: [],
+    next: [],
+    attention: false,
+    ejected: mark,
+  };
+}
+
 export async function migrationStatus(options: StatusOptions): Promise<MigrationStatus> {
   const src = options.sources ?? builtIn;
   const ws = await loadWorkspace(options.dir);
+  const mark = await readEjected(options.dir);
+  if (mark) return ejectedStatus(ws, mark, options.now ?? new Date());
   const problems = [...ws.problems];
   const steps = new Map<StepNumber, StepStatus>();
   for (const source of src.repo) steps.set(source.step, await repoStep(ws, source, problems));
-  for (const source of src.platform) for (const status of await platformSteps(ws, source, problems)) steps.set(status.step, status);
+  for (const source of src.platform) for (const status of await platformSteps(ws, source, problems, options)) steps.set(status.step, status);
   for (const status of steps.values()) canonicalise(ws, status);
 
   const journal = src.journals ? await src.journals(ws.dir).catch((error: unknown) => ({ rollouts: [], problems: [{ subject: "journal", message: message(error) }] })) : undefined;

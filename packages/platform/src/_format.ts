@@ -1,6 +1,6 @@
 /** Plain-text rendering of `paved status` for a terminal. */
-import { actionLine } from "./plan.ts";
-import type { MigrationStatus, StepStatus } from "./types.ts";
+import { actionLine } from "./_plan.ts";
+import type { MigrationStatus, StepStatus } from "./_types.ts";
 
 type Paint = { red: (s: string) => string; green: (s: string) => string; yellow: (s: string) => string; dim: (s: string) => string; bold: (s: string) => string };
 
@@ -12,6 +12,15 @@ export function stateMark(status: StepStatus, c: Paint): string {
 }
 
 export function formatStatus(status: MigrationStatus, c: Paint, verbose = false): string {
+  if (status.ejected) {
+    const n = status.ejected.files.length;
+    return [
+      c.bold(`${status.platform.name}: ejected from paved on ${status.ejected.at.slice(0, 10)}`),
+      "",
+      `${n} file${n === 1 ? " is" : "s are"} the team's own now; paved does not track, judge or rewrite them.`,
+      "paved.yaml stays as a record. To bring paved back, delete .paved/ejected and run `paved sync --force`.",
+    ].join("\n");
+  }
   const lines = [c.bold(`${status.platform.name}: the five-step path`), ""];
   for (const step of status.steps) {
     lines.push(`${stateMark(step, c)}  ${step.step}. ${step.title}`);

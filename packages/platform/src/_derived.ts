@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, loadConfig, type StepNumber } from "@paved/core";
-import type { PlanAction, RolloutSummary } from "./types.ts";
-import type { Workspace } from "./workspace.ts";
+import type { PlanAction, RolloutSummary } from "./_types.ts";
+import type { Workspace } from "./_workspace.ts";
 
 async function repoConfig(path: string) {
   if (!existsSync(join(path, CONFIG_FILE))) return undefined;

@@ -8,10 +8,11 @@ import { mkdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { isMap, type Document } from "yaml";
 import {
-  addToConfigList, CONFIG_FILE, CURRENT_STABLE_RELEASE, editConfig, exec, formatPlanDiff, gitIntentToAdd, gitRoot, loadConfig, parseConfig, PavedError, planFiles,
-  unifiedDiff, writeAtomic, writeFiles, type FileStatus, type PavedConfig,
+  addToConfigList, commitChange, CONFIG_FILE, CURRENT_STABLE_RELEASE, editConfig, exec, gitIntentToAdd, gitRoot, loadConfig, parseConfig, PavedError,
+  type FileStatus, type PavedConfig,
 } from "@paved/core";
-import { renderPlatformFiles } from "./platform-files.ts";
+import { readEjected } from "./_eject.ts";
+import { renderPlatformFiles } from "./_platform-files.ts";
 
 export interface PlatformInitOptions {
   dir: string;
@@ -110,6 +111,11 @@ function addMissing(doc: Document, name: string, repos: string[], ci: "github" |
 
 export async function initPlatform(options: PlatformInitOptions): Promise<PlatformInitResult> {
   const dir = options.dir;
+  if (await readEjected(dir)) {
+    throw new PavedError("E_EJECTED", "this repository was ejected from paved: `paved init --platform` would take its files back", {
+      hint: "Edit the files by hand, or delete .paved/ejected to let paved manage the repository again.",
+    });
+  }
   const dryRun = options.dryRun === true;
   const name = options.name ?? basename(dir);
   const ci = options.ci ?? "github";
@@ -145,13 +151,13 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
   }
   const configChanged = before !== configText;
   const configOutcome = { path: CONFIG_FILE, status: (before === undefined ? "create" : configChanged ? "completed" : "kept") as PlatformFileOutcome["status"], written: false, added };
+  const change = { config: { path: CONFIG_FILE, before, after: configText }, files };
   if (dryRun) {
-    const changes = await planFiles(dir, files, { force: options.force === true });
-    const diff = [configChanged ? unifiedDiff(CONFIG_FILE, before, configText) : "", formatPlanDiff(changes)].filter(Boolean).join("\n");
+    const planned = await commitChange(dir, change, { force: options.force === true, dryRun: true });
     return {
-      root: dir, gitInit, config: configOutcome, dryRun, diff, intentToAdd: [], notes,
-      files: changes.map((c) => ({ path: c.path, status: c.status, written: false })),
-      kept: changes.filter((c) => !c.write && (c.status === "edited" || c.status === "foreign")).map((c) => c.path),
+      root: dir, gitInit, config: configOutcome, dryRun, diff: planned.diff, intentToAdd: [], notes,
+      files: planned.changes.map((c) => ({ path: c.path, status: c.status, written: false })),
+      kept: planned.kept,
     };
   }
 
@@ -162,8 +168,8 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
     if (result.exitCode !== 0) throw new PavedError("E_GIT_FAILED", `git init failed: ${result.stderr.trim()}`, { hint: "Run `git init` yourself, or pass --no-git." });
     root = dir;
   }
-  const written = await writeFiles(dir, files, { force: options.force === true });
-  if (configChanged) await writeAtomic(configFile, configText);
+  // paved.yaml and every platform file in one transaction: all written, or none.
+  const written = await commitChange(dir, change, { force: options.force === true });
   configOutcome.written = configChanged;
   const created = [...(before === undefined ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create").map((c) => c.path)];
   const intentToAdd = root ? await gitIntentToAdd(root, created.map((p) => relative(root!, join(dir, p)))) : [];

@@ -3,9 +3,9 @@
  * migration. MIGRATION.md is a managed file with no dates in it, so re-running the plan on an unchanged
  * organisation leaves it byte-identical, and a copy someone edited is kept unless --force.
  */
-import { writeFiles, type FileStatus, type GeneratedFile } from "@paved/core";
-import { migrationStatus, type StatusOptions } from "./status.ts";
-import type { MigrationStatus, PlanAction, StepStatus } from "./types.ts";
+import { commitChange, type FileStatus, type GeneratedFile } from "@paved/core";
+import { migrationStatus, type StatusOptions } from "./_status.ts";
+import type { MigrationStatus, PlanAction, StepStatus } from "./_types.ts";
 
 export const MIGRATION_FILE = "MIGRATION.md";
 
@@ -92,12 +92,14 @@ export async function migrationPlan(options: PlanOptions): Promise<PlanResult> {
   const actions = status.next;
   const file: GeneratedFile = { path: MIGRATION_FILE, content: renderMigrationMd(status), source: "paved.yaml" };
   const blocking = status.problems.filter((p) => p.kind !== "step-unavailable" && p.kind !== "step-error");
+  // An ejected repository's files are the team's: the tracker is not (re)written either.
+  if (status.ejected) return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: "not written: the repository was ejected from paved" } };
   if (options.write === false) return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: "not written (--no-write)" } };
   if (blocking.length > 0) {
     // Bad input: the plan is printed, but the committed tracker is not replaced by a view of half the organisation.
     return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: `not written: ${blocking.length} input problem${blocking.length === 1 ? "" : "s"} to fix first` } };
   }
-  const result = await writeFiles(options.dir, [file], { dryRun: options.dryRun === true, force: options.force === true });
+  const result = await commitChange(options.dir, { files: [file] }, { dryRun: options.dryRun === true, force: options.force === true });
   const change = result.changes[0]!;
   return { status, actions, file: { path: MIGRATION_FILE, status: change.status, written: result.written.includes(MIGRATION_FILE), ...(options.dryRun ? { diff: change.diff } : {}) } };
 }

@@ -2,6 +2,7 @@
  * The shapes `paved status`, `paved plan` and `paved report` share. `--json` prints MigrationStatus as it is,
  * so scripts and the HTML report read the same numbers.
  */
+export { STEP_TITLES } from "./_steps.ts";
 import type { DriftItem, NextAction, StepNumber, StepReport, StepState } from "@paved/core";
 
 /** Bumped when the JSON shape changes incompatibly. */
@@ -63,6 +64,12 @@ export interface RolloutSummary {
   resumes: number;
 }
 
+export interface JournalRead {
+  rollouts: RolloutSummary[];
+  /** One message per journal that could not be read in full (torn or corrupt lines). */
+  problems: { subject: string; message: string; fix?: string }[];
+}
+
 /** Bad input that did not stop the report: each says what and what to do. */
 export interface Problem {
   kind: "missing-repo" | "unreadable-repo" | "old-config" | "invalid-config" | "journal" | "step-unavailable" | "step-error";
@@ -84,6 +91,8 @@ export interface MigrationStatus {
   next: PlanAction[];
   /** Drift or problems exist: `paved status` exits 5. */
   attention: boolean;
+  /** The repository was ejected (`paved eject`): its files are the team's, and paved tracks nothing there. */
+  ejected?: { at: string; files: string[] };
 }
 
 /** A next action with the repository or host it concerns. */
@@ -92,11 +101,3 @@ export interface PlanAction extends NextAction {
   /** True when paved derived it from paved.yaml because the step's own package could not say. */
   derived?: boolean;
 }
-
-export const STEP_TITLES: Record<StepNumber, string> = {
-  1: "CI on Nix",
-  2: "Developer shells",
-  3: "Non-critical roles on NixOS",
-  4: "Reusable NixOS modules",
-  5: "Image-based rollouts",
-};

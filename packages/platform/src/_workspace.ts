@@ -4,10 +4,10 @@
  * the YAML), and every `repos:` entry is checked on its own.
  */
 import { constants } from "node:fs";
-import { access, readdir, readFile, stat } from "node:fs/promises";
+import { access, readdir, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { CONFIG_VERSION, configPath, isPavedError, loadConfig, parseYaml, type PavedConfig } from "@paved/core";
-import type { Problem, RepoEntry } from "./types.ts";
+import { CONFIG_VERSION, readConfig, type PavedConfig } from "@paved/core";
+import type { Problem, RepoEntry } from "./_types.ts";
 
 export interface PlatformHostRef {
   name: string;
@@ -74,16 +74,13 @@ function repoNames(entries: string[], dir: string): string[] {
 
 export async function loadWorkspace(dir: string): Promise<Workspace> {
   const problems: Problem[] = [];
-  let config: PavedConfig | undefined;
-  let raw: Record<string, unknown>;
-  try {
-    const loaded = await loadConfig(dir);
-    config = loaded.config;
-    raw = asRecord(loaded.doc.toJS());
-  } catch (error) {
-    // No paved.yaml, or not even YAML: nothing to report around, the command fails (exit 3) with file:line:col.
-    if (!isPavedError(error) || !["E_CONFIG_INVALID", "E_SECRET_LITERAL"].includes(error.code)) throw error;
-    raw = asRecord(parseYaml(await readFile(configPath(dir), "utf8"), "paved.yaml").doc.toJS({ maxAliasCount: 1000 }));
+  // The one reader: no paved.yaml, or not even YAML, throws (the command fails, exit 3, with file:line:col); a
+  // paved.yaml that breaks the schema comes back with its error and the raw document to read leniently.
+  const read = await readConfig(dir);
+  const config: PavedConfig | undefined = read.config;
+  const raw = read.raw;
+  const error = read.error;
+  if (error) {
     const version = versionProblem(raw.version);
     problems.push(
       version ?? {

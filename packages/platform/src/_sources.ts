@@ -3,13 +3,15 @@
  * A step whose package has no status function in this build is listed with the reason, and `paved status`
  * reports it as unknown instead of guessing.
  */
-import type { StepNumber, StepReport, StepState } from "@paved/core";
+import { loadConfig, type StepNumber, type StepReport, type StepState } from "@paved/core";
 import { baselineStatus } from "@paved/baseline";
 import { ciStatus, repoCiStatus } from "@paved/ci-runner";
 import { devshellStatus } from "@paved/devshell";
 import { rolloutStatus } from "@paved/rollout";
-import { readJournals } from "./journals.ts";
-import type { RolloutSummary } from "./types.ts";
+import { evaluateHosts } from "./_evaluate.ts";
+import { readJournals } from "./_journals.ts";
+import { hardwareDrift, proveSteps } from "./_proof.ts";
+import type { JournalRead } from "./_types.ts";
 
 export interface RepoStepSource {
   step: StepNumber;
@@ -18,19 +20,20 @@ export interface RepoStepSource {
   missing?: string;
 }
 
+export interface PlatformRunOptions {
+  dir: string;
+  /** Extra flake arguments for evaluating the hosts (e.g. --override-input nixpkgs path:…). */
+  nixArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
 export interface PlatformStepSource {
   steps: StepNumber[];
   /** Reports for `steps`, read from the platform repository. */
-  run?: (options: { dir: string }) => Promise<StepReport[]>;
+  run?: (options: PlatformRunOptions) => Promise<StepReport[]>;
   /** One repository's state for these steps, for the report's repository table. */
   perRepo?: (path: string) => Promise<StepState>;
   missing?: string;
-}
-
-export interface JournalRead {
-  rollouts: RolloutSummary[];
-  /** One message per journal that could not be read in full (torn or corrupt lines). */
-  problems: { subject: string; message: string; fix?: string }[];
 }
 
 export interface StatusSources {
@@ -47,10 +50,24 @@ export const sources: StatusSources = {
     // ciStatus reads the platform repository and every repository it lists, and the runner hosts.
     {
       steps: [1],
-      run: async ({ dir }) => [await ciStatus({ dir })],
+      run: async ({ dir }) => {
+        const report = await ciStatus({ dir });
+        // Runner hosts need real hardware like every other host.
+        const { config } = await loadConfig(dir);
+        const runners = Object.entries(config.hosts).filter(([, h]) => h.role === "ci-runner").map(([n]) => n);
+        return [{ ...report, drift: [...report.drift, ...(await hardwareDrift(dir, config, runners))] }];
+      },
       perRepo: async (path) => (["paved", "nix"].includes((await repoCiStatus(path)).ci) ? "done" : "not-started"),
     },
-    { steps: [3, 4], run: baselineStatus },
+    // Steps 3 and 4: what the files say (baseline), then what one evaluation of every host proves.
+    {
+      steps: [3, 4],
+      run: async ({ dir, nixArgs, env }) => {
+        const { config } = await loadConfig(dir);
+        const evaluation = await evaluateHosts(dir, { ...(nixArgs ? { nixArgs } : {}), ...(env ? { env } : {}) });
+        return proveSteps(dir, config, evaluation, await baselineStatus({ dir }));
+      },
+    },
     // Every declared host is part of the fleet, so one that no rollout reached is drift once rollouts exist.
     // rolloutStatus takes the fleet from paved.yaml: a declared host no rollout reached is drift once rollouts exist.
     { steps: [5], run: async ({ dir }) => [await rolloutStatus({ dir })] },

@@ -5,9 +5,9 @@
  * so it is reported too.
  */
 import { FAILED, foldJournal, journalPath, listRollouts, readJournalFile, summarize } from "@paved/rollout";
+import { relative } from "node:path";
 import { isPavedError } from "@paved/core";
-import type { JournalRead } from "./sources.ts";
-import type { RolloutSummary } from "./types.ts";
+import type { JournalRead, RolloutSummary } from "./_types.ts";
 
 export async function readJournals(dir: string): Promise<JournalRead> {
   const out: JournalRead = { rollouts: [], problems: [] };
@@ -35,7 +35,7 @@ export async function readJournals(dir: string): Promise<JournalRead> {
     } catch (error) {
       out.problems.push({
         subject: id,
-        message: `rollout journal ${file}: ${isPavedError(error) ? error.message : (error as Error).message}`,
+        message: `rollout journal ${relative(dir, file)}: ${isPavedError(error) ? error.message : (error as Error).message}`,
         fix: isPavedError(error) && error.hint ? error.hint : "Inspect the journal; the other rollouts are still counted.",
       });
       continue;
@@ -44,7 +44,7 @@ export async function readJournals(dir: string): Promise<JournalRead> {
     if (torn !== undefined) {
       out.problems.push({
         subject: id,
-        message: `rollout journal ${file}:${torn}: the last line is truncated (paved stopped mid-write); it was ignored, the rest was read`,
+        message: `rollout journal ${relative(dir, file)}:${torn}: the last line is truncated (paved stopped mid-write); it was ignored, the rest was read`,
         fix: `Check the hosts of rollout ${id} with \`paved rollout status ${id}\`, then \`paved rollout resume ${id}\`.`,
       });
     }
