@@ -63,6 +63,7 @@ describe("paved.schema.json", () => {
       "version: 1\nhosts: { r: { role: ci-runner, runner: { provider: github, url: 'https://x', tokenFile: /nix/store/x } } }\n",
       "version: 1\nrollout: { healthChecks: [{ type: http, units: [a] }] }\n",
       "version: 2\n",
+      "version: 1\nrollout: { waves: [{ name: a }] }\n",
     ];
     for (const text of bad) {
       expect(() => parseConfig(text), text).toThrow();

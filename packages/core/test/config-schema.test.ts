@@ -90,6 +90,13 @@ describe("schema language", () => {
     expect(issues(schema, "all")[0]).toMatchObject({ path: [], expected: 'an integer >= 1 or "rest" or a map' });
   });
 
+  it("maps are plain maps: YAML binary data is not a map", () => {
+    const binary = new Uint8Array([1, 2]);
+    expect(issues(s.object({ a: s.int().optional() }), binary)).toEqual([{ path: [], expected: "a map", found: "binary data" }]);
+    expect(issues(s.discriminated("type", { http: { url: s.string() } }), binary)[0]).toMatchObject({ path: [], found: "binary data" });
+    expect(issues(s.object({ m: s.object({}) }), { m: binary })[0]).toMatchObject({ path: ["m"], expected: "a map", found: "binary data" });
+  });
+
   it("discriminated union checks only the chosen variant", () => {
     const schema = s.discriminated("type", { http: { url: s.string() }, systemd: { units: s.array(s.string()) } });
     expect(validate(schema, { type: "http", url: "http://x" })).toEqual({ ok: true, value: { type: "http", url: "http://x" } });

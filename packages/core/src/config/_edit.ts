@@ -7,8 +7,10 @@ import { isPavedError, PavedError } from "../errors.ts";
 import { writeAtomic } from "../files/_atomic.ts";
 import { displayName, parseConfig, parseYaml, readConfigText, validateConfig } from "./_load.ts";
 import { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
-import { Ctx, DefaultSchema, OptionalSchema, type PathSegment, type Schema } from "./_schema.ts";
+import type { PathSegment } from "./_messages.ts";
+import { DefaultSchema, OptionalSchema, type Schema } from "./_schema.ts";
 import { ObjectSchema, RecordSchema } from "./_schema_compound.ts";
+import { validate } from "./_validate.ts";
 
 export interface EditOptions {
   /** Compute and validate the new text, write nothing. */
@@ -145,7 +147,8 @@ function pruneDefaults(schema: Schema<unknown>, value: unknown, path: string): u
 }
 
 function defaultOf(schema: DefaultSchema<unknown>): unknown {
-  return schema.parse(undefined, [], new Ctx());
+  const result = validate(schema, undefined);
+  return result.ok ? result.value : undefined;
 }
 
 export interface RenderOptions {

@@ -1,4 +1,4 @@
-/** JSON Schema (draft 2020-12) for editors, generated from the same definitions that validate paved.yaml. */
+/** JSON Schema (draft 2020-12) for editors: zod's `toJSONSchema` of the same definitions that validate paved.yaml. */
 import { fileURLToPath } from "node:url";
 import { pavedConfigSchema } from "./_paved.ts";
 import type { JsonSchema, Schema } from "./_schema.ts";

@@ -8,9 +8,10 @@ import { isAbsolute, join, relative } from "node:path";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { PavedError } from "../errors.ts";
 import { pavedConfigSchema, type PavedConfig } from "./_paved.ts";
-import { describeFound, type Issue, type PathSegment, type Schema } from "./_schema.ts";
+import { describeFound, type Issue, type PathSegment } from "./_messages.ts";
+import type { Schema } from "./_schema.ts";
 import { findSecret } from "../secrets/index.ts";
-import { validate } from "./_schema_compound.ts";
+import { validate } from "./_validate.ts";
 
 export const CONFIG_FILE = "paved.yaml";
 

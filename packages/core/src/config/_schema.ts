@@ -1,141 +1,107 @@
 /**
- * A tiny schema language for paved.yaml. One definition gives three things: validation that collects every
- * problem with its path, the static TypeScript type (`Infer<typeof schema>`), and a JSON Schema for editors.
- * Schemas validate plain values (the YAML document's `toJS()`); `_load.ts` maps each problem's path back to
- * a line and column. Schemas are immutable: every modifier returns a copy, so shared pieces stay shared.
+ * paved.yaml's schema language: a thin layer over zod 4. Each schema builds a zod schema whose issues carry
+ * paved's "expected X, got Y" wording (`_messages.ts`; `_validate.ts` maps paths to lines); JSON Schema is
+ * `z.toJSONSchema` (`_jsonschema.ts`). The layer keeps what zod does not say paved's way: the words for what a
+ * field accepts, masked secrets, did-you-mean, and the defaults and shapes `_edit.ts` reads.
  */
+import { z } from "zod";
 import { didYouMean } from "./_suggest.ts";
-import { checkSecretPath, looksLikeSecret, maskSecret } from "./_secret.ts";
-import { escapeInvisible, unsafeCharacter, type UnsafeCharacter } from "../secrets/index.ts";
+import { checkSecretPath, looksLikeSecret } from "./_secret.ts";
+import { unsafeCharacter } from "../secrets/index.ts";
+import { describeFound, describeUnsafe, encode, fail, type Report } from "./_messages.ts";
 
-/** "U+202E (a bidirectional control character) at character 5": the value itself would hide it again. */
-export function describeUnsafe(value: string, bad: UnsafeCharacter): string {
-  return `${bad.codePoint} (${bad.name}) at character ${bad.index + 1} of ${describeFound(value.replace(/[^\x20-\x7e\u00a0-\u2000]/gu, "?"))}`;
-}
-
-export type PathSegment = string | number;
 export type JsonSchema = { [key: string]: unknown };
 
-/** One validation problem, before it gets a file position. */
-export interface Issue {
-  path: PathSegment[];
-  expected: string;
-  found: string;
-  suggestion?: string;
-  /** Set for problems that must not be ignored as plain typos (a literal secret). */
-  code?: "E_SECRET_LITERAL";
-  /** Point at the key of the map entry (unknown or badly named key) instead of its value. */
-  at?: "key";
+/** Per zod schema, how its JSON Schema differs from zod's rendering (enum vs const, integer bounds). */
+const jsonOverrides = new WeakMap<object, (json: JsonSchema) => void>();
+
+/** `z.toJSONSchema`'s override hook. */
+export function applyOverrides(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  jsonOverrides.get(ctx.zodSchema as object)?.(ctx.jsonSchema);
 }
 
-export class Ctx {
-  readonly issues: Issue[] = [];
-  report(issue: Issue): void {
-    this.issues.push(issue);
-  }
+/** Replace a JSON Schema object's contents in place, keeping its description (the override hook must mutate). */
+export function replaceJson(json: JsonSchema, next: JsonSchema): void {
+  const description = json.description;
+  for (const key of Object.keys(json)) delete json[key];
+  Object.assign(json, description === undefined ? {} : { description }, next);
 }
 
-export const INVALID: unique symbol = Symbol("invalid");
-export type Result<T> = T | typeof INVALID;
-
-type Refinement<T> = (value: T, path: PathSegment[], ctx: Ctx) => void;
-
-/** Reports a problem at a path relative to the value being checked (for cross-field checks). */
-export type Report = (relativePath: PathSegment[], expected: string, found: string, extra?: Pick<Issue, "suggestion" | "code" | "at">) => void;
-
-/** How a found value reads in a message. Secret-looking strings are masked so no message ever echoes them. */
-export function describeFound(value: unknown): string {
-  if (value === undefined) return "nothing (the key is missing)";
-  if (value === null) return "an empty value";
-  if (typeof value === "string") {
-    if (looksLikeSecret(value)) return `what looks like a literal secret (${maskSecret(value)})`;
-    // JSON.stringify escapes C0 controls but not bidi, zero-width or C1 characters: a message must show them, not obey them.
-    return escapeInvisible(JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value));
-  }
-  if (typeof value === "number") return `number ${value}`;
-  if (typeof value === "boolean") return `boolean ${value}`;
-  if (Array.isArray(value)) return "a list";
-  if (ArrayBuffer.isView(value)) return "binary data";
-  return typeof value === "object" ? "a map" : typeof value;
-}
+// `any` keeps Schema covariant in T (Schema<string> fits Schema<unknown>).
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Refinement = (value: any, report: Report) => void;
 
 export abstract class Schema<T> {
   declare readonly _output: T;
   protected descriptionText: string | undefined;
-  // `any`: a function-typed field would make Schema invariant in T, and Schema<string> must fit Schema<unknown>.
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  protected refinements: Refinement<any>[] = [];
-
-  /** Check the type and shape; refinements run afterwards, only on values that passed. */
-  protected abstract check(value: unknown, path: PathSegment[], ctx: Ctx): Result<T>;
-  protected abstract toJsonSchemaBody(): JsonSchema;
   protected labelOverride: string | undefined;
+  protected refinements: Refinement[] = [];
+  private built: z.ZodType | undefined;
+
+  /** The zod schema for the type and shape, before refinements. */
+  protected abstract base(): z.ZodType;
   /** What this schema accepts, in words ("an integer from 1 to 64"). */
   protected abstract expectedText(): string;
+  protected jsonOverride(_json: JsonSchema): void {}
 
   expectedLabel(): string {
     return this.labelOverride ?? this.expectedText();
   }
 
-  /** Replace the words used for "expected …" in messages. */
-  expecting(text: string): this {
-    const copy = this.clone();
-    copy.labelOverride = text;
-    return copy;
+  /** zod's `error` option: a wrong type reads "expected <label>, got <value>". */
+  get error(): { error: (issue: { input?: unknown }) => string } {
+    return { error: (issue) => encode({ expected: this.expectedLabel(), found: describeFound(issue.input) }) };
   }
 
-  parse(value: unknown, path: PathSegment[], ctx: Ctx): Result<T> {
-    if (value === undefined) {
-      ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) });
-      return INVALID;
+  /** The zod schema, built once per (immutable) copy. */
+  toZod(): z.ZodType {
+    if (this.built) return this.built;
+    let schema = this.base();
+    for (const refinement of this.refinements) {
+      schema = schema.superRefine(
+        (value, ctx) => refinement(value, (rel, expected, found, extra) => ctx.issues.push(fail(rel, value, { expected, found, ...extra }))),
+        // Only on values that passed (zod would also run it after a problem it counts as minor, such as an unknown key).
+        { when: (payload) => payload.issues.length === 0 },
+      );
     }
-    const result = this.check(value, path, ctx);
-    if (result === INVALID) return INVALID;
-    const before = ctx.issues.length;
-    for (const refinement of this.refinements) refinement(result, path, ctx);
-    return ctx.issues.length > before ? INVALID : result;
+    if (this.descriptionText !== undefined) schema = schema.describe(this.descriptionText);
+    jsonOverrides.set(schema, (json) => this.jsonOverride(json));
+    this.built = schema;
+    return schema;
   }
 
   toJsonSchema(): JsonSchema {
-    const body = this.toJsonSchemaBody();
-    return this.descriptionText === undefined ? body : { description: this.descriptionText, ...body };
+    const { $schema: _, ...json } = z.toJSONSchema(this.toZod(), { io: "input", unrepresentable: "any", override: applyOverrides }) as JsonSchema;
+    return json;
   }
 
   get description(): string | undefined {
     return this.descriptionText;
   }
 
-  protected clone(): this {
-    const copy = Object.create(Object.getPrototypeOf(this)) as this;
-    Object.assign(copy, this);
-    copy.refinements = [...this.refinements];
-    return copy;
+  protected with(change: { descriptionText?: string; labelOverride?: string; refinements?: Refinement[] }): this {
+    return Object.assign(Object.create(Object.getPrototypeOf(this)) as this, this, { built: undefined }, change);
+  }
+
+  /** Replace the words used for "expected …" in messages. */
+  expecting(text: string): this {
+    return this.with({ labelOverride: text });
   }
 
   describe(text: string): this {
-    const copy = this.clone();
-    copy.descriptionText = text;
-    return copy;
+    return this.with({ descriptionText: text });
   }
 
   /** `check` returns false when the value is wrong; `message` says what was expected. */
   refine(check: (value: T) => boolean, message: string | ((value: T) => string)): this {
-    const copy = this.clone();
-    copy.refinements.push((value, path, ctx) => {
-      if (check(value)) return;
-      const expected = typeof message === "string" ? message : message(value);
-      ctx.report({ path, expected, found: describeFound(value) });
+    return this.refineWith((value, report) => {
+      if (!check(value)) report([], typeof message === "string" ? message : message(value), describeFound(value));
     });
-    return copy;
   }
 
-  /** Cross-field checks: report any number of problems at paths below this value. */
+  /** Cross-field checks: report any number of problems at paths below this value. Runs only on values that passed. */
   refineWith(fn: (value: T, report: Report) => void): this {
-    const copy = this.clone();
-    copy.refinements.push((value, path, ctx) =>
-      fn(value, (rel, expected, found, extra) => ctx.report({ path: [...path, ...rel], expected, found, ...extra })),
-    );
-    return copy;
+    return this.with({ refinements: [...this.refinements, fn] });
   }
 
   optional(): OptionalSchema<T> {
@@ -156,17 +122,9 @@ export class OptionalSchema<T> extends Schema<T | undefined> {
   declare readonly _optional: true;
   constructor(readonly inner: Schema<T>) {
     super();
-    this.descriptionText = inner.description;
   }
-  override parse(value: unknown, path: PathSegment[], ctx: Ctx): Result<T | undefined> {
-    return value === undefined ? undefined : super.parse(value, path, ctx);
-  }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<T> {
-    return this.inner.parse(value, path, ctx);
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    const { description: _, ...rest } = this.inner.toJsonSchema();
-    return rest;
+  protected base(): z.ZodType {
+    return this.inner.toZod().optional();
   }
   protected expectedText(): string {
     return this.inner.expectedLabel();
@@ -179,21 +137,33 @@ export class DefaultSchema<T> extends Schema<T> {
     readonly defaultValue: DefaultInput<T>,
   ) {
     super();
-    this.descriptionText = inner.description;
   }
-  override parse(value: unknown, path: PathSegment[], ctx: Ctx): Result<T> {
-    // structuredClone: callers may mutate the parsed config without changing the schema's default.
-    return super.parse(value === undefined ? structuredClone(this.defaultValue) : value, path, ctx);
-  }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<T> {
-    return this.inner.parse(value, path, ctx);
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    const { description: _, ...rest } = this.inner.toJsonSchema();
-    return { ...rest, default: this.defaultValue };
+  protected base(): z.ZodType {
+    // prefault, not default: the default is parsed like a written value. structuredClone: callers may mutate the result.
+    return this.inner.toZod().prefault(() => structuredClone(this.defaultValue));
   }
   protected expectedText(): string {
     return this.inner.expectedLabel();
+  }
+}
+
+/** A scalar schema: its zod form, its words, and the JSON Schema paved publishes for it when zod's differs. */
+class Leaf<T> extends Schema<T> {
+  constructor(
+    private readonly build: (self: Leaf<T>) => z.ZodType,
+    private readonly label: string,
+    private readonly json?: JsonSchema,
+  ) {
+    super();
+  }
+  protected base(): z.ZodType {
+    return this.build(this);
+  }
+  protected expectedText(): string {
+    return this.label;
+  }
+  protected override jsonOverride(json: JsonSchema): void {
+    if (this.json) replaceJson(json, this.json);
   }
 }
 
@@ -207,41 +177,31 @@ export interface StringOptions {
   multiline?: boolean;
 }
 
-export class StringSchema extends Schema<string> {
-  constructor(readonly options: StringOptions = {}) {
-    super();
-  }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<string> {
-    const { pattern, minLength, maxLength } = this.options;
-    const bad = typeof value === "string" ? unsafeCharacter(value, { multiline: this.options.multiline === true }) : undefined;
-    if (bad) {
-      ctx.report({ path, expected: `${this.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value as string, bad) });
-      return INVALID;
-    }
-    const ok =
-      typeof value === "string" &&
-      (pattern === undefined || pattern.test(value)) &&
-      (minLength === undefined || value.length >= minLength) &&
-      (maxLength === undefined || value.length <= maxLength);
-    if (ok) return value;
-    const hint = typeof value === "number" || typeof value === "boolean" ? " (quote it to make it a string)" : "";
-    ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) + hint });
-    return INVALID;
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    const { pattern, minLength, maxLength } = this.options;
-    return {
-      type: "string",
-      ...(pattern ? { pattern: pattern.source } : {}),
-      ...(minLength !== undefined ? { minLength } : {}),
-      ...(maxLength !== undefined ? { maxLength } : {}),
-    };
-  }
-  protected expectedText(): string {
-    if (this.options.expected) return this.options.expected;
-    if (this.options.pattern) return `a string matching /${this.options.pattern.source}/`;
-    return this.options.minLength ? "a non-empty string" : "a string";
-  }
+export function string(options: StringOptions = {}): Schema<string> {
+  const { pattern, minLength, maxLength, multiline, expected } = options;
+  const label = expected ?? (pattern ? `a string matching /${pattern.source}/` : minLength ? "a non-empty string" : "a string");
+  return new Leaf((self) => {
+    let schema = z
+      .string({
+        error: (issue) => {
+          const hint = typeof issue.input === "number" || typeof issue.input === "boolean" ? " (quote it to make it a string)" : "";
+          return encode({ expected: self.expectedLabel(), found: describeFound(issue.input) + hint });
+        },
+      })
+      // One check, one message: the character screen first, then pattern and length together.
+      .check((ctx) => {
+        const value = ctx.value;
+        const bad = unsafeCharacter(value, { multiline: multiline === true });
+        const ok = (pattern === undefined || pattern.test(value)) && (minLength === undefined || value.length >= minLength) && (maxLength === undefined || value.length <= maxLength);
+        if (bad) ctx.issues.push(fail([], value, { expected: `${self.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value, bad) }));
+        else if (!ok) ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
+      });
+    // These never fail after the check above (its issue stops later checks): they give the JSON Schema its pattern and lengths.
+    if (pattern) schema = schema.regex(pattern);
+    if (minLength !== undefined) schema = schema.min(minLength);
+    if (maxLength !== undefined) schema = schema.max(maxLength);
+    return schema;
+  }, label);
 }
 
 export interface NumberOptions {
@@ -250,87 +210,46 @@ export interface NumberOptions {
   max?: number;
 }
 
-export class NumberSchema extends Schema<number> {
-  constructor(readonly options: NumberOptions = {}) {
-    super();
-  }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<number> {
-    const { int, min, max } = this.options;
-    const ok =
-      typeof value === "number" &&
-      Number.isFinite(value) &&
-      (!int || Number.isInteger(value)) &&
-      (min === undefined || value >= min) &&
-      (max === undefined || value <= max);
-    if (ok) return value;
-    ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) });
-    return INVALID;
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    const { int, min, max } = this.options;
-    return { type: int ? "integer" : "number", ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) };
-  }
-  protected expectedText(): string {
-    const { int, min, max } = this.options;
-    const noun = int ? "an integer" : "a number";
-    if (min !== undefined && max !== undefined) return `${noun} from ${min} to ${max}`;
-    if (min !== undefined) return `${noun} >= ${min}`;
-    if (max !== undefined) return `${noun} <= ${max}`;
-    return noun;
-  }
+export function number({ int, min, max }: NumberOptions = {}): Schema<number> {
+  const noun = int ? "an integer" : "a number";
+  const label = min !== undefined && max !== undefined ? `${noun} from ${min} to ${max}` : min !== undefined ? `${noun} >= ${min}` : max !== undefined ? `${noun} <= ${max}` : noun;
+  // One check, one message (zod's int/min/max would each add one); zod's integer JSON Schema adds the safe-integer range.
+  const json = { type: int ? "integer" : "number", ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) };
+  return new Leaf(
+    (self) =>
+      z.number(self.error).check((ctx) => {
+        const value = ctx.value;
+        if ((int && !Number.isInteger(value)) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
+          ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
+        }
+      }),
+    label,
+    json,
+  );
 }
 
-export class BooleanSchema extends Schema<boolean> {
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<boolean> {
-    if (typeof value === "boolean") return value;
-    ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) });
-    return INVALID;
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    return { type: "boolean" };
-  }
-  protected expectedText(): string {
-    return "true or false";
-  }
-}
+export const boolean = (): Schema<boolean> => new Leaf((self) => z.boolean(self.error), "true or false");
 
-export class EnumSchema<V extends string | number> extends Schema<V> {
-  constructor(readonly values: readonly V[]) {
-    super();
-  }
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<V> {
-    if ((this.values as readonly unknown[]).includes(value)) return value as V;
-    const words = this.values.filter((v): v is V & string => typeof v === "string");
-    const suggestion = typeof value === "string" ? didYouMean(value, words) : undefined;
-    ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value), ...(suggestion ? { suggestion } : {}) });
-    return INVALID;
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    return this.values.length === 1 ? { const: this.values[0] } : { enum: [...this.values] };
-  }
-  protected expectedText(): string {
-    return this.values.length === 1 ? JSON.stringify(this.values[0]) : `one of ${this.values.join(", ")}`;
-  }
+export function enumOf<V extends string | number>(values: readonly V[]): Schema<V> {
+  const words = values.filter((v): v is V & string => typeof v === "string");
+  const build = (self: Leaf<V>) =>
+    z.literal(values as unknown as [V, ...V[]], {
+      error: (issue) => {
+        const suggestion = typeof issue.input === "string" ? didYouMean(issue.input, words) : undefined;
+        return encode({ expected: self.expectedLabel(), found: describeFound(issue.input), ...(suggestion ? { suggestion } : {}) });
+      },
+    });
+  return values.length === 1 ? new Leaf(build, JSON.stringify(values[0]), { const: values[0] }) : new Leaf(build, `one of ${values.join(", ")}`, { enum: [...values] });
 }
 
 /** A path to a secret file. A literal secret is refused (E_SECRET_LITERAL) and never echoed. */
-export class SecretPathSchema extends Schema<string> {
-  protected check(value: unknown, path: PathSegment[], ctx: Ctx): Result<string> {
-    if (typeof value !== "string") {
-      ctx.report({ path, expected: this.expectedLabel(), found: describeFound(value) });
-      return INVALID;
-    }
-    const problem = checkSecretPath(value);
-    if (!problem) return value;
-    ctx.report({ path, expected: problem.expected, found: problem.found, ...(problem.code === "E_SECRET_LITERAL" ? { code: problem.code } : {}) });
-    return INVALID;
-  }
-  protected toJsonSchemaBody(): JsonSchema {
-    return { type: "string", pattern: "^/", not: { pattern: "^/nix/store(/|$)" } };
-  }
-  protected expectedText(): string {
-    return "an absolute path to a secret file outside the Nix store";
-  }
+export function secretPath(): Schema<string> {
+  const build = (self: Leaf<string>) =>
+    z.string(self.error).check((ctx) => {
+      const problem = checkSecretPath(ctx.value);
+      if (problem) ctx.issues.push(fail([], ctx.value, { expected: problem.expected, found: problem.found, ...(problem.code === "E_SECRET_LITERAL" ? { code: problem.code } : {}) }));
+    });
+  return new Leaf(build, "an absolute path to a secret file outside the Nix store", { type: "string", pattern: "^/", not: { pattern: "^/nix/store(/|$)" } });
 }
 
 /** A plain string that must not be a credential (values that end up in Nix code or the store). */

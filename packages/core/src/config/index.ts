@@ -1,27 +1,6 @@
 // paved.yaml: schema language, the paved.yaml schema, loading, editing and JSON Schema. Re-exports only.
-export {
-  BooleanSchema,
-  Ctx,
-  DefaultSchema,
-  describeFound,
-  EnumSchema,
-  INVALID,
-  notSecret,
-  NumberSchema,
-  OptionalSchema,
-  Schema,
-  SecretPathSchema,
-  StringSchema,
-  type DefaultInput,
-  type Infer,
-  type Issue,
-  type JsonSchema,
-  type NumberOptions,
-  type PathSegment,
-  type Report,
-  type Result,
-  type StringOptions,
-} from "./_schema.ts";
+export { describeFound, type Issue, type PathSegment, type Report } from "./_messages.ts";
+export { DefaultSchema, notSecret, OptionalSchema, Schema, type DefaultInput, type Infer, type JsonSchema, type NumberOptions, type StringOptions } from "./_schema.ts";
 export {
   ArraySchema,
   DiscriminatedSchema,
@@ -29,13 +8,13 @@ export {
   RecordSchema,
   s,
   UnionSchema,
-  validate,
   type ArrayOptions,
   type InferShape,
   type InferVariants,
   type RecordOptions,
   type Shape,
 } from "./_schema_compound.ts";
+export { validate } from "./_validate.ts";
 export { assertSecretPath, checkSecretPath, type SecretPathProblem } from "./_secret.ts";
 export { didYouMean, editDistance } from "./_suggest.ts";
 export { pavedConfigSchema, type PavedConfig } from "./_paved.ts";

@@ -5,7 +5,8 @@
  */
 import { looksLikeSecret } from "../_secret.ts";
 import { s } from "../_schema_compound.ts";
-import { describeFound, notSecret, type Infer } from "../_schema.ts";
+import { describeFound } from "../_messages.ts";
+import { notSecret, type Infer } from "../_schema.ts";
 import { hostName } from "./_common.ts";
 
 /** "NAME:" + base64 of a 32-byte ed25519 public key, as `nix key convert-secret-to-public` prints it. */

@@ -1,5 +1,6 @@
 import { s } from "../_schema_compound.ts";
-import { describeFound, notSecret, type Infer } from "../_schema.ts";
+import { describeFound } from "../_messages.ts";
+import { notSecret, type Infer } from "../_schema.ts";
 import { isToolchainVersion, toolchainVersionExpected } from "./_versions.ts";
 import { attrPath } from "./_common.ts";
 

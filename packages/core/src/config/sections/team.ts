@@ -1,5 +1,6 @@
 import { s } from "../_schema_compound.ts";
-import { describeFound, type Infer } from "../_schema.ts";
+import { describeFound } from "../_messages.ts";
+import type { Infer } from "../_schema.ts";
 import { looksLikeSecret } from "../_secret.ts";
 import { didYouMean } from "../_suggest.ts";
 import { USER_NAME, userNameExpected } from "./_grammars.ts";
