@@ -5,6 +5,7 @@ import { assertNoSecret, unsafeCharacter } from "@paved/core/secrets";
 import { Argument, Command, Help, Option } from "commander";
 import type { ArgTable, CommandDefinition, Input, OptionSpec, OptionTable } from "./_define.ts";
 import { privateStop, runHandler } from "./_dispatch.ts";
+import complete from "./defs/complete.ts";
 import { commands } from "./registry.ts";
 import pkg from "../package.json" with { type: "json" };
 
@@ -278,7 +279,7 @@ with failures within its budget, 70 bug, 75 rollout incomplete (hosts unreachabl
 Docs: docs/README.md`,
   );
   const parents = new Map<string, Command>();
-  for (const definition of commands) attach(program, definition, parents, groups, dispatch);
+  for (const definition of [...commands, complete]) attach(program, definition, parents, groups, dispatch);
   for (const group of groups) group.description(`Subcommands: ${group.commands.map((c) => c.name()).join(", ")}`);
   for (const group of [program, ...groups]) makeGroup(group);
   for (const parent of parents.values()) if (parent.commands.length > 0) parent.hook("preSubcommand", addGlobals);

@@ -24,7 +24,6 @@ import rolloutStatus from "./defs/rollout-status.ts";
 import rolloutResume from "./defs/rollout-resume.ts";
 import rolloutRollback from "./defs/rollout-rollback.ts";
 import completion from "./defs/completion.ts";
-import complete from "./defs/complete.ts";
 
 /** Every command of `paved`, in the order `--help` lists them. One line per command keeps merges trivial. */
 export const commands: CommandDefinition[] = [
@@ -59,5 +58,6 @@ export const commands: CommandDefinition[] = [
   rolloutRollback,
   // the command line itself
   completion,
-  complete,
+  // `__complete` (what the completion scripts call) answers from this list, so _program.ts adds it: listed here it
+  // would import itself.
 ];
