@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile, rename } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { isPavedError, nixJson } from "@paved/core";
+import { isPavedError, nix, nixJson, renderNix } from "@paved/core";
 
 export interface HostFacts {
   stateVersion: string | null;
@@ -49,7 +49,7 @@ export interface EvaluateOptions {
 const FACTS_VERSION = 1;
 
 // tryEval per host: one broken host must not hide the facts of the others.
-const APPLY = `cs: builtins.mapAttrs (name: c:
+const APPLY = renderNix(nix`cs: builtins.mapAttrs (name: c:
   let
     facts = let cfg = c.config; s = cfg.services; in {
       stateVersion = cfg.system.stateVersion or null;
@@ -64,7 +64,7 @@ const APPLY = `cs: builtins.mapAttrs (name: c:
       rootFileSystem = (cfg.fileSystems or {}) ? "/";
     };
     tried = builtins.tryEval (builtins.deepSeq facts facts);
-  in if tried.success then tried.value else null) cs`;
+  in if tried.success then tried.value else null) cs`);
 
 function cacheRoot(env: NodeJS.ProcessEnv): string {
   if (env.PAVED_CACHE_DIR) return env.PAVED_CACHE_DIR;

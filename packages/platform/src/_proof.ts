@@ -69,6 +69,7 @@ export async function proveSteps(root: string, config: PavedConfig, evaluation: 
     for (const n of roleHosts) {
       const f = facts(n);
       if (f && hostModules(config.hosts[n]!, config).baseline && !moduleOn("baseline", f)) {
+        // nix-strings: allow a command line shown to a person, not Nix paved evaluates
         drift.push({ kind: "not-in-evaluation", subject: n, message: `baseline on ${n}: paved.yaml asks for it, but the evaluated configuration lacks ${WHAT.baseline}`, fix: `Find what overrides it in hosts/${n}*.nix (\`nix eval .#nixosConfigurations.${n}.config.services.openssh.settings\`).` });
       }
     }
