@@ -20,8 +20,16 @@ export async function benchBaseline(): Promise<string[]> {
   const nixpkgs = await fixtureNixpkgs();
   const env = nixTestEnv();
   const evalOf = (modules: string[]) => [
-    "nix", "eval", "--impure", "--raw", "--expr",
-    evalNixosExpression({ nixpkgs, modules: modules.map(raw), select: raw("s: s.config.system.build.toplevel.drvPath") }),
+    "nix",
+    "eval",
+    "--impure",
+    "--raw",
+    "--expr",
+    evalNixosExpression({
+      nixpkgs,
+      modules: modules.map(raw),
+      select: raw("s: s.config.system.build.toplevel.drvPath"),
+    }),
   ];
   const all = `{ imports = [ paved.default ]; paved.bastion.enable = true; paved.logging = { enable = true; sink.url = "http://loki:3100"; }; paved.monitoring.enable = true; }`;
   const [withPaved, bare] = sideBySide(
@@ -35,7 +43,10 @@ export async function benchBaseline(): Promise<string[]> {
   writeFileSync(join(repo, "paved.yaml"), "version: 1\nroles:\n  bastion:\n    sshAllowFrom: [10.0.0.0/8]\n");
   const [hostAdd, version] = sideBySide(
     [
-      { label: "paved host add --dry-run", argv: [process.execPath, bin, "host", "add", "b1", "--role", "bastion", "--dry-run", "-C", repo] },
+      {
+        label: "paved host add --dry-run",
+        argv: [process.execPath, bin, "host", "add", "b1", "--role", "bastion", "--dry-run", "-C", repo],
+      },
       { label: "paved --version", argv: [process.execPath, bin, "--version"] },
     ],
     { runs: 15 },

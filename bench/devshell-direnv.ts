@@ -15,7 +15,6 @@ import { fixtureNixpkgs, hasTool, nixTestEnv } from "../fixtures/index.ts";
 import { sideBySide, type Command } from "./_measure.ts";
 import { BENCH_FLAKE as flake, paved } from "./_devshell.ts";
 
-
 function nixDirenvRc(): string | undefined {
   const candidates = [
     process.env.PAVED_BENCH_NIX_DIRENV,
@@ -50,7 +49,11 @@ export async function benchDevshellDirenv(): Promise<string[]> {
     const bin = join(parent, "bin");
     mkdirSync(bin);
     const calls = join(parent, "paved-calls.log");
-    writeFileSync(join(bin, "paved"), `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${process.execPath}' '${paved}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, "paved"),
+      `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${process.execPath}' '${paved}' "$@"\n`,
+      { mode: 0o755 },
+    );
     const env: NodeJS.ProcessEnv = {
       ...nixTestEnv(),
       PATH: `${bin}:${process.env.PATH}`,
@@ -65,7 +68,11 @@ export async function benchDevshellDirenv(): Promise<string[]> {
     const emptyDir = project(parent, "empty", "");
     const rc = nixDirenvRc();
     const nixDirenvDir = rc
-      ? project(parent, "nix-direnv", `source ${JSON.stringify(rc)}\nuse flake . --override-input nixpkgs ${JSON.stringify(`path:${nixpkgs}`)}\n`)
+      ? project(
+          parent,
+          "nix-direnv",
+          `source ${JSON.stringify(rc)}\nuse flake . --override-input nixpkgs ${JSON.stringify(`path:${nixpkgs}`)}\n`,
+        )
       : undefined;
     const dirs = [pavedDir, emptyDir, ...(nixDirenvDir ? [nixDirenvDir] : [])];
     for (const dir of dirs) execFileSync("direnv", ["allow", dir], { cwd: dir, env });
@@ -74,7 +81,12 @@ export async function benchDevshellDirenv(): Promise<string[]> {
     await new Promise((resolve) => setTimeout(resolve, 2_200));
     for (const dir of dirs) execFileSync("direnv", ["exec", dir, "true"], { cwd: dir, env, stdio: "ignore" });
 
-    const exec = (label: string, dir: string): Command => ({ label, cwd: dir, env, argv: ["direnv", "exec", dir, "true"] });
+    const exec = (label: string, dir: string): Command => ({
+      label,
+      cwd: dir,
+      env,
+      argv: ["direnv", "exec", dir, "true"],
+    });
     const commands = [exec("paved .envrc", pavedDir), exec("empty .envrc", emptyDir)];
     if (nixDirenvDir) commands.push(exec("nix-direnv", nixDirenvDir));
     const callsBefore = countLines(calls);
@@ -91,7 +103,9 @@ export async function benchDevshellDirenv(): Promise<string[]> {
         `  nix-direnv (${rc}) ${nixDirenv.medianMs.toFixed(1)} ms: +${(nixDirenv.medianMs - empty!.medianMs).toFixed(1)} ms over empty; paved / nix-direnv = ${(pavedRun!.medianMs / nixDirenv.medianMs).toFixed(2)}x`,
       );
     } else {
-      lines.push("  nix-direnv: skipped (no direnvrc on disk; set PAVED_BENCH_NIX_DIRENV to a copy of nix-direnv's direnvrc)");
+      lines.push(
+        "  nix-direnv: skipped (no direnvrc on disk; set PAVED_BENCH_NIX_DIRENV to a copy of nix-direnv's direnvrc)",
+      );
     }
     return lines;
   } finally {

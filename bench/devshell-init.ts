@@ -23,22 +23,37 @@ function generateBigRepo(): string {
   write(root, "Cargo.toml", '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\nrust-version = "1.85"\n');
   write(root, "rust-toolchain.toml", '[toolchain]\nchannel = "1.94.0"\ncomponents = ["clippy", "rustfmt"]\n');
   for (let c = 0; c < 60; c++) {
-    write(root, `crates/c${c}/Cargo.toml`, `[package]\nname = "c${c}"\nversion = "0.1.0"\nrust-version.workspace = true\n`);
+    write(
+      root,
+      `crates/c${c}/Cargo.toml`,
+      `[package]\nname = "c${c}"\nversion = "0.1.0"\nrust-version.workspace = true\n`,
+    );
     for (let m = 0; m < 6; m++) write(root, `crates/c${c}/src/m${m}/inner/mod.rs`, "pub fn f() {}\n");
     write(root, `crates/c${c}/tests/fixtures/case/Cargo.toml`, '[package]\nname = "fixture"\n');
   }
-  write(root, "java/pom.xml", "<project><properties><maven.compiler.release>21</maven.compiler.release></properties></project>\n");
+  write(
+    root,
+    "java/pom.xml",
+    "<project><properties><maven.compiler.release>21</maven.compiler.release></properties></project>\n",
+  );
   for (let p = 0; p < 40; p++) write(root, `java/src/main/java/com/example/p${p}/a/b/App.java`, "class App {}\n");
-  write(root, "web/package.json", JSON.stringify({ private: true, packageManager: "pnpm@10.20.0", engines: { node: ">=22" } }));
+  write(
+    root,
+    "web/package.json",
+    JSON.stringify({ private: true, packageManager: "pnpm@10.20.0", engines: { node: ">=22" } }),
+  );
   write(root, "web/pnpm-workspace.yaml", "packages:\n  - packages/*\n");
   for (let i = 0; i < 150; i++) {
     write(root, `web/packages/p${i}/package.json`, JSON.stringify({ name: `@bench/p${i}`, version: "1.0.0" }));
     write(root, `web/packages/p${i}/src/lib/index.ts`, "export {};\n");
   }
-  for (let e = 0; e < 40; e++) write(root, `examples/e${e}/package.json`, JSON.stringify({ name: `e${e}`, engines: { node: "18" } }));
+  for (let e = 0; e < 40; e++)
+    write(root, `examples/e${e}/package.json`, JSON.stringify({ name: `e${e}`, engines: { node: "18" } }));
   execFileSync("git", ["init", "-q", root]);
   execFileSync("git", ["add", "-A"], { cwd: root });
-  execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@paved.invalid", "commit", "-q", "-m", "tree"], { cwd: root });
+  execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@paved.invalid", "commit", "-q", "-m", "tree"], {
+    cwd: root,
+  });
   return root;
 }
 

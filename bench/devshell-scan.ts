@@ -21,21 +21,33 @@ function write(path: string, content: string): void {
 
 function generateMonorepo(packages = 2000): string {
   const root = mkdtempSync(join(tmpdir(), "paved-bench-monorepo-"));
-  write(join(root, "package.json"), JSON.stringify({ private: true, packageManager: "pnpm@10.20.0", engines: { node: ">=22" } }));
+  write(
+    join(root, "package.json"),
+    JSON.stringify({ private: true, packageManager: "pnpm@10.20.0", engines: { node: ">=22" } }),
+  );
   write(join(root, "pnpm-workspace.yaml"), "packages:\n  - packages/*\n  - services/*\n");
   write(join(root, ".nvmrc"), "22\n");
   for (let i = 0; i < packages; i++) {
     const dir = join(root, "packages", `pkg-${i}`);
-    write(join(dir, "package.json"), JSON.stringify({ name: `@bench/pkg-${i}`, version: "1.0.0", dependencies: { lodash: "^4" } }));
+    write(
+      join(dir, "package.json"),
+      JSON.stringify({ name: `@bench/pkg-${i}`, version: "1.0.0", dependencies: { lodash: "^4" } }),
+    );
     write(join(dir, "src", "index.ts"), `export const n = ${i};\n`);
     write(join(dir, "src", "util.ts"), "export {};\n");
     write(join(dir, "README.md"), "# pkg\n");
     if (i % 100 === 0) write(join(dir, ".nvmrc"), "24\n");
   }
-  for (let i = 0; i < 10; i++) write(join(root, "services", `go-${i}`, "go.mod"), `module example.com/go${i}\n\ngo 1.25\n`);
-  for (let i = 0; i < 10; i++) write(join(root, "services", `py-${i}`, "pyproject.toml"), `[project]\nname = "py${i}"\nrequires-python = ">=3.12"\n`);
+  for (let i = 0; i < 10; i++)
+    write(join(root, "services", `go-${i}`, "go.mod"), `module example.com/go${i}\n\ngo 1.25\n`);
+  for (let i = 0; i < 10; i++)
+    write(
+      join(root, "services", `py-${i}`, "pyproject.toml"),
+      `[project]\nname = "py${i}"\nrequires-python = ">=3.12"\n`,
+    );
   // Dependencies that a scan must never enter.
-  for (let i = 0; i < 3000; i++) write(join(root, "node_modules", `dep-${i}`, "package.json"), JSON.stringify({ name: `dep-${i}` }));
+  for (let i = 0; i < 3000; i++)
+    write(join(root, "node_modules", `dep-${i}`, "package.json"), JSON.stringify({ name: `dep-${i}` }));
   execFileSync("git", ["init", "-q", root]);
   return root;
 }
@@ -44,7 +56,8 @@ function plainWalk(dir: string): number {
   let count = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     count++;
-    if (entry.isDirectory() && entry.name !== "node_modules" && entry.name !== ".git") count += plainWalk(join(dir, entry.name));
+    if (entry.isDirectory() && entry.name !== "node_modules" && entry.name !== ".git")
+      count += plainWalk(join(dir, entry.name));
   }
   return count;
 }

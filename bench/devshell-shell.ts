@@ -16,7 +16,6 @@ import { fixtureNixpkgs, nixTestEnv } from "../fixtures/index.ts";
 import { ratioLine, sideBySide, type Command } from "./_measure.ts";
 import { BENCH_FLAKE as flake, paved, pavedLauncher } from "./_devshell.ts";
 
-
 /** A git repository with `files` files of about 10 KB each (some .nix among them), added but not committed. */
 function generateRepo(parent: string, name: string, files: number): string {
   const root = join(parent, name);
@@ -32,7 +31,8 @@ function generateRepo(parent: string, name: string, files: number): string {
     const dir = join(root, "packages", `pkg${Math.floor(i / 50)}`, i % 2 ? "src" : "lib");
     mkdirSync(dir, { recursive: true });
     const ext = i % 500 === 0 ? "nix" : i % 3 ? "ts" : "json";
-    const body = ext === "nix" ? `{ }: { n = ${i}; }\n` : Array.from({ length: 1400 }, chunk).join(" ").slice(0, 10_000);
+    const body =
+      ext === "nix" ? `{ }: { n = ${i}; }\n` : Array.from({ length: 1400 }, chunk).join(" ").slice(0, 10_000);
     writeFileSync(join(dir, `file${i}.${ext}`), body);
   }
   execFileSync("git", ["init", "-q"], { cwd: root });
@@ -64,12 +64,22 @@ export async function benchDevshellShell(): Promise<string[]> {
     };
     const node: Command = { label: "node -e 0", argv: [process.execPath, "-e", "0"] };
 
-    const lines = [`paved shell: generated repositories of 10,000 files (${sizeOf(big)}) and 10 files, fixture nixpkgs`];
-    const [warmBig, develop] = sideBySide([pavedShell("warm paved shell -- true", big), nixDevelop], { runs: 7, warmup: 1 });
+    const lines = [
+      `paved shell: generated repositories of 10,000 files (${sizeOf(big)}) and 10 files, fixture nixpkgs`,
+    ];
+    const [warmBig, develop] = sideBySide([pavedShell("warm paved shell -- true", big), nixDevelop], {
+      runs: 7,
+      warmup: 1,
+    });
     lines.push(ratioLine("warm vs nix develop (10,000 files)", warmBig!, develop!, "≤ 0.20x"));
 
     const [warmSmall, warmBig2, bare, nodeSmall] = sideBySide(
-      [pavedShell("warm (10 files)", small), pavedShell("warm (10,000 files)", big), node, pavedShell("warm via Node (10 files)", small, {}, true)],
+      [
+        pavedShell("warm (10 files)", small),
+        pavedShell("warm (10,000 files)", big),
+        node,
+        pavedShell("warm via Node (10 files)", small, {}, true),
+      ],
       { runs: 25 },
     );
     // Medians, and the fastest runs too: on a busy machine the minimum shows the cost paved itself adds.
@@ -86,7 +96,18 @@ export async function benchDevshellShell(): Promise<string[]> {
       label: "cold paved shell -- true",
       cwd: big,
       env,
-      argv: ["sh", "-c", `rm -rf '${coldCache}/shells' && exec "$0" "$@"`, process.execPath, paved, "shell", "--nixpkgs", nixpkgs, "--", "true"],
+      argv: [
+        "sh",
+        "-c",
+        `rm -rf '${coldCache}/shells' && exec "$0" "$@"`,
+        process.execPath,
+        paved,
+        "shell",
+        "--nixpkgs",
+        nixpkgs,
+        "--",
+        "true",
+      ],
     };
     cold.env = { ...env, PAVED_CACHE_DIR: coldCache };
     const [coldRun, develop2] = sideBySide([cold, nixDevelop], { runs: 5, warmup: 1 });

@@ -10,21 +10,36 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyRollout } from "../packages/rollout/src/index.ts";
 
-const formatBytes = (n: number): string => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
+const formatBytes = (n: number): string =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
 import { makeSigningKey, serveCache } from "../fixtures/cache.ts";
 import { startFleet } from "../fixtures/rollout/fleet.ts";
 
 async function sent(hosts: number, withCache: boolean): Promise<{ cache: number; hosts: number }> {
   const key = withCache ? makeSigningKey("bench-cache-1") : undefined;
   const served = withCache ? await serveCache() : undefined;
-  const hostNixConf = served && key ? `substituters = ${served.url}\ntrusted-public-keys = ${key.publicKey}\nrequire-sigs = true\n` : undefined;
-  const fleet = await startFleet({ hosts: Array.from({ length: hosts }, (_, i) => ({ name: `h${i + 1}` })), servers: Math.min(hosts, 10), shared: true, hostStores: true, ...(hostNixConf ? { hostNixConf } : {}) });
+  const hostNixConf =
+    served && key
+      ? `substituters = ${served.url}\ntrusted-public-keys = ${key.publicKey}\nrequire-sigs = true\n`
+      : undefined;
+  const fleet = await startFleet({
+    hosts: Array.from({ length: hosts }, (_, i) => ({ name: `h${i + 1}` })),
+    servers: Math.min(hosts, 10),
+    shared: true,
+    hostStores: true,
+    ...(hostNixConf ? { hostNixConf } : {}),
+  });
   try {
     fleet.writeConfig({ waves: [{ name: "all", hosts: "rest" }], concurrency: 10, confirmTimeout: "60s" });
     if (served && key) {
       const file = join(fleet.dir, "paved.yaml");
       const config = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-      config.cache = { kind: "hosted", url: served.url, publicKey: key.publicKey, push: { to: `file://${served.dir}`, signingKeyFile: key.secretFile } };
+      config.cache = {
+        kind: "hosted",
+        url: served.url,
+        publicKey: key.publicKey,
+        push: { to: `file://${served.dir}`, signingKeyFile: key.secretFile },
+      };
       writeFileSync(file, stringify(config));
     }
     const result = await applyRollout({ dir: fleet.dir });

@@ -24,9 +24,21 @@ function makespan(durations: number[], lanes: number): number {
 }
 
 async function measure(hosts: number): Promise<{ wall: number; ideal: number; work: number; leases: number }> {
-  const fleet = await startFleet({ hosts: Array.from({ length: hosts }, (_, i) => ({ name: `h${i + 1}` })), servers: Math.min(hosts, 10), shared: true });
+  const fleet = await startFleet({
+    hosts: Array.from({ length: hosts }, (_, i) => ({ name: `h${i + 1}` })),
+    servers: Math.min(hosts, 10),
+    shared: true,
+  });
   try {
-    fleet.writeConfig({ waves: [{ name: "canary", hosts: 1 }, { name: "early", hosts: "25%" }, { name: "rest", hosts: "rest" }], concurrency: CONCURRENCY, confirmTimeout: "60s" });
+    fleet.writeConfig({
+      waves: [
+        { name: "canary", hosts: 1 },
+        { name: "early", hosts: "25%" },
+        { name: "rest", hosts: "rest" },
+      ],
+      concurrency: CONCURRENCY,
+      confirmTimeout: "60s",
+    });
     const started = performance.now();
     const result = await applyRollout({ dir: fleet.dir });
     const wall = performance.now() - started;
@@ -47,7 +59,9 @@ async function measure(hosts: number): Promise<{ wall: number; ideal: number; wo
         else perHost.set(r.host, (perHost.get(r.host) ?? 0) + (r.ms ?? 0));
       }
       // start order = the order the hosts' probes began
-      const order = records.filter((r) => r.type === "step" && r.step === "probe" && r.phase === "begin" && wave.hosts.includes(r.host)).map((r) => (r.type === "step" ? r.host : ""));
+      const order = records
+        .filter((r) => r.type === "step" && r.step === "probe" && r.phase === "begin" && wave.hosts.includes(r.host))
+        .map((r) => (r.type === "step" ? r.host : ""));
       const durations = order.map((h) => perHost.get(h) ?? 0);
       leases += leaseMs;
       ideal += leaseMs + build + makespan(durations, CONCURRENCY);
@@ -74,7 +88,9 @@ export async function benchRollout(): Promise<string[]> {
   }
   const [base] = walls;
   if (base) {
-    lines.push(`rollout wall time growth: ${walls.map(([n, w]) => `${n} hosts ${(w / base[1]).toFixed(2)}x (${(w / n).toFixed(0)} ms/host)`).join(", ")}`);
+    lines.push(
+      `rollout wall time growth: ${walls.map(([n, w]) => `${n} hosts ${(w / base[1]).toFixed(2)}x (${(w / n).toFixed(0)} ms/host)`).join(", ")}`,
+    );
   }
   return lines;
 }

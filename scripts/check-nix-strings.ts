@@ -21,11 +21,23 @@ export interface Finding {
 /** What Nix code looks like and TypeScript's other literals (shell, YAML, Markdown, messages) do not. */
 const RULES: readonly { name: string; pattern: RegExp; why: string }[] = [
   { name: "builtins", pattern: /\bbuiltins\.[a-zA-Z]/, why: "calls a Nix builtin" },
-  { name: "binding", pattern: /(?:^\s*|[{;]\s*)[A-Za-z_"][\w".'-]*\s=\s[^;\n=]*;/m, why: "binds a Nix attribute (`name = value;`)" },
+  {
+    name: "binding",
+    pattern: /(?:^\s*|[{;]\s*)[A-Za-z_"][\w".'-]*\s=\s[^;\n=]*;/m,
+    why: "binds a Nix attribute (`name = value;`)",
+  },
   { name: "let-in", pattern: /\blet\s*\n[\s\S]*\bin\b/, why: "is a Nix `let … in`" },
-  { name: "lib", pattern: /\b(?:lib\.mk[A-Z]\w*|mkDerivation|mkShell|callPackage|nixpkgs\.lib)\b/, why: "uses nixpkgs' lib" },
+  {
+    name: "lib",
+    pattern: /\b(?:lib\.mk[A-Z]\w*|mkDerivation|mkShell|callPackage|nixpkgs\.lib)\b/,
+    why: "uses nixpkgs' lib",
+  },
   { name: "import", pattern: /\bimport\s+(?:\.{0,2}\/|<[\w-]+>)/, why: "imports a Nix file" },
-  { name: "lambda", pattern: /(?:^|[(\s])\{\s*[a-z]\w*(?:\s*,\s*[a-z]\w*)*(?:\s*,\s*\.\.\.)?\s*\}\s*:/m, why: "is a Nix function (`{ a, b }: …`)" },
+  {
+    name: "lambda",
+    pattern: /(?:^|[(\s])\{\s*[a-z]\w*(?:\s*,\s*[a-z]\w*)*(?:\s*,\s*\.\.\.)?\s*\}\s*:/m,
+    why: "is a Nix function (`{ a, b }: …`)",
+  },
   {
     name: "attrpath-interp",
     pattern: /#[A-Za-z_][\w.-]*\.\$\{|\bnixosConfigurations\.\$\{/,
@@ -39,7 +51,10 @@ const TAGS = new Set(["nix", "interp"]);
 const NAME = /^[A-Za-z_][\w.'-]*$/;
 
 /** The literal's source with every `${expression}` blanked (newlines kept), so offsets stay exact. */
-function maskedText(node: ts.TemplateExpression | ts.NoSubstitutionTemplateLiteral | ts.StringLiteral, sf: ts.SourceFile): string {
+function maskedText(
+  node: ts.TemplateExpression | ts.NoSubstitutionTemplateLiteral | ts.StringLiteral,
+  sf: ts.SourceFile,
+): string {
   const start = node.getStart(sf);
   let text = node.getText(sf);
   if (ts.isTemplateExpression(node)) {
@@ -72,7 +87,13 @@ export function checkSource(file: string, source: string): Finding[] {
         const { line, character } = sf.getLineAndCharacterOfPosition(at);
         const startLine = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
         if (startLine > 0 && ALLOW.test(lines[startLine - 1]!)) break;
-        findings.push({ file, line: line + 1, column: character + 1, rule: rule.name, text: `${rule.why}: ${match[0].trim().replace(/\s+/g, " ").slice(0, 60)}` });
+        findings.push({
+          file,
+          line: line + 1,
+          column: character + 1,
+          rule: rule.name,
+          text: `${rule.why}: ${match[0].trim().replace(/\s+/g, " ").slice(0, 60)}`,
+        });
         break;
       }
       if (ts.isTemplateExpression(node)) node.templateSpans.forEach((s) => visit(s.expression));
@@ -97,7 +118,8 @@ function sourceFiles(dir: string): string[] {
 
 /** The shipped sources: every package's and app's src/. */
 export function defaultRoots(repo: string): string[] {
-  return ["packages", "apps"].flatMap((top) => readdirSync(join(repo, top)).map((p) => join(repo, top, p, "src")))
+  return ["packages", "apps"]
+    .flatMap((top) => readdirSync(join(repo, top)).map((p) => join(repo, top, p, "src")))
     .filter((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory());
 }
 
@@ -111,9 +133,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const findings = checkPaths(args.length ? args : defaultRoots(repo));
   const shown = (file: string) => (relative(repo, file).startsWith("..") ? file : relative(repo, file));
-  for (const f of findings) console.error(`${shown(f.file)}:${f.line}:${f.column}: [${f.rule}] Nix built from a literal; ${f.text}`);
+  for (const f of findings)
+    console.error(`${shown(f.file)}:${f.line}:${f.column}: [${f.rule}] Nix built from a literal; ${f.text}`);
   if (findings.length) {
-    console.error(`\n${findings.length} literal(s) look like Nix code. Build it with core's renderer (attrs, call, nix\`…\`, flakeAttrPath) or move it into a .nix file.`);
+    console.error(
+      `\n${findings.length} literal(s) look like Nix code. Build it with core's renderer (attrs, call, nix\`…\`, flakeAttrPath) or move it into a .nix file.`,
+    );
     process.exitCode = 1;
   } else console.log("lint:nix: no Nix built from strings outside the renderer and .nix files");
 }

@@ -36,23 +36,29 @@ describe("pnpm lint:nix", () => {
   });
 
   it("reports each planted Nix-from-a-string with file:line:col and exits 1", async () => {
-    const file = plant("bad.ts", [
-      'const host = "web";',
-      "export const a = `${flake}#nixosConfigurations.${JSON.stringify(host)}.config`;",
-      "export const b = `cs: builtins.mapAttrs (n: c: c) cs`;",
-      "export const c = [",
-      '  "let",',
-      "  `  system = ${JSON.stringify(host)};`,",
-      '  "in x",',
-      "];",
-      "export const d = `{ pkgs, lib, ... }: { }`;",
-      'export const e = "import ./hosts/web.nix";',
-      "export const f = `pkgs.mkShell { }`;",
-      "",
-    ].join("\n"));
+    const file = plant(
+      "bad.ts",
+      [
+        'const host = "web";',
+        "export const a = `${flake}#nixosConfigurations.${JSON.stringify(host)}.config`;",
+        "export const b = `cs: builtins.mapAttrs (n: c: c) cs`;",
+        "export const c = [",
+        '  "let",',
+        "  `  system = ${JSON.stringify(host)};`,",
+        '  "in x",',
+        "];",
+        "export const d = `{ pkgs, lib, ... }: { }`;",
+        'export const e = "import ./hosts/web.nix";',
+        "export const f = `pkgs.mkShell { }`;",
+        "",
+      ].join("\n"),
+    );
     const r = await lint([file]);
     expect(r.code).toBe(1);
-    const reported = r.stderr.split("\n").filter((l) => l.startsWith(file)).map((l) => l.slice(file.length).split(" ")[0]);
+    const reported = r.stderr
+      .split("\n")
+      .filter((l) => l.startsWith(file))
+      .map((l) => l.slice(file.length).split(" ")[0]);
     expect(reported).toEqual([":2:27:", ":3:23:", ":6:6:", ":9:19:", ":10:19:", ":11:24:"]);
     expect(r.stderr).toContain("[attrpath-interp]");
     expect(r.stderr).toContain("[builtins]");
@@ -60,15 +66,18 @@ describe("pnpm lint:nix", () => {
   });
 
   it("lets the renderer's own tagged templates, bare names and allowed messages through", async () => {
-    const file = plant("good.ts", [
-      'import { id, nix } from "@paved/core";',
-      "export const a = nix`s: builtins.attrNames s.config.users`;",
-      'export const b = id("builtins.getFlake");',
-      "// nix-strings: allow an example in a hint, never evaluated",
-      'export const c = "set `paved.bastion.enable = true;` on the host";',
-      "export const d = `echo ${name} > out; nix build .#web`;",
-      "",
-    ].join("\n"));
+    const file = plant(
+      "good.ts",
+      [
+        'import { id, nix } from "@paved/core";',
+        "export const a = nix`s: builtins.attrNames s.config.users`;",
+        'export const b = id("builtins.getFlake");',
+        "// nix-strings: allow an example in a hint, never evaluated",
+        'export const c = "set `paved.bastion.enable = true;` on the host";',
+        "export const d = `echo ${name} > out; nix build .#web`;",
+        "",
+      ].join("\n"),
+    );
     const r = await lint([file]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

@@ -9,7 +9,9 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = (name) => `${root}packages/${name}/src/index.ts`;
 // jsonc-parser's "main" is a UMD build whose inner require() calls esbuild cannot follow; bundle its ES modules.
-const jsoncEsm = createRequire(`${root}packages/devshell/package.json`).resolve("jsonc-parser").replace(/umd\/main\.js$/, "esm/main.js");
+const jsoncEsm = createRequire(`${root}packages/devshell/package.json`)
+  .resolve("jsonc-parser")
+  .replace(/umd\/main\.js$/, "esm/main.js");
 // Built beside dist/ and swapped in at the end: a paved started during a rebuild finds the old or the new bundle,
 // never a half-written one.
 const out = `${here}dist.new-${process.pid}`;

@@ -24,20 +24,36 @@ interface Entry {
   root: Record<string, string>;
 }
 
-interface Choice { toolchain: string; attr?: string; release?: string; from: string; status: string }
-interface Shell { name: string; dir?: string; choices: Choice[] }
+interface Choice {
+  toolchain: string;
+  attr?: string;
+  release?: string;
+  from: string;
+  status: string;
+}
+interface Shell {
+  name: string;
+  dir?: string;
+  choices: Choice[];
+}
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const pavedBin = fileURLToPath(new URL("../../apps/cli/bin/paved.mjs", import.meta.url));
 const mirrors = process.env.PAVED_CORPUS_MIRRORS ?? "/work/.mirror";
-const packages = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<string, { bins: string[] }>;
-const NOT_PROJECT = /(^|\/)(examples?|_examples|samples?|tests?|__tests__|specs?|testscripts|acceptance|testdata|test_data|test-data|fixtures?|__fixtures__|docs?|documentation|vendor|third_party|generated)(\/|$)/;
+const packages = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<
+  string,
+  { bins: string[] }
+>;
+const NOT_PROJECT =
+  /(^|\/)(examples?|_examples|samples?|tests?|__tests__|specs?|testscripts|acceptance|testdata|test_data|test-data|fixtures?|__fixtures__|docs?|documentation|vendor|third_party|generated)(\/|$)/;
 
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1]!.split(",") : undefined;
 const withShells = !args.includes("--no-shells");
 const keep = args.includes("--keep");
-const entries = (JSON.parse(readFileSync(join(here, "corpus.json"), "utf8")) as Entry[]).filter((e) => !only || only.includes(e.repo));
+const entries = (JSON.parse(readFileSync(join(here, "corpus.json"), "utf8")) as Entry[]).filter(
+  (e) => !only || only.includes(e.repo),
+);
 
 /** A fixture nixpkgs copy per release the generated flakes ask for (the fixture carries every attribute). */
 function fixture(release: string): string {
@@ -55,7 +71,21 @@ function checkout(entry: Entry): string {
   writeTree(gitDir, entry.commit, dir);
   execFileSync("git", ["init", "-q", dir]);
   execFileSync("git", ["add", "-A"], { cwd: dir });
-  execFileSync("git", ["-c", "user.name=corpus", "-c", "user.email=corpus@paved.invalid", "commit", "-q", "--no-verify", "-m", "snapshot"], { cwd: dir });
+  execFileSync(
+    "git",
+    [
+      "-c",
+      "user.name=corpus",
+      "-c",
+      "user.email=corpus@paved.invalid",
+      "commit",
+      "-q",
+      "--no-verify",
+      "-m",
+      "snapshot",
+    ],
+    { cwd: dir },
+  );
   return dir;
 }
 
@@ -64,15 +94,22 @@ function checkout(entry: Entry): string {
  * the first missing blob; those files are left out (no marker file is that big).
  */
 function writeTree(gitDir: string, commit: string, dir: string): void {
-  const listing = execFileSync("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", "--full-tree", commit], { maxBuffer: 1 << 30, encoding: "utf8" });
+  const listing = execFileSync("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", "--full-tree", commit], {
+    maxBuffer: 1 << 30,
+    encoding: "utf8",
+  });
   const blobs: { mode: string; sha: string; path: string }[] = [];
   for (const line of listing.split("\0")) {
     const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(line);
     if (!m) continue;
-    if (m[2] === "commit") mkdirSync(join(dir, m[4]!), { recursive: true }); // a submodule: only its directory
+    if (m[2] === "commit")
+      mkdirSync(join(dir, m[4]!), { recursive: true }); // a submodule: only its directory
     else if (m[2] === "blob") blobs.push({ mode: m[1]!, sha: m[3]!, path: m[4]! });
   }
-  const out = execFileSync("git", ["--git-dir", gitDir, "cat-file", "--batch"], { input: `${blobs.map((b) => b.sha).join("\n")}\n`, maxBuffer: 2 ** 31 - 1 });
+  const out = execFileSync("git", ["--git-dir", gitDir, "cat-file", "--batch"], {
+    input: `${blobs.map((b) => b.sha).join("\n")}\n`,
+    maxBuffer: 2 ** 31 - 1,
+  });
   let at = 0;
   for (const blob of blobs) {
     const nl = out.indexOf(10, at);
@@ -93,15 +130,44 @@ function version(dir: string, flakeDir: string, shell: string, attr: string, ext
   const bin = packages[attr]?.bins[0];
   if (!bin) return false;
   // paved shell replaces the pinned input only; a flake with a second release's input is entered with nix develop.
-  const argv = extraInputs.length === 0
-    ? [process.execPath, pavedBin, "shell", shell, "--nixpkgs", nixpkgs.main, "--", bin, "--version"]
-    : ["nix", "develop", `${join(dir, flakeDir)}#${shell}`, "--no-write-lock-file", "--override-input", "nixpkgs", `path:${nixpkgs.main}`,
-      ...extraInputs.flatMap((i) => ["--override-input", `nixpkgs-${i}`, `path:${nixpkgs[i as "25_11"] ?? nixpkgs.unstable}`]), "-c", bin, "--version"];
+  const argv =
+    extraInputs.length === 0
+      ? [process.execPath, pavedBin, "shell", shell, "--nixpkgs", nixpkgs.main, "--", bin, "--version"]
+      : [
+          "nix",
+          "develop",
+          `${join(dir, flakeDir)}#${shell}`,
+          "--no-write-lock-file",
+          "--override-input",
+          "nixpkgs",
+          `path:${nixpkgs.main}`,
+          ...extraInputs.flatMap((i) => [
+            "--override-input",
+            `nixpkgs-${i}`,
+            `path:${nixpkgs[i as "25_11"] ?? nixpkgs.unstable}`,
+          ]),
+          "-c",
+          bin,
+          "--version",
+        ];
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd: dir, env, encoding: "utf8" });
   return r.status === 0 && r.stdout.startsWith(`${bin} `);
 }
 
-interface Row { repo: string; what: string; expected: string; detected: string; right: number; total: number; shells: number; badShells: string[]; badPins: string[]; entered: string; ms: number; exit: number }
+interface Row {
+  repo: string;
+  what: string;
+  expected: string;
+  detected: string;
+  right: number;
+  total: number;
+  shells: number;
+  badShells: string[];
+  badPins: string[];
+  entered: string;
+  ms: number;
+  exit: number;
+}
 
 const rows: Row[] = [];
 for (const entry of entries) {
@@ -119,9 +185,13 @@ for (const entry of entries) {
   const got = (t: string) => root?.choices.find((c) => c.toolchain === t);
   const right = Object.entries(entry.root).filter(([t, attr]) => got(t)?.attr === attr).length;
   const badShells = shells.filter((s) => s.dir !== undefined && NOT_PROJECT.test(s.dir)).map((s) => s.dir!);
-  const badPins = (root?.choices ?? []).filter((c) => NOT_PROJECT.test(c.from)).map((c) => `${c.toolchain} from ${c.from}`);
+  const badPins = (root?.choices ?? [])
+    .filter((c) => NOT_PROJECT.test(c.from))
+    .map((c) => `${c.toolchain} from ${c.from}`);
   const flakeDir = existsSync(join(dir, "nix/paved/flake.nix")) ? "nix/paved" : "";
-  const flake = existsSync(join(dir, flakeDir, "flake.nix")) ? readFileSync(join(dir, flakeDir, "flake.nix"), "utf8") : "";
+  const flake = existsSync(join(dir, flakeDir, "flake.nix"))
+    ? readFileSync(join(dir, flakeDir, "flake.nix"), "utf8")
+    : "";
   const extraInputs = [...flake.matchAll(/inputs\.nixpkgs-([0-9a-z_]+)\.url/g)].map((m) => m[1]!);
   let entered = "—";
   if (withShells && root) {
@@ -130,16 +200,37 @@ for (const entry of entries) {
     for (const shell of shells) {
       const attrs = shell.choices.flatMap((c) => (c.attr ? [c.attr] : []));
       tried++;
-      if (attrs.length === 0 ? version(dir, flakeDir, shell.name, "hello", extraInputs) : attrs.every((a) => version(dir, flakeDir, shell.name, a, extraInputs))) ok++;
+      if (
+        attrs.length === 0
+          ? version(dir, flakeDir, shell.name, "hello", extraInputs)
+          : attrs.every((a) => version(dir, flakeDir, shell.name, a, extraInputs))
+      )
+        ok++;
     }
     entered = `${ok}/${tried}`;
   }
-  const detected = (root?.choices ?? []).map((c) => `${c.toolchain} ${c.attr ?? "—"}${c.release ? ` (${c.release})` : ""}`).join(", ");
+  const detected = (root?.choices ?? [])
+    .map((c) => `${c.toolchain} ${c.attr ?? "—"}${c.release ? ` (${c.release})` : ""}`)
+    .join(", ");
   rows.push({
-    repo: entry.repo, what: entry.what, detected, right, total: Object.keys(entry.root).length, shells: shells.length, badShells, badPins, entered, ms, exit: init.status ?? -1,
-    expected: Object.entries(entry.root).map(([t, a]) => `${t} ${a}`).join(", "),
+    repo: entry.repo,
+    what: entry.what,
+    detected,
+    right,
+    total: Object.keys(entry.root).length,
+    shells: shells.length,
+    badShells,
+    badPins,
+    entered,
+    ms,
+    exit: init.status ?? -1,
+    expected: Object.entries(entry.root)
+      .map(([t, a]) => `${t} ${a}`)
+      .join(", "),
   });
-  process.stderr.write(`${entry.repo}: ${right}/${Object.keys(entry.root).length} right, ${shells.length} shells, entered ${entered}, ${ms.toFixed(0)} ms\n`);
+  process.stderr.write(
+    `${entry.repo}: ${right}/${Object.keys(entry.root).length} right, ${shells.length} shells, entered ${entered}, ${ms.toFixed(0)} ms\n`,
+  );
   if (keep) process.stderr.write(`  kept ${dir}\n`);
   else rmSync(dir, { recursive: true, force: true });
 }
@@ -147,7 +238,10 @@ for (const entry of entries) {
 const lines = [
   "| repository | what | expected (root shell) | detected (root shell) | right | shells | entered | init |",
   "|---|---|---|---|---|---|---|---|",
-  ...rows.map((r) => `| ${r.repo} | ${r.what} | ${r.expected} | ${r.detected} | ${r.right}/${r.total} | ${r.shells}${r.badShells.length ? ` (${r.badShells.length} for non-projects!)` : ""} | ${r.entered} | ${(r.ms / 1000).toFixed(2)} s${r.exit === 0 ? "" : ` (exit ${r.exit})`} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.repo} | ${r.what} | ${r.expected} | ${r.detected} | ${r.right}/${r.total} | ${r.shells}${r.badShells.length ? ` (${r.badShells.length} for non-projects!)` : ""} | ${r.entered} | ${(r.ms / 1000).toFixed(2)} s${r.exit === 0 ? "" : ` (exit ${r.exit})`} |`,
+  ),
 ];
 const times = rows.map((r) => r.ms).sort((a, b) => a - b);
 const right = rows.reduce((n, r) => n + r.right, 0);

@@ -39,15 +39,93 @@ function tailOf(value: string): string {
 }
 
 const INJECTIONS = [
-  '"', "'", "''", "'''", "\\", "\\\\", '\\"', "${", "${x}", "''${x}", "${builtins.readFile /etc/shadow}", "\"; rm -rf /; \"",
-  "'; rm -rf /; '", "$(id)", "`id`", "\n", "\r\n", "\n- injected", "\nkey: value", "\t", "\0", "a\0b", "#", " # comment", ": x",
-  "- x", "*alias", "&anchor", "!!binary aGVsbG8=", "{ a = 1; }", "[", "]", "{", "}", "${{ github.event.pull_request.title }}",
-  "${{ github.head_ref }}", "$CI_COMMIT_MESSAGE", "\u202E", "\u202Eevil", "\u2066", "\u2069", "\u200B", "\u200F", "\uFEFF", "\u0085",
-  "\u2028", "\u001B[31m", "../../etc/passwd", "/nix/store/abc-source", "%00", "%0a", "true", "null", "~", "1e400", "-1", "0x10",
-  "😀", "é", "ı", "\uD800", "ﬁ", "x".repeat(300), "a b", " ", "", "--help", "-rf", "--dir=/", "@", "@@", "?", "&", "|", "||",
+  '"',
+  "'",
+  "''",
+  "'''",
+  "\\",
+  "\\\\",
+  '\\"',
+  "${",
+  "${x}",
+  "''${x}",
+  "${builtins.readFile /etc/shadow}",
+  '"; rm -rf /; "',
+  "'; rm -rf /; '",
+  "$(id)",
+  "`id`",
+  "\n",
+  "\r\n",
+  "\n- injected",
+  "\nkey: value",
+  "\t",
+  "\0",
+  "a\0b",
+  "#",
+  " # comment",
+  ": x",
+  "- x",
+  "*alias",
+  "&anchor",
+  "!!binary aGVsbG8=",
+  "{ a = 1; }",
+  "[",
+  "]",
+  "{",
+  "}",
+  "${{ github.event.pull_request.title }}",
+  "${{ github.head_ref }}",
+  "$CI_COMMIT_MESSAGE",
+  "\u202E",
+  "\u202Eevil",
+  "\u2066",
+  "\u2069",
+  "\u200B",
+  "\u200F",
+  "\uFEFF",
+  "\u0085",
+  "\u2028",
+  "\u001B[31m",
+  "../../etc/passwd",
+  "/nix/store/abc-source",
+  "%00",
+  "%0a",
+  "true",
+  "null",
+  "~",
+  "1e400",
+  "-1",
+  "0x10",
+  "😀",
+  "é",
+  "ı",
+  "\uD800",
+  "ﬁ",
+  "x".repeat(300),
+  "a b",
+  " ",
+  "",
+  "--help",
+  "-rf",
+  "--dir=/",
+  "@",
+  "@@",
+  "?",
+  "&",
+  "|",
+  "||",
 ];
 
-const VALID_PARTS = ["web-1", "22", "nixos", "https://github.com/acme", "10.0.0.0/8", "alice", "/run/secrets/x", "github:acme/paved"];
+const VALID_PARTS = [
+  "web-1",
+  "22",
+  "nixos",
+  "https://github.com/acme",
+  "10.0.0.0/8",
+  "alice",
+  "/run/secrets/x",
+  "github:acme/paved",
+];
 
 /** A hostile string: injection syntax, a secret, random text, or any of these glued to a valid value. */
 export const hostile: fc.Arbitrary<string> = fc.oneof(
@@ -56,7 +134,11 @@ export const hostile: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .tuple(fc.constantFrom(...VALID_PARTS, ""), fc.constantFrom(...INJECTIONS, ...SECRETS.map((s) => s.value)), fc.constantFrom("", ...VALID_PARTS))
+      .tuple(
+        fc.constantFrom(...VALID_PARTS, ""),
+        fc.constantFrom(...INJECTIONS, ...SECRETS.map((s) => s.value)),
+        fc.constantFrom("", ...VALID_PARTS),
+      )
       .map(([a, b, c]) => `${a}${b}${c}`),
   },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
@@ -66,8 +148,11 @@ export const hostile: fc.Arbitrary<string> = fc.oneof(
 /** Pieces of secrets present in `value` whose bodies must never be written or printed. */
 export function secretTails(value: string): string[] {
   // A random-looking token is only recognisable as a whole value: glued into a URL or a path it is a path segment.
-  return SECRETS.filter((s) => (s.value === RANDOM_TOKEN ? value === s.value : value.includes(s.value))).map((s) => s.tail);
+  return SECRETS.filter((s) => (s.value === RANDOM_TOKEN ? value === s.value : value.includes(s.value))).map(
+    (s) => s.tail,
+  );
 }
 
 // Characters that must never reach an output or a message (line breaks and tabs aside).
-export const UNSAFE_OUT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2028\u2029\u2066-\u2069\uFEFF]/;
+export const UNSAFE_OUT =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2028\u2029\u2066-\u2069\uFEFF]/;

@@ -21,7 +21,9 @@ import { BASE, KEY, KEY_PATHS, VALUE_PATHS } from "./_base.ts";
 import { hostile, secretTails, UNSAFE_OUT } from "./_hostile.ts";
 
 const FIXED_SEED = 152026;
-const RANDOM_SEED = process.env.PAVED_FUZZ_SEED ? Number(process.env.PAVED_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+const RANDOM_SEED = process.env.PAVED_FUZZ_SEED
+  ? Number(process.env.PAVED_FUZZ_SEED)
+  : Math.floor(Math.random() * 2 ** 31);
 // Per seed; two seeds, two surfaces: 2 × (4250 + 750) = 10,000 cases per run. A command-line case runs a whole
 // command (read, validate, render, write), so those are fewer.
 const YAML_RUNS = Number(process.env.PAVED_FUZZ_YAML_RUNS ?? 4250);
@@ -42,7 +44,11 @@ function checkOutput(path: string, content: string, tails: string[]): void {
   checked.add(`${path}:${hash}`);
   expect(scanSecrets(content), `${path} holds a secret`).toEqual([]);
   expect(UNSAFE_OUT.test(content), `${path} holds an invisible or control character`).toBe(false);
-  if (/\.ya?ml$/.test(path)) expect(parseDocument(content).errors.map((e) => e.message), path).toEqual([]);
+  if (/\.ya?ml$/.test(path))
+    expect(
+      parseDocument(content).errors.map((e) => e.message),
+      path,
+    ).toEqual([]);
   if (path.endsWith(".nix")) nixFiles.set(hash, content);
   if (path.startsWith(".github/workflows/")) workflows.set(hash, content);
 }
@@ -56,7 +62,10 @@ function checkRefusal(error: unknown, tails: string[], where: RegExp): void {
   for (const tail of tails) expect(message.includes(tail), `the message repeats a secret: ${message}`).toBe(false);
   const details = isPavedError(error) ? JSON.stringify(error.details) : "";
   for (const tail of tails) expect(details.includes(tail), "the details repeat a secret").toBe(false);
-  expect(UNSAFE_OUT.test(message.replace(/\n/g, "")), `the message holds an invisible character: ${JSON.stringify(message)}`).toBe(false);
+  expect(
+    UNSAFE_OUT.test(message.replace(/\n/g, "")),
+    `the message holds an invisible character: ${JSON.stringify(message)}`,
+  ).toBe(false);
 }
 
 function setIn(target: Record<string, unknown>, path: PathSegment[], value: unknown): void {
@@ -100,12 +109,16 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "paved-fuzz-"));
   mkdirSync(join(root, "services/api"), { recursive: true });
   // eslint-disable-next-line no-console
-  console.log(`fuzz: fixed seed ${FIXED_SEED}, random seed ${RANDOM_SEED} (reproduce with PAVED_FUZZ_SEED=${RANDOM_SEED})`);
+  console.log(
+    `fuzz: fixed seed ${FIXED_SEED}, random seed ${RANDOM_SEED} (reproduce with PAVED_FUZZ_SEED=${RANDOM_SEED})`,
+  );
 });
 
 afterAll(() => {
   // eslint-disable-next-line no-console
-  console.log(`fuzz: ${cases} cases, ${nixFiles.size} distinct Nix files and ${workflows.size} distinct workflows checked`);
+  console.log(
+    `fuzz: ${cases} cases, ${nixFiles.size} distinct Nix files and ${workflows.size} distinct workflows checked`,
+  );
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -156,18 +169,58 @@ interface CliCommand {
 const CLI: CliCommand[] = [
   {
     name: "runner add",
-    values: { NAME: "ci-9", "--url": "https://github.com/acme", "--token-file": "/run/secrets/gh", "--labels": "nixos,big", "--count": "2" },
-    argv: (v) => ["runner", "add", v.NAME!, "--provider", "github", "--url", v["--url"]!, "--token-file", v["--token-file"]!, "--labels", v["--labels"]!, "--count", v["--count"]!],
+    values: {
+      NAME: "ci-9",
+      "--url": "https://github.com/acme",
+      "--token-file": "/run/secrets/gh",
+      "--labels": "nixos,big",
+      "--count": "2",
+    },
+    argv: (v) => [
+      "runner",
+      "add",
+      v.NAME!,
+      "--provider",
+      "github",
+      "--url",
+      v["--url"]!,
+      "--token-file",
+      v["--token-file"]!,
+      "--labels",
+      v["--labels"]!,
+      "--count",
+      v["--count"]!,
+    ],
   },
   {
     name: "host add",
     values: { NAME: "web-9", "--role": "staging", "--address": "10.0.0.9", "--system": "x86_64-linux" },
-    argv: (v) => ["host", "add", v.NAME!, "--role", v["--role"]!, "--address", v["--address"]!, "--system", v["--system"]!],
+    argv: (v) => [
+      "host",
+      "add",
+      v.NAME!,
+      "--role",
+      v["--role"]!,
+      "--address",
+      v["--address"]!,
+      "--system",
+      v["--system"]!,
+    ],
   },
   {
     name: "team add",
     values: { USER: "bob", "--key": "./bob.pub", "--groups": "ops", "--expires": "2027-01-01" },
-    argv: (v) => ["team", "add", v.USER!, "--key", v["--key"]!, "--groups", v["--groups"]!, "--expires", v["--expires"]!],
+    argv: (v) => [
+      "team",
+      "add",
+      v.USER!,
+      "--key",
+      v["--key"]!,
+      "--groups",
+      v["--groups"]!,
+      "--expires",
+      v["--expires"]!,
+    ],
   },
   {
     name: "ci init",
@@ -237,7 +290,11 @@ async function runCliCase({ command, field, value }: CliCase): Promise<void> {
   const after = snapshot(repo);
   if (error !== undefined) {
     // Where: the flag or argument, a file position, or commander naming the option it could not parse.
-    checkRefusal(error, tails, /--[a-z]|\b[A-Z]{3,}\b|[A-Za-z.]+:\d+:\d+|\b(argument|option|host name|user name|key|group|role|provider|system|date)\b/i);
+    checkRefusal(
+      error,
+      tails,
+      /--[a-z]|\b[A-Z]{3,}\b|[A-Za-z.]+:\d+:\d+|\b(argument|option|host name|user name|key|group|role|provider|system|date)\b/i,
+    );
     expect(after, `${command.name} ${label}: files changed on a refusal`).toEqual(before);
     return;
   }

@@ -3,7 +3,9 @@
 import { existsSync } from "node:fs";
 const bundle = new URL("../dist/paved.mjs", import.meta.url);
 if (!existsSync(bundle)) {
-  process.stderr.write("paved: the CLI is not built yet. Run `pnpm install` (or `pnpm build`) at the repository root.\n");
+  process.stderr.write(
+    "paved: the CLI is not built yet. Run `pnpm install` (or `pnpm build`) at the repository root.\n",
+  );
   process.exit(70);
 }
 // bin/paved's bash path missed and says where its stamp goes; no command run by paved may inherit that.

@@ -62,15 +62,41 @@ export function required(flags: string, description: string, options: ValueOptio
 }
 
 /** A flag with a default shown in --help. */
-export function defaulted(flags: string, description: string, fallback: string, options: ValueOptions = {}): ValueSpec<string> {
+export function defaulted(
+  flags: string,
+  description: string,
+  fallback: string,
+  options: ValueOptions = {},
+): ValueSpec<string> {
   return { kind: "value", flags, description, complete: options.complete ?? "text", default: fallback };
 }
 
 /** One of a fixed set; `{ required: true }` makes it mandatory. */
-export function choice<const C extends readonly string[]>(flags: string, choices: C, description: string): ValueSpec<C[number] | undefined>;
-export function choice<const C extends readonly string[]>(flags: string, choices: C, description: string, options: { required: true }): ValueSpec<C[number]>;
-export function choice(flags: string, choices: readonly string[], description: string, options: { required?: boolean } = {}): ValueSpec<unknown> {
-  return { kind: "value", flags, description, complete: "text", choices, ...(options.required ? { required: true } : {}) };
+export function choice<const C extends readonly string[]>(
+  flags: string,
+  choices: C,
+  description: string,
+): ValueSpec<C[number] | undefined>;
+export function choice<const C extends readonly string[]>(
+  flags: string,
+  choices: C,
+  description: string,
+  options: { required: true },
+): ValueSpec<C[number]>;
+export function choice(
+  flags: string,
+  choices: readonly string[],
+  description: string,
+  options: { required?: boolean } = {},
+): ValueSpec<unknown> {
+  return {
+    kind: "value",
+    flags,
+    description,
+    complete: "text",
+    choices,
+    ...(options.required ? { required: true } : {}),
+  };
 }
 
 /** Repeatable (`--host a --host b`), each value also comma-separable (`--host a,b`): always a list, maybe empty. */
@@ -88,10 +114,27 @@ export interface ArgSpec<Value> {
 }
 
 export const arg = {
-  required: (description: string, options: ValueOptions = {}): ArgSpec<string> => ({ kind: "required", description, complete: options.complete ?? "text" }),
-  choice: <const C extends readonly string[]>(choices: C, description: string): ArgSpec<C[number]> => ({ kind: "required", description, complete: "text", choices }),
-  optional: (description: string, options: ValueOptions = {}): ArgSpec<string | undefined> => ({ kind: "optional", description, complete: options.complete ?? "text" }),
-  variadic: (description: string, options: ValueOptions = {}): ArgSpec<string[]> => ({ kind: "variadic", description, complete: options.complete ?? "text" }),
+  required: (description: string, options: ValueOptions = {}): ArgSpec<string> => ({
+    kind: "required",
+    description,
+    complete: options.complete ?? "text",
+  }),
+  choice: <const C extends readonly string[]>(choices: C, description: string): ArgSpec<C[number]> => ({
+    kind: "required",
+    description,
+    complete: "text",
+    choices,
+  }),
+  optional: (description: string, options: ValueOptions = {}): ArgSpec<string | undefined> => ({
+    kind: "optional",
+    description,
+    complete: options.complete ?? "text",
+  }),
+  variadic: (description: string, options: ValueOptions = {}): ArgSpec<string[]> => ({
+    kind: "variadic",
+    description,
+    complete: options.complete ?? "text",
+  }),
 };
 
 export type OptionTable = Record<string, OptionSpec>;
@@ -110,7 +153,8 @@ export interface Input<A extends ArgTable, O extends OptionTable> {
   rest?: string[];
 }
 
-export type Handler<D> = D extends CommandSpec<infer A, infer O> ? (ctx: CommandContext, input: Input<A, O>) => Promise<CommandOutput> : never;
+export type Handler<D> =
+  D extends CommandSpec<infer A, infer O> ? (ctx: CommandContext, input: Input<A, O>) => Promise<CommandOutput> : never;
 
 /** A loaded handler module, as _program.ts calls it. */
 interface CommandModule {
@@ -142,9 +186,10 @@ export interface CommandDefinition extends CommandSpec {
   load: () => Promise<CommandModule>;
 }
 
-export function defineCommand<const A extends ArgTable = Record<never, never>, const O extends OptionTable = Record<never, never>>(
-  spec: CommandSpec<A, O>,
-): CommandSpec<A, O> {
+export function defineCommand<
+  const A extends ArgTable = Record<never, never>,
+  const O extends OptionTable = Record<never, never>,
+>(spec: CommandSpec<A, O>): CommandSpec<A, O> {
   return spec;
 }
 

@@ -40,14 +40,19 @@ function checkedDir(dir: string | undefined): string {
   return path;
 }
 
-function contextFor(definition: CommandDefinition, globals: GlobalOptions, stop: Stop, stderr: (text: string) => void): CommandContext {
+function contextFor(
+  definition: CommandDefinition,
+  globals: GlobalOptions,
+  stop: Stop,
+  stderr: (text: string) => void,
+): CommandContext {
   const cwd = checkedDir(globals.dir);
   const color = globals.color !== false && useColor(process.stderr);
   const json = globals.json === true;
   const quiet = globals.quiet === true;
   const dim = paint(color).dim;
   return {
-    dir: OWN_DIRECTORY.has(definition.name) ? cwd : findConfigRoot(cwd) ?? cwd,
+    dir: OWN_DIRECTORY.has(definition.name) ? cwd : (findConfigRoot(cwd) ?? cwd),
     cwd,
     json,
     quiet,

@@ -28,8 +28,21 @@ export const EXIT = {
 export function exitCodeFor(error: PavedError, signal?: NodeJS.Signals): number {
   const code = error.code;
   if (code === "E_USAGE") return EXIT.usage;
-  if (code === "E_CANCELLED" || code === "E_NIX_CANCELLED" || code === "E_ROLLOUT_INTERRUPTED") return signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
-  if (code.startsWith("E_CONFIG") || ["E_INPUT", "E_SECRET_LITERAL", "E_NOT_GIT_REPO", "E_MARKER_PARSE", "E_SHELL_UNKNOWN", "E_NIXPKGS_ATTR", "E_SHELL_NO_FLAKE", "E_FILE_READ"].includes(code)) {
+  if (code === "E_CANCELLED" || code === "E_NIX_CANCELLED" || code === "E_ROLLOUT_INTERRUPTED")
+    return signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+  if (
+    code.startsWith("E_CONFIG") ||
+    [
+      "E_INPUT",
+      "E_SECRET_LITERAL",
+      "E_NOT_GIT_REPO",
+      "E_MARKER_PARSE",
+      "E_SHELL_UNKNOWN",
+      "E_NIXPKGS_ATTR",
+      "E_SHELL_NO_FLAKE",
+      "E_FILE_READ",
+    ].includes(code)
+  ) {
     return EXIT.config;
   }
   if (code.startsWith("E_NIX")) return EXIT.nix;

@@ -8,7 +8,8 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
 }
 
 export function paint(enabled: boolean) {
-  const wrap = (open: number, close: number) => (text: string) => (enabled ? `\x1b[${open}m${text}\x1b[${close}m` : text);
+  const wrap = (open: number, close: number) => (text: string) =>
+    enabled ? `\x1b[${open}m${text}\x1b[${close}m` : text;
   return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
@@ -31,7 +32,8 @@ export function formatError(error: PavedError, options: { color: boolean; verbos
   if (error.hint) lines.push(`${c.yellow("hint:")} ${error.hint}`);
   const stderrTail = error.details.stderrTail;
   if (options.verbose && typeof stderrTail === "string" && stderrTail) lines.push(c.dim(stderrTail));
-  if (options.verbose && error.details.command) lines.push(c.dim(`command: ${(error.details.command as string[]).join(" ")}`));
+  if (options.verbose && error.details.command)
+    lines.push(c.dim(`command: ${(error.details.command as string[]).join(" ")}`));
   if (options.verbose && (error.cause instanceof Error || error.code === "E_INTERNAL")) {
     lines.push(c.dim(String((error.cause as Error | undefined)?.stack ?? error.stack)));
   }

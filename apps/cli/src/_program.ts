@@ -43,7 +43,11 @@ export interface GlobalOptions {
 }
 
 /** Where a parsed command line goes: main.ts loads and runs the handler; tests may capture the input instead. */
-export type Dispatch = (definition: CommandDefinition, input: Input<ArgTable, OptionTable>, globals: GlobalOptions) => Promise<void>;
+export type Dispatch = (
+  definition: CommandDefinition,
+  input: Input<ArgTable, OptionTable>,
+  globals: GlobalOptions,
+) => Promise<void>;
 
 /** A flag's or argument's value: no control, invisible or bidi characters, and no secret. */
 function screenValue(value: string, label: string, name?: string): void {
@@ -51,10 +55,14 @@ function screenValue(value: string, label: string, name?: string): void {
   assertNoSecret(value, label, { entropy: !/\s/.test(value.trim()), ...(name === undefined ? {} : { name }) });
   const bad = unsafeCharacter(value);
   if (bad) {
-    throw new PavedError("E_INPUT", `${label}: refused ${bad.name} (${bad.codePoint}) at character ${bad.index + 1}; nothing was written`, {
-      hint: "Retype the value: it holds a character that does not show on screen (copied from a web page or chat?).",
-      details: { label, codePoint: bad.codePoint },
-    });
+    throw new PavedError(
+      "E_INPUT",
+      `${label}: refused ${bad.name} (${bad.codePoint}) at character ${bad.index + 1}; nothing was written`,
+      {
+        hint: "Retype the value: it holds a character that does not show on screen (copied from a web page or chat?).",
+        details: { label, codePoint: bad.codePoint },
+      },
+    );
   }
 }
 
@@ -104,7 +112,12 @@ function readOption(spec: OptionSpec, raw: unknown): unknown {
       return typeof raw === "string" ? raw : undefined;
     case "list": {
       const items = Array.isArray(raw) ? raw.filter((item): item is string => typeof item === "string") : [];
-      return spec.commas === false ? items : items.flatMap((item) => item.split(",")).map((item) => item.trim()).filter(Boolean);
+      return spec.commas === false
+        ? items
+        : items
+            .flatMap((item) => item.split(","))
+            .map((item) => item.trim())
+            .filter(Boolean);
     }
   }
 }
@@ -139,7 +152,13 @@ function makeGroup(group: Command): void {
     });
 }
 
-function attach(program: Command, definition: CommandDefinition, parents: Map<string, Command>, groups: Set<Command>, dispatch: Dispatch): void {
+function attach(
+  program: Command,
+  definition: CommandDefinition,
+  parents: Map<string, Command>,
+  groups: Set<Command>,
+  dispatch: Dispatch,
+): void {
   const words = definition.name.split(" ");
   const leaf = words.pop()!;
   let parent = program;
@@ -161,14 +180,24 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
   const argTable: ArgTable = definition.args ?? {};
   for (const [name, spec] of Object.entries(argTable)) {
     const syntax = spec.kind === "required" ? `<${name}>` : spec.kind === "optional" ? `[${name}]` : `<${name}...>`;
-    command.addArgument(spec.choices ? new Argument(syntax, spec.description).choices(spec.choices) : new Argument(syntax, spec.description));
+    command.addArgument(
+      spec.choices
+        ? new Argument(syntax, spec.description).choices(spec.choices)
+        : new Argument(syntax, spec.description),
+    );
   }
   const optionTable: OptionTable = definition.options ?? {};
-  const options = new Map(Object.entries(optionTable).map(([key, spec]) => [key, { spec, option: commanderOption(spec) }]));
+  const options = new Map(
+    Object.entries(optionTable).map(([key, spec]) => [key, { spec, option: commanderOption(spec) }]),
+  );
   for (const { option } of options.values()) command.addOption(option);
   let rest: string[] | undefined;
   if (definition.rest !== undefined) {
-    command.usage(`[options] ${Object.keys(argTable).map((name) => `[${name}]`).join(" ")} [-- ${definition.rest.split(":")[0]}]`.replace(/\s+/g, " "));
+    command.usage(
+      `[options] ${Object.keys(argTable)
+        .map((name) => `[${name}]`)
+        .join(" ")} [-- ${definition.rest.split(":")[0]}]`.replace(/\s+/g, " "),
+    );
     // `paved shell make test` is a command missing its `--`: say so, rather than "too many arguments".
     command.allowExcessArguments();
     // commander drops a bare `--` and mixes what follows into the operands; the handler needs it apart.
@@ -191,7 +220,9 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
     if (!(self instanceof Command)) throw new Error("commander passed no command to the action");
     // optsWithGlobals: a flag a group command declares (`shell --dry-run add`) also reaches its subcommands.
     const raw: Record<string, unknown> = self.optsWithGlobals();
-    const labels = new Map(self.options.map((option) => [option.attributeName(), option.long ?? option.short ?? option.name()]));
+    const labels = new Map(
+      self.options.map((option) => [option.attributeName(), option.long ?? option.short ?? option.name()]),
+    );
     for (const [key, value] of Object.entries(raw)) {
       for (const item of Array.isArray(value) ? value : [value]) {
         if (typeof item === "string") screenValue(item, labels.get(key) ?? `--${key}`, key);
@@ -202,13 +233,16 @@ function attach(program: Command, definition: CommandDefinition, parents: Map<st
       // Screened first: the message repeats them.
       for (const item of extra) screenValue(item, "an argument");
       throw new PavedError("E_USAGE", `paved ${definition.name}: unexpected argument ${JSON.stringify(extra[0])}`, {
-        hint: `Put the command after --: paved ${definition.name} ${Object.keys(argTable).map((name) => `[${name.toUpperCase()}] `).join("")}-- ${extra.join(" ")}`,
+        hint: `Put the command after --: paved ${definition.name} ${Object.keys(argTable)
+          .map((name) => `[${name.toUpperCase()}] `)
+          .join("")}-- ${extra.join(" ")}`,
       });
     }
     const args: Record<string, unknown> = {};
     Object.keys(argTable).forEach((name, index) => {
       const value = self.processedArgs[index];
-      for (const item of Array.isArray(value) ? value : [value]) if (typeof item === "string") screenValue(item, name.toUpperCase());
+      for (const item of Array.isArray(value) ? value : [value])
+        if (typeof item === "string") screenValue(item, name.toUpperCase());
       args[name] = value;
     });
     const parsed: Record<string, unknown> = {};
@@ -236,9 +270,10 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   const writeErr = options.writeErr ?? ((text: string) => process.stderr.write(text));
   const groups = new Set<Command>();
   const dispatch: Dispatch =
-    options.dispatch ?? runHandler({ stdout: writeOut, stderr: writeErr, stop: privateStop(), exit: (code) => (process.exitCode = code) });
+    options.dispatch ??
+    runHandler({ stdout: writeOut, stderr: writeErr, stop: privateStop(), exit: (code) => (process.exitCode = code) });
   const program = new Command("paved")
-    .description("From \"we should try Nix\" to NixOS fleets, one safe step at a time.")
+    .description('From "we should try Nix" to NixOS fleets, one safe step at a time.')
     .version(pkg.version, "-V, --version")
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
@@ -248,10 +283,13 @@ export function buildProgram(options: ProgramOptions = {}): Command {
       showGlobalOptions: true,
       visibleGlobalOptions: (command) => {
         const help = Object.assign(new Help(), { showGlobalOptions: true });
-        return help.visibleGlobalOptions(command).filter((option) => GLOBAL_FLAGS.some((global) => global.flags === option.flags));
+        return help
+          .visibleGlobalOptions(command)
+          .filter((option) => GLOBAL_FLAGS.some((global) => global.flags === option.flags));
       },
       // A group's only option is --help: list it as "rollout <command>", not "rollout [options]".
-      subcommandTerm: (command) => (groups.has(command) ? `${command.name()} <command>` : new Help().subcommandTerm(command)),
+      subcommandTerm: (command) =>
+        groups.has(command) ? `${command.name()} <command>` : new Help().subcommandTerm(command),
     })
     // Usage errors look like every other paved error: a code, the message, a hint.
     .configureOutput({

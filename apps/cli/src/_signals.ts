@@ -23,7 +23,9 @@ function isStop(value: unknown): value is Stop {
 }
 
 /** `reason` builds the abort reason (the CLI's PavedError); installing twice returns the first installation. */
-export function installSignals(reason: (signal: NodeJS.Signals) => unknown = (signal) => new Error(`Interrupted by ${signal}`)): Stop {
+export function installSignals(
+  reason: (signal: NodeJS.Signals) => unknown = (signal) => new Error(`Interrupted by ${signal}`),
+): Stop {
   const existing: unknown = Reflect.get(globalThis, INSTALLED);
   if (isStop(existing)) return existing;
   const abort = new AbortController();

@@ -3,5 +3,7 @@ import { PavedError } from "@paved/core/errors";
 import { main } from "./main.ts";
 import { installSignals } from "./_signals.ts";
 
-const stop = installSignals((signal) => new PavedError("E_CANCELLED", `Interrupted by ${signal}`, { details: { signal } }));
+const stop = installSignals(
+  (signal) => new PavedError("E_CANCELLED", `Interrupted by ${signal}`, { details: { signal } }),
+);
 process.exitCode = await main(process.argv.slice(2), { stop });

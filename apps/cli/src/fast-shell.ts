@@ -28,7 +28,8 @@ function plainShell(argv: readonly string[]): PlainShell | undefined {
     else if (word.startsWith("--nixpkgs=")) plain.nixpkgs = word.slice("--nixpkgs=".length);
     else if (word === "--stale-ok") plain.staleOk = true;
     // A subcommand's name (`shell add … -- x`) is not a shell name: the full CLI answers it.
-    else if (!word.startsWith("-") && plain.name === undefined && word !== "add" && word !== "remove") plain.name = word;
+    else if (!word.startsWith("-") && plain.name === undefined && word !== "add" && word !== "remove")
+      plain.name = word;
     else return undefined;
   }
   return plain;

@@ -40,7 +40,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       if (error.exitCode === 0) return EXIT.ok;
       if (wantsJson) {
         const message = usageMessage(error.message);
-        stdout(`${JSON.stringify({ error: { code: "E_USAGE", message, hint: USAGE_HINT, commander: error.code } }, null, 2)}\n`);
+        stdout(
+          `${JSON.stringify({ error: { code: "E_USAGE", message, hint: USAGE_HINT, commander: error.code } }, null, 2)}\n`,
+        );
       }
       return EXIT.usage;
     }

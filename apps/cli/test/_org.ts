@@ -43,12 +43,20 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
  * The README quick start on a copy of the example: the platform repository, a dev shell in every application
  * repository (checked against the fixture nixpkgs), and CI on Nix in api and web. Returns the org root.
  */
-export async function walkedOrg(run: (args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }) => Promise<{ code: number; stdout: string; stderr: string }>, nixpkgs: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function walkedOrg(
+  run: (
+    args: string[],
+    options?: { cwd?: string; env?: NodeJS.ProcessEnv },
+  ) => Promise<{ code: number; stdout: string; stderr: string }>,
+  nixpkgs: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   const org = await copyOrg();
   const platform = join(org, "platform");
   const step = async (args: string[]) => {
     const result = await run(args, { cwd: platform, env });
-    if (result.code !== 0) throw new Error(`paved ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    if (result.code !== 0)
+      throw new Error(`paved ${args.join(" ")} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
   };
   await step(["init", "--platform"]);
   for (const app of ["api", "web", "worker"]) await step(["init", "--yes", "--nixpkgs", nixpkgs, "--dir", `../${app}`]);

@@ -57,9 +57,33 @@ describe("bad input", () => {
     const cases: [string[], string, string][] = [
       [["init", "--platform", "--yes", "--name", "Acme\u202Eevil"], "--name", "E_INPUT"],
       [["team", "add", "ali\u202Ece", "--key", "./alice.pub"], "USER", "E_INPUT"],
-      [["runner", "add", "ci-1", "--provider", "github", "--url", "https://github.com/acme", "--token-file", "/run/secrets/gh", "--labels", "nixos\u2066"], "--labels", "E_INPUT"],
-      [["host", "add", "web-1", "--role", "staging", "--address", "AKIAIOSFODNN7EXAMPLE"], "--address", "E_SECRET_LITERAL"],
-      [["init", "--platform", "--yes", "--name", "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"], "--name", "E_SECRET_LITERAL"],
+      [
+        [
+          "runner",
+          "add",
+          "ci-1",
+          "--provider",
+          "github",
+          "--url",
+          "https://github.com/acme",
+          "--token-file",
+          "/run/secrets/gh",
+          "--labels",
+          "nixos\u2066",
+        ],
+        "--labels",
+        "E_INPUT",
+      ],
+      [
+        ["host", "add", "web-1", "--role", "staging", "--address", "AKIAIOSFODNN7EXAMPLE"],
+        "--address",
+        "E_SECRET_LITERAL",
+      ],
+      [
+        ["init", "--platform", "--yes", "--name", "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"],
+        "--name",
+        "E_SECRET_LITERAL",
+      ],
     ];
     for (const [args, label, code] of cases) {
       const run = await paved([...args, "--json"], { cwd: repo });
@@ -94,7 +118,10 @@ describe("bad input", () => {
     await writeFile(join(app, "package.json"), '{"name":"x","engines":{"node":">=20"}}\n');
     execFileSync("git", ["init", "-q"], { cwd: app });
     expect((await paved(["init", "--yes", "--nixpkgs", nixpkgs], { cwd: app, env })).code).toBe(0);
-    const run = await paved(["shell", "--nixpkgs", nixpkgs, "--json", "no-such-shell", "--", "true"], { cwd: app, env });
+    const run = await paved(["shell", "--nixpkgs", nixpkgs, "--json", "no-such-shell", "--", "true"], {
+      cwd: app,
+      env,
+    });
     expect(run.code).toBe(3);
     const error = (JSON.parse(run.stdout) as { error: { code: string; message: string; hint: string } }).error;
     expect(error.code).toBe("E_SHELL_UNKNOWN");
@@ -122,7 +149,17 @@ describe("bad input", () => {
     await writeFile(join(app, "flake.nix"), flake);
     const attempts = [
       ["host", "add", "h1", "--role", "bastion"],
-      ["runner", "add", "r1", "--provider", "github", "--url", "https://github.com/acme", "--token-file", "/run/secrets/t"],
+      [
+        "runner",
+        "add",
+        "r1",
+        "--provider",
+        "github",
+        "--url",
+        "https://github.com/acme",
+        "--token-file",
+        "/run/secrets/t",
+      ],
       ["team", "add", "alice", "--key", join(app, "alice.pub")],
     ];
     for (const args of attempts) {

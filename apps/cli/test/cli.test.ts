@@ -34,16 +34,33 @@ describe("paved CLI", () => {
   it("doctor --json gives one entry per check with a status and a fix", async () => {
     const home = await mkdtemp(join(tmpdir(), "paved-home-"));
     const run = await paved(["doctor", "--json"], { env: { HOME: home } });
-    const report = JSON.parse(run.stdout) as { ok: boolean; checks: { id: string; status: string; detail: string; fix?: string }[] };
-    expect(report.checks.map((c) => c.id)).toEqual(["nix", "flakes", "store", "builds", "git", "direnv", "direnv-hook", "flake-tracked"]);
+    const report = JSON.parse(run.stdout) as {
+      ok: boolean;
+      checks: { id: string; status: string; detail: string; fix?: string }[];
+    };
+    expect(report.checks.map((c) => c.id)).toEqual([
+      "nix",
+      "flakes",
+      "store",
+      "builds",
+      "git",
+      "direnv",
+      "direnv-hook",
+      "flake-tracked",
+    ]);
     for (const check of report.checks) {
       expect(["ok", "warn", "fail", "skip"]).toContain(check.status);
       if (check.status === "warn" || check.status === "fail") expect(check.fix).toBeTruthy();
     }
     expect(report.checks.find((c) => c.id === "nix")?.status).toBe("ok");
     // set-up leaves Nix as a multi-user install has it: the sandbox on, builds as nixbld users
-    expect(report.checks.find((c) => c.id === "builds")).toMatchObject({ status: "ok", detail: "sandbox on, builds as the nixbld users" });
-    expect(report.checks.find((c) => c.id === "nix")).toMatchObject({ detail: expect.stringMatching(/^Nix 2\.\d+\.\d+ \(supported.*2\.8 or newer/) });
+    expect(report.checks.find((c) => c.id === "builds")).toMatchObject({
+      status: "ok",
+      detail: "sandbox on, builds as the nixbld users",
+    });
+    expect(report.checks.find((c) => c.id === "nix")).toMatchObject({
+      detail: expect.stringMatching(/^Nix 2\.\d+\.\d+ \(supported.*2\.8 or newer/),
+    });
     // a fresh home has no direnv hook: the check must notice
     expect(report.checks.find((c) => c.id === "direnv-hook")?.status).toBe("warn");
     expect(run.code).toBe(report.ok ? 0 : 1);
@@ -55,7 +72,9 @@ describe("paved CLI", () => {
     const { execFileSync } = await import("node:child_process");
     execFileSync("git", ["init", "-q"], { cwd: dir });
     const run = await paved(["doctor", "--json", "--dir", dir]);
-    const check = (JSON.parse(run.stdout) as { checks: { id: string; status: string; fix?: string }[] }).checks.find((c) => c.id === "flake-tracked");
+    const check = (JSON.parse(run.stdout) as { checks: { id: string; status: string; fix?: string }[] }).checks.find(
+      (c) => c.id === "flake-tracked",
+    );
     expect(check).toMatchObject({ status: "fail", fix: "git add -N flake.nix" });
     expect(run.code).toBe(1);
   });

@@ -28,14 +28,33 @@ beforeAll(() => {
   execFileSync("git", ["init", "-q"], { cwd: repo });
   writeFileSync(
     join(repo, "paved.yaml"),
-    ["version: 1", "shells:", "  default: {}", "  api:", "    dir: services/api", "  web-frontend: {}", "hosts:", "  bastion-1: { role: bastion }", "  web-1: { role: staging }", "  web-2: { role: staging }", ""].join("\n"),
+    [
+      "version: 1",
+      "shells:",
+      "  default: {}",
+      "  api:",
+      "    dir: services/api",
+      "  web-frontend: {}",
+      "hosts:",
+      "  bastion-1: { role: bastion }",
+      "  web-1: { role: staging }",
+      "  web-2: { role: staging }",
+      "",
+    ].join("\n"),
   );
   writeFileSync(join(repo, ".paved", "rollouts", `${ROLLOUT}.jsonl`), "");
   mkdirSync(join(repo, "services", "api"), { recursive: true });
   writeFileSync(join(repo, "migration-notes.txt"), "");
   const home = join(root, "home");
   mkdirSync(home);
-  env = { PATH: `${bin}:${process.env.PATH}`, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_DATA_HOME: join(home, ".local/share"), NO_COLOR: "1", LANG: "C.UTF-8" };
+  env = {
+    PATH: `${bin}:${process.env.PATH}`,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_DATA_HOME: join(home, ".local/share"),
+    NO_COLOR: "1",
+    LANG: "C.UTF-8",
+  };
 });
 
 /** The command lines asked about, as typed before Tab (a trailing space means "complete a new word"). */
@@ -101,7 +120,13 @@ describe("paved completion", () => {
       const quoted = words.map((word) => `'${word}'`).join(" ");
       return `echo '### ${key}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; COMPREPLY=(); _paved_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
     });
-    const script = ["set -e", "source <(paved completion bash)", "echo '### registered'", "complete -p paved", ...queries].join("\n");
+    const script = [
+      "set -e",
+      "source <(paved completion bash)",
+      "echo '### registered'",
+      "complete -p paved",
+      ...queries,
+    ].join("\n");
     const output = runShell("bash", ["--norc", "--noprofile", "-c", script], repo);
     const got = sections(output);
     expect(got.registered).toEqual(["complete -F _paved_complete paved"]);
@@ -120,7 +145,7 @@ describe("paved completion", () => {
       "source <(paved completion zsh)",
       "echo '### registered'; print -r -- $_comps[paved]",
       "compadd() { local d; while (( $# )); do case $1 in (-d) d=$2; shift ;; (-a) print -rl -- ${(P)2}; [[ -n $d ]] && print -rl -- ${(P)d} >> $DESCRIPTIONS; shift ;; esac; shift; done }",
-      "_files() { print -r -- \":files $*\" }",
+      '_files() { print -r -- ":files $*" }',
       "_command_names() { print -r -- ':commands' }",
     ];
     const queries = Object.entries(LINES).map(([key, line]) => {
@@ -128,7 +153,11 @@ describe("paved completion", () => {
       return `echo '### ${key}'; words=(${words.map((word) => `'${word}'`).join(" ")}); CURRENT=${words.length}; _paved`;
     });
     const descriptions = join(root, "zsh-descriptions.txt");
-    const output = execFileSync("zsh", ["-f", "-c", [...harness, ...queries].join("\n")], { cwd: repo, env: { ...env, DESCRIPTIONS: descriptions }, encoding: "utf8" });
+    const output = execFileSync("zsh", ["-f", "-c", [...harness, ...queries].join("\n")], {
+      cwd: repo,
+      env: { ...env, DESCRIPTIONS: descriptions },
+      encoding: "utf8",
+    });
     const got = sections(output);
     expect(got.registered).toEqual(["_paved"]);
     offered.zsh = got;
@@ -143,7 +172,9 @@ describe("paved completion", () => {
     const script = ["paved completion fish | source", ...queries].join("\n");
     const output = runShell("fish", ["--no-config", "-c", script], repo);
     const raw = sections(output);
-    const got = Object.fromEntries(Object.entries(raw).map(([key, lines]) => [key, lines.map((line) => line.split("\t")[0]!)])) as Record<Key, string[]>;
+    const got = Object.fromEntries(
+      Object.entries(raw).map(([key, lines]) => [key, lines.map((line) => line.split("\t")[0]!)]),
+    ) as Record<Key, string[]>;
     offered.fish = got;
     expectCompletions("fish");
     expect(got.files).toEqual(["migration-notes.txt"]);
@@ -152,14 +183,36 @@ describe("paved completion", () => {
   });
 
   it("reads shells and hosts of the repository given with -C, from anywhere", () => {
-    const output = runShell("fish", ["--no-config", "-c", `paved completion fish | source; complete -C 'paved -C platform shell '; complete -C 'paved --dir=platform host add x --role '`], root);
-    const values = output.split("\n").filter(Boolean).map((line) => line.split("\t")[0]);
-    expect(new Set(values)).toEqual(new Set(["add", "remove", "default", "api", "web-frontend", "bastion", "staging", "internal"]));
+    const output = runShell(
+      "fish",
+      [
+        "--no-config",
+        "-c",
+        `paved completion fish | source; complete -C 'paved -C platform shell '; complete -C 'paved --dir=platform host add x --role '`,
+      ],
+      root,
+    );
+    const values = output
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("\t")[0]);
+    expect(new Set(values)).toEqual(
+      new Set(["add", "remove", "default", "api", "web-frontend", "bastion", "staging", "internal"]),
+    );
   });
 
   it("outside any repository it still completes commands and flags, and offers no names", () => {
     const outside = mkdtempSync(join(tmpdir(), "paved-completion-outside-"));
-    const output = runShell("bash", ["--norc", "--noprofile", "-c", "source <(paved completion bash); COMP_WORDS=(paved rollout apply --host ''); COMP_CWORD=4; _paved_complete; echo \"n=${#COMPREPLY[@]}\"; COMP_WORDS=(paved do); COMP_CWORD=1; _paved_complete; echo \"${COMPREPLY[@]}\""], outside);
+    const output = runShell(
+      "bash",
+      [
+        "--norc",
+        "--noprofile",
+        "-c",
+        'source <(paved completion bash); COMP_WORDS=(paved rollout apply --host \'\'); COMP_CWORD=4; _paved_complete; echo "n=${#COMPREPLY[@]}"; COMP_WORDS=(paved do); COMP_CWORD=1; _paved_complete; echo "${COMPREPLY[@]}"',
+      ],
+      outside,
+    );
     expect(output.split("\n")).toEqual(["n=0", "doctor", ""]);
   });
 });
@@ -168,8 +221,12 @@ describe("the completion engine (what `paved __complete` answers)", () => {
   const ask = (cwd: string, line: string) => complete(commands, line.split(" "), repositoryFacts(cwd));
 
   it("walks global flags and their values, groups and positional arguments the way the parser does", async () => {
-    expect(await ask(root, "-C platform image formats ")).toEqual({ candidates: ["bastion-1", "web-1", "web-2"].map((value) => ({ value, description: "host" })) });
-    expect(await ask(repo, "--json rol")).toEqual({ candidates: [{ value: "rollout", description: expect.stringContaining("plan, apply") }] });
+    expect(await ask(root, "-C platform image formats ")).toEqual({
+      candidates: ["bastion-1", "web-1", "web-2"].map((value) => ({ value, description: "host" })),
+    });
+    expect(await ask(repo, "--json rol")).toEqual({
+      candidates: [{ value: "rollout", description: expect.stringContaining("plan, apply") }],
+    });
     expect(await ask(repo, "shell --nixpkgs ")).toEqual({ paths: "dirs" });
     expect(await ask(repo, "team add alice --key ")).toEqual({ paths: "files" });
     // A variadic argument of free text: nothing to offer, and never the subcommands again.
@@ -187,6 +244,12 @@ describe("the completion engine (what `paved __complete` answers)", () => {
     expect(names).not.toContain("direnv-export");
     expect(names).not.toContain("__complete");
     const flags = await ask(repo, "status --");
-    expect("candidates" in flags && flags.candidates.map((c) => c.value)).toEqual(["--json", "--dir", "--quiet", "--verbose", "--help"]);
+    expect("candidates" in flags && flags.candidates.map((c) => c.value)).toEqual([
+      "--json",
+      "--dir",
+      "--quiet",
+      "--verbose",
+      "--help",
+    ]);
   });
 });

@@ -29,7 +29,9 @@ describe("paved init and paved shell add/remove through the bundled CLI", () => 
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const data = JSON.parse(run.stdout) as {
-      detected: { shells: { name: string; choices: { toolchain: string; attr: string; from: string; because: string }[] }[] };
+      detected: {
+        shells: { name: string; choices: { toolchain: string; attr: string; from: string; because: string }[] }[];
+      };
       intentToAdd: string[];
       verification: { versions: Record<string, string> };
     };

@@ -15,23 +15,35 @@ let keys: string;
 beforeAll(async () => {
   requireTool("ssh-keygen");
   keys = await mkdtemp(join(tmpdir(), "paved-cli-keys-"));
-  for (const name of ["alice", "bob"]) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", join(keys, name)]);
+  for (const name of ["alice", "bob"])
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", join(keys, name)]);
 });
 
 beforeEach(async () => {
   repo = await mkdtemp(join(tmpdir(), "paved-cli-platform-"));
-  await writeFile(join(repo, "paved.yaml"), "version: 1\nteam:\n  groups: [ops]\nroles:\n  bastion:\n    sshAllowFrom: [10.20.0.0/16]\n");
+  await writeFile(
+    join(repo, "paved.yaml"),
+    "version: 1\nteam:\n  groups: [ops]\nroles:\n  bastion:\n    sshAllowFrom: [10.20.0.0/16]\n",
+  );
 });
 
 describe("paved team and host commands", () => {
   it("team add, host add, team remove", async () => {
-    const add = await paved(["team", "add", "alice", "--key", join(keys, "alice.pub"), "--groups", "wheel,ops"], { cwd: repo });
+    const add = await paved(["team", "add", "alice", "--key", join(keys, "alice.pub"), "--groups", "wheel,ops"], {
+      cwd: repo,
+    });
     expect(add.stderr).toBe("");
     expect(add.code).toBe(0);
     expect(add.stdout).toContain("wrote team.nix");
-    const host = await paved(["host", "add", "bastion-1", "--role", "bastion", "--address", "203.0.113.7", "--json"], { cwd: repo });
+    const host = await paved(["host", "add", "bastion-1", "--role", "bastion", "--address", "203.0.113.7", "--json"], {
+      cwd: repo,
+    });
     expect(host.code).toBe(0);
-    const data = JSON.parse(host.stdout) as { written: string[]; configChanged: boolean; readiness: { hardware: string; needed: string[] } };
+    const data = JSON.parse(host.stdout) as {
+      written: string[];
+      configChanged: boolean;
+      readiness: { hardware: string; needed: string[] };
+    };
     expect(data.configChanged).toBe(true);
     // paved.yaml, the platform's files and a starter hardware file: one transaction.
     expect(data.written.sort()).toEqual(["flake.nix", "hosts/bastion-1-hardware.nix", "hosts/bastion-1.nix"]);
@@ -57,8 +69,14 @@ describe("paved team and host commands", () => {
   });
 
   it("host add is one transaction: when a write fails, paved.yaml and every generated file stay as they were", async () => {
-    expect((await paved(["team", "add", "alice", "--key", join(keys, "alice.pub"), "--groups", "wheel"], { cwd: repo })).code).toBe(0);
-    const before = { yaml: await readFile(join(repo, "paved.yaml"), "utf8"), flake: await readFile(join(repo, "flake.nix"), "utf8") };
+    expect(
+      (await paved(["team", "add", "alice", "--key", join(keys, "alice.pub"), "--groups", "wheel"], { cwd: repo }))
+        .code,
+    ).toBe(0);
+    const before = {
+      yaml: await readFile(join(repo, "paved.yaml"), "utf8"),
+      flake: await readFile(join(repo, "flake.nix"), "utf8"),
+    };
     // A file where the hosts/ directory must go: paved.yaml and flake.nix are staged before hosts/wiki.nix fails.
     await writeFile(join(repo, "hosts"), "not a directory\n");
     const run = await paved(["host", "add", "wiki", "--role", "internal"], { cwd: repo });

@@ -21,15 +21,26 @@ const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 async function pavedFlake(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "paved-self-"));
   await cp(join(REPO, "flake.nix"), join(dir, "flake.nix"));
-  for (const pkg of ["ci-runner", "baseline"]) await cp(join(REPO, "packages", pkg, "nix"), join(dir, "packages", pkg, "nix"), { recursive: true });
+  for (const pkg of ["ci-runner", "baseline"])
+    await cp(join(REPO, "packages", pkg, "nix"), join(dir, "packages", pkg, "nix"), { recursive: true });
   return dir;
 }
 
 async function flakeCheck(dir: string) {
-  const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${await pavedFlake()}`];
+  const overrides = [
+    "--override-input",
+    "nixpkgs",
+    `path:${await fixtureNixpkgs()}`,
+    "--override-input",
+    "paved",
+    `path:${await pavedFlake()}`,
+  ];
   return runNix(["flake", "check", ...overrides], { cwd: dir, env: nixTestEnv() }).then(
     () => ({ ok: true, error: "" }),
-    (error: Error & { details?: { stderrTail?: string } }) => ({ ok: false, error: `${error.message}\n${error.details?.stderrTail ?? ""}` }),
+    (error: Error & { details?: { stderrTail?: string } }) => ({
+      ok: false,
+      error: `${error.message}\n${error.details?.stderrTail ?? ""}`,
+    }),
   );
 }
 
@@ -37,13 +48,26 @@ describe("paved init --platform", () => {
   it("scaffolds an empty directory: git init, paved.yaml with every platform section, flake, CI, git add -N", async () => {
     const dir = join(await mkdtemp(join(tmpdir(), "paved-plat-")), "platform");
     await mkdir(dir);
-    const run = await paved(["init", "--platform", "--name", "Acme", "--repo", "../api,../web", "--repo", "../worker", "--dir", dir]);
+    const run = await paved([
+      "init",
+      "--platform",
+      "--name",
+      "Acme",
+      "--repo",
+      "../api,../web",
+      "--repo",
+      "../worker",
+      "--dir",
+      dir,
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("ran git init");
     expect(existsSync(join(dir, ".git"))).toBe(true);
     const config = parseYamlText(await readFile(join(dir, "paved.yaml"), "utf8")) as Record<string, unknown>;
-    expect(Object.keys(config)).toEqual(expect.arrayContaining(["version", "platform", "repos", "team", "hosts", "rollout", "ci"]));
+    expect(Object.keys(config)).toEqual(
+      expect.arrayContaining(["version", "platform", "repos", "team", "hosts", "rollout", "ci"]),
+    );
     expect(config.repos).toEqual(["../api", "../web", "../worker"]);
     expect(config.platform).toEqual({ name: "Acme" });
     for (const file of ["flake.nix", ".envrc", ".github/workflows/nix.yml"]) {
@@ -66,16 +90,23 @@ describe("paved init --platform", () => {
     git(dir, "init", "-q");
     await writeFile(join(dir, "flake.nix"), "# our own flake, written by hand\n{ outputs = _: { }; }\n");
     await writeFile(join(dir, "README.md"), "# infra\n");
-    await writeFile(join(dir, "paved.yaml"), "# the infra team's settings\nversion: 1\nhosts:\n  bastion-1:\n    role: bastion # first one\n");
+    await writeFile(
+      join(dir, "paved.yaml"),
+      "# the infra team's settings\nversion: 1\nhosts:\n  bastion-1:\n    role: bastion # first one\n",
+    );
     const run = await paved(["init", "--platform", "--dir", dir]);
     expect(run.code).toBe(5);
     expect(run.stdout).toMatch(/keep \(not written by paved; --force to overwrite\) flake\.nix/);
-    expect(await readFile(join(dir, "flake.nix"), "utf8")).toBe("# our own flake, written by hand\n{ outputs = _: { }; }\n");
+    expect(await readFile(join(dir, "flake.nix"), "utf8")).toBe(
+      "# our own flake, written by hand\n{ outputs = _: { }; }\n",
+    );
     expect(await readFile(join(dir, "README.md"), "utf8")).toBe("# infra\n");
     const yaml = await readFile(join(dir, "paved.yaml"), "utf8");
     expect(yaml).toContain("# the infra team's settings");
     expect(yaml).toContain("role: bastion # first one");
-    expect(Object.keys(parseYamlText(yaml) as object)).toEqual(expect.arrayContaining(["team", "rollout", "repos", "platform", "ci"]));
+    expect(Object.keys(parseYamlText(yaml) as object)).toEqual(
+      expect.arrayContaining(["team", "rollout", "repos", "platform", "ci"]),
+    );
     expect(run.stdout).toMatch(/complete paved\.yaml \(added platform, repos, team, rollout, ci\)/);
     expect(existsSync(join(dir, "hosts/bastion-1.nix"))).toBe(true);
   });

@@ -19,7 +19,8 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
   const code = await main(argv, {
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
-    dispatch: async (definition: CommandDefinition, input, globals) => void seen.push({ command: definition.name, input, globals }),
+    dispatch: async (definition: CommandDefinition, input, globals) =>
+      void seen.push({ command: definition.name, input, globals }),
   });
   return { code, stdout, stderr, seen };
 }
@@ -42,7 +43,19 @@ const table: Array<[string, string, Input<ArgTable, OptionTable>]> = [
     "init",
     {
       args: {},
-      options: { yes: true, dryRun: false, force: false, pinnedReleaseOnly: true, nixpkgs: "/srv/nixpkgs", platform: false, name: undefined, repo: [], ci: undefined, git: true, release: "nixos-25.11" },
+      options: {
+        yes: true,
+        dryRun: false,
+        force: false,
+        pinnedReleaseOnly: true,
+        nixpkgs: "/srv/nixpkgs",
+        platform: false,
+        name: undefined,
+        repo: [],
+        ci: undefined,
+        git: true,
+        release: "nixos-25.11",
+      },
     },
   ],
   [
@@ -50,36 +63,129 @@ const table: Array<[string, string, Input<ArgTable, OptionTable>]> = [
     "init",
     {
       args: {},
-      options: { yes: false, dryRun: false, force: false, pinnedReleaseOnly: false, nixpkgs: undefined, platform: true, name: "acme", repo: ["../api", "../web", "../worker"], ci: "gitlab", git: false, release: undefined },
+      options: {
+        yes: false,
+        dryRun: false,
+        force: false,
+        pinnedReleaseOnly: false,
+        nixpkgs: undefined,
+        platform: true,
+        name: "acme",
+        repo: ["../api", "../web", "../worker"],
+        ci: "gitlab",
+        git: false,
+        release: undefined,
+      },
     },
   ],
   // The dev shell: NAME, its flags anywhere before `--`, and the command after it untouched (even its flags).
-  ["shell", "shell", { args: { name: undefined }, options: { nixpkgs: undefined, dryRun: false, staleOk: false, refresh: false } }],
-  ["shell -- node --version", "shell", { args: { name: undefined }, options: { nixpkgs: undefined, dryRun: false, staleOk: false, refresh: false }, rest: ["node", "--version"] }],
-  ["shell api -- go test ./...", "shell", { args: { name: "api" }, options: { nixpkgs: undefined, dryRun: false, staleOk: false, refresh: false }, rest: ["go", "test", "./..."] }],
-  ["shell --nixpkgs /srv/n --dry-run api --refresh --stale-ok", "shell", { args: { name: "api" }, options: { nixpkgs: "/srv/n", dryRun: true, staleOk: true, refresh: true } }],
-  ["shell --nixpkgs=/srv/n -- make --json -- x", "shell", { args: { name: undefined }, options: { nixpkgs: "/srv/n", dryRun: false, staleOk: false, refresh: false }, rest: ["make", "--json", "--", "x"] }],
-  ["shell --", "shell", { args: { name: undefined }, options: { nixpkgs: undefined, dryRun: false, staleOk: false, refresh: false }, rest: [] }],
+  [
+    "shell",
+    "shell",
+    { args: { name: undefined }, options: { nixpkgs: undefined, dryRun: false, staleOk: false, refresh: false } },
+  ],
+  [
+    "shell -- node --version",
+    "shell",
+    {
+      args: { name: undefined },
+      options: { nixpkgs: undefined, dryRun: false, staleOk: false, refresh: false },
+      rest: ["node", "--version"],
+    },
+  ],
+  [
+    "shell api -- go test ./...",
+    "shell",
+    {
+      args: { name: "api" },
+      options: { nixpkgs: undefined, dryRun: false, staleOk: false, refresh: false },
+      rest: ["go", "test", "./..."],
+    },
+  ],
+  [
+    "shell --nixpkgs /srv/n --dry-run api --refresh --stale-ok",
+    "shell",
+    { args: { name: "api" }, options: { nixpkgs: "/srv/n", dryRun: true, staleOk: true, refresh: true } },
+  ],
+  [
+    "shell --nixpkgs=/srv/n -- make --json -- x",
+    "shell",
+    {
+      args: { name: undefined },
+      options: { nixpkgs: "/srv/n", dryRun: false, staleOk: false, refresh: false },
+      rest: ["make", "--json", "--", "x"],
+    },
+  ],
+  [
+    "shell --",
+    "shell",
+    {
+      args: { name: undefined },
+      options: { nixpkgs: undefined, dryRun: false, staleOk: false, refresh: false },
+      rest: [],
+    },
+  ],
   // `shell add --nixpkgs` is the subcommand's flag, not the group's.
-  ["shell add jq postgresql_17 --nixpkgs /n --shell api", "shell add", { args: { packages: ["jq", "postgresql_17"] }, options: { shell: "api", nixpkgs: "/n", ...dryForce } }],
-  ["shell remove jq --dry-run", "shell remove", { args: { packages: ["jq"] }, options: { shell: "default", dryRun: true, force: false } }],
-  ["direnv-export --shell api --stamp-dir /s --background", "direnv-export", { args: {}, options: { shell: "api", nixpkgs: undefined, stampDir: "/s", background: true } }],
-  ["ci init --provider gitlab --nix-version 2.35.2", "ci init", { args: {}, options: { provider: "gitlab", nixVersion: "2.35.2", ...dryForce } }],
+  [
+    "shell add jq postgresql_17 --nixpkgs /n --shell api",
+    "shell add",
+    { args: { packages: ["jq", "postgresql_17"] }, options: { shell: "api", nixpkgs: "/n", ...dryForce } },
+  ],
+  [
+    "shell remove jq --dry-run",
+    "shell remove",
+    { args: { packages: ["jq"] }, options: { shell: "default", dryRun: true, force: false } },
+  ],
+  [
+    "direnv-export --shell api --stamp-dir /s --background",
+    "direnv-export",
+    { args: {}, options: { shell: "api", nixpkgs: undefined, stampDir: "/s", background: true } },
+  ],
+  [
+    "ci init --provider gitlab --nix-version 2.35.2",
+    "ci init",
+    { args: {}, options: { provider: "gitlab", nixVersion: "2.35.2", ...dryForce } },
+  ],
   [
     "runner add ci-1 --provider github --url https://github.com/acme --token-file /run/t --labels nixos,big",
     "runner add",
-    { args: { name: "ci-1" }, options: { provider: "github", url: "https://github.com/acme", tokenFile: "/run/t", count: "1", labels: "nixos,big", ...dryForce } },
+    {
+      args: { name: "ci-1" },
+      options: {
+        provider: "github",
+        url: "https://github.com/acme",
+        tokenFile: "/run/t",
+        count: "1",
+        labels: "nixos,big",
+        ...dryForce,
+      },
+    },
   ],
-  ["host add web-1 --role staging --system aarch64-linux", "host add", { args: { name: "web-1" }, options: { role: "staging", address: undefined, system: "aarch64-linux", ...dryForce } }],
+  [
+    "host add web-1 --role staging --system aarch64-linux",
+    "host add",
+    { args: { name: "web-1" }, options: { role: "staging", address: undefined, system: "aarch64-linux", ...dryForce } },
+  ],
   [
     "team add alice --key alice.pub --groups wheel,ops --jump-only --expires 2026-12-31",
     "team add",
-    { args: { user: "alice" }, options: { key: "alice.pub", groups: "wheel,ops", expires: "2026-12-31", jumpOnly: true, ...dryForce } },
+    {
+      args: { user: "alice" },
+      options: { key: "alice.pub", groups: "wheel,ops", expires: "2026-12-31", jumpOnly: true, ...dryForce },
+    },
   ],
   ["team remove bob --force", "team remove", { args: { user: "bob" }, options: { dryRun: false, force: true } }],
-  ["image build web-1 --format qemu --override-input nixpkgs=path:/a,b", "image build", { args: { host: "web-1" }, options: { format: "qemu", overrideInput: ["nixpkgs=path:/a,b"], dryRun: false } }],
+  [
+    "image build web-1 --format qemu --override-input nixpkgs=path:/a,b",
+    "image build",
+    { args: { host: "web-1" }, options: { format: "qemu", overrideInput: ["nixpkgs=path:/a,b"], dryRun: false } },
+  ],
   ["image formats", "image formats", { args: { host: undefined }, options: { overrideInput: [] } }],
-  ["rollout plan --role bastion", "rollout plan", { args: {}, options: { host: [], role: ["bastion"], tag: [], overrideInput: [] } }],
+  [
+    "rollout plan --role bastion",
+    "rollout plan",
+    { args: {}, options: { host: [], role: ["bastion"], tag: [], overrideInput: [] } },
+  ],
   [
     "rollout apply --host a,b --host c --tag eu --waves 1,rest --failure-budget 10% --mode boot --pause",
     "rollout apply",
@@ -105,9 +211,17 @@ const table: Array<[string, string, Input<ArgTable, OptionTable>]> = [
       },
     },
   ],
-  ["rollout status 20261125T101500Z-k3f9 --probe", "rollout status", { args: { id: "20261125T101500Z-k3f9" }, options: { probe: true } }],
+  [
+    "rollout status 20261125T101500Z-k3f9 --probe",
+    "rollout status",
+    { args: { id: "20261125T101500Z-k3f9" }, options: { probe: true } },
+  ],
   ["rollout resume", "rollout resume", { args: { id: undefined }, options: {} }],
-  ["rollout rollback 20261125T101500Z-k3f9", "rollout rollback", { args: { id: "20261125T101500Z-k3f9" }, options: {} }],
+  [
+    "rollout rollback 20261125T101500Z-k3f9",
+    "rollout rollback",
+    { args: { id: "20261125T101500Z-k3f9" }, options: {} },
+  ],
   ["completion fish", "completion", { args: { shell: "fish" }, options: {} }],
   ["__complete -- shell --", "__complete", { args: {}, options: {}, rest: ["shell", "--"] }],
 ];
@@ -126,7 +240,11 @@ describe("the typed option table: command line → handler input", () => {
   });
 
   it("global flags work before and after the command's name, and not inside `shell -- CMD`", async () => {
-    for (const line of ["--json -C /tmp -q status", "status --json --dir /tmp --quiet", "rollout --json plan -C /tmp -q"]) {
+    for (const line of [
+      "--json -C /tmp -q status",
+      "status --json --dir /tmp --quiet",
+      "rollout --json plan -C /tmp -q",
+    ]) {
       const { seen } = await run(words(line));
       expect(seen[0]!.globals).toMatchObject({ json: true, dir: "/tmp", quiet: true, verbose: false });
     }
@@ -158,7 +276,8 @@ describe("usage errors exit 2, with and without --help", () => {
     expect(result.seen).toEqual([]);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe("");
-    if (!result.stderr.startsWith("Usage:")) expect(result.stderr).toMatch(/^error \[E_USAGE\] .*\nhint: see `paved --help`/);
+    if (!result.stderr.startsWith("Usage:"))
+      expect(result.stderr).toMatch(/^error \[E_USAGE\] .*\nhint: see `paved --help`/);
   });
 
   it("a command after `paved shell NAME` without `--` is a usage error that shows where `--` goes", async () => {
@@ -166,7 +285,11 @@ describe("usage errors exit 2, with and without --help", () => {
     expect(result.code).toBe(2);
     expect(result.seen).toEqual([]);
     expect(JSON.parse(result.stdout)).toEqual({
-      error: expect.objectContaining({ code: "E_USAGE", message: 'paved shell: unexpected argument "make"', hint: "Put the command after --: paved shell [NAME] -- make test" }),
+      error: expect.objectContaining({
+        code: "E_USAGE",
+        message: 'paved shell: unexpected argument "make"',
+        hint: "Put the command after --: paved shell [NAME] -- make test",
+      }),
     });
   });
 
@@ -184,9 +307,18 @@ describe("usage errors exit 2, with and without --help", () => {
   it("a handler's own E_USAGE keeps its hint in --json", async () => {
     // image build checks --format before it reads anything; the real handler runs.
     let stdout = "";
-    const code = await main(words("--json image build web-1"), { stdout: (text) => void (stdout += text), stderr: () => {} });
+    const code = await main(words("--json image build web-1"), {
+      stdout: (text) => void (stdout += text),
+      stderr: () => {},
+    });
     expect(code).toBe(2);
-    expect(JSON.parse(stdout)).toEqual({ error: expect.objectContaining({ code: "E_USAGE", message: "image build needs --format", hint: expect.stringContaining("paved image formats") }) });
+    expect(JSON.parse(stdout)).toEqual({
+      error: expect.objectContaining({
+        code: "E_USAGE",
+        message: "image build needs --format",
+        hint: expect.stringContaining("paved image formats"),
+      }),
+    });
   });
 });
 
@@ -196,20 +328,33 @@ describe("help", () => {
       const result = await run(words(line));
       expect(result.code).toBe(0);
       expect(result.stdout).toContain("Global Options:");
-      for (const flag of ["--json", "-C, --dir <path>", "-q, --quiet", "-v, --verbose"]) expect(result.stdout).toContain(flag);
+      for (const flag of ["--json", "-C, --dir <path>", "-q, --quiet", "-v, --verbose"])
+        expect(result.stdout).toContain(flag);
     }
   });
 
   it("paved shell --help lists --nixpkgs, --dry-run and the command after --", async () => {
     const result = await run(["shell", "--help"]);
     expect(result.code).toBe(0);
-    for (const text of ["Usage: paved shell [options] [name] [-- CMD ARGS…]", "--nixpkgs <path>", "--dry-run", "--stale-ok", "--refresh", "add [options]"]) {
+    for (const text of [
+      "Usage: paved shell [options] [name] [-- CMD ARGS…]",
+      "--nixpkgs <path>",
+      "--dry-run",
+      "--stale-ok",
+      "--refresh",
+      "add [options]",
+    ]) {
       expect(result.stdout).toContain(text);
     }
   });
 
   it("help is exit 0 for real commands and groups; --help before a command is paved's help", async () => {
-    for (const [line, text] of [["--help", "Commands:"], ["rollout --help", "Subcommands: plan, apply"], ["--help status", "Commands:"], ["-V", "0."]] as const) {
+    for (const [line, text] of [
+      ["--help", "Commands:"],
+      ["rollout --help", "Subcommands: plan, apply"],
+      ["--help status", "Commands:"],
+      ["-V", "0."],
+    ] as const) {
       const result = await run(words(line));
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(text);

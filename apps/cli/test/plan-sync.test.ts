@@ -32,7 +32,10 @@ describe("paved plan", () => {
     const json = JSON.parse((await paved(["plan", "--json", "--dir", platform])).stdout) as PlanResult;
     expect(json.file).toMatchObject({ path: "MIGRATION.md", status: "unchanged", written: false });
     expect(json.actions.map((a) => a.step)).toEqual([...json.actions.map((a) => a.step)].sort((a, b) => a - b));
-    expect(json.actions.find((a) => a.command === "paved init --dir ../api")).toMatchObject({ step: 2, subject: "api" });
+    expect(json.actions.find((a) => a.command === "paved init --dir ../api")).toMatchObject({
+      step: 2,
+      subject: "api",
+    });
   });
 
   it("keeps a MIGRATION.md edited by hand (exit 5) unless --force; --no-write and --dry-run write nothing", async () => {
@@ -92,7 +95,9 @@ describe("paved sync and paved eject", () => {
 
     const dry = await paved(["eject", "--dry-run", "--json", "--dir", platform]);
     const planned = JSON.parse(dry.stdout) as { ejected: string[] };
-    expect(planned.ejected).toEqual(expect.arrayContaining(["flake.nix", ".envrc", "hosts/build-1.nix", ".github/workflows/nix.yml"]));
+    expect(planned.ejected).toEqual(
+      expect.arrayContaining(["flake.nix", ".envrc", "hosts/build-1.nix", ".github/workflows/nix.yml"]),
+    );
     expect(parseHeader(await readFile(join(platform, "flake.nix"), "utf8"))).toBeDefined();
     const eject = await paved(["eject", "--dir", platform]);
     expect(eject.code).toBe(0);
@@ -118,7 +123,11 @@ describe("paved sync and paved eject", () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain("ejected from paved");
     expect(status.stdout).not.toContain("paved eject");
-    const json = JSON.parse((await paved(["status", "--json", "--dir", platform])).stdout) as { ejected?: { files: string[] }; attention: boolean; drift: unknown[] };
+    const json = JSON.parse((await paved(["status", "--json", "--dir", platform])).stdout) as {
+      ejected?: { files: string[] };
+      attention: boolean;
+      drift: unknown[];
+    };
     expect(json.ejected?.files.sort()).toEqual([...planned.ejected].sort());
     expect(json.attention).toBe(false);
     expect(json.drift).toEqual([]);

@@ -32,12 +32,17 @@ describe("paved report --html", () => {
     const platform = join(org, "platform");
     // Three rollouts (one clean, one rolled back, one cut off mid-write) and a hand-edited generated file.
     await writeJournals(platform);
-    await writeFile(join(platform, ".envrc"), `${await readFile(join(platform, ".envrc"), "utf8")}export AWS_PROFILE=ops\n`);
+    await writeFile(
+      join(platform, ".envrc"),
+      `${await readFile(join(platform, ".envrc"), "utf8")}export AWS_PROFILE=ops\n`,
+    );
     const file = join(org, "acme-report.html");
     const status = await report(platform, file);
     const html = await readFile(file, "utf8");
     // Self-contained: no external URL at all (the SVG namespace is a name, not a request).
-    expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, "")).not.toMatch(/https?:\/\/|src=|<link|@import|url\(/i);
+    expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, "")).not.toMatch(
+      /https?:\/\/|src=|<link|@import|url\(/i,
+    );
 
     // No path of this machine: the page is meant to be shared.
     for (const path of [org, platform, tmpdir(), homedir()]) expect(html).not.toContain(path);
@@ -46,16 +51,28 @@ describe("paved report --html", () => {
     try {
       const { page } = opened;
       expect(await page.title()).toBe("Acme — migration to Nix");
-      const steps = await page.$$eval("svg.road g.step", (gs) => gs.map((g) => ({ step: Number(g.getAttribute("data-step")), state: g.getAttribute("data-state"), count: g.getAttribute("data-count") })));
+      const steps = await page.$$eval("svg.road g.step", (gs) =>
+        gs.map((g) => ({
+          step: Number(g.getAttribute("data-step")),
+          state: g.getAttribute("data-state"),
+          count: g.getAttribute("data-count"),
+        })),
+      );
       expect(steps).toEqual(status.steps.map((s) => ({ step: s.step, state: stepKey(s), count: stepCount(s) })));
       // A ring never says "in progress · N of N": a complete count and a state short of done contradict each other.
       for (const s of steps.filter((x) => x.state !== "done")) expect(s.count ?? "").not.toMatch(/^(\d+) of \1$/);
       // Step 1 counts exactly the rows of the repository table that have a CI state (the platform is not one).
       const ci = status.steps.find((s) => s.step === 1)!.evidence[0]!;
-      const rows = await page.$$eval("tr[data-repo]", (trs) => trs.map((tr) => tr.querySelectorAll("td")[2]!.textContent));
+      const rows = await page.$$eval("tr[data-repo]", (trs) =>
+        trs.map((tr) => tr.querySelectorAll("td")[2]!.textContent),
+      );
       expect(ci.total).toBe(rows.filter((r) => r === "done" || r === "not started" || r === "in progress").length);
       expect(ci.done).toBe(rows.filter((r) => r === "done").length);
-      const cards = Object.fromEntries(await page.$$eval("[data-card]", (cs) => cs.map((c) => [c.getAttribute("data-card"), c.querySelector("b")!.textContent])));
+      const cards = Object.fromEntries(
+        await page.$$eval("[data-card]", (cs) =>
+          cs.map((c) => [c.getAttribute("data-card"), c.querySelector("b")!.textContent]),
+        ),
+      );
       const done = status.steps.filter((s) => s.available && s.state === "done").length;
       const attention = status.drift.length + status.problems.filter((p) => p.kind !== "step-unavailable").length;
       expect(attention).toBeGreaterThan(0);
@@ -65,18 +82,26 @@ describe("paved report --html", () => {
         hosts: `${status.hosts.filter((h) => h.deployed).length} / ${status.hosts.length}`,
         attention: String(attention),
       });
-      expect(await page.$$eval("tr[data-repo]", (rows) => rows.map((r) => r.getAttribute("data-repo")))).toEqual(status.repos.map((r) => r.name));
-      expect(await page.$$eval("tr[data-host]", (rows) => rows.map((r) => r.getAttribute("data-host")))).toEqual(status.hosts.map((h) => h.name));
+      expect(await page.$$eval("tr[data-repo]", (rows) => rows.map((r) => r.getAttribute("data-repo")))).toEqual(
+        status.repos.map((r) => r.name),
+      );
+      expect(await page.$$eval("tr[data-host]", (rows) => rows.map((r) => r.getAttribute("data-host")))).toEqual(
+        status.hosts.map((h) => h.name),
+      );
       expect(await page.locator(".attention").innerText()).toContain(".envrc was edited by hand");
       // The history, newest first, with the failure and the rollback on it.
       expect(status.rollouts).toHaveLength(3);
-      const timeline = await page.$$eval("[data-rollout]", (items) => items.map((i) => [i.getAttribute("data-rollout"), i.getAttribute("data-outcome")]));
+      const timeline = await page.$$eval("[data-rollout]", (items) =>
+        items.map((i) => [i.getAttribute("data-rollout"), i.getAttribute("data-outcome")]),
+      );
       expect(timeline).toEqual([...status.rollouts].reverse().map((r) => [r.id, r.outcome]));
       expect(timeline.map(([, outcome]) => outcome)).toEqual(["running", "failed", "succeeded"]);
       const failedItem = page.locator("[data-outcome=failed]");
       expect(await failedItem.innerText()).toContain("staging-1: failed — health check sshd.service: inactive");
       expect(await failedItem.innerText()).toContain("rolled back");
-      expect(await page.locator(".attention").innerText()).toMatch(/20261124T110000Z-e5f6\.jsonl:3: the last line is truncated/);
+      expect(await page.locator(".attention").innerText()).toMatch(
+        /20261124T110000Z-e5f6\.jsonl:3: the last line is truncated/,
+      );
       // Laid out, not collapsed: the road spans the page and every step box is visible.
       const road = await page.locator("svg.road").boundingBox();
       expect(road!.width).toBeGreaterThan(800);
@@ -105,7 +130,10 @@ describe("paved report --html", () => {
         .replace("version: 1\n", "")
         .replace("name: Acme", `name: "</title><script>alert(3)</script>"`)
         .replace("  - ../worker\n", `  - ../worker\n  - "../${evilRepo}"\n`)
-        .replace("hosts:\n", `hosts:\n  "<svg onload=alert(2)>":\n    role: staging\n  "x\\" onmouseover=\\"alert(4)":\n    role: internal\n`),
+        .replace(
+          "hosts:\n",
+          `hosts:\n  "<svg onload=alert(2)>":\n    role: staging\n  "x\\" onmouseover=\\"alert(4)":\n    role: internal\n`,
+        ),
     );
     const file = join(org, "evil.html");
     const status = await report(platform, file);
@@ -114,7 +142,9 @@ describe("paved report --html", () => {
     const opened = await openPage(file);
     try {
       const { page } = opened;
-      expect(await page.$$eval("script, img, iframe, object, embed, link, meta[http-equiv=refresh]", (els) => els.length)).toBe(0);
+      expect(
+        await page.$$eval("script, img, iframe, object, embed, link, meta[http-equiv=refresh]", (els) => els.length),
+      ).toBe(0);
       expect(await page.$$eval("svg", (els) => els.length)).toBe(1);
       expect(await page.$$eval("[onerror], [onload], [onmouseover]", (els) => els.length)).toBe(0);
       expect(await page.title()).toBe("</title><script>alert(3)</script> — migration to Nix");

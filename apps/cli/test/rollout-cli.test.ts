@@ -11,7 +11,13 @@ describe("paved rollout and image commands", () => {
   let fleet: Fleet;
   beforeAll(async () => {
     for (const tool of ["nix", "nix-env", "ssh", "sshd", "setsid"]) requireTool(tool);
-    fleet = await startFleet({ hosts: [{ name: "web-1", tags: ["web"] }, { name: "web-2", tags: ["web"] }, { name: "db-1", tags: ["db"] }] });
+    fleet = await startFleet({
+      hosts: [
+        { name: "web-1", tags: ["web"] },
+        { name: "web-2", tags: ["web"] },
+        { name: "db-1", tags: ["db"] },
+      ],
+    });
   });
   afterAll(async () => fleet?.stop());
 
@@ -26,11 +32,16 @@ describe("paved rollout and image commands", () => {
   });
 
   it("apply --json: events as JSON lines on stderr, the summary on stdout; status reads the journal", async () => {
-    const run = await paved(["rollout", "apply", "--tag", "web", "--waves", "1,rest", "--json", "-C", fleet.dir], { env });
+    const run = await paved(["rollout", "apply", "--tag", "web", "--waves", "1,rest", "--json", "-C", fleet.dir], {
+      env,
+    });
     expect(run.code, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({ outcome: "succeeded", hosts: 2, counts: { deployed: 2 } });
-    const events = run.stderr.trim().split("\n").map((l) => JSON.parse(l));
+    const events = run.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events[0]).toMatchObject({ type: "rollout", phase: "begin", id: summary.id });
     expect(events.filter((e) => e.type === "host" && e.phase === "done").map((e) => [e.host, e.outcome])).toEqual([
       ["web-1", "deployed"],

@@ -27,10 +27,22 @@ describe("paved status", () => {
       ["web", "../web", true],
       ["worker", "../worker", true],
     ]);
-    expect(status.hosts.map((h) => `${h.name}:${h.role}`)).toEqual(["bastion-1:bastion", "staging-1:staging", "wiki-1:internal", "ci-1:ci-runner"]);
+    expect(status.hosts.map((h) => `${h.name}:${h.role}`)).toEqual([
+      "bastion-1:bastion",
+      "staging-1:staging",
+      "wiki-1:internal",
+      "ci-1:ci-runner",
+    ]);
     // Every step package reports in this build; nothing is rendered yet, so the platform's files are missing.
     expect(status.steps.map((s) => s.available)).toEqual([true, true, true, true, true]);
-    expect(status.drift).toContainEqual(expect.objectContaining({ kind: "never-rendered", subject: "Acme", message: "team.nix is missing", fix: "Run `paved sync` to render it." }));
+    expect(status.drift).toContainEqual(
+      expect.objectContaining({
+        kind: "never-rendered",
+        subject: "Acme",
+        message: "team.nix is missing",
+        fix: "Run `paved sync` to render it.",
+      }),
+    );
     // Nothing has been set up in the application repositories: step 2's first action names the repository and the command.
     const step2 = status.next.filter((a) => a.step === 2).map((a) => a.command);
     expect(step2).toEqual(["paved init --dir ../api", "paved init --dir ../web", "paved init --dir ../worker"]);
@@ -41,15 +53,22 @@ describe("paved status", () => {
     const org = await copyOrg();
     const platform = join(org, "platform");
     const yaml = await readFile(join(platform, "paved.yaml"), "utf8");
-    await writeFile(join(platform, "paved.yaml"), yaml.replace("  - ../worker\n", "  - ../worker\n  - ../billing\n  - ../notes.txt\n"));
+    await writeFile(
+      join(platform, "paved.yaml"),
+      yaml.replace("  - ../worker\n", "  - ../worker\n  - ../billing\n  - ../notes.txt\n"),
+    );
     await writeFile(join(org, "notes.txt"), "not a repository\n");
     const before = await snapshot(org);
     const { code, status } = await statusJson(platform);
     expect(code).toBe(5);
     expect(status.attention).toBe(true);
     const byKind = (kind: string) => status.problems.filter((p) => p.kind === kind);
-    expect(byKind("missing-repo")).toEqual([expect.objectContaining({ subject: "billing", message: expect.stringContaining("../billing does not exist") })]);
-    expect(byKind("unreadable-repo")).toEqual([expect.objectContaining({ subject: "notes.txt", message: expect.stringContaining("not a directory") })]);
+    expect(byKind("missing-repo")).toEqual([
+      expect.objectContaining({ subject: "billing", message: expect.stringContaining("../billing does not exist") }),
+    ]);
+    expect(byKind("unreadable-repo")).toEqual([
+      expect.objectContaining({ subject: "notes.txt", message: expect.stringContaining("not a directory") }),
+    ]);
     for (const p of [...byKind("missing-repo"), ...byKind("unreadable-repo")]) expect(p.fix).toContain("repos:");
     // The readable repositories are still there, with the others flagged.
     expect(status.repos.filter((r) => r.readable).map((r) => r.name)).toEqual(["api", "web", "worker"]);
@@ -101,7 +120,13 @@ describe("paved status", () => {
     const flake = await readFile(join(platform, "flake.nix"), "utf8");
     await appendFile(join(platform, "flake.nix"), "# tweaked by hand\n");
     const { code, status } = await statusJson(platform);
-    expect(status.drift).toContainEqual(expect.objectContaining({ kind: "edited-file", subject: "Acme", message: expect.stringContaining("flake.nix was edited by hand") }));
+    expect(status.drift).toContainEqual(
+      expect.objectContaining({
+        kind: "edited-file",
+        subject: "Acme",
+        message: expect.stringContaining("flake.nix was edited by hand"),
+      }),
+    );
     expect(code).toBe(5);
     await writeFile(join(platform, "flake.nix"), flake);
     const restored = await statusJson(platform);
@@ -129,9 +154,23 @@ describe("paved status", () => {
     const [ok, bad, torn] = await writeJournals(platform);
     const first = await statusJson(platform);
     expect(first.code).toBe(5);
-    expect(first.status.rollouts.map((r) => [r.id, r.outcome])).toEqual([[ok, "succeeded"], [bad, "failed"], [torn, "running"]]);
-    expect(first.status.problems).toContainEqual(expect.objectContaining({ kind: "journal", message: expect.stringContaining(`${torn}.jsonl:3: the last line is truncated`) }));
-    expect(first.status.hosts.map((h) => [h.name, h.deployed])).toEqual([["bastion-1", true], ["staging-1", true], ["wiki-1", true], ["ci-1", false]]);
+    expect(first.status.rollouts.map((r) => [r.id, r.outcome])).toEqual([
+      [ok, "succeeded"],
+      [bad, "failed"],
+      [torn, "running"],
+    ]);
+    expect(first.status.problems).toContainEqual(
+      expect.objectContaining({
+        kind: "journal",
+        message: expect.stringContaining(`${torn}.jsonl:3: the last line is truncated`),
+      }),
+    );
+    expect(first.status.hosts.map((h) => [h.name, h.deployed])).toEqual([
+      ["bastion-1", true],
+      ["staging-1", true],
+      ["wiki-1", true],
+      ["ci-1", false],
+    ]);
     expect(first.status.drift).toContainEqual(expect.objectContaining({ kind: "never-deployed", subject: "ci-1" }));
     expect(first.status.steps[4]).toMatchObject({ available: true, state: "in-progress" });
 
@@ -144,7 +183,13 @@ describe("paved status", () => {
     const second = await statusJson(platform);
     expect(second.code).toBe(5);
     expect(second.status.rollouts.map((r) => r.id)).toEqual([ok, torn]);
-    expect(second.status.problems).toContainEqual(expect.objectContaining({ kind: "journal", subject: bad, message: expect.stringContaining(`${bad}.jsonl:3: not a JSON record`) }));
+    expect(second.status.problems).toContainEqual(
+      expect.objectContaining({
+        kind: "journal",
+        subject: bad,
+        message: expect.stringContaining(`${bad}.jsonl:3: not a JSON record`),
+      }),
+    );
     expect(second.status.steps).toHaveLength(5);
     expect(await snapshot(org)).toEqual(before);
   });

@@ -51,7 +51,10 @@ describe("commands from a subdirectory of an application repository", () => {
     const plan = await paved(["plan", "--dry-run"], { cwd: deep });
     expect(plan.stderr).not.toContain("E_CONFIG_MISSING");
     expect(existsSync(join(deep, "MIGRATION.md"))).toBe(false);
-    const add = await paved(["shell", "add", "jq", "--nixpkgs", await fixtureNixpkgs()], { cwd: deep, env: nixTestEnv() });
+    const add = await paved(["shell", "add", "jq", "--nixpkgs", await fixtureNixpkgs()], {
+      cwd: deep,
+      env: nixTestEnv(),
+    });
     expect(add.stderr).toBe("");
     expect(add.code).toBe(0);
     expect(readFileSync(join(repo, "paved.yaml"), "utf8")).toContain("jq");
@@ -62,7 +65,9 @@ describe("commands from a subdirectory of an application repository", () => {
     const deep = join(repo, "web/src");
     const init = await paved(["init", "--yes"], { cwd: deep });
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain(`paved.yaml is at ${repo}: init works on the whole repository from there (no second paved.yaml in web/src).`);
+    expect(init.stdout).toContain(
+      `paved.yaml is at ${repo}: init works on the whole repository from there (no second paved.yaml in web/src).`,
+    );
     expect(init.stdout).toContain("web/src needs nothing the default shell lacks, so it uses the default shell");
     for (const f of ["paved.yaml", "flake.nix", ".envrc"]) expect(existsSync(join(deep, f))).toBe(false);
     const api = await paved(["init", "--dry-run"], { cwd: join(repo, "api") });
@@ -83,21 +88,32 @@ describe("commands from a subdirectory of an application repository", () => {
     mkdirSync(join(repo, "examples/demo"), { recursive: true });
     writeFileSync(join(repo, "examples/demo/package.json"), "{}\n");
     const init = await paved(["init", "--dry-run"], { cwd: join(repo, "examples/demo") });
-    expect(init.stdout).toContain("examples/demo is not a project (examples, under examples/); add it to detect.include in paved.yaml");
+    expect(init.stdout).toContain(
+      "examples/demo is not a project (examples, under examples/); add it to detect.include in paved.yaml",
+    );
   });
 
   it("a paved symlinked onto PATH runs in the user's directory, not in paved's checkout", async () => {
     const bin = mkdtempSync(join(tmpdir(), "paved-bin-"));
     symlinkSync(pavedBin, join(bin, "paved"));
-    const out = execFileSync("paved", ["status", "--json"], { cwd: join(repo, "web"), env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: "1" }, encoding: "utf8" });
+    const out = execFileSync("paved", ["status", "--json"], {
+      cwd: join(repo, "web"),
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: "1" },
+      encoding: "utf8",
+    });
     expect((JSON.parse(out) as { platform: { dir: string } }).platform.dir).toBe(repo);
   });
 });
 
 describe("commands from a subdirectory of a platform repository", () => {
   it("host add writes hosts/ at the root, not in the subdirectory", async () => {
-    const repo = repoWith({ "paved.yaml": "version: 1\nteam:\n  groups: [ops]\nroles:\n  bastion:\n    sshAllowFrom: [10.20.0.0/16]\n", "docs/notes.md": "x\n" });
-    const host = await paved(["host", "add", "bastion-1", "--role", "bastion", "--address", "203.0.113.7"], { cwd: join(repo, "docs") });
+    const repo = repoWith({
+      "paved.yaml": "version: 1\nteam:\n  groups: [ops]\nroles:\n  bastion:\n    sshAllowFrom: [10.20.0.0/16]\n",
+      "docs/notes.md": "x\n",
+    });
+    const host = await paved(["host", "add", "bastion-1", "--role", "bastion", "--address", "203.0.113.7"], {
+      cwd: join(repo, "docs"),
+    });
     expect(host.stderr).toBe("");
     expect(host.code).toBe(0);
     expect(existsSync(join(repo, "hosts/bastion-1.nix"))).toBe(true);

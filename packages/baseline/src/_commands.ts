@@ -69,8 +69,20 @@ async function applyEdit(flags: WriteFlags, edit: ConfigEdit): Promise<PlatformC
   const preview = await editConfig(root, edit, { dryRun: true });
   const files = flags.render ? await flags.render(root, preview.config) : await platformFiles(preview.config, root);
   // paved.yaml and every file in one transaction: all written, or none.
-  const result = await commitChange(root, { config: configEdit(root, preview), files }, { force: flags.force === true, dryRun: flags.dryRun === true });
-  return { config: preview.config, configBefore: preview.before, configAfter: preview.after, files: result.changes, written: result.written.filter((p) => p !== result.config?.path), kept: result.kept, dryRun: result.dryRun };
+  const result = await commitChange(
+    root,
+    { config: configEdit(root, preview), files },
+    { force: flags.force === true, dryRun: flags.dryRun === true },
+  );
+  return {
+    config: preview.config,
+    configBefore: preview.before,
+    configAfter: preview.after,
+    files: result.changes,
+    written: result.written.filter((p) => p !== result.config?.path),
+    kept: result.kept,
+    dryRun: result.dryRun,
+  };
 }
 
 export interface HostAddOptions extends WriteFlags {
@@ -84,10 +96,14 @@ export interface HostAddOptions extends WriteFlags {
 export async function hostAdd(options: HostAddOptions): Promise<PlatformChange> {
   if (!(ROLE_HOST_ROLES as readonly string[]).includes(options.role)) {
     const suggestion = didYouMean(options.role, ROLE_HOST_ROLES);
-    throw new PavedError("E_INPUT", `unknown role "${options.role}"${suggestion ? ` (did you mean ${suggestion}?)` : ""}`, {
-      hint: `Roles: ${ROLE_HOST_ROLES.join(", ")}. CI runner hosts are added by the CI step.`,
-      details: { role: options.role },
-    });
+    throw new PavedError(
+      "E_INPUT",
+      `unknown role "${options.role}"${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
+      {
+        hint: `Roles: ${ROLE_HOST_ROLES.join(", ")}. CI runner hosts are added by the CI step.`,
+        details: { role: options.role },
+      },
+    );
   }
   const { config } = await loadConfig(resolve(options.dir));
   const existing = config.hosts[options.name];
@@ -121,10 +137,14 @@ async function readKeyFile(file: string): Promise<string> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new PavedError("E_FILE_READ", `cannot read the key file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: "Pass the path of a public key, e.g. --key ~/.ssh/id_ed25519.pub.",
-      details: { file },
-    });
+    throw new PavedError(
+      "E_FILE_READ",
+      `cannot read the key file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: "Pass the path of a public key, e.g. --key ~/.ssh/id_ed25519.pub.",
+        details: { file },
+      },
+    );
   }
   return parsePublicKey(text, file).line;
 }
@@ -132,13 +152,21 @@ async function readKeyFile(file: string): Promise<string> {
 /** Adds a user to the roster, or one more key and more groups to a user already on it. */
 export async function teamAdd(options: TeamAddOptions): Promise<PlatformChange> {
   if (looksLikePrivateKey(options.keyFile)) {
-    throw new PavedError("E_SECRET_LITERAL", "--key was given a private key instead of a file path; it was not stored", { hint: "Pass the path of the .pub file." });
+    throw new PavedError(
+      "E_SECRET_LITERAL",
+      "--key was given a private key instead of a file path; it was not stored",
+      { hint: "Pass the path of the .pub file." },
+    );
   }
   // A pasted token would otherwise end up echoed in the "cannot read the key file" message.
   if (looksLikeSecret(options.keyFile)) {
-    throw new PavedError("E_SECRET_LITERAL", `--key was given what looks like a literal secret (${maskSecret(options.keyFile)}) instead of a file path; it was not stored`, {
-      hint: "Pass the path of the user's SSH public key (.pub file), and revoke the token if it was shared.",
-    });
+    throw new PavedError(
+      "E_SECRET_LITERAL",
+      `--key was given what looks like a literal secret (${maskSecret(options.keyFile)}) instead of a file path; it was not stored`,
+      {
+        hint: "Pass the path of the user's SSH public key (.pub file), and revoke the token if it was shared.",
+      },
+    );
   }
   const key = await readKeyFile(options.keyFile);
   const { config } = await loadConfig(resolve(options.dir));
@@ -146,17 +174,29 @@ export async function teamAdd(options: TeamAddOptions): Promise<PlatformChange> 
   for (const group of options.groups ?? []) {
     if (known.includes(group)) continue;
     const suggestion = didYouMean(group, known);
-    throw new PavedError("E_INPUT", `group "${group}" does not exist in the roster${suggestion ? ` (did you mean ${suggestion}?)` : ""}`, {
-      hint: `Groups: ${known.join(", ")}. Add new groups under team.groups in paved.yaml first.`,
-      details: { group },
-    });
+    throw new PavedError(
+      "E_INPUT",
+      `group "${group}" does not exist in the roster${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
+      {
+        hint: `Groups: ${known.join(", ")}. Add new groups under team.groups in paved.yaml first.`,
+        details: { group },
+      },
+    );
   }
   const current = config.team?.users[options.user];
-  if (current && (options.jumpOnly ?? current.jumpOnly) && [...current.groups, ...(options.groups ?? [])].includes("wheel")) {
-    throw new PavedError("E_INPUT", `${options.user} cannot be jump-only and in wheel`, { hint: "Drop --jump-only or the wheel group." });
+  if (
+    current &&
+    (options.jumpOnly ?? current.jumpOnly) &&
+    [...current.groups, ...(options.groups ?? [])].includes("wheel")
+  ) {
+    throw new PavedError("E_INPUT", `${options.user} cannot be jump-only and in wheel`, {
+      hint: "Drop --jump-only or the wheel group.",
+    });
   }
   if (!current && options.jumpOnly && options.groups?.includes("wheel")) {
-    throw new PavedError("E_INPUT", `${options.user} cannot be jump-only and in wheel`, { hint: "Drop --jump-only or the wheel group." });
+    throw new PavedError("E_INPUT", `${options.user} cannot be jump-only and in wheel`, {
+      hint: "Drop --jump-only or the wheel group.",
+    });
   }
   const base = ["team", "users", options.user];
   return applyEdit(options, (doc) => {
@@ -177,17 +217,25 @@ export async function teamRemove(options: TeamRemoveOptions): Promise<PlatformCh
   const users = config.team?.users ?? {};
   if (!users[options.user]) {
     const suggestion = didYouMean(options.user, Object.keys(users));
-    throw new PavedError("E_INPUT", `${options.user} is not on the roster${suggestion ? ` (did you mean ${suggestion}?)` : ""}`, {
-      hint: "`paved status` lists the roster.",
-      details: { user: options.user },
-    });
+    throw new PavedError(
+      "E_INPUT",
+      `${options.user} is not on the roster${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
+      {
+        hint: "`paved status` lists the roster.",
+        details: { user: options.user },
+      },
+    );
   }
   const admins = Object.entries(users).filter(([name, u]) => name !== options.user && u.groups.includes("wheel"));
   const baselined = Object.values(config.hosts).some((host) => hostModules(host, config).baseline);
   if (users[options.user]!.groups.includes("wheel") && admins.length === 0 && baselined) {
-    throw new PavedError("E_INPUT", `${options.user} is the last wheel user; removing them would lock everyone out of the hosts`, {
-      hint: "Add another administrator first (paved team add NAME --key FILE --groups wheel).",
-    });
+    throw new PavedError(
+      "E_INPUT",
+      `${options.user} is the last wheel user; removing them would lock everyone out of the hosts`,
+      {
+        hint: "Add another administrator first (paved team add NAME --key FILE --groups wheel).",
+      },
+    );
   }
   return applyEdit(options, (doc) => {
     deleteConfigValue(doc, ["team", "users", options.user]);

@@ -5,7 +5,18 @@
  */
 import { fileURLToPath } from "node:url";
 import {
-  attrs, call, filePath, id, letIn, list, nixJson, parseBuildResults, renderNix, runNix, type NixExpr, type NixOptions,
+  attrs,
+  call,
+  filePath,
+  id,
+  letIn,
+  list,
+  nixJson,
+  parseBuildResults,
+  renderNix,
+  runNix,
+  type NixExpr,
+  type NixOptions,
 } from "@paved/core";
 
 /** packages/baseline/nix: the directory the root flake exports as nixosModules. */
@@ -31,7 +42,13 @@ export function evalNixosExpression(options: EvalNixosOptions): string {
       ["lib", id("nixpkgs.lib")],
       ["pavedModulesDir", filePath(MODULES_DIR)],
       ["paved", call(id("import"), id("pavedModulesDir"))],
-      ["evaluated", call(id("lib.nixosSystem"), attrs({ system: options.system ?? "x86_64-linux", modules: list(options.modules) }))],
+      [
+        "evaluated",
+        call(
+          id("lib.nixosSystem"),
+          attrs({ system: options.system ?? "x86_64-linux", modules: list(options.modules) }),
+        ),
+      ],
     ],
     call(options.select, id("evaluated")),
   );
@@ -47,7 +64,11 @@ export function evalNixos<T = unknown>(options: EvalNixosOptions): Promise<T> {
 /** Builds the derivation `select` returns (`nix build --impure --no-link --json`); its output paths. */
 export async function buildNixos(options: EvalNixosOptions): Promise<string[]> {
   const args = ["build", "--impure", "--no-link", "--expr", evalNixosExpression(options)];
-  const result = await runNix([...args, "--json"], { env: options.env, signal: options.signal, dryRun: options.dryRun });
+  const result = await runNix([...args, "--json"], {
+    env: options.env,
+    signal: options.signal,
+    dryRun: options.dryRun,
+  });
   if (options.dryRun) return [];
   return parseBuildResults(result.stdout).flatMap((b) => Object.values(b.outputs));
 }

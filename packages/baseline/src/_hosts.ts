@@ -3,7 +3,22 @@
  * options its role and paved.yaml call for. The platform flake (core, platform/) imports paved's modules with
  * only the baseline on, the roster, and this file.
  */
-import { attrs, call, fn, hostFile, hostModuleBindings, id, path, PavedError, renderNix, sel, type GeneratedFile, type HostConfig, type NixValue, type PavedConfig } from "@paved/core";
+import {
+  attrs,
+  call,
+  fn,
+  hostFile,
+  hostModuleBindings,
+  id,
+  path,
+  PavedError,
+  renderNix,
+  sel,
+  type GeneratedFile,
+  type HostConfig,
+  type NixValue,
+  type PavedConfig,
+} from "@paved/core";
 
 export const ROLE_HOST_ROLES = ["bastion", "staging", "internal", "cache"] as const;
 export type RoleHostRole = (typeof ROLE_HOST_ROLES)[number];
@@ -22,12 +37,18 @@ function configError(message: string, hint: string): PavedError {
 function cacheHostBindings(name: string, config: PavedConfig): [string[], NixValue][] {
   const cache = config.cache;
   if (cache?.kind !== "harmonia" || cache.host !== name) {
-    throw configError(`host ${name} has role cache but paved.yaml's cache does not name it`, `Set cache: { kind: harmonia, host: ${name}, publicKey: …, signingKeyFile: … } in paved.yaml, or give ${name} another role.`);
+    throw configError(
+      `host ${name} has role cache but paved.yaml's cache does not name it`,
+      `Set cache: { kind: harmonia, host: ${name}, publicKey: …, signingKeyFile: … } in paved.yaml, or give ${name} another role.`,
+    );
   }
   const settings: Record<string, NixValue> = { bind: `[::]:${cache.port}` };
   if (cache.priority !== undefined) settings.priority = cache.priority;
   return [
-    [["services", "harmonia", "cache"], attrs({ enable: true, signKeyPaths: [cache.signingKeyFile!], settings: attrs(settings) })],
+    [
+      ["services", "harmonia", "cache"],
+      attrs({ enable: true, signKeyPaths: [cache.signingKeyFile!], settings: attrs(settings) }),
+    ],
     [["networking", "firewall", "allowedTCPPorts"], [cache.port]],
   ];
 }
@@ -41,7 +62,11 @@ export function renderRoleHost(name: string, host: HostConfig, config: PavedConf
   const b: [string[], NixValue][] = [[["networking", "hostName"], name], ...hostModuleBindings(name, host, config)];
   if (host.role === "cache") b.push(...cacheHostBindings(name, config));
   const hardware = `./${name}-hardware.nix`;
-  const imports = call(sel(id("lib"), "optional"), call(sel(id("builtins"), "pathExists"), path(hardware)), path(hardware));
+  const imports = call(
+    sel(id("lib"), "optional"),
+    call(sel(id("builtins"), "pathExists"), path(hardware)),
+    path(hardware),
+  );
   const body = fn({ params: ["lib"], ellipsis: true }, attrs([[["imports"], imports], ...b]));
   const comment = [
     `# ${name}: role ${host.role}${host.address ? `, reached at ${host.address}` : ""}.`,

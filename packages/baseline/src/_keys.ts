@@ -33,7 +33,10 @@ export function parsePublicKey(text: string, source: string): PublicKey {
       details: { source },
     });
   }
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
   const fail = (why: string): never => {
     throw new PavedError("E_INPUT", `${source} is not an SSH public key: ${why}`, {
       hint: "Use the one-line contents of a .pub file, like `ssh-ed25519 AAAAC3Nza… you@laptop` (ssh-keygen -y -f KEY prints it).",

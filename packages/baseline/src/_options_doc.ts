@@ -38,7 +38,12 @@ export function collectOptionDocs(options: Pick<EvalNixosOptions, "nixpkgs" | "e
 function shown(value: OptionDoc["default"]): string {
   if (value === undefined) return "";
   const text = "text" in value ? value.text.trim() : renderNix(value.json, { trailingNewline: false });
-  return text.includes("\n") ? `\n\n  \`\`\`nix\n${text.split("\n").map((l) => `  ${l}`).join("\n")}\n  \`\`\`` : ` \`${text}\``;
+  return text.includes("\n")
+    ? `\n\n  \`\`\`nix\n${text
+        .split("\n")
+        .map((l) => `  ${l}`)
+        .join("\n")}\n  \`\`\``
+    : ` \`${text}\``;
 }
 
 const SECTIONS: Record<string, string> = {

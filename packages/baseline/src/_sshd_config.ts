@@ -18,22 +18,36 @@ export interface OpensshOptions {
 
 // From sshd.nix's settingsFormat: OpenSSH wants some lists comma-separated and others space-separated.
 const COMMA_SEPARATED = new Set(["Ciphers", "KexAlgorithms", "Macs"]);
-const SPACE_SEPARATED = new Set(["AuthorizedKeysFile", "AllowGroups", "AllowUsers", "DenyGroups", "DenyUsers", "AcceptEnv"]);
+const SPACE_SEPARATED = new Set([
+  "AuthorizedKeysFile",
+  "AllowGroups",
+  "AllowUsers",
+  "DenyGroups",
+  "DenyUsers",
+  "AcceptEnv",
+]);
 
 function settingValue(key: string, value: Exclude<SshdSettingValue, null>): string {
   if (Array.isArray(value)) {
     if (COMMA_SEPARATED.has(key)) return value.join(",");
     if (SPACE_SEPARATED.has(key)) return value.join(" ");
     // NixOS throws here too ("list value for unknown key"), so such a config would not build.
-    throw new PavedError("E_SSHD_CONFIG", `services.openssh.settings.${key} is a list, which NixOS cannot write for this key`, {
-      hint: `Give ${key} as one string (comma- or space-separated, as sshd_config(5) says).`,
-      details: { key },
-    });
+    throw new PavedError(
+      "E_SSHD_CONFIG",
+      `services.openssh.settings.${key} is a list, which NixOS cannot write for this key`,
+      {
+        hint: `Give ${key} as one string (comma- or space-separated, as sshd_config(5) says).`,
+        details: { key },
+      },
+    );
   }
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") {
     if (!Number.isInteger(value)) {
-      throw new PavedError("E_SSHD_CONFIG", `services.openssh.settings.${key} is a float, which NixOS cannot write`, { hint: "Use an integer or a string.", details: { key } });
+      throw new PavedError("E_SSHD_CONFIG", `services.openssh.settings.${key} is a float, which NixOS cannot write`, {
+        hint: "Use an integer or a string.",
+        details: { key },
+      });
     }
     return String(value);
   }

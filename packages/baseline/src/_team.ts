@@ -5,7 +5,15 @@
  */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
-import { attrs, PavedError, renderNix, TEAM_FILE, type GeneratedFile, type PavedConfig, type TeamConfig } from "@paved/core";
+import {
+  attrs,
+  PavedError,
+  renderNix,
+  TEAM_FILE,
+  type GeneratedFile,
+  type PavedConfig,
+  type TeamConfig,
+} from "@paved/core";
 import { parsePublicKey } from "./_keys.ts";
 
 export interface RosterUser {

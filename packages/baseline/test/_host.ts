@@ -18,7 +18,11 @@ export async function evalHost<T>(modules: string[], select: string, release: Fi
   return evalNixos<T>({ nixpkgs, ...code(modules, select), env: nixTestEnv() as Record<string, string> });
 }
 
-export async function buildHost(modules: string[], select: string, release: FixtureRelease = "26.05"): Promise<string[]> {
+export async function buildHost(
+  modules: string[],
+  select: string,
+  release: FixtureRelease = "26.05",
+): Promise<string[]> {
   const nixpkgs = await fixtureNixpkgs({ release });
   return buildNixos({ nixpkgs, ...code(modules, select), env: nixTestEnv() as Record<string, string> });
 }
@@ -58,7 +62,18 @@ const created: string[] = [];
 /** A local account sshd can authenticate: `*` as password (no password, not locked), no home directory. */
 export function addUser(name: string, shell: string, expires?: string | null): void {
   removeUser(name);
-  execFileSync("useradd", ["-M", "-N", "-d", "/nonexistent", "-s", shell, "-p", "*", ...(expires ? ["-e", expires] : []), name]);
+  execFileSync("useradd", [
+    "-M",
+    "-N",
+    "-d",
+    "/nonexistent",
+    "-s",
+    shell,
+    "-p",
+    "*",
+    ...(expires ? ["-e", expires] : []),
+    name,
+  ]);
   created.push(name);
 }
 

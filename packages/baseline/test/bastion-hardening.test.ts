@@ -15,18 +15,33 @@ beforeAll(() => {
 
 describe.each(["26.05", "unstable"] as FixtureRelease[])("bastion on nixos-%s", (release) => {
   it("paved.baseline.ssh.enable = false is an evaluation error that says why and what to do", async () => {
-    const error = await evalError(["paved.bastion", BASTION, "{ paved.baseline.ssh.enable = false; }"], TOPLEVEL, release);
+    const error = await evalError(
+      ["paved.bastion", BASTION, "{ paved.baseline.ssh.enable = false; }"],
+      TOPLEVEL,
+      release,
+    );
     expect(error).toContain("paved.bastion: paved.baseline.ssh.enable is false, but a bastion is its SSH server");
     expect(error).toContain("set paved.bastion.enable = false if this host is no longer a bastion");
   });
 
   it("services.openssh.enable = false is an evaluation error too", async () => {
-    const error = await evalError(["paved.bastion", BASTION, "{ services.openssh.enable = false; }"], TOPLEVEL, release);
+    const error = await evalError(
+      ["paved.bastion", BASTION, "{ services.openssh.enable = false; }"],
+      TOPLEVEL,
+      release,
+    );
     expect(error).toContain("paved.bastion: services.openssh.enable is false, so the bastion runs no sshd");
   });
 
   it("the same settings on a host that is not a bastion evaluate (the assertion is the bastion's, not the baseline's)", async () => {
-    const error = await evalError(["paved.baseline", `{ paved.baseline.enable = true; paved.baseline.ssh.enable = false; paved.team.users.alice = { keys = [ "${KEY}" ]; groups = [ "wheel" ]; }; }`], TOPLEVEL, release);
+    const error = await evalError(
+      [
+        "paved.baseline",
+        `{ paved.baseline.enable = true; paved.baseline.ssh.enable = false; paved.team.users.alice = { keys = [ "${KEY}" ]; groups = [ "wheel" ]; }; }`,
+      ],
+      TOPLEVEL,
+      release,
+    );
     expect(error).toBe("");
   });
 
@@ -45,24 +60,37 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("bastion on nixos-%s", 
     toplevel = c.system.build.toplevel.drvPath;
   }`;
 
-  it(release === "unstable" ? "records sessions with tlog: roster users with a shell log in through tlog-rec-session" : "has no programs.tlog: sessions are recorded with pam_tty_audit", async () => {
-    const r = await evalHost<Recording>(["paved.bastion", BASTION], SELECT, release);
-    expect(r.toplevel).toMatch(/\.drv$/);
-    expect(r.ttyAudit).toEqual({ sshd: true, sudo: true });
-    expect(r.hasTlog).toBe(release === "unstable");
-    expect(r.tlog).toBe(release === "unstable");
-    if (release === "unstable") expect(r.shells.alice).toBe("/run/wrappers/bin/tlog-rec-session");
-    else expect(r.shells.alice).not.toContain("tlog");
-    // A jump-only user has no shell to record: it keeps the shell that refuses interactive logins.
-    expect(r.shells.jo).not.toContain("tlog");
-  });
+  it(
+    release === "unstable"
+      ? "records sessions with tlog: roster users with a shell log in through tlog-rec-session"
+      : "has no programs.tlog: sessions are recorded with pam_tty_audit",
+    async () => {
+      const r = await evalHost<Recording>(["paved.bastion", BASTION], SELECT, release);
+      expect(r.toplevel).toMatch(/\.drv$/);
+      expect(r.ttyAudit).toEqual({ sshd: true, sudo: true });
+      expect(r.hasTlog).toBe(release === "unstable");
+      expect(r.tlog).toBe(release === "unstable");
+      if (release === "unstable") expect(r.shells.alice).toBe("/run/wrappers/bin/tlog-rec-session");
+      else expect(r.shells.alice).not.toContain("tlog");
+      // A jump-only user has no shell to record: it keeps the shell that refuses interactive logins.
+      expect(r.shells.jo).not.toContain("tlog");
+    },
+  );
 
   it("sessionRecording.enable = false turns both layers off, and a host's own shell for a user wins", async () => {
-    const off = await evalHost<Recording>(["paved.bastion", BASTION, "{ paved.bastion.sessionRecording.enable = false; }"], SELECT, release);
+    const off = await evalHost<Recording>(
+      ["paved.bastion", BASTION, "{ paved.bastion.sessionRecording.enable = false; }"],
+      SELECT,
+      release,
+    );
     expect(off.tlog).toBe(false);
     expect(off.ttyAudit).toEqual({ sshd: false, sudo: false });
     expect(off.shells.alice).not.toContain("tlog");
-    const own = await evalHost<Recording>(["paved.bastion", BASTION, `{ users.users.alice.shell = "/run/current-system/sw/bin/zsh"; }`], SELECT, release);
+    const own = await evalHost<Recording>(
+      ["paved.bastion", BASTION, `{ users.users.alice.shell = "/run/current-system/sw/bin/zsh"; }`],
+      SELECT,
+      release,
+    );
     expect(own.shells.alice).toBe("/run/current-system/sw/bin/zsh");
   });
 });

@@ -6,7 +6,16 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
-import { makeKey, opensshVersion, SSHD, sshArgs, sshdTest, startSshd, type KeyPair, type Sshd } from "../../../fixtures/ssh.ts";
+import {
+  makeKey,
+  opensshVersion,
+  SSHD,
+  sshArgs,
+  sshdTest,
+  startSshd,
+  type KeyPair,
+  type Sshd,
+} from "../../../fixtures/ssh.ts";
 import { renderSshdConfig, type OpensshOptions } from "@paved/baseline";
 import { addUser, buildHost, evalHost, q, removeCreatedUsers, run } from "./_host.ts";
 
@@ -28,7 +37,10 @@ const run_id = randomBytes(3).toString("hex");
 const U = { admin: `pva-${run_id}`, jumper: `pvj-${run_id}`, gone: `pvx-${run_id}` };
 
 /** The bastion as a NixOS host would run it; the test only moves machine-local paths and ports. */
-function bastionModules(port: number, opts: { allowFrom: string[]; jumpPorts: number[]; keys: Record<string, KeyPair> }): string[] {
+function bastionModules(
+  port: number,
+  opts: { allowFrom: string[]; jumpPorts: number[]; keys: Record<string, KeyPair> },
+): string[] {
   const { keys } = opts;
   return [
     "paved.bastion",
@@ -71,7 +83,10 @@ async function bastionConfig(port: number, opts: Parameters<typeof bastionModule
 
 function writeAuthorizedKeys(users: Evaluated["users"], extra: Record<string, string[]> = {}): void {
   mkdirSync(keysDir, { recursive: true, mode: 0o755 });
-  for (const [name, keys] of Object.entries({ ...Object.fromEntries(Object.entries(users).map(([n, u]) => [n, u.keys])), ...extra })) {
+  for (const [name, keys] of Object.entries({
+    ...Object.fromEntries(Object.entries(users).map(([n, u]) => [n, u.keys])),
+    ...extra,
+  })) {
     writeFileSync(join(keysDir, name), `${keys.join("\n")}\n`, { mode: 0o644 });
   }
 }
@@ -94,22 +109,37 @@ describe("bastion module on a real sshd", () => {
     const { freePort } = await import("../../../fixtures/ssh.ts");
     const port = await freePort();
     config = await bastionConfig(port, { allowFrom: ["127.0.0.0/8"], jumpPorts: [22, target.port], keys }, "bastion");
-    for (const [name, user] of Object.entries(config.evaluated.users)) addUser(name, user.shell.startsWith("/usr/sbin") ? user.shell : "/bin/sh", user.expires);
+    for (const [name, user] of Object.entries(config.evaluated.users))
+      addUser(name, user.shell.startsWith("/usr/sbin") ? user.shell : "/bin/sh", user.expires);
     // root holds a valid key too: the refusal below must come from the config, not from a missing key.
     writeAuthorizedKeys(config.evaluated.users, { root: [keys.admin!.line] });
     bastion = await startSshd({ config: config.text, port });
     clientConfig = join(work, "ssh_config");
     const hostBlock = (alias: string, server: Sshd, user: string, key: KeyPair) =>
-      [`Host ${alias}`, "  HostName 127.0.0.1", `  Port ${server.port}`, `  User ${user}`, `  IdentityFile ${key.privateKey}`, "  IdentitiesOnly yes",
-        `  UserKnownHostsFile ${server.knownHosts}`, "  StrictHostKeyChecking yes", "  BatchMode yes", "  ConnectTimeout 5", "  ControlMaster no"].join("\n");
-    writeFileSync(clientConfig, `${[
-      hostBlock("bastion-admin", bastion, U.admin, keys.admin!),
-      hostBlock("bastion-jumper", bastion, U.jumper, keys.jumper!),
-      hostBlock("target-admin", target, "root", keys.admin!),
-      hostBlock("target-jumper", target, "root", keys.jumper!),
-      // the bastion's own sshd port is not in jumpPorts
-      hostBlock("bastion-itself", bastion, U.admin, keys.admin!),
-    ].join("\n\n")}\n`);
+      [
+        `Host ${alias}`,
+        "  HostName 127.0.0.1",
+        `  Port ${server.port}`,
+        `  User ${user}`,
+        `  IdentityFile ${key.privateKey}`,
+        "  IdentitiesOnly yes",
+        `  UserKnownHostsFile ${server.knownHosts}`,
+        "  StrictHostKeyChecking yes",
+        "  BatchMode yes",
+        "  ConnectTimeout 5",
+        "  ControlMaster no",
+      ].join("\n");
+    writeFileSync(
+      clientConfig,
+      `${[
+        hostBlock("bastion-admin", bastion, U.admin, keys.admin!),
+        hostBlock("bastion-jumper", bastion, U.jumper, keys.jumper!),
+        hostBlock("target-admin", target, "root", keys.admin!),
+        hostBlock("target-jumper", target, "root", keys.jumper!),
+        // the bastion's own sshd port is not in jumpPorts
+        hostBlock("bastion-itself", bastion, U.admin, keys.admin!),
+      ].join("\n\n")}\n`,
+    );
   });
 
   afterAll(async () => {
@@ -140,7 +170,11 @@ describe("bastion module on a real sshd", () => {
   });
 
   it("writes the same sshd_config on nixos-unstable, so what is proven here holds there too", async () => {
-    const unstable = await evalHost<Evaluated>(bastionModules(bastion.port, { allowFrom: ["127.0.0.0/8"], jumpPorts: [22, target.port], keys }), SELECT, "unstable");
+    const unstable = await evalHost<Evaluated>(
+      bastionModules(bastion.port, { allowFrom: ["127.0.0.0/8"], jumpPorts: [22, target.port], keys }),
+      SELECT,
+      "unstable",
+    );
     expect(renderSshdConfig(unstable.openssh)).toBe(config.text);
   });
 
@@ -148,10 +182,23 @@ describe("bastion module on a real sshd", () => {
     expect(sshdTest(config.file)).toBe("");
     expect(sshdTest(bastion.configFile)).toBe("");
     const effective = (spec: string) =>
-      execFileSync(SSHD, ["-T", "-C", spec, "-f", bastion.configFile], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      execFileSync(SSHD, ["-T", "-C", spec, "-f", bastion.configFile], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
     const admin = effective(`lport=${bastion.port},laddr=127.0.0.1,user=${U.admin},addr=127.0.0.1,host=localhost`);
-    for (const line of ["permitrootlogin no", "passwordauthentication no", "kbdinteractiveauthentication no", "authenticationmethods publickey",
-      "allowtcpforwarding local", "allowagentforwarding no", "x11forwarding no", "permittunnel no", "loglevel VERBOSE", "permittty yes"]) {
+    for (const line of [
+      "permitrootlogin no",
+      "passwordauthentication no",
+      "kbdinteractiveauthentication no",
+      "authenticationmethods publickey",
+      "allowtcpforwarding local",
+      "allowagentforwarding no",
+      "x11forwarding no",
+      "permittunnel no",
+      "loglevel VERBOSE",
+      "permittty yes",
+    ]) {
       expect(admin.split("\n")).toContain(line);
     }
     const jumper = effective(`lport=${bastion.port},laddr=127.0.0.1,user=${U.jumper},addr=127.0.0.1,host=localhost`);
@@ -187,7 +234,15 @@ describe("bastion module on a real sshd", () => {
   it("offers no password or keyboard-interactive authentication", async () => {
     const args = sshArgs(bastion, keys.stranger!.privateKey, U.admin);
     const target = args.pop()!;
-    const login = await run([...args, "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive", target, "id"]);
+    const login = await run([
+      ...args,
+      "-o",
+      "PubkeyAuthentication=no",
+      "-o",
+      "PreferredAuthentications=password,keyboard-interactive",
+      target,
+      "id",
+    ]);
     expect(login.code).toBe(255);
     // The server's list of methods that can continue: publickey only.
     expect(login.stderr).toMatch(/Permission denied \(publickey\)/);
@@ -206,11 +261,22 @@ describe("bastion module on a real sshd", () => {
     expect(login.code).toBe(255);
     expect(login.stdout).toBe("");
     // The key was right; the account's expiry date (users.users.<name>.expires) refused it.
-    expect(bastion.log()).toMatch(new RegExp(`Access denied for user ${U.gone} by PAM account configuration|account has expired`));
+    expect(bastion.log()).toMatch(
+      new RegExp(`Access denied for user ${U.gone} by PAM account configuration|account has expired`),
+    );
   });
 
   it("ssh -J through the bastion reaches a second sshd", async () => {
-    const jump = await run(["ssh", "-F", clientConfig, "-J", "bastion-admin", "target-admin", "echo", "reached-target"]);
+    const jump = await run([
+      "ssh",
+      "-F",
+      clientConfig,
+      "-J",
+      "bastion-admin",
+      "target-admin",
+      "echo",
+      "reached-target",
+    ]);
     expect(jump.stderr).not.toContain("denied");
     expect(jump.stdout.trim()).toBe("reached-target");
     expect(bastion.log()).toMatch(new RegExp(`Accepted publickey for ${U.admin}`));
@@ -225,7 +291,16 @@ describe("bastion module on a real sshd", () => {
   });
 
   it("refuses to forward to a port that is not a jump port", async () => {
-    const jump = await run(["ssh", "-F", clientConfig, "-J", "bastion-admin", "bastion-itself", "echo", "should-not-reach"]);
+    const jump = await run([
+      "ssh",
+      "-F",
+      clientConfig,
+      "-J",
+      "bastion-admin",
+      "bastion-itself",
+      "echo",
+      "should-not-reach",
+    ]);
     expect(jump.stdout).not.toContain("should-not-reach");
     expect(jump.stderr).toMatch(/administratively prohibited|open failed/);
   });

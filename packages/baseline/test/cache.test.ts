@@ -17,8 +17,13 @@ let secretKey = "";
 beforeAll(() => {
   requireTool("nix");
   requireTool("git");
-  secretKey = execFileSync("nix", [...NIX, "key", "generate-secret", "--key-name", "cache.acme.internal-1"], { encoding: "utf8" }).trim();
-  publicKey = execFileSync("nix", [...NIX, "key", "convert-secret-to-public"], { input: secretKey, encoding: "utf8" }).trim();
+  secretKey = execFileSync("nix", [...NIX, "key", "generate-secret", "--key-name", "cache.acme.internal-1"], {
+    encoding: "utf8",
+  }).trim();
+  publicKey = execFileSync("nix", [...NIX, "key", "convert-secret-to-public"], {
+    input: secretKey,
+    encoding: "utf8",
+  }).trim();
 });
 
 const yaml = (cache: string) => `version: 1
@@ -43,7 +48,9 @@ function problems(text: string): ConfigProblem[] {
 
 describe("cache: in paved.yaml", () => {
   it("refuses a private signing key pasted as the public key, without echoing it", () => {
-    const text = yaml(`cache:\n  kind: harmonia\n  host: cache-1\n  signingKeyFile: /var/lib/secrets/cache-key\n  publicKey: "${secretKey}"\n`);
+    const text = yaml(
+      `cache:\n  kind: harmonia\n  host: cache-1\n  signingKeyFile: /var/lib/secrets/cache-key\n  publicKey: "${secretKey}"\n`,
+    );
     const found = problems(text);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ line: 14, col: 14, code: "E_SECRET_LITERAL" });
@@ -51,23 +58,37 @@ describe("cache: in paved.yaml", () => {
   });
 
   it("refuses a literal key where the signing key file goes", () => {
-    const text = yaml(`cache:\n  kind: harmonia\n  host: cache-1\n  signingKeyFile: "${secretKey}"\n  publicKey: "${publicKey}"\n`);
+    const text = yaml(
+      `cache:\n  kind: harmonia\n  host: cache-1\n  signingKeyFile: "${secretKey}"\n  publicKey: "${publicKey}"\n`,
+    );
     const found = problems(text);
     expect(found[0]).toMatchObject({ line: 13, code: "E_SECRET_LITERAL" });
     expect(JSON.stringify(found)).not.toContain(secretKey.split(":")[1]!.slice(0, 12));
   });
 
   it("names the file position of a malformed key, a missing host and a host of the wrong role", () => {
-    expect(problems(yaml(`cache:\n  kind: s3\n  url: s3://acme-nix?region=eu-west-1\n  publicKey: "not-a-key"\n`))[0]).toMatchObject({ line: 13, col: 14 });
-    const noHost = problems(yaml(`cache:\n  kind: harmonia\n  signingKeyFile: /var/lib/secrets/k\n  publicKey: "${publicKey}"\n`));
+    expect(
+      problems(yaml(`cache:\n  kind: s3\n  url: s3://acme-nix?region=eu-west-1\n  publicKey: "not-a-key"\n`))[0],
+    ).toMatchObject({ line: 13, col: 14 });
+    const noHost = problems(
+      yaml(`cache:\n  kind: harmonia\n  signingKeyFile: /var/lib/secrets/k\n  publicKey: "${publicKey}"\n`),
+    );
     expect(noHost.map((p) => p.text).join("\n")).toMatch(/host/);
-    const wrongRole = problems(yaml(`cache:\n  kind: harmonia\n  host: wiki\n  signingKeyFile: /var/lib/secrets/k\n  publicKey: "${publicKey}"\n`));
+    const wrongRole = problems(
+      yaml(
+        `cache:\n  kind: harmonia\n  host: wiki\n  signingKeyFile: /var/lib/secrets/k\n  publicKey: "${publicKey}"\n`,
+      ),
+    );
     expect(wrongRole[0]).toMatchObject({ line: 12, col: 9 });
     expect(wrongRole[0]!.text).toMatch(/role cache \(cache-1\)/);
   });
 
   it("refuses credentials inside a substituter URL", () => {
-    const found = problems(yaml(`cache:\n  kind: s3\n  url: "s3://acme-nix?region=eu-west-1&secret-key=/tmp/k"\n  publicKey: "${publicKey}"\n`));
+    const found = problems(
+      yaml(
+        `cache:\n  kind: s3\n  url: "s3://acme-nix?region=eu-west-1&secret-key=/tmp/k"\n  publicKey: "${publicKey}"\n`,
+      ),
+    );
     expect(found[0]).toMatchObject({ line: 12, code: "E_SECRET_LITERAL" });
   });
 });
@@ -101,7 +122,9 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("a platform with a harm
 
   beforeAll(async () => {
     repo = await mkdtemp(join(tmpdir(), "paved-cache-platform-"));
-    const text = yaml(`cache:\n  kind: harmonia\n  host: cache-1\n  port: 5080\n  priority: 30\n  signingKeyFile: ${KEY_FILE}\n  publicKey: "${publicKey}"\n`);
+    const text = yaml(
+      `cache:\n  kind: harmonia\n  host: cache-1\n  port: 5080\n  priority: 30\n  signingKeyFile: ${KEY_FILE}\n  publicKey: "${publicKey}"\n`,
+    );
     await writeFile(join(repo, "paved.yaml"), text);
     const { config } = parseConfig(text, "paved.yaml");
     for (const file of await platformFiles(config, repo)) {
@@ -111,20 +134,38 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("a platform with a harm
     for (const host of ["cache-1", "wiki"]) await writeFile(join(repo, `hosts/${host}-hardware.nix`), HARDWARE);
     execFileSync("git", ["init", "-q"], { cwd: repo });
     execFileSync("git", ["add", "-A"], { cwd: repo });
-    const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs({ release })}`, "--override-input", "paved", `path:${await pavedFlake()}`];
+    const overrides = [
+      "--override-input",
+      "nixpkgs",
+      `path:${await fixtureNixpkgs({ release })}`,
+      "--override-input",
+      "paved",
+      `path:${await pavedFlake()}`,
+    ];
     hosts = await nixJson<Record<string, Host>>(
-      ["eval", ...overrides, `${repo}#nixosConfigurations`, "--apply", `cs: builtins.mapAttrs (n: c: let cfg = c.config; h = cfg.services.harmonia.cache; in {
+      [
+        "eval",
+        ...overrides,
+        `${repo}#nixosConfigurations`,
+        "--apply",
+        `cs: builtins.mapAttrs (n: c: let cfg = c.config; h = cfg.services.harmonia.cache; in {
         subs = cfg.nix.settings.substituters; keys = cfg.nix.settings.trusted-public-keys;
         harmonia = h.enable; signKeys = h.signKeyPaths; bind = h.settings.bind or null;
         credential = if h.enable then cfg.systemd.services.harmonia.serviceConfig.LoadCredential else null;
         ports = cfg.networking.firewall.allowedTCPPorts;
-        drv = cfg.system.build.toplevel.drvPath; }) cs`],
+        drv = cfg.system.build.toplevel.drvPath; }) cs`,
+      ],
       { cwd: repo, env: nixTestEnv() as Record<string, string> },
     );
   });
 
   it("serves the cache from the cache host, its key a credential path outside the store", () => {
-    expect(hosts["cache-1"]).toMatchObject({ harmonia: true, signKeys: [KEY_FILE], bind: "[::]:5080", credential: [`sign-key-0:${KEY_FILE}`] });
+    expect(hosts["cache-1"]).toMatchObject({
+      harmonia: true,
+      signKeys: [KEY_FILE],
+      bind: "[::]:5080",
+      credential: [`sign-key-0:${KEY_FILE}`],
+    });
     expect(hosts["cache-1"]!.ports).toContain(5080);
     expect(hosts.wiki!.harmonia).toBe(false);
   });
@@ -138,9 +179,18 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("a platform with a harm
   });
 
   it("lets developers substitute through the flake's nixConfig, and never writes the private key", async () => {
-    const nixConfig = await nixJson<Record<string, string[]>>(["eval", "--impure", "--expr", `(import ${join(repo, "flake.nix")}).nixConfig`], { env: nixTestEnv() as Record<string, string> });
-    expect(nixConfig).toEqual({ "extra-substituters": ["http://10.0.0.5:5080?priority=30"], "extra-trusted-public-keys": [publicKey] });
-    const grep = spawnSync("git", ["grep", "-l", "-F", secretKey.split(":")[1]!.slice(0, 40)], { cwd: repo, encoding: "utf8" });
+    const nixConfig = await nixJson<Record<string, string[]>>(
+      ["eval", "--impure", "--expr", `(import ${join(repo, "flake.nix")}).nixConfig`],
+      { env: nixTestEnv() as Record<string, string> },
+    );
+    expect(nixConfig).toEqual({
+      "extra-substituters": ["http://10.0.0.5:5080?priority=30"],
+      "extra-trusted-public-keys": [publicKey],
+    });
+    const grep = spawnSync("git", ["grep", "-l", "-F", secretKey.split(":")[1]!.slice(0, 40)], {
+      cwd: repo,
+      encoding: "utf8",
+    });
     expect(grep.status).toBe(1);
     expect(grep.stdout).toBe("");
   });

@@ -31,7 +31,8 @@ roles:
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[join(entry.parentPath, entry.name)] = await readFile(join(entry.parentPath, entry.name), "utf8");
+    if (entry.isFile())
+      out[join(entry.parentPath, entry.name)] = await readFile(join(entry.parentPath, entry.name), "utf8");
   }
   return out;
 }
@@ -67,7 +68,12 @@ describe("host add", () => {
     const result = await hostAdd({ dir: repo, name: "bastion-1", role: "bastion", address: "203.0.113.7" });
     expect(result.written.sort()).toEqual(["flake.nix", "hosts/bastion-1.nix", "team.nix"]);
     const { config } = await loadConfig(repo);
-    expect(config.hosts["bastion-1"]).toMatchObject({ role: "bastion", address: "203.0.113.7", system: "x86_64-linux", stateVersion: "26.05" });
+    expect(config.hosts["bastion-1"]).toMatchObject({
+      role: "bastion",
+      address: "203.0.113.7",
+      system: "x86_64-linux",
+      stateVersion: "26.05",
+    });
     const host = await readFile(join(repo, "hosts/bastion-1.nix"), "utf8");
     expect(host).toContain('paved.bastion.allowFrom = [ "10.20.0.0/16" ];');
     expect(host).toContain('networking.hostName = "bastion-1";');
@@ -86,7 +92,9 @@ describe("host add", () => {
     const result = await hostAdd({ dir: repo, name: "stage-1", role: "staging", dryRun: true });
     expect(result.dryRun).toBe(true);
     expect(result.configAfter).toContain("stage-1:");
-    expect(result.files.find((f) => f.path === "hosts/stage-1.nix")?.diff).toContain('+  networking.hostName = "stage-1";');
+    expect(result.files.find((f) => f.path === "hosts/stage-1.nix")?.diff).toContain(
+      '+  networking.hostName = "stage-1";',
+    );
     expect(await snapshot(repo)).toEqual(before);
   });
 
@@ -104,7 +112,10 @@ describe("host add", () => {
   });
 
   it("refuses a source network that is not a CIDR, naming the line, writing nothing", async () => {
-    await writeFile(join(repo, "paved.yaml"), PAVED_YAML.replace("sshAllowFrom: [10.20.0.0/16]\n  internal", "sshAllowFrom: [10.20.0.0/33]\n  internal"));
+    await writeFile(
+      join(repo, "paved.yaml"),
+      PAVED_YAML.replace("sshAllowFrom: [10.20.0.0/16]\n  internal", "sshAllowFrom: [10.20.0.0/33]\n  internal"),
+    );
     const before = await snapshot(repo);
     const error = await refused(hostAdd({ dir: repo, name: "bastion-1", role: "bastion" }));
     expect(error.code).toBe("E_CONFIG_INVALID");
@@ -154,7 +165,9 @@ describe("team add / remove", () => {
     const junk = join(keys, "junk.pub");
     await writeFile(junk, "hello world\n");
     const before = await snapshot(repo);
-    expect((await refused(teamAdd({ dir: repo, user: "carol", keyFile: junk }))).text).toContain("is not an SSH public key");
+    expect((await refused(teamAdd({ dir: repo, user: "carol", keyFile: junk }))).text).toContain(
+      "is not an SSH public key",
+    );
     const carol = keygen("carol");
     const group = await refused(teamAdd({ dir: repo, user: "carol", keyFile: `${carol}.pub`, groups: ["opz"] }));
     expect(group.text).toContain('group "opz" does not exist in the roster (did you mean ops?)');

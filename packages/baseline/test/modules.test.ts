@@ -36,14 +36,20 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("all modules on nixos-%
     fail2ban: boolean;
     audit: { rules: string[]; auditd: boolean };
     ttyAudit: boolean;
-    vector: { enable: boolean; journaldAccess: boolean; settings: { sources: Record<string, { type: string }>; sinks: Record<string, Record<string, unknown>> } };
+    vector: {
+      enable: boolean;
+      journaldAccess: boolean;
+      settings: { sources: Record<string, { type: string }>; sinks: Record<string, Record<string, unknown>> };
+    };
     node: { enable: boolean; listenAddress: string; port: number; openFirewall: boolean };
     warnings: string[];
   }
   let r: Result;
 
   beforeAll(async () => {
-    r = await evalHost<Result>([ALL, TEAM], `s: let c = s.config; j = c.services.journald; t = c.services.timesyncd; in {
+    r = await evalHost<Result>(
+      [ALL, TEAM],
+      `s: let c = s.config; j = c.services.journald; t = c.services.timesyncd; in {
       toplevel = c.system.build.toplevel.drvPath;
       release = c.system.nixos.release;
       ssh = c.services.openssh.settings;
@@ -62,7 +68,9 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("all modules on nixos-%
       vector = { inherit (c.services.vector) enable journaldAccess settings; };
       node = { inherit (c.services.prometheus.exporters.node) enable listenAddress port openFirewall; };
       warnings = c.warnings;
-    }`, release);
+    }`,
+      release,
+    );
   });
 
   it("builds the system (every assertion holds, every option exists)", () => {
@@ -71,8 +79,19 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("all modules on nixos-%
   });
 
   it("hardens sshd: keys only, no root, ssh-audit-clean algorithms", () => {
-    expect(r.ssh).toMatchObject({ PermitRootLogin: "no", PasswordAuthentication: false, KbdInteractiveAuthentication: false, AuthenticationMethods: "publickey", X11Forwarding: false, LogLevel: "VERBOSE" });
-    expect(r.ssh.Macs).toEqual(["hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "umac-128-etm@openssh.com"]);
+    expect(r.ssh).toMatchObject({
+      PermitRootLogin: "no",
+      PasswordAuthentication: false,
+      KbdInteractiveAuthentication: false,
+      AuthenticationMethods: "publickey",
+      X11Forwarding: false,
+      LogLevel: "VERBOSE",
+    });
+    expect(r.ssh.Macs).toEqual([
+      "hmac-sha2-512-etm@openssh.com",
+      "hmac-sha2-256-etm@openssh.com",
+      "umac-128-etm@openssh.com",
+    ]);
     // The fixture's openssh is 10.2p1, which knows ML-KEM: the post-quantum hybrid comes first.
     expect((r.ssh.KexAlgorithms as string[])[0]).toBe("mlkem768x25519-sha256");
     expect(r.ssh.KexAlgorithms).not.toContain("diffie-hellman-group14-sha1");
@@ -81,7 +100,11 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("all modules on nixos-%
 
   it("keeps the journal persistent and bounded, in the form this release takes", () => {
     if (release === "unstable") {
-      expect(r.journal.settings).toMatchObject({ Storage: "persistent", SystemMaxUse: "2G", MaxRetentionSec: "3month" });
+      expect(r.journal.settings).toMatchObject({
+        Storage: "persistent",
+        SystemMaxUse: "2G",
+        MaxRetentionSec: "3month",
+      });
       expect(r.time.settings).toEqual({ PollIntervalMaxSec: 1024 });
     } else {
       expect(r.journal.storage).toBe("persistent");
@@ -95,7 +118,12 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("all modules on nixos-%
     expect(r.users.alice!.extraGroups).toEqual(["wheel", "ops"]);
     expect(r.users.jo!.shell).toBe("/run/current-system/sw/bin/nologin");
     expect(r.sudo).toEqual({ execWheelOnly: true, wheelNeedsPassword: false });
-    expect(r.nix).toEqual({ allowed: ["root", "@wheel"], trusted: ["root"], gc: true, gcOptions: "--delete-older-than 30d" });
+    expect(r.nix).toEqual({
+      allowed: ["root", "@wheel"],
+      trusted: ["root"],
+      gc: true,
+      gcOptions: "--delete-older-than 30d",
+    });
   });
 
   it("hardens the network stack without touching forwarding", () => {
@@ -125,7 +153,11 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("all modules on nixos-%
   it("ships the journal with Vector to Loki", () => {
     expect(r.vector.enable && r.vector.journaldAccess).toBe(true);
     expect(r.vector.settings.sources.paved_journal!.type).toBe("journald");
-    expect(r.vector.settings.sinks.paved).toMatchObject({ type: "loki", endpoint: "http://loki.internal:3100", inputs: ["paved_journal"] });
+    expect(r.vector.settings.sinks.paved).toMatchObject({
+      type: "loki",
+      endpoint: "http://loki.internal:3100",
+      inputs: ["paved_journal"],
+    });
   });
 });
 
@@ -149,21 +181,36 @@ describe("switches and overrides", () => {
     for (const control of controls) {
       const off = result[control]!;
       expect(off[control], `${control} off`).toBe(false);
-      for (const other of controls.filter((c) => c !== control)) expect(off[other], `${other} stays on when ${control} is off`).toBe(true);
+      for (const other of controls.filter((c) => c !== control))
+        expect(off[other], `${other} stays on when ${control} is off`).toBe(true);
     }
   });
 
   it("lets a host override any default without a conflict", async () => {
     const r = await evalHost<Record<string, unknown>>(
-      ["paved.bastion", TEAM, `{ services.openssh.settings = { PermitRootLogin = "prohibit-password"; LogLevel = "INFO"; AllowTcpForwarding = "yes"; }; users.mutableUsers = true; }`],
+      [
+        "paved.bastion",
+        TEAM,
+        `{ services.openssh.settings = { PermitRootLogin = "prohibit-password"; LogLevel = "INFO"; AllowTcpForwarding = "yes"; }; users.mutableUsers = true; }`,
+      ],
       `s: { inherit (s.config.services.openssh.settings) PermitRootLogin LogLevel AllowTcpForwarding; mutable = s.config.users.mutableUsers; top = s.config.system.build.toplevel.drvPath; }`,
     );
-    expect(r).toMatchObject({ PermitRootLogin: "prohibit-password", LogLevel: "INFO", AllowTcpForwarding: "yes", mutable: true });
+    expect(r).toMatchObject({
+      PermitRootLogin: "prohibit-password",
+      LogLevel: "INFO",
+      AllowTcpForwarding: "yes",
+      mutable: true,
+    });
   });
 
   it("uses nftables rules when the host runs nftables", async () => {
     const rules = await evalHost<string>(
-      ["paved.bastion", "paved.monitoring", TEAM, `{ networking.nftables.enable = true; paved.bastion.allowFrom = [ "192.168.0.0/16" "fd00::/8" ]; paved.monitoring.allowFrom = [ "10.9.0.0/24" ]; }`],
+      [
+        "paved.bastion",
+        "paved.monitoring",
+        TEAM,
+        `{ networking.nftables.enable = true; paved.bastion.allowFrom = [ "192.168.0.0/16" "fd00::/8" ]; paved.monitoring.allowFrom = [ "10.9.0.0/24" ]; }`,
+      ],
       `s: s.config.networking.firewall.extraInputRules`,
     );
     expect(rules).toContain('ip saddr { 192.168.0.0/16 } tcp dport 22 accept comment "paved-ssh"');
@@ -172,43 +219,63 @@ describe("switches and overrides", () => {
   });
 
   it("leaves out ML-KEM for an OpenSSH that does not know it", async () => {
-    const kex = await evalHost<string[]>(["paved.baseline", TEAM, `{ pkgs, ... }: { services.openssh.package = pkgs.openssh // { version = "9.2p1"; }; }`], `s: s.config.services.openssh.settings.KexAlgorithms`);
+    const kex = await evalHost<string[]>(
+      ["paved.baseline", TEAM, `{ pkgs, ... }: { services.openssh.package = pkgs.openssh // { version = "9.2p1"; }; }`],
+      `s: s.config.services.openssh.settings.KexAlgorithms`,
+    );
     expect(kex).toEqual(["sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "curve25519-sha256@libssh.org"]);
   });
 
   it("creates jump-only users on bastions only", async () => {
-    const users = await evalHost<string[]>(["paved.baseline", TEAM], `s: builtins.attrNames (lib.filterAttrs (n: u: u.isNormalUser) s.config.users.users)`);
+    const users = await evalHost<string[]>(
+      ["paved.baseline", TEAM],
+      `s: builtins.attrNames (lib.filterAttrs (n: u: u.isNormalUser) s.config.users.users)`,
+    );
     expect(users).toEqual(["alice"]);
   });
 });
 
 describe("mistakes fail evaluation", () => {
   it("a misspelt NixOS option", async () => {
-    const error = await evalError(["paved.baseline", TEAM, `{ services.openssh.setting.PermitRootLogin = "no"; }`], `s: s.config.system.build.toplevel.drvPath`);
+    const error = await evalError(
+      ["paved.baseline", TEAM, `{ services.openssh.setting.PermitRootLogin = "no"; }`],
+      `s: s.config.system.build.toplevel.drvPath`,
+    );
     expect(error).toContain("The option `services.openssh.setting' does not exist");
   });
 
   it("journald extraConfig on unstable, where it was removed (why the module checks the release)", async () => {
-    const error = await evalError(["paved.baseline", TEAM, `{ services.journald.extraConfig = "SystemMaxUse=1G"; }`], `s: s.config.system.build.toplevel.drvPath`, "unstable");
+    const error = await evalError(
+      ["paved.baseline", TEAM, `{ services.journald.extraConfig = "SystemMaxUse=1G"; }`],
+      `s: s.config.system.build.toplevel.drvPath`,
+      "unstable",
+    );
     expect(error).toContain("services.journald.extraConfig");
   });
 
   it("a source network that is not a CIDR", async () => {
-    const error = await evalError(["paved.bastion", TEAM, `{ paved.bastion.allowFrom = [ "10.0.0.1" ]; }`], `s: s.config.paved.bastion.allowFrom`);
+    const error = await evalError(
+      ["paved.bastion", TEAM, `{ paved.bastion.allowFrom = [ "10.0.0.1" ]; }`],
+      `s: s.config.paved.bastion.allowFrom`,
+    );
     expect(error).toContain("paved.bastion.allowFrom");
     expect(error).toContain("CIDR");
   });
 
   it("a roster user in a group the roster does not define", async () => {
     const error = await evalError(
-      ["paved.baseline", `{ paved.team.users.bob = { keys = [ "${KEY}" ]; groups = [ "dba" ]; }; paved.team.users.alice = { keys = [ "${KEY}" ]; groups = [ "wheel" ]; }; }`],
+      [
+        "paved.baseline",
+        `{ paved.team.users.bob = { keys = [ "${KEY}" ]; groups = [ "dba" ]; }; paved.team.users.alice = { keys = [ "${KEY}" ]; groups = [ "wheel" ]; }; }`,
+      ],
       `s: s.config.system.build.toplevel.drvPath`,
     );
     expect(error).toContain("paved.team.users.bob is in a group that paved.team.groups does not define (dba)");
   });
 
   it("a private key pasted as a public key", async () => {
-    const pasted = "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\\n-----END OPENSSH PRIVATE KEY-----";
+    const pasted =
+      "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\\n-----END OPENSSH PRIVATE KEY-----";
     const module = `{ paved.team.users.alice = { keys = [ "${KEY}" "${pasted}" ]; groups = [ "wheel" ]; }; }`;
     // paved itself never puts it on a command line (issue 15): the argv guard refuses before nix starts.
     const inline = await evalError(["paved.baseline", module], `s: s.config.system.build.toplevel.drvPath`);
@@ -216,16 +283,25 @@ describe("mistakes fail evaluation", () => {
     // The module's own check, for configurations written by hand: read from a file, as a host's would be.
     const dir = await mkdtemp(join(tmpdir(), "paved-privkey-"));
     await writeFile(join(dir, "alice.nix"), module);
-    const error = await evalError(["paved.baseline", `import ${join(dir, "alice.nix")}`], `s: s.config.system.build.toplevel.drvPath`);
+    const error = await evalError(
+      ["paved.baseline", `import ${join(dir, "alice.nix")}`],
+      `s: s.config.system.build.toplevel.drvPath`,
+    );
     expect(error).toContain("paved.team.users.alice.keys: entry 2 is not an SSH public key line");
     // Neither the key nor any part of it is echoed.
     expect(error).not.toMatch(/PRIVATE KEY|b3BlbnNzaC1rZXkt/);
   });
 
   it("auto-upgrade without a flake, and Alloy with a non-Loki sink", async () => {
-    const upgrade = await evalError(["paved.baseline", TEAM, `{ paved.baseline.autoUpgrade.enable = true; }`], `s: s.config.system.build.toplevel.drvPath`);
+    const upgrade = await evalError(
+      ["paved.baseline", TEAM, `{ paved.baseline.autoUpgrade.enable = true; }`],
+      `s: s.config.system.build.toplevel.drvPath`,
+    );
     expect(upgrade).toContain("paved.baseline.autoUpgrade.flake");
-    const alloy = await evalError(["paved.logging", `{ paved.logging = { agent = "alloy"; sink = { type = "http"; url = "https://logs"; }; }; }`], `s: s.config.system.build.toplevel.drvPath`);
+    const alloy = await evalError(
+      ["paved.logging", `{ paved.logging = { agent = "alloy"; sink = { type = "http"; url = "https://logs"; }; }; }`],
+      `s: s.config.system.build.toplevel.drvPath`,
+    );
     expect(alloy).toContain("Alloy agent ships to Loki only");
   });
 });
@@ -239,14 +315,22 @@ describe("the root flake", () => {
     const nixpkgs = await fixtureNixpkgs();
     const result = await nixJson<{ names: string[]; top: string; bastion: boolean }>(
       [
-        "eval", "--impure", `git+file://${root}#nixosModules`, "--override-input", "nixpkgs", `path:${nixpkgs}`,
-        "--apply", `ms: let lib = (builtins.getFlake "path:${nixpkgs}").lib; s = lib.nixosSystem { system = "x86_64-linux"; modules = [ ms.bastion ${TEAM}
+        "eval",
+        "--impure",
+        `git+file://${root}#nixosModules`,
+        "--override-input",
+        "nixpkgs",
+        `path:${nixpkgs}`,
+        "--apply",
+        `ms: let lib = (builtins.getFlake "path:${nixpkgs}").lib; s = lib.nixosSystem { system = "x86_64-linux"; modules = [ ms.bastion ${TEAM}
           { fileSystems."/".device = "/dev/sda1"; boot.loader.grub.device = "/dev/sda"; } ]; };
           in { names = builtins.attrNames ms; top = s.config.system.build.toplevel.drvPath; bastion = s.config.paved.bastion.enable; }`,
       ],
       { env: nixTestEnv() as Record<string, string> },
     );
-    expect(result.names).toEqual(expect.arrayContaining(["baseline", "bastion", "default", "logging", "monitoring", "team"]));
+    expect(result.names).toEqual(
+      expect.arrayContaining(["baseline", "bastion", "default", "logging", "monitoring", "team"]),
+    );
     expect(result.bastion).toBe(true);
     expect(result.top).toMatch(/\.drv$/);
   });
@@ -254,7 +338,10 @@ describe("the root flake", () => {
 
 describe("a hand-written roster", () => {
   it("cannot add keys to root or another system account", async () => {
-    const error = await evalError(["paved.baseline", TEAM, `{ paved.team.users.root = { keys = [ "${KEY}" ]; }; }`], `s: s.config.system.build.toplevel.drvPath`);
+    const error = await evalError(
+      ["paved.baseline", TEAM, `{ paved.team.users.root = { keys = [ "${KEY}" ]; }; }`],
+      `s: s.config.system.build.toplevel.drvPath`,
+    );
     expect(error).toContain("paved.team.users.root: root is a system account, not a person");
   });
 });

@@ -20,7 +20,15 @@ describe("options reference", () => {
 
   it("documents every option of every module, each with a description and a type", () => {
     const names = docs.map((d) => d.name);
-    for (const must of ["paved.baseline.enable", "paved.baseline.ssh.allowFrom", "paved.bastion.allowFrom", "paved.bastion.jumpOnlyUsers", "paved.logging.sink.url", "paved.monitoring.allowFrom", "paved.team.users"]) {
+    for (const must of [
+      "paved.baseline.enable",
+      "paved.baseline.ssh.allowFrom",
+      "paved.bastion.allowFrom",
+      "paved.bastion.jumpOnlyUsers",
+      "paved.logging.sink.url",
+      "paved.monitoring.allowFrom",
+      "paved.team.users",
+    ]) {
       expect(names).toContain(must);
     }
     for (const doc of docs) {

@@ -30,32 +30,53 @@ describe.each(["26.05", "unstable"] as FixtureRelease[])("a rendered platform re
   let overrides: string[];
   const evalHosts = async <T>(apply: string): Promise<T> => {
     execFileSync("git", ["add", "-A"], { cwd: repo });
-    return nixJson<T>(["eval", ...overrides, `${repo}#nixosConfigurations`, "--apply", apply], { cwd: repo, env: nixTestEnv() as Record<string, string> });
+    return nixJson<T>(["eval", ...overrides, `${repo}#nixosConfigurations`, "--apply", apply], {
+      cwd: repo,
+      env: nixTestEnv() as Record<string, string>,
+    });
   };
 
   beforeAll(async () => {
     repo = await mkdtemp(join(tmpdir(), "paved-platform-e2e-"));
-    await writeFile(join(repo, "paved.yaml"), "version: 1\nteam:\n  groups: [ops]\nroles:\n  bastion:\n    sshAllowFrom: [10.20.0.0/16]\n");
+    await writeFile(
+      join(repo, "paved.yaml"),
+      "version: 1\nteam:\n  groups: [ops]\nroles:\n  bastion:\n    sshAllowFrom: [10.20.0.0/16]\n",
+    );
     const keyDir = await mkdtemp(join(tmpdir(), "paved-e2e-keys-"));
-    for (const name of ["alice", "bob"]) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", join(keyDir, name)]);
+    for (const name of ["alice", "bob"])
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", join(keyDir, name)]);
     await teamAdd({ dir: repo, user: "alice", keyFile: join(keyDir, "alice.pub"), groups: ["wheel", "ops"] });
     await teamAdd({ dir: repo, user: "bob", keyFile: join(keyDir, "bob.pub"), groups: ["ops"] });
     await hostAdd({ dir: repo, name: "bastion-1", role: "bastion" });
     await hostAdd({ dir: repo, name: "wiki", role: "internal" });
     for (const host of ["bastion-1", "wiki"]) await writeFile(join(repo, `hosts/${host}-hardware.nix`), HARDWARE);
     execFileSync("git", ["init", "-q"], { cwd: repo });
-    overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs({ release })}`, "--override-input", "paved", `path:${await pavedFlake()}`];
+    overrides = [
+      "--override-input",
+      "nixpkgs",
+      `path:${await fixtureNixpkgs({ release })}`,
+      "--override-input",
+      "paved",
+      `path:${await pavedFlake()}`,
+    ];
   });
 
   it("builds every host, with the roster's users and the role's settings", async () => {
-    const hosts = await evalHosts<Record<string, { top: string; users: string[]; bastion: boolean; allowUsers: string[] | null; wheel: string[] }>>(
+    const hosts = await evalHosts<
+      Record<string, { top: string; users: string[]; bastion: boolean; allowUsers: string[] | null; wheel: string[] }>
+    >(
       `cs: builtins.mapAttrs (n: c: let cfg = c.config; normal = builtins.filter (u: cfg.users.users.\${u}.isNormalUser) (builtins.attrNames cfg.users.users); in {
         top = cfg.system.build.toplevel.drvPath; users = normal; bastion = cfg.paved.bastion.enable;
         allowUsers = cfg.services.openssh.settings.AllowUsers;
         wheel = builtins.filter (u: builtins.elem "wheel" cfg.users.users.\${u}.extraGroups) normal; }) cs`,
     );
     expect(Object.keys(hosts)).toEqual(["bastion-1", "wiki"]);
-    expect(hosts["bastion-1"]).toMatchObject({ users: ["alice", "bob"], bastion: true, allowUsers: ["*@10.20.0.0/16"], wheel: ["alice"] });
+    expect(hosts["bastion-1"]).toMatchObject({
+      users: ["alice", "bob"],
+      bastion: true,
+      allowUsers: ["*@10.20.0.0/16"],
+      wheel: ["alice"],
+    });
     expect(hosts.wiki).toMatchObject({ users: ["alice", "bob"], bastion: false, allowUsers: null });
     for (const host of Object.values(hosts)) expect(host.top).toMatch(/\.drv$/);
   });

@@ -44,7 +44,10 @@ describe("renderSshdSettings", () => {
   });
 
   it("puts extraConfig (with its Match blocks) after the settings", () => {
-    const text = renderSshdConfig({ settings: { LogLevel: "VERBOSE" }, extraConfig: "Port 22\nMatch User jo\n  PermitTTY no\n" });
+    const text = renderSshdConfig({
+      settings: { LogLevel: "VERBOSE" },
+      extraConfig: "Port 22\nMatch User jo\n  PermitTTY no\n",
+    });
     expect(text).toBe("LogLevel VERBOSE\nPort 22\nMatch User jo\n  PermitTTY no\n\n");
   });
 });

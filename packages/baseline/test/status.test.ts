@@ -11,7 +11,8 @@ let keys: string;
 beforeAll(async () => {
   requireTool("ssh-keygen");
   keys = await mkdtemp(join(tmpdir(), "paved-status-keys-"));
-  for (const name of ["alice", "eve"]) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", join(keys, name)]);
+  for (const name of ["alice", "eve"])
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", join(keys, name)]);
 });
 
 async function platform(yaml: string): Promise<string> {
@@ -24,7 +25,10 @@ describe("baselineStatus", () => {
   it("reports not started for an empty platform repository, pointing at the bastion", async () => {
     const [step3, step4] = await baselineStatus({ dir: await platform("version: 1\n") });
     expect(step3).toMatchObject({ step: 3, state: "not-started" });
-    expect(step3!.next.map((n) => n.command)).toEqual(["paved team add YOU --key ~/.ssh/id_ed25519.pub --groups wheel", "paved host add bastion-1 --role bastion --address HOST"]);
+    expect(step3!.next.map((n) => n.command)).toEqual([
+      "paved team add YOU --key ~/.ssh/id_ed25519.pub --groups wheel",
+      "paved host add bastion-1 --role bastion --address HOST",
+    ]);
     expect(step4).toMatchObject({ step: 4, state: "not-started" });
   });
 
@@ -41,12 +45,24 @@ describe("baselineStatus", () => {
 
     const [step3, step4] = await baselineStatus({ dir: repo, today: new Date("2026-11-25T12:00:00Z") });
     expect(step3!.state).toBe("in-progress");
-    expect(step3!.evidence.map((e) => e.text)).toEqual(["bastion: 1 host — bastion-1", "internal: 1 host — wiki", "Team roster: 2 users, 1 in wheel, 1 expired"]);
-    expect(step3!.drift.map((d) => `${d.kind}:${d.subject}`).sort()).toEqual(["edited-file:hosts/wiki.nix", "expired-user:eve", "no-hardware:wiki"]);
+    expect(step3!.evidence.map((e) => e.text)).toEqual([
+      "bastion: 1 host — bastion-1",
+      "internal: 1 host — wiki",
+      "Team roster: 2 users, 1 in wheel, 1 expired",
+    ]);
+    expect(step3!.drift.map((d) => `${d.kind}:${d.subject}`).sort()).toEqual([
+      "edited-file:hosts/wiki.nix",
+      "expired-user:eve",
+      "no-hardware:wiki",
+    ]);
     expect(step3!.drift.find((d) => d.kind === "expired-user")!.fix).toBe("paved team remove eve");
 
     expect(step4!.state).toBe("in-progress");
-    expect(step4!.evidence.map((e) => e.text)).toEqual(["baseline: 2 of 2 hosts — bastion-1, wiki", "logging: 1 of 2 hosts — bastion-1", "monitoring: 0 of 2 hosts"]);
+    expect(step4!.evidence.map((e) => e.text)).toEqual([
+      "baseline: 2 of 2 hosts — bastion-1, wiki",
+      "logging: 1 of 2 hosts — bastion-1",
+      "monitoring: 0 of 2 hosts",
+    ]);
     expect(step4!.next.map((n) => n.title)).toEqual([
       "Ship logs from internal hosts: set roles.<role>.modules.logging and roles.<role>.logging.sink in paved.yaml",
       "Monitor bastion, internal hosts: set roles.<role>.modules.monitoring and roles.<role>.monitoring.allowFrom in paved.yaml",

@@ -90,7 +90,12 @@ function commandStep(shell: string, command: string, workingDirectory: Step): St
     at = expression.end;
   }
   script += command.slice(at);
-  return { name: script, ...workingDirectory, ...(Object.keys(env).length ? { env } : {}), run: inDevShell(shell, script) };
+  return {
+    name: script,
+    ...workingDirectory,
+    ...(Object.keys(env).length ? { env } : {}),
+    run: inDevShell(shell, script),
+  };
 }
 
 function shellJob(plan: CiPlan, job: ShellJob, comments: YamlComments): Record<string, unknown> {
@@ -135,7 +140,11 @@ export function githubWorkflow(plan: CiPlan): { tree: Record<string, unknown>; c
       name: "nix flake check",
       "runs-on": runsOn(plan),
       "timeout-minutes": plan.timeoutMinutes,
-      steps: [checkout(comments), ...nixSetup(plan, "flake-check", comments), { name: "nix flake check", run: "nix flake check -L" }],
+      steps: [
+        checkout(comments),
+        ...nixSetup(plan, "flake-check", comments),
+        { name: "nix flake check", run: "nix flake check -L" },
+      ],
     },
   };
   for (const job of plan.jobs) jobs[`shell-${job.shell}`] = shellJob(plan, job, comments);
@@ -164,7 +173,8 @@ function cacheNote(plan: CiPlan): string {
     return plan.teamCache.pushTo
       ? "Cache: the team binary cache (paved.yaml cache:). Jobs substitute from it; pushes to the listed branches push the dev shells, with credentials from repository secrets."
       : "Cache: the team binary cache (paved.yaml cache:), read-only here.";
-  if (plan.selfHosted?.hasNix) return "Self-hosted NixOS runners: Nix is preinstalled and the store persists on the host, so no install and no cache step.";
+  if (plan.selfHosted?.hasNix)
+    return "Self-hosted NixOS runners: Nix is preinstalled and the store persists on the host, so no install and no cache step.";
   if (plan.cache.kind === "ci")
     return [
       "Cache: the Nix store is kept in the GitHub Actions cache (nix-community/cache-nix-action): no account or",

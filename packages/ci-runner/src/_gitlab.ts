@@ -24,8 +24,15 @@ function nixTemplate(plan: CiPlan): Record<string, unknown> {
     // A local binary cache inside the project dir is what GitLab's cache can carry between jobs. It is trusted
     // without signatures because only default-branch pipelines write it (NIX_CACHE_POLICY below) and GitLab keeps
     // protected and unprotected branches' caches apart by default.
-    beforeScript.push(`mkdir -p ${CACHE_DIR}`, `echo "extra-substituters = file://$CI_PROJECT_DIR/${CACHE_DIR}?trusted=1" >> /etc/nix/nix.conf`);
-    base.cache = { key: { files: ["flake.lock"], prefix: "nix-$CI_JOB_NAME" }, paths: [`${CACHE_DIR}/`], policy: "$NIX_CACHE_POLICY" };
+    beforeScript.push(
+      `mkdir -p ${CACHE_DIR}`,
+      `echo "extra-substituters = file://$CI_PROJECT_DIR/${CACHE_DIR}?trusted=1" >> /etc/nix/nix.conf`,
+    );
+    base.cache = {
+      key: { files: ["flake.lock"], prefix: "nix-$CI_JOB_NAME" },
+      paths: [`${CACHE_DIR}/`],
+      policy: "$NIX_CACHE_POLICY",
+    };
   } else if (plan.cache.kind === "cachix" && plan.cache.name) {
     // --inputs-from .: cachix from the project's own pinned nixpkgs, not whatever the registry points at.
     beforeScript.push(`nix run --inputs-from . nixpkgs#cachix -- use ${shellQuote(plan.cache.name)}`);
@@ -40,12 +47,16 @@ function saveShell(plan: CiPlan, shell: string): string[] {
   const profile = `.nix-profile-${shell}`;
   const keep = `nix develop .#${shell} --profile ${profile} -c true`;
   if (plan.cache.kind === "ci") {
-    return [`if [ "$NIX_CACHE_POLICY" = pull-push ]; then ${keep} && nix copy --to "file://$CI_PROJECT_DIR/${CACHE_DIR}" ./${profile}; fi`];
+    return [
+      `if [ "$NIX_CACHE_POLICY" = pull-push ]; then ${keep} && nix copy --to "file://$CI_PROJECT_DIR/${CACHE_DIR}" ./${profile}; fi`,
+    ];
   }
   const secret = plan.cache.tokenSecret ?? "CACHIX_AUTH_TOKEN";
   // Protected variables only reach protected branches; merge requests (and forks) never see the token.
   const env = secret === "CACHIX_AUTH_TOKEN" ? "" : `CACHIX_AUTH_TOKEN="$${secret}" `;
-  return [`if [ "$NIX_CACHE_POLICY" = pull-push ] && [ -n "\${${secret}:-}" ]; then ${keep} && ${env}nix run --inputs-from . nixpkgs#cachix -- push ${shellQuote(plan.cache.name ?? "")} ./${profile}; fi`];
+  return [
+    `if [ "$NIX_CACHE_POLICY" = pull-push ] && [ -n "\${${secret}:-}" ]; then ${keep} && ${env}nix run --inputs-from . nixpkgs#cachix -- push ${shellQuote(plan.cache.name ?? "")} ./${profile}; fi`,
+  ];
 }
 
 /**
@@ -72,7 +83,13 @@ function shellJob(plan: CiPlan, job: ShellJob): Record<string, unknown> {
     extends: ".nix",
     stage: "test",
     needs: [],
-    script: [inDevShell(job.shell, "true"), ...cd, ...commands.map((c) => inDevShell(job.shell, c)), ...back, ...saveShell(plan, job.shell)],
+    script: [
+      inDevShell(job.shell, "true"),
+      ...cd,
+      ...commands.map((c) => inDevShell(job.shell, c)),
+      ...back,
+      ...saveShell(plan, job.shell),
+    ],
   };
 }
 
@@ -83,7 +100,10 @@ export function gitlabPipeline(plan: CiPlan): Record<string, unknown> {
         { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
         // A branch with an open merge request runs once, as the merge request pipeline.
         { if: "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", when: "never" },
-        ...plan.branches.map((branch) => ({ if: `$CI_COMMIT_BRANCH == "${branch}"`, variables: { NIX_CACHE_POLICY: "pull-push" } })),
+        ...plan.branches.map((branch) => ({
+          if: `$CI_COMMIT_BRANCH == "${branch}"`,
+          variables: { NIX_CACHE_POLICY: "pull-push" },
+        })),
         { if: "$CI_COMMIT_BRANCH" },
       ],
       auto_cancel: { on_new_commit: "interruptible" },
@@ -102,20 +122,24 @@ function cacheNote(plan: CiPlan): string {
     return plan.teamCache.pushTo
       ? "Cache: the team binary cache (paved.yaml cache:). Jobs substitute from it; pipelines on the listed branches push the dev shells, with protected CI/CD variables."
       : "Cache: the team binary cache (paved.yaml cache:), read-only here.";
-  if (plan.selfHosted?.hasNix) return "Self-hosted NixOS runners (tags): Nix is preinstalled and the store persists on the host, so no image and no cache.";
+  if (plan.selfHosted?.hasNix)
+    return "Self-hosted NixOS runners (tags): Nix is preinstalled and the store persists on the host, so no image and no cache.";
   if (plan.cache.kind === "ci")
     return [
       "Cache: a file:// binary cache in .nix-cache carried by GitLab's cache (no external service). Only pipelines on",
       "the listed branches write it (policy pull-push); merge requests, forks included, only pull.",
     ].join("\n");
-  if (plan.cache.kind === "cachix") return "Cache: Cachix; only the listed branches push, with a protected variable merge requests never get.";
+  if (plan.cache.kind === "cachix")
+    return "Cache: Cachix; only the listed branches push, with a protected variable merge requests never get.";
   return "Cache: none (ci.cache.kind: none).";
 }
 
 export function renderGitlabCi(plan: CiPlan): string {
   const header = [
     "Runs the project's checks inside its Nix dev shells: nix flake check, then one job per dev shell.",
-    plan.selfHosted?.hasNix ? "Nix comes from the self-hosted NixOS runners (selected by tags)." : `Nix ${plan.nixVersion} is pinned through the nixos/nix image tag.`,
+    plan.selfHosted?.hasNix
+      ? "Nix comes from the self-hosted NixOS runners (selected by tags)."
+      : `Nix ${plan.nixVersion} is pinned through the nixos/nix image tag.`,
     cacheNote(plan),
     "Jobs are interruptible: a new commit cancels the superseded pipeline.",
   ].join("\n");

@@ -11,9 +11,17 @@ export interface ActionPin {
 
 export const ACTIONS = {
   checkout: { repo: "actions/checkout", sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
-  installNix: { repo: "cachix/install-nix-action", sha: "13d8dd58da0234aa297dedd986986ccb8e7f3e24", version: "v31.11.1" },
+  installNix: {
+    repo: "cachix/install-nix-action",
+    sha: "13d8dd58da0234aa297dedd986986ccb8e7f3e24",
+    version: "v31.11.1",
+  },
   // Saves /nix/store as a GitHub Actions cache entry: no account, no secret, scoped per branch by GitHub.
-  cacheNix: { repo: "nix-community/cache-nix-action", sha: "7df957e333c1e5da7721f60227dbba6d06080569", version: "v7.0.2" },
+  cacheNix: {
+    repo: "nix-community/cache-nix-action",
+    sha: "7df957e333c1e5da7721f60227dbba6d06080569",
+    version: "v7.0.2",
+  },
   cachix: { repo: "cachix/cachix-action", sha: "1eb2ef646ac0255473d23a5907ad7b04ce94065c", version: "v17" },
 } as const satisfies Record<string, ActionPin>;
 

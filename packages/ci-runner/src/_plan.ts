@@ -89,7 +89,6 @@ export function planCi(config: Step1Config, ci: CiSettings): CiPlan {
   };
 }
 
-
 /**
  * A command run inside a dev shell. Plain words go to `nix develop -c` as they are; anything with shell syntax
  * (pipes, &&, globs, quotes, variables) goes through `bash -c` so it means what it meant in the old pipeline.

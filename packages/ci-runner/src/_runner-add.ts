@@ -63,36 +63,57 @@ function checkInputs(options: RunnerAddOptions): HostSettings {
   // First, before anything else is looked at or echoed: the token file, then every other free-text input.
   if (!options.tokenFile.trim().startsWith("/") && !looksLikeSecret(options.tokenFile)) {
     // Unprefixed registration tokens look like any word: refuse without repeating the value.
-    throw new PavedError("E_INPUT", "--token-file: expected an absolute path to a secret file outside the Nix store (the value is not shown in case it is a token)", {
-      hint: "Pass the path of the token file on the runner host, e.g. /run/secrets/ci-runner-token, never the token itself.",
-      details: { label: "--token-file" },
-    });
+    throw new PavedError(
+      "E_INPUT",
+      "--token-file: expected an absolute path to a secret file outside the Nix store (the value is not shown in case it is a token)",
+      {
+        hint: "Pass the path of the token file on the runner host, e.g. /run/secrets/ci-runner-token, never the token itself.",
+        details: { label: "--token-file" },
+      },
+    );
   }
   assertSecretPath(options.tokenFile, "--token-file");
   refuseSecretLiteral(options.name, "NAME");
   refuseSecretLiteral(options.url, "--url");
   for (const label of options.labels ?? []) refuseSecretLiteral(label, "--labels");
   if (!HOST_NAME.test(options.name)) {
-    throw new PavedError("E_USAGE", `invalid host name ${JSON.stringify(options.name)}`, { hint: "Use lower-case letters, digits and - (at most 63, no - at either end), e.g. ci-1." });
+    throw new PavedError("E_USAGE", `invalid host name ${JSON.stringify(options.name)}`, {
+      hint: "Use lower-case letters, digits and - (at most 63, no - at either end), e.g. ci-1.",
+    });
   }
   if (options.provider !== "github" && options.provider !== "gitlab") {
-    throw new PavedError("E_USAGE", `unknown provider ${JSON.stringify(options.provider)}`, { hint: "Use --provider github or --provider gitlab." });
+    throw new PavedError("E_USAGE", `unknown provider ${JSON.stringify(options.provider)}`, {
+      hint: "Use --provider github or --provider gitlab.",
+    });
   }
   if (/^https?:\/\/[^/]*@/.test(options.url)) {
-    throw new PavedError("E_SECRET_LITERAL", "--url must not carry credentials (user:token@…); the value is not shown", {
-      hint: "Give the plain URL, e.g. https://github.com/acme, and put the token in the file named by --token-file.",
-      details: { label: "--url" },
-    });
+    throw new PavedError(
+      "E_SECRET_LITERAL",
+      "--url must not carry credentials (user:token@…); the value is not shown",
+      {
+        hint: "Give the plain URL, e.g. https://github.com/acme, and put the token in the file named by --token-file.",
+        details: { label: "--url" },
+      },
+    );
   }
   if (!/^https:\/\/[^\s]+$/.test(options.url)) {
     throw new PavedError("E_USAGE", `--url must be an https URL, got ${JSON.stringify(options.url)}`, {
-      hint: options.provider === "github" ? "e.g. https://github.com/acme (organisation) or https://github.com/acme/app" : "e.g. https://gitlab.com or your GitLab instance",
+      hint:
+        options.provider === "github"
+          ? "e.g. https://github.com/acme (organisation) or https://github.com/acme/app"
+          : "e.g. https://gitlab.com or your GitLab instance",
     });
   }
   const count = options.count ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > 64) throw new PavedError("E_USAGE", `--count must be a whole number from 1 to 64, got ${count}`, { hint: "e.g. --count 4" });
+  if (!Number.isInteger(count) || count < 1 || count > 64)
+    throw new PavedError("E_USAGE", `--count must be a whole number from 1 to 64, got ${count}`, {
+      hint: "e.g. --count 4",
+    });
   const labels = [...new Set(options.labels ?? [])];
-  return { role: "ci-runner", runner: { provider: options.provider, url: options.url, tokenFile: options.tokenFile, count, labels } };
+  return {
+    role: "ci-runner",
+    runner: { provider: options.provider, url: options.url, tokenFile: options.tokenFile, count, labels },
+  };
 }
 
 /**
@@ -111,24 +132,35 @@ export async function runnerAdd(options: RunnerAddOptions): Promise<RunnerAddRes
   }
   // The release the host is installed with, recorded once: a replaced host keeps its own.
   const host = { ...inputs, stateVersion: existing?.stateVersion ?? stateVersionFor(current) };
-  const edit = await editConfig(options.dir, (doc) => setConfigValue(doc, ["hosts", options.name], host), { dryRun: true });
+  const edit = await editConfig(options.dir, (doc) => setConfigValue(doc, ["hosts", options.name], host), {
+    dryRun: true,
+  });
   const saved = edit.config.hosts[options.name]! as HostSettings;
   const hardware = `hosts/${runnerHardwareFile(options.name)}`;
   const rendered: GeneratedFile[] = options.render
     ? await options.render(options.dir, edit.config)
     : [
-        { path: runnerHostPath(options.name), content: renderRunnerHost(options.name, saved, edit.config as Step1Config) },
+        {
+          path: runnerHostPath(options.name),
+          content: renderRunnerHost(options.name, saved, edit.config as Step1Config),
+        },
         // nixosConfigurations.NAME: core renders the whole platform flake from paved.yaml's hosts.
         renderPlatformFlake(edit.config, { team: existsSync(join(options.dir, TEAM_FILE)) }),
       ];
   const files: GeneratedFile[] = [
     ...rendered,
     // Created once, without a header: it belongs to people from the start and is never overwritten.
-    ...(existsSync(join(options.dir, hardware)) ? [] : [{ path: hardware, content: renderHardwareStarter(options.name), comment: "none" as const }]),
+    ...(existsSync(join(options.dir, hardware))
+      ? []
+      : [{ path: hardware, content: renderHardwareStarter(options.name), comment: "none" as const }]),
   ];
   const dryRun = options.dryRun === true;
   // paved.yaml and every file in one transaction: all written, or none.
-  const result = await commitChange(options.dir, { config: configEdit(options.dir, edit), files }, { force: options.force === true, dryRun });
+  const result = await commitChange(
+    options.dir,
+    { config: configEdit(options.dir, edit), files },
+    { force: options.force === true, dryRun },
+  );
   return {
     name: options.name,
     config: edit.config,

@@ -1,4 +1,22 @@
-import { attrs, checkSecretPath, hostModuleBindings, looksLikeSecret, type GeneratedFile, fn, id, list, maskSecret, nix, path, PavedError, renderNix, sel, str, type NixExpr, type NixValue } from "@paved/core";
+import {
+  attrs,
+  checkSecretPath,
+  hostModuleBindings,
+  looksLikeSecret,
+  type GeneratedFile,
+  fn,
+  id,
+  list,
+  maskSecret,
+  nix,
+  path,
+  PavedError,
+  renderNix,
+  sel,
+  str,
+  type NixExpr,
+  type NixValue,
+} from "@paved/core";
 import type { HostSettings, RunnerSettings, ShellSettings, Step1Config } from "./_types.ts";
 
 /** The nixosModules a ci-runner host imports (the platform flake adds them to its nixosConfigurations entry). */
@@ -16,12 +34,28 @@ const UNFREE_ATTRS = new Set(["terraform"]);
 
 /** Where a toolchain's package lives in nixpkgs when paved.yaml names no attribute for it. */
 const TOOLCHAIN_ATTRS: Record<string, string[]> = {
-  node: ["nodejs"], pnpm: ["pnpm"], yarn: ["yarn"], npm: ["nodejs"], bun: ["bun"], deno: ["deno"],
-  python: ["python3"], uv: ["uv"], poetry: ["poetry"],
-  go: ["go"], rust: ["cargo", "rustc"],
-  java: ["jdk"], kotlin: ["kotlin"], maven: ["maven"], gradle: ["gradle"],
-  ruby: ["ruby"], bundler: ["bundler"], php: ["php"], composer: ["phpPackages.composer"],
-  dotnet: ["dotnet-sdk"], terraform: ["terraform"], opentofu: ["opentofu"],
+  node: ["nodejs"],
+  pnpm: ["pnpm"],
+  yarn: ["yarn"],
+  npm: ["nodejs"],
+  bun: ["bun"],
+  deno: ["deno"],
+  python: ["python3"],
+  uv: ["uv"],
+  poetry: ["poetry"],
+  go: ["go"],
+  rust: ["cargo", "rustc"],
+  java: ["jdk"],
+  kotlin: ["kotlin"],
+  maven: ["maven"],
+  gradle: ["gradle"],
+  ruby: ["ruby"],
+  bundler: ["bundler"],
+  php: ["php"],
+  composer: ["phpPackages.composer"],
+  dotnet: ["dotnet-sdk"],
+  terraform: ["terraform"],
+  opentofu: ["opentofu"],
 };
 
 /** The dev shells' toolchains as nixpkgs attributes, for the runners' PATH (sorted, without repeats). */
@@ -39,30 +73,56 @@ export function toolchainPackages(shells: Record<string, ShellSettings> = {}): s
 /** Refuses anything but an absolute path outside the store; a token is named only by its masked prefix. */
 export function checkRunnerSecrets(name: string, runner: RunnerSettings): void {
   if (/^https?:\/\/[^/]*@/.test(runner.url)) {
-    throw new PavedError("E_SECRET_LITERAL", `hosts.${name}.runner.url must not carry credentials (user:token@…)`, { hint: "Use the plain URL; the token belongs in tokenFile." });
+    throw new PavedError("E_SECRET_LITERAL", `hosts.${name}.runner.url must not carry credentials (user:token@…)`, {
+      hint: "Use the plain URL; the token belongs in tokenFile.",
+    });
   }
-  for (const [label, value] of [["url", runner.url], ...(runner.labels ?? []).map((l) => ["labels", l] as const)] as const) {
+  for (const [label, value] of [
+    ["url", runner.url],
+    ...(runner.labels ?? []).map((l) => ["labels", l] as const),
+  ] as const) {
     if (looksLikeSecret(value)) {
-      throw new PavedError("E_SECRET_LITERAL", `hosts.${name}.runner.${label}: got what looks like a literal secret (${maskSecret(value)})`, {
-        hint: "Secrets belong in the file named by tokenFile on the host. Revoke the token if it was shared.",
-      });
+      throw new PavedError(
+        "E_SECRET_LITERAL",
+        `hosts.${name}.runner.${label}: got what looks like a literal secret (${maskSecret(value)})`,
+        {
+          hint: "Secrets belong in the file named by tokenFile on the host. Revoke the token if it was shared.",
+        },
+      );
     }
   }
   const problem = checkSecretPath(runner.tokenFile);
   if (problem) {
-    const found = problem.code === "E_SECRET_LITERAL" || runner.tokenFile.startsWith("/") ? problem.found : "a relative value (not shown in case it is a token)";
+    const found =
+      problem.code === "E_SECRET_LITERAL" || runner.tokenFile.startsWith("/")
+        ? problem.found
+        : "a relative value (not shown in case it is a token)";
     throw new PavedError(problem.code, `hosts.${name}.runner.tokenFile: expected ${problem.expected}, got ${found}`, {
       hint:
         problem.code === "E_SECRET_LITERAL"
           ? "Write the token to a file on the runner host (mode 0400, e.g. /run/secrets/ci-runner-token) and give its path; revoke the token if it was shared."
           : "Give an absolute path such as /run/secrets/ci-runner-token; the file must not be in the Nix store.",
       // A relative value may be an unprefixed registration token: never repeat it.
-      details: { host: name, found: problem.code === "E_SECRET_LITERAL" ? maskSecret(runner.tokenFile) : runner.tokenFile.startsWith("/") ? runner.tokenFile : "(not shown)" },
+      details: {
+        host: name,
+        found:
+          problem.code === "E_SECRET_LITERAL"
+            ? maskSecret(runner.tokenFile)
+            : runner.tokenFile.startsWith("/")
+              ? runner.tokenFile
+              : "(not shown)",
+      },
     });
   }
 }
 
-function runnerHostTree(name: string, host: HostSettings, runner: RunnerSettings, packages: string[], config: Step1Config): NixExpr {
+function runnerHostTree(
+  name: string,
+  host: HostSettings,
+  runner: RunnerSettings,
+  packages: string[],
+  config: Step1Config,
+): NixExpr {
   const ciRunner: Record<string, NixValue> = {
     enable: true,
     provider: runner.provider,
@@ -85,7 +145,12 @@ function runnerHostTree(name: string, host: HostSettings, runner: RunnerSettings
       // The role's modules (baseline, logging, monitoring) and system.stateVersion, as on every other role.
       ...hostModuleBindings(name, host, config),
       ...(unfree.length > 0
-        ? [[["nixpkgs", "config", "allowUnfreePredicate"], nix`pkg: builtins.elem (lib.getName pkg) ${list(unfree)}`] as const]
+        ? [
+            [
+              ["nixpkgs", "config", "allowUnfreePredicate"],
+              nix`pkg: builtins.elem (lib.getName pkg) ${list(unfree)}`,
+            ] as const,
+          ]
         : []),
       [["paved", "ciRunner"], attrs(ciRunner)],
     ]),
@@ -98,7 +163,9 @@ function runnerHostTree(name: string, host: HostSettings, runner: RunnerSettings
  */
 export function renderRunnerHost(name: string, host: HostSettings, config: Step1Config): string {
   if (host.role !== "ci-runner" || !host.runner) {
-    throw new PavedError("E_INPUT", `host ${name} is not a CI runner (role ${host.role})`, { hint: "Only hosts with role ci-runner and a runner section render this file." });
+    throw new PavedError("E_INPUT", `host ${name} is not a CI runner (role ${host.role})`, {
+      hint: "Only hosts with role ci-runner and a runner section render this file.",
+    });
   }
   checkRunnerSecrets(name, host.runner);
   const header = [
@@ -112,5 +179,9 @@ export function renderRunnerHost(name: string, host: HostSettings, config: Step1
 export function runnerHostFiles(config: Step1Config): GeneratedFile[] {
   return Object.entries(config.hosts ?? {})
     .filter(([, host]) => host.role === "ci-runner" && host.runner)
-    .map(([name, host]) => ({ path: `hosts/${name}.nix`, content: renderRunnerHost(name, host, config), source: "paved.yaml" }));
+    .map(([name, host]) => ({
+      path: `hosts/${name}.nix`,
+      content: renderRunnerHost(name, host, config),
+      source: "paved.yaml",
+    }));
 }

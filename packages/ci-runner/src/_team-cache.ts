@@ -24,7 +24,10 @@ export function planTeamCache(config: Step1Config): TeamCachePlan | undefined {
   const subs = cacheSubstituters(cache, hosts);
   const pushTo = cachePushTarget(cache, hosts);
   return {
-    nixConf: [`extra-substituters = ${subs.map((s) => s.url).join(" ")}`, `extra-trusted-public-keys = ${[...new Set(subs.map((s) => s.publicKey))].join(" ")}`],
+    nixConf: [
+      `extra-substituters = ${subs.map((s) => s.url).join(" ")}`,
+      `extra-trusted-public-keys = ${[...new Set(subs.map((s) => s.publicKey))].join(" ")}`,
+    ],
     ...(pushTo ? { pushTo } : {}),
     ...(cache.push.signingKeySecret ? { signingKeySecret: cache.push.signingKeySecret } : {}),
     env: cache.push.env,

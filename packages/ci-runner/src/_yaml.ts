@@ -12,12 +12,23 @@ export interface ToYamlOptions {
 /** Renders an object tree as YAML through the `yaml` package's document model: quoting is the library's job. */
 export function toYaml(tree: unknown, options: ToYamlOptions = {}): string {
   const doc = new Document(tree);
-  if (options.header) doc.commentBefore = options.header.split("\n").map((line) => (line ? ` ${line}` : "")).join("\n");
+  if (options.header)
+    doc.commentBefore = options.header
+      .split("\n")
+      .map((line) => (line ? ` ${line}` : ""))
+      .join("\n");
   // Short lists of single words read best inline: `branches: [main]`, `runs-on: [self-hosted, nixos]`.
   visit(doc, {
     Seq(_key, node) {
-      const words = node.items.map((item) => (isScalar(item) && typeof item.value === "string" ? item.value : undefined));
-      if (words.length > 0 && words.every((w) => w !== undefined && /^[^\s:#,[\]{}]+$/.test(w)) && words.join(", ").length <= 60) node.flow = true;
+      const words = node.items.map((item) =>
+        isScalar(item) && typeof item.value === "string" ? item.value : undefined,
+      );
+      if (
+        words.length > 0 &&
+        words.every((w) => w !== undefined && /^[^\s:#,[\]{}]+$/.test(w)) &&
+        words.join(", ").length <= 60
+      )
+        node.flow = true;
     },
   });
   const comments = options.inlineComments;

@@ -14,7 +14,10 @@ const teamCache: NonNullable<Step1Config["cache"]> = {
   url: "s3://acme-nix?region=eu-west-1&endpoint=minio.acme.internal",
   publicKey: "acme-1:GcGe/3oIjlG0+lX1LL9QTFArmwaaBObNPzZ4d8wfZwU=",
   port: 5000,
-  push: { signingKeySecret: "NIX_CACHE_SIGNING_KEY", env: { AWS_ACCESS_KEY_ID: "CACHE_AWS_KEY_ID", AWS_SECRET_ACCESS_KEY: "CACHE_AWS_SECRET" } },
+  push: {
+    signingKeySecret: "NIX_CACHE_SIGNING_KEY",
+    env: { AWS_ACCESS_KEY_ID: "CACHE_AWS_KEY_ID", AWS_SECRET_ACCESS_KEY: "CACHE_AWS_SECRET" },
+  },
   extraSubstituters: [],
 };
 
@@ -24,7 +27,7 @@ export const CONFIGS: Record<string, Step1Config> = {
     ci: {
       provider: "github",
       // One hand-written step with shell syntax, to prove it keeps its meaning inside the dev shell.
-      steps: { worker: ["cargo test --locked", "cargo clippy -- -D warnings && echo \"clippy: ok\""] },
+      steps: { worker: ["cargo test --locked", 'cargo clippy -- -D warnings && echo "clippy: ok"'] },
     },
   },
   "github-self-hosted": {
@@ -33,11 +36,23 @@ export const CONFIGS: Record<string, Step1Config> = {
   },
   "github-cachix": {
     shells: { default: shells.default! },
-    ci: { provider: "github", nixVersion: "2.31.2", cache: { kind: "cachix", name: "acme", tokenSecret: "ACME_CACHIX_TOKEN" }, branches: ["main", "release"] },
+    ci: {
+      provider: "github",
+      nixVersion: "2.31.2",
+      cache: { kind: "cachix", name: "acme", tokenSecret: "ACME_CACHIX_TOKEN" },
+      branches: ["main", "release"],
+    },
   },
   "gitlab-monorepo": { shells, ci: { provider: "gitlab" } },
   "gitlab-self-hosted": { shells, ci: { provider: "gitlab", selfHosted: { labels: ["nixos"], hasNix: true } } },
-  "gitlab-cachix": { shells: { default: shells.default! }, ci: { provider: "gitlab", cache: { kind: "cachix", name: "acme" } } },
-  "github-team-cache": { shells: { default: shells.default! }, cache: teamCache, ci: { provider: "github", branches: ["main"] } },
+  "gitlab-cachix": {
+    shells: { default: shells.default! },
+    ci: { provider: "gitlab", cache: { kind: "cachix", name: "acme" } },
+  },
+  "github-team-cache": {
+    shells: { default: shells.default! },
+    cache: teamCache,
+    ci: { provider: "github", branches: ["main"] },
+  },
   "gitlab-team-cache": { shells: { default: shells.default! }, cache: teamCache, ci: { provider: "gitlab" } },
 };

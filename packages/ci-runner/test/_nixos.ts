@@ -11,7 +11,10 @@ export const MODULE_DIR = fileURLToPath(new URL("../nix", import.meta.url));
  * A flake with one nixosConfiguration per scenario, each the ci-runner module (through nix/default.nix, as the
  * root flake exports it) plus the scenario's settings. Scenarios are Nix module text.
  */
-export async function scenarioFlake(scenarios: Record<string, string>, extraFiles: Record<string, string> = {}): Promise<string> {
+export async function scenarioFlake(
+  scenarios: Record<string, string>,
+  extraFiles: Record<string, string> = {},
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "paved-ci-module-"));
   await cp(MODULE_DIR, join(dir, "nix"), { recursive: true });
   for (const [path, content] of Object.entries(extraFiles)) await writeFile(join(dir, path), content);
@@ -37,8 +40,19 @@ ${entries}
   return dir;
 }
 
-export async function evalScenario<T>(dir: string, attr: string, apply?: string, release: FixtureRelease = "26.05"): Promise<T> {
-  const args = ["eval", `path:${dir}#nixosConfigurations.${attr}`, "--override-input", "nixpkgs", `path:${await fixtureNixpkgs({ release })}`];
+export async function evalScenario<T>(
+  dir: string,
+  attr: string,
+  apply?: string,
+  release: FixtureRelease = "26.05",
+): Promise<T> {
+  const args = [
+    "eval",
+    `path:${dir}#nixosConfigurations.${attr}`,
+    "--override-input",
+    "nixpkgs",
+    `path:${await fixtureNixpkgs({ release })}`,
+  ];
   return nixJson<T>(apply ? [...args, "--apply", apply] : args);
 }
 

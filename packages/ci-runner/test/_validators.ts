@@ -46,7 +46,13 @@ export async function actionlintErrors(content: string, selfHostedLabels: string
   }
   const results = await runLint(content, ".github/workflows/nix.yml");
   return results
-    .filter((r) => !(r.kind === "runner-label" && selfHostedLabels.some((label) => r.message.startsWith(`label "${label}" is unknown`))))
+    .filter(
+      (r) =>
+        !(
+          r.kind === "runner-label" &&
+          selfHostedLabels.some((label) => r.message.startsWith(`label "${label}" is unknown`))
+        ),
+    )
     .map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`);
 }
 
@@ -60,5 +66,9 @@ export function gitlabSchemaErrors(content: string): string[] {
     gitlabValidator = ajv.compile(schema);
   }
   const ok = gitlabValidator(parse(content));
-  return ok ? [] : (gitlabValidator.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+  return ok
+    ? []
+    : (gitlabValidator.errors ?? []).map(
+        (e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`,
+      );
 }

@@ -48,7 +48,10 @@ describe("ciInit", () => {
     await ciInit({ dir, provider: "github" });
     const path = join(dir, ".github/workflows/nix.yml");
     await writeFile(path, `${await read(dir, ".github/workflows/nix.yml")}# my own tweak\n`);
-    await writeFile(join(dir, "paved.yaml"), `${await read(dir, "paved.yaml")}`.replace(`nixVersion: ${DEFAULT_NIX_VERSION}`, "nixVersion: 2.31.2"));
+    await writeFile(
+      join(dir, "paved.yaml"),
+      `${await read(dir, "paved.yaml")}`.replace(`nixVersion: ${DEFAULT_NIX_VERSION}`, "nixVersion: 2.31.2"),
+    );
     const kept = await ciInit({ dir, provider: "github" });
     expect(kept.kept).toEqual([".github/workflows/nix.yml"]);
     expect(await read(dir, ".github/workflows/nix.yml")).toContain("# my own tweak");
@@ -74,7 +77,9 @@ describe("ciInit", () => {
     const error = await ciInit({ dir, provider: "github" }).catch((e: unknown) => e);
     expect(isPavedError(error, "E_SECRET_LITERAL")).toBe(true);
     expect((error as Error).message).toMatch(/paved\.yaml:\d+:\d+: ci\.steps\.api\[0\]/);
-    expect(JSON.stringify({ m: (error as Error).message, d: (error as { details: object }).details })).not.toContain(token.slice(4, 14));
+    expect(JSON.stringify({ m: (error as Error).message, d: (error as { details: object }).details })).not.toContain(
+      token.slice(4, 14),
+    );
     expect(existsSync(join(dir, ".github"))).toBe(false);
     expect(await read(dir, "paved.yaml")).toBe(config);
   });
@@ -94,7 +99,9 @@ describe("ciInit", () => {
     const dir = await tempRepo({ "paved.yaml": "version: 1\n" });
     const result = await ciInit({ dir, provider: "github" });
     expect(result.notes.join("\n")).toContain("no dev shells");
-    expect(Object.keys((await import("yaml")).parse(await read(dir, ".github/workflows/nix.yml")).jobs)).toEqual(["flake-check"]);
+    expect(Object.keys((await import("yaml")).parse(await read(dir, ".github/workflows/nix.yml")).jobs)).toEqual([
+      "flake-check",
+    ]);
   });
 
   it("fails with E_CONFIG_MISSING outside a paved repository and writes nothing", async () => {
@@ -105,7 +112,9 @@ describe("ciInit", () => {
   });
 
   it("rejects ci.steps for a shell that does not exist, with file:line:col, and writes nothing", async () => {
-    const dir = await tempRepo({ "paved.yaml": `${APP_CONFIG}ci:\n  provider: github\n  steps:\n    apii: [go test ./...]\n` });
+    const dir = await tempRepo({
+      "paved.yaml": `${APP_CONFIG}ci:\n  provider: github\n  steps:\n    apii: [go test ./...]\n`,
+    });
     const error = await ciInit({ dir, provider: "github" }).catch((e: unknown) => e);
     expect(isPavedError(error, "E_CONFIG_INVALID")).toBe(true);
     expect((error as Error).message).toMatch(/paved\.yaml:\d+:\d+: ci\.steps\.apii/);

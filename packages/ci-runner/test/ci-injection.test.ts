@@ -20,7 +20,7 @@ function problems(command: string, provider = "github"): ConfigProblem[] {
 
 const UNTRUSTED_GITHUB = [
   "echo ${{ github.event.pull_request.title }}",
-  "echo \"${{ github.event.pull_request.body }}\"",
+  'echo "${{ github.event.pull_request.body }}"',
   "git checkout ${{ github.head_ref }}",
   "echo ${{ github.event.pull_request.head.ref }}",
   "echo ${{ github.event.issue.title }}",
@@ -74,21 +74,39 @@ describe("ci.steps: outsider-controlled text is refused at its line:col", () => 
 describe("trusted expressions reach the script through env:, and the workflow stays clean", () => {
   const config: Step1Config = {
     shells,
-    ci: { provider: "github", steps: { default: ["echo ${{ github.sha }} && test -n \"${{ github.event.pull_request.number }}\"", "npm test", "printf '%s\\n' \"${{ runner.os }}\" ${{ github.ref_name }}"] } },
+    ci: {
+      provider: "github",
+      steps: {
+        default: [
+          'echo ${{ github.sha }} && test -n "${{ github.event.pull_request.number }}"',
+          "npm test",
+          "printf '%s\\n' \"${{ runner.os }}\" ${{ github.ref_name }}",
+        ],
+      },
+    },
   };
   const content = renderCiFiles("/repo", config)[0]!.content;
 
   it("no ${{ is left in any run: script; each step's env: holds the expressions", () => {
-    const workflow = parse(content) as { jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }> };
+    const workflow = parse(content) as {
+      jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }>;
+    };
     const steps = workflow.jobs["shell-default"]!.steps;
     for (const step of steps) {
       expect(step.run ?? "", step.name).not.toContain("${{");
       expect(step.name ?? "", step.name).not.toContain("${{");
     }
     const first = steps.find((s) => s.env?.PAVED_EXPR_1 === "${{ github.sha }}")!;
-    expect(first.env).toEqual({ PAVED_EXPR_1: "${{ github.sha }}", PAVED_EXPR_2: "${{ github.event.pull_request.number }}" });
-    expect(first.run).toBe(`nix develop .#default -c bash -euo pipefail -c 'echo \${PAVED_EXPR_1} && test -n "\${PAVED_EXPR_2}"'`);
-    expect(steps.find((s) => s.env?.PAVED_EXPR_1 === "${{ runner.os }}")!.env!.PAVED_EXPR_2).toBe("${{ github.ref_name }}");
+    expect(first.env).toEqual({
+      PAVED_EXPR_1: "${{ github.sha }}",
+      PAVED_EXPR_2: "${{ github.event.pull_request.number }}",
+    });
+    expect(first.run).toBe(
+      `nix develop .#default -c bash -euo pipefail -c 'echo \${PAVED_EXPR_1} && test -n "\${PAVED_EXPR_2}"'`,
+    );
+    expect(steps.find((s) => s.env?.PAVED_EXPR_1 === "${{ runner.os }}")!.env!.PAVED_EXPR_2).toBe(
+      "${{ github.ref_name }}",
+    );
   });
 
   it("GitHub's parser and actionlint find nothing (actionlint flags untrusted input in run:, so this is the check)", async () => {
@@ -103,7 +121,10 @@ describe("trusted expressions reach the script through env:, and the workflow st
   });
 
   it("GitLab pipelines with quoted variables pass GitLab's schema", () => {
-    const gitlab = renderCiFiles("/repo", { shells, ci: { provider: "gitlab", steps: { default: ['echo "$CI_COMMIT_TITLE"', "npm test"] } } })[0]!.content;
+    const gitlab = renderCiFiles("/repo", {
+      shells,
+      ci: { provider: "gitlab", steps: { default: ['echo "$CI_COMMIT_TITLE"', "npm test"] } },
+    })[0]!.content;
     expect(gitlabSchemaErrors(gitlab)).toEqual([]);
   });
 });

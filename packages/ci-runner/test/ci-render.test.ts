@@ -22,7 +22,10 @@ describe("golden pipelines", () => {
         mkdirSync(new URL("./golden/", import.meta.url), { recursive: true });
         writeFileSync(golden(name), content);
       }
-      expect(existsSync(golden(name)), `test/golden/${name}.yml is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
+      expect(
+        existsSync(golden(name)),
+        `test/golden/${name}.yml is missing: run with UPDATE_GOLDEN=1 and review it`,
+      ).toBe(true);
       expect(content).toBe(readFileSync(golden(name), "utf8"));
     });
   }
@@ -61,7 +64,14 @@ type Workflow = {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
   concurrency: { group: string; "cancel-in-progress": string };
-  jobs: Record<string, { "runs-on": unknown; "timeout-minutes": number; steps: { uses?: string; run?: string; with?: Record<string, string>; "working-directory"?: string }[] }>;
+  jobs: Record<
+    string,
+    {
+      "runs-on": unknown;
+      "timeout-minutes": number;
+      steps: { uses?: string; run?: string; with?: Record<string, string>; "working-directory"?: string }[];
+    }
+  >;
 };
 
 describe("GitHub workflow policy", () => {
@@ -98,12 +108,24 @@ describe("GitHub workflow policy", () => {
 
   it("runs nix flake check, then one job per dev shell with its commands inside nix develop", () => {
     expect(wf.jobs["flake-check"]!.steps.map((s) => s.run).filter(Boolean)).toEqual(["nix flake check -L"]);
-    expect(Object.keys(wf.jobs).sort()).toEqual(["flake-check", "shell-api", "shell-default", "shell-tools", "shell-worker"]);
+    expect(Object.keys(wf.jobs).sort()).toEqual([
+      "flake-check",
+      "shell-api",
+      "shell-default",
+      "shell-tools",
+      "shell-worker",
+    ]);
     const api = wf.jobs["shell-api"]!.steps.filter((s) => s.run);
-    expect(api.map((s) => s.run)).toEqual(["nix develop .#api -c true", "nix develop .#api -c go vet ./...", "nix develop .#api -c go test ./..."]);
+    expect(api.map((s) => s.run)).toEqual([
+      "nix develop .#api -c true",
+      "nix develop .#api -c go vet ./...",
+      "nix develop .#api -c go test ./...",
+    ]);
     expect(api.slice(1).every((s) => s["working-directory"] === "services/api")).toBe(true);
     const worker = wf.jobs["shell-worker"]!.steps.map((s) => s.run).filter(Boolean);
-    expect(worker).toContain(`nix develop .#worker -c bash -euo pipefail -c 'cargo clippy -- -D warnings && echo "clippy: ok"'`);
+    expect(worker).toContain(
+      `nix develop .#worker -c bash -euo pipefail -c 'cargo clippy -- -D warnings && echo "clippy: ok"'`,
+    );
   });
 
   it("skips the Nix install and cache on self-hosted NixOS runners and targets their labels", () => {
@@ -130,7 +152,9 @@ describe("GitHub workflow policy", () => {
 
 describe("GitLab pipeline policy", () => {
   type Job = { extends?: string; script: string[]; tags?: string[]; image?: string; cache?: { policy: string } };
-  const pipeline = parse(render("gitlab-monorepo")) as Record<string, unknown> & { workflow: { rules: { if: string; variables?: Record<string, string> }[] } };
+  const pipeline = parse(render("gitlab-monorepo")) as Record<string, unknown> & {
+    workflow: { rules: { if: string; variables?: Record<string, string> }[] };
+  };
 
   it("writes the cache only on the default branches; merge requests pull", () => {
     expect((pipeline.variables as Record<string, string>).NIX_CACHE_POLICY).toBe("pull");
@@ -156,17 +180,24 @@ describe("GitLab pipeline policy", () => {
 
 describe("detected defaults", () => {
   it("prefers the package manager over the language and keeps lockfiles frozen", () => {
-    expect(defaultSteps({ toolchains: { node: { version: "22" }, pnpm: { version: "10" } } })).toEqual(["pnpm install --frozen-lockfile", "pnpm test"]);
+    expect(defaultSteps({ toolchains: { node: { version: "22" }, pnpm: { version: "10" } } })).toEqual([
+      "pnpm install --frozen-lockfile",
+      "pnpm test",
+    ]);
     expect(defaultSteps({ toolchains: { node: { version: "22" } } })).toEqual(["npm ci", "npm test"]);
     expect(defaultSteps({ toolchains: { python: { version: "3.13" } } })).toEqual(["pytest"]);
-    expect(defaultSteps({ toolchains: { java: { version: "21" }, maven: { version: "3" } } })).toEqual(["mvn -B verify"]);
+    expect(defaultSteps({ toolchains: { java: { version: "21" }, maven: { version: "3" } } })).toEqual([
+      "mvn -B verify",
+    ]);
     expect(defaultSteps({ toolchains: { rust: { version: "1" } } })).toEqual(["cargo test --locked"]);
     expect(defaultSteps({})).toEqual([]);
   });
 
   it("quotes commands with shell syntax so they mean the same inside the shell", () => {
     expect(inDevShell("web", "pnpm test")).toBe("nix develop .#web -c pnpm test");
-    expect(inDevShell("web", "echo it's $HOME | tee x")).toBe(`nix develop .#web -c bash -euo pipefail -c 'echo it'\\''s $HOME | tee x'`);
+    expect(inDevShell("web", "echo it's $HOME | tee x")).toBe(
+      `nix develop .#web -c bash -euo pipefail -c 'echo it'\\''s $HOME | tee x'`,
+    );
   });
 
   it("renders nothing without a ci section", () => {

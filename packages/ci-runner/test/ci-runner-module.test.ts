@@ -41,41 +41,81 @@ beforeAll(async () => {
   flake = await scenarioFlake(SCENARIOS, { token: "not-a-real-token\n" });
 });
 
-type Runner = { enable: boolean; url: string; tokenFile: string; ephemeral: boolean; replace: boolean; extraLabels: string[]; extraPackages: string[]; serviceOverrides: Record<string, unknown>; name: string };
+type Runner = {
+  enable: boolean;
+  url: string;
+  tokenFile: string;
+  ephemeral: boolean;
+  replace: boolean;
+  extraLabels: string[];
+  extraPackages: string[];
+  serviceOverrides: Record<string, unknown>;
+  name: string;
+};
 
 describe("paved.ciRunner on nixos-26.05 (fixture)", () => {
   it("turns a host into N ephemeral GitHub runners with labels, toolchains and systemd limits", async () => {
     const runners = await evalScenario<Record<string, Runner>>(flake, "github.config.services.github-runners");
     expect(Object.keys(runners)).toEqual(["ci-1", "ci-2", "ci-3"]);
     for (const [name, runner] of Object.entries(runners)) {
-      expect(runner).toMatchObject({ enable: true, name, url: "https://github.com/acme", tokenFile: "/run/secrets/github-runner", ephemeral: true, replace: true, extraLabels: ["nixos", "big"] });
+      expect(runner).toMatchObject({
+        enable: true,
+        name,
+        url: "https://github.com/acme",
+        tokenFile: "/run/secrets/github-runner",
+        ephemeral: true,
+        replace: true,
+        extraLabels: ["nixos", "big"],
+      });
       expect(runner.serviceOverrides).toEqual({ CPUQuota: "200%", MemoryMax: "8G", TasksMax: 2048 });
-      expect(runner.extraPackages.map((p) => p.replace(/^\/nix\/store\/[a-z0-9]{32}-/, "").replace(/-[0-9.]+$/, ""))).toEqual(["go", "nodejs"]);
+      expect(
+        runner.extraPackages.map((p) => p.replace(/^\/nix\/store\/[a-z0-9]{32}-/, "").replace(/-[0-9.]+$/, "")),
+      ).toEqual(["go", "nodejs"]);
     }
   });
 
   it("collects garbage on a timer and keeps the runner users untrusted", async () => {
-    const nix = await evalScenario<{ gc: Record<string, unknown>; trusted: string[]; features: string[]; sandbox: unknown; accept: unknown }>(
+    const nix = await evalScenario<{
+      gc: Record<string, unknown>;
+      trusted: string[];
+      features: string[];
+      sandbox: unknown;
+      accept: unknown;
+    }>(
       flake,
       "github.config.nix",
       "n: { gc = n.gc; trusted = n.settings.trusted-users; features = n.settings.experimental-features; sandbox = n.settings.sandbox; accept = n.settings.accept-flake-config; }",
     );
-    expect(nix.gc).toMatchObject({ automatic: true, dates: ["daily"], options: "--delete-older-than 7d", randomizedDelaySec: "30min" });
+    expect(nix.gc).toMatchObject({
+      automatic: true,
+      dates: ["daily"],
+      options: "--delete-older-than 7d",
+      randomizedDelaySec: "30min",
+    });
     expect(nix.trusted).toEqual(["root"]);
     const allowed = await evalScenario<string[]>(flake, "github.config.nix.settings.allowed-users");
     expect(allowed.sort()).toEqual(["@wheel", "github-runner-ci-1", "github-runner-ci-2", "github-runner-ci-3"]);
     // Next to a baseline that narrows allowed-users, the runners are added, not dropped.
     const withBaseline = await evalScenario<string[]>(flake, "withBaseline.config.nix.settings.allowed-users");
-    expect(withBaseline).toEqual(expect.arrayContaining(["root", "@wheel", "github-runner-ci-1", "github-runner-ci-3"]));
+    expect(withBaseline).toEqual(
+      expect.arrayContaining(["root", "@wheel", "github-runner-ci-1", "github-runner-ci-3"]),
+    );
     expect(nix.features).toEqual(["nix-command", "flakes"]);
     expect(nix.sandbox).toBe(true);
     expect(nix.accept).toBe(false);
     // The whole system evaluates: every assertion holds and every option set exists.
-    expect(await evalScenario<string>(flake, "github.config.system.build.toplevel.drvPath")).toMatch(/^\/nix\/store\/.*\.drv$/);
+    expect(await evalScenario<string>(flake, "github.config.system.build.toplevel.drvPath")).toMatch(
+      /^\/nix\/store\/.*\.drv$/,
+    );
   });
 
   it("turns a host into a GitLab shell runner with the token env file, concurrency and limits", async () => {
-    const gitlab = await evalScenario<{ enable: boolean; concurrent: number; services: Record<string, Record<string, unknown>>; limits: Record<string, unknown> }>(
+    const gitlab = await evalScenario<{
+      enable: boolean;
+      concurrent: number;
+      services: Record<string, Record<string, unknown>>;
+      limits: Record<string, unknown>;
+    }>(
       flake,
       "gitlab.config",
       "c: { enable = c.services.gitlab-runner.enable; concurrent = c.services.gitlab-runner.settings.concurrent; services = c.services.gitlab-runner.services; limits = c.systemd.services.gitlab-runner.serviceConfig; }",
@@ -83,7 +123,12 @@ describe("paved.ciRunner on nixos-26.05 (fixture)", () => {
     expect(gitlab.enable).toBe(true);
     expect(gitlab.concurrent).toBe(4);
     expect(Object.keys(gitlab.services)).toEqual(["ci"]);
-    expect(gitlab.services.ci).toMatchObject({ authenticationTokenConfigFile: "/run/secrets/gitlab-runner.env", executor: "shell", limit: 4, registrationFlags: ["--url", "https://gitlab.example.com"] });
+    expect(gitlab.services.ci).toMatchObject({
+      authenticationTokenConfigFile: "/run/secrets/gitlab-runner.env",
+      executor: "shell",
+      limit: 4,
+      registrationFlags: ["--url", "https://gitlab.example.com"],
+    });
     expect(gitlab.limits).toMatchObject({ MemoryMax: "75%", TasksMax: 4096 });
     expect(gitlab.limits.CPUQuota).toBeUndefined();
     expect(await evalScenario<string>(flake, "gitlab.config.system.build.toplevel.drvPath")).toMatch(/\.drv$/);
@@ -99,7 +144,12 @@ describe("paved.ciRunner on nixos-26.05 (fixture)", () => {
   });
 
   it("evaluates on nixos-unstable too", async () => {
-    const runners = await evalScenario<string[]>(flake, "github.config.services.github-runners", "builtins.attrNames", "unstable");
+    const runners = await evalScenario<string[]>(
+      flake,
+      "github.config.services.github-runners",
+      "builtins.attrNames",
+      "unstable",
+    );
     expect(runners).toEqual(["ci-1", "ci-2", "ci-3"]);
   });
 });
@@ -115,7 +165,12 @@ describe("paved.ciRunner refuses tokens that would leak", () => {
       expect(error).toContain(`looks like a literal token (${prefix}…)`);
       expect(error).not.toContain(token.slice(prefix.length, prefix.length + 12));
       // Reading the upstream option directly fails the same way: the token never reaches services.*.
-      const direct = await evalError(flake, scenario === "literalGlrt" ? `${scenario}.config.services.gitlab-runner.services.ci.authenticationTokenConfigFile` : `${scenario}.config.services.github-runners.ci-1.tokenFile`);
+      const direct = await evalError(
+        flake,
+        scenario === "literalGlrt"
+          ? `${scenario}.config.services.gitlab-runner.services.ci.authenticationTokenConfigFile`
+          : `${scenario}.config.services.github-runners.ci-1.tokenFile`,
+      );
       expect(direct).toContain("paved.ciRunner.tokenFile looks like a literal token");
       expect(direct).not.toContain(token.slice(prefix.length, prefix.length + 12));
     });

@@ -15,7 +15,10 @@ const NIX = ["--extra-experimental-features", "nix-command"];
 type Step = { run?: string; uses?: string; if?: string; env?: Record<string, string>; with?: Record<string, string> };
 
 describe("rendered pipelines with a team cache", () => {
-  const github = () => parse(renderCiFiles("/repo", CONFIGS["github-team-cache"]!)[0]!.content) as { jobs: Record<string, { steps: Step[] }> };
+  const github = () =>
+    parse(renderCiFiles("/repo", CONFIGS["github-team-cache"]!)[0]!.content) as {
+      jobs: Record<string, { steps: Step[] }>;
+    };
   const gitlab = () => renderCiFiles("/repo", CONFIGS["gitlab-team-cache"]!)[0]!.content;
 
   it("GitHub: no Actions cache for the store; substitutes from the team cache; pushes only on push events, credentials from secrets", () => {
@@ -37,7 +40,9 @@ describe("rendered pipelines with a team cache", () => {
     expect(tree[".nix"]!.cache).toBeUndefined();
     expect(text).toContain("extra-trusted-public-keys = acme-1:");
     const script = tree["shell-default"]!.script as string[];
-    expect(script.at(-1)).toMatch(/^if \[ "\$NIX_CACHE_POLICY" = pull-push \]; then \(.*nix copy --to 's3:\/\/acme-nix/);
+    expect(script.at(-1)).toMatch(
+      /^if \[ "\$NIX_CACHE_POLICY" = pull-push \]; then \(.*nix copy --to 's3:\/\/acme-nix/,
+    );
   });
 });
 
@@ -53,8 +58,13 @@ describe("the GitHub push step, run for real", () => {
     requireTool("nix");
     requireTool("git");
     requireTool("bash");
-    secretKey = execFileSync("nix", [...NIX, "key", "generate-secret", "--key-name", "ci-test-1"], { encoding: "utf8" }).trim();
-    publicKey = execFileSync("nix", [...NIX, "key", "convert-secret-to-public"], { input: secretKey, encoding: "utf8" }).trim();
+    secretKey = execFileSync("nix", [...NIX, "key", "generate-secret", "--key-name", "ci-test-1"], {
+      encoding: "utf8",
+    }).trim();
+    publicKey = execFileSync("nix", [...NIX, "key", "convert-secret-to-public"], {
+      input: secretKey,
+      encoding: "utf8",
+    }).trim();
     repo = await mkdtemp(join(tmpdir(), "paved-ci-cache-"));
     cacheDir = await mkdtemp(join(tmpdir(), "paved-ci-cache-store-"));
     await writeFile(
@@ -74,9 +84,18 @@ describe("the GitHub push step, run for real", () => {
     const config: Step1Config = {
       shells: { default: {} },
       ci: { provider: "github", steps: { default: ["hello"] } },
-      cache: { kind: "hosted", url: `file://${cacheDir}`, publicKey, port: 5000, push: { signingKeySecret: "NIX_CACHE_SIGNING_KEY", env: {} }, extraSubstituters: [] },
+      cache: {
+        kind: "hosted",
+        url: `file://${cacheDir}`,
+        publicKey,
+        port: 5000,
+        push: { signingKeySecret: "NIX_CACHE_SIGNING_KEY", env: {} },
+        extraSubstituters: [],
+      },
     };
-    steps = (parse(renderCiFiles(repo, config)[0]!.content) as { jobs: Record<string, { steps: Step[] }> }).jobs["shell-default"]!.steps;
+    steps = (parse(renderCiFiles(repo, config)[0]!.content) as { jobs: Record<string, { steps: Step[] }> }).jobs[
+      "shell-default"
+    ]!.steps;
   });
 
   it("signs the shell's closure with the secret's key and copies it to the cache", async () => {
@@ -91,11 +110,30 @@ describe("the GitHub push step, run for real", () => {
     for (const name of narinfos) expect(await readFile(join(cacheDir, name), "utf8")).toMatch(/^Sig: ci-test-1:/m);
     // The profile's closure verifies against the public key, read back from the cache itself.
     const profile = join(runnerTemp, "paved-profile-default");
-    execFileSync("nix", [...NIX, "store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", publicKey, "--recursive", "--no-contents", execFileSync("readlink", ["-f", profile], { encoding: "utf8" }).trim()], { env: env(), stdio: "pipe" });
+    execFileSync(
+      "nix",
+      [
+        ...NIX,
+        "store",
+        "verify",
+        "--store",
+        `file://${cacheDir}`,
+        "--trusted-public-keys",
+        publicKey,
+        "--recursive",
+        "--no-contents",
+        execFileSync("readlink", ["-f", profile], { encoding: "utf8" }).trim(),
+      ],
+      { env: env(), stdio: "pipe" },
+    );
     // The key file (mktemp) is gone, and the key is in no file of the runner's temp directory or the repository.
     // (nix develop leaves its own nix-shell.* directory there; mktemp's tmp.* key file must be gone.)
     expect((await readdir(stepTmp)).filter((f) => f.startsWith("tmp."))).toEqual([]);
-    const grep = spawnSync("grep", ["-rlF", secretKey.split(":")[1]!, stepTmp, runnerTemp, repo, "--exclude-dir=.git"], { encoding: "utf8" });
+    const grep = spawnSync(
+      "grep",
+      ["-rlF", secretKey.split(":")[1]!, stepTmp, runnerTemp, repo, "--exclude-dir=.git"],
+      { encoding: "utf8" },
+    );
     expect(grep.status).toBe(1);
   });
 });
@@ -109,12 +147,21 @@ describe("paved status, step 1: the team cache counts only when it answers", () 
     await writeFile(join(served.dir, "nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
     const dir = await mkdtemp(join(tmpdir(), "paved-ci-status-cache-"));
     const key = "team-cache-1:GcGe/3oIjlG0+lX1LL9QTFArmwaaBObNPzZ4d8wfZwU=";
-    await writeFile(join(dir, "paved.yaml"), `version: 1\ncache:\n  kind: hosted\n  url: ${served.url}\n  publicKey: "${key}"\n`);
+    await writeFile(
+      join(dir, "paved.yaml"),
+      `version: 1\ncache:\n  kind: hosted\n  url: ${served.url}\n  publicKey: "${key}"\n`,
+    );
     const up = await ciStatus({ dir });
-    expect(up.evidence.find((e) => e.text.startsWith("Team cache:"))).toMatchObject({ done: 1, text: expect.stringContaining("answers nix-cache-info (StoreDir /nix/store)") });
+    expect(up.evidence.find((e) => e.text.startsWith("Team cache:"))).toMatchObject({
+      done: 1,
+      text: expect.stringContaining("answers nix-cache-info (StoreDir /nix/store)"),
+    });
     expect(served.hits).toContain("/nix-cache-info");
     await served.stop();
     const down = await ciStatus({ dir });
-    expect(down.evidence.find((e) => e.text.startsWith("Team cache:"))).toMatchObject({ done: 0, text: expect.stringContaining("does not answer") });
+    expect(down.evidence.find((e) => e.text.startsWith("Team cache:"))).toMatchObject({
+      done: 0,
+      text: expect.stringContaining("does not answer"),
+    });
   });
 });

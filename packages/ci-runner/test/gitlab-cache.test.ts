@@ -43,14 +43,22 @@ describe("GitLab store cache, with real Nix", () => {
     execFileSync("git", ["add", "-A"], { cwd: project });
     execFileSync("nix", ["flake", "lock"], { cwd: project, env, stdio: "pipe" });
     execFileSync("git", ["add", "-A"], { cwd: project });
-    const files = renderCiFiles(project, { ci: { provider: "gitlab" }, shells: { default: { toolchains: { go: { version: "1.25" } } } } });
+    const files = renderCiFiles(project, {
+      ci: { provider: "gitlab" },
+      shells: { default: { toolchains: { go: { version: "1.25" } } } },
+    });
     pipeline = parse(files[0]!.content) as Record<string, Job>;
   });
 
   const saveLine = () => pipeline["shell-default"]!.script.at(-1)!;
   const run = (line: string, policy: string) =>
-    execFileSync("bash", ["-euo", "pipefail", "-c", line], { cwd: project, env: { ...env, CI_PROJECT_DIR: project, NIX_CACHE_POLICY: policy }, stdio: "pipe" });
-  const cached = async () => (await readdir(join(project, ".nix-cache")).catch(() => [] as string[])).filter((f) => f.endsWith(".narinfo"));
+    execFileSync("bash", ["-euo", "pipefail", "-c", line], {
+      cwd: project,
+      env: { ...env, CI_PROJECT_DIR: project, NIX_CACHE_POLICY: policy },
+      stdio: "pipe",
+    });
+  const cached = async () =>
+    (await readdir(join(project, ".nix-cache")).catch(() => [] as string[])).filter((f) => f.endsWith(".narinfo"));
 
   it("merge requests (policy pull) save nothing", async () => {
     run(saveLine(), "pull");
@@ -68,7 +76,10 @@ describe("GitLab store cache, with real Nix", () => {
     const url = /extra-substituters = (\S+)"/.exec(line)![1]!.replace("$CI_PROJECT_DIR", project);
     const store = await mkdtemp(join(tmpdir(), "paved-gl-store-"));
     try {
-      execFileSync("nix", ["build", "--store", store, "--option", "substituters", url, "--no-link", go!], { env, stdio: "pipe" });
+      execFileSync("nix", ["build", "--store", store, "--option", "substituters", url, "--no-link", go!], {
+        env,
+        stdio: "pipe",
+      });
       expect(await readdir(join(store, "nix/store"))).toContain(go!.slice("/nix/store/".length));
     } finally {
       await rm(store, { recursive: true, force: true }).catch(() => undefined);

@@ -45,16 +45,27 @@ describe("GitHub workflow steps run with real Nix", () => {
     execFileSync("nix", ["flake", "lock"], { cwd: repo, env, stdio: "pipe" });
     execFileSync("git", ["add", "-A"], { cwd: repo });
     const [file] = renderCiFiles(repo, {
-      ci: { provider: "github", steps: { default: ["pnpm --version", "node --version | tee node-version.txt && test -s node-version.txt"] } },
-      shells: { default: { toolchains: { pnpm: { version: "10" } } }, api: { dir: "services/api", toolchains: { go: { version: "1.25" } } } },
+      ci: {
+        provider: "github",
+        steps: { default: ["pnpm --version", "node --version | tee node-version.txt && test -s node-version.txt"] },
+      },
+      shells: {
+        default: { toolchains: { pnpm: { version: "10" } } },
+        api: { dir: "services/api", toolchains: { go: { version: "1.25" } } },
+      },
     });
     jobs = (parse(file!.content) as { jobs: typeof jobs }).jobs;
   });
 
   function runJob(name: string): string[] {
-    return jobs[name]!.steps
-      .filter((s) => s.run)
-      .map((s) => execFileSync("bash", ["-e", "-c", s.run!], { cwd: join(repo, s["working-directory"] ?? ""), env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+    return jobs[name]!.steps.filter((s) => s.run).map((s) =>
+      execFileSync("bash", ["-e", "-c", s.run!], {
+        cwd: join(repo, s["working-directory"] ?? ""),
+        env,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
   }
 
   it("flake-check runs nix flake check", () => {
@@ -72,7 +83,12 @@ describe("GitHub workflow steps run with real Nix", () => {
   });
 
   it("a failing command fails its step", () => {
-    const failing = jobs["shell-api"]!.steps.find((s) => s.run?.includes("go test"))!.run!.replace("go test ./...", "bash -c 'exit 3'");
-    expect(() => execFileSync("bash", ["-e", "-c", failing], { cwd: join(repo, "services/api"), env, stdio: "pipe" })).toThrow();
+    const failing = jobs["shell-api"]!.steps.find((s) => s.run?.includes("go test"))!.run!.replace(
+      "go test ./...",
+      "bash -c 'exit 3'",
+    );
+    expect(() =>
+      execFileSync("bash", ["-e", "-c", failing], { cwd: join(repo, "services/api"), env, stdio: "pipe" }),
+    ).toThrow();
   });
 });

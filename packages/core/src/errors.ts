@@ -62,11 +62,31 @@ export function isPavedError(value: unknown, code?: ErrorCode): value is PavedEr
  * other error.
  */
 const ENVIRONMENT: Record<string, { code: ErrorCode; what: string; hint: string }> = {
-  ENOSPC: { code: "E_DISK_FULL", what: "no space left on the device", hint: "Free space on that file system (df -h), then run the command again." },
-  EDQUOT: { code: "E_DISK_FULL", what: "disk quota exceeded", hint: "Free space or raise the quota, then run the command again." },
-  EROFS: { code: "E_READ_ONLY", what: "the file system is read-only", hint: "Remount it read-write (or work from a writable checkout), then run the command again." },
-  EPERM: { code: "E_PERMISSION", what: "operation not permitted (an immutable or append-only file?)", hint: "Check the file's attributes (lsattr) and owner, then run the command again." },
-  EACCES: { code: "E_PERMISSION", what: "permission denied", hint: "Check the owner and mode of the file and its directory, then run the command again." },
+  ENOSPC: {
+    code: "E_DISK_FULL",
+    what: "no space left on the device",
+    hint: "Free space on that file system (df -h), then run the command again.",
+  },
+  EDQUOT: {
+    code: "E_DISK_FULL",
+    what: "disk quota exceeded",
+    hint: "Free space or raise the quota, then run the command again.",
+  },
+  EROFS: {
+    code: "E_READ_ONLY",
+    what: "the file system is read-only",
+    hint: "Remount it read-write (or work from a writable checkout), then run the command again.",
+  },
+  EPERM: {
+    code: "E_PERMISSION",
+    what: "operation not permitted (an immutable or append-only file?)",
+    hint: "Check the file's attributes (lsattr) and owner, then run the command again.",
+  },
+  EACCES: {
+    code: "E_PERMISSION",
+    what: "permission denied",
+    hint: "Check the owner and mode of the file and its directory, then run the command again.",
+  },
 };
 
 export function environmentError(error: unknown, path?: string): PavedError | undefined {
@@ -75,5 +95,9 @@ export function environmentError(error: unknown, path?: string): PavedError | un
   const known = errno ? ENVIRONMENT[errno] : undefined;
   if (!known) return undefined;
   const where = path ?? (error as NodeJS.ErrnoException).path;
-  return new PavedError(known.code, `${where ? `${where}: ` : ""}${known.what} (${errno})`, { hint: known.hint, cause: error, details: { errno, ...(where ? { path: where } : {}) } });
+  return new PavedError(known.code, `${where ? `${where}: ` : ""}${known.what} (${errno})`, {
+    hint: known.hint,
+    cause: error,
+    details: { errno, ...(where ? { path: where } : {}) },
+  });
 }

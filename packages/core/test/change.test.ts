@@ -38,7 +38,11 @@ async function change(dir: string): Promise<ChangeSet> {
   // An existing generated file is updated, new ones (one in a new directory) are created.
   await commitChange(dir, { files: [{ path: "flake.nix", content: "{ old = true; }\n" }] });
   return {
-    config: { path: "paved.yaml", before: readFileSync(join(dir, "paved.yaml"), "utf8"), after: "version: 1\nhosts:\n  web-1:\n    role: staging\n" },
+    config: {
+      path: "paved.yaml",
+      before: readFileSync(join(dir, "paved.yaml"), "utf8"),
+      after: "version: 1\nhosts:\n  web-1:\n    role: staging\n",
+    },
     files: [
       { path: "flake.nix", content: "{ new = true; }\n" },
       { path: "hosts/web-1.nix", content: "{ }\n" },

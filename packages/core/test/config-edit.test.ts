@@ -79,10 +79,14 @@ hosts:
   it("keeps a file's own list and indentation style", async () => {
     const flat = await repo("version: 1\nrepos:\n- ../api\nshells:\n  default:\n    packages:\n    - jq\n");
     await editConfig(flat, (doc) => void addToConfigList(doc, ["repos"], "../web"));
-    expect(await read(flat)).toBe("version: 1\nrepos:\n- ../api\n- ../web\nshells:\n  default:\n    packages:\n    - jq\n");
+    expect(await read(flat)).toBe(
+      "version: 1\nrepos:\n- ../api\n- ../web\nshells:\n  default:\n    packages:\n    - jq\n",
+    );
     const wide = await repo("version: 1\nshells:\n    default:\n        packages:\n            - jq\n");
     await editConfig(wide, (doc) => void addToConfigList(doc, ["shells", "default", "packages"], "git"));
-    expect(await read(wide)).toBe("version: 1\nshells:\n    default:\n        packages:\n            - jq\n            - git\n");
+    expect(await read(wide)).toBe(
+      "version: 1\nshells:\n    default:\n        packages:\n            - jq\n            - git\n",
+    );
   });
 
   it("an edit that makes the file invalid writes nothing and names the line", async () => {
@@ -94,7 +98,12 @@ hosts:
     }).catch((e: unknown) => e)) as PavedError;
     expect(isPavedError(error, "E_CONFIG_INVALID")).toBe(true);
     expect(error.message).toContain("unchanged");
-    expect((error.details.problems as ConfigProblem[])[0]).toMatchObject({ line: 15, col: 11, path: "hosts.bastion-1.role", suggestion: "bastion" });
+    expect((error.details.problems as ConfigProblem[])[0]).toMatchObject({
+      line: 15,
+      col: 11,
+      path: "hosts.bastion-1.role",
+      suggestion: "bastion",
+    });
     expect(Buffer.compare(await readFile(join(dir, "paved.yaml")), before)).toBe(0);
     expect((await stat(join(dir, "paved.yaml"))).mtimeMs).toBe(mtime);
     expect(await readdir(dir)).toEqual(["paved.yaml"]);
@@ -105,7 +114,10 @@ hosts:
     const dir = await repo();
     const before = await read(dir);
     const error = (await editConfig(dir, (doc) => {
-      setConfigValue(doc, ["hosts", "runner-1"], { role: "ci-runner", runner: { provider: "gitlab", url: "https://gitlab.example.com", tokenFile: token } });
+      setConfigValue(doc, ["hosts", "runner-1"], {
+        role: "ci-runner",
+        runner: { provider: "gitlab", url: "https://gitlab.example.com", tokenFile: token },
+      });
     }).catch((e: unknown) => e)) as PavedError;
     expect(isPavedError(error, "E_SECRET_LITERAL")).toBe(true);
     expect(error.message).not.toContain(token.slice(5));
@@ -125,11 +137,16 @@ hosts:
 
   it("dry run returns the new text and writes nothing; no-op edits do not write", async () => {
     const dir = await repo();
-    const dry = await editConfig(dir, (doc) => void deleteConfigValue(doc, ["shells", "default", "env"]), { dryRun: true });
+    const dry = await editConfig(dir, (doc) => void deleteConfigValue(doc, ["shells", "default", "env"]), {
+      dryRun: true,
+    });
     expect(dry).toMatchObject({ changed: true, written: false });
     expect(dry.after).not.toContain("NODE_ENV");
     expect(await read(dir)).toBe(ORIGINAL);
-    const same = await editConfig(dir, (doc) => void addToConfigList(doc, ["shells", "default", "packages"], "jq", { unique: true }));
+    const same = await editConfig(
+      dir,
+      (doc) => void addToConfigList(doc, ["shells", "default", "packages"], "jq", { unique: true }),
+    );
     expect(same).toMatchObject({ changed: false, written: false });
   });
 
@@ -161,7 +178,9 @@ hosts:
     const dir = await repo("version: 1\nshells: [\n");
     expect(isPavedError(await editConfig(dir, () => undefined).catch((e: unknown) => e), "E_CONFIG_PARSE")).toBe(true);
     await rm(join(dir, "paved.yaml"));
-    expect(isPavedError(await editConfig(dir, () => undefined).catch((e: unknown) => e), "E_CONFIG_MISSING")).toBe(true);
+    expect(isPavedError(await editConfig(dir, () => undefined).catch((e: unknown) => e), "E_CONFIG_MISSING")).toBe(
+      true,
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 });
@@ -178,7 +197,12 @@ describe("defaultConfig / renderConfig", () => {
 
   it("round-trips a changed config and leaves out only defaults", () => {
     const config = defaultConfig();
-    config.shells.default = { packages: ["jq"], toolchains: { node: { version: "22", attr: "nodejs_22" } }, env: {}, unfree: [] };
+    config.shells.default = {
+      packages: ["jq"],
+      toolchains: { node: { version: "22", attr: "nodejs_22" } },
+      env: {},
+      unfree: [],
+    };
     config.ci = { provider: "github", steps: { default: ["pnpm test"] }, cache: { kind: "ci" }, timeoutMinutes: 30 };
     const text = renderConfig(config);
     expect(text).not.toContain("yaml-language-server");

@@ -3,7 +3,14 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { JSON_SCHEMA_DIALECT, PAVED_SCHEMA_FILE, parseConfig, renderPavedJsonSchema, s, toJsonSchema } from "@paved/core";
+import {
+  JSON_SCHEMA_DIALECT,
+  PAVED_SCHEMA_FILE,
+  parseConfig,
+  renderPavedJsonSchema,
+  s,
+  toJsonSchema,
+} from "@paved/core";
 
 const PLATFORM = `version: 1
 nixpkgs: { release: nixos-unstable }
@@ -92,7 +99,14 @@ describe("paved.schema.json", () => {
         e: {
           type: "object",
           required: ["kind"],
-          oneOf: [{ type: "object", properties: { kind: { const: "one" }, n: { type: "integer" } }, required: ["kind", "n"], additionalProperties: false }],
+          oneOf: [
+            {
+              type: "object",
+              properties: { kind: { const: "one" }, n: { type: "integer" } },
+              required: ["kind", "n"],
+              additionalProperties: false,
+            },
+          ],
         },
         f: { type: "array", items: { type: "string" }, minItems: 1, uniqueItems: true },
       },

@@ -3,7 +3,15 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CURRENT_STABLE_RELEASE, DEFAULT_PAVED_FLAKE, DEFAULT_SYSTEMS, loadConfig, nixpkgsFlakeRef, parseConfig, type ConfigProblem } from "@paved/core";
+import {
+  CURRENT_STABLE_RELEASE,
+  DEFAULT_PAVED_FLAKE,
+  DEFAULT_SYSTEMS,
+  loadConfig,
+  nixpkgsFlakeRef,
+  parseConfig,
+  type ConfigProblem,
+} from "@paved/core";
 import { isPavedError, type PavedError } from "../src/errors.ts";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN7mIBuPNmDBkGvyVsN/pKd9MnLQpOVyd1KwipoevVqV alice@example";
@@ -84,7 +92,13 @@ ci:
     expect(config.systems).toEqual(["x86_64-linux", "aarch64-darwin"]);
     expect(config.shells.default!.toolchains.node).toEqual({ version: "22", attr: "nodejs_22", from: ".nvmrc" });
     expect(config.shells.default!.toolchains.pnpm!.version).toBe("10.34.8");
-    expect(config.shells.api).toEqual({ dir: "services/api", packages: [], toolchains: { go: { version: "1.24", attr: "go_1_24", from: "go.mod" } }, env: {}, unfree: [] });
+    expect(config.shells.api).toEqual({
+      dir: "services/api",
+      packages: [],
+      toolchains: { go: { version: "1.24", attr: "go_1_24", from: "go.mod" } },
+      env: {},
+      unfree: [],
+    });
     expect(config.ci).toEqual({
       provider: "github",
       nixVersion: "2.28.3",
@@ -138,14 +152,44 @@ rollout:
     - { type: command, run: "systemctl is-system-running" }
 repos: [../api, ../web]
 `);
-    expect(config.team!.users.alice).toEqual({ keys: [KEY], groups: ["wheel", "ops"], expires: "2026-12-31", jumpOnly: false });
+    expect(config.team!.users.alice).toEqual({
+      keys: [KEY],
+      groups: ["wheel", "ops"],
+      expires: "2026-12-31",
+      jumpOnly: false,
+    });
     expect(config.team!.users.bob!.jumpOnly).toBe(true);
-    expect(config.hosts["bastion-1"]).toEqual({ role: "bastion", address: "10.0.0.5", system: "x86_64-linux", tags: ["eu"] });
-    expect(config.hosts["runner-1"]!.runner).toEqual({ provider: "gitlab", url: "https://gitlab.example.com", tokenFile: "/run/secrets/gitlab-runner", count: 4, labels: [] });
-    expect(config.roles.bastion).toEqual({ sshAllowFrom: ["10.0.0.0/8", "2001:db8::/32"], modules: { baseline: true, logging: false, monitoring: true } });
+    expect(config.hosts["bastion-1"]).toEqual({
+      role: "bastion",
+      address: "10.0.0.5",
+      system: "x86_64-linux",
+      tags: ["eu"],
+    });
+    expect(config.hosts["runner-1"]!.runner).toEqual({
+      provider: "gitlab",
+      url: "https://gitlab.example.com",
+      tokenFile: "/run/secrets/gitlab-runner",
+      count: 4,
+      labels: [],
+    });
+    expect(config.roles.bastion).toEqual({
+      sshAllowFrom: ["10.0.0.0/8", "2001:db8::/32"],
+      modules: { baseline: true, logging: false, monitoring: true },
+    });
     expect(config.rollout!.waves.map((w) => w.hosts)).toEqual([1, { tags: ["eu"] }, "25%", "rest"]);
-    expect(config.rollout!.healthChecks[1]).toEqual({ type: "http", url: "http://localhost:9100/metrics", expectStatus: 200, timeout: "10s" });
-    expect(config.rollout).toMatchObject({ concurrency: 10, failureBudget: "10%", bake: "0s", confirmTimeout: "120s", mode: "switch" });
+    expect(config.rollout!.healthChecks[1]).toEqual({
+      type: "http",
+      url: "http://localhost:9100/metrics",
+      expectStatus: 200,
+      timeout: "10s",
+    });
+    expect(config.rollout).toMatchObject({
+      concurrency: 10,
+      failureBudget: "10%",
+      bake: "0s",
+      confirmTimeout: "120s",
+      mode: "switch",
+    });
     expect(config.repos).toEqual(["../api", "../web"]);
   });
 
@@ -159,7 +203,9 @@ repos: [../api, ../web]
   });
 
   it("x- keys hold anchors; merge keys share settings between hosts", () => {
-    const { config } = parseConfig("version: 1\nx-staging: &staging\n  role: staging\n  tags: [eu]\nhosts:\n  a:\n    <<: *staging\n  b:\n    <<: *staging\n    tags: [us]\n");
+    const { config } = parseConfig(
+      "version: 1\nx-staging: &staging\n  role: staging\n  tags: [eu]\nhosts:\n  a:\n    <<: *staging\n  b:\n    <<: *staging\n    tags: [us]\n",
+    );
     expect(config.hosts).toEqual({
       a: { role: "staging", system: "x86_64-linux", tags: ["eu"] },
       b: { role: "staging", system: "x86_64-linux", tags: ["us"] },
@@ -206,10 +252,22 @@ describe("bad paved.yaml", () => {
   });
 
   it("several documents, alias bombs and binary values are refused", () => {
-    expect(failure("version: 1\n---\nversion: 1\n").message).toBe("paved.yaml:2:1: paved.yaml must hold a single YAML document (remove the `---` separator)");
-    const bomb = ["a: &a [1,1,1,1,1,1,1,1,1,1]", "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]", "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]", "d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]"];
+    expect(failure("version: 1\n---\nversion: 1\n").message).toBe(
+      "paved.yaml:2:1: paved.yaml must hold a single YAML document (remove the `---` separator)",
+    );
+    const bomb = [
+      "a: &a [1,1,1,1,1,1,1,1,1,1]",
+      "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]",
+      "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]",
+      "d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]",
+    ];
     expect(failure(`${bomb.join("\n")}\n`).code).toBe("E_CONFIG_PARSE");
-    expect(problems("version: 1\nhosts: !!binary aGVsbG8=\n")[0]).toMatchObject({ line: 2, col: 17, path: "hosts", found: "binary data" });
+    expect(problems("version: 1\nhosts: !!binary aGVsbG8=\n")[0]).toMatchObject({
+      line: 2,
+      col: 17,
+      path: "hosts",
+      found: "binary data",
+    });
   });
 
   it("a parse error never echoes the source line (it could hold a pasted secret)", () => {
@@ -224,7 +282,12 @@ describe("bad paved.yaml", () => {
     expect(error.message).toContain(
       'paved.yaml:4:11: hosts.bastion-1.role: expected one of bastion, staging, internal, ci-runner, cache, got "bastoin" (did you mean "bastion"?)',
     );
-    expect(problems("version: 1\nhosts:\n  bastion-1:\n    role: bastoin\n")[0]).toMatchObject({ line: 4, col: 11, path: "hosts.bastion-1.role", suggestion: "bastion" });
+    expect(problems("version: 1\nhosts:\n  bastion-1:\n    role: bastoin\n")[0]).toMatchObject({
+      line: 4,
+      col: 11,
+      path: "hosts.bastion-1.role",
+      suggestion: "bastion",
+    });
   });
 
   it("unknown key points at the key, with did-you-mean", () => {
@@ -235,7 +298,9 @@ describe("bad paved.yaml", () => {
   });
 
   it("wrong types, with what YAML made of the value", () => {
-    const list = problems('version: 1\nnixpkgs:\n  release: 24.10\nsystems: x86_64-linux\nci:\n  provider: github\n  timeoutMinutes: "30"\n');
+    const list = problems(
+      'version: 1\nnixpkgs:\n  release: 24.10\nsystems: x86_64-linux\nci:\n  provider: github\n  timeoutMinutes: "30"\n',
+    );
     expect(list.map((p) => [p.line, p.col, p.path, p.found])).toEqual([
       [3, 12, "nixpkgs.release", "number 24.10 (quote it to make it a string)"],
       [4, 10, "systems", '"x86_64-linux"'],
@@ -280,7 +345,9 @@ rollout:
   });
 
   it("cross-section checks: ci steps for an unknown shell, rollout names an unknown host", () => {
-    const list = problems("version: 1\nshells:\n  default: {}\nhosts:\n  web-1: { role: staging }\nci:\n  provider: gitlab\n  steps:\n    defualt: [make]\nrollout:\n  waves:\n    - { name: a, hosts: { names: [web-2] } }\n");
+    const list = problems(
+      "version: 1\nshells:\n  default: {}\nhosts:\n  web-1: { role: staging }\nci:\n  provider: gitlab\n  steps:\n    defualt: [make]\nrollout:\n  waves:\n    - { name: a, hosts: { names: [web-2] } }\n",
+    );
     expect(list.map((p) => [p.line, p.col, p.path, p.suggestion])).toEqual([
       [9, 5, "ci.steps.defualt", "default"],
       [12, 35, "rollout.waves[0].hosts.names[0]", "web-1"],
@@ -291,12 +358,21 @@ rollout:
     const list = problems(
       "version: 1\nnixpkgs: { url: 'github:NixOS/nixpkgs/nixos-unstable', path: /srv/nixpkgs }\nci: { provider: github, cache: { kind: cachix } }\nhosts:\n  r1: { role: ci-runner }\n  s1:\n    role: staging\n    runner: { provider: github, url: 'https://github.com/acme', tokenFile: /run/t }\n",
     );
-    expect(list.map((p) => `${p.line}:${p.col} ${p.path}`)).toEqual(["2:62 nixpkgs.path", "3:32 ci.cache.name", "5:7 hosts.r1.runner", "8:5 hosts.s1.runner"]);
+    expect(list.map((p) => `${p.line}:${p.col} ${p.path}`)).toEqual([
+      "2:62 nixpkgs.path",
+      "3:32 ci.cache.name",
+      "5:7 hosts.r1.runner",
+      "8:5 hosts.s1.runner",
+    ]);
   });
 
   it("team: private key refused as a secret, bad public key, bad date", () => {
-    const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
-    const text = `version: 1\nteam:\n  users:\n    dan:\n      keys:\n        - |\n${privateKey.split("\n").map((l) => `          ${l}`).join("\n")}\n        - ssh-ed25519 AAAAC3NzaC1yc2EAAAAIN7mIBuPNmDBkGvyVsN\n      expires: 2026-02-30\n`;
+    const privateKey =
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
+    const text = `version: 1\nteam:\n  users:\n    dan:\n      keys:\n        - |\n${privateKey
+      .split("\n")
+      .map((l) => `          ${l}`)
+      .join("\n")}\n        - ssh-ed25519 AAAAC3NzaC1yc2EAAAAIN7mIBuPNmDBkGvyVsN\n      expires: 2026-02-30\n`;
     const error = failure(text);
     expect(error.code).toBe("E_SECRET_LITERAL");
     expect(error.message).not.toContain("b3BlbnNzaC1rZXkt");
@@ -311,19 +387,33 @@ rollout:
     const text = `version: 1\nhosts:\n  runner-1:\n    role: ci-runner\n    runner:\n      provider: github\n      url: https://github.com/acme\n      tokenFile: ${TOKEN}\n`;
     const error = failure(text);
     expect(error.code).toBe("E_SECRET_LITERAL");
-    expect(error.message).toContain("paved.yaml:8:18: hosts.runner-1.runner.tokenFile: expected an absolute path to a secret file outside the Nix store, got what looks like a literal secret (ghp_…)");
+    expect(error.message).toContain(
+      "paved.yaml:8:18: hosts.runner-1.runner.tokenFile: expected an absolute path to a secret file outside the Nix store, got what looks like a literal secret (ghp_…)",
+    );
     const everything = JSON.stringify({ message: error.message, hint: error.hint, ...error.toJSON() });
     expect(everything).not.toContain(TOKEN.slice(4, 12));
   });
 
   it("a token in a shell env var is refused too (env ends up in the Nix store)", () => {
-    const [problem] = problems(`version: 1\nshells:\n  default:\n    env:\n      GITLAB_TOKEN: glpat-abcdefghij0123456789\n`);
-    expect(problem).toMatchObject({ code: "E_SECRET_LITERAL", line: 5, col: 21, found: "what looks like a literal secret (glpat-…)" });
+    const [problem] = problems(
+      `version: 1\nshells:\n  default:\n    env:\n      GITLAB_TOKEN: glpat-abcdefghij0123456789\n`,
+    );
+    expect(problem).toMatchObject({
+      code: "E_SECRET_LITERAL",
+      line: 5,
+      col: 21,
+      found: "what looks like a literal secret (glpat-…)",
+    });
   });
 
   it("store paths and relative paths are not secret files", () => {
-    const base = "version: 1\nhosts:\n  r:\n    role: ci-runner\n    runner: { provider: github, url: 'https://github.com/a', tokenFile: ";
-    expect(problems(`${base}/nix/store/abc-token }\n`)[0]).toMatchObject({ code: "E_CONFIG_INVALID", line: 5, col: 73 });
+    const base =
+      "version: 1\nhosts:\n  r:\n    role: ci-runner\n    runner: { provider: github, url: 'https://github.com/a', tokenFile: ";
+    expect(problems(`${base}/nix/store/abc-token }\n`)[0]).toMatchObject({
+      code: "E_CONFIG_INVALID",
+      line: 5,
+      col: 73,
+    });
     expect(problems(`${base}secrets/token.txt }\n`)[0]!.found).toBe('"secrets/token.txt"');
     // no slash at all: maybe a short secret, so only a masked prefix is shown
     expect(problems(`${base}hunter2 }\n`)[0]!.found).toBe('"hu…" (not a path)');

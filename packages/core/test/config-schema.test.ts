@@ -1,6 +1,15 @@
 // The schema language on its own: each type's accept/reject rules, messages, defaults and inferred types.
 import { describe, expect, it } from "vitest";
-import { assertSecretPath, didYouMean, editDistance, looksLikeSecret, notSecret, s, validate, type Infer } from "@paved/core";
+import {
+  assertSecretPath,
+  didYouMean,
+  editDistance,
+  looksLikeSecret,
+  notSecret,
+  s,
+  validate,
+  type Infer,
+} from "@paved/core";
 import { isPavedError, type PavedError } from "../src/errors.ts";
 
 function issues(schema: Parameters<typeof validate>[0], value: unknown) {
@@ -14,7 +23,12 @@ describe("schema language", () => {
     const schema = s.object({ packages: s.array(s.string()), dir: s.string().optional() });
     const [issue, ...rest] = issues(schema, { pakages: [], packages: [] });
     expect(rest).toEqual([]);
-    expect(issue).toMatchObject({ path: ["pakages"], at: "key", found: 'unknown key "pakages"', suggestion: "packages" });
+    expect(issue).toMatchObject({
+      path: ["pakages"],
+      at: "key",
+      found: 'unknown key "pakages"',
+      suggestion: "packages",
+    });
   });
 
   it("collects every problem, not just the first", () => {
@@ -52,7 +66,10 @@ describe("schema language", () => {
 
   it("enum suggests a close value, including swapped letters", () => {
     const schema = s.enum(["bastion", "staging", "internal", "ci-runner"]);
-    expect(issues(schema, "bastoin")[0]).toMatchObject({ expected: "one of bastion, staging, internal, ci-runner", suggestion: "bastion" });
+    expect(issues(schema, "bastoin")[0]).toMatchObject({
+      expected: "one of bastion, staging, internal, ci-runner",
+      suggestion: "bastion",
+    });
     expect(issues(schema, "zzzzzz")[0]!.suggestion).toBeUndefined();
   });
 
@@ -66,7 +83,12 @@ describe("schema language", () => {
 
   it("record: key pattern, fixed keys with did-you-mean, values", () => {
     const byPattern = s.record(s.int(), { keyPattern: /^[a-z]+$/, keyExpected: "a lower-case name" });
-    expect(issues(byPattern, { Ab: 1 })[0]).toMatchObject({ path: ["Ab"], at: "key", expected: "a lower-case name", found: 'key "Ab"' });
+    expect(issues(byPattern, { Ab: 1 })[0]).toMatchObject({
+      path: ["Ab"],
+      at: "key",
+      expected: "a lower-case name",
+      found: 'key "Ab"',
+    });
     expect(issues(byPattern, { ab: "x" })[0]!.path).toEqual(["ab"]);
     const byKeys = s.record(s.string(), { keys: ["node", "python"] });
     expect(issues(byKeys, { nodee: "22" })[0]!.suggestion).toBe("node");
@@ -76,7 +98,11 @@ describe("schema language", () => {
   });
 
   it("optional and default", () => {
-    const schema = s.object({ a: s.int().optional(), b: s.int().default(5), c: s.object({ d: s.boolean().default(true) }).default({}) });
+    const schema = s.object({
+      a: s.int().optional(),
+      b: s.int().default(5),
+      c: s.object({ d: s.boolean().default(true) }).default({}),
+    });
     expect(validate(schema, {})).toEqual({ ok: true, value: { b: 5, c: { d: true } } });
     const first = validate(schema, {});
     if (first.ok) first.value.c.d = false;
@@ -92,14 +118,26 @@ describe("schema language", () => {
 
   it("maps are plain maps: YAML binary data is not a map", () => {
     const binary = new Uint8Array([1, 2]);
-    expect(issues(s.object({ a: s.int().optional() }), binary)).toEqual([{ path: [], expected: "a map", found: "binary data" }]);
-    expect(issues(s.discriminated("type", { http: { url: s.string() } }), binary)[0]).toMatchObject({ path: [], found: "binary data" });
-    expect(issues(s.object({ m: s.object({}) }), { m: binary })[0]).toMatchObject({ path: ["m"], expected: "a map", found: "binary data" });
+    expect(issues(s.object({ a: s.int().optional() }), binary)).toEqual([
+      { path: [], expected: "a map", found: "binary data" },
+    ]);
+    expect(issues(s.discriminated("type", { http: { url: s.string() } }), binary)[0]).toMatchObject({
+      path: [],
+      found: "binary data",
+    });
+    expect(issues(s.object({ m: s.object({}) }), { m: binary })[0]).toMatchObject({
+      path: ["m"],
+      expected: "a map",
+      found: "binary data",
+    });
   });
 
   it("discriminated union checks only the chosen variant", () => {
     const schema = s.discriminated("type", { http: { url: s.string() }, systemd: { units: s.array(s.string()) } });
-    expect(validate(schema, { type: "http", url: "http://x" })).toEqual({ ok: true, value: { type: "http", url: "http://x" } });
+    expect(validate(schema, { type: "http", url: "http://x" })).toEqual({
+      ok: true,
+      value: { type: "http", url: "http://x" },
+    });
     expect(issues(schema, { type: "htp", url: "x" })[0]).toMatchObject({ path: ["type"], suggestion: "http" });
     expect(issues(schema, { type: "systemd", url: "x" }).map((i) => i.path.join("."))).toEqual(["url", "units"]);
   });
@@ -151,10 +189,26 @@ describe("did you mean", () => {
 describe("secrets", () => {
   const token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
   it("recognises token shapes and high-entropy strings, not paths or words", () => {
-    for (const secret of [token, "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", "glrt-2CR8_eVxiioB1QmzPZwa", "glpat-abcdefghij0123456789", "xoxb-1234567890-abcdefghij", "-----BEGIN OPENSSH PRIVATE KEY-----", "q8Zr3LmP0xV7kT2nW9cY4bH6jF1sD5gA"]) {
+    for (const secret of [
+      token,
+      "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+      "glrt-2CR8_eVxiioB1QmzPZwa",
+      "glpat-abcdefghij0123456789",
+      "xoxb-1234567890-abcdefghij",
+      "-----BEGIN OPENSSH PRIVATE KEY-----",
+      "q8Zr3LmP0xV7kT2nW9cY4bH6jF1sD5gA",
+    ]) {
       expect(looksLikeSecret(secret), secret).toBe(true);
     }
-    for (const fine of ["/run/secrets/github-runner-token", "hello world", "production", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "3f786850e387550fdab836ed7e6dc881de23001b", "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN7mIBuPNmDBkGvyVsN/pKd9MnLQpOVyd1KwipoevVqV a@b"]) {
+    for (const fine of [
+      "/run/secrets/github-runner-token",
+      "hello world",
+      "production",
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "3f786850e387550fdab836ed7e6dc881de23001b",
+      "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN7mIBuPNmDBkGvyVsN/pKd9MnLQpOVyd1KwipoevVqV a@b",
+    ]) {
       expect(looksLikeSecret(fine), fine).toBe(false);
     }
   });
@@ -184,7 +238,9 @@ describe("secrets", () => {
     expect(isPavedError(caught, "E_SECRET_LITERAL")).toBe(true);
     const error = caught as PavedError;
     expect(error.message).toContain("--token-file");
-    expect(JSON.stringify({ ...error.toJSON(), message: error.message, hint: error.hint })).not.toContain(token.slice(4));
+    expect(JSON.stringify({ ...error.toJSON(), message: error.message, hint: error.hint })).not.toContain(
+      token.slice(4),
+    );
     expect(() => assertSecretPath("relative/path", "--token-file")).toThrow(/absolute path/);
   });
 });

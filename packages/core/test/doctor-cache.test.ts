@@ -14,10 +14,20 @@ let dir = "";
 
 beforeAll(async () => {
   requireTool("nix");
-  const secret = execFileSync("nix", ["--extra-experimental-features", "nix-command", "key", "generate-secret", "--key-name", "team-cache-1"], { encoding: "utf8" });
-  publicKey = execFileSync("nix", ["--extra-experimental-features", "nix-command", "key", "convert-secret-to-public"], { input: secret, encoding: "utf8" }).trim();
+  const secret = execFileSync(
+    "nix",
+    ["--extra-experimental-features", "nix-command", "key", "generate-secret", "--key-name", "team-cache-1"],
+    { encoding: "utf8" },
+  );
+  publicKey = execFileSync("nix", ["--extra-experimental-features", "nix-command", "key", "convert-secret-to-public"], {
+    input: secret,
+    encoding: "utf8",
+  }).trim();
   dir = await mkdtemp(join(tmpdir(), "paved-doctor-cache-"));
-  await writeFile(join(dir, "paved.yaml"), `version: 1\ncache:\n  kind: hosted\n  url: https://cache.acme.internal\n  publicKey: "${publicKey}"\n`);
+  await writeFile(
+    join(dir, "paved.yaml"),
+    `version: 1\ncache:\n  kind: hosted\n  url: https://cache.acme.internal\n  publicKey: "${publicKey}"\n`,
+  );
 });
 afterEach(() => {
   if (saved === undefined) delete process.env.NIX_CONFIG;

@@ -35,7 +35,11 @@ describe("gitRoot", () => {
     const repo = join(base, "main");
     mkdirSync(repo);
     execFileSync("git", ["init", "-q", repo]);
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@paved.invalid", "commit", "-q", "--allow-empty", "-m", "x"], { cwd: repo });
+    execFileSync(
+      "git",
+      ["-c", "user.name=t", "-c", "user.email=t@paved.invalid", "commit", "-q", "--allow-empty", "-m", "x"],
+      { cwd: repo },
+    );
     const wt = join(base, "wt");
     execFileSync("git", ["worktree", "add", "-q", wt], { cwd: repo });
     mkdirSync(join(wt, "sub"));
@@ -64,12 +68,22 @@ describe("untrackedPaths and gitIntentToAdd", () => {
     const repo = join(base, "add");
     mkdirSync(join(repo, "d"), { recursive: true });
     execFileSync("git", ["init", "-q", repo]);
-    for (const [name, text] of [["tracked", "x"], ["with space", "y"], ["d/new", "z"], [".gitignore", ".envrc\n"], [".envrc", "w"]] as const) writeFileSync(join(repo, name), text);
+    for (const [name, text] of [
+      ["tracked", "x"],
+      ["with space", "y"],
+      ["d/new", "z"],
+      [".gitignore", ".envrc\n"],
+      [".envrc", "w"],
+    ] as const)
+      writeFileSync(join(repo, name), text);
     execFileSync("git", ["add", "tracked"], { cwd: repo });
     expect(await untrackedPaths(repo, ["tracked", "with space", "d/new"])).toEqual(["with space", "d/new"]);
     const added = await gitIntentToAdd(repo, ["tracked", "with space", "d/new", ".envrc"], { ignored: [".envrc"] });
     expect(added).toEqual(["with space", "d/new"]);
-    const listed = execFileSync("git", ["ls-files", "-z"], { cwd: repo, encoding: "utf8" }).split("\0").filter(Boolean).sort();
+    const listed = execFileSync("git", ["ls-files", "-z"], { cwd: repo, encoding: "utf8" })
+      .split("\0")
+      .filter(Boolean)
+      .sort();
     expect(listed).toEqual(["d/new", "tracked", "with space"]);
   });
 });

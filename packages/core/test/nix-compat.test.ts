@@ -53,7 +53,10 @@ describe.each(versions)("Nix %s", (dir) => {
 
   it("reads nix build --json for several installables", () => {
     const built = parseBuildResults(read(dir, "build-json").stdout);
-    expect(built.map((b) => b.drvPath).sort()).toEqual(["/nix/store/HASH-rec-STAMP.drv", "/nix/store/HASH-rec-multi-STAMP.drv"]);
+    expect(built.map((b) => b.drvPath).sort()).toEqual([
+      "/nix/store/HASH-rec-STAMP.drv",
+      "/nix/store/HASH-rec-multi-STAMP.drv",
+    ]);
     expect(built.find((b) => b.drvPath.includes("multi"))?.outputs.out).toBe("/nix/store/HASH-rec-multi-STAMP");
   });
 
@@ -63,7 +66,8 @@ describe.each(versions)("Nix %s", (dir) => {
     expect(info!.closureSize).toBeGreaterThan(0);
     expect(info!.closureSize).toBe(info!.narSize);
     const missing = read(dir, "path-info-missing");
-    if (missing.exit === 0) expect(parsePathInfo(missing.stdout)).toEqual([{ path: "/nix/store/HASH-missing", valid: false }]);
+    if (missing.exit === 0)
+      expect(parsePathInfo(missing.stdout)).toEqual([{ path: "/nix/store/HASH-missing", valid: false }]);
   });
 
   it("an evaluation error keeps Nix's message and points at the expression", () => {
@@ -106,7 +110,14 @@ describe.each(versions)("Nix %s", (dir) => {
   });
 
   it("a failing subcommand is E_NIX_FAILED with Nix's own words", () => {
-    const error = failure(dir, "eval-missing-file", ["nix", "--extra-experimental-features", "nix-command flakes", "eval", "--file", "x"]);
+    const error = failure(dir, "eval-missing-file", [
+      "nix",
+      "--extra-experimental-features",
+      "nix-command flakes",
+      "eval",
+      "--file",
+      "x",
+    ]);
     expect(error.code).toBe("E_NIX_FAILED");
     expect(error.message).toMatch(/^nix eval failed \(exit 1\): .*no-such-dir\/default\.nix/);
   });
@@ -119,7 +130,9 @@ describe.each(versions)("Nix %s", (dir) => {
   });
 
   it("print-dev-env --json has typed variables", () => {
-    const env = JSON.parse(read(dir, "print-dev-env").stdout) as { variables: Record<string, { type: string; value: unknown }> };
+    const env = JSON.parse(read(dir, "print-dev-env").stdout) as {
+      variables: Record<string, { type: string; value: unknown }>;
+    };
     expect(env.variables.FOO).toEqual({ type: "exported", value: "bar baz" });
     expect(env.variables.out?.type).toBe("exported");
   });

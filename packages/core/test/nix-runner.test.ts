@@ -118,7 +118,9 @@ describe("runNix against the real nix", () => {
   });
 
   it("says when a flake input cannot be fetched", async () => {
-    const dir = await repo('{ inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05"; outputs = { self, nixpkgs }: { x = 1; }; }');
+    const dir = await repo(
+      '{ inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05"; outputs = { self, nixpkgs }: { x = 1; }; }',
+    );
     const error = await failure(runNix(["eval", `${dir}#x`], { cwd: dir }));
     expect(error.code).toBe("E_NIX_INPUT");
     expect(error.hint).toContain("--nixpkgs");

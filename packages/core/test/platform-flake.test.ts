@@ -30,7 +30,8 @@ describe("platform flake.nix", () => {
       hosts: { "bastion-1": { role: "bastion" }, "arm-1": { role: "staging", system: "aarch64-linux" } },
     });
     const repo = await mkdtemp(join(tmpdir(), "paved-platform-"));
-    const host = (name: string) => `{ ... }: {\n  boot.isContainer = true;\n  networking.hostName = "${name}";\n  system.stateVersion = "26.05";\n}\n`;
+    const host = (name: string) =>
+      `{ ... }: {\n  boot.isContainer = true;\n  networking.hostName = "${name}";\n  system.stateVersion = "26.05";\n}\n`;
     await mkdir(join(repo, "hosts"));
     await writeFile(join(repo, "hosts/bastion-1.nix"), host("bastion-1"));
     await writeFile(join(repo, "hosts/arm-1.nix"), host("arm-1"));
@@ -38,7 +39,14 @@ describe("platform flake.nix", () => {
     await writeFiles(repo, [renderPlatformFlake(config, { team: true })]);
     execFileSync("git", ["init", "-q"], { cwd: repo });
     execFileSync("git", ["add", "-A"], { cwd: repo });
-    const overrides = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${await stubPaved()}`];
+    const overrides = [
+      "--override-input",
+      "nixpkgs",
+      `path:${await fixtureNixpkgs()}`,
+      "--override-input",
+      "paved",
+      `path:${await stubPaved()}`,
+    ];
     const facts = await nixJson<Record<string, unknown>>(
       [
         "eval",
@@ -53,10 +61,16 @@ describe("platform flake.nix", () => {
       "arm-1": { platform: "aarch64-linux", host: "arm-1", tz: "UTC", ops: true },
       "bastion-1": { platform: "x86_64-linux", host: "bastion-1", tz: "UTC", ops: true },
     });
-    const checks = await nixJson<Record<string, string[]>>(["eval", ...overrides, `${repo}#checks`, "--apply", "builtins.mapAttrs (s: builtins.attrNames)"], { cwd: repo });
+    const checks = await nixJson<Record<string, string[]>>(
+      ["eval", ...overrides, `${repo}#checks`, "--apply", "builtins.mapAttrs (s: builtins.attrNames)"],
+      { cwd: repo },
+    );
     expect(checks).toEqual({ "aarch64-linux": ["arm-1"], "x86_64-linux": ["bastion-1"] });
     // The platform team's dev shell also exists for the macOS systems in paved.yaml; checks stay Linux-only.
-    const shells = await nixJson<string[]>(["eval", ...overrides, `${repo}#devShells`, "--apply", "builtins.attrNames"], { cwd: repo });
+    const shells = await nixJson<string[]>(
+      ["eval", ...overrides, `${repo}#devShells`, "--apply", "builtins.attrNames"],
+      { cwd: repo },
+    );
     expect(shells).toEqual(expect.arrayContaining(["aarch64-darwin", "x86_64-linux", "aarch64-linux"]));
   });
 });

@@ -9,7 +9,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nixEvalSource, nixTestEnv, requireTool } from "@paved/fixtures";
-import { attrs, call, filePath, flakeAttrPath, fn, id, isNixExpr, list, renderNix, toNix, type NixExpr } from "@paved/core";
+import {
+  attrs,
+  call,
+  filePath,
+  flakeAttrPath,
+  fn,
+  id,
+  isNixExpr,
+  list,
+  renderNix,
+  toNix,
+  type NixExpr,
+} from "@paved/core";
 
 beforeAll(() => {
   requireTool("nix");
@@ -17,8 +29,30 @@ beforeAll(() => {
 
 /** Names a string-built expression would get wrong: antiquotes, both string forms' escapes, unicode, newlines. */
 const HOSTILE = [
-  "${builtins.abort \"x\"}", "$${x}", "''", "'''", "''${x}", "\\", "\\\\", "\\n", "\"", "a\"b", "\b\f", "\\u0041",
-  "é ü 中文 🙂", "line1\nline2", "tab\there", "with", "or", "a.b", "1st", "-x", " ", "$", "#", "%41",
+  '${builtins.abort "x"}',
+  "$${x}",
+  "''",
+  "'''",
+  "''${x}",
+  "\\",
+  "\\\\",
+  "\\n",
+  '"',
+  'a"b',
+  "\b\f",
+  "\\u0041",
+  "é ü 中文 🙂",
+  "line1\nline2",
+  "tab\there",
+  "with",
+  "or",
+  "a.b",
+  "1st",
+  "-x",
+  " ",
+  "$",
+  "#",
+  "%41",
 ];
 
 describe("filePath", () => {
@@ -45,17 +79,38 @@ describe("filePath", () => {
 
 describe("flakeAttrPath", () => {
   it("selects exactly the named attribute of a real flake", () => {
-    const names = ["web-1", "with", "or", "a.b", "1st", "é ü 中文 🙂", "'", "${x}", "\\", "a b", "$", "50%", "%41", "a#b", "a?b", "a\nb"];
+    const names = [
+      "web-1",
+      "with",
+      "or",
+      "a.b",
+      "1st",
+      "é ü 中文 🙂",
+      "'",
+      "${x}",
+      "\\",
+      "a b",
+      "$",
+      "50%",
+      "%41",
+      "a#b",
+      "a?b",
+      "a\nb",
+    ];
     const dir = mkdtempSync(join(tmpdir(), "paved-flake-attrs-"));
     const outputs = attrs(Object.fromEntries(names.map((n, i) => [n, attrs({ config: attrs({ value: i }) })])));
     const flake = attrs({ outputs: fn({ params: ["self"] }, attrs({ hosts: outputs })) });
     writeFileSync(join(dir, "flake.nix"), renderNix(flake));
     for (const [i, name] of names.entries()) {
-      const out = execFileSync("nix", ["eval", "--json", `path:${dir}#${flakeAttrPath(["hosts", name, "config", "value"])}`], {
-        env: nixTestEnv(),
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const out = execFileSync(
+        "nix",
+        ["eval", "--json", `path:${dir}#${flakeAttrPath(["hosts", name, "config", "value"])}`],
+        {
+          env: nixTestEnv(),
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       expect({ name, value: JSON.parse(out) }).toEqual({ name, value: i });
     }
   });
@@ -68,9 +123,9 @@ describe("flakeAttrPath", () => {
 
 describe("the node brand", () => {
   it("treats a look-alike object as data, never as code", () => {
-    const fake = { kind: "raw", text: "builtins.abort \"injected\"" } as unknown as NixExpr;
+    const fake = { kind: "raw", text: 'builtins.abort "injected"' } as unknown as NixExpr;
     expect(isNixExpr(fake)).toBe(false);
-    expect(nixEvalSource(renderNix(toNix(fake as never)))).toEqual({ kind: "raw", text: "builtins.abort \"injected\"" });
+    expect(nixEvalSource(renderNix(toNix(fake as never)))).toEqual({ kind: "raw", text: 'builtins.abort "injected"' });
   });
 
   it("is a type error to build a node by hand (checked by `pnpm typecheck`)", () => {
@@ -80,7 +135,12 @@ describe("the node brand", () => {
   });
 
   it("cannot be forged with a registered symbol", () => {
-    const forged = { kind: "raw", text: "1", [Symbol.for("paved.nix.expr")]: true, [Symbol.for("paved.nix.node")]: true };
+    const forged = {
+      kind: "raw",
+      text: "1",
+      [Symbol.for("paved.nix.expr")]: true,
+      [Symbol.for("paved.nix.node")]: true,
+    };
     expect(isNixExpr(forged)).toBe(false);
   });
 });

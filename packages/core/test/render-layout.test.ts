@@ -9,7 +9,23 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
 import {
-  attrs, bind, call, fn, id, ifElse, inherit, inheritFrom, letIn, list, nix, op, path, renderNix, sel,withScope, type NixValue,
+  attrs,
+  bind,
+  call,
+  fn,
+  id,
+  ifElse,
+  inherit,
+  inheritFrom,
+  letIn,
+  list,
+  nix,
+  op,
+  path,
+  renderNix,
+  sel,
+  withScope,
+  type NixValue,
 } from "@paved/core";
 
 let dir = "";
@@ -26,7 +42,17 @@ function nixEvalExpr(expr: string): unknown {
   writeFileSync(join(dir, "eval.nix"), expr);
   const out = execFileSync(
     "nix",
-    ["--extra-experimental-features", "nix-command flakes", "--option", "substituters", "", "eval", "--json", "--file", join(dir, "eval.nix")],
+    [
+      "--extra-experimental-features",
+      "nix-command flakes",
+      "--option",
+      "substituters",
+      "",
+      "eval",
+      "--json",
+      "--file",
+      join(dir, "eval.nix"),
+    ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
   return JSON.parse(out);
@@ -41,7 +67,7 @@ const pkgs = (name: string) => id(`pkgs.${name}`);
 function exampleFlake() {
   const shell = call(pkgs("mkShell"), {
     packages: [pkgs("nodejs_20"), pkgs("pnpm"), pkgs("git")],
-    shellHook: "echo \"entering ${name}\"\nexport PATH=$PWD/node_modules/.bin:$PATH\n",
+    shellHook: 'echo "entering ${name}"\nexport PATH=$PWD/node_modules/.bin:$PATH\n',
   });
   return attrs([
     ["description", "Example fleet"],
@@ -57,9 +83,12 @@ function exampleFlake() {
           ],
           attrs([
             bind(["devShells", "x86_64-linux", "default"], shell),
-            bind(["nixosConfigurations", "bastion"], call(id("nixpkgs.lib.nixosSystem"), {
-              modules: [path("./hosts/bastion.nix"), call(id("import"), path("./modules/baseline.nix"))],
-            })),
+            bind(
+              ["nixosConfigurations", "bastion"],
+              call(id("nixpkgs.lib.nixosSystem"), {
+                modules: [path("./hosts/bastion.nix"), call(id("import"), path("./modules/baseline.nix"))],
+              }),
+            ),
             inherit("system"),
             inheritFrom(id("nixpkgs"), "lib"),
           ]),
@@ -71,19 +100,42 @@ function exampleFlake() {
 
 function longHeadModule() {
   return fn(
-    { params: ["config", "lib", "pkgs", "modulesPath", ["hostName", "bastion"], ["domain", "example.org"], ["extraGroups", list(["wheel"])]], ellipsis: true },
+    {
+      params: [
+        "config",
+        "lib",
+        "pkgs",
+        "modulesPath",
+        ["hostName", "bastion"],
+        ["domain", "example.org"],
+        ["extraGroups", list(["wheel"])],
+      ],
+      ellipsis: true,
+    },
     attrs([
       bind(["networking", "hostName"], id("hostName")),
       bind(["services", "openssh", "enable"], true),
       bind(["services", "openssh", "settings", "PermitRootLogin"], "no"),
       bind(["services", "openssh", "settings", "PasswordAuthentication"], false),
       bind(["networking", "domain"], id("domain")),
-      bind(["users", "users", "alice"], attrs([
-        ["isNormalUser", true],
-        inherit("extraGroups"),
-        bind(["openssh", "authorizedKeys", "keys"], ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyExampleKeyExampleKey alice@laptop"]),
-      ])),
-      bind(["environment", "systemPackages"], withScope(id("pkgs"), list(["git", "htop", "curl", "jq", "ripgrep", "tmux", "vim", "wget", "rsync", "tree", "unzip"].map(id)))),
+      bind(
+        ["users", "users", "alice"],
+        attrs([
+          ["isNormalUser", true],
+          inherit("extraGroups"),
+          bind(
+            ["openssh", "authorizedKeys", "keys"],
+            ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyExampleKeyExampleKey alice@laptop"],
+          ),
+        ]),
+      ),
+      bind(
+        ["environment", "systemPackages"],
+        withScope(
+          id("pkgs"),
+          list(["git", "htop", "curl", "jq", "ripgrep", "tmux", "vim", "wget", "rsync", "tree", "unzip"].map(id)),
+        ),
+      ),
       bind(["system", "stateVersion"], "26.05"),
     ]),
   );
@@ -141,7 +193,11 @@ describe("layout (golden)", () => {
             alice: {
               isNormalUser: true,
               extraGroups: ["wheel"],
-              openssh: { authorizedKeys: { keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyExampleKeyExampleKey alice@laptop"] } },
+              openssh: {
+                authorizedKeys: {
+                  keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyExampleKeyExampleKey alice@laptop"],
+                },
+              },
             },
           },
         },
@@ -158,11 +214,15 @@ describe("layout (golden)", () => {
     expect(inline(["a", 1, true, null, path("./x")])).toBe('[ "a" 1 true null ./x ]');
     expect(inline({ a: 1 })).toBe("{\n  a = 1;\n}");
     expect(inline([{ a: 1 }])).toBe("[\n  {\n    a = 1;\n  }\n]");
-    expect(inline(attrs({ b: 1, a: { d: 1, c: 2 } }, { sort: true }))).toBe("{\n  a = {\n    d = 1;\n    c = 2;\n  };\n  b = 1;\n}");
+    expect(inline(attrs({ b: 1, a: { d: 1, c: 2 } }, { sort: true }))).toBe(
+      "{\n  a = {\n    d = 1;\n    c = 2;\n  };\n  b = 1;\n}",
+    );
   });
 
   it("lays out let, if, with, operators and function heads like nixfmt", () => {
-    expect(inline(fn({ params: ["pkgs", "lib"], ellipsis: true }, { a: 1 }))).toBe("{ pkgs, lib, ... }:\n{\n  a = 1;\n}");
+    expect(inline(fn({ params: ["pkgs", "lib"], ellipsis: true }, { a: 1 }))).toBe(
+      "{ pkgs, lib, ... }:\n{\n  a = 1;\n}",
+    );
     expect(inline(fn({ params: [], ellipsis: true, bind: "args" }, id("args")))).toBe("args@{ ... }:\nargs");
     expect(inline(fn("final", fn("prev", { a: 1 })))).toBe("final: prev: {\n  a = 1;\n}");
     expect(inline(letIn({ x: 1 }, id("x")))).toBe("let\n  x = 1;\nin\nx");
@@ -177,7 +237,25 @@ describe("layout (golden)", () => {
   });
 
   it("quotes attribute names that are not identifiers or are keywords", () => {
-    const names = ["if", "or", "let", "in", "rec", "inherit", "with", "assert", "then", "else", "__curPos", "a.b", "", "1x", "a b", "${x}", 'q"'];
+    const names = [
+      "if",
+      "or",
+      "let",
+      "in",
+      "rec",
+      "inherit",
+      "with",
+      "assert",
+      "then",
+      "else",
+      "__curPos",
+      "a.b",
+      "",
+      "1x",
+      "a b",
+      "${x}",
+      'q"',
+    ];
     const text = inline(attrs(names.map((k) => [k, 1] as const)));
     for (const k of names) expect(text).toContain(`  ${JSON.stringify(k).replace("${", "\\${")} = 1;`);
     expect(inline({ ok_name: 1, "it's-ok": 2, true: 3 })).toBe("{\n  ok_name = 1;\n  it's-ok = 2;\n  true = 3;\n}");
@@ -187,12 +265,12 @@ describe("layout (golden)", () => {
 /* Expected output, written the way nixfmt (RFC 166) lays these trees out. */
 const FLAKE_GOLDEN = [
   "{",
-  "  description = \"Example fleet\";",
-  "  inputs.nixpkgs.url = \"github:NixOS/nixpkgs/nixos-26.05\";",
+  '  description = "Example fleet";',
+  '  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";',
   "  outputs =",
   "    { self, nixpkgs, ... }:",
   "    let",
-  "      system = \"x86_64-linux\";",
+  '      system = "x86_64-linux";',
   "      pkgs = nixpkgs.legacyPackages.x86_64-linux;",
   "    in",
   "    {",
@@ -222,22 +300,22 @@ const MODULE_GOLDEN = [
   "  lib,",
   "  pkgs,",
   "  modulesPath,",
-  "  hostName ? \"bastion\",",
-  "  domain ? \"example.org\",",
-  "  extraGroups ? [ \"wheel\" ],",
+  '  hostName ? "bastion",',
+  '  domain ? "example.org",',
+  '  extraGroups ? [ "wheel" ],',
   "  ...",
   "}:",
   "{",
   "  networking.hostName = hostName;",
   "  services.openssh.enable = true;",
-  "  services.openssh.settings.PermitRootLogin = \"no\";",
+  '  services.openssh.settings.PermitRootLogin = "no";',
   "  services.openssh.settings.PasswordAuthentication = false;",
   "  networking.domain = domain;",
   "  users.users.alice = {",
   "    isNormalUser = true;",
   "    inherit extraGroups;",
   "    openssh.authorizedKeys.keys = [",
-  "      \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyExampleKeyExampleKey alice@laptop\"",
+  '      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyExampleKeyExampleKey alice@laptop"',
   "    ];",
   "  };",
   "  environment.systemPackages = with pkgs; [",
@@ -253,7 +331,7 @@ const MODULE_GOLDEN = [
   "    tree",
   "    unzip",
   "  ];",
-  "  system.stateVersion = \"26.05\";",
+  '  system.stateVersion = "26.05";',
   "}",
   "",
 ].join("\n");
@@ -261,7 +339,10 @@ const MODULE_GOLDEN = [
 describe("layout regressions", () => {
   it("keeps parentheses around a multi-line lambda passed as an argument", () => {
     const text = renderNix(
-      call(id("forAllSystems"), fn("pkgs", attrs({ default: call(sel(id("pkgs"), ["mkShell"]), attrs({ name: "x" })) }))),
+      call(
+        id("forAllSystems"),
+        fn("pkgs", attrs({ default: call(sel(id("pkgs"), ["mkShell"]), attrs({ name: "x" })) })),
+      ),
       { trailingNewline: false },
     );
     expect(text.startsWith("forAllSystems (pkgs: {")).toBe(true);

@@ -6,7 +6,18 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nixEvalSource, requireTool } from "@paved/fixtures";
 import {
-  attrs, bind, id, inherit, inheritFrom, interp, letIn, list, renderNix, str, type NixExpr, type NixValue,
+  attrs,
+  bind,
+  id,
+  inherit,
+  inheritFrom,
+  interp,
+  letIn,
+  list,
+  renderNix,
+  str,
+  type NixExpr,
+  type NixValue,
 } from "@paved/core";
 
 beforeAll(() => {
@@ -30,8 +41,40 @@ const validText = (s: string) => !s.includes("\0") && !LONE_SURROGATE.test(s);
 
 /** Pieces that break naive escaping, mixed with ordinary and exotic text. */
 const hostilePiece = fc.constantFrom(
-  "$", "$$", "{", "}", "${", "$${", "'", "''", "'''", "\\", '"', "\n", "\n", "\n", "\t", "\r", "\r\n", " ", "  ", "    ",
-  "a", "x y", "é", "😀", "e\u0301", "\u202eRTL\u202c", "שלום", "\u00a0", "\u2028", "\u0001", "\u007f", "\ufeff", "or", "in",
+  "$",
+  "$$",
+  "{",
+  "}",
+  "${",
+  "$${",
+  "'",
+  "''",
+  "'''",
+  "\\",
+  '"',
+  "\n",
+  "\n",
+  "\n",
+  "\t",
+  "\r",
+  "\r\n",
+  " ",
+  "  ",
+  "    ",
+  "a",
+  "x y",
+  "é",
+  "😀",
+  "e\u0301",
+  "\u202eRTL\u202c",
+  "שלום",
+  "\u00a0",
+  "\u2028",
+  "\u0001",
+  "\u007f",
+  "\ufeff",
+  "or",
+  "in",
 );
 const hostileText = fc.array(hostilePiece, { maxLength: 24 }).map((a) => a.join(""));
 const unicodeText = fc.string({ unit: "binary", maxLength: 24 }).filter(validText);
@@ -40,7 +83,24 @@ const text = fc.oneof(hostileText, hostileText, unicodeText, fc.string({ unit: "
 const attrName = fc.oneof(
   text,
   fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_'-]{0,8}$/),
-  fc.constantFrom("if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or", "__curPos", "true", "null", "", "a.b", "1x"),
+  fc.constantFrom(
+    "if",
+    "then",
+    "else",
+    "assert",
+    "with",
+    "let",
+    "in",
+    "rec",
+    "inherit",
+    "or",
+    "__curPos",
+    "true",
+    "null",
+    "",
+    "a.b",
+    "1x",
+  ),
 );
 
 const { value } = fc.letrec<{ value: unknown; list: unknown[]; obj: Record<string, unknown> }>((tie) => ({
@@ -97,30 +157,33 @@ describe("renderer round-trips through real nix eval", () => {
     const pathBinding = fc.tuple(fc.array(attrName, { minLength: 1, maxLength: 4 }), text);
     const interpParts = fc.array(fc.tuple(text, fc.boolean()), { minLength: 1, maxLength: 6 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.array(pathBinding, { maxLength: 5 }), interpParts), { minLength: 150, maxLength: 150 }), (cases) => {
-        const values: NixExpr[] = [];
-        const expected: unknown[] = [];
-        for (const [bindings, parts] of cases) {
-          // Distinct first names keep the paths free of conflicts; the expected value nests them.
-          const tree: Record<string, unknown> = {};
-          const bs = bindings.map(([p, v], i) => {
-            const keyPath = [`p${i}`, ...p];
-            let node = tree;
-            for (const k of keyPath.slice(0, -1)) node = (node[k] ??= Object.create(null)) as Record<string, unknown>;
-            node[keyPath[keyPath.length - 1]!] = v;
-            return bind(keyPath, v);
-          });
-          values.push(attrs(bs));
-          expected.push(tree);
-          // `${"text"}` antiquotations next to literal text: interp`a${str(x)}b…`.
-          const strings = ["", ...parts.map(([t, asExpr]) => (asExpr ? "" : t))];
-          const exprs = parts.map(([t, asExpr]) => (asExpr ? str(t) : ""));
-          const tsa = Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray;
-          values.push(interp(tsa, ...exprs));
-          expected.push(parts.map(([t]) => t).join(""));
-        }
-        expectRoundTrip(values, expected);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.array(pathBinding, { maxLength: 5 }), interpParts), { minLength: 150, maxLength: 150 }),
+        (cases) => {
+          const values: NixExpr[] = [];
+          const expected: unknown[] = [];
+          for (const [bindings, parts] of cases) {
+            // Distinct first names keep the paths free of conflicts; the expected value nests them.
+            const tree: Record<string, unknown> = {};
+            const bs = bindings.map(([p, v], i) => {
+              const keyPath = [`p${i}`, ...p];
+              let node = tree;
+              for (const k of keyPath.slice(0, -1)) node = (node[k] ??= Object.create(null)) as Record<string, unknown>;
+              node[keyPath[keyPath.length - 1]!] = v;
+              return bind(keyPath, v);
+            });
+            values.push(attrs(bs));
+            expected.push(tree);
+            // `${"text"}` antiquotations next to literal text: interp`a${str(x)}b…`.
+            const strings = ["", ...parts.map(([t, asExpr]) => (asExpr ? "" : t))];
+            const exprs = parts.map(([t, asExpr]) => (asExpr ? str(t) : ""));
+            const tsa = Object.assign([...strings], { raw: strings }) as unknown as TemplateStringsArray;
+            values.push(interp(tsa, ...exprs));
+            expected.push(parts.map(([t]) => t).join(""));
+          }
+          expectRoundTrip(values, expected);
+        },
+      ),
       { numRuns: 6, ...seed },
     );
   });
@@ -134,7 +197,7 @@ const HOSTILE: readonly string[] = [
   "''${",
   "''${x}''",
   '\\"',
-  '\\${x}',
+  "\\${x}",
   "$",
   "$$",
   "$${",
@@ -195,7 +258,10 @@ describe("hostile strings", () => {
 
   it("the same strings next to antiquotations come back exactly", () => {
     const values = HOSTILE.map((s) => interp`${s}${str(s)}${s}${interp`${s}`}`);
-    expectRoundTrip(values, HOSTILE.map((s) => s.repeat(4)));
+    expectRoundTrip(
+      values,
+      HOSTILE.map((s) => s.repeat(4)),
+    );
   });
 
   it("renders the famous ones the way a reader expects", () => {

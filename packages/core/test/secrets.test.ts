@@ -2,7 +2,18 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assertNoSecret, exec, findSecret, isPavedError, looksLikeSecret, maskSecret, parseConfig, scanSecrets, writeAtomic, writeFiles } from "@paved/core";
+import {
+  assertNoSecret,
+  exec,
+  findSecret,
+  isPavedError,
+  looksLikeSecret,
+  maskSecret,
+  parseConfig,
+  scanSecrets,
+  writeAtomic,
+  writeFiles,
+} from "@paved/core";
 
 // Fake credentials in each vendor's documented shape (prefix, alphabet, length). None of them is real.
 const SAMPLES: [kind: string, value: string, shown: string][] = [
@@ -22,7 +33,11 @@ const SAMPLES: [kind: string, value: string, shown: string][] = [
   ["aws-secret-key", "AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_ACCESS_KEY=…"],
   ["slack-token", "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxb-…"],
   ["slack-token", "xoxp-1234567890-abcdefghij", "xoxp-…"],
-  ["slack-webhook", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "https://hooks.slack.com/…"],
+  [
+    "slack-webhook",
+    "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    "https://hooks.slack.com/…",
+  ],
   ["google-api-key", "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", "AIza…"],
   ["npm-token", "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "npm_…"],
   ["pypi-token", "pypi-AgEIcHlwaS5vcmcCJGE4ZjU2ZjY1LWI5NzItNDg2Mi1hMTY1LTExYjFmYmM3ZTE2NgACKlsz", "pypi-…"],
@@ -32,17 +47,33 @@ const SAMPLES: [kind: string, value: string, shown: string][] = [
   ["private-key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEow…\n-----END RSA PRIVATE KEY-----", "-----BEGIN …"],
   ["private-key", "-----BEGIN PRIVATE KEY-----", "-----BEGIN …"],
   ["private-key", "-----BEGIN ENCRYPTED PRIVATE KEY-----", "-----BEGIN …"],
-  ["private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", "-----BEGIN …"],
+  [
+    "private-key",
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+    "-----BEGIN …",
+  ],
   ["private-key", "-----BEGIN PGP PRIVATE KEY BLOCK-----", "-----BEGIN …"],
-  ["openssh-key-body", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", "b3BlbnNzaC1rZXktdjE…"],
+  [
+    "openssh-key-body",
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+    "b3BlbnNzaC1rZXktdjE…",
+  ],
   ["age-key", "AGE-SECRET-KEY-1QQPQQ7XH0RSWUY8ZNMRDQXQ8E0A7RWK6J8W0D2JZ4Y9J8KQ8F3CSQ3XDMA", "AGE-SECRET-KEY-…"],
   ["url-credentials", "https://deploy:hunter2@github.com/acme/app", "https://…@github.com"],
   ["url-credentials", "https://oauth2@gitlab.example.com/acme", "https://…@gitlab.example.com"],
   ["url-credentials", "git+ssh://git:s3cret@github.com/acme/platform", "git+ssh://…@github.com"],
-  ["url-query-secret", "https://gitlab.example.com/api/v4/projects?private_token=abc123def", "https://gitlab.example.com/…?private_token=…"],
+  [
+    "url-query-secret",
+    "https://gitlab.example.com/api/v4/projects?private_token=abc123def",
+    "https://gitlab.example.com/…?private_token=…",
+  ],
   ["url-query-secret", "https://example.com/hook?access_token=abc", "https://example.com/…?access_token=…"],
   ["url-query-secret", "https://example.com/x?a=1&password=pw", "https://example.com/…?password=…"],
-  ["url-query-secret", "https://bucket.s3.amazonaws.com/o?X-Amz-Signature=abcdef", "https://bucket.s3.amazonaws.com/…?X-Amz-Signature=…"],
+  [
+    "url-query-secret",
+    "https://bucket.s3.amazonaws.com/o?X-Amz-Signature=abcdef",
+    "https://bucket.s3.amazonaws.com/…?X-Amz-Signature=…",
+  ],
   ["high-entropy", "q8Zr3LmP0xV7kT2nW9cY4bH6jF1sD5gA", "q8…"],
 ];
 
@@ -72,12 +103,15 @@ describe("the secret scanner", () => {
     if (kind !== "private-key") expect(finding?.masked).not.toContain(value.slice(-6));
   });
 
-  it.each(SAMPLES.filter(([kind]) => kind !== "high-entropy"))("finds %s inside other text, like a command or YAML (%#)", (kind, value) => {
-    const text = `echo start\n  run: curl -H "x: ${value}" && done`;
-    const finding = findSecret(text);
-    expect(finding?.kind).toBe(kind);
-    expect(text.slice(finding!.index)).toContain(value.slice(0, 6));
-  });
+  it.each(SAMPLES.filter(([kind]) => kind !== "high-entropy"))(
+    "finds %s inside other text, like a command or YAML (%#)",
+    (kind, value) => {
+      const text = `echo start\n  run: curl -H "x: ${value}" && done`;
+      const finding = findSecret(text);
+      expect(finding?.kind).toBe(kind);
+      expect(text.slice(finding!.index)).toContain(value.slice(0, 6));
+    },
+  );
 
   it.each(NOT_SECRETS)("leaves %s alone", (value) => {
     expect(findSecret(value, { entropy: true })).toBeUndefined();
@@ -125,9 +159,18 @@ describe("every way out is guarded", () => {
     const cases: [string, RegExp][] = [
       [`version: 1\nplatform:\n  name: "Acme ${token}"\n`, /paved\.yaml:3:9: platform\.name: .*glpat-…/],
       [`version: 1\nx-notes: "${token}"\n`, /paved\.yaml:2:10: x-notes: .*glpat-…/],
-      [`version: 1\nplatform:\n  paved: "https://u:pw@example.com/paved"\n`, /paved\.yaml:3:10: platform\.paved: .*https:\/\/…@example\.com/],
-      [`version: 1\nhosts:\n  web-1:\n    role: staging\n    address: AKIAIOSFODNN7EXAMPLE\n`, /paved\.yaml:5:14: hosts\.web-1\.address: .*AKIA…/],
-      [`version: 1\nshells:\n  default:\n    env:\n      DB_PASSWORD: correct-horse\n`, /paved\.yaml:5:20: shells\.default\.env\.DB_PASSWORD: /],
+      [
+        `version: 1\nplatform:\n  paved: "https://u:pw@example.com/paved"\n`,
+        /paved\.yaml:3:10: platform\.paved: .*https:\/\/…@example\.com/,
+      ],
+      [
+        `version: 1\nhosts:\n  web-1:\n    role: staging\n    address: AKIAIOSFODNN7EXAMPLE\n`,
+        /paved\.yaml:5:14: hosts\.web-1\.address: .*AKIA…/,
+      ],
+      [
+        `version: 1\nshells:\n  default:\n    env:\n      DB_PASSWORD: correct-horse\n`,
+        /paved\.yaml:5:20: shells\.default\.env\.DB_PASSWORD: /,
+      ],
     ];
     for (const [text, message] of cases) {
       const error = (() => {
@@ -148,7 +191,14 @@ describe("every way out is guarded", () => {
     const dir = await mkdtemp(join(tmpdir(), "paved-secret-"));
     await writeFile(join(dir, "keep.txt"), "old\n");
     for (const dryRun of [false, true]) {
-      const error = await writeFiles(dir, [{ path: "a.nix", content: "{ }\n" }, { path: "b.nix", content: `{\n  url = "https://x.test/?token=${token}";\n}\n` }], { dryRun }).catch((e: unknown) => e);
+      const error = await writeFiles(
+        dir,
+        [
+          { path: "a.nix", content: "{ }\n" },
+          { path: "b.nix", content: `{\n  url = "https://x.test/?token=${token}";\n}\n` },
+        ],
+        { dryRun },
+      ).catch((e: unknown) => e);
       expect(isPavedError(error, "E_SECRET_LITERAL")).toBe(true);
       expect((error as Error).message).toMatch(/^b\.nix:2:32: refused a GitLab token \(glpat-…\)/);
     }

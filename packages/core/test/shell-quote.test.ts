@@ -9,9 +9,46 @@ import { requireTool } from "@paved/fixtures";
 import { isPlainShellWord, shellCommand, shellQuote } from "@paved/core";
 
 const HOSTILE = [
-  "", " ", "'", "''", "'\\''", "\"", "$HOME", "${HOME}", "$(id)", "`id`", "a;b", "a&&b", "a|b", "a\nb", "\n", "\t",
-  "*", "?", "[a]", "~", "~root", "#comment", "a#b", "!", "!!", "\\", "\\\\n", "-n", "--", "a=b", "=", "%", "{a,b}",
-  "${x:-$(touch /tmp/pwned)}", "é ü 中文 🙂", "\u00a0", "\u200b", "line1\r\nline2", "\x1b[31mred", "'; rm -rf / #",
+  "",
+  " ",
+  "'",
+  "''",
+  "'\\''",
+  '"',
+  "$HOME",
+  "${HOME}",
+  "$(id)",
+  "`id`",
+  "a;b",
+  "a&&b",
+  "a|b",
+  "a\nb",
+  "\n",
+  "\t",
+  "*",
+  "?",
+  "[a]",
+  "~",
+  "~root",
+  "#comment",
+  "a#b",
+  "!",
+  "!!",
+  "\\",
+  "\\\\n",
+  "-n",
+  "--",
+  "a=b",
+  "=",
+  "%",
+  "{a,b}",
+  "${x:-$(touch /tmp/pwned)}",
+  "é ü 中文 🙂",
+  "\u00a0",
+  "\u200b",
+  "line1\r\nline2",
+  "\x1b[31mred",
+  "'; rm -rf / #",
 ];
 
 /** What the shell actually passed to printf, word by word. */
@@ -31,9 +68,15 @@ describe("shellQuote", () => {
   it("keeps any words intact through a real POSIX sh", () => {
     requireTool("sh");
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: "binary" }).map((w) => w.replace(/\0/g, "")), { minLength: 1, maxLength: 5 }), (words) => {
-        expect(throughShell("sh", words)).toEqual(words);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: "binary" }).map((w) => w.replace(/\0/g, "")),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (words) => {
+          expect(throughShell("sh", words)).toEqual(words);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -86,19 +86,36 @@ export function explainShell(shell: PlannedShell): ShellExplained {
 
 export function detectProject(root: string, options: DetectOptions = {}): DetectResult {
   const release = nixpkgsBranch(options.release ?? CURRENT_STABLE_RELEASE);
-  const detection = scanRepository(root, { ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) });
+  const detection = scanRepository(root, {
+    ...(options.include ? { include: options.include } : {}),
+    ...(options.exclude ? { exclude: options.exclude } : {}),
+  });
   const planned = planShells(detection, release, { pinnedOnly: options.pinnedOnly === true });
   const notes = detection.projects.flatMap((p) => p.notes);
   const fallback = releaseTable(release).fallback;
-  if (fallback) notes.unshift(`paved has no attribute table for ${release}; names come from ${fallback}'s table. Pass --nixpkgs (or set nixpkgs.path) so paved can check them with nix eval.`);
+  if (fallback)
+    notes.unshift(
+      `paved has no attribute table for ${release}; names come from ${fallback}'s table. Pass --nixpkgs (or set nixpkgs.path) so paved can check them with nix eval.`,
+    );
   for (const project of detection.projects) {
     const targets = project.rust?.targets ?? [];
-    if (targets.length > 0) notes.push(`${project.dir || "."}: rust-toolchain targets ${targets.join(", ")} need an overlay (oxalica/rust-overlay or fenix); nixpkgs' rustc builds for the host only.`);
-    const unknown = (project.rust?.components ?? []).filter((c) => !["clippy", "rustfmt", "rust-analyzer", "rustc", "cargo", "rust-std"].includes(c));
-    if (unknown.length > 0) notes.push(`${project.dir || "."}: rust components ${unknown.join(", ")} have no nixpkgs package of their own; rust-src is at pkgs.rustPlatform.rustLibSrc.`);
+    if (targets.length > 0)
+      notes.push(
+        `${project.dir || "."}: rust-toolchain targets ${targets.join(", ")} need an overlay (oxalica/rust-overlay or fenix); nixpkgs' rustc builds for the host only.`,
+      );
+    const unknown = (project.rust?.components ?? []).filter(
+      (c) => !["clippy", "rustfmt", "rust-analyzer", "rustc", "cargo", "rust-std"].includes(c),
+    );
+    if (unknown.length > 0)
+      notes.push(
+        `${project.dir || "."}: rust components ${unknown.join(", ")} have no nixpkgs package of their own; rust-src is at pkgs.rustPlatform.rustLibSrc.`,
+      );
   }
   for (const shell of planned) {
-    if (shell.unfree.includes("terraform")) notes.push(`shell ${shell.name}: Terraform is unfree in nixpkgs (BUSL); it is allowed by name only. OpenTofu (attribute opentofu) is the free, drop-in alternative: set toolchains.opentofu in paved.yaml to switch.`);
+    if (shell.unfree.includes("terraform"))
+      notes.push(
+        `shell ${shell.name}: Terraform is unfree in nixpkgs (BUSL); it is allowed by name only. OpenTofu (attribute opentofu) is the free, drop-in alternative: set toolchains.opentofu in paved.yaml to switch.`,
+      );
   }
   return {
     root,

@@ -5,7 +5,18 @@
  * with near matches, and nothing changes.
  */
 import {
-  addToConfigList, commitChange, configEdit, editConfig, formatPlanDiff, loadConfig, nixpkgsBranch, PavedError, planFiles, removeFromConfigList, unifiedDiff, requireGitRoot,
+  addToConfigList,
+  commitChange,
+  configEdit,
+  editConfig,
+  formatPlanDiff,
+  loadConfig,
+  nixpkgsBranch,
+  PavedError,
+  planFiles,
+  removeFromConfigList,
+  unifiedDiff,
+  requireGitRoot,
   type PavedConfig,
 } from "@paved/core";
 import { probeAttributes } from "./nixpkgs/_probe.ts";
@@ -48,15 +59,14 @@ function requireShell(config: PavedConfig, name: string): void {
   if (config.shells[name]) return;
   const names = Object.keys(config.shells);
   throw new PavedError("E_SHELL_UNKNOWN", `paved.yaml has no shell named ${JSON.stringify(name)}`, {
-    hint: names.length ? `Shells: ${names.join(", ")}. Run \`paved init\` to detect sub-project shells.` : "Run `paved init` first.",
+    hint: names.length
+      ? `Shells: ${names.join(", ")}. Run \`paved init\` to detect sub-project shells.`
+      : "Run `paved init` first.",
     details: { shell: name, shells: names },
   });
 }
 
-async function apply(
-  options: EditPackagesOptions,
-  mode: "add" | "remove",
-): Promise<EditPackagesResult> {
+async function apply(options: EditPackagesOptions, mode: "add" | "remove"): Promise<EditPackagesResult> {
   const root = options.dir;
   await requireGitRoot(root);
   const shellName = options.shell ?? "default";
@@ -64,10 +74,15 @@ async function apply(
   requireShell(config, shellName);
   const bad = options.packages.filter((p) => !ATTR.test(p));
   if (bad.length > 0) {
-    throw new PavedError("E_INPUT", `not a nixpkgs attribute name: ${bad.join(", ")}`, { hint: "Use attribute names such as jq, nodePackages.typescript or python313Packages.pytest." });
+    throw new PavedError("E_INPUT", `not a nixpkgs attribute name: ${bad.join(", ")}`, {
+      hint: "Use attribute names such as jq, nodePackages.typescript or python313Packages.pytest.",
+    });
   }
   const current = config.shells[shellName]!.packages;
-  const changing = mode === "add" ? options.packages.filter((p) => !current.includes(p)) : options.packages.filter((p) => current.includes(p));
+  const changing =
+    mode === "add"
+      ? options.packages.filter((p) => !current.includes(p))
+      : options.packages.filter((p) => current.includes(p));
   const unchanged = options.packages.filter((p) => !changing.includes(p));
   let versions: Record<string, string> = {};
   if (mode === "add" && changing.length > 0) {
@@ -79,7 +94,9 @@ async function apply(
     });
     const missing = changing.filter((p) => probe.found[p] === null);
     if (missing.length > 0) {
-      const lines = missing.map((m) => `  ${m}${probe.near[m]?.length ? ` (did you mean ${probe.near[m]!.join(", ")}?)` : ""}`);
+      const lines = missing.map(
+        (m) => `  ${m}${probe.near[m]?.length ? ` (did you mean ${probe.near[m]!.join(", ")}?)` : ""}`,
+      );
       throw new PavedError("E_NIXPKGS_ATTR", `not in the pinned nixpkgs (${probe.source}):\n${lines.join("\n")}`, {
         hint: "Check the name at https://search.nixos.org/packages for the release in paved.yaml; nothing was changed.",
         details: { missing, near: probe.near, source: probe.source },
@@ -89,9 +106,13 @@ async function apply(
   }
   if (mode === "remove" && unchanged.length > 0 && changing.length === 0) {
     const declared = current.length ? current.join(", ") : "none";
-    throw new PavedError("E_INPUT", `shell ${shellName} does not list ${unchanged.join(", ")} in packages (it has: ${declared})`, {
-      hint: "Toolchains (node, go, …) come from the repository's own pins; change those files, or the toolchains entry in paved.yaml.",
-    });
+    throw new PavedError(
+      "E_INPUT",
+      `shell ${shellName} does not list ${unchanged.join(", ")} in packages (it has: ${declared})`,
+      {
+        hint: "Toolchains (node, go, …) come from the repository's own pins; change those files, or the toolchains entry in paved.yaml.",
+      },
+    );
   }
   const notes: string[] = [];
   // Adding nodejs_24 next to a node toolchain puts two Nodes on PATH; say how to switch instead.
@@ -99,18 +120,27 @@ async function apply(
   for (const p of mode === "add" ? changing : []) {
     for (const [toolchain, entry] of Object.entries(table)) {
       if (!entry?.lines.some((l) => l.attr === p) || !(toolchain in config.shells[shellName]!.toolchains)) continue;
-      notes.push(`${p} is also a ${toolchain} toolchain line; shell ${shellName} already pins ${toolchain}. To switch instead of adding a second one, set shells.${shellName}.toolchains.${toolchain}.attr: ${p} in paved.yaml.`);
+      notes.push(
+        `${p} is also a ${toolchain} toolchain line; shell ${shellName} already pins ${toolchain}. To switch instead of adding a second one, set shells.${shellName}.toolchains.${toolchain}.attr: ${p} in paved.yaml.`,
+      );
     }
   }
   const newUnfree = mode === "add" ? changing.filter((p) => UNFREE_ALTERNATIVES[p] !== undefined) : [];
-  for (const u of newUnfree) notes.push(`${u} is unfree: allowed by name in shells.${shellName}.unfree. ${UNFREE_ALTERNATIVES[u]} is the free alternative.`);
-  const edit = await editConfig(root, (doc) => {
-    for (const p of changing) {
-      if (mode === "add") addToConfigList(doc, ["shells", shellName, "packages"], p, { unique: true });
-      else removeFromConfigList(doc, ["shells", shellName, "packages"], p);
-    }
-    for (const u of newUnfree) addToConfigList(doc, ["shells", shellName, "unfree"], u, { unique: true });
-  }, { dryRun: true });
+  for (const u of newUnfree)
+    notes.push(
+      `${u} is unfree: allowed by name in shells.${shellName}.unfree. ${UNFREE_ALTERNATIVES[u]} is the free alternative.`,
+    );
+  const edit = await editConfig(
+    root,
+    (doc) => {
+      for (const p of changing) {
+        if (mode === "add") addToConfigList(doc, ["shells", shellName, "packages"], p, { unique: true });
+        else removeFromConfigList(doc, ["shells", shellName, "packages"], p);
+      }
+      for (const u of newUnfree) addToConfigList(doc, ["shells", shellName, "unfree"], u, { unique: true });
+    },
+    { dryRun: true },
+  );
   const files = renderDevshellFiles(root, edit.config);
   const result = {
     shell: shellName,
@@ -131,7 +161,11 @@ async function apply(
     };
   }
   // paved.yaml and the shell's files in one transaction: all written, or none.
-  const written = await commitChange(root, { config: configEdit(root, edit), files }, { force: options.force === true });
+  const written = await commitChange(
+    root,
+    { config: configEdit(root, edit), files },
+    { force: options.force === true },
+  );
   return {
     ...result,
     files: written.changes.map((c) => ({ path: c.path, status: c.status, written: written.written.includes(c.path) })),

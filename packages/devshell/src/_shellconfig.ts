@@ -3,7 +3,14 @@
  * `from` was set by a person and is kept; packages, unfree names, env and shellHook are the team's and are
  * only ever added to, never dropped.
  */
-import { addToConfigList, deleteConfigValue, setConfigValue, type PavedConfig, type ShellConfig, type Toolchain } from "@paved/core";
+import {
+  addToConfigList,
+  deleteConfigValue,
+  setConfigValue,
+  type PavedConfig,
+  type ShellConfig,
+  type Toolchain,
+} from "@paved/core";
 import type { Document } from "yaml";
 import type { PlannedShell } from "./detect/_shells.ts";
 import { RUST_COMPONENTS } from "./nixpkgs/_tables.ts";
@@ -12,7 +19,17 @@ type Pins = ShellConfig["toolchains"];
 
 export interface ShellChange {
   shell: string;
-  kind: "add-shell" | "drop-shell" | "keep-shell" | "set-pin" | "keep-manual-pin" | "drop-pin" | "add-package" | "add-unfree" | "set-dir" | "set-release";
+  kind:
+    | "add-shell"
+    | "drop-shell"
+    | "keep-shell"
+    | "set-pin"
+    | "keep-manual-pin"
+    | "drop-pin"
+    | "add-package"
+    | "add-unfree"
+    | "set-dir"
+    | "set-release";
   detail: string;
   /** The sub-project directory of an added or dropped shell. */
   dir?: string;
@@ -22,7 +39,11 @@ function pinsFor(shell: PlannedShell): Pins {
   const out: Pins = {};
   shell.pins.forEach((pin, i) => {
     const release = shell.resolutions[i]?.release;
-    out[pin.toolchain] = { version: pin.version === "" ? "*" : pin.version, from: pin.file, ...(release ? { release } : {}) };
+    out[pin.toolchain] = {
+      version: pin.version === "" ? "*" : pin.version,
+      from: pin.file,
+      ...(release ? { release } : {}),
+    };
   });
   return out;
 }
@@ -50,21 +71,41 @@ export function applyShells(doc: Document, existing: PavedConfig["shells"], plan
     for (const [toolchain, pin] of Object.entries(next) as [Toolchain, NonNullable<Pins[Toolchain]>][]) {
       const had = before.toolchains[toolchain];
       if (had && had.from === undefined) {
-        if (had.version !== pin.version) changes.push({ shell: shell.name, kind: "keep-manual-pin", detail: `${toolchain} ${had.version} kept (set by hand; detection says ${pin.version} from ${pin.from})` });
+        if (had.version !== pin.version)
+          changes.push({
+            shell: shell.name,
+            kind: "keep-manual-pin",
+            detail: `${toolchain} ${had.version} kept (set by hand; detection says ${pin.version} from ${pin.from})`,
+          });
         continue;
       }
       if (had && had.version === pin.version && had.from === pin.from && had.release === pin.release) continue;
       // An attribute override set by hand survives a version change.
-      setConfigValue(doc, ["shells", shell.name, "toolchains", toolchain], had?.attr ? { ...pin, attr: had.attr } : pin);
-      changes.push({ shell: shell.name, kind: "set-pin", detail: `${toolchain} ${had ? `${had.version} → ` : ""}${pin.version} (${pin.from})${pin.release ? ` from ${pin.release}` : ""}` });
+      setConfigValue(
+        doc,
+        ["shells", shell.name, "toolchains", toolchain],
+        had?.attr ? { ...pin, attr: had.attr } : pin,
+      );
+      changes.push({
+        shell: shell.name,
+        kind: "set-pin",
+        detail: `${toolchain} ${had ? `${had.version} → ` : ""}${pin.version} (${pin.from})${pin.release ? ` from ${pin.release}` : ""}`,
+      });
     }
     for (const [toolchain, had] of Object.entries(before.toolchains) as [Toolchain, NonNullable<Pins[Toolchain]>][]) {
       if (next[toolchain] || had.from === undefined) continue;
       deleteConfigValue(doc, ["shells", shell.name, "toolchains", toolchain]);
-      changes.push({ shell: shell.name, kind: "drop-pin", detail: `${toolchain} dropped (${had.from} no longer pins it)` });
+      changes.push({
+        shell: shell.name,
+        kind: "drop-pin",
+        detail: `${toolchain} dropped (${had.from} no longer pins it)`,
+      });
     }
     for (const p of shell.packages) {
-      if (!before.packages.includes(p) && addToConfigList(doc, ["shells", shell.name, "packages"], p, { unique: true })) {
+      if (
+        !before.packages.includes(p) &&
+        addToConfigList(doc, ["shells", shell.name, "packages"], p, { unique: true })
+      ) {
         changes.push({ shell: shell.name, kind: "add-package", detail: p });
       }
     }
@@ -81,9 +122,18 @@ export function applyShells(doc: Document, existing: PavedConfig["shells"], plan
     if (name === "default" || planned_.has(name) || before.dir === undefined) continue;
     if (isDetectedOnly(before)) {
       deleteConfigValue(doc, ["shells", name]);
-      changes.push({ shell: name, kind: "drop-shell", dir: before.dir, detail: `shell ${name} removed (nothing in ${before.dir} needs a shell of its own any more)` });
+      changes.push({
+        shell: name,
+        kind: "drop-shell",
+        dir: before.dir,
+        detail: `shell ${name} removed (nothing in ${before.dir} needs a shell of its own any more)`,
+      });
     } else {
-      changes.push({ shell: name, kind: "keep-shell", detail: `shell ${name} kept: detection no longer needs it, but it has settings made by hand` });
+      changes.push({
+        shell: name,
+        kind: "keep-shell",
+        detail: `shell ${name} kept: detection no longer needs it, but it has settings made by hand`,
+      });
     }
   }
   return changes;

@@ -45,7 +45,8 @@ export async function verifyAttributes(
   for (const [name, shell] of orderedShells(config)) {
     const rendered = shellAttributes(shell, release);
     // The local nixpkgs is the pinned release: attributes from another release cannot be checked against it.
-    for (const attr of rendered.attrs) if (!Object.hasOwn(rendered.fromRelease, attr)) users.set(attr, [...(users.get(attr) ?? []), name]);
+    for (const attr of rendered.attrs)
+      if (!Object.hasOwn(rendered.fromRelease, attr)) users.set(attr, [...(users.get(attr) ?? []), name]);
     for (const r of rendered.resolutions) {
       const hand = shell.toolchains[r.toolchain]?.attr !== undefined;
       if (hand || r.release || !r.attr || r.status !== "satisfied" || r.asked === "" || r.asked === "*") continue;
@@ -53,7 +54,8 @@ export async function verifyAttributes(
       for (const line of releaseTable(release).table[r.toolchain]?.lines ?? []) lines.add(line.attr);
     }
   }
-  if (users.size === 0) return { source: options.nixpkgs ?? config.nixpkgs.path ?? "", versions: {}, missing: [], unmet: [] };
+  if (users.size === 0)
+    return { source: options.nixpkgs ?? config.nixpkgs.path ?? "", versions: {}, missing: [], unmet: [] };
   const probe = await probeAttributes(root, [...new Set([...users.keys(), ...lines])], {
     nixpkgs: config.nixpkgs,
     ...(options.nixpkgs ? { override: options.nixpkgs } : {}),
@@ -75,11 +77,14 @@ export async function verifyAttributes(
     if (!range || !exact || contains(range, exact.v)) continue;
     const better = (releaseTable(release).table[pin.toolchain]?.lines ?? [])
       .map((l) => ({ attr: l.attr, version: probe.found[l.attr] ?? "" }))
-      .filter((b) => b.attr !== pin.attr && b.version !== "" && contains(range, parseVersion(b.version)?.v ?? [0, 0, 0]));
+      .filter(
+        (b) => b.attr !== pin.attr && b.version !== "" && contains(range, parseVersion(b.version)?.v ?? [0, 0, 0]),
+      );
     const what = `asked ${pin.asked}, got ${pin.attr} ${version}: this nixpkgs' ${pin.attr} is outside the range`;
-    const todo = better.length > 0
-      ? `${better.map((b) => `${b.attr} (${b.version})`).join(", ")} ${better.length > 1 ? "are" : "is"} inside it: set shells.${pin.shell}.toolchains.${pin.toolchain}.attr to ${better.at(-1)!.attr} in paved.yaml`
-      : "no other line of this nixpkgs is: update the nixpkgs input, pin another release with nixpkgs.release in paved.yaml, or change the pin";
+    const todo =
+      better.length > 0
+        ? `${better.map((b) => `${b.attr} (${b.version})`).join(", ")} ${better.length > 1 ? "are" : "is"} inside it: set shells.${pin.shell}.toolchains.${pin.toolchain}.attr to ${better.at(-1)!.attr} in paved.yaml`
+        : "no other line of this nixpkgs is: update the nixpkgs input, pin another release with nixpkgs.release in paved.yaml, or change the pin";
     unmet.push({ ...pin, version: version!, better, reason: `${what}; ${todo}` });
   }
   return { source: probe.source, versions, missing, unmet };

@@ -71,7 +71,10 @@ export async function makeShellRepo(options: { pavedYaml?: (nixpkgs: string) => 
   writeFileSync(nixLog, "");
   writeFileSync(pavedLog, "");
   writeFileSync(join(bin, "nix"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${nixLog}'\nexec '${realNix()}' "$@"\n`);
-  writeFileSync(join(bin, "paved"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${pavedLog}'\nexec '${process.execPath}' '${pavedBin}' "$@"\n`);
+  writeFileSync(
+    join(bin, "paved"),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${pavedLog}'\nexec '${process.execPath}' '${pavedBin}' "$@"\n`,
+  );
   chmodSync(join(bin, "nix"), 0o755);
   chmodSync(join(bin, "paved"), 0o755);
   const path = `${bin}${delimiter}${process.env.PATH}`;
@@ -124,6 +127,11 @@ export function run(argv: string[], options: { cwd: string; env: NodeJS.ProcessE
   return runProgram(argv, options);
 }
 
-export function paved(repo: ShellRepo, args: string[], cwd = repo.root, extra: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+export function paved(
+  repo: ShellRepo,
+  args: string[],
+  cwd = repo.root,
+  extra: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
   return run([process.execPath, pavedBin, ...args], { cwd, env: { ...repo.env, ...extra.env }, input: extra.input });
 }

@@ -8,7 +8,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_NIXPKGS_SOURCE, requireTool } from "@paved/fixtures";
 import { makeShellRepo, paved, type ShellRepo } from "./_shellrepo.ts";
 
-const versions = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<string, { version: string }>;
+const versions = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<
+  string,
+  { version: string }
+>;
 const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
 
 beforeAll(() => {
@@ -19,16 +22,26 @@ beforeAll(() => {
 
 /** The team's own Nix, as `nix` sees it (no paved involved). */
 function nix(repo: ShellRepo, args: string[], overrides: Record<string, string> = {}) {
-  const inputs = Object.entries({ nixpkgs: repo.nixpkgs, ...overrides }).flatMap(([name, path]) => ["--override-input", name, `path:${path}`]);
+  const inputs = Object.entries({ nixpkgs: repo.nixpkgs, ...overrides }).flatMap(([name, path]) => [
+    "--override-input",
+    name,
+    `path:${path}`,
+  ]);
   // Nix's own flags go before `-c`, which hands everything after it to the command.
   const c = args.indexOf("-c");
-  const argv = c < 0 ? [...args, ...inputs, "--no-write-lock-file"] : [...args.slice(0, c), ...inputs, "--no-write-lock-file", ...args.slice(c)];
+  const argv =
+    c < 0
+      ? [...args, ...inputs, "--no-write-lock-file"]
+      : [...args.slice(0, c), ...inputs, "--no-write-lock-file", ...args.slice(c)];
   const r = spawnSync("nix", argv, { cwd: repo.root, env: repo.env, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
 function addProjects(repo: ShellRepo): void {
-  repo.write("package.json", `${JSON.stringify({ name: "web", private: true, packageManager: "pnpm@10.20.0" }, null, 2)}\n`);
+  repo.write(
+    "package.json",
+    `${JSON.stringify({ name: "web", private: true, packageManager: "pnpm@10.20.0" }, null, 2)}\n`,
+  );
   repo.write(".nvmrc", "22\n");
   repo.write("services/api/go.mod", "module example.com/api\n\ngo 1.25\n");
   repo.git("add", "-A");
@@ -52,7 +65,9 @@ describe("paved init in a repository with a plain flake.nix of its own", () => {
     expect(existsSync(join(repo.root, "nix/paved/flake.nix"))).toBe(true);
     expect(init.stdout).toContain("create nix/paved/flake.nix");
     expect(init.stdout).toContain("paved did not read or change it");
-    expect(init.stdout).toMatch(/Review and commit: nix\/paved\/flake\.nix, paved\.yaml, \.envrc, services\/api\/\.envrc\./);
+    expect(init.stdout).toMatch(
+      /Review and commit: nix\/paved\/flake\.nix, paved\.yaml, \.envrc, services\/api\/\.envrc\./,
+    );
     expect(init.stdout).not.toContain("keep (not written by paved");
     // Nix only sees what git knows about.
     expect(repo.git("ls-files", "nix/paved/flake.nix").trim()).toBe("nix/paved/flake.nix");
@@ -65,7 +80,11 @@ describe("paved init in a repository with a plain flake.nix of its own", () => {
     const node = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "node", "--version"]);
     expect(node.stderr).not.toMatch(/error/);
     expect(node.stdout.trim()).toBe(`node ${versions.nodejs_22!.version}`);
-    const go = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "go", "version"], join(repo.root, "services/api"));
+    const go = await paved(
+      repo,
+      ["shell", "--nixpkgs", repo.nixpkgs, "--", "go", "version"],
+      join(repo.root, "services/api"),
+    );
     expect(go.code).toBe(0);
     expect(go.stdout.trim()).toBe(`go ${versions.go_1_26!.version}`);
     const named = await paved(repo, ["shell", "api", "--nixpkgs", repo.nixpkgs, "--", "go", "version"]);
@@ -88,7 +107,10 @@ describe("paved init in a repository with a plain flake.nix of its own", () => {
     const sync = await paved(repo, ["sync"]);
     expect(sync.code).toBe(0);
     expect(readFileSync(join(repo.root, "flake.nix"), "utf8")).toBe(teamFlake);
-    const status = JSON.parse((await paved(repo, ["status", "--json"])).stdout) as { steps: { step: number; state: string }[]; drift: unknown[] };
+    const status = JSON.parse((await paved(repo, ["status", "--json"])).stdout) as {
+      steps: { step: number; state: string }[];
+      drift: unknown[];
+    };
     expect(status.steps.find((s) => s.step === 2)?.state).toBe("done");
     expect(JSON.stringify(status.drift ?? [])).not.toContain("flake.nix");
   });
@@ -164,7 +186,10 @@ describe("paved init in a flake-utils-style repository with its own .envrc", () 
   it("status does not call the team's own .envrc drift", async () => {
     const status = await paved(repo, ["status", "--json"]);
     expect(status.stdout).not.toContain(".envrc was edited by hand");
-    expect((JSON.parse(status.stdout) as { steps: { step: number; state: string }[] }).steps.find((s) => s.step === 2)?.state).toBe("done");
+    expect(
+      (JSON.parse(status.stdout) as { steps: { step: number; state: string }[] }).steps.find((s) => s.step === 2)
+        ?.state,
+    ).toBe("done");
   });
 
   it("paved's shells work without fetching the team's inputs; the team's shell works with them", async () => {
@@ -173,7 +198,9 @@ describe("paved init in a flake-utils-style repository with its own .envrc", () 
     expect(node.stdout.trim()).toBe(`node ${versions.nodejs_22!.version}`);
     const team = nix(repo, ["develop", ".#default", "-c", "hello", "--version"], { "flake-utils": utils });
     expect(team.stdout).toContain("hello 2.12.2");
-    expect(nix(repo, ["eval", `.#packages.${system}.default.name`], { "flake-utils": utils }).stdout).toBe('"hello-2.12.2"');
+    expect(nix(repo, ["eval", `.#packages.${system}.default.name`], { "flake-utils": utils }).stdout).toBe(
+      '"hello-2.12.2"',
+    );
   });
 });
 

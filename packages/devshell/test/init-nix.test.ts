@@ -11,14 +11,30 @@ import { addPackages, devshellStatus, initProject, removePackages, syncDevshell 
 import { FIXTURE_NIXPKGS_SOURCE, fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
 import { json, makeRepo } from "./_repo.ts";
 
-const fixtureVersions = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<string, { version?: string }>;
+const fixtureVersions = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<
+  string,
+  { version?: string }
+>;
 const env = nixTestEnv() as Record<string, string | undefined>;
 
 function develop(dir: string, shell: string, cmd: string[], nixpkgs: string) {
-  const result = spawnSync("nix", ["develop", `${dir}#${shell}`, "--override-input", "nixpkgs", `path:${nixpkgs}`, "--no-write-lock-file", "-c", ...cmd], {
-    env: env as NodeJS.ProcessEnv,
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "nix",
+    [
+      "develop",
+      `${dir}#${shell}`,
+      "--override-input",
+      "nixpkgs",
+      `path:${nixpkgs}`,
+      "--no-write-lock-file",
+      "-c",
+      ...cmd,
+    ],
+    {
+      env: env as NodeJS.ProcessEnv,
+      encoding: "utf8",
+    },
+  );
   return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
 }
 
@@ -43,7 +59,8 @@ beforeAll(async () => {
 
 describe("paved init on a monorepo, entered with real nix develop", () => {
   it("writes paved.yaml, flake.nix and .envrc and makes them visible to git", () => {
-    for (const f of ["paved.yaml", "flake.nix", ".envrc", "services/api/.envrc"]) expect(existsSync(join(repo, f))).toBe(true);
+    for (const f of ["paved.yaml", "flake.nix", ".envrc", "services/api/.envrc"])
+      expect(existsSync(join(repo, f))).toBe(true);
     const tracked = execFileSync("git", ["ls-files"], { cwd: repo, encoding: "utf8" }).split("\n");
     expect(tracked).toEqual(expect.arrayContaining(["paved.yaml", "flake.nix", ".envrc", "services/api/.envrc"]));
     // direnv reads the nearest .envrc: the sub-project's loads its own shell, falling back to `use flake ../..#api`.
@@ -59,19 +76,26 @@ describe("paved init on a monorepo, entered with real nix develop", () => {
     const node = develop(repo, "default", ["node", "--version"], nixpkgs);
     expect(node.stderr).not.toMatch(/^error/m);
     expect(node.stdout).toBe(`node ${fixtureVersions.nodejs_22!.version}`);
-    expect(develop(repo, "default", ["pnpm", "--version"], nixpkgs).stdout).toBe(`pnpm ${fixtureVersions.pnpm_10!.version}`);
+    expect(develop(repo, "default", ["pnpm", "--version"], nixpkgs).stdout).toBe(
+      `pnpm ${fixtureVersions.pnpm_10!.version}`,
+    );
   });
 
   it(".#api has go.mod's toolchain, .#infra has Terraform through the unfree predicate", () => {
     expect(develop(repo, "api", ["go", "version"], nixpkgs).stdout).toBe(`go ${fixtureVersions.go_1_25!.version}`);
-    expect(develop(repo, "infra", ["terraform", "--version"], nixpkgs).stdout).toBe(`terraform ${fixtureVersions.terraform!.version}`);
+    expect(develop(repo, "infra", ["terraform", "--version"], nixpkgs).stdout).toBe(
+      `terraform ${fixtureVersions.terraform!.version}`,
+    );
   });
 
   it("without the predicate the same flake refuses Terraform (so the predicate is what allows it)", () => {
     const copy = makeRepo({});
     cpSync(repo, copy, { recursive: true, filter: (src) => !src.includes("/.git/") && !src.endsWith("/.git") });
     execFileSync("git", ["init", "-q", copy]);
-    const flake = readFileSync(join(copy, "flake.nix"), "utf8").replace(/\n\s*config\.allowUnfreePredicate = [^\n]*/, "");
+    const flake = readFileSync(join(copy, "flake.nix"), "utf8").replace(
+      /\n\s*config\.allowUnfreePredicate = [^\n]*/,
+      "",
+    );
     expect(flake).not.toContain("allowUnfreePredicate");
     writeFileSync(join(copy, "flake.nix"), flake);
     execFileSync("git", ["add", "-A"], { cwd: copy });
@@ -94,7 +118,9 @@ describe("paved init on a monorepo, entered with real nix develop", () => {
     try {
       const report = await devshellStatus({ dir: repo });
       expect(report.state).toBe("in-progress");
-      expect(report.drift.map((d) => d.message)).toContain("shell default: node is 22 in paved.yaml but .nvmrc now asks for 24");
+      expect(report.drift.map((d) => d.message)).toContain(
+        "shell default: node is 22 in paved.yaml but .nvmrc now asks for 24",
+      );
     } finally {
       writeFileSync(join(repo, ".nvmrc"), "22\n");
     }
@@ -113,7 +139,9 @@ describe("paved init on a monorepo, entered with real nix develop", () => {
     expect(added.added).toEqual(["hello"]);
     expect(added.versions.hello).toBe(fixtureVersions.hello!.version);
     expect(readFileSync(join(repo, "paved.yaml"), "utf8")).toMatch(/api:[\s\S]*packages:\n\s+- hello/);
-    expect(develop(repo, "api", ["hello", "--version"], nixpkgs).stdout).toBe(`hello ${fixtureVersions.hello!.version}`);
+    expect(develop(repo, "api", ["hello", "--version"], nixpkgs).stdout).toBe(
+      `hello ${fixtureVersions.hello!.version}`,
+    );
     const removed = await removePackages({ dir: repo, packages: ["hello"], shell: "api" });
     expect(removed.removed).toEqual(["hello"]);
     expect(readFileSync(join(repo, "flake.nix"), "utf8")).not.toContain("pkgs.hello");
@@ -129,12 +157,18 @@ describe("paved init refuses bad input and writes nothing", () => {
 
   it("a package.json that is not JSON", async () => {
     const dir = makeRepo({ "package.json": '{ "name": "x",, }\n' });
-    await expect(initProject({ dir })).rejects.toMatchObject({ code: "E_MARKER_PARSE", details: { file: "package.json", line: 1 } });
+    await expect(initProject({ dir })).rejects.toMatchObject({
+      code: "E_MARKER_PARSE",
+      details: { file: "package.json", line: 1 },
+    });
     for (const f of ["paved.yaml", "flake.nix", ".envrc"]) expect(existsSync(join(dir, f))).toBe(false);
   });
 
   it("an unknown toolchain in paved.yaml", async () => {
-    const dir = makeRepo({ ".nvmrc": "22\n", "paved.yaml": "version: 1\nshells:\n  default:\n    toolchains:\n      nodejs:\n        version: \"22\"\n" });
+    const dir = makeRepo({
+      ".nvmrc": "22\n",
+      "paved.yaml": 'version: 1\nshells:\n  default:\n    toolchains:\n      nodejs:\n        version: "22"\n',
+    });
     const error = await initProject({ dir }).catch((e: unknown) => e);
     expect(isPavedError(error, "E_CONFIG_INVALID")).toBe(true);
     expect((error as Error).message).toMatch(/paved\.yaml:5:\d+/);
@@ -161,7 +195,10 @@ describe("paved init refuses bad input and writes nothing", () => {
     const first = await initProject({ dir });
     expect(first.detected.conflicts[0]!.override).toContain("paved.yaml");
     const yaml = readFileSync(join(dir, "paved.yaml"), "utf8");
-    writeFileSync(join(dir, "paved.yaml"), yaml.replace(/node:\n\s+version: "18"\n\s+from: \.nvmrc/, 'node:\n        version: "22"'));
+    writeFileSync(
+      join(dir, "paved.yaml"),
+      yaml.replace(/node:\n\s+version: "18"\n\s+from: \.nvmrc/, 'node:\n        version: "22"'),
+    );
     await syncDevshell({ dir });
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).toContain("pkgs.nodejs_22");
     const again = await initProject({ dir });
@@ -189,6 +226,8 @@ describe("paved init refuses bad input and writes nothing", () => {
     writeFileSync(join(dir, "flake.nix"), `${readFileSync(join(dir, "flake.nix"), "utf8")}# local tweak\n`);
     const report = await devshellStatus({ dir });
     expect(report.state).toBe("in-progress");
-    expect(report.drift).toEqual([expect.objectContaining({ kind: "edited-file", message: "flake.nix was edited by hand" })]);
+    expect(report.drift).toEqual([
+      expect.objectContaining({ kind: "edited-file", message: "flake.nix was edited by hand" }),
+    ]);
   });
 });

@@ -11,11 +11,24 @@ import { fixtureNixpkgs, nixTestEnv, requireTool } from "@paved/fixtures";
 import { json, makeRepo } from "./_repo.ts";
 
 const languages: Record<string, Record<string, string>> = {
-  node: { ".node-version": "v24.1.0\n", "package.json": json({ packageManager: "yarn@4.5.0" }), "yarn.lock": "__metadata:\n" },
-  python: { ".python-version": "3.12\n", "pyproject.toml": '[project]\nname = "p"\nrequires-python = ">=3.11"\n', "uv.lock": "version = 1\n" },
+  node: {
+    ".node-version": "v24.1.0\n",
+    "package.json": json({ packageManager: "yarn@4.5.0" }),
+    "yarn.lock": "__metadata:\n",
+  },
+  python: {
+    ".python-version": "3.12\n",
+    "pyproject.toml": '[project]\nname = "p"\nrequires-python = ">=3.11"\n',
+    "uv.lock": "version = 1\n",
+  },
   go: { "go.mod": "module g\n\ngo 1.25.1\n" },
-  rust: { "rust-toolchain.toml": '[toolchain]\nchannel = "stable"\ncomponents = ["clippy", "rustfmt"]\n', "Cargo.toml": '[package]\nname = "r"\nrust-version = "1.80"\n' },
-  java: { "pom.xml": "<project><properties><maven.compiler.release>17</maven.compiler.release></properties></project>" },
+  rust: {
+    "rust-toolchain.toml": '[toolchain]\nchannel = "stable"\ncomponents = ["clippy", "rustfmt"]\n',
+    "Cargo.toml": '[package]\nname = "r"\nrust-version = "1.80"\n',
+  },
+  java: {
+    "pom.xml": "<project><properties><maven.compiler.release>17</maven.compiler.release></properties></project>",
+  },
   kotlin: { "build.gradle.kts": 'plugins { kotlin("jvm") version "2.2.0" }\nkotlin { jvmToolchain(21) }\n' },
   ruby: { ".ruby-version": "3.3.5\n", Gemfile: 'ruby "3.3.5"\n' },
   php: { "composer.json": json({ require: { php: ">=8.3 <8.4" } }) },
@@ -45,7 +58,8 @@ const env = nixTestEnv() as Record<string, string | undefined>;
 beforeAll(async () => {
   requireTool("nix");
   const files: Record<string, string> = {};
-  for (const [lang, fs] of Object.entries(languages)) for (const [name, content] of Object.entries(fs)) files[`${lang}/${name}`] = content;
+  for (const [lang, fs] of Object.entries(languages))
+    for (const [name, content] of Object.entries(fs)) files[`${lang}/${name}`] = content;
   repo = makeRepo(files);
   result = await initProject({ dir: repo, nixpkgs: await fixtureNixpkgs(), env });
 });
@@ -56,21 +70,39 @@ describe("each language maps to the right nixpkgs attributes", () => {
     for (const [lang, attrs] of Object.entries(expected)) {
       const shell = shells[lang];
       expect(shell, lang).toBeDefined();
-      expect([...shell!.choices.flatMap((c) => [c.attr, ...c.also]), ...shell!.packages].filter(Boolean).sort(), lang).toEqual([...attrs].sort());
+      expect(
+        [...shell!.choices.flatMap((c) => [c.attr, ...c.also]), ...shell!.packages].filter(Boolean).sort(),
+        lang,
+      ).toEqual([...attrs].sort());
     }
     expect(result.verification?.missing).toEqual([]);
   });
 
   it("the flake evaluates and every shell carries those packages at the fixture's versions", async () => {
-    const system = execFileSync("nix", ["eval", "--impure", "--raw", "--expr", "builtins.currentSystem"], { env: env as NodeJS.ProcessEnv, encoding: "utf8" });
+    const system = execFileSync("nix", ["eval", "--impure", "--raw", "--expr", "builtins.currentSystem"], {
+      env: env as NodeJS.ProcessEnv,
+      encoding: "utf8",
+    });
     const out = execFileSync(
       "nix",
-      ["eval", "--json", `${repo}#devShells.${system}`, "--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--no-write-lock-file",
-        "--apply", "shells: builtins.mapAttrs (n: s: map (p: p.name) s.nativeBuildInputs) shells"],
+      [
+        "eval",
+        "--json",
+        `${repo}#devShells.${system}`,
+        "--override-input",
+        "nixpkgs",
+        `path:${await fixtureNixpkgs()}`,
+        "--no-write-lock-file",
+        "--apply",
+        "shells: builtins.mapAttrs (n: s: map (p: p.name) s.nativeBuildInputs) shells",
+      ],
       { env: env as NodeJS.ProcessEnv, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
     const names = JSON.parse(out) as Record<string, string[]>;
-    const specs = JSON.parse(readFileSync(join(await fixtureNixpkgs(), "packages.json"), "utf8")) as Record<string, { pname?: string; version: string }>;
+    const specs = JSON.parse(readFileSync(join(await fixtureNixpkgs(), "packages.json"), "utf8")) as Record<
+      string,
+      { pname?: string; version: string }
+    >;
     for (const [lang, attrs] of Object.entries(expected)) {
       const want = attrs.map((a) => `${specs[a]!.pname ?? a.split(".").pop()}-${specs[a]!.version}`).sort();
       expect([...names[lang]!].sort(), lang).toEqual(want);

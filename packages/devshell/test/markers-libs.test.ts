@@ -67,7 +67,10 @@ describe("JSONC (jsonc-parser)", () => {
   it("keeps `,]` and `,}` inside strings (the old trailing-comma regex rewrote them)", () => {
     const p = root({ "deno.jsonc": '{\n  // Deno\n  "tasks": { "x": "echo a,] b,}", },\n  "lint": [ "a", ],\n}\n' });
     expect(pinOf(p, "deno")).toBeDefined();
-    const dotnet = pinOf(root({ "global.json": '{\n  // pinned\n  "sdk": { "version": "8.0.100", "rollForward": "x,]y,}", },\n}\n' }), "dotnet");
+    const dotnet = pinOf(
+      root({ "global.json": '{\n  // pinned\n  "sdk": { "version": "8.0.100", "rollForward": "x,]y,}", },\n}\n' }),
+      "dotnet",
+    );
     expect(dotnet).toMatchObject({ version: "8.0.100", file: "global.json", line: 3 });
     expect(dotnet!.reason).toContain("(rollForward: x,]y,})");
   });
@@ -83,13 +86,15 @@ describe("pom.xml (fast-xml-parser)", () => {
 
   it("takes the project's property, not a comment's or a profile's, and cites its line", () => {
     const p = root({
-      "pom.xml": pom([
-        "  <!-- <properties><maven.compiler.release>8</maven.compiler.release></properties> -->",
-        "  <profiles><profile><properties><maven.compiler.release>11</maven.compiler.release></properties></profile></profiles>",
-        "  <properties>",
-        "    <maven.compiler.release>21</maven.compiler.release>",
-        "  </properties>",
-      ].join("\n")),
+      "pom.xml": pom(
+        [
+          "  <!-- <properties><maven.compiler.release>8</maven.compiler.release></properties> -->",
+          "  <profiles><profile><properties><maven.compiler.release>11</maven.compiler.release></properties></profile></profiles>",
+          "  <properties>",
+          "    <maven.compiler.release>21</maven.compiler.release>",
+          "  </properties>",
+        ].join("\n"),
+      ),
       mvnw: "",
     });
     expect(pinOf(p, "java")).toMatchObject({ version: "21", file: "pom.xml", line: 6 });
@@ -98,17 +103,19 @@ describe("pom.xml (fast-xml-parser)", () => {
 
   it("falls back to the compiler plugin's <release> and reads <modules>", () => {
     const d = scan({
-      "pom.xml": pom([
-        "  <properties><java.version>${jdk}</java.version></properties>",
-        "  <modules>",
-        "    <module>api</module>",
-        "    <module> web </module>",
-        "  </modules>",
-        "  <build><plugins><plugin>",
-        "    <artifactId>maven-compiler-plugin</artifactId>",
-        "    <configuration><release>17</release></configuration>",
-        "  </plugin></plugins></build>",
-      ].join("\n")),
+      "pom.xml": pom(
+        [
+          "  <properties><java.version>${jdk}</java.version></properties>",
+          "  <modules>",
+          "    <module>api</module>",
+          "    <module> web </module>",
+          "  </modules>",
+          "  <build><plugins><plugin>",
+          "    <artifactId>maven-compiler-plugin</artifactId>",
+          "    <configuration><release>17</release></configuration>",
+          "  </plugin></plugins></build>",
+        ].join("\n"),
+      ),
       "api/pom.xml": pom("  <properties><java.version>17</java.version></properties>"),
       "web/pom.xml": pom("  <properties><java.version>17</java.version></properties>"),
     });

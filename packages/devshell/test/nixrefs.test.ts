@@ -7,7 +7,11 @@ import { inputsNames, nixRefs } from "../src/shell/_nixrefs.ts";
 import { readSet } from "../src/shell/_readset.ts";
 
 const kinds = (text: string, names: string[] = []) =>
-  nixRefs(text, names).map((ref) => (ref.kind === "self-any" ? "self" : `${ref.kind}:${ref.path}${"dynamic" in ref && ref.dynamic ? "…" : ""}${"imported" in ref && ref.imported ? " (import)" : ""}`));
+  nixRefs(text, names).map((ref) =>
+    ref.kind === "self-any"
+      ? "self"
+      : `${ref.kind}:${ref.path}${"dynamic" in ref && ref.dynamic ? "…" : ""}${"imported" in ref && ref.imported ? " (import)" : ""}`,
+  );
 
 describe("nixRefs", () => {
   it("finds path literals, imports and interpolated paths, and skips strings and comments", () => {
@@ -15,7 +19,7 @@ describe("nixRefs", () => {
       "# ./commented.nix",
       "/* ./block.txt */",
       "{ a = import ./nix/tools.nix; b = builtins.readFile ./hook.sh; c = nix/bare.nix;",
-      '  d = "./in-a-string"; e = \'\'./indented ${toString ./inside.txt}\'\';',
+      "  d = \"./in-a-string\"; e = ''./indented ${toString ./inside.txt}'';",
       "  f = ./modules/${name}.nix; g = callPackage ./pkgs/tool { }; h = ./.; u = https://example.org/x; }",
     ].join("\n");
     expect(kinds(text)).toEqual([
@@ -30,10 +34,9 @@ describe("nixRefs", () => {
   });
 
   it("tells the flake's self used as a path from its outputs and from formals", () => {
-    expect(kinds('{ self, nixpkgs }: { x = self.packages.x; y = builtins.readFile (self + "/conf/a"); z = "${self}/b/c"; }')).toEqual([
-      "self-path:conf/a",
-      "self-path:b/c",
-    ]);
+    expect(
+      kinds('{ self, nixpkgs }: { x = self.packages.x; y = builtins.readFile (self + "/conf/a"); z = "${self}/b/c"; }'),
+    ).toEqual(["self-path:conf/a", "self-path:b/c"]);
     expect(kinds("{ self, ... }: { src = self; }")).toEqual(["self"]);
     expect(kinds("{ self, ... }: { src = self.outPath; }")).toEqual(["self"]);
     expect(kinds('{ self, ... }: { v = "${self}"; }')).toEqual(["self"]);
@@ -44,7 +47,7 @@ describe("nixRefs", () => {
     const flake = "{ outputs = inputs@{ self, nixpkgs }: { a = inputs.nixpkgs; b = f { inherit inputs; }; }; }";
     expect(inputsNames(flake)).toEqual(["inputs"]);
     expect(kinds(flake, inputsNames(flake))).toEqual(["self"]);
-    expect(kinds("{ outputs = { nixpkgs, ... }@args: { c = args.self + \"/x\"; }; }", ["args"])).toEqual(["self-path:x"]);
+    expect(kinds('{ outputs = { nixpkgs, ... }@args: { c = args.self + "/x"; }; }', ["args"])).toEqual(["self-path:x"]);
   });
 });
 
@@ -60,7 +63,8 @@ describe("readSet", () => {
 
   it("follows what Nix evaluated, adds the files and directories they name, and never the rest", () => {
     const top = tree({
-      "flake.nix": "{ outputs = { self, nixpkgs }: { x = import ./nix/a.nix; y = builtins.path { path = ./data; }; }; }",
+      "flake.nix":
+        "{ outputs = { self, nixpkgs }: { x = import ./nix/a.nix; y = builtins.path { path = ./data; }; }; }",
       "nix/a.nix": "{ hook = builtins.readFile ./hook.sh; }",
       "nix/hook.sh": "echo\n",
       "nix/unused.nix": "{ }",
@@ -82,7 +86,11 @@ describe("readSet", () => {
   });
 
   it("a flake in a sub-directory: self + \"/x\" is taken from the repository's top and from the flake's directory", () => {
-    const top = tree({ "sub/flake.nix": '{ outputs = { self }: { c = builtins.readFile (self + "/conf"); }; }', "conf": "top", "sub/conf": "sub" });
+    const top = tree({
+      "sub/flake.nix": '{ outputs = { self }: { c = builtins.readFile (self + "/conf"); }; }',
+      conf: "top",
+      "sub/conf": "sub",
+    });
     const set = readSet({ root: join(top, "sub"), top, tracked: ["sub/flake.nix", "conf", "sub/conf"], evaluated: [] });
     expect(set.files).toEqual(expect.arrayContaining([join(top, "conf"), join(top, "sub/conf")]));
   });

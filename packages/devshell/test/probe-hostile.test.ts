@@ -11,7 +11,19 @@ import { nixTestEnv, requireTool } from "@paved/fixtures";
 import { attrs, fn, renderNix } from "@paved/core";
 import { probeAttributes } from "@paved/devshell";
 
-const HOSTILE = ["${builtins.abort \"x\"}", "''", "''${x}", "\\", "\\u0041", "\b\f", "a\"b", "é 中文 🙂", "two\nlines", "with", "1st"];
+const HOSTILE = [
+  '${builtins.abort "x"}',
+  "''",
+  "''${x}",
+  "\\",
+  "\\u0041",
+  "\b\f",
+  'a"b',
+  "é 中文 🙂",
+  "two\nlines",
+  "with",
+  "1st",
+];
 
 describe("probeAttributes with hostile names", () => {
   it("finds exactly the attributes that exist, through a nixpkgs at a hostile path", async () => {
@@ -20,7 +32,10 @@ describe("probeAttributes with hostile names", () => {
     mkdirSync(dir, { recursive: true });
     const pkg = (version: string) => attrs({ version, type: "derivation" });
     const set = Object.fromEntries(HOSTILE.map((name, i) => [name, pkg(`1.${i}`)]));
-    const nixpkgs = attrs({ ...set, "scope${x}": attrs(Object.fromEntries(HOSTILE.map((name, i) => [name, pkg(`2.${i}`)]))) });
+    const nixpkgs = attrs({
+      ...set,
+      "scope${x}": attrs(Object.fromEntries(HOSTILE.map((name, i) => [name, pkg(`2.${i}`)]))),
+    });
     writeFileSync(join(dir, "default.nix"), renderNix(fn({ params: [], ellipsis: true }, nixpkgs)));
 
     const present = HOSTILE.filter((n) => !n.includes("."));
@@ -30,7 +45,8 @@ describe("probeAttributes with hostile names", () => {
       env: nixTestEnv() as Record<string, string>,
     });
 
-    for (const name of present) expect({ name, version: result.found[name] }).toEqual({ name, version: `1.${HOSTILE.indexOf(name)}` });
+    for (const name of present)
+      expect({ name, version: result.found[name] }).toEqual({ name, version: `1.${HOSTILE.indexOf(name)}` });
     for (const name of missing) expect({ name, version: result.found[name] }).toEqual({ name, version: null });
     expect(result.found["scope${x}.with"]).toBe(`2.${HOSTILE.indexOf("with")}`);
     expect(result.found["scope${x}.nope"]).toBeNull();

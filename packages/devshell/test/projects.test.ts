@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { detectProject, initProject, scanRepository } from "@paved/devshell";
 import { json, makeRepo } from "./_repo.ts";
 
-const names = (files: Record<string, string>, options = {}) => detectProject(makeRepo(files, { git: false }), options).shells.map((s) => s.name);
+const names = (files: Record<string, string>, options = {}) =>
+  detectProject(makeRepo(files, { git: false }), options).shells.map((s) => s.name);
 const defaultChoice = (files: Record<string, string>, toolchain: string) =>
   detectProject(makeRepo(files, { git: false })).shells[0]!.choices.find((c) => c.toolchain === toolchain);
 
@@ -18,9 +19,25 @@ describe("directories that are not projects", () => {
       "services/api/package.json": json({ name: "api" }),
     };
     const notProjects = [
-      "examples/basic", "examples/with-rust", "example", "samples/a", "tests/rust-toolchain-file", "test/e2e", "__tests__/x",
-      "testdata/mod", "test_data/py", "internal/testdata/gomod", "fixtures/app", "pkg/__fixtures__/a", "docs", "docs/site",
-      "acceptance/cases/py", "cmd/testscripts/x", "vendor/github.com/x/y", "third_party/lib", "api/generated/client",
+      "examples/basic",
+      "examples/with-rust",
+      "example",
+      "samples/a",
+      "tests/rust-toolchain-file",
+      "test/e2e",
+      "__tests__/x",
+      "testdata/mod",
+      "test_data/py",
+      "internal/testdata/gomod",
+      "fixtures/app",
+      "pkg/__fixtures__/a",
+      "docs",
+      "docs/site",
+      "acceptance/cases/py",
+      "cmd/testscripts/x",
+      "vendor/github.com/x/y",
+      "third_party/lib",
+      "api/generated/client",
     ];
     for (const dir of notProjects) {
       files[`${dir}/package.json`] = json({ name: dir.replaceAll("/", "-"), engines: { node: "18" } });
@@ -38,42 +55,95 @@ describe("directories that are not projects", () => {
     expect(result.skipped.join("\n")).toMatch(/^documentation: docs\/$/m);
     expect(result.skipped.join("\n")).toMatch(/^vendored code: third_party\/, vendor\/$/m);
     expect(result.skipped.join("\n")).toMatch(/^generated code: api\/generated\/$/m);
-    expect(result.skipped.join("\n")).toMatch(/^tests: __tests__\/, acceptance\/, cmd\/testscripts\/, test\/ and 1 more$/m);
+    expect(result.skipped.join("\n")).toMatch(
+      /^tests: __tests__\/, acceptance\/, cmd\/testscripts\/, test\/ and 1 more$/m,
+    );
   });
 
   it("a root shell never takes a pin from a test case, an acceptance suite or a CI helper", () => {
     // The root names Rust/Python without a version; before, the one sub-project with a version filled it.
-    const rust = defaultChoice({ "Cargo.toml": '[package]\nname = "x"\n', "tests/rust-toolchain-file/rust-toolchain.toml": '[toolchain]\nchannel = "1.70.0"\n' }, "rust");
+    const rust = defaultChoice(
+      {
+        "Cargo.toml": '[package]\nname = "x"\n',
+        "tests/rust-toolchain-file/rust-toolchain.toml": '[toolchain]\nchannel = "1.70.0"\n',
+      },
+      "rust",
+    );
     expect(rust?.asked).toBe("");
-    const python = defaultChoice({ "pyproject.toml": '[project]\nname = "x"\n', "acceptance/suite/pyproject.toml": '[project]\nname = "a"\nrequires-python = ">=3.8,<3.10"\n' }, "python");
+    const python = defaultChoice(
+      {
+        "pyproject.toml": '[project]\nname = "x"\n',
+        "acceptance/suite/pyproject.toml": '[project]\nname = "a"\nrequires-python = ">=3.8,<3.10"\n',
+      },
+      "python",
+    );
     expect(python?.asked).toBe("");
-    const ci = detectProject(makeRepo({ "pyproject.toml": '[project]\nname = "x"\n', "ci/lint/.python-version": "3.11\n", "ci/lint/requirements.txt": "ruff\n" }, { git: false }));
+    const ci = detectProject(
+      makeRepo(
+        {
+          "pyproject.toml": '[project]\nname = "x"\n',
+          "ci/lint/.python-version": "3.11\n",
+          "ci/lint/requirements.txt": "ruff\n",
+        },
+        { git: false },
+      ),
+    );
     expect(ci.shells[0]!.choices.find((c) => c.toolchain === "python")?.from).toBe("pyproject.toml");
     // The CI helper may still have a shell of its own: it is a real directory with real pins.
     expect(ci.shells.map((s) => s.name)).toEqual(["default", "lint"]);
   });
 
   it("a git submodule or nested repository is someone else's project", () => {
-    const dir = makeRepo({ "go.mod": "module x\n\ngo 1.25\n", "deps/lib/package.json": json({ name: "lib" }), "deps/lib/.git": "gitdir: ../../.git/modules/lib\n" }, { git: false });
+    const dir = makeRepo(
+      {
+        "go.mod": "module x\n\ngo 1.25\n",
+        "deps/lib/package.json": json({ name: "lib" }),
+        "deps/lib/.git": "gitdir: ../../.git/modules/lib\n",
+      },
+      { git: false },
+    );
     const result = detectProject(dir);
     expect(result.shells.map((s) => s.name)).toEqual(["default"]);
     expect(result.skipped).toEqual(["a git submodule or nested repository: deps/lib/"]);
   });
 
   it("a published package's engines field is a floor for its users, not a shell of its own", () => {
-    const result = detectProject(makeRepo({
-      ".nvmrc": "24\n",
-      "package.json": json({ private: true, workspaces: ["packages/*"] }),
-      "packages/cli/package.json": json({ name: "@acme/cli", version: "1.0.0", bin: { acme: "bin.js" }, engines: { node: "^18.18.0 || >=20" } }),
-      "packages/app/package.json": json({ name: "app", private: true }),
-    }, { git: false }));
+    const result = detectProject(
+      makeRepo(
+        {
+          ".nvmrc": "24\n",
+          "package.json": json({ private: true, workspaces: ["packages/*"] }),
+          "packages/cli/package.json": json({
+            name: "@acme/cli",
+            version: "1.0.0",
+            bin: { acme: "bin.js" },
+            engines: { node: "^18.18.0 || >=20" },
+          }),
+          "packages/app/package.json": json({ name: "app", private: true }),
+        },
+        { git: false },
+      ),
+    );
     expect(result.shells.map((s) => s.name)).toEqual(["default"]);
-    const pin = result.detection.projects.find((p) => p.dir === "packages/cli")!.pins.find((p) => p.toolchain === "node")!;
+    const pin = result.detection.projects
+      .find((p) => p.dir === "packages/cli")!
+      .pins.find((p) => p.toolchain === "node")!;
     expect(pin).toMatchObject({ version: ">=18.18", floor: true });
     expect(pin.reason).toContain("a floor");
     // A published package alone at the root: its floor picks paved's default line, not the oldest it allows.
-    const alone = detectProject(makeRepo({ "package.json": json({ name: "tool", version: "1.0.0", bin: "cli.js", engines: { node: "18 || 20 || 22" } }) }, { git: false }));
-    expect(alone.shells[0]!.choices.find((c) => c.toolchain === "node")).toMatchObject({ asked: ">=18", attr: "nodejs_24", status: "satisfied" });
+    const alone = detectProject(
+      makeRepo(
+        {
+          "package.json": json({ name: "tool", version: "1.0.0", bin: "cli.js", engines: { node: "18 || 20 || 22" } }),
+        },
+        { git: false },
+      ),
+    );
+    expect(alone.shells[0]!.choices.find((c) => c.toolchain === "node")).toMatchObject({
+      asked: ">=18",
+      attr: "nodejs_24",
+      status: "satisfied",
+    });
   });
 });
 
@@ -87,14 +157,21 @@ describe("detect.include / detect.exclude in paved.yaml", () => {
       "examples/other/package.json": json({ name: "other" }),
     };
     expect(names(files)).toEqual(["default", "app"]);
-    const result = detectProject(makeRepo(files, { git: false }), { include: ["examples/starter"], exclude: ["legacy/**"] });
+    const result = detectProject(makeRepo(files, { git: false }), {
+      include: ["examples/starter"],
+      exclude: ["legacy/**"],
+    });
     expect(result.shells.map((s) => s.name)).toEqual(["default", "starter"]);
     expect(result.detection.projects.map((p) => p.dir)).toEqual(["", "examples/starter"]);
     expect(result.skipped).toContain('detect.exclude "legacy/**" in paved.yaml: legacy/');
   });
 
   it("paved init reads them from paved.yaml and rejects a glob that leaves the repository, with its line", async () => {
-    const dir = makeRepo({ "go.mod": "module x\n\ngo 1.25\n", "examples/demo/package.json": json({ name: "demo" }), "examples/demo/.nvmrc": "22\n" });
+    const dir = makeRepo({
+      "go.mod": "module x\n\ngo 1.25\n",
+      "examples/demo/package.json": json({ name: "demo" }),
+      "examples/demo/.nvmrc": "22\n",
+    });
     writeFileSync(join(dir, "paved.yaml"), "version: 1\ndetect:\n  include:\n    - examples/*\n");
     const result = await initProject({ dir, dryRun: true });
     expect(result.detected.shells.map((s) => s.name)).toEqual(["default", "demo"]);
@@ -103,10 +180,20 @@ describe("detect.include / detect.exclude in paved.yaml", () => {
   });
 
   it("init's output says what was skipped and why", () => {
-    const dir = makeRepo({ "go.mod": "module x\n\ngo 1.25\n", "examples/a/package.json": json({ name: "a" }), "testdata/b/go.mod": "module b\n" });
+    const dir = makeRepo({
+      "go.mod": "module x\n\ngo 1.25\n",
+      "examples/a/package.json": json({ name: "a" }),
+      "testdata/b/go.mod": "module b\n",
+    });
     mkdirSync(join(dir, "docs"));
-    const out = execFileSync(process.execPath, [new URL("../../../apps/cli/bin/paved.mjs", import.meta.url).pathname, "init", "--dry-run"], { cwd: dir, encoding: "utf8" });
-    expect(out).toContain("Not projects (no shell, no pins taken from them; set detect.include in paved.yaml to change that):");
+    const out = execFileSync(
+      process.execPath,
+      [new URL("../../../apps/cli/bin/paved.mjs", import.meta.url).pathname, "init", "--dry-run"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(out).toContain(
+      "Not projects (no shell, no pins taken from them; set detect.include in paved.yaml to change that):",
+    );
     expect(out).toContain("  - examples: examples/");
     expect(out).toContain("  - test data: testdata/");
     expect(out).toContain("  - documentation: docs/");
@@ -126,32 +213,53 @@ describe("detect.include / detect.exclude in paved.yaml", () => {
   });
 
   it("corpus (square/okhttp): modules named as tests or examples are not projects, and lend the root no JDK", () => {
-    const result = detectProject(makeRepo({
-      "settings.gradle.kts": 'include(":okhttp", ":maven-tests", ":android-test", ":okhttp-osgi-tests", ":samples-demo")\n',
-      "build.gradle.kts": "plugins { java }\n",
-      "okhttp/build.gradle.kts": "kotlin { jvmToolchain(21) }\n",
-      "maven-tests/pom.xml": "<project><properties><maven.compiler.release>8</maven.compiler.release></properties></project>\n",
-      "android-test/build.gradle.kts": "java { toolchain { languageVersion.set(JavaLanguageVersion.of(11)) } }\n",
-      "okhttp-osgi-tests/build.gradle.kts": "kotlin { jvmToolchain(17) }\n",
-      "samples-demo/build.gradle.kts": "kotlin { jvmToolchain(8) }\n",
-      "app-e2e/package.json": json({ name: "e2e" }),
-    }, { git: false }));
+    const result = detectProject(
+      makeRepo(
+        {
+          "settings.gradle.kts":
+            'include(":okhttp", ":maven-tests", ":android-test", ":okhttp-osgi-tests", ":samples-demo")\n',
+          "build.gradle.kts": "plugins { java }\n",
+          "okhttp/build.gradle.kts": "kotlin { jvmToolchain(21) }\n",
+          "maven-tests/pom.xml":
+            "<project><properties><maven.compiler.release>8</maven.compiler.release></properties></project>\n",
+          "android-test/build.gradle.kts": "java { toolchain { languageVersion.set(JavaLanguageVersion.of(11)) } }\n",
+          "okhttp-osgi-tests/build.gradle.kts": "kotlin { jvmToolchain(17) }\n",
+          "samples-demo/build.gradle.kts": "kotlin { jvmToolchain(8) }\n",
+          "app-e2e/package.json": json({ name: "e2e" }),
+        },
+        { git: false },
+      ),
+    );
     expect(result.detection.projects.map((p) => p.dir)).toEqual(["", "okhttp"]);
-    expect(result.shells[0]!.choices.find((c) => c.toolchain === "java")).toMatchObject({ asked: "21", from: "okhttp/build.gradle.kts:1" });
+    expect(result.shells[0]!.choices.find((c) => c.toolchain === "java")).toMatchObject({
+      asked: "21",
+      from: "okhttp/build.gradle.kts:1",
+    });
     expect(result.skipped.join("\n")).toContain("tests: android-test/, app-e2e/, maven-tests/, okhttp-osgi-tests/");
   });
 
   it("every pattern of a long root .gitignore still keeps its directories out (one combined matcher)", () => {
-    const patterns = [...Array.from({ length: 60 }, (_, i) => `*.tmp${i}`), "/out-*", "build-cache/", "web/.next", "*.egg-info"];
-    const result = detectProject(makeRepo({
-      ".gitignore": `# comment\n${patterns.join("\n")}\n!keep\n`,
-      "go.mod": "module x\n\ngo 1.25\n",
-      "out-linux/package.json": json({ name: "a" }),
-      "svc/build-cache/package.json": json({ name: "b" }),
-      "pkg.egg-info/pyproject.toml": '[project]\nname = "c"\n',
-      "x.tmp42/package.json": json({ name: "d" }),
-      "app/package.json": json({ name: "app" }),
-    }, { git: false }));
+    const patterns = [
+      ...Array.from({ length: 60 }, (_, i) => `*.tmp${i}`),
+      "/out-*",
+      "build-cache/",
+      "web/.next",
+      "*.egg-info",
+    ];
+    const result = detectProject(
+      makeRepo(
+        {
+          ".gitignore": `# comment\n${patterns.join("\n")}\n!keep\n`,
+          "go.mod": "module x\n\ngo 1.25\n",
+          "out-linux/package.json": json({ name: "a" }),
+          "svc/build-cache/package.json": json({ name: "b" }),
+          "pkg.egg-info/pyproject.toml": '[project]\nname = "c"\n',
+          "x.tmp42/package.json": json({ name: "d" }),
+          "app/package.json": json({ name: "app" }),
+        },
+        { git: false },
+      ),
+    );
     expect(result.detection.projects.map((p) => p.dir)).toEqual(["", "app"]);
   });
 });
@@ -161,7 +269,8 @@ describe("source trees are not walked (init speed on the corpus: ruff, okhttp)",
     const files: Record<string, string> = {
       "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
       "src/ui/assets/package.json": json({ name: "bundled-assets", engines: { node: "16" } }),
-      "java/pom.xml": "<project><properties><maven.compiler.release>21</maven.compiler.release></properties></project>\n",
+      "java/pom.xml":
+        "<project><properties><maven.compiler.release>21</maven.compiler.release></properties></project>\n",
       "java/src/main/resources/templates/package.json": json({ name: "template" }),
     };
     for (let i = 0; i < 30; i++) files[`src/m${i}/inner/mod.rs`] = "pub fn f() {}\n";
@@ -178,13 +287,19 @@ describe("source trees are not walked (init speed on the corpus: ruff, okhttp)",
       "src/packages/a/package.json": json({ name: "a", engines: { node: "24" } }),
       "src/packages/b/package.json": json({ name: "b" }),
     };
-    expect(scanRepository(makeRepo(members, { git: false })).projects.map((p) => p.dir)).toEqual(["", "src/packages/a", "src/packages/b"]);
+    expect(scanRepository(makeRepo(members, { git: false })).projects.map((p) => p.dir)).toEqual([
+      "",
+      "src/packages/a",
+      "src/packages/b",
+    ]);
     const included = {
       "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
       "src/tools/gen/go.mod": "module example.com/gen\n\ngo 1.25\n",
     };
     expect(scanRepository(makeRepo(included, { git: false })).projects.map((p) => p.dir)).toEqual([""]);
-    expect(scanRepository(makeRepo(included, { git: false }), { include: ["src/tools/gen"] }).projects.map((p) => p.dir)).toEqual(["", "src/tools/gen"]);
+    expect(
+      scanRepository(makeRepo(included, { git: false }), { include: ["src/tools/gen"] }).projects.map((p) => p.dir),
+    ).toEqual(["", "src/tools/gen"]);
   });
 
   it("a directory named src without a build file of its own above it is walked as before", () => {

@@ -13,7 +13,10 @@ beforeAll(() => requireTool("git"));
 
 describe("QA: paved init after a sub-project went away", () => {
   it("drops the shell detection made and does not re-create the directory", async () => {
-    const dir = makeRepo({ "package.json": json({ engines: { node: "22" } }), "api/go.mod": "module x/api\n\ngo 1.25.0\n" });
+    const dir = makeRepo({
+      "package.json": json({ engines: { node: "22" } }),
+      "api/go.mod": "module x/api\n\ngo 1.25.0\n",
+    });
     await initProject({ dir });
     expect(readFileSync(join(dir, "paved.yaml"), "utf8")).toContain("dir: api");
     rmSync(join(dir, "api"), { recursive: true });
@@ -25,10 +28,16 @@ describe("QA: paved init after a sub-project went away", () => {
   });
 
   it("keeps a shell a person added settings to, and says so", async () => {
-    const dir = makeRepo({ "package.json": json({ engines: { node: "22" } }), "api/go.mod": "module x/api\n\ngo 1.25.0\n" });
+    const dir = makeRepo({
+      "package.json": json({ engines: { node: "22" } }),
+      "api/go.mod": "module x/api\n\ngo 1.25.0\n",
+    });
     await initProject({ dir });
     const yamlPath = join(dir, "paved.yaml");
-    writeFileSync(yamlPath, readFileSync(yamlPath, "utf8").replace("    dir: api\n", "    dir: api\n    env:\n      GOFLAGS: -mod=mod\n"));
+    writeFileSync(
+      yamlPath,
+      readFileSync(yamlPath, "utf8").replace("    dir: api\n", "    dir: api\n    env:\n      GOFLAGS: -mod=mod\n"),
+    );
     rmSync(join(dir, "api", "go.mod"));
     const again = await initProject({ dir, dryRun: true });
     expect(again.config.changes).toContainEqual(expect.objectContaining({ shell: "api", kind: "keep-shell" }));
@@ -36,7 +45,11 @@ describe("QA: paved init after a sub-project went away", () => {
   });
 
   it("removes the generated .envrc of a shell that now shares its parent's, but never an edited one", async () => {
-    const dir = makeRepo({ "package.json": json({ engines: { node: "22" } }), "a/package.json": json({ engines: { node: "24" } }), "b/package.json": json({ engines: { node: "24" } }) });
+    const dir = makeRepo({
+      "package.json": json({ engines: { node: "22" } }),
+      "a/package.json": json({ engines: { node: "24" } }),
+      "b/package.json": json({ engines: { node: "24" } }),
+    });
     await initProject({ dir });
     expect(existsSync(join(dir, "a", ".envrc"))).toBe(true);
     writeFileSync(join(dir, "b", ".envrc"), `${readFileSync(join(dir, "b", ".envrc"), "utf8")}export EXTRA=1\n`);
@@ -58,7 +71,10 @@ describe("QA: paved init after a sub-project went away", () => {
 
 describe("QA: toolchains used without a version (corpus: cachix/devenv)", () => {
   it("a crate without rust-version and a go.mod without a go line give a valid paved.yaml", async () => {
-    const dir = makeRepo({ "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n', "tools/go.mod": "module example.com/tools\n" });
+    const dir = makeRepo({
+      "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
+      "tools/go.mod": "module example.com/tools\n",
+    });
     const result = await initProject({ dir });
     const yaml = readFileSync(join(dir, "paved.yaml"), "utf8");
     expect(yaml).toMatch(/rust:\n\s+version: "\*"/);

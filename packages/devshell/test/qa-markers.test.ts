@@ -20,7 +20,7 @@ function project(dir: string, files: Record<string, string>): Project {
 const pinOf = (p: Project, toolchain: string) => p.pins.find((x) => x.toolchain === toolchain);
 
 describe("QA: marker files as real repositories write them", () => {
-  it("Composer's single-bar OR (\"^7.4|^8.0\") is a range, not unreadable text", () => {
+  it('Composer\'s single-bar OR ("^7.4|^8.0") is a range, not unreadable text', () => {
     const range = parseRange("^7.4|^8.0");
     expect(range?.npm.set).toHaveLength(2);
     const p = project("", { "composer.json": json({ require: { php: "^7.4|^8.0" } }) });
@@ -34,7 +34,9 @@ describe("QA: marker files as real repositories write them", () => {
     expect(pinOf(pess, "ruby")).toMatchObject({ version: "~> 3.2", line: 2 });
     expect(resolvePin("ruby", "~> 3.2", RELEASE)).toMatchObject({ status: "satisfied", attr: "ruby_3_4" });
     // Mastodon-style bounds: the upper bound must not be dropped.
-    const bounded = project("", { Gemfile: "source 'https://rubygems.org'\nruby '>= 3.2.0', '< 3.4.0'\n\ngem 'rails'\n" });
+    const bounded = project("", {
+      Gemfile: "source 'https://rubygems.org'\nruby '>= 3.2.0', '< 3.4.0'\n\ngem 'rails'\n",
+    });
     expect(pinOf(bounded, "ruby")!.version).toBe(">= 3.2.0, < 3.4.0");
     expect(resolvePin("ruby", pinOf(bounded, "ruby")!.version, RELEASE).attr).toBe("ruby_3_3");
     // Bundler's `ruby file: ".ruby-version"` names no version itself.
@@ -43,12 +45,18 @@ describe("QA: marker files as real repositories write them", () => {
   });
 
   it(".NET global.json with comments and trailing commas is read (the dotnet host accepts them)", () => {
-    const p = project("", { "global.json": '{\n  // pinned for CI images\n  "sdk": { "version": "9.0.100", "rollForward": "latestFeature", },\n}\n' });
+    const p = project("", {
+      "global.json":
+        '{\n  // pinned for CI images\n  "sdk": { "version": "9.0.100", "rollForward": "latestFeature", },\n}\n',
+    });
     expect(pinOf(p, "dotnet")).toMatchObject({ version: "9.0.100", line: 3 });
   });
 
   it("a legacy rust-toolchain file holding TOML is read as TOML, components included", () => {
-    const p = project("", { "rust-toolchain": '[toolchain]\nchannel = "1.80.0"\ncomponents = ["clippy"]\n', "Cargo.toml": '[package]\nname = "a"\n' });
+    const p = project("", {
+      "rust-toolchain": '[toolchain]\nchannel = "1.80.0"\ncomponents = ["clippy"]\n',
+      "Cargo.toml": '[package]\nname = "a"\n',
+    });
     expect(pinOf(p, "rust")).toMatchObject({ version: "1.80.0", file: "rust-toolchain", line: 2 });
     expect(p.rust?.components).toEqual(["clippy"]);
     expect(pinOf(project("", { "rust-toolchain": "1.79.0\n" }), "rust")!.version).toBe("1.79.0");
@@ -57,7 +65,7 @@ describe("QA: marker files as real repositories write them", () => {
   it("Gradle and Maven modules use the wrapper at the build's root: no gradle/maven package for them", () => {
     const files = {
       "settings.gradle.kts": 'include("core", "tests")\n',
-      "build.gradle.kts": 'plugins { java }\njava { toolchain { languageVersion = JavaLanguageVersion.of(17) } }\n',
+      "build.gradle.kts": "plugins { java }\njava { toolchain { languageVersion = JavaLanguageVersion.of(17) } }\n",
       gradlew: "#!/bin/sh\n",
       "core/build.gradle.kts": "plugins { java }\n",
       "svc/pom.xml": "<project><properties><java.version>21</java.version></properties></project>\n",
@@ -74,11 +82,20 @@ describe("QA: marker files as real repositories write them", () => {
     expect(pinOf(at("lonely"), "maven")).toBeDefined();
   });
 
-  it("go.work `use .` and workspaces [\".\"] name the root itself, not a member without markers", () => {
-    const go = project("", { "go.work": "go 1.25.0\n\nuse (\n\t.\n\t./tools\n)\n", "go.mod": "module x\n\ngo 1.25.0\n", "tools/go.mod": "module x/tools\n\ngo 1.25.0\n" });
+  it('go.work `use .` and workspaces ["."] name the root itself, not a member without markers', () => {
+    const go = project("", {
+      "go.work": "go 1.25.0\n\nuse (\n\t.\n\t./tools\n)\n",
+      "go.mod": "module x\n\ngo 1.25.0\n",
+      "tools/go.mod": "module x/tools\n\ngo 1.25.0\n",
+    });
     expect(go.notes.filter((n) => n.includes("has no marker files"))).toEqual([]);
-    const node = project("", { "package.json": json({ workspaces: [".", "streaming", "missing"] }), "streaming/package.json": "{}" });
-    expect(node.notes.filter((n) => n.includes("has no marker files"))).toEqual(["workspace member missing (in the root) has no marker files; nothing to detect there."]);
+    const node = project("", {
+      "package.json": json({ workspaces: [".", "streaming", "missing"] }),
+      "streaming/package.json": "{}",
+    });
+    expect(node.notes.filter((n) => n.includes("has no marker files"))).toEqual([
+      "workspace member missing (in the root) has no marker files; nothing to detect there.",
+    ]);
   });
 
   it("a marker that is a dangling link or a pipe is noted and skipped, never read (no hang, no crash)", () => {
@@ -88,8 +105,12 @@ describe("QA: marker files as real repositories write them", () => {
     execFileSync("mkfifo", [join(dir, "b", "package.json")]);
     symlinkSync("..", join(dir, "b", "loop"));
     const result = detectProject(dir);
-    expect(result.notes).toContain("a/package.json is not a regular file (a link to a missing file, a directory or a pipe); ignored.");
-    expect(result.notes).toContain("b/package.json is not a regular file (a link to a missing file, a directory or a pipe); ignored.");
+    expect(result.notes).toContain(
+      "a/package.json is not a regular file (a link to a missing file, a directory or a pipe); ignored.",
+    );
+    expect(result.notes).toContain(
+      "b/package.json is not a regular file (a link to a missing file, a directory or a pipe); ignored.",
+    );
     expect(result.shells.map((s) => s.name)).toEqual(["default"]);
     expect(result.shells[0]!.choices.find((c) => c.toolchain === "node")?.attr).toBe("nodejs_22");
   });
@@ -101,14 +122,21 @@ describe("QA: marker files as real repositories write them", () => {
   });
 
   it("vuejs/core's `.node-version` lts/* maps to the newest LTS line (Node 26 since 2026-10-28), not paved's default", () => {
-    const dir = makeRepo({ ".node-version": "lts/*", "package.json": json({ packageManager: "pnpm@10.30.2", engines: { node: ">=20.0.0" } }) }, { git: false });
+    const dir = makeRepo(
+      {
+        ".node-version": "lts/*",
+        "package.json": json({ packageManager: "pnpm@10.30.2", engines: { node: ">=20.0.0" } }),
+      },
+      { git: false },
+    );
     const node = detectProject(dir).shells[0]!.choices.find((c) => c.toolchain === "node")!;
     expect(node).toMatchObject({ asked: "lts", attr: "nodejs_26", status: "satisfied" });
     expect(node.mapping).toContain("newest LTS line");
   });
 
   it("pom.xml: a commented-out java.version or module is not read, and the line number of the real one is kept", () => {
-    const pom = "<project>\n  <!-- was: <java.version>8</java.version> -->\n  <properties>\n    <java.version>21</java.version>\n  </properties>\n  <modules>\n    <module>core</module>\n    <!-- <module>legacy</module> -->\n  </modules>\n</project>\n";
+    const pom =
+      "<project>\n  <!-- was: <java.version>8</java.version> -->\n  <properties>\n    <java.version>21</java.version>\n  </properties>\n  <modules>\n    <module>core</module>\n    <!-- <module>legacy</module> -->\n  </modules>\n</project>\n";
     const p = project("", { "pom.xml": pom, mvnw: "" });
     expect(pinOf(p, "java")).toMatchObject({ version: "21", line: 4 });
     expect(p.workspaceMembers).toEqual([]);

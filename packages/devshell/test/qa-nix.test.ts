@@ -12,10 +12,31 @@ import { FIXTURE_NIXPKGS_SOURCE, fixtureNixpkgs, nixTestEnv, requireTool } from 
 import { json, makeRepo } from "./_repo.ts";
 
 const env = nixTestEnv() as Record<string, string | undefined>;
-const fixture = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<string, { version?: string }>;
+const fixture = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<
+  string,
+  { version?: string }
+>;
 
-function develop(dir: string, shell: string, cmd: string[], nixpkgs: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync("nix", ["develop", `${dir}#${shell}`, "--override-input", "nixpkgs", `path:${nixpkgs}`, "--no-write-lock-file", "-c", ...cmd], { env: env as NodeJS.ProcessEnv, encoding: "utf8" });
+function develop(
+  dir: string,
+  shell: string,
+  cmd: string[],
+  nixpkgs: string,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(
+    "nix",
+    [
+      "develop",
+      `${dir}#${shell}`,
+      "--override-input",
+      "nixpkgs",
+      `path:${nixpkgs}`,
+      "--no-write-lock-file",
+      "-c",
+      ...cmd,
+    ],
+    { env: env as NodeJS.ProcessEnv, encoding: "utf8" },
+  );
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
@@ -32,11 +53,19 @@ describe("QA with real nix: the version nix eval reports is checked against the 
   it("a range the version line fits but the real version does not is reported with the attribute that fits", async () => {
     // The fixture's nodejs_22 and nodejs_24 are below the range's floors; its nodejs_26 is inside it.
     expect(fixture.nodejs_24!.version!.startsWith("24.")).toBe(true);
-    const dir = makeRepo({ "package.json": json({ name: "npm", engines: { node: RANGE }, workspaces: ["workspaces/*"] }), "workspaces/arborist/package.json": json({ engines: { node: RANGE } }) });
+    const dir = makeRepo({
+      "package.json": json({ name: "npm", engines: { node: RANGE }, workspaces: ["workspaces/*"] }),
+      "workspaces/arborist/package.json": json({ engines: { node: RANGE } }),
+    });
     const result = await initProject({ dir, nixpkgs, env });
     const unmet = result.verification!.unmet;
     expect(unmet).toHaveLength(1);
-    expect(unmet[0]).toMatchObject({ shell: "default", toolchain: "node", attr: "nodejs_24", version: fixture.nodejs_24!.version });
+    expect(unmet[0]).toMatchObject({
+      shell: "default",
+      toolchain: "node",
+      attr: "nodejs_24",
+      version: fixture.nodejs_24!.version,
+    });
     expect(unmet[0]!.better.map((b) => b.attr)).toEqual(["nodejs_26"]);
     expect(unmet[0]!.reason).toContain("set shells.default.toolchains.node.attr to nodejs_26");
     // What nix develop really gives is what the report named.
@@ -54,7 +83,9 @@ describe("QA with real nix: the version nix eval reports is checked against the 
   });
 
   it("a range the real version satisfies is not reported", async () => {
-    const dir = makeRepo({ "package.json": json({ engines: { node: "^20.19.0 || >=22.12.0" }, packageManager: "pnpm@10.20.0" }) });
+    const dir = makeRepo({
+      "package.json": json({ engines: { node: "^20.19.0 || >=22.12.0" }, packageManager: "pnpm@10.20.0" }),
+    });
     const result = await initProject({ dir, nixpkgs, env });
     expect(result.verification!.unmet).toEqual([]);
     expect(result.verification!.versions.nodejs_24).toBe(fixture.nodejs_24!.version);

@@ -25,7 +25,13 @@ describe("version ranges as the ecosystems write them", () => {
   });
 
   it("normalises .nvmrc spellings", () => {
-    expect(["v22.11.0", "lts/jod", "lts/*", "node", "lts/hydrogen"].map(normaliseNodeVersion)).toEqual(["22.11.0", "22", "lts", "latest", "18"]);
+    expect(["v22.11.0", "lts/jod", "lts/*", "node", "lts/hydrogen"].map(normaliseNodeVersion)).toEqual([
+      "22.11.0",
+      "22",
+      "lts",
+      "latest",
+      "18",
+    ]);
     // Node 26 became LTS on 2026-10-28: lts/* means 26.x now (25.11 has no 26, so 24 there).
     expect(resolvePin("node", "lts", "nixos-26.05").attr).toBe("nodejs_26");
     expect(resolvePin("node", "lts", "nixos-25.11").attr).toBe("nodejs_24");

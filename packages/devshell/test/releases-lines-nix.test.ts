@@ -16,7 +16,12 @@ type Spec = Record<string, unknown> & { version?: string };
 const specs = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<string, Spec>;
 
 /** A fixture copy pretending to be `release`: `drop` are attributes it lacks, `versions` what its single-version tools are at. */
-function fixtureRelease(release: string, drop: string[], versions: Record<string, string> = {}, changes: Record<string, Spec> = {}): string {
+function fixtureRelease(
+  release: string,
+  drop: string[],
+  versions: Record<string, string> = {},
+  changes: Record<string, Spec> = {},
+): string {
   const dir = join(mkdtempSync(join(tmpdir(), `paved-fixture-${release}-`)), "nixpkgs");
   cpSync(FIXTURE_NIXPKGS_SOURCE, dir, { recursive: true });
   writeFileSync(join(dir, "release.nix"), `${JSON.stringify(release)}\n`);
@@ -39,7 +44,10 @@ function develop(repo: string, shell: string, cmd: string[]) {
     const release = input === "nixpkgs" ? inputs.pinned! : inputs[input]!;
     return ["--override-input", input, `path:${release}`];
   });
-  const r = spawnSync("nix", ["develop", `${repo}#${shell}`, ...overrides, "--no-write-lock-file", "-c", ...cmd], { env, encoding: "utf8" });
+  const r = spawnSync("nix", ["develop", `${repo}#${shell}`, ...overrides, "--no-write-lock-file", "-c", ...cmd], {
+    env,
+    encoding: "utf8",
+  });
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
@@ -53,12 +61,20 @@ beforeAll(() => {
     "nixpkgs-unstable": fixtureRelease("unstable", [], { ...rust("1.99.0"), terraform: "1.14.3" }),
     "nixpkgs-24_11": fixtureRelease("24.11", ["pnpm_11"], { ...rust("1.82.0"), terraform: "1.9.8" }),
     // Terraform 1.3 predates the BUSL: free in nixos-22.11, so its flake must not need (or get) an unfree allowance.
-    "nixpkgs-22_11": fixtureRelease("22.11", ["pnpm_11", "pnpm_10"], { ...rust("1.64.0"), terraform: "1.3.10" }, { terraform: { unfree: false, license: "mpl20" } }),
+    "nixpkgs-22_11": fixtureRelease(
+      "22.11",
+      ["pnpm_11", "pnpm_10"],
+      { ...rust("1.64.0"), terraform: "1.3.10" },
+      { terraform: { unfree: false, license: "mpl20" } },
+    ),
   };
 });
 
 describe("Rust 1.94 (rust-toolchain.toml)", () => {
-  const files = { "rust-toolchain.toml": '[toolchain]\nchannel = "1.94.0"\n', "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n' };
+  const files = {
+    "rust-toolchain.toml": '[toolchain]\nchannel = "1.94.0"\n',
+    "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
+  };
 
   it("nixos-26.05 carries rustc 1.94: the pinned release gives it, no second input", async () => {
     const repo = makeRepo(files);
@@ -79,12 +95,16 @@ describe("Rust 1.94 (rust-toolchain.toml)", () => {
     expect(choice).toMatchObject({ attr: "rustc", release: "nixos-26.05" });
     expect(choice.also).toContain("cargo");
     expect(choice.mapping).toContain("nixos-unstable has no Rust 1.94.0; rustc (about 1.94) comes from nixos-26.05");
-    expect(choice.mapping).toMatch(/nixos-26\.05 (gets security updates until|stopped getting security updates on) 2026-12-31/);
+    expect(choice.mapping).toMatch(
+      /nixos-26\.05 (gets security updates until|stopped getting security updates on) 2026-12-31/,
+    );
     const flake = readFileSync(join(repo, "flake.nix"), "utf8");
     expect(flake).toContain('inputs.nixpkgs-26_05.url = "github:NixOS/nixpkgs/nixos-26.05";');
     expect(flake).toContain("pkgs-26_05.rustc");
     expect(flake).toContain("pkgs-26_05.cargo");
-    expect(readFileSync(join(repo, "paved.yaml"), "utf8")).toMatch(/rust:\n\s+version: 1\.94\.0\n\s+from: rust-toolchain\.toml\n\s+release: nixos-26\.05/);
+    expect(readFileSync(join(repo, "paved.yaml"), "utf8")).toMatch(
+      /rust:\n\s+version: 1\.94\.0\n\s+from: rust-toolchain\.toml\n\s+release: nixos-26\.05/,
+    );
     inputs.pinned = inputs["nixpkgs-unstable"]!;
     try {
       expect(develop(repo, "default", ["rustc", "--version"]).stdout).toBe("rustc 1.94.1");
@@ -105,7 +125,9 @@ describe("Rust 1.94 (rust-toolchain.toml)", () => {
 
 describe("pnpm 11 (packageManager)", () => {
   it("comes from nixos-unstable as pnpm_11, said to be rolling; Node stays on the pinned release", async () => {
-    const repo = makeRepo({ "package.json": json({ name: "web", private: true, packageManager: "pnpm@11.19.0", engines: { node: ">=22" } }) });
+    const repo = makeRepo({
+      "package.json": json({ name: "web", private: true, packageManager: "pnpm@11.19.0", engines: { node: ">=22" } }),
+    });
     const result = await initProject({ dir: repo });
     const choices = result.detected.shells[0]!.choices;
     const pnpm = choices.find((c) => c.toolchain === "pnpm")!;
@@ -124,10 +146,18 @@ describe("pnpm 11 (packageManager)", () => {
 
 describe("Terraform lines no supported release has", () => {
   it("1.9 (.terraform-version) comes from nixos-24.11, said to be past its security support", async () => {
-    const repo = makeRepo({ ".terraform-version": "1.9.8\n", "main.tf": 'terraform {\n  required_version = "~> 1.9.0"\n}\n' });
+    const repo = makeRepo({
+      ".terraform-version": "1.9.8\n",
+      "main.tf": 'terraform {\n  required_version = "~> 1.9.0"\n}\n',
+    });
     const result = await initProject({ dir: repo });
     const tf = result.detected.shells[0]!.choices.find((c) => c.toolchain === "terraform")!;
-    expect(tf).toMatchObject({ attr: "terraform", got: "about 1.9", release: "nixos-24.11", from: ".terraform-version:1" });
+    expect(tf).toMatchObject({
+      attr: "terraform",
+      got: "about 1.9",
+      release: "nixos-24.11",
+      from: ".terraform-version:1",
+    });
     expect(tf.mapping).toContain("nixos-26.05 has no Terraform 1.9.8; terraform (about 1.9) comes from nixos-24.11");
     expect(tf.mapping).toContain("nixos-24.11 stopped getting security updates on 2025-06-30");
     const flake = readFileSync(join(repo, "flake.nix"), "utf8");
@@ -139,7 +169,10 @@ describe("Terraform lines no supported release has", () => {
   });
 
   it("1.3 (.tool-versions) comes from nixos-22.11; a range any 1.x meets stays on the pinned release", async () => {
-    const repo = makeRepo({ ".tool-versions": "terraform 1.3.10\n", "infra/main.tf": 'terraform {\n  required_version = ">= 1.3"\n}\n' });
+    const repo = makeRepo({
+      ".tool-versions": "terraform 1.3.10\n",
+      "infra/main.tf": 'terraform {\n  required_version = ">= 1.3"\n}\n',
+    });
     const result = await initProject({ dir: repo });
     const root = result.detected.shells.find((s) => s.name === "default")!;
     const tf = root.choices.find((c) => c.toolchain === "terraform")!;

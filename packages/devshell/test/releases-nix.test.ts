@@ -12,7 +12,10 @@ import { json, makeRepo } from "./_repo.ts";
 
 const env = nixTestEnv();
 const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
-const versions = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<string, { version: string }>;
+const versions = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<
+  string,
+  { version: string }
+>;
 
 /** A private fixture copy pretending to be `release`, without the attributes that release does not have. */
 function fixtureRelease(release: string, drop: string[]): string {
@@ -30,7 +33,23 @@ let older: string;
 let repo: string;
 
 function develop(shell: string, cmd: string[]) {
-  const r = spawnSync("nix", ["develop", `${repo}#${shell}`, "--override-input", "nixpkgs", `path:${stable}`, "--override-input", "nixpkgs-25_11", `path:${older}`, "--no-write-lock-file", "-c", ...cmd], { env, encoding: "utf8" });
+  const r = spawnSync(
+    "nix",
+    [
+      "develop",
+      `${repo}#${shell}`,
+      "--override-input",
+      "nixpkgs",
+      `path:${stable}`,
+      "--override-input",
+      "nixpkgs-25_11",
+      `path:${older}`,
+      "--no-write-lock-file",
+      "-c",
+      ...cmd,
+    ],
+    { env, encoding: "utf8" },
+  );
   return { code: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
@@ -53,13 +72,19 @@ describe("a line only an older release has", () => {
     const result = detectProject(repo);
     const node = result.shells[0]!.choices.find((c) => c.toolchain === "node")!;
     expect(node).toMatchObject({ attr: "nodejs_20", release: "nixos-25.11" });
-    expect(node.mapping).toContain("nixos-26.05 has no Node.js 20.18.0; nodejs_20 (20.x) comes from nixos-25.11, the newest NixOS release that has it");
+    expect(node.mapping).toContain(
+      "nixos-26.05 has no Node.js 20.18.0; nodejs_20 (20.x) comes from nixos-25.11, the newest NixOS release that has it",
+    );
     expect(node.mapping).toMatch(/nixos-25\.11 (stopped getting|gets) security updates/);
     expect(node.mapping).toMatch(/Node\.js 20 (reached end of life|gets security fixes upstream until) /);
     // pnpm and a Go the pinned release has stay on it.
     expect(result.shells[0]!.choices.find((c) => c.toolchain === "pnpm")!.release).toBeUndefined();
-    expect(result.shells.find((s) => s.name === "tools")!.choices.find((c) => c.toolchain === "go")).toMatchObject({ attr: "go_1_26" });
-    expect(result.shells.find((s) => s.name === "tools")!.choices.find((c) => c.toolchain === "go")!.release).toBeUndefined();
+    expect(result.shells.find((s) => s.name === "tools")!.choices.find((c) => c.toolchain === "go")).toMatchObject({
+      attr: "go_1_26",
+    });
+    expect(
+      result.shells.find((s) => s.name === "tools")!.choices.find((c) => c.toolchain === "go")!.release,
+    ).toBeUndefined();
   });
 
   it("paved.yaml records the release per toolchain; the flake has one extra input shared by node and go", () => {
@@ -76,7 +101,10 @@ describe("a line only an older release has", () => {
 
   it("nix develop delivers Node 20 and Go 1.24 from the second release and pnpm and Go 1.26 from the pinned one", () => {
     // The pinned fixture really lacks them, so only the second input can give them.
-    const missing = spawnSync("nix", ["eval", "--raw", `path:${stable}#legacyPackages.${system}.nodejs_20.version`], { env, encoding: "utf8" });
+    const missing = spawnSync("nix", ["eval", "--raw", `path:${stable}#legacyPackages.${system}.nodejs_20.version`], {
+      env,
+      encoding: "utf8",
+    });
     expect(missing.status).not.toBe(0);
     const node = develop("default", ["node", "--version"]);
     expect(node.stderr).not.toMatch(/^error/m);
@@ -99,7 +127,9 @@ describe("a line only an older release has", () => {
     const node = result.detected.shells[0]!.choices[0]!;
     expect(node).toMatchObject({ attr: "nodejs_22", status: "unavailable" });
     expect(node.release).toBeUndefined();
-    expect(node.mapping).toContain("nixos-25.11 has nodejs_20 (20.x); paved init without --pinned-release-only takes it from there");
+    expect(node.mapping).toContain(
+      "nixos-25.11 has nodejs_20 (20.x); paved init without --pinned-release-only takes it from there",
+    );
     expect(readFileSync(join(dir, "flake.nix"), "utf8")).not.toContain("nixpkgs-25_11");
   });
 

@@ -15,8 +15,16 @@ const config = validateConfig({
       env: { NODE_OPTIONS: "--max-old-space-size=4096", GREETING: "it's ${HOME}" },
       shellHook: 'echo "node $(node --version)"',
     },
-    infra: { dir: "infra", toolchains: { terraform: { version: ">= 1.5", from: "infra/main.tf" } }, unfree: ["terraform"] },
-    api: { dir: "services/api", toolchains: { go: { version: "1.25.4", from: "services/api/go.mod" } }, packages: ["hello"] },
+    infra: {
+      dir: "infra",
+      toolchains: { terraform: { version: ">= 1.5", from: "infra/main.tf" } },
+      unfree: ["terraform"],
+    },
+    api: {
+      dir: "services/api",
+      toolchains: { go: { version: "1.25.4", from: "services/api/go.mod" } },
+      packages: ["hello"],
+    },
   },
 });
 
@@ -33,7 +41,11 @@ describe("the generated flake.nix", () => {
   });
 
   it("takes packages named like Object's own properties from the pinned release (a fuzz-found crash)", () => {
-    const odd = validateConfig({ version: 1, nixpkgs: { release: "26.05" }, shells: { default: { packages: ["valueOf", "constructor", "__proto__", "hello"] } } });
+    const odd = validateConfig({
+      version: 1,
+      nixpkgs: { release: "26.05" },
+      shells: { default: { packages: ["valueOf", "constructor", "__proto__", "hello"] } },
+    });
     const text = renderFlake(odd).text;
     for (const name of ["valueOf", "constructor", "hello"]) expect(text).toMatch(new RegExp(`pkgs\\.${name}\\b`));
     expect(text).not.toMatch(/pkgs-/);
@@ -43,9 +55,19 @@ describe("the generated flake.nix", () => {
 describe("nixpkgs tables", () => {
   it("every attribute of the nixos-26.05 table exists in the fixture nixpkgs (one real nix eval)", async () => {
     requireTool("nix");
-    const attrs = Object.values(TABLES["nixos-26.05"]!).flatMap((t) => [...t!.lines.map((l) => l.attr), ...(t!.with ?? [])]);
-    const probe = await probeAttributes("/", [...attrs, FORMATTER], { override: await fixtureNixpkgs(), env: nixTestEnv() as Record<string, string> });
-    expect(Object.entries(probe.found).filter(([, v]) => v === null).map(([k]) => k)).toEqual([]);
+    const attrs = Object.values(TABLES["nixos-26.05"]!).flatMap((t) => [
+      ...t!.lines.map((l) => l.attr),
+      ...(t!.with ?? []),
+    ]);
+    const probe = await probeAttributes("/", [...attrs, FORMATTER], {
+      override: await fixtureNixpkgs(),
+      env: nixTestEnv() as Record<string, string>,
+    });
+    expect(
+      Object.entries(probe.found)
+        .filter(([, v]) => v === null)
+        .map(([k]) => k),
+    ).toEqual([]);
   });
 });
 

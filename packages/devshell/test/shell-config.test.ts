@@ -32,7 +32,9 @@ describe("paved shell with paved.yaml", () => {
     // With --json, stdout is paved's JSON alone: the command's own output goes to stderr.
     expect(result.stderr).toContain("hello 2.12.2");
     expect(result.stdout).not.toContain("hello 2.12.2");
-    expect(repo.nixCalls().find((line) => line.includes("print-dev-env"))).toContain(`--override-input nixpkgs path:${repo.nixpkgs}`);
+    expect(repo.nixCalls().find((line) => line.includes("print-dev-env"))).toContain(
+      `--override-input nixpkgs path:${repo.nixpkgs}`,
+    );
     const data = JSON.parse(result.stdout);
     expect(data).toMatchObject({ shell: "default", reason: "default", nixpkgs: repo.nixpkgs });
   });
@@ -41,7 +43,11 @@ describe("paved shell with paved.yaml", () => {
     const deep = join(repo.root, "services/api/src/handlers");
     mkdirSync(deep, { recursive: true });
     for (const cwd of [join(repo.root, "services/api"), deep]) {
-      const result = await paved(repo, ["--json", "shell", "--", "sh", "-c", 'uv --version; echo "shell=$PAVED_SHELL"'], cwd);
+      const result = await paved(
+        repo,
+        ["--json", "shell", "--", "sh", "-c", 'uv --version; echo "shell=$PAVED_SHELL"'],
+        cwd,
+      );
       expect(result.code).toBe(0);
       expect(result.stderr).toContain("uv 0.9.9");
       expect(result.stderr).toContain("shell=api");
@@ -50,7 +56,11 @@ describe("paved shell with paved.yaml", () => {
     }
     // A sibling directory is not the sub-project.
     mkdirSync(join(repo.root, "services/apigw"), { recursive: true });
-    const sibling = await paved(repo, ["shell", "--", "sh", "-c", 'echo "shell=$PAVED_SHELL"'], join(repo.root, "services/apigw"));
+    const sibling = await paved(
+      repo,
+      ["shell", "--", "sh", "-c", 'echo "shell=$PAVED_SHELL"'],
+      join(repo.root, "services/apigw"),
+    );
     expect(sibling.stdout).toContain("shell=default");
   });
 
@@ -65,7 +75,9 @@ describe("paved shell with paved.yaml", () => {
   });
 
   it("a bad paved.yaml is a config error naming file:line; --nixpkgs overrides nixpkgs.path", async () => {
-    const other = await makeShellRepo({ pavedYaml: () => "version: 1\nshells:\n  default: {}\n  api: { dir: /abs }\n" });
+    const other = await makeShellRepo({
+      pavedYaml: () => "version: 1\nshells:\n  default: {}\n  api: { dir: /abs }\n",
+    });
     const bad = await paved(other, ["shell", "--nixpkgs", other.nixpkgs, "--", "true"]);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/paved\.yaml:4:\d+/);

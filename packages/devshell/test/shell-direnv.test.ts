@@ -1,7 +1,16 @@
 // direnv through the .envrc paved writes: real direnv, real nix, the bundled paved on PATH (and, for the fallback,
 // not on PATH). The warm path runs neither paved nor Nix; a miss keeps the last environment (STALE) and evaluates
 // in the background; the next prompt switches.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -38,7 +47,9 @@ async function backgroundDone(repo: ShellRepo, since: number): Promise<void> {
     if (finished && !existsSync(join(dir, "lock"))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`the background evaluation did not finish; log:\n${readFileSync(join(dir, "background.log"), "utf8")}`);
+  throw new Error(
+    `the background evaluation did not finish; log:\n${readFileSync(join(dir, "background.log"), "utf8")}`,
+  );
 }
 
 /** Waits until no input is younger than paved's two-second racy window, so the stamp can vouch for all of them. */
@@ -60,7 +71,13 @@ describe("direnv with paved installed", () => {
     const repo = await makeShellRepo();
     await allow(repo, renderEnvrc({ nixpkgsPath: repo.nixpkgs }));
 
-    const first = await direnv(repo, ["exec", repo.root, "sh", "-c", 'hello --version; echo "shell=$PAVED_SHELL hook=$HOOK_RAN"']);
+    const first = await direnv(repo, [
+      "exec",
+      repo.root,
+      "sh",
+      "-c",
+      'hello --version; echo "shell=$PAVED_SHELL hook=$HOOK_RAN"',
+    ]);
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/paved: evaluating the default shell with Nix \(nothing cached yet\)/);
     expect(first.stdout).toContain("hello 2.12.2");
@@ -70,7 +87,13 @@ describe("direnv with paved installed", () => {
     await settle();
     // Within the racy window the stamp says "ask paved"; paved checks the content and writes a stamp it can trust.
     expect((await direnv(repo, ["exec", repo.root, "true"])).code).toBe(0);
-    const warm = await expectWarm(repo, ["exec", repo.root, "sh", "-c", 'hello --version; echo "hook=$HOOK_RAN stale=${PAVED_SHELL_STALE:-no}"']);
+    const warm = await expectWarm(repo, [
+      "exec",
+      repo.root,
+      "sh",
+      "-c",
+      'hello --version; echo "hook=$HOOK_RAN stale=${PAVED_SHELL_STALE:-no}"',
+    ]);
     expect(warm.stdout).toContain("hello 2.12.2");
     expect(warm.stdout).toContain("hook=1 stale=no");
   });
@@ -81,11 +104,16 @@ describe("direnv with paved installed", () => {
     const exportJson = async (env: NodeJS.ProcessEnv) => {
       const result = await direnv(repo, ["export", "json"], env);
       expect(result.code).toBe(0);
-      return { stderr: result.stderr, vars: result.stdout.trim() === "" ? undefined : (JSON.parse(result.stdout) as Record<string, string | null>) };
+      return {
+        stderr: result.stderr,
+        vars: result.stdout.trim() === "" ? undefined : (JSON.parse(result.stdout) as Record<string, string | null>),
+      };
     };
     const apply = (base: NodeJS.ProcessEnv, vars: Record<string, string | null>) => {
       const next: NodeJS.ProcessEnv = { ...base };
-      for (const [key, value] of Object.entries(vars)) if (value === null) delete next[key]; else next[key] = value;
+      for (const [key, value] of Object.entries(vars))
+        if (value === null) delete next[key];
+        else next[key] = value;
       return next;
     };
     const loaded = await exportJson(repo.env);
@@ -132,7 +160,9 @@ describe("direnv with paved installed", () => {
     const vars = JSON.parse(warm.stdout) as Record<string, string | null>;
     expect(vars.PAVED_SHELL).toBe("default");
     const inShell: NodeJS.ProcessEnv = { ...repo.env };
-    for (const [key, value] of Object.entries(vars)) if (value === null) delete inShell[key]; else inShell[key] = value;
+    for (const [key, value] of Object.entries(vars))
+      if (value === null) delete inShell[key];
+      else inShell[key] = value;
     expect((await direnv(repo, ["export", "json"], inShell)).stdout.trim()).toBe("");
     const later = new Date(Date.now() + 5_000);
     repo.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n");
@@ -146,7 +176,8 @@ describe("direnv with paved installed", () => {
     const repo = await makeShellRepo();
     await allow(repo, renderEnvrc({ nixpkgsPath: repo.nixpkgs }));
     const wait = { ...repo.env, PAVED_DIRENV_WAIT: "1" };
-    const hook = async () => (await direnv(repo, ["exec", repo.root, "sh", "-c", "command -v uv || echo no-uv"], wait)).stdout.trim();
+    const hook = async () =>
+      (await direnv(repo, ["exec", repo.root, "sh", "-c", "command -v uv || echo no-uv"], wait)).stdout.trim();
     expect(await hook()).toBe("no-uv");
     await settle();
     await direnv(repo, ["exec", repo.root, "true"]);
@@ -186,7 +217,13 @@ describe("direnv with paved installed", () => {
     await direnv(repo, ["exec", repo.root, "true"]);
     await expectWarm(repo, ["exec", repo.root, "true"]);
     await allow(repo, renderEnvrc({ shell: "api", nixpkgsPath: repo.nixpkgs }));
-    const api = await direnv(repo, ["exec", repo.root, "sh", "-c", 'echo "shell=$PAVED_SHELL"; command -v hello || echo no-hello']);
+    const api = await direnv(repo, [
+      "exec",
+      repo.root,
+      "sh",
+      "-c",
+      'echo "shell=$PAVED_SHELL"; command -v hello || echo no-hello',
+    ]);
     expect(api.code).toBe(0);
     expect(api.stdout).toContain("shell=api");
     expect(api.stdout).toContain("no-hello");
@@ -201,10 +238,17 @@ describe("direnv with paved installed", () => {
     await expectWarm(repo, ["exec", repo.root, "true"]);
     // Another nix binary first on PATH (a copy of the recording wrapper): the stamp sends the load to paved.
     const other = mkdtempSync(join(tmpdir(), "paved-other-nix-"));
-    writeFileSync(join(other, "nix"), readFileSync(join(repo.path.split(":")[0]!, "nix"), "utf8").replace("#!/bin/sh\n", "#!/bin/sh\n# another nix\n"));
+    writeFileSync(
+      join(other, "nix"),
+      readFileSync(join(repo.path.split(":")[0]!, "nix"), "utf8").replace("#!/bin/sh\n", "#!/bin/sh\n# another nix\n"),
+    );
     chmodSync(join(other, "nix"), 0o755);
     const calls = repo.pavedCalls().length;
-    const result = await direnv(repo, ["exec", repo.root, "true"], { ...repo.env, PATH: `${other}:${repo.env.PATH}`, PAVED_DIRENV_WAIT: "1" });
+    const result = await direnv(repo, ["exec", repo.root, "true"], {
+      ...repo.env,
+      PATH: `${other}:${repo.env.PATH}`,
+      PAVED_DIRENV_WAIT: "1",
+    });
     expect(result.code).toBe(0);
     expect(repo.pavedCalls().length).toBeGreaterThan(calls);
   });
@@ -215,17 +259,31 @@ describe("direnv with paved installed", () => {
     expect((await direnv(repo, ["exec", repo.root, "hello", "--version"])).code).toBe(0);
     const before = Date.now();
     repo.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello (\n");
-    const stale = await direnv(repo, ["exec", repo.root, "sh", "-c", 'hello --version; echo "stale=$PAVED_SHELL_STALE"']);
+    const stale = await direnv(repo, [
+      "exec",
+      repo.root,
+      "sh",
+      "-c",
+      'hello --version; echo "stale=$PAVED_SHELL_STALE"',
+    ]);
     expect(stale.stdout).toContain("hello 2.12.2");
     expect(stale.stdout).toMatch(/stale=\d{4}-/);
     expect(stale.stderr).toMatch(/STALE/);
     await backgroundDone(repo, before);
     const evaluations = repo.nixCalls().filter((line) => line.includes("print-dev-env")).length;
-    const failed = await direnv(repo, ["exec", repo.root, "sh", "-c", 'hello --version; echo "stale=$PAVED_SHELL_STALE"']);
+    const failed = await direnv(repo, [
+      "exec",
+      repo.root,
+      "sh",
+      "-c",
+      'hello --version; echo "stale=$PAVED_SHELL_STALE"',
+    ]);
     expect(failed.stdout).toContain("hello 2.12.2");
     expect(failed.stdout).toMatch(/stale=\d{4}-/);
     expect(failed.stderr).toMatch(/STALE environment from .*evaluation failed/);
-    expect(failed.stderr).toMatch(new RegExp(`${join(repo.root, "nix/tools.nix").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+`));
+    expect(failed.stderr).toMatch(
+      new RegExp(`${join(repo.root, "nix/tools.nix").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+`),
+    );
     // The failure holds until an input changes: no new evaluation for the same broken state.
     await direnv(repo, ["exec", repo.root, "true"]);
     expect(repo.nixCalls().filter((line) => line.includes("print-dev-env")).length).toBe(evaluations);
@@ -238,7 +296,13 @@ describe("direnv with paved installed", () => {
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
     repo.write("paved.yaml", "shells:\n  default: {\n    bad: [\n");
-    const result = await direnv(repo, ["exec", repo.root, "sh", "-c", 'hello --version; echo "stale=$PAVED_SHELL_STALE"']);
+    const result = await direnv(repo, [
+      "exec",
+      repo.root,
+      "sh",
+      "-c",
+      'hello --version; echo "stale=$PAVED_SHELL_STALE"',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("hello 2.12.2");
     expect(result.stdout).toMatch(/stale=\d{4}-/);
@@ -248,10 +312,14 @@ describe("direnv with paved installed", () => {
 
   it("the export (without a stamp directory) watches every recorded input file", async () => {
     const repo = await makeShellRepo();
-    const exported = await run([process.execPath, pavedBin, "direnv-export", "--nixpkgs", repo.nixpkgs], { cwd: repo.root, env: repo.env });
+    const exported = await run([process.execPath, pavedBin, "direnv-export", "--nixpkgs", repo.nixpkgs], {
+      cwd: repo.root,
+      env: repo.env,
+    });
     expect(exported.code).toBe(0);
     const watchLine = exported.stdout.split("\n").find((line) => line.startsWith("watch_file ")) ?? "";
-    for (const file of ["flake.nix", "flake.lock", "paved.yaml", "nix/tools.nix"]) expect(watchLine.split(" ")).toContain(join(repo.root, file));
+    for (const file of ["flake.nix", "flake.lock", "paved.yaml", "nix/tools.nix"])
+      expect(watchLine.split(" ")).toContain(join(repo.root, file));
     expect(exported.stdout).toContain('eval "${shellHook:-}"');
   });
 });
@@ -281,7 +349,11 @@ describe("direnv when paved fails or is missing", () => {
     expect((await direnv(repo, ["exec", repo.root, "true"])).code).toBe(0);
     repo.write("nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n");
     const env = crashingPaved(repo);
-    const result = await direnv(repo, ["exec", repo.root, "sh", "-c", 'hello --version; echo "stale=${PAVED_SHELL_STALE:-no}"'], env);
+    const result = await direnv(
+      repo,
+      ["exec", repo.root, "sh", "-c", 'hello --version; echo "stale=${PAVED_SHELL_STALE:-no}"'],
+      env,
+    );
     expect(result.stderr).toContain("simulated crash");
     expect(result.stderr).toMatch(/keeping the last environment, STALE/);
     expect(result.stdout).toContain("hello 2.12.2");
@@ -295,7 +367,11 @@ describe("direnv when paved fails or is missing", () => {
     const hasPaved = await run(["sh", "-c", "command -v paved || echo none"], { cwd: repo.root, env: withoutPaved });
     expect(hasPaved.stdout.trim()).toBe("none");
     await allow(repo, renderEnvrc({ nixpkgsPath: repo.nixpkgs }), withoutPaved);
-    const result = await direnv(repo, ["exec", repo.root, "sh", "-c", 'hello --version; echo "shell=${PAVED_SHELL:-none}"'], withoutPaved);
+    const result = await direnv(
+      repo,
+      ["exec", repo.root, "sh", "-c", 'hello --version; echo "shell=${PAVED_SHELL:-none}"'],
+      withoutPaved,
+    );
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/paved is not on PATH/);
     expect(result.stdout).toContain("hello 2.12.2");

@@ -65,7 +65,12 @@ async function warm(args: string[], cwd = repo.root) {
 const ENV_DUMP = ["--", "bash", "-c", 'env -0; printf "%s\\0" "HOOK_RAN=$HOOK_RAN"'];
 /** The environment a command sees, without what differs per run by design. */
 function envOf(output: string): Record<string, string> {
-  const vars = Object.fromEntries(output.split("\0").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+  const vars = Object.fromEntries(
+    output
+      .split("\0")
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
   for (const name of ["NIX_BUILD_TOP", "TMP", "TMPDIR", "TEMP", "TEMPDIR", "_", "SHLVL", "OLDPWD"]) delete vars[name];
   return vars;
 }
@@ -88,7 +93,18 @@ describe("bin/paved serves a warm paved shell with bash alone", () => {
   it("passes arguments, stdin and the exit code through untouched, and gives each run a NIX_BUILD_TOP it later removes", async () => {
     await warm(["--", "true"]);
     const args = ["two words", "it's", "$HOME", "*", ""];
-    const result = await shell(["--", "bash", "-c", 'printf "<%s>" "$@"; cat; test -d "$NIX_BUILD_TOP" && echo "$NIX_BUILD_TOP" >&2; exit 7', "x", ...args], repo.root, "from stdin");
+    const result = await shell(
+      [
+        "--",
+        "bash",
+        "-c",
+        'printf "<%s>" "$@"; cat; test -d "$NIX_BUILD_TOP" && echo "$NIX_BUILD_TOP" >&2; exit 7',
+        "x",
+        ...args,
+      ],
+      repo.root,
+      "from stdin",
+    );
     expect(result.node).toBe(0);
     expect(result.code).toBe(7);
     expect(result.stdout).toBe(`${args.map((a) => `<${a}>`).join("")}from stdin`);
@@ -147,7 +163,10 @@ describe("bin/paved serves a warm paved shell with bash alone", () => {
     const version = await run([linked, "--version"], { cwd: repo.root, env });
     expect(version.code, version.stderr).toBe(0);
     expect(version.stdout).toMatch(/\d+\.\d+\.\d+/);
-    const viaLink = await run([linked, "shell", "--nixpkgs", repo.nixpkgs, "--", "hello", "--version"], { cwd: repo.root, env });
+    const viaLink = await run([linked, "shell", "--nixpkgs", repo.nixpkgs, "--", "hello", "--version"], {
+      cwd: repo.root,
+      env,
+    });
     expect(viaLink.code, viaLink.stderr).toBe(0);
     expect(viaLink.stdout).toMatch(/hello/i);
   });

@@ -53,7 +53,13 @@ async function state(repo: ShellRepo): Promise<{ cache: string; why?: string[] }
 }
 
 /** Captures, checks an unread file keeps the cache warm, then that editing `file` misses and shows the edit. */
-async function expectTracked(repo: ShellRepo, probe: string, file: string, edited: string, expected: RegExp): Promise<void> {
+async function expectTracked(
+  repo: ShellRepo,
+  probe: string,
+  file: string,
+  edited: string,
+  expected: RegExp,
+): Promise<void> {
   await shell(repo, probe);
   expect((await state(repo)).cache).toBe("hit");
   repo.write("README.md", "# edited, still never read\n");
@@ -68,7 +74,13 @@ async function expectTracked(repo: ShellRepo, probe: string, file: string, edite
 describe("the cache key covers every file the evaluation reads", () => {
   it("import of a .nix file", async () => {
     const repo = await repoWith({ "flake.nix": flake("", "import ./nix/tools.nix { inherit pkgs; }") });
-    await expectTracked(repo, "command -v uv || echo no-uv", "nix/tools.nix", "{ pkgs }: [ pkgs.hello pkgs.uv ]\n", /-uv-0\.9\.9\/bin\/uv/);
+    await expectTracked(
+      repo,
+      "command -v uv || echo no-uv",
+      "nix/tools.nix",
+      "{ pkgs }: [ pkgs.hello pkgs.uv ]\n",
+      /-uv-0\.9\.9\/bin\/uv/,
+    );
   });
 
   it("builtins.readFile", async () => {
@@ -89,7 +101,13 @@ describe("the cache key covers every file the evaluation reads", () => {
       "flake.nix": flake("CRATE = (builtins.fromTOML (builtins.readFile ./Cargo.toml)).package.version;"),
       "Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n',
     });
-    await expectTracked(repo, 'echo "v=$CRATE"', "Cargo.toml", '[package]\nname = "x"\nversion = "0.2.0"\n', /v=0\.2\.0/);
+    await expectTracked(
+      repo,
+      'echo "v=$CRATE"',
+      "Cargo.toml",
+      '[package]\nname = "x"\nversion = "0.2.0"\n',
+      /v=0\.2\.0/,
+    );
   });
 
   it("a path literal to a file (copied to the store)", async () => {
@@ -115,7 +133,9 @@ describe("the cache key covers every file the evaluation reads", () => {
 
   it("src = ./. with a filter (builtins.path … filter)", async () => {
     const repo = await repoWith({
-      "flake.nix": flake('src = builtins.path { path = ./.; name = "src"; filter = p: t: baseNameOf p != "README.md"; };'),
+      "flake.nix": flake(
+        'src = builtins.path { path = ./.; name = "src"; filter = p: t: baseNameOf p != "README.md"; };',
+      ),
       "app/main.c": "int one;\n",
     });
     await shell(repo, 'cat "$src/app/main.c"');
@@ -125,7 +145,10 @@ describe("the cache key covers every file the evaluation reads", () => {
   });
 
   it("builtins.path of a directory, including a file added to it", async () => {
-    const repo = await repoWith({ "flake.nix": flake('DATA = builtins.path { path = ./data; name = "data"; };'), "data/a.txt": "a1\n" });
+    const repo = await repoWith({
+      "flake.nix": flake('DATA = builtins.path { path = ./data; name = "data"; };'),
+      "data/a.txt": "a1\n",
+    });
     await expectTracked(repo, 'cat "$DATA/a.txt"', "data/a.txt", "a2\n", /^a2/);
     repo.write("data/b.txt", "b\n");
     repo.git("add", "data/b.txt");
@@ -135,9 +158,11 @@ describe("the cache key covers every file the evaluation reads", () => {
 
   it("lib.fileset.toSource", async () => {
     const repo = await repoWith({
-      "flake.nix": flake("src = lib.fileset.toSource { root = ./.; fileset = lib.fileset.unions [ ./app ./Makefile ]; };"),
+      "flake.nix": flake(
+        "src = lib.fileset.toSource { root = ./.; fileset = lib.fileset.unions [ ./app ./Makefile ]; };",
+      ),
       "app/main.c": "int one;\n",
-      "Makefile": "all:\n",
+      Makefile: "all:\n",
     });
     await shell(repo, 'cat "$src/app/main.c"');
     repo.write("app/main.c", "int two;\n");
@@ -149,12 +174,18 @@ describe("the cache key covers every file the evaluation reads", () => {
   });
 
   it('self + "/x"', async () => {
-    const repo = await repoWith({ "flake.nix": flake('CONF = builtins.readFile (self + "/conf/app.conf");'), "conf/app.conf": "port=1\n" });
+    const repo = await repoWith({
+      "flake.nix": flake('CONF = builtins.readFile (self + "/conf/app.conf");'),
+      "conf/app.conf": "port=1\n",
+    });
     await expectTracked(repo, 'printf "%s" "$CONF"', "conf/app.conf", "port=2\n", /^port=2/);
   });
 
   it('"${self}/x" in a string', async () => {
-    const repo = await repoWith({ "flake.nix": flake('CONF = builtins.readFile "${self}/conf/app.conf";'), "conf/app.conf": "port=1\n" });
+    const repo = await repoWith({
+      "flake.nix": flake('CONF = builtins.readFile "${self}/conf/app.conf";'),
+      "conf/app.conf": "port=1\n",
+    });
     await expectTracked(repo, 'printf "%s" "$CONF"', "conf/app.conf", "port=2\n", /^port=2/);
   });
 

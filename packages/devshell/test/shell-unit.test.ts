@@ -9,7 +9,11 @@ import { cacheKey, renderEnvrc, renderRc, shellForDir, type DevEnv } from "@pave
 function bashWithRc(env: DevEnv, script: string, cwd: string, extraEnv: NodeJS.ProcessEnv = {}): string {
   const rc = join(cwd, "rc.sh");
   writeFileSync(rc, renderRc(env));
-  return execFileSync("bash", ["-c", `. ${rc}\n${script}`], { cwd, encoding: "utf8", env: { ...process.env, ...extraEnv } });
+  return execFileSync("bash", ["-c", `. ${rc}\n${script}`], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...extraEnv },
+  });
 }
 
 describe("renderRc", () => {
@@ -17,7 +21,7 @@ describe("renderRc", () => {
   const env: DevEnv = {
     variables: {
       PATH: { type: "exported", value: "/nix/store/aaaa-tool/bin" },
-      TRICKY: { type: "exported", value: "it's \"q\" $HOME `x` \\ \n second line" },
+      TRICKY: { type: "exported", value: 'it\'s "q" $HOME `x` \\ \n second line' },
       plain: { type: "var", value: "not exported" },
       list: { type: "array", value: ["a b", "c'd"] },
       map: { type: "associative", value: { "k 1": "v1", k2: "v'2" } },
@@ -30,7 +34,7 @@ describe("renderRc", () => {
       weird: { type: "unknown" },
       shellHook: { type: "exported", value: "export FROM_HOOK=$(greet)" },
     },
-    bashFunctions: { greet: "\n    echo \"hi from $plain\"\n" },
+    bashFunctions: { greet: '\n    echo "hi from $plain"\n' },
   };
 
   it("sets every typed variable exactly, puts the shell's PATH first and runs the hook with the functions defined", () => {
@@ -49,7 +53,7 @@ describe("renderRc", () => {
       dir,
       { PATH: "/usr/bin:/bin", HOME: "/home/me", SHELL: "/bin/zsh" },
     );
-    expect(out).toContain("it's \"q\" $HOME `x` \\ \n second line\n");
+    expect(out).toContain('it\'s "q" $HOME `x` \\ \n second line\n');
     expect(out).toContain("exported=it's");
     expect(out).toContain("plain-env=none");
     expect(out).toContain("list=a b|c'd");
@@ -66,7 +70,11 @@ describe("renderRc", () => {
 });
 
 describe("shellForDir", () => {
-  const dirs: [string, string][] = [["services/api", "api"], ["services/api/admin", "admin"], ["web/", "web"]];
+  const dirs: [string, string][] = [
+    ["services/api", "api"],
+    ["services/api/admin", "admin"],
+    ["web/", "web"],
+  ];
   it("picks the longest sub-project containing the directory, else default", () => {
     expect(shellForDir(dirs, "")).toEqual({ shell: "default" });
     expect(shellForDir(dirs, "services/api")).toMatchObject({ shell: "api" });
@@ -82,8 +90,12 @@ describe("renderEnvrc", () => {
     const text = renderEnvrc({});
     expect(text).toContain("watch_file flake.nix flake.lock paved.yaml");
     // Warm: the stamp decides and the cached environment is sourced, no paved process; else paved, else use flake.
-    expect(text).toContain('if [ -r "$__paved_d/stamp" ] && . "$__paved_d/stamp" && __paved_fresh && [ -r "$__paved_d/env" ]; then\n  . "$__paved_d/env"');
-    expect(text).toMatch(/elif has paved; then\n\s+if __paved_env="\$\(paved direnv-export --stamp-dir "\$__paved_d"\)"; then\n\s+eval "\$__paved_env"/);
+    expect(text).toContain(
+      'if [ -r "$__paved_d/stamp" ] && . "$__paved_d/stamp" && __paved_fresh && [ -r "$__paved_d/env" ]; then\n  . "$__paved_d/env"',
+    );
+    expect(text).toMatch(
+      /elif has paved; then\n\s+if __paved_env="\$\(paved direnv-export --stamp-dir "\$__paved_d"\)"; then\n\s+eval "\$__paved_env"/,
+    );
     expect(text).toContain("use flake . --extra-experimental-features 'nix-command flakes'");
     expect(() => execFileSync("bash", ["-n"], { input: text })).not.toThrow();
   });
@@ -92,7 +104,9 @@ describe("renderEnvrc", () => {
     const text = renderEnvrc({ shell: "api", flakeDir: "../..", nixpkgsPath: "/srv/nix pkgs", watch: ["go.mod"] });
     expect(text).toContain("watch_file ../../flake.nix ../../flake.lock ../../paved.yaml go.mod");
     expect(text).toContain("paved direnv-export --shell api --nixpkgs '/srv/nix pkgs'");
-    expect(text).toContain("use flake '../..#api' --extra-experimental-features 'nix-command flakes' --override-input nixpkgs 'path:/srv/nix pkgs'");
+    expect(text).toContain(
+      "use flake '../..#api' --extra-experimental-features 'nix-command flakes' --override-input nixpkgs 'path:/srv/nix pkgs'",
+    );
     expect(() => execFileSync("bash", ["-n"], { input: text })).not.toThrow();
   });
 });

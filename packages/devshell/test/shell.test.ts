@@ -24,7 +24,8 @@ describe("paved shell -- CMD", () => {
   });
 
   it("runs the command with the pinned tools first on PATH, after the shell hook, and returns its exit code", async () => {
-    const script = 'hello --version; echo "hook=$HOOK_RAN sees=$HOOK_SEES_HELLO"; echo "greeting=$GREETING"; echo "path1=${PATH%%:*}"; exit 7';
+    const script =
+      'hello --version; echo "hook=$HOOK_RAN sees=$HOOK_SEES_HELLO"; echo "greeting=$GREETING"; echo "path1=${PATH%%:*}"; exit 7';
     const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "bash", "-c", script]);
     expect(result.stderr).not.toMatch(/error/);
     expect(result.code).toBe(7);
@@ -38,7 +39,18 @@ describe("paved shell -- CMD", () => {
   });
 
   it("passes arguments through untouched (no shell re-quoting)", async () => {
-    const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "printf", "[%s]", "a b", "$HOME", "'q'", ""]);
+    const result = await paved(repo, [
+      "shell",
+      "--nixpkgs",
+      repo.nixpkgs,
+      "--",
+      "printf",
+      "[%s]",
+      "a b",
+      "$HOME",
+      "'q'",
+      "",
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("[a b][$HOME]['q'][]");
   });
@@ -52,7 +64,15 @@ describe("paved shell -- CMD", () => {
     expect(repo.nixCalls().length).toBe(before);
 
     // uv is not in the shell yet.
-    const missing = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "sh", "-c", "command -v uv || echo none"]);
+    const missing = await paved(repo, [
+      "shell",
+      "--nixpkgs",
+      repo.nixpkgs,
+      "--",
+      "sh",
+      "-c",
+      "command -v uv || echo none",
+    ]);
     expect(missing.stdout.trim()).toBe("none");
     expect(repo.nixCalls().length).toBe(before);
 
@@ -69,7 +89,15 @@ describe("paved shell -- CMD", () => {
 
     // Back to the old content: the earlier environment is still cached, so no evaluation.
     repo.write("nix/tools.nix", TOOLS);
-    const back = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "sh", "-c", "command -v uv || echo none"]);
+    const back = await paved(repo, [
+      "shell",
+      "--nixpkgs",
+      repo.nixpkgs,
+      "--",
+      "sh",
+      "-c",
+      "command -v uv || echo none",
+    ]);
     expect(back.stdout.trim()).toBe("none");
     expect(repo.nixCalls().length).toBe(afterEdit);
   });
@@ -101,7 +129,15 @@ describe("paved shell -- CMD", () => {
   });
 
   it("NIX_BUILD_TOP and TMPDIR are a fresh directory for the command, removed when it ends", async () => {
-    const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs, "--", "sh", "-c", 'test -d "$NIX_BUILD_TOP" && test "$TMPDIR" = "$NIX_BUILD_TOP" && echo "$NIX_BUILD_TOP"']);
+    const result = await paved(repo, [
+      "shell",
+      "--nixpkgs",
+      repo.nixpkgs,
+      "--",
+      "sh",
+      "-c",
+      'test -d "$NIX_BUILD_TOP" && test "$TMPDIR" = "$NIX_BUILD_TOP" && echo "$NIX_BUILD_TOP"',
+    ]);
     expect(result.code).toBe(0);
     const dir = result.stdout.trim();
     expect(dir).toMatch(/nix-shell\./);
@@ -152,7 +188,10 @@ describe("paved shell (interactive)", () => {
   it("starts the user's own $SHELL with the environment after the shell hook, and returns its exit code", async () => {
     for (const shell of ["/bin/sh", "/bin/bash"]) {
       const script = 'hello --version; echo "hook=$HOOK_RAN shell=$PAVED_SHELL login=$SHELL"; exit 3\n';
-      const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs], repo.root, { input: script, env: { SHELL: shell } });
+      const result = await paved(repo, ["shell", "--nixpkgs", repo.nixpkgs], repo.root, {
+        input: script,
+        env: { SHELL: shell },
+      });
       expect(result.code).toBe(3);
       expect(result.stdout).toContain("hello 2.12.2");
       expect(result.stdout).toContain(`hook=1 shell=default login=${shell}`);
@@ -165,7 +204,11 @@ describe("paved shell (interactive)", () => {
     // util-linux `script` gives paved a pseudo-terminal, so this is the interactive path a person gets.
     const line = `${process.execPath} ${pavedBin} shell --nixpkgs ${repo.nixpkgs}`;
     const input = 'echo "bashrc=$FROM_BASHRC hook=$HOOK_RAN"; type -t genericBuild; hello --version; exit 6\n';
-    const result = await run(["script", "-qec", line, "/dev/null"], { cwd: repo.root, env: { ...repo.env, SHELL: "/bin/bash" }, input });
+    const result = await run(["script", "-qec", line, "/dev/null"], {
+      cwd: repo.root,
+      env: { ...repo.env, SHELL: "/bin/bash" },
+      input,
+    });
     expect(result.code).toBe(6);
     expect(result.stdout).toContain("bashrc=yes hook=1");
     expect(result.stdout).toMatch(/\bfunction\b/);
@@ -178,7 +221,16 @@ describe("paved shell (interactive)", () => {
     expect(miss.code).toBe(0);
     const plan = JSON.parse(miss.stdout);
     expect(plan).toMatchObject({ cache: "miss", shell: "default", run: ["hello"] });
-    expect(plan.command).toEqual(expect.arrayContaining(["print-dev-env", "--json", "--override-input", "nixpkgs", `path:${fresh.nixpkgs}`, `${fresh.root}#default`]));
+    expect(plan.command).toEqual(
+      expect.arrayContaining([
+        "print-dev-env",
+        "--json",
+        "--override-input",
+        "nixpkgs",
+        `path:${fresh.nixpkgs}`,
+        `${fresh.root}#default`,
+      ]),
+    );
     expect(fresh.nixCalls()).toEqual([]);
     await paved(fresh, ["shell", "--nixpkgs", fresh.nixpkgs, "--", "true"]);
     const calls = fresh.nixCalls().length;
@@ -203,7 +255,16 @@ describe("stale fallback", () => {
     expect(failed.stderr).toMatch(/last good environment/);
     expect(failed.stderr).toMatch(/--stale-ok/);
 
-    const stale = await paved(repo, ["shell", "--stale-ok", "--nixpkgs", repo.nixpkgs, "--", "sh", "-c", 'hello --version; echo "stale=$PAVED_SHELL_STALE"']);
+    const stale = await paved(repo, [
+      "shell",
+      "--stale-ok",
+      "--nixpkgs",
+      repo.nixpkgs,
+      "--",
+      "sh",
+      "-c",
+      'hello --version; echo "stale=$PAVED_SHELL_STALE"',
+    ]);
     expect(stale.code).toBe(0);
     expect(stale.stdout).toContain("hello 2.12.2");
     expect(stale.stdout).toMatch(/stale=\d{4}-\d\d-\d\dT/);
@@ -260,7 +321,9 @@ describe("GC roots and paved gc", () => {
     const gc = await paved(live, ["--json", "gc"], live.root);
     expect(gc.code).toBe(0);
     const data = JSON.parse(gc.stdout);
-    expect(data.removed).toEqual([expect.objectContaining({ root: repo.root, reason: "checkout missing", environments: 1 })]);
+    expect(data.removed).toEqual([
+      expect.objectContaining({ root: repo.root, reason: "checkout missing", environments: 1 }),
+    ]);
     expect(data.kept).toEqual([expect.objectContaining({ root: live.root, environments: 1 })]);
     expect(existsSync(checkoutDir)).toBe(false);
     // direnv state goes with its .envrc's directory and stays while the .envrc does.
@@ -278,7 +341,9 @@ describe("GC roots and paved gc", () => {
     expect(existsSync(doomed)).toBe(false);
     // The surviving checkout is still warm.
     const calls = live.nixCalls().length;
-    expect((await paved(live, ["shell", "--nixpkgs", live.nixpkgs, "--", "hello", "--version"], live.root)).stdout).toContain("hello");
+    expect(
+      (await paved(live, ["shell", "--nixpkgs", live.nixpkgs, "--", "hello", "--version"], live.root)).stdout,
+    ).toContain("hello");
     expect(live.nixCalls().length).toBe(calls);
   });
 });

@@ -5,7 +5,14 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { hardwareFile, loadConfig, PavedError, renderHardwareStarter, type GeneratedFile, type PavedConfig } from "@paved/core";
+import {
+  hardwareFile,
+  loadConfig,
+  PavedError,
+  renderHardwareStarter,
+  type GeneratedFile,
+  type PavedConfig,
+} from "@paved/core";
 import * as baseline from "@paved/baseline";
 import * as ci from "@paved/ci-runner";
 import * as devshell from "@paved/devshell";
@@ -22,21 +29,30 @@ type Render = (root: string, config: PavedConfig) => Promise<GeneratedFile[]>;
  */
 async function refuseInApplicationRepo(dir: string, command: string): Promise<void> {
   const { config } = await loadConfig(dir);
-  const application = !isPlatform(config) && config.platform.name === undefined && Object.keys(config.shells).length > 0;
+  const application =
+    !isPlatform(config) && config.platform.name === undefined && Object.keys(config.shells).length > 0;
   if (application && existsSync(join(dir, "flake.nix"))) {
-    throw new PavedError("E_INPUT", `${dir} is an application repository (paved.yaml defines dev shells and no platform); \`paved ${command}\` would replace its flake.nix and drop the dev shells`, {
-      hint: "Run it in the platform repository (--dir PATH), or create one with `paved init --platform` in another directory.",
-      details: { dir },
-    });
+    throw new PavedError(
+      "E_INPUT",
+      `${dir} is an application repository (paved.yaml defines dev shells and no platform); \`paved ${command}\` would replace its flake.nix and drop the dev shells`,
+      {
+        hint: "Run it in the platform repository (--dir PATH), or create one with `paved init --platform` in another directory.",
+        details: { dir },
+      },
+    );
   }
 }
 
 async function refuseEjected(dir: string, command: string): Promise<void> {
   const ejected = await readEjected(dir);
   if (ejected) {
-    throw new PavedError("E_EJECTED", `this repository was ejected from paved: \`paved ${command}\` would write generated files the team now owns`, {
-      hint: "Edit paved.yaml and the files by hand, or delete .paved/ejected to let paved manage the repository again.",
-    });
+    throw new PavedError(
+      "E_EJECTED",
+      `this repository was ejected from paved: \`paved ${command}\` would write generated files the team now owns`,
+      {
+        hint: "Edit paved.yaml and the files by hand, or delete .paved/ejected to let paved manage the repository again.",
+      },
+    );
   }
 }
 
@@ -44,7 +60,8 @@ async function refuseEjected(dir: string, command: string): Promise<void> {
 function withStarter(name: string): Render {
   return async (root, config) => {
     const files = await renderPlatformFiles(root, config);
-    if ((await readHardware(root, name)) === "missing") files.push({ path: hardwareFile(name), content: renderHardwareStarter(name), comment: "none" });
+    if ((await readHardware(root, name)) === "missing")
+      files.push({ path: hardwareFile(name), content: renderHardwareStarter(name), comment: "none" });
     return files;
   };
 }
@@ -59,7 +76,9 @@ export async function hostAdd(options: baseline.HostAddOptions): Promise<Platfor
   return { ...change, readiness: await hostReadiness(options.dir, options.name, change.config) };
 }
 
-export async function runnerAdd(options: ci.RunnerAddOptions): Promise<Omit<ci.RunnerAddResult, "config"> & { readiness: HostReadiness }> {
+export async function runnerAdd(
+  options: ci.RunnerAddOptions,
+): Promise<Omit<ci.RunnerAddResult, "config"> & { readiness: HostReadiness }> {
   await refuseEjected(options.dir, "runner add");
   await refuseInApplicationRepo(options.dir, "runner add");
   // runnerAdd writes the hardware starter itself when the host has none.
@@ -81,7 +100,11 @@ export async function teamRemove(options: baseline.TeamRemoveOptions): Promise<b
 /** `paved ci init`: in a platform repository the pipeline comes with every other platform file. */
 export async function ciInit(options: ci.CiInitOptions): Promise<ci.CiInitResult> {
   await refuseEjected(options.dir, "ci init");
-  return ci.ciInit({ ...options, render: async (root, config) => (isPlatform(config) ? repositoryFiles(root, config) : ci.renderCiFiles(root, config)) });
+  return ci.ciInit({
+    ...options,
+    render: async (root, config) =>
+      isPlatform(config) ? repositoryFiles(root, config) : ci.renderCiFiles(root, config),
+  });
 }
 
 /** `paved init` in an application repository: refused once the repository was ejected. */

@@ -38,10 +38,20 @@ function plainEnvrc(body: string): string {
   // paved.yaml no longer shapes the shell once the files are the team's: watching it would only reload for nothing.
   const watch = lines
     .filter((l) => l.startsWith("watch_file "))
-    .map((l) => l.split(" ").filter((word) => !/^'?(\.\.\/)*paved\.yaml'?$/.test(word)).join(" "))
+    .map((l) =>
+      l
+        .split(" ")
+        .filter((word) => !/^'?(\.\.\/)*paved\.yaml'?$/.test(word))
+        .join(" "),
+    )
     .filter((l) => l !== "watch_file");
   const use = lines.filter((l) => l.startsWith("use flake"));
-  return ["# Loads the project's dev shell with direnv's own `use flake`.", ...new Set(watch), ...(use.length ? use : ["use flake"]), ""].join("\n");
+  return [
+    "# Loads the project's dev shell with direnv's own `use flake`.",
+    ...new Set(watch),
+    ...(use.length ? use : ["use flake"]),
+    "",
+  ].join("\n");
 }
 
 /** The body without lines that tell a person to go through paved. */
@@ -64,7 +74,11 @@ export async function ejectRepository(options: { dir: string; dryRun?: boolean; 
     const header = parseHeader(await readFile(join(options.dir, file.path), "utf8"));
     if (!header) continue;
     if (!file.intact) edited.push(file.path);
-    out.push({ path: file.path, content: file.intact ? ejectedBody(file.path, header.body) : header.body, comment: "none" });
+    out.push({
+      path: file.path,
+      content: file.intact ? ejectedBody(file.path, header.body) : header.body,
+      comment: "none",
+    });
   }
   if (out.length > 0) {
     const mark = [
@@ -79,5 +93,10 @@ export async function ejectRepository(options: { dir: string; dryRun?: boolean; 
   }
   // force: the files are rewritten from their own content, so a hand edit is carried over, not lost.
   const result = await commitChange(options.dir, { files: out }, { dryRun: options.dryRun === true, force: true });
-  return { ejected: out.filter((f) => f.path !== EJECTED_FILE).map((f) => f.path), edited, dryRun: result.dryRun, diff: result.dryRun ? result.diff : "" };
+  return {
+    ejected: out.filter((f) => f.path !== EJECTED_FILE).map((f) => f.path),
+    edited,
+    dryRun: result.dryRun,
+    diff: result.dryRun ? result.diff : "",
+  };
 }

@@ -74,7 +74,10 @@ function cacheRoot(env: NodeJS.ProcessEnv): string {
 
 async function filesUnder(root: string, dir: string): Promise<string[]> {
   const entries = await readdir(join(root, dir), { withFileTypes: true, recursive: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
 }
 
 /** sha256 over every input the evaluation reads, names included (a renamed host file is a new input). */
@@ -91,25 +94,44 @@ export async function evaluationKey(dir: string, nixArgs: string[] = []): Promis
 
 function firstLine(error: unknown): string {
   const text = isPavedError(error) ? error.message : error instanceof Error ? error.message : String(error);
-  return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? text;
+  return (
+    text
+      .split("\n")
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? text
+  );
 }
 
 export async function evaluateHosts(dir: string, options: EvaluateOptions = {}): Promise<Evaluation> {
   const env = options.env ?? process.env;
   // Without a lock, evaluating would mean fetching nixpkgs and paved: status reads, it does not download.
   if (!existsSync(join(dir, "flake.lock")) && !(options.nixArgs ?? []).includes("--override-input")) {
-    return { hosts: {}, failed: [], cached: false, error: "flake.lock is missing: run `nix flake lock` in the platform repository (and commit it) so the hosts can be evaluated" };
+    return {
+      hosts: {},
+      failed: [],
+      cached: false,
+      error:
+        "flake.lock is missing: run `nix flake lock` in the platform repository (and commit it) so the hosts can be evaluated",
+    };
   }
-  if (!existsSync(join(dir, "flake.nix"))) return { hosts: {}, failed: [], cached: false, error: "flake.nix is missing: run `paved sync`" };
+  if (!existsSync(join(dir, "flake.nix")))
+    return { hosts: {}, failed: [], cached: false, error: "flake.nix is missing: run `paved sync`" };
   const key = await evaluationKey(dir, options.nixArgs);
   const file = join(cacheRoot(env), "platform-eval", `${key}.json`);
-  const hit = await readFile(file, "utf8").then((t) => JSON.parse(t) as Omit<Evaluation, "cached">, () => undefined);
+  const hit = await readFile(file, "utf8").then(
+    (t) => JSON.parse(t) as Omit<Evaluation, "cached">,
+    () => undefined,
+  );
   if (hit) return { ...hit, cached: true };
   let raw: Record<string, HostFacts | null>;
   try {
     raw = await nixJson<Record<string, HostFacts | null>>(
       ["eval", "--no-write-lock-file", ...(options.nixArgs ?? []), `${dir}#nixosConfigurations`, "--apply", APPLY],
-      { cwd: dir, env: env as Record<string, string | undefined>, ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        cwd: dir,
+        env: env as Record<string, string | undefined>,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
     );
   } catch (error) {
     // Not cached: the cause (no nix, a network hiccup, a typo fixed a second later) may be gone next time.

@@ -2,7 +2,13 @@
 import { actionLine } from "./_plan.ts";
 import type { MigrationStatus, StepStatus } from "./_types.ts";
 
-type Paint = { red: (s: string) => string; green: (s: string) => string; yellow: (s: string) => string; dim: (s: string) => string; bold: (s: string) => string };
+type Paint = {
+  red: (s: string) => string;
+  green: (s: string) => string;
+  yellow: (s: string) => string;
+  dim: (s: string) => string;
+  bold: (s: string) => string;
+};
 
 export function stateMark(status: StepStatus, c: Paint): string {
   if (!status.available) return c.dim("? unknown    ");
@@ -25,7 +31,8 @@ export function formatStatus(status: MigrationStatus, c: Paint, verbose = false)
   for (const step of status.steps) {
     lines.push(`${stateMark(step, c)}  ${step.step}. ${step.title}`);
     for (const line of step.evidence) lines.push(`      ${line.text}`);
-    if (verbose) for (const s of step.subjects) lines.push(`        ${s.name}: ${s.state}${s.detail ? ` — ${s.detail}` : ""}`);
+    if (verbose)
+      for (const s of step.subjects) lines.push(`        ${s.name}: ${s.state}${s.detail ? ` — ${s.detail}` : ""}`);
   }
   if (status.hosts.length) {
     const deployed = status.hosts.filter((h) => h.deployed).length;
@@ -41,7 +48,13 @@ export function formatStatus(status: MigrationStatus, c: Paint, verbose = false)
     for (const p of problems) lines.push(`  ✗ ${p.message}${p.fix ? `\n      fix: ${p.fix}` : ""}`);
   }
   const unknown = status.steps.filter((s) => !s.available);
-  if (unknown.length) lines.push("", c.dim(`Unknown steps: ${unknown.map((s) => s.step).join(", ")} (why: next to each step above).`));
-  lines.push("", status.next.length ? `Next: step ${status.next[0]!.step}: ${actionLine(status.next[0]!)}  (all: paved plan)` : "Nothing left to do on the path.");
+  if (unknown.length)
+    lines.push("", c.dim(`Unknown steps: ${unknown.map((s) => s.step).join(", ")} (why: next to each step above).`));
+  lines.push(
+    "",
+    status.next.length
+      ? `Next: step ${status.next[0]!.step}: ${actionLine(status.next[0]!)}  (all: paved plan)`
+      : "Nothing left to do on the path.",
+  );
   return lines.join("\n");
 }

@@ -8,8 +8,19 @@ import { mkdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { isMap, type Document } from "yaml";
 import {
-  addToConfigList, commitChange, CONFIG_FILE, CURRENT_STABLE_RELEASE, editConfig, exec, gitIntentToAdd, gitRoot, loadConfig, parseConfig, PavedError,
-  type FileStatus, type PavedConfig,
+  addToConfigList,
+  commitChange,
+  CONFIG_FILE,
+  CURRENT_STABLE_RELEASE,
+  editConfig,
+  exec,
+  gitIntentToAdd,
+  gitRoot,
+  loadConfig,
+  parseConfig,
+  PavedError,
+  type FileStatus,
+  type PavedConfig,
 } from "@paved/core";
 import { readEjected } from "./_eject.ts";
 import { renderPlatformFiles } from "./_platform-files.ts";
@@ -54,7 +65,12 @@ function quote(value: string): string {
 }
 
 /** A first paved.yaml with a comment on each section: the team reads this file more than paved does. */
-export function platformConfigText(options: { name: string; repos: string[]; ci: "github" | "gitlab"; release: string }): string {
+export function platformConfigText(options: {
+  name: string;
+  repos: string[];
+  ci: "github" | "gitlab";
+  release: string;
+}): string {
   const repos = options.repos.length ? options.repos.map((r) => `  - ${quote(r)}`).join("\n") : "  []";
   return `# paved.yaml of a platform repository: the team roster, NixOS hosts, how rollouts go, and the application
 # repositories \`paved status\` and \`paved plan\` read. paved renders flake.nix, hosts/ and CI from it.
@@ -104,7 +120,14 @@ function addMissing(doc: Document, name: string, repos: string[], ci: "github" |
   if (!has("repos")) set("repos", repos);
   if (!has("team")) set("team", { groups: ["ops"], users: {} });
   if (!has("hosts")) set("hosts", {});
-  if (!has("rollout")) set("rollout", { waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }], failureBudget: 0 });
+  if (!has("rollout"))
+    set("rollout", {
+      waves: [
+        { name: "canary", hosts: 1 },
+        { name: "rest", hosts: "rest" },
+      ],
+      failureBudget: 0,
+    });
   if (!has("ci")) set("ci", { provider: ci });
   return added;
 }
@@ -112,9 +135,13 @@ function addMissing(doc: Document, name: string, repos: string[], ci: "github" |
 export async function initPlatform(options: PlatformInitOptions): Promise<PlatformInitResult> {
   const dir = options.dir;
   if (await readEjected(dir)) {
-    throw new PavedError("E_EJECTED", "this repository was ejected from paved: `paved init --platform` would take its files back", {
-      hint: "Edit the files by hand, or delete .paved/ejected to let paved manage the repository again.",
-    });
+    throw new PavedError(
+      "E_EJECTED",
+      "this repository was ejected from paved: `paved init --platform` would take its files back",
+      {
+        hint: "Edit the files by hand, or delete .paved/ejected to let paved manage the repository again.",
+      },
+    );
   }
   const dryRun = options.dryRun === true;
   const name = options.name ?? basename(dir);
@@ -127,35 +154,67 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
     // An invalid paved.yaml stops here with file:line:col, before anything is written.
     const loaded = await loadConfig(dir);
     before = loaded.text;
-    const edit = await editConfig(dir, (doc) => {
-      added = addMissing(doc, name, options.repos ?? [], ci);
-      // --repo on an existing platform adds the repositories it does not list yet.
-      if (!added.includes("repos")) for (const repo of options.repos ?? []) if (addToConfigList(doc, ["repos"], repo, { unique: true })) added.push(`repos: ${repo}`);
-    }, { dryRun: true });
+    const edit = await editConfig(
+      dir,
+      (doc) => {
+        added = addMissing(doc, name, options.repos ?? [], ci);
+        // --repo on an existing platform adds the repositories it does not list yet.
+        if (!added.includes("repos"))
+          for (const repo of options.repos ?? [])
+            if (addToConfigList(doc, ["repos"], repo, { unique: true })) added.push(`repos: ${repo}`);
+      },
+      { dryRun: true },
+    );
     configText = edit.after;
   } else {
-    if (options.repos?.some((r) => r.trim() === "")) throw new PavedError("E_USAGE", "--repo needs a path", { hint: "Give each application repository's path, e.g. --repo ../api." });
-    configText = platformConfigText({ name, repos: options.repos ?? [], ci, release: options.release ?? CURRENT_STABLE_RELEASE });
+    if (options.repos?.some((r) => r.trim() === ""))
+      throw new PavedError("E_USAGE", "--repo needs a path", {
+        hint: "Give each application repository's path, e.g. --repo ../api.",
+      });
+    configText = platformConfigText({
+      name,
+      repos: options.repos ?? [],
+      ci,
+      release: options.release ?? CURRENT_STABLE_RELEASE,
+    });
   }
   const config: PavedConfig = parseConfig(configText, CONFIG_FILE).config;
 
   const files = await renderPlatformFiles(dir, config);
-  if (!existsSync(join(dir, GITIGNORE))) files.push({ path: GITIGNORE, content: ".direnv/\nresult\nresult-*\n.paved/rollouts/*.lock\n", source: "paved init --platform" });
+  if (!existsSync(join(dir, GITIGNORE)))
+    files.push({
+      path: GITIGNORE,
+      content: ".direnv/\nresult\nresult-*\n.paved/rollouts/*.lock\n",
+      source: "paved init --platform",
+    });
   let root = existsSync(dir) ? await gitRoot(dir) : undefined;
   const gitInit = root === undefined && options.git !== false;
 
   const notes: string[] = [];
   if (root !== undefined && resolve(root) !== resolve(dir) && config.ci) {
     // GitHub and GitLab read pipelines only at the repository root.
-    notes.push(`This platform lives in ${relative(root, dir)}/ of the repository at ${root}: the CI provider reads pipelines only at the repository root, so move the pipeline there and run it with working-directory ${relative(root, dir)}.`);
+    notes.push(
+      `This platform lives in ${relative(root, dir)}/ of the repository at ${root}: the CI provider reads pipelines only at the repository root, so move the pipeline there and run it with working-directory ${relative(root, dir)}.`,
+    );
   }
   const configChanged = before !== configText;
-  const configOutcome = { path: CONFIG_FILE, status: (before === undefined ? "create" : configChanged ? "completed" : "kept") as PlatformFileOutcome["status"], written: false, added };
+  const configOutcome = {
+    path: CONFIG_FILE,
+    status: (before === undefined ? "create" : configChanged ? "completed" : "kept") as PlatformFileOutcome["status"],
+    written: false,
+    added,
+  };
   const change = { config: { path: CONFIG_FILE, before, after: configText }, files };
   if (dryRun) {
     const planned = await commitChange(dir, change, { force: options.force === true, dryRun: true });
     return {
-      root: dir, gitInit, config: configOutcome, dryRun, diff: planned.diff, intentToAdd: [], notes,
+      root: dir,
+      gitInit,
+      config: configOutcome,
+      dryRun,
+      diff: planned.diff,
+      intentToAdd: [],
+      notes,
       files: planned.changes.map((c) => ({ path: c.path, status: c.status, written: false })),
       kept: planned.kept,
     };
@@ -165,16 +224,34 @@ export async function initPlatform(options: PlatformInitOptions): Promise<Platfo
   if (gitInit) {
     // Nix reads a flake in a git repository through git, and the platform repository is meant to be committed.
     const result = await exec(["git", "init", "-q"], { cwd: dir });
-    if (result.exitCode !== 0) throw new PavedError("E_GIT_FAILED", `git init failed: ${result.stderr.trim()}`, { hint: "Run `git init` yourself, or pass --no-git." });
+    if (result.exitCode !== 0)
+      throw new PavedError("E_GIT_FAILED", `git init failed: ${result.stderr.trim()}`, {
+        hint: "Run `git init` yourself, or pass --no-git.",
+      });
     root = dir;
   }
   // paved.yaml and every platform file in one transaction: all written, or none.
   const written = await commitChange(dir, change, { force: options.force === true });
   configOutcome.written = configChanged;
-  const created = [...(before === undefined ? [CONFIG_FILE] : []), ...written.changes.filter((c) => c.status === "create").map((c) => c.path)];
-  const intentToAdd = root ? await gitIntentToAdd(root, created.map((p) => relative(root!, join(dir, p)))) : [];
+  const created = [
+    ...(before === undefined ? [CONFIG_FILE] : []),
+    ...written.changes.filter((c) => c.status === "create").map((c) => c.path),
+  ];
+  const intentToAdd = root
+    ? await gitIntentToAdd(
+        root,
+        created.map((p) => relative(root!, join(dir, p))),
+      )
+    : [];
   return {
-    root: dir, gitInit, config: configOutcome, dryRun, diff: "", intentToAdd, kept: written.kept, notes,
+    root: dir,
+    gitInit,
+    config: configOutcome,
+    dryRun,
+    diff: "",
+    intentToAdd,
+    kept: written.kept,
+    notes,
     files: written.changes.map((c) => ({ path: c.path, status: c.status, written: written.written.includes(c.path) })),
   };
 }

@@ -27,16 +27,23 @@ export async function readJournals(dir: string): Promise<JournalRead> {
         outcome: s.outcome ?? "running",
         ...(s.message ? { message: s.message } : {}),
         waves: s.waves.map((w) => ({ name: w.name, hosts: w.hosts, state: w.state, failed: w.failed })),
-        hosts: Object.values(state.hosts).map((h) => ({ host: h.name, outcome: h.outcome ?? "pending", wave: h.wave, ...(h.message ? { message: h.message } : {}) })),
+        hosts: Object.values(state.hosts).map((h) => ({
+          host: h.name,
+          outcome: h.outcome ?? "pending",
+          wave: h.wave,
+          ...(h.message ? { message: h.message } : {}),
+        })),
         failures: Object.values(state.hosts).filter((h) => h.outcome && FAILED.has(h.outcome)).length,
-        rolledBack: state.rollback !== undefined || s.rollbacks.length > 0 || s.waves.some((w) => w.state === "rolled-back"),
+        rolledBack:
+          state.rollback !== undefined || s.rollbacks.length > 0 || s.waves.some((w) => w.state === "rolled-back"),
         resumes: s.resumes,
       };
     } catch (error) {
       out.problems.push({
         subject: id,
         message: `rollout journal ${relative(dir, file)}: ${isPavedError(error) ? error.message : (error as Error).message}`,
-        fix: isPavedError(error) && error.hint ? error.hint : "Inspect the journal; the other rollouts are still counted.",
+        fix:
+          isPavedError(error) && error.hint ? error.hint : "Inspect the journal; the other rollouts are still counted.",
       });
       continue;
     }

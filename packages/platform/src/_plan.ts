@@ -30,7 +30,10 @@ export function stateWord(step: StepStatus): string {
 
 /** Markdown text that cannot break the table or the list it sits in. */
 function md(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/([|*_[\]<>#`])/g, "\\$1").replace(/\s*\n\s*/g, " ");
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/([|*_[\]<>#`])/g, "\\$1")
+    .replace(/\s*\n\s*/g, " ");
 }
 
 function code(text: string): string {
@@ -64,14 +67,18 @@ export function renderMigrationMd(status: MigrationStatus): string {
   if (problems.length || status.drift.length) {
     lines.push("", "## Needs a person first", "");
     for (const p of problems) lines.push(`- [ ] ${md(p.message)}${p.fix ? ` — ${md(p.fix)}` : ""}`);
-    for (const d of status.drift) lines.push(`- [ ] ${md(d.subject)}: ${md(d.message)}${d.fix ? ` — ${md(d.fix)}` : ""}`);
+    for (const d of status.drift)
+      lines.push(`- [ ] ${md(d.subject)}: ${md(d.message)}${d.fix ? ` — ${md(d.fix)}` : ""}`);
   }
   lines.push("", "## Next actions, in path order");
   for (const step of status.steps) {
     const actions = status.next.filter((a) => a.step === step.step);
     if (actions.length === 0) continue;
     lines.push("", `### Step ${step.step}: ${md(step.title)}`, "");
-    for (const a of actions) lines.push(`- [ ] ${md(actionTitle(a))}${a.command ? ` — ${code(a.command)}` : ""}${a.derived ? " *(quick check: this step's own status is not in this build)*" : ""}`);
+    for (const a of actions)
+      lines.push(
+        `- [ ] ${md(actionTitle(a))}${a.command ? ` — ${code(a.command)}` : ""}${a.derived ? " *(quick check: this step's own status is not in this build)*" : ""}`,
+      );
   }
   if (status.next.length === 0) lines.push("", "Nothing left: every step is done.");
   const done = status.steps.filter((s) => s.available && s.state === "done");
@@ -93,13 +100,50 @@ export async function migrationPlan(options: PlanOptions): Promise<PlanResult> {
   const file: GeneratedFile = { path: MIGRATION_FILE, content: renderMigrationMd(status), source: "paved.yaml" };
   const blocking = status.problems.filter((p) => p.kind !== "step-unavailable" && p.kind !== "step-error");
   // An ejected repository's files are the team's: the tracker is not (re)written either.
-  if (status.ejected) return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: "not written: the repository was ejected from paved" } };
-  if (options.write === false) return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: "not written (--no-write)" } };
+  if (status.ejected)
+    return {
+      status,
+      actions,
+      file: {
+        path: MIGRATION_FILE,
+        status: "not-written",
+        written: false,
+        reason: "not written: the repository was ejected from paved",
+      },
+    };
+  if (options.write === false)
+    return {
+      status,
+      actions,
+      file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: "not written (--no-write)" },
+    };
   if (blocking.length > 0) {
     // Bad input: the plan is printed, but the committed tracker is not replaced by a view of half the organisation.
-    return { status, actions, file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: `not written: ${blocking.length} input problem${blocking.length === 1 ? "" : "s"} to fix first` } };
+    return {
+      status,
+      actions,
+      file: {
+        path: MIGRATION_FILE,
+        status: "not-written",
+        written: false,
+        reason: `not written: ${blocking.length} input problem${blocking.length === 1 ? "" : "s"} to fix first`,
+      },
+    };
   }
-  const result = await commitChange(options.dir, { files: [file] }, { dryRun: options.dryRun === true, force: options.force === true });
+  const result = await commitChange(
+    options.dir,
+    { files: [file] },
+    { dryRun: options.dryRun === true, force: options.force === true },
+  );
   const change = result.changes[0]!;
-  return { status, actions, file: { path: MIGRATION_FILE, status: change.status, written: result.written.includes(MIGRATION_FILE), ...(options.dryRun ? { diff: change.diff } : {}) } };
+  return {
+    status,
+    actions,
+    file: {
+      path: MIGRATION_FILE,
+      status: change.status,
+      written: result.written.includes(MIGRATION_FILE),
+      ...(options.dryRun ? { diff: change.diff } : {}),
+    },
+  };
 }

@@ -10,7 +10,12 @@ import { STEPS } from "./_steps.ts";
 
 /** A platform repository declares hosts, a roster, rollouts or repositories; an application repository only shells and CI. */
 export function isPlatform(config: PavedConfig): boolean {
-  return Object.keys(config.hosts).length > 0 || config.team !== undefined || config.rollout !== undefined || config.repos.length > 0;
+  return (
+    Object.keys(config.hosts).length > 0 ||
+    config.team !== undefined ||
+    config.rollout !== undefined ||
+    config.repos.length > 0
+  );
 }
 
 export async function renderPlatformFiles(root: string, config: PavedConfig): Promise<GeneratedFile[]> {

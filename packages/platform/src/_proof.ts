@@ -4,7 +4,15 @@
  * "done" here comes from the evaluation, and what paved.yaml asks for but the evaluation lacks is drift.
  * Hardware files are checked for every host, whatever its role.
  */
-import { hardwareFile, hostModules, type DriftItem, type PavedConfig, type StepEvidence, type StepReport, type StepState } from "@paved/core";
+import {
+  hardwareFile,
+  hostModules,
+  type DriftItem,
+  type PavedConfig,
+  type StepEvidence,
+  type StepReport,
+  type StepState,
+} from "@paved/core";
 import type { Evaluation, HostFacts } from "./_evaluate.ts";
 import { readHardware } from "./_readiness.ts";
 
@@ -13,7 +21,8 @@ const MODULES: Module[] = ["baseline", "logging", "monitoring"];
 
 /** The module is really on in the evaluated configuration. */
 export function moduleOn(module: Module, facts: HostFacts): boolean {
-  if (module === "baseline") return facts.sshd && facts.passwordAuthentication === false && facts.permitRootLogin !== "yes" && facts.firewall;
+  if (module === "baseline")
+    return facts.sshd && facts.passwordAuthentication === false && facts.permitRootLogin !== "yes" && facts.firewall;
   if (module === "logging") return facts.vector || facts.alloy;
   return facts.nodeExporter;
 }
@@ -50,11 +59,19 @@ export async function hardwareDrift(root: string, config: PavedConfig, hosts: st
 
 function unproven(evaluation: Evaluation): StepEvidence | undefined {
   if (evaluation.error) return { text: `not proven: ${evaluation.error}` };
-  if (evaluation.failed.length) return { text: `not proven for ${evaluation.failed.join(", ")}: ${evaluation.failed.length === 1 ? "its configuration does" : "their configurations do"} not evaluate (run \`nix flake check\`)` };
+  if (evaluation.failed.length)
+    return {
+      text: `not proven for ${evaluation.failed.join(", ")}: ${evaluation.failed.length === 1 ? "its configuration does" : "their configurations do"} not evaluate (run \`nix flake check\`)`,
+    };
   return undefined;
 }
 
-export async function proveSteps(root: string, config: PavedConfig, evaluation: Evaluation, reports: StepReport[]): Promise<StepReport[]> {
+export async function proveSteps(
+  root: string,
+  config: PavedConfig,
+  evaluation: Evaluation,
+  reports: StepReport[],
+): Promise<StepReport[]> {
   const hosts = Object.keys(config.hosts);
   const roleHosts = hosts.filter((n) => ROLE_ROLES.has(config.hosts[n]!.role));
   const facts = (n: string) => evaluation.hosts[n];
@@ -70,17 +87,32 @@ export async function proveSteps(root: string, config: PavedConfig, evaluation: 
       const f = facts(n);
       if (f && hostModules(config.hosts[n]!, config).baseline && !moduleOn("baseline", f)) {
         // nix-strings: allow a command line shown to a person, not Nix paved evaluates
-        drift.push({ kind: "not-in-evaluation", subject: n, message: `baseline on ${n}: paved.yaml asks for it, but the evaluated configuration lacks ${WHAT.baseline}`, fix: `Find what overrides it in hosts/${n}*.nix (\`nix eval .#nixosConfigurations.${n}.config.services.openssh.settings\`).` });
+        drift.push({
+          kind: "not-in-evaluation",
+          subject: n,
+          message: `baseline on ${n}: paved.yaml asks for it, but the evaluated configuration lacks ${WHAT.baseline}`,
+          fix: `Find what overrides it in hosts/${n}*.nix (\`nix eval .#nixosConfigurations.${n}.config.services.openssh.settings\`).`,
+        });
       }
     }
     const proven = roleHosts.length > 0 && hardened.length === roleHosts.length;
     const evidence: StepEvidence[] = [
-      { text: `Evaluated: ${hardened.length} of ${roleHosts.length} role host${roleHosts.length === 1 ? "" : "s"} hardened${names(hardened)}`, done: hardened.length, total: roleHosts.length, items: hardened },
+      {
+        text: `Evaluated: ${hardened.length} of ${roleHosts.length} role host${roleHosts.length === 1 ? "" : "s"} hardened${names(hardened)}`,
+        done: hardened.length,
+        total: roleHosts.length,
+        items: hardened,
+      },
       ...step3.evidence,
       ...(missingFacts ? [missingFacts] : []),
     ];
     const next = [...step3.next];
-    if (evaluation.error?.startsWith("flake.lock is missing")) next.unshift({ step: 3, title: "Lock the platform flake so status can evaluate the hosts and prove steps 3 and 4", command: "nix flake lock" });
+    if (evaluation.error?.startsWith("flake.lock is missing"))
+      next.unshift({
+        step: 3,
+        title: "Lock the platform flake so status can evaluate the hosts and prove steps 3 and 4",
+        command: "nix flake lock",
+      });
     out.push({ ...step3, state: atMost(step3.state, proven && drift.length === 0), evidence, drift, next });
   }
 
@@ -89,25 +121,54 @@ export async function proveSteps(root: string, config: PavedConfig, evaluation: 
     const on = (m: Module) => hosts.filter((n) => facts(n) && moduleOn(m, facts(n)!));
     const complete = hosts.filter((n) => MODULES.every((m) => on(m).includes(n)));
     const drift: DriftItem[] = [...step4.drift];
-    const admins = Object.entries(config.team?.users ?? {}).filter(([, u]) => u.groups.includes("wheel")).map(([name]) => name);
+    const admins = Object.entries(config.team?.users ?? {})
+      .filter(([, u]) => u.groups.includes("wheel"))
+      .map(([name]) => name);
     for (const n of hosts) {
       const f = facts(n);
       if (!f) continue;
       const asked = hostModules(config.hosts[n]!, config);
       for (const m of MODULES) {
-        if (asked[m] && !moduleOn(m, f)) drift.push({ kind: "not-in-evaluation", subject: n, message: `${m} on ${n}: paved.yaml asks for it, but the evaluated configuration lacks ${WHAT[m]}`, fix: `Run \`paved sync\`, then look for an override in hosts/${n}*.nix.` });
+        if (asked[m] && !moduleOn(m, f))
+          drift.push({
+            kind: "not-in-evaluation",
+            subject: n,
+            message: `${m} on ${n}: paved.yaml asks for it, but the evaluated configuration lacks ${WHAT[m]}`,
+            fix: `Run \`paved sync\`, then look for an override in hosts/${n}*.nix.`,
+          });
       }
       const absent = config.team ? admins.filter((a) => !f.users.includes(a)) : [];
-      if (asked.baseline && absent.length) drift.push({ kind: "not-in-evaluation", subject: n, message: `the roster's administrators ${absent.join(", ")} have no account in ${n}'s evaluated configuration`, fix: "Run `paved sync` so the host imports team.nix." });
+      if (asked.baseline && absent.length)
+        drift.push({
+          kind: "not-in-evaluation",
+          subject: n,
+          message: `the roster's administrators ${absent.join(", ")} have no account in ${n}'s evaluated configuration`,
+          fix: "Run `paved sync` so the host imports team.nix.",
+        });
     }
     // Messages start with the module: status folds drift items whose first word and subject agree into one.
     // The headline counts hosts with all three modules, so its numbers and the step's state say the same thing.
     const evidence: StepEvidence[] = [
-      { text: `Evaluated: ${complete.length} of ${hosts.length} host${hosts.length === 1 ? "" : "s"} run the baseline, logging and monitoring${names(complete)}`, done: complete.length, total: hosts.length, items: complete },
-      ...MODULES.map((m) => ({ text: `${m}: ${on(m).length} of ${hosts.length} hosts${names(on(m))}`, done: on(m).length, total: hosts.length, items: on(m) })),
+      {
+        text: `Evaluated: ${complete.length} of ${hosts.length} host${hosts.length === 1 ? "" : "s"} run the baseline, logging and monitoring${names(complete)}`,
+        done: complete.length,
+        total: hosts.length,
+        items: complete,
+      },
+      ...MODULES.map((m) => ({
+        text: `${m}: ${on(m).length} of ${hosts.length} hosts${names(on(m))}`,
+        done: on(m).length,
+        total: hosts.length,
+        items: on(m),
+      })),
       ...(missingFacts ? [missingFacts] : []),
     ];
-    const state: StepState = hosts.length > 0 && complete.length === hosts.length && drift.length === 0 ? "done" : MODULES.some((m) => on(m).length > 0) || step4.state !== "not-started" ? "in-progress" : "not-started";
+    const state: StepState =
+      hosts.length > 0 && complete.length === hosts.length && drift.length === 0
+        ? "done"
+        : MODULES.some((m) => on(m).length > 0) || step4.state !== "not-started"
+          ? "in-progress"
+          : "not-started";
     out.push({ ...step4, state, evidence, drift });
   }
   return out;

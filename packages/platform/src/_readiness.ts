@@ -24,16 +24,23 @@ export async function hostReadiness(root: string, name: string, config: PavedCon
   const needed: string[] = [];
   const hardware = await readHardware(root, name);
   if (hardware !== "present") {
-    needed.push(`${hardwareFile(name)} is ${hardware}: put the output of \`nixos-generate-config --show-hardware-config\` (run on the machine) there`);
+    needed.push(
+      `${hardwareFile(name)} is ${hardware}: put the output of \`nixos-generate-config --show-hardware-config\` (run on the machine) there`,
+    );
   }
   const role = config.roles[host.role];
   if ((role?.sshAllowFrom ?? []).length === 0) {
-    needed.push(`roles.${host.role}.sshAllowFrom is empty: SSH is open to any source the firewall lets through; list your networks (CIDR) in paved.yaml`);
+    needed.push(
+      `roles.${host.role}.sshAllowFrom is empty: SSH is open to any source the firewall lets through; list your networks (CIDR) in paved.yaml`,
+    );
   }
   const admins = Object.values(config.team?.users ?? {}).filter((u) => u.groups.includes("wheel"));
   if (hostModules(host, config).baseline && admins.length === 0) {
-    needed.push("nobody on the roster is in wheel, so nobody could administer the host: `paved team add NAME --key FILE.pub --groups wheel`");
+    needed.push(
+      "nobody on the roster is in wheel, so nobody could administer the host: `paved team add NAME --key FILE.pub --groups wheel`",
+    );
   }
-  if (host.address === undefined) needed.push(`hosts.${name}.address is not set: paved will reach the host as \`${name}\` over SSH`);
+  if (host.address === undefined)
+    needed.push(`hosts.${name}.address is not set: paved will reach the host as \`${name}\` over SSH`);
   return { host: name, hardware, needed };
 }

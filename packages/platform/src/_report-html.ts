@@ -55,9 +55,26 @@ footer{margin-top:24px;color:#57606a;font-size:13px;text-align:center}
 @media print{body{background:#fff}section{break-inside:avoid}}
 `;
 
-const OUTCOME_COLOR: Record<string, string> = { succeeded: COLORS.done, failed: COLORS.fail, "rolled-back": COLORS.fail, paused: COLORS["in-progress"], running: COLORS.unknown };
-const WAVE_COLOR: Record<string, string> = { done: COLORS.done, "rolled-back": COLORS.fail, paused: COLORS["in-progress"], running: COLORS["in-progress"], pending: COLORS["not-started"] };
-const STATE_LABEL = { done: "done", "in-progress": "in progress", "not-started": "not started", unknown: "unknown" } as const;
+const OUTCOME_COLOR: Record<string, string> = {
+  succeeded: COLORS.done,
+  failed: COLORS.fail,
+  "rolled-back": COLORS.fail,
+  paused: COLORS["in-progress"],
+  running: COLORS.unknown,
+};
+const WAVE_COLOR: Record<string, string> = {
+  done: COLORS.done,
+  "rolled-back": COLORS.fail,
+  paused: COLORS["in-progress"],
+  running: COLORS["in-progress"],
+  pending: COLORS["not-started"],
+};
+const STATE_LABEL = {
+  done: "done",
+  "in-progress": "in progress",
+  "not-started": "not started",
+  unknown: "unknown",
+} as const;
 
 /** Text in which `command` spans become <code>: each piece is escaped on its own, so no markup comes from the text. */
 function rich(text: string): SafeHtml {
@@ -79,13 +96,16 @@ function stepBox(step: StepStatus): SafeHtml {
 function rolloutItem(r: RolloutSummary): SafeHtml {
   const color = OUTCOME_COLOR[r.outcome] ?? COLORS.unknown;
   const waves = r.waves.map(
-    (w) => html`<span class="wave" style="--c:${WAVE_COLOR[w.state] ?? COLORS.unknown}"><b>${w.name}</b> ${w.hosts.length} host${w.hosts.length === 1 ? "" : "s"} · ${w.state}${w.failed ? html` · <span class="fail">${w.failed} failed</span>` : ""}</span>`,
+    (w) =>
+      html`<span class="wave" style="--c:${WAVE_COLOR[w.state] ?? COLORS.unknown}"><b>${w.name}</b> ${w.hosts.length} host${w.hosts.length === 1 ? "" : "s"} · ${w.state}${w.failed ? html` · <span class="fail">${w.failed} failed</span>` : ""}</span>`,
   );
   // Failures and rollbacks are the story; hosts not reached yet are summed up, not listed.
   const failed = r.hosts.filter((h) => !["deployed", "unchanged", "skipped", "pending"].includes(h.outcome));
   const waiting = r.hosts.filter((h) => h.outcome === "skipped" || h.outcome === "pending");
   const failures = html`${failed.map((h) => html`<div class="fail">${h.host}: ${h.outcome}${h.message ? ` — ${h.message}` : ""}</div>`)}${
-    waiting.length ? html`<div class="muted">${waiting.length} host${waiting.length === 1 ? "" : "s"} not reached (${[...new Set(waiting.map((h) => h.outcome))].join(", ")})</div>` : ""
+    waiting.length
+      ? html`<div class="muted">${waiting.length} host${waiting.length === 1 ? "" : "s"} not reached (${[...new Set(waiting.map((h) => h.outcome))].join(", ")})</div>`
+      : ""
   }`;
   const when = r.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
   return html`<li style="--c:${color}" data-rollout="${r.id}" data-outcome="${r.outcome}"><b>${when}</b> <span class="badge" style="--c:${color}">${r.outcome}</span>${r.rolledBack ? html` <span class="badge" style="--c:${COLORS.fail}">rolled back</span>` : ""}${r.resumes ? html` <span class="muted">resumed ${r.resumes}×</span>` : ""}<br><code>${r.id}</code>${r.message ? html` <span class="muted">${r.message}</span>` : ""}<div class="waves">${waves}</div>${failures}</li>`;
@@ -97,12 +117,17 @@ function rolloutItem(r: RolloutSummary): SafeHtml {
  * repository inside the platform directory keeps its own name.
  */
 export function shareableStatus(status: MigrationStatus, home: string = homedir()): MigrationStatus {
-  const all: [string, string][] = [...status.repos.map((r): [string, string] => [r.path, r.entry]), [status.platform.dir, "."], [home, "~"]];
+  const all: [string, string][] = [
+    ...status.repos.map((r): [string, string] => [r.path, r.entry]),
+    [status.platform.dir, "."],
+    [home, "~"],
+  ];
   const pairs = all.filter(([from]) => from.length > 1).sort((a, b) => b[0].length - a[0].length);
   const scrub = (value: unknown): unknown => {
     if (typeof value === "string") return pairs.reduce((text, [from, to]) => text.split(from).join(to), value);
     if (Array.isArray(value)) return value.map(scrub);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
     return value;
   };
   return scrub(status) as MigrationStatus;
@@ -114,22 +139,43 @@ export function renderReportHtml(input: MigrationStatus): string {
   const deployed = status.hosts.filter((h) => h.deployed).length;
   const started = status.steps.filter((s) => s.available && s.state !== "not-started").length;
   const cards = [
-    ["steps", `${status.steps.filter((s) => s.available && s.state === "done").length} / 5`, `steps done (${started} started)`],
-    ["repos", String(status.repos.length), `application repositor${status.repos.length === 1 ? "y" : "ies"} listed (the platform repository not counted)`],
+    [
+      "steps",
+      `${status.steps.filter((s) => s.available && s.state === "done").length} / 5`,
+      `steps done (${started} started)`,
+    ],
+    [
+      "repos",
+      String(status.repos.length),
+      `application repositor${status.repos.length === 1 ? "y" : "ies"} listed (the platform repository not counted)`,
+    ],
     ["hosts", `${deployed} / ${status.hosts.length}`, "hosts deployed by a rollout"],
     ["attention", String(status.drift.length + problems.length), "items need a person"],
-  ].map(([id, value, label]) => html`<div class="card${id === "attention" && value !== "0" ? " warn" : ""}" data-card="${id}"><b>${value}</b><span>${label}</span></div>`);
+  ].map(
+    ([id, value, label]) =>
+      html`<div class="card${id === "attention" && value !== "0" ? " warn" : ""}" data-card="${id}"><b>${value}</b><span>${label}</span></div>`,
+  );
   const repoRows = status.repos.map(
-    (r) => html`<tr data-repo="${r.name}"><td>${r.name}</td><td><code>${r.entry}</code></td>${([1, 2] as const).map((n) => html`<td>${r.steps[n] ? badge(r.steps[n]!) : r.readable ? badge("unknown") : ""}</td>`)}<td class="fail">${r.problem ?? ""}</td></tr>`,
+    (r) =>
+      html`<tr data-repo="${r.name}"><td>${r.name}</td><td><code>${r.entry}</code></td>${([1, 2] as const).map((n) => html`<td>${r.steps[n] ? badge(r.steps[n]!) : r.readable ? badge("unknown") : ""}</td>`)}<td class="fail">${r.problem ?? ""}</td></tr>`,
   );
   const hostRows = status.hosts.map(
-    (h) => html`<tr data-host="${h.name}"><td>${h.name}</td><td>${h.role}</td><td>${h.system}</td><td>${h.deployed ? html`<span class="badge" style="--c:${COLORS.done}">yes</span>` : html`<span class="badge" style="--c:${COLORS["not-started"]}">not yet</span>`}</td><td>${h.lastRollout ? html`${h.lastRollout.outcome} <code>${h.lastRollout.id}</code>` : html`<span class="muted">never</span>`}</td></tr>`,
+    (h) =>
+      html`<tr data-host="${h.name}"><td>${h.name}</td><td>${h.role}</td><td>${h.system}</td><td>${h.deployed ? html`<span class="badge" style="--c:${COLORS.done}">yes</span>` : html`<span class="badge" style="--c:${COLORS["not-started"]}">not yet</span>`}</td><td>${h.lastRollout ? html`${h.lastRollout.outcome} <code>${h.lastRollout.id}</code>` : html`<span class="muted">never</span>`}</td></tr>`,
   );
   const attention = [
-    ...problems.map((p) => html`<li class="fail">${rich(p.message)}${p.fix ? html` <span class="muted">— ${rich(p.fix)}</span>` : ""}</li>`),
-    ...status.drift.map((d) => html`<li><b>${d.subject}</b>: ${rich(d.message)}${d.fix ? html` <span class="muted">— ${rich(d.fix)}</span>` : ""}</li>`),
+    ...problems.map(
+      (p) =>
+        html`<li class="fail">${rich(p.message)}${p.fix ? html` <span class="muted">— ${rich(p.fix)}</span>` : ""}</li>`,
+    ),
+    ...status.drift.map(
+      (d) =>
+        html`<li><b>${d.subject}</b>: ${rich(d.message)}${d.fix ? html` <span class="muted">— ${rich(d.fix)}</span>` : ""}</li>`,
+    ),
   ];
-  const next = status.next.map((a) => html`<li>Step ${a.step}: ${actionTitle(a)}${a.command ? html` — <code>${a.command}</code>` : ""}</li>`);
+  const next = status.next.map(
+    (a) => html`<li>Step ${a.step}: ${actionTitle(a)}${a.command ? html` — <code>${a.command}</code>` : ""}</li>`,
+  );
   const rollouts = [...status.rollouts].reverse();
   const generated = status.generatedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC");
   const page = html`<!doctype html>
@@ -162,17 +208,23 @@ ${attention.length ? html`<section class="attention"><h2>Needs a person</h2><ul>
   return page.value;
 }
 
-export async function writeReport(options: StatusOptions & { file: string }): Promise<{ file: string; status: MigrationStatus; bytes: number }> {
+export async function writeReport(
+  options: StatusOptions & { file: string },
+): Promise<{ file: string; status: MigrationStatus; bytes: number }> {
   const status = await migrationStatus(options);
   const html = renderReportHtml(status);
   try {
     await writeAtomic(options.file, html);
   } catch (error) {
-    throw new PavedError("E_FILE_WRITE", `cannot write ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      hint: "Check the path and the directory's permissions.",
-      details: { file: options.file },
-      cause: error,
-    });
+    throw new PavedError(
+      "E_FILE_WRITE",
+      `cannot write ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        hint: "Check the path and the directory's permissions.",
+        details: { file: options.file },
+        cause: error,
+      },
+    );
   }
   return { file: options.file, status, bytes: Buffer.byteLength(html) };
 }

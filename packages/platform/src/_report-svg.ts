@@ -5,7 +5,14 @@
 import { html, type SafeHtml } from "./_html.ts";
 import { STEP_TITLES, type StepStatus } from "./_types.ts";
 
-export const COLORS = { done: "#1a7f37", "in-progress": "#bf8700", "not-started": "#afb8c1", unknown: "#8c959f", fail: "#cf222e", track: "#e6e9ed" } as const;
+export const COLORS = {
+  done: "#1a7f37",
+  "in-progress": "#bf8700",
+  "not-started": "#afb8c1",
+  unknown: "#8c959f",
+  fail: "#cf222e",
+  track: "#e6e9ed",
+} as const;
 
 export type StateKey = "done" | "in-progress" | "not-started" | "unknown";
 
@@ -35,7 +42,8 @@ export function stepCount(step: StepStatus): string {
   if (head?.total !== undefined && head.done !== undefined) {
     const count = `${head.done} of ${head.total}`;
     // "in progress · 4 of 4" would contradict itself: say what is left instead.
-    if (step.state !== "done" && head.total > 0 && head.done >= head.total) return `${count}, ${openItems(step) || "not all"} open`;
+    if (step.state !== "done" && head.total > 0 && head.done >= head.total)
+      return `${count}, ${openItems(step) || "not all"} open`;
     return count;
   }
   return { done: "done", "in-progress": "in progress", "not-started": "not started" }[step.state];
@@ -47,7 +55,7 @@ function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/)) {
-    if (line && (`${line} ${word}`).length > width) {
+    if (line && `${line} ${word}`.length > width) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
@@ -80,7 +88,9 @@ export function progressSvg(steps: StepStatus[]): SafeHtml {
         : ""
     }<circle cx="${cx}" cy="${cy}" r="${r - 10}" fill="${key === "done" ? COLORS.done : "#fff"}"${key === "unknown" ? html` stroke="${COLORS.unknown}" stroke-dasharray="3 3"` : ""}/><text x="${cx}" y="${cy + 6}" text-anchor="middle" class="num" fill="${key === "done" ? "#fff" : "#24292f"}">${key === "done" ? "✓" : step.step}</text>${
       // The packages' own titles are long; the road uses the path's short names, the boxes below the full ones.
-      wrap(STEP_TITLES[step.step], 22).map((line, n) => html`<text x="${cx}" y="${cy + 58 + n * 17}" text-anchor="middle" class="title">${line}</text>`)
+      wrap(STEP_TITLES[step.step], 22).map(
+        (line, n) => html`<text x="${cx}" y="${cy + 58 + n * 17}" text-anchor="middle" class="title">${line}</text>`,
+      )
     }<text x="${cx}" y="${cy + 100}" text-anchor="middle" class="state" fill="${COLORS[key] === COLORS["not-started"] ? "#57606a" : COLORS[key]}">${count === LABEL[key] ? count : `${LABEL[key]} · ${count}`}</text></g>`;
   });
   return html`<svg class="road" viewBox="0 0 ${w} 180" role="img" aria-label="Progress on the five-step path" xmlns="http://www.w3.org/2000/svg">${road}${rings}</svg>`;

@@ -54,7 +54,9 @@ export const sources: StatusSources = {
         const report = await ciStatus({ dir });
         // Runner hosts need real hardware like every other host.
         const { config } = await loadConfig(dir);
-        const runners = Object.entries(config.hosts).filter(([, h]) => h.role === "ci-runner").map(([n]) => n);
+        const runners = Object.entries(config.hosts)
+          .filter(([, h]) => h.role === "ci-runner")
+          .map(([n]) => n);
         return [{ ...report, drift: [...report.drift, ...(await hardwareDrift(dir, config, runners))] }];
       },
       perRepo: async (path) => (["paved", "nix"].includes((await repoCiStatus(path)).ci) ? "done" : "not-started"),

@@ -29,9 +29,16 @@ export const STEPS: readonly StepDefinition[] = [
     step: 1,
     title: "CI on Nix",
     owner: "@paved/ci-runner",
-    evidence: "each listed repository's pipeline builds with Nix (its generated CI file is present and intact); runner hosts evaluate",
+    evidence:
+      "each listed repository's pipeline builds with Nix (its generated CI file is present and intact); runner hosts evaluate",
     platformFiles: async (root, config) => [
-      ...Object.entries(config.hosts).filter(([, h]) => !isRoleHost(h.role)).map(([name, host]) => ({ path: hostFile(name), content: renderRunnerHost(name, host, config), source: "paved.yaml" })),
+      ...Object.entries(config.hosts)
+        .filter(([, h]) => !isRoleHost(h.role))
+        .map(([name, host]) => ({
+          path: hostFile(name),
+          content: renderRunnerHost(name, host, config),
+          source: "paved.yaml",
+        })),
       ...(config.ci ? renderCiFiles(root, config) : []),
     ],
     appFiles: (root, config) => renderCiFiles(root, config),
@@ -49,15 +56,20 @@ export const STEPS: readonly StepDefinition[] = [
     step: 3,
     title: "Non-critical roles on NixOS",
     owner: "@paved/baseline",
-    evidence: "the evaluated NixOS configuration of a bastion/staging/internal host has hardened sshd and the firewall on",
-    platformFiles: async (_root, config) => Object.entries(config.hosts).filter(([, h]) => isRoleHost(h.role)).map(([name, host]) => renderRoleHost(name, host, config)),
+    evidence:
+      "the evaluated NixOS configuration of a bastion/staging/internal host has hardened sshd and the firewall on",
+    platformFiles: async (_root, config) =>
+      Object.entries(config.hosts)
+        .filter(([, h]) => isRoleHost(h.role))
+        .map(([name, host]) => renderRoleHost(name, host, config)),
     appFiles: () => [],
   },
   {
     step: 4,
     title: "Reusable NixOS modules",
     owner: "@paved/baseline",
-    evidence: "every host's evaluated configuration has the roster's users and the logging/monitoring its role asks for",
+    evidence:
+      "every host's evaluated configuration has the roster's users and the logging/monitoring its role asks for",
     platformFiles: async (root, config) => {
       const team = await renderTeamFile(config, root);
       return team ? [team] : [];

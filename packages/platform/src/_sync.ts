@@ -20,21 +20,40 @@ export interface SyncResult extends ChangeResult {
 export async function syncRepository(options: { dir: string; dryRun?: boolean; force?: boolean }): Promise<SyncResult> {
   const ejected = await readEjected(options.dir);
   if (ejected) {
-    throw new PavedError("E_EJECTED", `this repository was ejected from paved on ${ejected.at.slice(0, 10)}: its files are the team's own and paved does not rewrite them`, {
-      hint: "Edit the files directly. To let paved manage them again, delete .paved/ejected and run `paved sync --force` (it overwrites your changes).",
-      details: { dir: options.dir, ejectedAt: ejected.at },
-    });
+    throw new PavedError(
+      "E_EJECTED",
+      `this repository was ejected from paved on ${ejected.at.slice(0, 10)}: its files are the team's own and paved does not rewrite them`,
+      {
+        hint: "Edit the files directly. To let paved manage them again, delete .paved/ejected and run `paved sync --force` (it overwrites your changes).",
+        details: { dir: options.dir, ejectedAt: ejected.at },
+      },
+    );
   }
   const { config } = await loadConfig(options.dir);
   const files = await repositoryFiles(options.dir, config);
-  const result = await commitChange(options.dir, { files }, { dryRun: options.dryRun === true, force: options.force === true });
+  const result = await commitChange(
+    options.dir,
+    { files },
+    { dryRun: options.dryRun === true, force: options.force === true },
+  );
   const root = options.dryRun ? undefined : await gitRoot(options.dir);
-  const created = result.changes.filter((c) => c.status === "create" && result.written.includes(c.path)).map((c) => relative(root ?? options.dir, join(options.dir, c.path)));
+  const created = result.changes
+    .filter((c) => c.status === "create" && result.written.includes(c.path))
+    .map((c) => relative(root ?? options.dir, join(options.dir, c.path)));
   // New files are invisible to Nix until git knows them.
   const intentToAdd = root ? await gitIntentToAdd(root, created) : [];
-  const out: SyncResult = { ...result, intentToAdd, kind: isPlatform(config) ? "platform" : "application", diff: options.dryRun ? result.diff : "" };
+  const out: SyncResult = {
+    ...result,
+    intentToAdd,
+    kind: isPlatform(config) ? "platform" : "application",
+    diff: options.dryRun ? result.diff : "",
+  };
   if (out.kind === "platform" && existsSync(join(options.dir, MIGRATION_FILE))) {
-    const plan = await migrationPlan({ dir: options.dir, dryRun: options.dryRun === true, force: options.force === true });
+    const plan = await migrationPlan({
+      dir: options.dir,
+      dryRun: options.dryRun === true,
+      force: options.force === true,
+    });
     out.migration = { status: plan.file.status, written: plan.file.written };
   }
   return out;

@@ -72,7 +72,14 @@ export interface JournalRead {
 
 /** Bad input that did not stop the report: each says what and what to do. */
 export interface Problem {
-  kind: "missing-repo" | "unreadable-repo" | "old-config" | "invalid-config" | "journal" | "step-unavailable" | "step-error";
+  kind:
+    | "missing-repo"
+    | "unreadable-repo"
+    | "old-config"
+    | "invalid-config"
+    | "journal"
+    | "step-unavailable"
+    | "step-error";
   subject: string;
   message: string;
   fix?: string;

@@ -49,7 +49,10 @@ function versionProblem(version: unknown): Problem | undefined {
   };
 }
 
-async function checkRepo(platformDir: string, entry: string): Promise<Pick<RepoEntry, "path" | "readable" | "problem">> {
+async function checkRepo(
+  platformDir: string,
+  entry: string,
+): Promise<Pick<RepoEntry, "path" | "readable" | "problem">> {
   const path = resolve(platformDir, entry);
   try {
     const info = await stat(path);
@@ -91,9 +94,18 @@ export async function loadWorkspace(dir: string): Promise<Workspace> {
       },
     );
   }
-  let rawRepos = config ? config.repos : Array.isArray(raw.repos) ? raw.repos.filter((r): r is string => typeof r === "string" && r !== "") : [];
+  let rawRepos = config
+    ? config.repos
+    : Array.isArray(raw.repos)
+      ? raw.repos.filter((r): r is string => typeof r === "string" && r !== "")
+      : [];
   // Run in an application repository (no platform sections), `paved status` reports on that repository itself.
-  const application = config !== undefined && rawRepos.length === 0 && Object.keys(config.hosts).length === 0 && !config.team && !config.rollout;
+  const application =
+    config !== undefined &&
+    rawRepos.length === 0 &&
+    Object.keys(config.hosts).length === 0 &&
+    !config.team &&
+    !config.rollout;
   if (application) rawRepos = ["."];
   const names = repoNames(rawRepos, dir);
   const repos: RepoEntry[] = [];
@@ -114,8 +126,23 @@ export async function loadWorkspace(dir: string): Promise<Workspace> {
     ? Object.entries(config.hosts).map(([name, host]) => ({ name, role: host.role, system: host.system }))
     : Object.entries(asRecord(raw.hosts)).map(([name, value]) => {
         const host = asRecord(value);
-        return { name, role: typeof host.role === "string" ? host.role : "unknown", system: typeof host.system === "string" ? host.system : "x86_64-linux" };
+        return {
+          name,
+          role: typeof host.role === "string" ? host.role : "unknown",
+          system: typeof host.system === "string" ? host.system : "x86_64-linux",
+        };
       });
-  const platformName = config?.platform.name ?? (typeof asRecord(raw.platform).name === "string" ? (asRecord(raw.platform).name as string) : basename(dir));
-  return { dir, ...(config ? { config } : {}), configVersion: raw.version, name: platformName, repos, hosts, problems, application };
+  const platformName =
+    config?.platform.name ??
+    (typeof asRecord(raw.platform).name === "string" ? (asRecord(raw.platform).name as string) : basename(dir));
+  return {
+    dir,
+    ...(config ? { config } : {}),
+    configVersion: raw.version,
+    name: platformName,
+    repos,
+    hosts,
+    problems,
+    application,
+  };
 }

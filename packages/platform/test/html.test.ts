@@ -5,7 +5,9 @@ describe("html: escape by default", () => {
   it("escapes every interpolated value unless it is html`` itself or marked raw", () => {
     const name = `<img src=x onerror="alert(1)">&'`;
     const out = html`<b title="${name}">${name}</b>${html`<i>${name}</i>`}${raw("<hr>")}`.value;
-    expect(out).toBe(`<b title="&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#38;&#39;">&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#38;&#39;</b><i>&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#38;&#39;</i><hr>`);
+    expect(out).toBe(
+      `<b title="&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#38;&#39;">&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#38;&#39;</b><i>&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#38;&#39;</i><hr>`,
+    );
   });
 
   it("joins arrays and renders nothing for null, undefined and false, but keeps 0", () => {
@@ -22,16 +24,41 @@ const STATUS: MigrationStatus = {
     title: `step ${step}`,
     state: step === 4 ? ("in-progress" as const) : ("not-started" as const),
     available: true,
-    evidence: step === 4 ? [{ text: "Evaluated: 4 of 4 hosts run the baseline, logging and monitoring", done: 4, total: 4 }] : [],
+    evidence:
+      step === 4
+        ? [{ text: "Evaluated: 4 of 4 hosts run the baseline, logging and monitoring", done: 4, total: 4 }]
+        : [],
     drift: step === 4 ? [{ kind: "not-in-evaluation", subject: "wiki-1", message: "m" }] : [],
     next: [],
     subjects: [],
   })),
-  repos: [{ name: "api", entry: "../api", path: "/home/ops/acme/api", readable: false, problem: "repos: ../api does not exist (looked for /home/ops/acme/api)", steps: {} }],
+  repos: [
+    {
+      name: "api",
+      entry: "../api",
+      path: "/home/ops/acme/api",
+      readable: false,
+      problem: "repos: ../api does not exist (looked for /home/ops/acme/api)",
+      steps: {},
+    },
+  ],
   hosts: [],
   rollouts: [],
-  drift: [{ kind: "edited-file", subject: "Acme", message: "flake.nix in /home/ops/acme/platform was edited", fix: "paved sync --force --dir /home/ops/acme/platform" }],
-  problems: [{ kind: "journal", subject: "x", message: "rollout journal /home/ops/acme/platform/.paved/rollouts/x.jsonl:3: torn" }],
+  drift: [
+    {
+      kind: "edited-file",
+      subject: "Acme",
+      message: "flake.nix in /home/ops/acme/platform was edited",
+      fix: "paved sync --force --dir /home/ops/acme/platform",
+    },
+  ],
+  problems: [
+    {
+      kind: "journal",
+      subject: "x",
+      message: "rollout journal /home/ops/acme/platform/.paved/rollouts/x.jsonl:3: torn",
+    },
+  ],
   next: [],
   attention: true,
 };

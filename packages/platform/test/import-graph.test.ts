@@ -16,8 +16,14 @@ function sources(dir: string): string[] {
 
 /** Every specifier a file imports, statically or with import(), including `export … from`; `import type` apart. */
 function imports(file: string): { spec: string; typeOnly: boolean }[] {
-  const text = readFileSync(join(ROOT, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  return [...text.matchAll(/(?:^|[\s;])(import|export)\s+(type\s)?[^"';]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm)].map((m) => ({
+  const text = readFileSync(join(ROOT, file), "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/^\s*\/\/.*$/gm, "");
+  return [
+    ...text.matchAll(
+      /(?:^|[\s;])(import|export)\s+(type\s)?[^"';]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm,
+    ),
+  ].map((m) => ({
     spec: (m[3] ?? m[4] ?? m[5])!,
     typeOnly: m[2] !== undefined,
   }));
@@ -72,7 +78,11 @@ describe("import graph", () => {
   it("has no import circle: none at run time anywhere, none even through types in the platform package", () => {
     expect(files.length).toBeGreaterThan(100);
     expect(cycles(graph({ types: false }))).toEqual([]);
-    const mine = new Map([...edges].filter(([file]) => owner(file) === "platform").map(([file, to]) => [file, to.filter((t) => owner(t) === "platform")]));
+    const mine = new Map(
+      [...edges]
+        .filter(([file]) => owner(file) === "platform")
+        .map(([file, to]) => [file, to.filter((t) => owner(t) === "platform")]),
+    );
     expect(cycles(mine)).toEqual([]);
   });
 
@@ -97,18 +107,38 @@ describe("import graph", () => {
     expect(existsSync(join(ROOT, "apps/cli/src/platform"))).toBe(false);
     const cli = files.filter((f) => f.startsWith("apps/cli/src/commands/"));
     // Writing is the platform's and core's business: no command writes a file or edits paved.yaml itself.
-    const writers = cli.filter((f) => /\b(writeFiles|commitChange|editConfig|writeAtomic|ejectFiles)\b/.test(readFileSync(join(ROOT, f), "utf8")));
+    const writers = cli.filter((f) =>
+      /\b(writeFiles|commitChange|editConfig|writeAtomic|ejectFiles)\b/.test(readFileSync(join(ROOT, f), "utf8")),
+    );
     expect(writers).toEqual([]);
     // Platform edits go through @paved/platform (one transaction with every platform file), never a step directly.
-    for (const command of ["host-add", "runner-add", "team-add", "team-remove", "ci-init", "status", "plan", "report", "sync", "eject", "init-platform"]) {
+    for (const command of [
+      "host-add",
+      "runner-add",
+      "team-add",
+      "team-remove",
+      "ci-init",
+      "status",
+      "plan",
+      "report",
+      "sync",
+      "eject",
+      "init-platform",
+    ]) {
       const text = readFileSync(join(ROOT, `apps/cli/src/commands/${command}.ts`), "utf8");
       expect(text, command).toMatch(/from "@paved\/platform"/);
-      expect(text, command).not.toMatch(/import \{[^}]*\b(hostAdd|runnerAdd|teamAdd|teamRemove|ciInit)\b[^}]*\} from "@paved\/(baseline|ci-runner)"/);
+      expect(text, command).not.toMatch(
+        /import \{[^}]*\b(hostAdd|runnerAdd|teamAdd|teamRemove|ciInit)\b[^}]*\} from "@paved\/(baseline|ci-runner)"/,
+      );
     }
   });
 
   it("has one place that lists a platform repository's files (the platform package)", () => {
-    const assemblers = files.filter((f) => /renderPlatformFiles\s*\(|repositoryFiles\s*\(/.test(readFileSync(join(ROOT, f), "utf8")) && !f.endsWith("index.ts"));
+    const assemblers = files.filter(
+      (f) =>
+        /renderPlatformFiles\s*\(|repositoryFiles\s*\(/.test(readFileSync(join(ROOT, f), "utf8")) &&
+        !f.endsWith("index.ts"),
+    );
     expect(assemblers.every((f) => f.startsWith("packages/platform/src/"))).toBe(true);
     expect(readFileSync(join(ROOT, "packages/platform/src/_platform-files.ts"), "utf8")).toContain("STEPS");
   });

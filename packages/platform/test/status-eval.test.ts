@@ -23,24 +23,38 @@ beforeAll(() => {
 async function pavedFlake(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "paved-self-"));
   await cp(join(REPO, "flake.nix"), join(dir, "flake.nix"));
-  for (const pkg of ["ci-runner", "baseline"]) await cp(join(REPO, "packages", pkg, "nix"), join(dir, "packages", pkg, "nix"), { recursive: true });
+  for (const pkg of ["ci-runner", "baseline"])
+    await cp(join(REPO, "packages", pkg, "nix"), join(dir, "packages", pkg, "nix"), { recursive: true });
   return dir;
 }
 
 // Every role asks for logging and monitoring, ci-runner included.
 const ROLES = ["bastion", "staging", "internal", "ci-runner"]
-  .map((role) => `  ${role}:\n${role === "bastion" ? "    sshAllowFrom: [203.0.113.0/24]\n" : ""}    modules: { logging: true, monitoring: true }\n    logging:\n      sink: { type: loki, url: https://loki.acme.example:3100 }\n    monitoring:\n      allowFrom: [10.20.0.5/32]\n`)
+  .map(
+    (role) =>
+      `  ${role}:\n${role === "bastion" ? "    sshAllowFrom: [203.0.113.0/24]\n" : ""}    modules: { logging: true, monitoring: true }\n    logging:\n      sink: { type: loki, url: https://loki.acme.example:3100 }\n    monitoring:\n      allowFrom: [10.20.0.5/32]\n`,
+  )
   .join("");
 
 async function platformRepo(): Promise<{ platform: string; nixArgs: string[]; env: NodeJS.ProcessEnv }> {
   const org = await copyOrg();
   const platform = join(org, "platform");
   const yaml = await readFile(join(platform, "paved.yaml"), "utf8");
-  await writeFile(join(platform, "paved.yaml"), yaml.replace("roles:\n  bastion:\n    sshAllowFrom: [203.0.113.0/24]\n", `roles:\n${ROLES}`));
+  await writeFile(
+    join(platform, "paved.yaml"),
+    yaml.replace("roles:\n  bastion:\n    sshAllowFrom: [203.0.113.0/24]\n", `roles:\n${ROLES}`),
+  );
   const init = await paved(["init", "--platform", "--dir", platform]);
   expect(init.code, init.stderr).toBe(0);
   const env = { ...nixTestEnv(), PAVED_CACHE_DIR: await mkdtemp(join(tmpdir(), "paved-cache-")) };
-  const nixArgs = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${await pavedFlake()}`];
+  const nixArgs = [
+    "--override-input",
+    "nixpkgs",
+    `path:${await fixtureNixpkgs()}`,
+    "--override-input",
+    "paved",
+    `path:${await pavedFlake()}`,
+  ];
   return { platform, nixArgs, env };
 }
 
@@ -52,19 +66,50 @@ describe("status proven by evaluation", () => {
     const status = await migrationStatus({ dir: platform, nixArgs, env });
     const four = step(status, 4);
     expect(four.evidence[0]!.text).toMatch(/^Evaluated: 4 of 4 hosts run the baseline, logging and monitoring/);
-    expect(four.evidence.map((e) => e.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^logging: 4 of 4 hosts/), expect.stringMatching(/^monitoring: 4 of 4 hosts/)]));
+    expect(four.evidence.map((e) => e.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^logging: 4 of 4 hosts/),
+        expect.stringMatching(/^monitoring: 4 of 4 hosts/),
+      ]),
+    );
     expect(four.state).toBe("done");
     expect(step(status, 3).evidence[0]!.text).toMatch(/^Evaluated: 3 of 3 role hosts hardened/);
     expect(status.drift.filter((d) => d.kind === "not-in-evaluation")).toEqual([]);
 
     // Hand-written overrides turn Vector and the node exporter off on wiki-1: paved.yaml still asks for both.
     const hardware = join(platform, "hosts/wiki-1-hardware.nix");
-    await writeFile(hardware, (await readFile(hardware, "utf8")).replace("{ ... }:", "{ lib, ... }:").replace(/}\s*$/, "  services.vector.enable = lib.mkForce false;\n  services.prometheus.exporters.node.enable = lib.mkForce false;\n}\n"));
+    await writeFile(
+      hardware,
+      (await readFile(hardware, "utf8"))
+        .replace("{ ... }:", "{ lib, ... }:")
+        .replace(
+          /}\s*$/,
+          "  services.vector.enable = lib.mkForce false;\n  services.prometheus.exporters.node.enable = lib.mkForce false;\n}\n",
+        ),
+    );
     const broken = await migrationStatus({ dir: platform, nixArgs, env });
     expect(step(broken, 4).state).toBe("in-progress");
     expect(step(broken, 4).evidence.find((e) => e.text.startsWith("logging:"))!.text).toMatch(/^logging: 3 of 4 hosts/);
-    expect(broken.drift).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "not-in-evaluation", subject: "wiki-1", message: expect.stringMatching(/^logging on wiki-1: paved\.yaml asks for it, but the evaluated configuration lacks log shipping/) })]));
-    expect(broken.drift).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "not-in-evaluation", subject: "wiki-1", message: expect.stringMatching(/^monitoring on wiki-1: /) })]));
+    expect(broken.drift).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: "not-in-evaluation",
+          subject: "wiki-1",
+          message: expect.stringMatching(
+            /^logging on wiki-1: paved\.yaml asks for it, but the evaluated configuration lacks log shipping/,
+          ),
+        }),
+      ]),
+    );
+    expect(broken.drift).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: "not-in-evaluation",
+          subject: "wiki-1",
+          message: expect.stringMatching(/^monitoring on wiki-1: /),
+        }),
+      ]),
+    );
     expect(broken.attention).toBe(true);
   });
 
@@ -74,12 +119,21 @@ describe("status proven by evaluation", () => {
     expect(first.error).toBeUndefined();
     expect(first.cached).toBe(false);
     expect(Object.keys(first.hosts).sort()).toEqual(["bastion-1", "ci-1", "staging-1", "wiki-1"]);
-    expect(first.hosts["ci-1"]).toMatchObject({ vector: true, nodeExporter: true, stateVersion: "26.05", sshd: true, passwordAuthentication: false });
+    expect(first.hosts["ci-1"]).toMatchObject({
+      vector: true,
+      nodeExporter: true,
+      stateVersion: "26.05",
+      sshd: true,
+      passwordAuthentication: false,
+    });
     expect(first.hosts["bastion-1"]!.users).toEqual(expect.arrayContaining(["alice"]));
     const again = await evaluateHosts(platform, { nixArgs, env });
     expect(again.cached).toBe(true);
     expect(again.hosts).toEqual(first.hosts);
-    await writeFile(join(platform, "hosts/staging-1-hardware.nix"), `${await readFile(join(platform, "hosts/staging-1-hardware.nix"), "utf8")}\n`);
+    await writeFile(
+      join(platform, "hosts/staging-1-hardware.nix"),
+      `${await readFile(join(platform, "hosts/staging-1-hardware.nix"), "utf8")}\n`,
+    );
     expect((await evaluateHosts(platform, { nixArgs, env })).cached).toBe(false);
   });
 

@@ -5,7 +5,17 @@
 import { isPavedError, PavedError } from "@paved/core";
 import { durationMs, loadRolloutInputs, type RolloutSettings, type WaveConfig } from "./_config.ts";
 import { sleep, waitHealthy } from "./_health.ts";
-import { deployHost, finish, reconcileHost, rollbackHost, Unsettled, unsettled, type HostResult, type HostRun, type RolloutEvent } from "./_host.ts";
+import {
+  deployHost,
+  finish,
+  reconcileHost,
+  rollbackHost,
+  Unsettled,
+  unsettled,
+  type HostResult,
+  type HostRun,
+  type RolloutEvent,
+} from "./_host.ts";
 import { stoppable } from "./_stop.ts";
 import { takeLeases, type Leases } from "./_lease.ts";
 import { Journal, newRolloutId, readJournal, type RolloutHeader, type RolloutOutcome } from "./_journal.ts";
@@ -14,7 +24,16 @@ import { buildSystems } from "./_nix.ts";
 import { nixSshOpts } from "./_ssh.ts";
 import { pool } from "./_pool.ts";
 import { HostAgent } from "./_remote.ts";
-import { budgetHosts, journalHost, parseBuildHost, parseWavesFlag, planWaves, selectHosts, sshTarget, type HostSelection } from "./_select.ts";
+import {
+  budgetHosts,
+  journalHost,
+  parseBuildHost,
+  parseWavesFlag,
+  planWaves,
+  selectHosts,
+  sshTarget,
+  type HostSelection,
+} from "./_select.ts";
 import { FAILED, foldJournal, type HostState, type RolloutState } from "./_state.ts";
 
 export interface RunOptions {
@@ -62,10 +81,16 @@ export async function planHeader(options: ApplyOptions): Promise<{ header: Rollo
   const settings: RolloutSettings = { ...inputs.rollout };
   const hosts = selectHosts(inputs.hosts, options.select ?? {});
   const waves: WaveConfig[] = options.waves ? parseWavesFlag(options.waves) : settings.waves;
-  const planned = planWaves(hosts, waves, options.bake ?? settings.bake).map((w) => ({ ...w, pause: w.pause || options.pause === true }));
+  const planned = planWaves(hosts, waves, options.bake ?? settings.bake).map((w) => ({
+    ...w,
+    pause: w.pause || options.pause === true,
+  }));
   if (planned.length > 0) planned[planned.length - 1]!.pause = false;
   const concurrency = options.concurrency ?? settings.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new PavedError("E_USAGE", `Concurrency must be a whole number of at least 1, got ${concurrency}`, { hint: "--concurrency 10" });
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new PavedError("E_USAGE", `Concurrency must be a whole number of at least 1, got ${concurrency}`, {
+      hint: "--concurrency 10",
+    });
   const header: RolloutHeader = {
     type: "rollout",
     at: now(),
@@ -81,14 +106,21 @@ export async function planHeader(options: ApplyOptions): Promise<{ header: Rollo
     activationTimeoutMs: durationMs(options.activationTimeout ?? settings.activationTimeout, "activation timeout"),
     buildHost: options.buildHost ?? settings.buildHost,
     // With a team cache, hosts fetch from it: that is the point of having one.
-    substituteOnDestination: inputs.cache !== undefined || (options.substituteOnDestination ?? settings.substituteOnDestination),
+    substituteOnDestination:
+      inputs.cache !== undefined || (options.substituteOnDestination ?? settings.substituteOnDestination),
     ...(inputs.cache ? { cache: inputs.cache } : {}),
     ssh: settings.ssh,
     nixArgs: options.nixArgs,
     healthChecks: settings.healthChecks,
-    retryMs: Math.min(1000, Math.max(100, Math.round(durationMs(options.confirmTimeout ?? settings.confirmTimeout, "confirm timeout") / 20))),
+    retryMs: Math.min(
+      1000,
+      Math.max(100, Math.round(durationMs(options.confirmTimeout ?? settings.confirmTimeout, "confirm timeout") / 20)),
+    ),
   };
-  if (header.confirmTimeoutMs < 2000) throw new PavedError("E_USAGE", "The confirm timeout must be at least 2s", { hint: "The guard needs time to see paved's confirmation." });
+  if (header.confirmTimeoutMs < 2000)
+    throw new PavedError("E_USAGE", "The confirm timeout must be at least 2s", {
+      hint: "The guard needs time to see paved's confirmation.",
+    });
   return { header, settings };
 }
 
@@ -101,7 +133,9 @@ export async function applyRollout(options: ApplyOptions): Promise<RolloutResult
   try {
     journal.append(header);
     options.onEvent?.({ type: "rollout", id: header.id, phase: "begin", at: now() });
-    return await stoppable(journal, header, options, `paved rollout resume ${header.id}`, (signal) => runRollout(journal, [header], { ...options, signal }));
+    return await stoppable(journal, header, options, `paved rollout resume ${header.id}`, (signal) =>
+      runRollout(journal, [header], { ...options, signal }),
+    );
   } finally {
     journal.close();
   }
@@ -113,7 +147,10 @@ export async function resumeRollout(options: RunOptions & { id: string }): Promi
   const state = foldJournal(records);
   if (state.outcome && state.outcome !== "paused") {
     throw new PavedError("E_ROLLOUT_FINISHED", `Rollout ${options.id} already ended: ${state.outcome}.`, {
-      hint: state.outcome === "rolled-back" ? "Start a new rollout with `paved rollout apply`." : `Start a new one with \`paved rollout apply\`, or undo it with \`paved rollout rollback ${options.id}\`.`,
+      hint:
+        state.outcome === "rolled-back"
+          ? "Start a new rollout with `paved rollout apply`."
+          : `Start a new one with \`paved rollout apply\`, or undo it with \`paved rollout rollback ${options.id}\`.`,
     });
   }
   const journal = Journal.open(options.dir, options.id, false);
@@ -121,13 +158,22 @@ export async function resumeRollout(options: RunOptions & { id: string }): Promi
     journal.append({ type: "resume", at: now(), pid: process.pid });
     options.onEvent?.({ type: "rollout", id: options.id, phase: "resume", at: now() });
     const again = `paved rollout resume ${options.id}`;
-    return await stoppable(journal, state.header, options, again, (signal) => runRollout(journal, readJournal(options.dir, options.id), { ...options, signal }));
+    return await stoppable(journal, state.header, options, again, (signal) =>
+      runRollout(journal, readJournal(options.dir, options.id), { ...options, signal }),
+    );
   } finally {
     journal.close();
   }
 }
 
-export function hostRun(header: RolloutHeader, journal: Journal, name: string, target: string, options: RunOptions, agent?: HostAgent): HostRun {
+export function hostRun(
+  header: RolloutHeader,
+  journal: Journal,
+  name: string,
+  target: string,
+  options: RunOptions,
+  agent?: HostAgent,
+): HostRun {
   const host = header.hosts.find((h) => h.name === name)!;
   const ssh = sshTarget(host, header.ssh);
   return {
@@ -144,7 +190,11 @@ export function hostRun(header: RolloutHeader, journal: Journal, name: string, t
   };
 }
 
-async function runRollout(journal: Journal, records: Parameters<typeof foldJournal>[0], options: RunOptions): Promise<RolloutResult> {
+async function runRollout(
+  journal: Journal,
+  records: Parameters<typeof foldJournal>[0],
+  options: RunOptions,
+): Promise<RolloutResult> {
   const started = performance.now();
   const state = foldJournal(records);
   const header = state.header;
@@ -152,13 +202,29 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
   const end = (outcome: RolloutOutcome, message: string): RolloutResult => {
     journal.append({ type: "end", at: now(), outcome, message });
     options.onEvent?.({ type: "rollout", id: header.id, phase: "end", outcome, message, at: now() });
-    return { id: header.id, journal: journal.path, outcome, state: foldJournal(readJournal(options.dir, header.id)), ms: performance.now() - started };
+    return {
+      id: header.id,
+      journal: journal.path,
+      outcome,
+      state: foldJournal(readJournal(options.dir, header.id)),
+      ms: performance.now() - started,
+    };
   };
   const incomplete = (lost: Unsettled[]): RolloutResult => {
-    const deadlines = lost.map((u) => u.deadline).filter(Boolean).sort();
+    const deadlines = lost
+      .map((u) => u.deadline)
+      .filter(Boolean)
+      .sort();
     const message = `${lost.map((u) => u.host).join(", ")} could not be reached and ${lost.length === 1 ? "is" : "are"} journaled uncertain${deadlines.length ? `; ${lost.length === 1 ? "its guard decides" : "their guards decide"} by ${deadlines.at(-1)}` : ""}; run \`paved rollout resume ${header.id}\` once ${lost.length === 1 ? "it answers" : "they answer"}`;
     options.onEvent?.({ type: "rollout", id: header.id, phase: "stopped", outcome: "incomplete", message, at: now() });
-    return { id: header.id, journal: journal.path, outcome: "incomplete", message, state: foldJournal(readJournal(options.dir, header.id)), ms: performance.now() - started };
+    return {
+      id: header.id,
+      journal: journal.path,
+      outcome: "incomplete",
+      message,
+      state: foldJournal(readJournal(options.dir, header.id)),
+      ms: performance.now() - started,
+    };
   };
   // A settled wave's leases are released while the next wave leases its own hosts (waves never share a host), and
   // done before that wave builds and touches anything; the rollout ends only once every release is done, so a next
@@ -171,7 +237,13 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
       if (waveState.state === "done" || waveState.state === "paused") continue;
       const waveStarted = performance.now();
       leases = await takeLeases(header, agentsOf(header, wave.hosts, options), header.concurrency);
-      journal.append({ type: "lease", at: now(), wave: index, hosts: leases.agents.size, ms: Math.round(performance.now() - waveStarted) });
+      journal.append({
+        type: "lease",
+        at: now(),
+        wave: index,
+        hosts: leases.agents.size,
+        ms: Math.round(performance.now() - waveStarted),
+      });
       await releasing;
       const result = await runWave(index, waveState, waveStarted, leases);
       const settled = leases;
@@ -188,10 +260,20 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     await releasing;
     throw error;
   }
-  return end("succeeded", failures > 0 ? `done; ${failures} host(s) failed within the budget of ${header.failureBudget}` : "every host is on its new system");
+  return end(
+    "succeeded",
+    failures > 0
+      ? `done; ${failures} host(s) failed within the budget of ${header.failureBudget}`
+      : "every host is on its new system",
+  );
 
   /** One wave, its hosts leased; returns the rollout's result when the rollout ends (or stops) in this wave. */
-  async function runWave(index: number, waveState: RolloutState["waves"][number], waveStarted: number, leases: Leases): Promise<RolloutResult | undefined> {
+  async function runWave(
+    index: number,
+    waveState: RolloutState["waves"][number],
+    waveStarted: number,
+    leases: Leases,
+  ): Promise<RolloutResult | undefined> {
     const wave = header.waves[index]!;
     if (waveState.state === "rolled-back") {
       await rollbackWave(journal, state, index, options);
@@ -199,7 +281,14 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
       return end("failed", `wave ${wave.name} failed and was rolled back (resumed)`);
     }
     if (waveState.state === "pending") journal.append({ type: "wave", at: now(), wave: index, phase: "begin" });
-    options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "begin", hosts: wave.hosts.length, at: now() });
+    options.onEvent?.({
+      type: "wave",
+      wave: index,
+      name: wave.name,
+      phase: "begin",
+      hosts: wave.hosts.length,
+      at: now(),
+    });
     const todo = wave.hosts.filter((h) => !state.hosts[h]!.outcome);
     const targets = await targetsFor(journal, state, todo, options);
     // A resumed rollout may already be over its budget (paved died before rolling the wave back).
@@ -237,23 +326,56 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
     if (lost.length > 0 && !stop) return incomplete(lost);
     if (!stop && wave.bakeMs > 0 && index < header.waves.length - 1) {
       journal.append({ type: "wave", at: now(), wave: index, phase: "bake" });
-      options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "bake", hosts: wave.hosts.length, at: now() });
+      options.onEvent?.({
+        type: "wave",
+        wave: index,
+        name: wave.name,
+        phase: "bake",
+        hosts: wave.hosts.length,
+        at: now(),
+      });
       await sleep(wave.bakeMs, options.signal);
       stop = await recheck(journal, state, index, options, () => ++failures > header.failureBudget);
     }
     if (stop) {
       journal.append({ type: "wave", at: now(), wave: index, phase: "rollback" });
-      options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "rollback", hosts: wave.hosts.length, at: now() });
+      options.onEvent?.({
+        type: "wave",
+        wave: index,
+        name: wave.name,
+        phase: "rollback",
+        hosts: wave.hosts.length,
+        at: now(),
+      });
       await rollbackWave(journal, state, index, options);
       skipRest(journal, foldJournal(readJournal(options.dir, header.id)), options, header);
-      return end("failed", `${failures} host(s) failed, over the failure budget of ${header.failureBudget}; wave ${wave.name} rolled back`);
+      return end(
+        "failed",
+        `${failures} host(s) failed, over the failure budget of ${header.failureBudget}; wave ${wave.name} rolled back`,
+      );
     }
     const failed = wave.hosts.filter((h) => FAILED.has(state.hosts[h]!.outcome!)).length;
     journal.append({ type: "wave", at: now(), wave: index, phase: "end", failed });
-    options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "end", hosts: wave.hosts.length, failed, ms: Math.round(performance.now() - waveStarted), at: now() });
+    options.onEvent?.({
+      type: "wave",
+      wave: index,
+      name: wave.name,
+      phase: "end",
+      hosts: wave.hosts.length,
+      failed,
+      ms: Math.round(performance.now() - waveStarted),
+      at: now(),
+    });
     if (wave.pause && index < header.waves.length - 1) {
       journal.append({ type: "wave", at: now(), wave: index, phase: "paused" });
-      options.onEvent?.({ type: "wave", wave: index, name: wave.name, phase: "paused", hosts: wave.hosts.length, at: now() });
+      options.onEvent?.({
+        type: "wave",
+        wave: index,
+        name: wave.name,
+        phase: "paused",
+        hosts: wave.hosts.length,
+        at: now(),
+      });
       return end("paused", `paused after wave ${wave.name}; continue with \`paved rollout resume ${header.id}\``);
     }
     return undefined;
@@ -261,10 +383,15 @@ async function runRollout(journal: Journal, records: Parameters<typeof foldJourn
 }
 
 export function agentsOf(header: RolloutHeader, hosts: readonly string[], options: RunOptions): Map<string, HostAgent> {
-  return new Map(hosts.map((name) => {
-    const host = header.hosts.find((h) => h.name === name)!;
-    return [name, new HostAgent(sshTarget(host, header.ssh), { profile: host.profile, stateDir: host.stateDir }, options.signal)];
-  }));
+  return new Map(
+    hosts.map((name) => {
+      const host = header.hosts.find((h) => h.name === name)!;
+      return [
+        name,
+        new HostAgent(sshTarget(host, header.ssh), { profile: host.profile, stateDir: host.stateDir }, options.signal),
+      ];
+    }),
+  );
 }
 
 /**
@@ -279,21 +406,43 @@ export async function reconcileSafely(run: HostRun, host: HostState): Promise<Ho
     if (error instanceof Unsettled) return error;
     if (isPavedError(error, "E_ROLLOUT_UNREACHABLE")) {
       try {
-        unsettled(run, host.attempt, `unreachable while settling it: ${(error as Error).message}`, host.armed && !host.confirmed);
+        unsettled(
+          run,
+          host.attempt,
+          `unreachable while settling it: ${(error as Error).message}`,
+          host.armed && !host.confirmed,
+        );
       } catch (lost) {
         return lost as Unsettled;
       }
     }
-    return finish(run, { outcome: "failed", generation: host.before ?? { generation: null, path: "" }, message: `after the interruption: ${(error as Error).message}` });
+    return finish(run, {
+      outcome: "failed",
+      generation: host.before ?? { generation: null, path: "" },
+      message: `after the interruption: ${(error as Error).message}`,
+    });
   }
 }
 
 /** Builds the systems of hosts that have no target yet, in one `nix build`, journaling each host's result. */
-async function targetsFor(journal: Journal, state: RolloutState, hosts: string[], options: RunOptions): Promise<Record<string, string>> {
+async function targetsFor(
+  journal: Journal,
+  state: RolloutState,
+  hosts: string[],
+  options: RunOptions,
+): Promise<Record<string, string>> {
   const header = state.header;
   const missing = hosts.filter((h) => !state.hosts[h]!.target);
   if (missing.length > 0) {
-    for (const host of missing) journal.append({ type: "step", at: now(), host, attempt: state.hosts[host]!.attempt, step: "build", phase: "begin" });
+    for (const host of missing)
+      journal.append({
+        type: "step",
+        at: now(),
+        host,
+        attempt: state.hosts[host]!.attempt,
+        step: "build",
+        phase: "begin",
+      });
     const started = performance.now();
     const built = await buildSystems(missing, {
       flake: header.flake,
@@ -305,7 +454,16 @@ async function targetsFor(journal: Journal, state: RolloutState, hosts: string[]
     const ms = Math.round(performance.now() - started);
     if (header.cache?.pushTo) await pushToCache(journal, header, [...new Set(Object.values(built))], options);
     for (const host of missing) {
-      journal.append({ type: "step", at: now(), host, attempt: state.hosts[host]!.attempt, step: "build", phase: "end", ms, data: { path: built[host] } });
+      journal.append({
+        type: "step",
+        at: now(),
+        host,
+        attempt: state.hosts[host]!.attempt,
+        step: "build",
+        phase: "end",
+        ms,
+        data: { path: built[host] },
+      });
       state.hosts[host]!.target = built[host];
     }
   }
@@ -313,36 +471,71 @@ async function targetsFor(journal: Journal, state: RolloutState, hosts: string[]
 }
 
 /** New closures go to the team cache once, signed; hosts then substitute them from it. */
-async function pushToCache(journal: Journal, header: RolloutHeader, paths: string[], options: RunOptions): Promise<void> {
+async function pushToCache(
+  journal: Journal,
+  header: RolloutHeader,
+  paths: string[],
+  options: RunOptions,
+): Promise<void> {
   const buildHost = header.buildHost ? parseBuildHost(header.buildHost, header.ssh) : undefined;
   const pushed = await pushClosures(header.cache!, paths, {
     from: buildHost ? `ssh-ng://${buildHost.user}@${buildHost.address}` : undefined,
     env: buildHost ? { NIX_SSHOPTS: nixSshOpts(buildHost) } : undefined,
     signal: options.signal,
   });
-  journal.append({ type: "cache", at: now(), to: header.cache!.pushTo!, paths: pushed.paths, bytes: pushed.bytes, ms: pushed.ms });
+  journal.append({
+    type: "cache",
+    at: now(),
+    to: header.cache!.pushTo!,
+    paths: pushed.paths,
+    bytes: pushed.bytes,
+    ms: pushed.ms,
+  });
 }
 
 /** After a bake: health checks once more on the wave's deployed hosts; a failing host is rolled back. */
-async function recheck(journal: Journal, stale: RolloutState, index: number, options: RunOptions, overBudget: () => boolean): Promise<boolean> {
+async function recheck(
+  journal: Journal,
+  stale: RolloutState,
+  index: number,
+  options: RunOptions,
+  overBudget: () => boolean,
+): Promise<boolean> {
   const state = foldJournal(readJournal(options.dir, stale.id));
   const header = state.header;
   let stop = false;
   const deployed = header.waves[index]!.hosts.filter((h) => state.hosts[h]!.outcome === "deployed");
-  await pool(deployed, header.concurrency, async (name) => {
-    const host = state.hosts[name]!;
-    const run = hostRun(header, journal, name, host.target!, options);
-    const health = await waitHealthy(run.ssh, header.healthChecks, { timeoutMs: header.healthTimeoutMs, intervalMs: run.retryMs, signal: options.signal });
-    if (health.ok) return;
-    try {
-      const result = await rollbackHost(run, host.attempt, `${run.agent.paths.stateDir}/${header.id}/${name}-bake`, host.before!, "switch", "failed", `unhealthy after the bake: ${health.failures.join("; ")}`);
-      host.outcome = result.outcome;
-    } catch (error) {
-      // Lost while rolling back: journaled uncertain; it failed its health check either way.
-      if (!(error instanceof Unsettled)) throw error;
-    }
-    if (overBudget()) stop = true;
-  }, () => false);
+  await pool(
+    deployed,
+    header.concurrency,
+    async (name) => {
+      const host = state.hosts[name]!;
+      const run = hostRun(header, journal, name, host.target!, options);
+      const health = await waitHealthy(run.ssh, header.healthChecks, {
+        timeoutMs: header.healthTimeoutMs,
+        intervalMs: run.retryMs,
+        signal: options.signal,
+      });
+      if (health.ok) return;
+      try {
+        const result = await rollbackHost(
+          run,
+          host.attempt,
+          `${run.agent.paths.stateDir}/${header.id}/${name}-bake`,
+          host.before!,
+          "switch",
+          "failed",
+          `unhealthy after the bake: ${health.failures.join("; ")}`,
+        );
+        host.outcome = result.outcome;
+      } catch (error) {
+        // Lost while rolling back: journaled uncertain; it failed its health check either way.
+        if (!(error instanceof Unsettled)) throw error;
+      }
+      if (overBudget()) stop = true;
+    },
+    () => false,
+  );
   return stop;
 }
 
@@ -351,36 +544,53 @@ async function rollbackWave(journal: Journal, stale: RolloutState, index: number
   const state = foldJournal(readJournal(options.dir, stale.id));
   const header = state.header;
   const wave = header.waves[index]!;
-  await pool(wave.hosts, header.concurrency, async (name) => {
-    const host = state.hosts[name]!;
-    if (!host.before) return;
-    const run = hostRun(header, journal, name, host.target ?? "", options);
-    if (!host.outcome && host.lastStep) {
-      const result = await reconcileSafely(run, host);
-      if (result instanceof Unsettled) return;
-      host.outcome = result?.outcome;
-      if (!result) {
-        finish(run, { outcome: "skipped", generation: host.before, message: "stopped by the failure budget" });
-        host.outcome = "skipped";
-        return;
+  await pool(
+    wave.hosts,
+    header.concurrency,
+    async (name) => {
+      const host = state.hosts[name]!;
+      if (!host.before) return;
+      const run = hostRun(header, journal, name, host.target ?? "", options);
+      if (!host.outcome && host.lastStep) {
+        const result = await reconcileSafely(run, host);
+        if (result instanceof Unsettled) return;
+        host.outcome = result?.outcome;
+        if (!result) {
+          finish(run, { outcome: "skipped", generation: host.before, message: "stopped by the failure budget" });
+          host.outcome = "skipped";
+          return;
+        }
       }
-    }
-    if (host.outcome !== "deployed") return;
-    try {
-      const result = await rollbackHost(run, host.attempt, `${run.agent.paths.stateDir}/${header.id}/${name}-wave`, host.before, "switch", "rolled-back", `wave ${wave.name} failed`);
-      host.outcome = result.outcome;
-    } catch (error) {
-      // Lost while rolling back: journaled uncertain; `paved rollout rollback ID` settles it once it answers.
-      if (!(error instanceof Unsettled)) throw error;
-    }
-  }, () => false);
+      if (host.outcome !== "deployed") return;
+      try {
+        const result = await rollbackHost(
+          run,
+          host.attempt,
+          `${run.agent.paths.stateDir}/${header.id}/${name}-wave`,
+          host.before,
+          "switch",
+          "rolled-back",
+          `wave ${wave.name} failed`,
+        );
+        host.outcome = result.outcome;
+      } catch (error) {
+        // Lost while rolling back: journaled uncertain; `paved rollout rollback ID` settles it once it answers.
+        if (!(error instanceof Unsettled)) throw error;
+      }
+    },
+    () => false,
+  );
 }
 
 function skipRest(journal: Journal, state: RolloutState, options: RunOptions, header: RolloutHeader): void {
   for (const host of Object.values(state.hosts)) {
     if (host.outcome) continue;
     const run = hostRun(header, journal, host.name, host.target ?? "", options);
-    finish(run, { outcome: "skipped", generation: host.before ?? { generation: null, path: "" }, message: "not reached: the rollout stopped" });
+    finish(run, {
+      outcome: "skipped",
+      generation: host.before ?? { generation: null, path: "" },
+      message: "not reached: the rollout stopped",
+    });
     host.outcome = "skipped";
   }
 }

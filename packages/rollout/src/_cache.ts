@@ -13,7 +13,10 @@ export function rolloutCache(config: Pick<PavedConfig, "cache" | "hosts">): Roll
   const cache = config.cache;
   if (!cache) return undefined;
   const pushTo = cachePushTarget(cache, config.hosts);
-  return { ...(pushTo ? { pushTo } : {}), ...(cache.push.signingKeyFile ? { signingKeyFile: cache.push.signingKeyFile } : {}) };
+  return {
+    ...(pushTo ? { pushTo } : {}),
+    ...(cache.push.signingKeyFile ? { signingKeyFile: cache.push.signingKeyFile } : {}),
+  };
 }
 
 const COPYING = /copying path '(\/nix\/store\/[^']+)' (?:from '[^']*' )?to '/g;
@@ -29,7 +32,11 @@ export interface CopyMeasure {
 }
 
 /** The NAR bytes of what a `nix copy -v` sent, weighed in the store it copied from (`from`, or the local one). */
-export async function measureCopy(result: NixResult, from?: string, env?: Record<string, string | undefined>): Promise<CopyMeasure> {
+export async function measureCopy(
+  result: NixResult,
+  from?: string,
+  env?: Record<string, string | undefined>,
+): Promise<CopyMeasure> {
   const paths = copiedPaths(result.stderr);
   if (paths.length === 0) return { paths: 0, bytes: 0 };
   const info = await runNix(["path-info", "--json", ...(from ? ["--store", from] : []), ...paths], { env });
@@ -49,11 +56,18 @@ export interface PushOptions {
  * are signed first, in the store they come from (`nix store sign --key-file`: the key stays in its file, off every
  * command line); an ssh-ng cache host running harmonia also signs as it serves.
  */
-export async function pushClosures(cache: RolloutCache, paths: string[], options: PushOptions = {}): Promise<CopyMeasure & { ms: number }> {
+export async function pushClosures(
+  cache: RolloutCache,
+  paths: string[],
+  options: PushOptions = {},
+): Promise<CopyMeasure & { ms: number }> {
   const started = performance.now();
   const from = options.from ? ["--store", options.from] : [];
   if (cache.signingKeyFile) {
-    await runNix(["store", "sign", "--recursive", "--key-file", cache.signingKeyFile, ...from, ...paths], { env: options.env, signal: options.signal });
+    await runNix(["store", "sign", "--recursive", "--key-file", cache.signingKeyFile, ...from, ...paths], {
+      env: options.env,
+      signal: options.signal,
+    });
   }
   const args = ["copy", "-v", "--to", cache.pushTo!, ...(options.from ? ["--from", options.from] : []), ...paths];
   const result = await runNix(args, { env: options.env, signal: options.signal });

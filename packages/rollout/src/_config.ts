@@ -3,7 +3,14 @@
  * `rollout` section (packages/core/src/config/sections/rollout.ts), read with the core loader so bad input
  * gets file:line:col errors.
  */
-import { CONFIG_VERSION, loadConfig, PavedError, validateConfig, type HealthCheck, type RolloutConfig } from "@paved/core";
+import {
+  CONFIG_VERSION,
+  loadConfig,
+  PavedError,
+  validateConfig,
+  type HealthCheck,
+  type RolloutConfig,
+} from "@paved/core";
 import { rolloutCache } from "./_cache.ts";
 import type { RolloutCache } from "./_journal.ts";
 
@@ -32,9 +39,13 @@ export interface RolloutInputs {
 export function durationMs(value: string, what: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(value);
   if (!match) {
-    throw new PavedError("E_INPUT", `${what}: expected a duration like "30s", "5m" or "1h", got ${JSON.stringify(value)}`, {
-      hint: "Use a whole number followed by s, m or h.",
-    });
+    throw new PavedError(
+      "E_INPUT",
+      `${what}: expected a duration like "30s", "5m" or "1h", got ${JSON.stringify(value)}`,
+      {
+        hint: "Use a whole number followed by s, m or h.",
+      },
+    );
   }
   const n = Number(match[1]);
   const unit = match[2];

@@ -12,10 +12,14 @@ export function journalFault(path: string, error: unknown): PavedError {
       details: env.details,
     });
   }
-  return new PavedError("E_ROLLOUT_JOURNAL_WRITE", `Cannot write the rollout journal ${path}: ${(error as Error).message}`, {
-    hint: "Check the file and its directory; `paved rollout status ID` shows what the journal holds.",
-    cause: error,
-  });
+  return new PavedError(
+    "E_ROLLOUT_JOURNAL_WRITE",
+    `Cannot write the rollout journal ${path}: ${(error as Error).message}`,
+    {
+      hint: "Check the file and its directory; `paved rollout status ID` shows what the journal holds.",
+      cause: error,
+    },
+  );
 }
 
 /** Runs a file operation on the journal, turning file-system faults into paved errors. */

@@ -14,28 +14,48 @@ export interface HealthResult {
   rounds: number;
 }
 
-async function checkOnce(target: SshTarget, check: HealthCheckConfig, signal?: AbortSignal): Promise<string | undefined> {
+async function checkOnce(
+  target: SshTarget,
+  check: HealthCheckConfig,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   switch (check.type) {
     case "systemd": {
-      const r = await runRemote(target, ["systemctl", "is-active", "--", ...check.units], { signal, timeoutMs: 30_000 });
+      const r = await runRemote(target, ["systemctl", "is-active", "--", ...check.units], {
+        signal,
+        timeoutMs: 30_000,
+      });
       if (r.exitCode === 0) return undefined;
       const states = r.stdout.trim().split("\n");
-      const bad = check.units.map((u, i) => [u, states[i] ?? "unknown"] as const).filter(([, state]) => state !== "active").map(([u, state]) => `${u}=${state}`);
+      const bad = check.units
+        .map((u, i) => [u, states[i] ?? "unknown"] as const)
+        .filter(([, state]) => state !== "active")
+        .map(([u, state]) => `${u}=${state}`);
       return r.unreachable ? `systemd: SSH failed: ${r.stderr.trim()}` : `systemd units not active: ${bad.join(", ")}`;
     }
     case "command": {
-      const r = await runRemote(target, ["sh", "-c", check.run], { signal, timeoutMs: durationMs(check.timeout ?? "30s", "health command timeout") });
+      const r = await runRemote(target, ["sh", "-c", check.run], {
+        signal,
+        timeoutMs: durationMs(check.timeout ?? "30s", "health command timeout"),
+      });
       if (r.exitCode === 0) return undefined;
-      return r.unreachable ? `command: SSH failed: ${r.stderr.trim()}` : `command \`${check.run}\` exited ${r.exitCode}: ${r.stderr.trim().split("\n").at(-1) ?? ""}`;
+      return r.unreachable
+        ? `command: SSH failed: ${r.stderr.trim()}`
+        : `command \`${check.run}\` exited ${r.exitCode}: ${r.stderr.trim().split("\n").at(-1) ?? ""}`;
     }
     case "http": {
       const url = check.url.replaceAll("{host}", target.name).replaceAll("{address}", target.address);
       const expected = check.expectStatus ?? 200;
       try {
         const timeout = AbortSignal.timeout(durationMs(check.timeout ?? "10s", "health http timeout"));
-        const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: "manual" });
+        const response = await fetch(url, {
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          redirect: "manual",
+        });
         await response.arrayBuffer().catch(() => undefined);
-        return response.status === expected ? undefined : `http ${url}: status ${response.status}, expected ${expected}`;
+        return response.status === expected
+          ? undefined
+          : `http ${url}: status ${response.status}, expected ${expected}`;
       } catch (error) {
         if (signal?.aborted) throw error;
         return `http ${url}: ${(error as Error).message}`;

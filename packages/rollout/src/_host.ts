@@ -14,9 +14,34 @@ import type { HostState } from "./_state.ts";
 import { nixSshOpts, type SshTarget } from "./_ssh.ts";
 
 export type RolloutEvent =
-  | { type: "rollout"; id: string; phase: "begin" | "end" | "resume" | "stopped"; outcome?: string; message?: string; at: string }
-  | { type: "wave"; wave: number; name: string; phase: "begin" | "end" | "bake" | "rollback" | "paused"; hosts: number; failed?: number; ms?: number; at: string }
-  | { type: "host"; host: string; wave: number; phase: StepName | "done" | "uncertain"; outcome?: HostOutcome; ms?: number; message?: string; at: string };
+  | {
+      type: "rollout";
+      id: string;
+      phase: "begin" | "end" | "resume" | "stopped";
+      outcome?: string;
+      message?: string;
+      at: string;
+    }
+  | {
+      type: "wave";
+      wave: number;
+      name: string;
+      phase: "begin" | "end" | "bake" | "rollback" | "paused";
+      hosts: number;
+      failed?: number;
+      ms?: number;
+      at: string;
+    }
+  | {
+      type: "host";
+      host: string;
+      wave: number;
+      phase: StepName | "done" | "uncertain";
+      outcome?: HostOutcome;
+      ms?: number;
+      message?: string;
+      at: string;
+    };
 
 /** A host this process armed a guard for and has not finished: what to undo if paved must stop. */
 export interface Inflight {
@@ -40,7 +65,10 @@ export function inflight(journal: Journal): Map<string, Inflight> {
  * says so with an `uncertain` record; the next `resume` or `rollback` that reaches the host settles it.
  */
 export class Unsettled extends Error {
-  constructor(readonly host: string, readonly deadline: string | undefined) {
+  constructor(
+    readonly host: string,
+    readonly deadline: string | undefined,
+  ) {
     super(`${host} is unsettled`);
   }
 }
@@ -55,7 +83,14 @@ export function unsettled(run: HostRun, attempt: number, reason: string, guarded
   const host = run.ssh.name;
   const deadline = guarded ? guardDeadline(run.header) : undefined;
   run.journal.append({ type: "uncertain", at: now(), host, attempt, reason, ...(deadline ? { deadline } : {}) });
-  run.emit({ type: "host", host, wave: wave(run), phase: "uncertain", message: `${reason}${deadline ? `; its guard decides by ${deadline}` : ""}`, at: now() });
+  run.emit({
+    type: "host",
+    host,
+    wave: wave(run),
+    phase: "uncertain",
+    message: `${reason}${deadline ? `; its guard decides by ${deadline}` : ""}`,
+    at: now(),
+  });
   throw new Unsettled(host, deadline);
 }
 
@@ -120,7 +155,16 @@ async function step<T>(
     return value;
   } catch (error) {
     const ms = Math.round(performance.now() - started);
-    run.journal.append({ type: "step", at: now(), host, attempt, step: name, phase: "fail", ms, error: (error as Error).message });
+    run.journal.append({
+      type: "step",
+      at: now(),
+      host,
+      attempt,
+      step: name,
+      phase: "fail",
+      ms,
+      error: (error as Error).message,
+    });
     throw error;
   }
 }
@@ -128,14 +172,33 @@ async function step<T>(
 export function finish(run: HostRun, result: HostResult): HostResult {
   const host = run.ssh.name;
   inflight(run.journal).delete(host);
-  run.journal.append({ type: "host", at: now(), host, outcome: result.outcome, ...result.generation, message: result.message });
-  run.emit({ type: "host", host, wave: wave(run), phase: "done", outcome: result.outcome, message: result.message, at: now() });
+  run.journal.append({
+    type: "host",
+    at: now(),
+    host,
+    outcome: result.outcome,
+    ...result.generation,
+    message: result.message,
+  });
+  run.emit({
+    type: "host",
+    host,
+    wave: wave(run),
+    phase: "done",
+    outcome: result.outcome,
+    message: result.message,
+    at: now(),
+  });
   return result;
 }
 
 /** Copies the target's closure and measures what this machine sent (the journal's bytes). */
 async function copyMeasured(run: HostRun): Promise<{ paths: number; bytes: number }> {
-  const result = await copyClosure(run.ssh, run.target, { substituteOnDestination: run.header.substituteOnDestination, from: run.buildHost, signal: run.signal });
+  const result = await copyClosure(run.ssh, run.target, {
+    substituteOnDestination: run.header.substituteOnDestination,
+    from: run.buildHost,
+    signal: run.signal,
+  });
   const from = run.buildHost ? `ssh-ng://${run.buildHost.user}@${run.buildHost.address}` : undefined;
   return measureCopy(result, from, from ? { NIX_SSHOPTS: nixSshOpts(run.buildHost!) } : undefined);
 }
@@ -153,14 +216,27 @@ async function takeProbe(run: HostRun): Promise<Probe & { leased?: boolean }> {
 export async function deployHost(run: HostRun, attempt: number): Promise<HostResult> {
   let before: Generation | undefined;
   try {
-    before = await step(run, attempt, "probe", () => takeProbe(run), (g) => ({ generation: g.generation, path: g.path, systemd: g.systemd, ...(g.leased ? { leased: true } : {}) }));
+    before = await step(
+      run,
+      attempt,
+      "probe",
+      () => takeProbe(run),
+      (g) => ({ generation: g.generation, path: g.path, systemd: g.systemd, ...(g.leased ? { leased: true } : {}) }),
+    );
     if (before.generation === null) {
       throw new PavedError("E_ROLLOUT_NO_PROFILE", `${run.ssh.name}: no system profile at ${run.agent.paths.profile}`, {
         hint: "Is this a NixOS host? Set rollout.profile if its system profile lives elsewhere.",
       });
     }
-    if (before.path === run.target) return finish(run, { outcome: "unchanged", generation: before, message: "already runs the target" });
-    await step(run, attempt, "copy", () => copyMeasured(run), (sent) => ({ ...sent }));
+    if (before.path === run.target)
+      return finish(run, { outcome: "unchanged", generation: before, message: "already runs the target" });
+    await step(
+      run,
+      attempt,
+      "copy",
+      () => copyMeasured(run),
+      (sent) => ({ ...sent }),
+    );
     if (run.header.mode === "boot") return await bootOnly(run, attempt, before);
     return await switchHost(run, attempt, before);
   } catch (error) {
@@ -178,9 +254,30 @@ async function switchHost(run: HostRun, attempt: number, before: Generation): Pr
   await arm(run, attempt, before, "activate");
   let set: Generation;
   try {
-    set = await step(run, attempt, "profile", () => run.agent.setProfile(run.target, dir), (g) => ({ generation: g.generation, path: g.path }));
-    const rc = await step(run, attempt, "activate", () => runJob(run, dir, "activate", unit, "test", h.activationTimeoutMs), (rc) => ({ rc }));
-    if (rc === 100) return await rollbackHost(run, attempt, dir, before, "none", "reboot-needed", "switch-to-configuration exited 100: this change needs a reboot; deploy it with --mode boot");
+    set = await step(
+      run,
+      attempt,
+      "profile",
+      () => run.agent.setProfile(run.target, dir),
+      (g) => ({ generation: g.generation, path: g.path }),
+    );
+    const rc = await step(
+      run,
+      attempt,
+      "activate",
+      () => runJob(run, dir, "activate", unit, "test", h.activationTimeoutMs),
+      (rc) => ({ rc }),
+    );
+    if (rc === 100)
+      return await rollbackHost(
+        run,
+        attempt,
+        dir,
+        before,
+        "none",
+        "reboot-needed",
+        "switch-to-configuration exited 100: this change needs a reboot; deploy it with --mode boot",
+      );
     if (rc !== 0) return await rollbackHost(run, attempt, dir, before, "test", "failed", activationMessage(rc));
   } catch (error) {
     if (run.signal?.aborted || error instanceof Unsettled) throw error;
@@ -192,19 +289,54 @@ async function switchHost(run: HostRun, attempt: number, before: Generation): Pr
       run,
       attempt,
       "health",
-      () => waitHealthy(run.ssh, run.healthChecks, { timeoutMs: h.healthTimeoutMs, intervalMs: run.retryMs, signal: run.signal }),
+      () =>
+        waitHealthy(run.ssh, run.healthChecks, {
+          timeoutMs: h.healthTimeoutMs,
+          intervalMs: run.retryMs,
+          signal: run.signal,
+        }),
       (r) => ({ ok: r.ok, failures: r.failures, rounds: r.rounds }),
     );
-    if (!health.ok) return await rollbackHost(run, attempt, dir, before, "test", "failed", `health check failed: ${health.failures.join("; ")}`);
+    if (!health.ok)
+      return await rollbackHost(
+        run,
+        attempt,
+        dir,
+        before,
+        "test",
+        "failed",
+        `health check failed: ${health.failures.join("; ")}`,
+      );
   }
   // The guard counts from the end of activation; stop trying a little before it fires.
   const deadline = activatedAt + h.confirmTimeoutMs - 500;
-  const decided = await step(run, attempt, "confirm", () => confirm(run, dir, deadline), (d) => ({ decided: d }));
+  const decided = await step(
+    run,
+    attempt,
+    "confirm",
+    () => confirm(run, dir, deadline),
+    (d) => ({ decided: d }),
+  );
   if (decided !== "confirm") return await guardDecided(run, dir, before, decided);
   if (h.mode === "switch") {
     try {
-      const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unit, "boot", h.activationTimeoutMs), (rc) => ({ rc }));
-      if (rc !== 0) return await rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", `switch-to-configuration boot exited ${rc}`);
+      const rc = await step(
+        run,
+        attempt,
+        "boot",
+        () => runJob(run, dir, "boot", unit, "boot", h.activationTimeoutMs),
+        (rc) => ({ rc }),
+      );
+      if (rc !== 0)
+        return await rollbackHost(
+          run,
+          attempt,
+          `${dir}-boot`,
+          before,
+          "switch",
+          "failed",
+          `switch-to-configuration boot exited ${rc}`,
+        );
     } catch (error) {
       if (run.signal?.aborted || error instanceof Unsettled) throw error;
       return await rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", (error as Error).message);
@@ -224,14 +356,41 @@ async function bootOnly(run: HostRun, attempt: number, before: Generation): Prom
   await arm(run, attempt, before, "boot");
   let set: Generation;
   try {
-    set = await step(run, attempt, "profile", () => run.agent.setProfile(run.target, dir), (g) => ({ generation: g.generation, path: g.path }));
-    const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unit, "boot", run.header.activationTimeoutMs), (rc) => ({ rc }));
-    if (rc !== 0) return await rollbackHost(run, attempt, dir, before, "boot", "failed", `switch-to-configuration boot exited ${rc}`);
+    set = await step(
+      run,
+      attempt,
+      "profile",
+      () => run.agent.setProfile(run.target, dir),
+      (g) => ({ generation: g.generation, path: g.path }),
+    );
+    const rc = await step(
+      run,
+      attempt,
+      "boot",
+      () => runJob(run, dir, "boot", unit, "boot", run.header.activationTimeoutMs),
+      (rc) => ({ rc }),
+    );
+    if (rc !== 0)
+      return await rollbackHost(
+        run,
+        attempt,
+        dir,
+        before,
+        "boot",
+        "failed",
+        `switch-to-configuration boot exited ${rc}`,
+      );
   } catch (error) {
     if (run.signal?.aborted || error instanceof Unsettled) throw error;
     return await rollbackHost(run, attempt, dir, before, "boot", "failed", (error as Error).message);
   }
-  const decided = await step(run, attempt, "confirm", () => confirm(run, dir, Date.now() + run.header.confirmTimeoutMs - 500), (d) => ({ decided: d }));
+  const decided = await step(
+    run,
+    attempt,
+    "confirm",
+    () => confirm(run, dir, Date.now() + run.header.confirmTimeoutMs - 500),
+    (d) => ({ decided: d }),
+  );
   if (decided !== "confirm") return await guardDecided(run, dir, before, decided);
   return finish(run, { outcome: "deployed", generation: set, message: "boot default; active after the next reboot" });
 }
@@ -239,18 +398,43 @@ async function bootOnly(run: HostRun, attempt: number, before: Generation): Prom
 async function arm(run: HostRun, attempt: number, before: Generation, job: "activate" | "boot"): Promise<void> {
   const dir = attemptDir(run, attempt);
   const h = run.header;
-  await step(run, attempt, "arm", () => run.agent.arm(dir, unitName(run, attempt), before, Math.ceil(h.activationTimeoutMs / 1000), Math.ceil(h.confirmTimeoutMs / 1000), job), () => ({ dir, job }));
+  await step(
+    run,
+    attempt,
+    "arm",
+    () =>
+      run.agent.arm(
+        dir,
+        unitName(run, attempt),
+        before,
+        Math.ceil(h.activationTimeoutMs / 1000),
+        Math.ceil(h.confirmTimeoutMs / 1000),
+        job,
+      ),
+    () => ({ dir, job }),
+  );
   inflight(run.journal).set(run.ssh.name, { host: run.ssh.name, dir, before, attempt });
 }
 
 async function guardDecided(run: HostRun, dir: string, before: Generation, decided: string): Promise<HostResult> {
-  const message = decided === "unreachable" ? "lost SSH after activation; the guard on the host rolls it back" : "the guard on the host rolled it back before paved confirmed";
+  const message =
+    decided === "unreachable"
+      ? "lost SSH after activation; the guard on the host rolls it back"
+      : "the guard on the host rolled it back before paved confirmed";
   if (decided === "guard") await run.agent.awaitGuard(dir, 120).catch(() => undefined);
   return finish(run, { outcome: "rolled-back-by-guard", generation: before, message });
 }
 
 /** Starts a switch-to-configuration job detached on the host and waits for it, reconnecting if SSH drops. */
-async function runJob(run: HostRun, dir: string, job: "activate" | "boot", unit: string, action: "test" | "boot", timeoutMs: number, system = run.target): Promise<number> {
+async function runJob(
+  run: HostRun,
+  dir: string,
+  job: "activate" | "boot",
+  unit: string,
+  action: "test" | "boot",
+  timeoutMs: number,
+  system = run.target,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   const first = await run.agent.start(dir, job, unit, system, action, Math.min(Math.ceil(timeoutMs / 1000), 30));
   if (first !== "running") return first;
@@ -264,9 +448,13 @@ async function runJob(run: HostRun, dir: string, job: "activate" | "boot", unit:
       await sleep(run.retryMs, run.signal);
     }
     if (Date.now() >= deadline) {
-      throw new PavedError("E_ROLLOUT_ACTIVATION_TIMEOUT", `${run.ssh.name}: switch-to-configuration ${action} did not finish in ${timeoutMs / 1000}s`, {
-        hint: "Raise rollout.activationTimeout if activations are slow, or look at the host's activation log.",
-      });
+      throw new PavedError(
+        "E_ROLLOUT_ACTIVATION_TIMEOUT",
+        `${run.ssh.name}: switch-to-configuration ${action} did not finish in ${timeoutMs / 1000}s`,
+        {
+          hint: "Raise rollout.activationTimeout if activations are slow, or look at the host's activation log.",
+        },
+      );
     }
   }
 }
@@ -325,7 +513,15 @@ export async function rollbackHost(
           return { decided, now: (await run.agent.state(dir)).now, rc: 0 };
         }
         if (action === "boot" && r.rc === 0) {
-          const rc = await runJob(run, `${dir}-restore`, "boot", `${unitName(run, attempt)}-restore`, "boot", run.header.activationTimeoutMs, before.path).catch(() => 1);
+          const rc = await runJob(
+            run,
+            `${dir}-restore`,
+            "boot",
+            `${unitName(run, attempt)}-restore`,
+            "boot",
+            run.header.activationTimeoutMs,
+            before.path,
+          ).catch(() => 1);
           return { decided, now: r.now, rc };
         }
         return r;
@@ -338,7 +534,8 @@ export async function rollbackHost(
   } catch (error) {
     if (run.signal?.aborted) throw error;
     const guarded = dir === attemptDir(run, attempt) && !decidedByPaved;
-    if (unreachable(error) && !guarded) unsettled(run, attempt, `lost SSH while rolling back: ${(error as Error).message}`, false);
+    if (unreachable(error) && !guarded)
+      unsettled(run, attempt, `lost SSH while rolling back: ${(error as Error).message}`, false);
     return finish(run, {
       outcome: unreachable(error) ? "rolled-back-by-guard" : outcome,
       generation: before,
@@ -356,16 +553,40 @@ export async function reconcileHost(run: HostRun, state: HostState): Promise<Hos
   const attempt = state.attempt;
   if (!before || state.lastStep === undefined) return undefined;
   const dir = attemptDir(run, attempt);
-  const touched = state.armed || state.setGeneration !== undefined || state.lastStep.step === "profile" || state.lastStep.step === "boot" || state.lastStep.step === "rollback";
+  const touched =
+    state.armed ||
+    state.setGeneration !== undefined ||
+    state.lastStep.step === "profile" ||
+    state.lastStep.step === "boot" ||
+    state.lastStep.step === "rollback";
   if (!touched) return undefined;
   const now = await run.agent.state(dir);
   // Boot mode confirms after its boot job, so a confirmed host there is finished too.
   if (now.decided === "confirm") {
     if (run.header.mode === "switch") {
-      const rc = await step(run, attempt, "boot", () => runJob(run, dir, "boot", unitName(run, attempt), "boot", run.header.activationTimeoutMs), (rc) => ({ rc }));
-      if (rc !== 0) return rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", `switch-to-configuration boot exited ${rc}`);
+      const rc = await step(
+        run,
+        attempt,
+        "boot",
+        () => runJob(run, dir, "boot", unitName(run, attempt), "boot", run.header.activationTimeoutMs),
+        (rc) => ({ rc }),
+      );
+      if (rc !== 0)
+        return rollbackHost(
+          run,
+          attempt,
+          `${dir}-boot`,
+          before,
+          "switch",
+          "failed",
+          `switch-to-configuration boot exited ${rc}`,
+        );
     }
-    return finish(run, { outcome: "deployed", generation: (await run.agent.state(dir)).now, message: "confirmed before the interruption" });
+    return finish(run, {
+      outcome: "deployed",
+      generation: (await run.agent.state(dir)).now,
+      message: "confirmed before the interruption",
+    });
   }
   if (now.decided === "rollback") {
     const r = await rollbackHost(run, attempt, dir, before, "test", "failed", "was failing when paved was interrupted");
@@ -381,13 +602,27 @@ export async function reconcileHost(run: HostRun, state: HostState): Promise<Hos
   const activated = now.activate !== "" || state.lastStep.step === "activate";
   if (now.now.path !== before.path || activated || now.boot !== "") {
     const action = run.header.mode === "boot" || !activated ? "none" : "test";
-    const r = await step(run, attempt, "rollback", async () => {
-      const r = await run.agent.rollback(dir, "resume", before, action, restoreUnit(run, attempt, dir));
-      if (r.decided !== "guard" && (now.boot !== "" || state.lastStep?.step === "boot")) {
-        r.rc = await runJob(run, `${dir}-restore`, "boot", `${unitName(run, attempt)}-restore`, "boot", run.header.activationTimeoutMs, before.path);
-      }
-      return r;
-    }, (r) => ({ decided: r.decided, rc: r.rc, generation: r.now.generation, path: r.now.path }));
+    const r = await step(
+      run,
+      attempt,
+      "rollback",
+      async () => {
+        const r = await run.agent.rollback(dir, "resume", before, action, restoreUnit(run, attempt, dir));
+        if (r.decided !== "guard" && (now.boot !== "" || state.lastStep?.step === "boot")) {
+          r.rc = await runJob(
+            run,
+            `${dir}-restore`,
+            "boot",
+            `${unitName(run, attempt)}-restore`,
+            "boot",
+            run.header.activationTimeoutMs,
+            before.path,
+          );
+        }
+        return r;
+      },
+      (r) => ({ decided: r.decided, rc: r.rc, generation: r.now.generation, path: r.now.path }),
+    );
     if (r.decided === "guard") await run.agent.awaitGuard(dir, 300);
   } else if (now.decided === "") {
     await run.agent.decide(dir, "resume");

@@ -40,22 +40,36 @@ async function flakeFor(dir: string, host?: string): Promise<{ flake: string; ho
   const inputs = await loadRolloutInputs(dir);
   const names = inputs.hosts.map((h) => h.name);
   const chosen = host ?? names[0];
-  if (!chosen) throw new PavedError("E_INPUT", "paved.yaml lists no hosts", { hint: "Add a host under `hosts:` first." });
-  if (!names.includes(chosen)) throw new PavedError("E_INPUT", `No host named ${chosen} in paved.yaml`, { hint: `Hosts: ${names.join(", ")}.` });
+  if (!chosen)
+    throw new PavedError("E_INPUT", "paved.yaml lists no hosts", { hint: "Add a host under `hosts:` first." });
+  if (!names.includes(chosen))
+    throw new PavedError("E_INPUT", `No host named ${chosen} in paved.yaml`, { hint: `Hosts: ${names.join(", ")}.` });
   return { flake: inputs.rollout.flake ?? dir, host: chosen };
 }
 
 const imagesPath = (host: string) => ["nixosConfigurations", host, "config", "system", "build", "images"];
-const imagesAttr = (flake: string, host: string, ...rest: string[]) => `${flake}#${flakeAttrPath([...imagesPath(host), ...rest])}`;
+const imagesAttr = (flake: string, host: string, ...rest: string[]) =>
+  `${flake}#${flakeAttrPath([...imagesPath(host), ...rest])}`;
 
 /** The image variants the pinned NixOS offers for a host (attribute names of system.build.images). */
-export async function imageFormats(options: { dir: string; host?: string; signal?: AbortSignal; nixArgs?: string[] }): Promise<{ host: string; formats: string[] }> {
+export async function imageFormats(options: {
+  dir: string;
+  host?: string;
+  signal?: AbortSignal;
+  nixArgs?: string[];
+}): Promise<{ host: string; formats: string[] }> {
   const { flake, host } = await flakeFor(options.dir, options.host);
   try {
-    const formats = await nixJson<string[]>(["eval", ...(options.nixArgs ?? []), imagesAttr(flake, host), "--apply", "builtins.attrNames"], { signal: options.signal, cwd: options.dir });
+    const formats = await nixJson<string[]>(
+      ["eval", ...(options.nixArgs ?? []), imagesAttr(flake, host), "--apply", "builtins.attrNames"],
+      { signal: options.signal, cwd: options.dir },
+    );
     return { host, formats };
   } catch (error) {
-    if (error instanceof PavedError && /does not provide attribute|attribute 'images' missing/.test(error.message + JSON.stringify(error.details))) {
+    if (
+      error instanceof PavedError &&
+      /does not provide attribute|attribute 'images' missing/.test(error.message + JSON.stringify(error.details))
+    ) {
       throw new PavedError("E_IMAGE_UNSUPPORTED", `The NixOS of ${host} has no system.build.images`, {
         hint: "Image variants need NixOS 25.05 or later; update the pinned nixpkgs.",
         cause: error,
@@ -68,7 +82,9 @@ export async function imageFormats(options: { dir: string; host?: string; signal
 export async function buildImage(options: ImageOptions): Promise<ImageResult> {
   const { flake, host } = await flakeFor(options.dir, options.host);
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(options.format)) {
-    throw new PavedError("E_USAGE", `${JSON.stringify(options.format)} is not an image format name`, { hint: "List them with `paved image formats`." });
+    throw new PavedError("E_USAGE", `${JSON.stringify(options.format)} is not an image format name`, {
+      hint: "List them with `paved image formats`.",
+    });
   }
   const attr = imagesAttr(flake, host, options.format);
   const args = ["build", "--no-link", "--json", ...(options.nixArgs ?? []), attr];
@@ -85,12 +101,20 @@ export async function buildImage(options: ImageOptions): Promise<ImageResult> {
   }
   const result = await runNix(args, { signal: options.signal, onProgress: options.onProgress, cwd: options.dir });
   const out = parseBuildResults(result.stdout)[0]?.outputs.out;
-  if (!out) throw new PavedError("E_NIX_OUTPUT", `nix build reported no output for ${attr}`, { hint: "Run `paved doctor` to see which Nix this is." });
-  const filePath = await nixJson<string>(["eval", ...(options.nixArgs ?? []), imagesAttr(flake, host, options.format, "passthru", "filePath")], { signal: options.signal, cwd: options.dir });
+  if (!out)
+    throw new PavedError("E_NIX_OUTPUT", `nix build reported no output for ${attr}`, {
+      hint: "Run `paved doctor` to see which Nix this is.",
+    });
+  const filePath = await nixJson<string>(
+    ["eval", ...(options.nixArgs ?? []), imagesAttr(flake, host, options.format, "passthru", "filePath")],
+    { signal: options.signal, cwd: options.dir },
+  );
   const path = join(out, filePath);
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) {
-    throw new PavedError("E_IMAGE_MISSING", `The ${options.format} build has no file at ${filePath}`, { hint: "The image module's image.filePath does not match its output." });
+    throw new PavedError("E_IMAGE_MISSING", `The ${options.format} build has no file at ${filePath}`, {
+      hint: "The image module's image.filePath does not match its output.",
+    });
   }
   return { host, format: options.format, out, path, size: info.size, sha256: await sha256(path), command: result.argv };
 }

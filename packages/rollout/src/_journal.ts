@@ -3,7 +3,19 @@
  * appended and fsync'd before paved moves on, so that after a crash the journal says, for every host, which
  * generation it is on (or, for a host caught mid-switch, the two it can be on and how the host decides).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { PavedError } from "@paved/core";
@@ -12,7 +24,17 @@ import { environment, journalFault } from "./_environment.ts";
 
 export const JOURNAL_DIR = join(".paved", "rollouts");
 
-export type StepName = "probe" | "build" | "copy" | "arm" | "profile" | "activate" | "health" | "confirm" | "boot" | "rollback";
+export type StepName =
+  | "probe"
+  | "build"
+  | "copy"
+  | "arm"
+  | "profile"
+  | "activate"
+  | "health"
+  | "confirm"
+  | "boot"
+  | "rollback";
 
 export interface Generation {
   generation: number | null;
@@ -99,7 +121,15 @@ export type JournalRecord =
       data?: Record<string, unknown>;
       error?: string;
     }
-  | { type: "host"; at: string; host: string; outcome: HostOutcome; generation: number | null; path: string; message?: string }
+  | {
+      type: "host";
+      at: string;
+      host: string;
+      outcome: HostOutcome;
+      generation: number | null;
+      path: string;
+      message?: string;
+    }
   | { type: "end"; at: string; outcome: RolloutOutcome; message: string }
   | { type: "rollback"; at: string; phase: "begin" | "end"; outcome?: RolloutOutcome }
   /**
@@ -117,7 +147,10 @@ export function journalPath(dir: string, id: string): string {
 }
 
 export function newRolloutId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
@@ -221,10 +254,14 @@ export class Journal {
       // gone: reported below
     }
     if (text !== this.lockText) {
-      throw new PavedError("E_ROLLOUT_LOCK_LOST", `Lost the lock of ${this.path}: ${text ? `it now says ${JSON.stringify(text.trim())}` : "the lock file was removed"}.`, {
-        hint: "Another process took over this rollout, or someone removed the lock. Stop here; check `paved rollout status ID --probe`, then resume from one place.",
-        details: { lock: this.lock },
-      });
+      throw new PavedError(
+        "E_ROLLOUT_LOCK_LOST",
+        `Lost the lock of ${this.path}: ${text ? `it now says ${JSON.stringify(text.trim())}` : "the lock file was removed"}.`,
+        {
+          hint: "Another process took over this rollout, or someone removed the lock. Stop here; check `paved rollout status ID --probe`, then resume from one place.",
+          details: { lock: this.lock },
+        },
+      );
     }
   }
 
@@ -262,15 +299,21 @@ function takeLock(lock: string, id: string): string {
       const [pidText = "", host = hostname()] = readFileSync(lock, "utf8").trim().split(/\s+/);
       const pid = Number(pidText);
       if (pid && pid !== process.pid && (host !== hostname() || alive(pid))) {
-        throw new PavedError("E_ROLLOUT_LOCKED", `Rollout ${id} is being run by process ${pid}${host !== hostname() ? ` on ${host}` : ""}.`, {
-          hint: "Wait for it to finish, or stop that process first; its journal stays consistent either way.",
-          details: { pid, host },
-        });
+        throw new PavedError(
+          "E_ROLLOUT_LOCKED",
+          `Rollout ${id} is being run by process ${pid}${host !== hostname() ? ` on ${host}` : ""}.`,
+          {
+            hint: "Wait for it to finish, or stop that process first; its journal stays consistent either way.",
+            details: { pid, host },
+          },
+        );
       }
       unlinkSync(lock);
     }
   }
-  throw new PavedError("E_ROLLOUT_LOCKED", `Rollout ${id}: another process took the lock at the same moment.`, { hint: "Run one paved per rollout." });
+  throw new PavedError("E_ROLLOUT_LOCKED", `Rollout ${id}: another process took the lock at the same moment.`, {
+    hint: "Run one paved per rollout.",
+  });
 }
 
 function releaseLock(lock: string, text: string): void {
@@ -335,14 +378,21 @@ export function parseJournal(path: string, text: string): JournalRead {
 function tornTail(text: string): JournalRead["torn"] {
   const end = text.lastIndexOf("\n") + 1;
   if (end === text.length) return undefined;
-  return { line: text.slice(0, end).split("\n").length, offset: Buffer.byteLength(text.slice(0, end)), bytes: Buffer.byteLength(text.slice(end)) };
+  return {
+    line: text.slice(0, end).split("\n").length,
+    offset: Buffer.byteLength(text.slice(0, end)),
+    bytes: Buffer.byteLength(text.slice(end)),
+  };
 }
 
 /** Every record of a journal, and its torn tail if it has one. */
 export function readJournalFile(dir: string, id: string): JournalRead {
   const path = journalPath(dir, id);
   if (!existsSync(path)) throw unknownRollout(dir, id);
-  return parseJournal(path, environment(path, () => readFileSync(path, "utf8")));
+  return parseJournal(
+    path,
+    environment(path, () => readFileSync(path, "utf8")),
+  );
 }
 
 /** Every complete record of a journal (a torn tail is ignored: it was never acted on). */

@@ -52,7 +52,11 @@ const leaseParallelism = (concurrency: number) => Math.max(concurrency, 10);
  * rollout that holds one (after releasing the ones it took). Hosts that cannot be reached are left out here:
  * every step on them fails anyway, and their guard or a later run settles them.
  */
-export async function takeLeases(header: RolloutHeader, agents: Map<string, HostAgent>, concurrency: number): Promise<Leases> {
+export async function takeLeases(
+  header: RolloutHeader,
+  agents: Map<string, HostAgent>,
+  concurrency: number,
+): Promise<Leases> {
   const seconds = leaseSeconds(header);
   const holder = holderName();
   const taken: string[] = [];
@@ -71,7 +75,9 @@ export async function takeLeases(header: RolloutHeader, agents: Map<string, Host
         return;
       }
       const until = new Date(lease.expires * 1000).toISOString();
-      refused.push(`${name} (rollout ${lease.id}, ${lease.holder}${gone(lease.holder) ? " — gone, but its guard is still pending" : ""}, until ${until})`);
+      refused.push(
+        `${name} (rollout ${lease.id}, ${lease.holder}${gone(lease.holder) ? " — gone, but its guard is still pending" : ""}, until ${until})`,
+      );
     } catch (error) {
       if (!isUnreachable(error)) throw error;
     }
@@ -81,18 +87,38 @@ export async function takeLeases(header: RolloutHeader, agents: Map<string, Host
   if (refused.length === 0) await pool(rest, width, take, () => false);
   const release = async () => {
     clearInterval(timer);
-    await pool(taken, width, (name) => agents.get(name)!.release(header.id).catch(() => undefined), () => false);
+    await pool(
+      taken,
+      width,
+      (name) =>
+        agents
+          .get(name)!
+          .release(header.id)
+          .catch(() => undefined),
+      () => false,
+    );
   };
-  const timer = setInterval(() => {
-    for (const name of taken) agents.get(name)!.lease(header.id, seconds, holder).catch(() => undefined);
-  }, Math.max(1000, Math.floor((seconds * 1000) / 3)));
+  const timer = setInterval(
+    () => {
+      for (const name of taken)
+        agents
+          .get(name)!
+          .lease(header.id, seconds, holder)
+          .catch(() => undefined);
+    },
+    Math.max(1000, Math.floor((seconds * 1000) / 3)),
+  );
   timer.unref();
   if (refused.length > 0) {
     await release();
-    throw new PavedError("E_ROLLOUT_HOST_LEASED", `Another rollout holds ${refused.length === 1 ? "a host" : "hosts"} of rollout ${header.id}: ${refused.join("; ")}.`, {
-      hint: `Wait for that rollout to finish (or its lease to expire), then \`paved rollout resume ${header.id}\`; \`paved rollout status ID\` shows the other one.`,
-      details: { id: header.id, held: refused },
-    });
+    throw new PavedError(
+      "E_ROLLOUT_HOST_LEASED",
+      `Another rollout holds ${refused.length === 1 ? "a host" : "hosts"} of rollout ${header.id}: ${refused.join("; ")}.`,
+      {
+        hint: `Wait for that rollout to finish (or its lease to expire), then \`paved rollout resume ${header.id}\`; \`paved rollout status ID\` shows the other one.`,
+        details: { id: header.id, held: refused },
+      },
+    );
   }
   return { agents, probes, release, abandon: () => clearInterval(timer) };
 }

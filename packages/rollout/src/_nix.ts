@@ -1,6 +1,16 @@
 /** The Nix side of a rollout: building host systems (here or on a build host) and copying closures over SSH. */
 import {
-  attrs, call, derivationInstallable, ensureNixVersion, fn, id, parseBuildResults, PavedError, renderNix, runNix, sel,
+  attrs,
+  call,
+  derivationInstallable,
+  ensureNixVersion,
+  fn,
+  id,
+  parseBuildResults,
+  PavedError,
+  renderNix,
+  runNix,
+  sel,
   type NixResult,
 } from "@paved/core";
 import { nixSshOpts, storeUri, type SshTarget } from "./_ssh.ts";
@@ -24,9 +34,15 @@ const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
  */
 async function systemDerivations(hosts: readonly string[], options: BuildOptions): Promise<Record<string, string>> {
   const bad = hosts.find((h) => !HOST_NAME.test(h));
-  if (bad) throw new PavedError("E_INPUT", `${JSON.stringify(bad)} is not a valid host name`, { hint: "Host names are lower-case letters, digits and -." });
+  if (bad)
+    throw new PavedError("E_INPUT", `${JSON.stringify(bad)} is not a valid host name`, {
+      hint: "Host names are lower-case letters, digits and -.",
+    });
   const apply = renderNix(systemDrvPaths(hosts), { trailingNewline: false });
-  const result = await runNix(["eval", "--json", ...(options.nixArgs ?? []), `${options.flake}#nixosConfigurations`, "--apply", apply], { signal: options.signal, env: options.env });
+  const result = await runNix(
+    ["eval", "--json", ...(options.nixArgs ?? []), `${options.flake}#nixosConfigurations`, "--apply", apply],
+    { signal: options.signal, env: options.env },
+  );
   const drvs = JSON.parse(result.stdout) as Record<string, { drv: string }>;
   const missing = hosts.filter((h) => !drvs[h]);
   if (missing.length > 0) {
@@ -58,7 +74,12 @@ export async function buildSystems(hosts: readonly string[], options: BuildOptio
   }
   const version = await ensureNixVersion();
   const installables = unique.map((drv) => derivationInstallable(drv, version));
-  const result = await runNix(["build", "--no-link", "--json", ...store, ...installables], { signal: options.signal, onProgress: options.onProgress, env, dieWithParent: true });
+  const result = await runNix(["build", "--no-link", "--json", ...store, ...installables], {
+    signal: options.signal,
+    onProgress: options.onProgress,
+    env,
+    dieWithParent: true,
+  });
   const built = new Map(parseBuildResults(result.stdout).map((b) => [b.drvPath, b.outputs.out]));
   const unbuilt = unique.filter((drv) => !built.get(drv));
   if (unbuilt.length > 0) {
@@ -85,5 +106,10 @@ export function copyClosure(target: SshTarget, path: string, options: CopyOption
   if (options.from) args.push("--from", `ssh-ng://${options.from.user}@${options.from.address}`);
   if (options.substituteOnDestination) args.push("--substitute-on-destination");
   args.push(path);
-  return runNix(args, { signal: options.signal, dryRun: options.dryRun, env: { NIX_SSHOPTS: nixSshOpts(target) }, dieWithParent: true });
+  return runNix(args, {
+    signal: options.signal,
+    dryRun: options.dryRun,
+    env: { NIX_SSHOPTS: nixSshOpts(target) },
+    dieWithParent: true,
+  });
 }

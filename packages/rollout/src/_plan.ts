@@ -61,7 +61,8 @@ export function parseDiffClosures(text: string): ClosureDiff {
       sizeDelta = Math.round(Number(size[1]) * UNITS[size[2]!]!);
       rest = rest.slice(0, size.index).trim();
     }
-    const versions = (side: string) => (side.trim() === "∅" ? [] : side.split(",").map((v) => (v.trim() === "ε" ? "" : v.trim())));
+    const versions = (side: string) =>
+      side.trim() === "∅" ? [] : side.split(",").map((v) => (v.trim() === "ε" ? "" : v.trim()));
     if (!rest.includes("→")) {
       diff.resized.push({ name, before: [], after: [], sizeDelta });
       continue;
@@ -87,37 +88,61 @@ export async function planRollout(options: PlanOptions): Promise<HostPlan[]> {
   const inputs = await loadRolloutInputs(options.dir);
   const hosts = selectHosts(inputs.hosts, options.select ?? {}).map((h) => journalHost(h, inputs.rollout));
   const flake = inputs.rollout.flake ?? options.dir;
-  const targets = await buildSystems(hosts.map((h) => h.name), { flake, nixArgs: options.nixArgs, signal: options.signal, onProgress: options.onProgress });
+  const targets = await buildSystems(
+    hosts.map((h) => h.name),
+    { flake, nixArgs: options.nixArgs, signal: options.signal, onProgress: options.onProgress },
+  );
   const plans: HostPlan[] = [];
-  await pool(hosts, inputs.rollout.concurrency, async (host) => {
-    const ssh = sshTarget(host, inputs.rollout.ssh);
-    const target = targets[host.name]!;
-    const plan: HostPlan = { host: host.name, address: host.address, current: { generation: null, path: "" }, target, changed: true, closureSize: {} };
-    plans.push(plan);
-    // Read-only on the host: just where its profile points.
-    const read = await runRemote(ssh, ["sh", "-c", 'readlink "$1" && readlink -f "$1"', "paved-plan", host.profile], { signal: options.signal, timeoutMs: 60_000 });
-    if (read.exitCode !== 0) {
-      plan.error = read.unreachable ? `SSH failed: ${read.stderr.trim()}` : `no system profile at ${host.profile}`;
-      return;
-    }
-    const [link, path] = read.stdout.trim().split("\n");
-    const gen = /-(\d+)-link$/.exec(link ?? "");
-    plan.current = { generation: gen ? Number(gen[1]) : null, path: path ?? "" };
-    plan.changed = plan.current.path !== target;
-    try {
-      // diff-closures needs both closures here; fetching the running one is a no-op when it is already present.
-      await runNix(["copy", "--from", storeUri(ssh), plan.current.path], { signal: options.signal, env: { NIX_SSHOPTS: nixSshOpts(ssh) } });
-      const diff = await runNix(["store", "diff-closures", plan.current.path, target], { signal: options.signal });
-      plan.diff = parseDiffClosures(diff.stdout);
-      const info = await runNix(["path-info", "--json", "--closure-size", plan.current.path, target], { signal: options.signal });
-      const sizes = parsePathInfo(info.stdout);
-      const size = (p: string) => sizes.find((s) => s.path === p)?.closureSize;
-      plan.closureSize = { before: size(plan.current.path), after: size(target) };
-      if (plan.closureSize.before !== undefined && plan.closureSize.after !== undefined) plan.closureSize.delta = plan.closureSize.after - plan.closureSize.before;
-    } catch (error) {
-      plan.error = (error as Error).message;
-    }
-  }, () => false);
+  await pool(
+    hosts,
+    inputs.rollout.concurrency,
+    async (host) => {
+      const ssh = sshTarget(host, inputs.rollout.ssh);
+      const target = targets[host.name]!;
+      const plan: HostPlan = {
+        host: host.name,
+        address: host.address,
+        current: { generation: null, path: "" },
+        target,
+        changed: true,
+        closureSize: {},
+      };
+      plans.push(plan);
+      // Read-only on the host: just where its profile points.
+      const read = await runRemote(ssh, ["sh", "-c", 'readlink "$1" && readlink -f "$1"', "paved-plan", host.profile], {
+        signal: options.signal,
+        timeoutMs: 60_000,
+      });
+      if (read.exitCode !== 0) {
+        plan.error = read.unreachable ? `SSH failed: ${read.stderr.trim()}` : `no system profile at ${host.profile}`;
+        return;
+      }
+      const [link, path] = read.stdout.trim().split("\n");
+      const gen = /-(\d+)-link$/.exec(link ?? "");
+      plan.current = { generation: gen ? Number(gen[1]) : null, path: path ?? "" };
+      plan.changed = plan.current.path !== target;
+      try {
+        // diff-closures needs both closures here; fetching the running one is a no-op when it is already present.
+        await runNix(["copy", "--from", storeUri(ssh), plan.current.path], {
+          signal: options.signal,
+          env: { NIX_SSHOPTS: nixSshOpts(ssh) },
+        });
+        const diff = await runNix(["store", "diff-closures", plan.current.path, target], { signal: options.signal });
+        plan.diff = parseDiffClosures(diff.stdout);
+        const info = await runNix(["path-info", "--json", "--closure-size", plan.current.path, target], {
+          signal: options.signal,
+        });
+        const sizes = parsePathInfo(info.stdout);
+        const size = (p: string) => sizes.find((s) => s.path === p)?.closureSize;
+        plan.closureSize = { before: size(plan.current.path), after: size(target) };
+        if (plan.closureSize.before !== undefined && plan.closureSize.after !== undefined)
+          plan.closureSize.delta = plan.closureSize.after - plan.closureSize.before;
+      } catch (error) {
+        plan.error = (error as Error).message;
+      }
+    },
+    () => false,
+  );
   return hosts.map((h) => plans.find((p) => p.host === h.name)!);
 }
 

@@ -9,7 +9,6 @@ export interface HostPaths {
   stateDir: string;
 }
 
-
 export interface Lease {
   ok: boolean;
   id: string;
@@ -48,16 +47,24 @@ export class HostAgent {
       input: this.installed ? undefined : AGENT_SCRIPT,
     });
     if (result.unreachable) {
-      throw new PavedError("E_ROLLOUT_UNREACHABLE", `${this.target.name}: SSH failed: ${lastLine(result.stderr) || "no answer"}`, {
-        hint: `Check that \`ssh ${this.target.user}@${this.target.address}\` works from here (keys, known_hosts, firewall).`,
-        details: { host: this.target.name, command: result.argv, stderr: result.stderr },
-      });
+      throw new PavedError(
+        "E_ROLLOUT_UNREACHABLE",
+        `${this.target.name}: SSH failed: ${lastLine(result.stderr) || "no answer"}`,
+        {
+          hint: `Check that \`ssh ${this.target.user}@${this.target.address}\` works from here (keys, known_hosts, firewall).`,
+          details: { host: this.target.name, command: result.argv, stderr: result.stderr },
+        },
+      );
     }
     if (result.exitCode !== 0) {
-      throw new PavedError("E_ROLLOUT_REMOTE", `${this.target.name}: \`${args[0]}\` failed (exit ${result.exitCode}): ${lastLine(result.stderr)}`, {
-        hint: "Run `paved rollout status` for the journal; the host's agent logs are in its state directory.",
-        details: { host: this.target.name, exitCode: result.exitCode, stderr: result.stderr },
-      });
+      throw new PavedError(
+        "E_ROLLOUT_REMOTE",
+        `${this.target.name}: \`${args[0]}\` failed (exit ${result.exitCode}): ${lastLine(result.stderr)}`,
+        {
+          hint: "Run `paved rollout status` for the journal; the host's agent logs are in its state directory.",
+          details: { host: this.target.name, exitCode: result.exitCode, stderr: result.stderr },
+        },
+      );
     }
     this.installed = true;
     return { values: parseKeyValues(result.stdout), result };
@@ -72,27 +79,61 @@ export class HostAgent {
   async setProfile(path: string, dir: string): Promise<Generation> {
     const { values } = await this.call(["set-profile", this.paths.profile, path, dir]);
     if (values.refused !== undefined) {
-      throw new PavedError("E_ROLLOUT_DECIDED", `${this.target.name}: the attempt was already decided (${values.refused || "?"}); the profile was left alone`, {
-        hint: "The guard on the host fired before paved set the profile; the host stays on its previous generation.",
-      });
+      throw new PavedError(
+        "E_ROLLOUT_DECIDED",
+        `${this.target.name}: the attempt was already decided (${values.refused || "?"}); the profile was left alone`,
+        {
+          hint: "The guard on the host fired before paved set the profile; the host stays on its previous generation.",
+        },
+      );
     }
     return generationOf(values);
   }
 
   /** Starts the guard; it confirms against `job` ("activate" in switch and test modes, "boot" in boot mode). */
-  async arm(dir: string, unit: string, before: Generation, activationS: number, confirmS: number, job: "activate" | "boot" = "activate"): Promise<void> {
-    await this.call(["arm", dir, unit, this.paths.profile, String(before.generation ?? ""), before.path, String(activationS), String(confirmS), job]);
+  async arm(
+    dir: string,
+    unit: string,
+    before: Generation,
+    activationS: number,
+    confirmS: number,
+    job: "activate" | "boot" = "activate",
+  ): Promise<void> {
+    await this.call([
+      "arm",
+      dir,
+      unit,
+      this.paths.profile,
+      String(before.generation ?? ""),
+      before.path,
+      String(activationS),
+      String(confirmS),
+      job,
+    ]);
   }
 
   /** Takes the decision "rollback" and undoes the attempt, in one connection; returns who decided and where the host is. */
   async salvage(dir: string, before: Generation): Promise<{ decided: string; rc: number; now: Generation }> {
-    const { values } = await this.call(["salvage", dir, this.paths.profile, String(before.generation ?? ""), before.path], 15 * 60_000);
+    const { values } = await this.call(
+      ["salvage", dir, this.paths.profile, String(before.generation ?? ""), before.path],
+      15 * 60_000,
+    );
     return { decided: values.decided ?? "", rc: Number(values.rc ?? 0), now: generationOf(values) };
   }
 
   /** Starts a job detached on the host and waits up to `seconds` for it, like `wait`. */
-  async start(dir: string, job: "activate" | "boot", unit: string, system: string, action: "test" | "boot" | "switch", seconds: number): Promise<number | "running"> {
-    const { values } = await this.call(["start", dir, job, unit, system, action, String(seconds)], (seconds + 30) * 1000);
+  async start(
+    dir: string,
+    job: "activate" | "boot",
+    unit: string,
+    system: string,
+    action: "test" | "boot" | "switch",
+    seconds: number,
+  ): Promise<number | "running"> {
+    const { values } = await this.call(
+      ["start", dir, job, unit, system, action, String(seconds)],
+      (seconds + 30) * 1000,
+    );
     return values.rc === "running" || values.rc === undefined ? "running" : Number(values.rc);
   }
 
@@ -112,13 +153,33 @@ export class HostAgent {
    * Decides the attempt for `who` unless it was decided, then restores `before` in a job on the host that outlives
    * this connection. `decided: "guard"` means the guard took it and restores by itself (nothing was done here).
    */
-  async rollback(dir: string, who: "rollback" | "resume", before: Generation, action: "test" | "switch" | "none", unit: string): Promise<{ decided: string; rc: number; now: Generation }> {
-    const args = ["rollback", dir, who, this.paths.profile, String(before.generation ?? ""), before.path, action, unit, "900"];
+  async rollback(
+    dir: string,
+    who: "rollback" | "resume",
+    before: Generation,
+    action: "test" | "switch" | "none",
+    unit: string,
+  ): Promise<{ decided: string; rc: number; now: Generation }> {
+    const args = [
+      "rollback",
+      dir,
+      who,
+      this.paths.profile,
+      String(before.generation ?? ""),
+      before.path,
+      action,
+      unit,
+      "900",
+    ];
     const { values } = await this.call(args, 16 * 60_000);
     if (values.rc === "running") {
-      throw new PavedError("E_ROLLOUT_REMOTE", `${this.target.name}: restoring the previous system did not finish within 15 minutes`, {
-        hint: "It goes on on the host; `paved rollout resume` (or `rollback`) waits for it again.",
-      });
+      throw new PavedError(
+        "E_ROLLOUT_REMOTE",
+        `${this.target.name}: restoring the previous system did not finish within 15 minutes`,
+        {
+          hint: "It goes on on the host; `paved rollout resume` (or `rollback`) waits for it again.",
+        },
+      );
     }
     return { decided: values.decided ?? "", rc: Number(values.rc ?? 0), now: generationOf(values) };
   }
@@ -142,7 +203,10 @@ export class HostAgent {
       holder: values.holder ?? "",
       expires: Number(values.expires ?? 0),
       pending: values.pending ?? "",
-      probe: ok && probe && values.generation !== undefined ? { ...generationOf(values), systemd: values.systemd === "yes" } : undefined,
+      probe:
+        ok && probe && values.generation !== undefined
+          ? { ...generationOf(values), systemd: values.systemd === "yes" }
+          : undefined,
     };
   }
 
@@ -150,9 +214,17 @@ export class HostAgent {
     await this.call(["release", this.paths.stateDir, id]);
   }
 
-  async state(dir: string): Promise<{ decided: string; guard: string; activate: string; boot: string; now: Generation }> {
+  async state(
+    dir: string,
+  ): Promise<{ decided: string; guard: string; activate: string; boot: string; now: Generation }> {
     const { values } = await this.call(["state", dir, this.paths.profile]);
-    return { decided: values.decided ?? "", guard: values.guard ?? "", activate: values.activate ?? "", boot: values.boot ?? "", now: generationOf(values) };
+    return {
+      decided: values.decided ?? "",
+      guard: values.guard ?? "",
+      activate: values.activate ?? "",
+      boot: values.boot ?? "",
+      now: generationOf(values),
+    };
   }
 }
 

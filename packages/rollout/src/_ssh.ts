@@ -22,14 +22,14 @@ export interface SshTarget {
   remoteStore?: string;
 }
 
-
 /** Options shared by ssh and by Nix's own ssh (NIX_SSHOPTS), without connection sharing settings. */
 function commonOptions(target: SshTarget): string[] {
   const args: string[] = [];
   if (target.configFile) args.push("-F", target.configFile);
   if (target.port) args.push("-p", String(target.port));
   if (target.identityFile) args.push("-i", target.identityFile, "-o", "IdentitiesOnly=yes");
-  if (target.knownHostsFile) args.push("-o", `UserKnownHostsFile=${target.knownHostsFile}`, "-o", "StrictHostKeyChecking=yes");
+  if (target.knownHostsFile)
+    args.push("-o", `UserKnownHostsFile=${target.knownHostsFile}`, "-o", "StrictHostKeyChecking=yes");
   args.push("-o", "BatchMode=yes", "-o", `ConnectTimeout=${target.connectTimeoutS}`);
   // A host that stops answering mid-command is noticed within ~15s instead of TCP's minutes.
   args.push("-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3");
@@ -68,9 +68,13 @@ export function nixSshOpts(target: SshTarget): string {
   const args = commonOptions(target);
   const bad = args.find((a) => /\s/.test(a));
   if (bad) {
-    throw new PavedError("E_ROLLOUT_SSH_OPTION", `An SSH option contains whitespace, which NIX_SSHOPTS cannot carry: ${bad}`, {
-      hint: "Move the key or known_hosts file to a path without spaces.",
-    });
+    throw new PavedError(
+      "E_ROLLOUT_SSH_OPTION",
+      `An SSH option contains whitespace, which NIX_SSHOPTS cannot carry: ${bad}`,
+      {
+        hint: "Move the key or known_hosts file to a path without spaces.",
+      },
+    );
   }
   return args.join(" ");
 }
@@ -93,7 +97,11 @@ export interface RemoteResult extends ExecResult {
 }
 
 /** Runs argv on the host. Resolves with the exit code; rejects only when paved is cancelled. */
-export async function runRemote(target: SshTarget, remote: readonly string[], options: RemoteOptions = {}): Promise<RemoteResult> {
+export async function runRemote(
+  target: SshTarget,
+  remote: readonly string[],
+  options: RemoteOptions = {},
+): Promise<RemoteResult> {
   const signals = [options.signal, options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined].filter(
     (s): s is AbortSignal => s !== undefined,
   );
@@ -102,13 +110,25 @@ export async function runRemote(target: SshTarget, remote: readonly string[], op
   try {
     // ssh dies with paved: no agent action starts after paved is gone (one already running is covered by the
     // journal's uncertain window and the agent's per-attempt mutex).
-    const result = await exec(argv, { signal: signals.length ? AbortSignal.any(signals) : undefined, input: options.input, dieWithParent: true });
+    const result = await exec(argv, {
+      signal: signals.length ? AbortSignal.any(signals) : undefined,
+      input: options.input,
+      dieWithParent: true,
+    });
     return { ...result, unreachable: result.exitCode === 255, ms: performance.now() - started };
   } catch (error) {
     if (options.signal?.aborted) throw error;
     if (error instanceof PavedError && error.code === "E_CANCELLED") {
       // Our own timeout: the command hung or the connection stalled.
-      return { argv, exitCode: 255, signal: "SIGTERM", stdout: "", stderr: `timed out after ${options.timeoutMs} ms`, unreachable: true, ms: performance.now() - started };
+      return {
+        argv,
+        exitCode: 255,
+        signal: "SIGTERM",
+        stdout: "",
+        stderr: `timed out after ${options.timeoutMs} ms`,
+        unreachable: true,
+        ms: performance.now() - started,
+      };
     }
     throw error;
   }

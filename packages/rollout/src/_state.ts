@@ -62,11 +62,27 @@ export interface RolloutState {
 export function foldJournal(records: readonly JournalRecord[]): RolloutState {
   const header = records[0] as RolloutHeader;
   const hosts: Record<string, HostState> = {};
-  const waves: WaveState[] = header.waves.map((w, index) => ({ index, name: w.name, hosts: w.hosts, state: "pending", failed: 0 }));
+  const waves: WaveState[] = header.waves.map((w, index) => ({
+    index,
+    name: w.name,
+    hosts: w.hosts,
+    state: "pending",
+    failed: 0,
+  }));
   header.waves.forEach((w, index) => {
-    for (const name of w.hosts) hosts[name] = { name, wave: index, attempt: 0, armed: false, confirmed: false, uncertain: false, stepMs: {} };
+    for (const name of w.hosts)
+      hosts[name] = { name, wave: index, attempt: 0, armed: false, confirmed: false, uncertain: false, stepMs: {} };
   });
-  const state: RolloutState = { header, id: header.id, hosts, waves, startedAt: header.at, resumes: 0, failures: 0, bytesSent: { cache: 0, hosts: 0 } };
+  const state: RolloutState = {
+    header,
+    id: header.id,
+    hosts,
+    waves,
+    startedAt: header.at,
+    resumes: 0,
+    failures: 0,
+    bytesSent: { cache: 0, hosts: 0 },
+  };
   for (const record of records.slice(1)) {
     switch (record.type) {
       case "resume":
@@ -90,7 +106,8 @@ export function foldJournal(records: readonly JournalRecord[]): RolloutState {
         state.bytesSent.cache += record.bytes;
         break;
       case "step":
-        if (record.step === "copy" && record.phase === "end" && typeof record.data?.bytes === "number") state.bytesSent.hosts += record.data.bytes;
+        if (record.step === "copy" && record.phase === "end" && typeof record.data?.bytes === "number")
+          state.bytesSent.hosts += record.data.bytes;
         applyStep(hosts[record.host], record);
         break;
       case "host": {
@@ -110,7 +127,12 @@ export function foldJournal(records: readonly JournalRecord[]): RolloutState {
         const paths = [host.generation?.path, host.before?.path, host.target].filter((p): p is string => !!p);
         host.outcome = undefined;
         host.uncertain = true;
-        host.unsettled = { reason: record.reason, at: record.at, paths: [...new Set(paths)], ...(record.deadline ? { deadline: record.deadline } : {}) };
+        host.unsettled = {
+          reason: record.reason,
+          at: record.at,
+          paths: [...new Set(paths)],
+          ...(record.deadline ? { deadline: record.deadline } : {}),
+        };
         break;
       }
       case "end":
@@ -131,7 +153,8 @@ export function foldJournal(records: readonly JournalRecord[]): RolloutState {
   for (const host of Object.values(hosts)) {
     if (host.outcome && FAILED.has(host.outcome)) state.failures++;
   }
-  for (const wave of waves) wave.failed = wave.hosts.filter((h) => hosts[h]?.outcome && FAILED.has(hosts[h]!.outcome!)).length;
+  for (const wave of waves)
+    wave.failed = wave.hosts.filter((h) => hosts[h]?.outcome && FAILED.has(hosts[h]!.outcome!)).length;
   return state;
 }
 
@@ -176,7 +199,8 @@ function applyStep(host: HostState | undefined, record: StepRecord): void {
       break;
     case "confirm":
       host.confirmed = data.decided === "confirm";
-      if (host.confirmed && host.target) host.generation = { generation: host.setGeneration ?? null, path: host.target };
+      if (host.confirmed && host.target)
+        host.generation = { generation: host.setGeneration ?? null, path: host.target };
       host.uncertain = !host.confirmed;
       break;
     case "rollback":

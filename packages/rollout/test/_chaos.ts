@@ -19,7 +19,11 @@ import { violations, type Violation } from "./_invariants.ts";
  * tmpfs), short guard timeouts, a file health check, and the journals on a tmpfs of `journalSpace` so that a full
  * disk is a real ENOSPC. Needs root for the mount.
  */
-export async function startChaosFleet(names: string[], waves: Record<string, unknown>[], journalSpace: string): Promise<Fleet> {
+export async function startChaosFleet(
+  names: string[],
+  waves: Record<string, unknown>[],
+  journalSpace: string,
+): Promise<Fleet> {
   const fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
   fleet.writeConfig({
     waves,
@@ -92,7 +96,12 @@ export async function chaos(options: ChaosOptions): Promise<ChaosSummary> {
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
   const summary: ChaosSummary = { seed: options.seed, points: [], converged: 0, convergeFailures: [] };
   const plan: Fault[] = [...options.faults];
-  for (let i = 0; i < options.points; i++) plan.splice(Math.floor(rnd() * (plan.length + 1)), 0, rnd() < 0.8 ? "SIGKILL" : pick(["SIGTERM", "SIGINT"] as const));
+  for (let i = 0; i < options.points; i++)
+    plan.splice(
+      Math.floor(rnd() * (plan.length + 1)),
+      0,
+      rnd() < 0.8 ? "SIGKILL" : pick(["SIGTERM", "SIGINT"] as const),
+    );
   let version = 0;
   let open: { id: string; command: "resume" | "rollback" } | undefined;
   let initial: Record<string, string> = {};
@@ -114,13 +123,24 @@ export async function chaos(options: ChaosOptions): Promise<ChaosSummary> {
         open = { id: last, command: "rollback" };
       } else {
         version++;
-        for (const n of names) fleet.setTarget(n, { packages: { hello: `9.${options.seed % 1000}.${version}`, openssl: "3.0.1" } });
+        for (const n of names)
+          fleet.setTarget(n, { packages: { hello: `9.${options.seed % 1000}.${version}`, openssl: "3.0.1" } });
         initial = Object.fromEntries(names.map((n) => [n, fleet.inspect(n).path]));
         command = "apply";
         args = ["rollout", "apply"];
       }
     }
-    const point: ChaosPoint = { n: index + 1, command, fault, event: 1 + Math.floor(rnd() * 24), delayMs: Math.floor(rnd() * 400), ended: "", ms: 0, violations: [], exit70: false };
+    const point: ChaosPoint = {
+      n: index + 1,
+      command,
+      fault,
+      event: 1 + Math.floor(rnd() * 24),
+      delayMs: Math.floor(rnd() * 400),
+      ended: "",
+      ms: 0,
+      violations: [],
+      exit70: false,
+    };
     const started = performance.now();
     const known = new Set(listRollouts(fleet.dir));
     const undo = await inject(point, options, args, known);
@@ -145,7 +165,9 @@ export async function chaos(options: ChaosOptions): Promise<ChaosSummary> {
     undo.after();
     point.ms = Math.round(performance.now() - started);
     summary.points.push(point);
-    log(`${String(point.n).padStart(4)} ${command.padEnd(8)} ${fault.padEnd(7)} event ${String(point.event).padStart(2)} +${String(point.delayMs).padStart(3)}ms → ${point.ended.padEnd(10)} ${String(point.ms).padStart(6)}ms ${point.violations.length ? `VIOLATIONS ${JSON.stringify(point.violations)}` : "ok"}${point.unreadable ? ` UNREADABLE ${point.unreadable}` : ""}`);
+    log(
+      `${String(point.n).padStart(4)} ${command.padEnd(8)} ${fault.padEnd(7)} event ${String(point.event).padStart(2)} +${String(point.delayMs).padStart(3)}ms → ${point.ended.padEnd(10)} ${String(point.ms).padStart(6)}ms ${point.violations.length ? `VIOLATIONS ${JSON.stringify(point.violations)}` : "ok"}${point.unreadable ? ` UNREADABLE ${point.unreadable}` : ""}`,
+    );
     if (point.violations.length || point.unreadable) open = undefined;
   }
   if (open) await converge(open);
@@ -156,26 +178,36 @@ export async function chaos(options: ChaosOptions): Promise<ChaosSummary> {
     const run = await runPaved(["rollout", target.command, target.id, "-C", fleet.dir]);
     const state = foldJournal(readJournalFile(fleet.dir, target.id).records);
     const problems: string[] = [];
-    if (run.code !== 0 && !(target.command === "resume" && run.code === 1 && state.outcome === "failed")) problems.push(`${target.command} exited ${run.code}: ${run.stderr.slice(-400)}`);
+    if (run.code !== 0 && !(target.command === "resume" && run.code === 1 && state.outcome === "failed"))
+      problems.push(`${target.command} exited ${run.code}: ${run.stderr.slice(-400)}`);
     for (const n of names) {
       const view = fleet.inspect(n);
       const host = state.hosts[n]!;
       if (host.uncertain || host.unsettled) problems.push(`${n} still uncertain`);
-      if (host.generation?.path && host.generation.path !== view.path) problems.push(`${n}: journal says ${host.generation.path}, host is on ${view.path}`);
-      if (view.current !== view.path && state.header.mode !== "boot") problems.push(`${n}: active ${view.current} is not the profile ${view.path}`);
+      if (host.generation?.path && host.generation.path !== view.path)
+        problems.push(`${n}: journal says ${host.generation.path}, host is on ${view.path}`);
+      if (view.current !== view.path && state.header.mode !== "boot")
+        problems.push(`${n}: active ${view.current} is not the profile ${view.path}`);
     }
     if (problems.length) {
       summary.convergeFailures.push(`${target.command} ${target.id}: ${problems.join("; ")}`);
       options.log?.(`     converge ${target.command} ${target.id}: FAILED ${problems.join("; ")}`);
     } else {
       summary.converged++;
-      options.log?.(`     converge ${target.command} ${target.id}: ok (${state.outcome ?? state.rollback?.done}) ${Math.round(performance.now() - started)}ms`);
+      options.log?.(
+        `     converge ${target.command} ${target.id}: ok (${state.outcome ?? state.rollback?.done}) ${Math.round(performance.now() - started)}ms`,
+      );
     }
   }
 
-  async function inject(point: ChaosPoint, options: ChaosOptions, args: string[], known: Set<string>): Promise<{ run: PavedRun; after: () => void }> {
+  async function inject(
+    point: ChaosPoint,
+    options: ChaosOptions,
+    args: string[],
+    known: Set<string>,
+  ): Promise<{ run: PavedRun; after: () => void }> {
     const rollouts = join(fleet.dir, ".paved", "rollouts");
-    const current = () => (args[2] ?? listRollouts(fleet.dir).find((r) => !known.has(r)));
+    const current = () => args[2] ?? listRollouts(fleet.dir).find((r) => !known.has(r));
     let cleanup = () => {};
     let hostEvents = 0;
     let fired = false;
@@ -216,7 +248,10 @@ export async function chaos(options: ChaosOptions): Promise<ChaosSummary> {
             break;
           case "ENOSPC":
             if (options.tmpfs) {
-              execFileSync("sh", ["-c", `dd if=/dev/zero of=${JSON.stringify(join(rollouts, "filler"))} bs=1024 2>/dev/null; true`]);
+              execFileSync("sh", [
+                "-c",
+                `dd if=/dev/zero of=${JSON.stringify(join(rollouts, "filler"))} bs=1024 2>/dev/null; true`,
+              ]);
               cleanup = () => rmSync(join(rollouts, "filler"), { force: true });
             }
             break;

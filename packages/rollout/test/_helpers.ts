@@ -30,8 +30,15 @@ export interface PavedRun {
  * Runs the real CLI (the bundle) with --json; `onEvent` sees each progress event as it arrives, with the child,
  * so a test can inject a fault or a signal at an exact step.
  */
-export function runPaved(args: string[], onEvent?: (event: Record<string, unknown>, child: ChildProcess) => void): Promise<PavedRun> {
-  const env = { ...process.env, NO_COLOR: "1", NIX_CONFIG: "substituters =\nexperimental-features = nix-command flakes" };
+export function runPaved(
+  args: string[],
+  onEvent?: (event: Record<string, unknown>, child: ChildProcess) => void,
+): Promise<PavedRun> {
+  const env = {
+    ...process.env,
+    NO_COLOR: "1",
+    NIX_CONFIG: "substituters =\nexperimental-features = nix-command flakes",
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PAVED_BIN, ...args, "--json"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -64,5 +71,7 @@ export function runPaved(args: string[], onEvent?: (event: Record<string, unknow
 /** Runs a command as root (directly when paved's tests already run as root, else with `sudo -n`). */
 export function asRoot(argv: string[]): void {
   const root = process.getuid?.() === 0;
-  execFileSync(root ? argv[0]! : "sudo", root ? argv.slice(1) : ["-n", ...argv], { stdio: ["ignore", "ignore", "pipe"] });
+  execFileSync(root ? argv[0]! : "sudo", root ? argv.slice(1) : ["-n", ...argv], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
 }

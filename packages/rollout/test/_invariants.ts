@@ -34,7 +34,12 @@ function restoring(fleet: Fleet, id: string, host: HostState): boolean {
  * Where each host may be, from the journal. `initial` is each host's path before the rollout (for hosts the
  * journal never probed). With `settled`, a host mid-switch must already be decided (no guard still pending).
  */
-export function violations(fleet: Fleet, id: string, initial: Record<string, string>, options: { settled?: boolean } = {}): Violation[] {
+export function violations(
+  fleet: Fleet,
+  id: string,
+  initial: Record<string, string>,
+  options: { settled?: boolean } = {},
+): Violation[] {
   const state = foldJournal(readJournalFile(fleet.dir, id).records);
   const out: Violation[] = [];
   for (const host of Object.values(state.hosts)) {
@@ -49,7 +54,8 @@ export function violations(fleet: Fleet, id: string, initial: Record<string, str
       if (decided === "confirm" && host.lastStep?.step === "rollback") allowed = candidates;
       if (decided && decided !== "confirm" && restoring(fleet, id, host)) allowed = candidates;
     }
-    if (!allowed.includes(actual)) out.push({ host: host.name, actual, allowed, decided, why: "not on a generation the journal allows" });
+    if (!allowed.includes(actual))
+      out.push({ host: host.name, actual, allowed, decided, why: "not on a generation the journal allows" });
     else if (options.settled && host.uncertain && !host.unsettled && !decided && host.armed) {
       out.push({ host: host.name, actual, allowed, decided, why: "mid-switch and still undecided" });
     }

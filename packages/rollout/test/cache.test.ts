@@ -15,15 +15,34 @@ import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
 import { requireTools, TOOLS } from "./_helpers.ts";
 
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
-const nix = (args: string[]) => execFileSync("nix", [...NIX, ...args], { env: nixTestEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const nix = (args: string[]) =>
+  execFileSync("nix", [...NIX, ...args], { env: nixTestEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 /**
  * Substitutes `path` into a fresh chroot store from `url`, trusting only `publicKey`. Asynchronous: the cache's
  * HTTP server runs in this process and must keep answering.
  */
-function substitute(url: string, publicKey: string, path: string): Promise<{ ok: boolean; store: string; stderr: string }> {
+function substitute(
+  url: string,
+  publicKey: string,
+  path: string,
+): Promise<{ ok: boolean; store: string; stderr: string }> {
   const store = mkdtempSync(join(tmpdir(), "paved-second-store-"));
-  const argv = ["--store", store, "--realise", path, "--option", "substituters", url, "--option", "trusted-public-keys", publicKey, "--option", "require-sigs", "true"];
+  const argv = [
+    "--store",
+    store,
+    "--realise",
+    path,
+    "--option",
+    "substituters",
+    url,
+    "--option",
+    "trusted-public-keys",
+    publicKey,
+    "--option",
+    "require-sigs",
+    "true",
+  ];
   return new Promise((resolve) => {
     execFile("nix-store", argv, { env: nixTestEnv(), timeout: 120_000 }, (error, _stdout, stderr) => {
       resolve({ ok: !error && existsSync(join(store, path)), store, stderr: stderr.toString() });
@@ -42,7 +61,11 @@ describe("a signed binary cache over HTTP", () => {
     team = makeSigningKey("team-cache-1");
     intruder = makeSigningKey("intruder-1");
     // An input-addressed build output (content-addressed paths need no signature, so they would prove nothing).
-    path = (JSON.parse(nix(["build", "--no-link", "--json", `path:${await fixtureNixpkgs()}#hello`])) as { outputs: { out: string } }[])[0]!.outputs.out;
+    path = (
+      JSON.parse(nix(["build", "--no-link", "--json", `path:${await fixtureNixpkgs()}#hello`])) as {
+        outputs: { out: string };
+      }[]
+    )[0]!.outputs.out;
   });
   afterAll(async () => Promise.all(servers.map((s) => s.stop())));
 
@@ -94,11 +117,21 @@ describe("rollout apply with a team cache: push once, hosts substitute", () => {
     key = makeSigningKey("team-cache-1");
     served = await serveCache();
     const hostNixConf = `substituters = ${served.url}\ntrusted-public-keys = ${key.publicKey}\nrequire-sigs = true\n`;
-    withCache = await startFleet({ hosts: HOSTS.map((name) => ({ name })), hostStores: true, hostNixConf, shared: true });
+    withCache = await startFleet({
+      hosts: HOSTS.map((name) => ({ name })),
+      hostStores: true,
+      hostNixConf,
+      shared: true,
+    });
     withCache.writeConfig({ waves: [{ name: "all", hosts: "rest" }] });
     const file = join(withCache.dir, "paved.yaml");
     const config = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    config.cache = { kind: "hosted", url: served.url, publicKey: key.publicKey, push: { to: `file://${served.dir}`, signingKeyFile: key.secretFile } };
+    config.cache = {
+      kind: "hosted",
+      url: served.url,
+      publicKey: key.publicKey,
+      push: { to: `file://${served.dir}`, signingKeyFile: key.secretFile },
+    };
     writeFileSync(file, stringify(config));
     without = await startFleet({ hosts: HOSTS.map((name) => ({ name })), hostStores: true, shared: true });
     without.writeConfig({ waves: [{ name: "all", hosts: "rest" }] });
@@ -111,19 +144,46 @@ describe("rollout apply with a team cache: push once, hosts substitute", () => {
 
   it("pushes the new closure to the cache once, signed, and every host fetches it from there", async () => {
     const result = await applyRollout({ dir: withCache.dir });
-    expect(result.outcome, JSON.stringify(Object.values(result.state.hosts).map((h) => (h as { message?: string }).message))).toBe("succeeded");
+    expect(
+      result.outcome,
+      JSON.stringify(Object.values(result.state.hosts).map((h) => (h as { message?: string }).message)),
+    ).toBe("succeeded");
     const target = withCache.targetPath("a");
     const journal = readJournal(withCache.dir, result.id);
     const pushes = journal.filter((r) => r.type === "cache");
     expect(pushes).toHaveLength(1);
     // What was pushed is the target's closure, weighed by Nix.
     const closure = JSON.parse(nix(["path-info", "--json", "-S", target])) as unknown;
-    const closureSize = Array.isArray(closure) ? (closure[0] as { closureSize: number }).closureSize : (Object.values(closure as object)[0] as { closureSize: number }).closureSize;
+    const closureSize = Array.isArray(closure)
+      ? (closure[0] as { closureSize: number }).closureSize
+      : (Object.values(closure as object)[0] as { closureSize: number }).closureSize;
     expect(pushes[0]).toMatchObject({ type: "cache", to: `file://${served.dir}`, bytes: closureSize });
     // Signed with this run's team key: the whole closure in the cache verifies against its public key alone.
-    nix(["store", "verify", "--store", `file://${served.dir}`, "--trusted-public-keys", key.publicKey, "--recursive", "--no-contents", target]);
+    nix([
+      "store",
+      "verify",
+      "--store",
+      `file://${served.dir}`,
+      "--trusted-public-keys",
+      key.publicKey,
+      "--recursive",
+      "--no-contents",
+      target,
+    ]);
     const other = makeSigningKey("team-cache-1");
-    expect(() => nix(["store", "verify", "--store", `file://${served.dir}`, "--trusted-public-keys", other.publicKey, "--recursive", "--no-contents", target])).toThrow();
+    expect(() =>
+      nix([
+        "store",
+        "verify",
+        "--store",
+        `file://${served.dir}`,
+        "--trusted-public-keys",
+        other.publicKey,
+        "--recursive",
+        "--no-contents",
+        target,
+      ]),
+    ).toThrow();
     // Each host's own store got the system from the cache; this machine sent the hosts nothing.
     for (const host of HOSTS) {
       expect(existsSync(join(withCache.dir, "hosts", host, "store", target))).toBe(true);
@@ -132,7 +192,9 @@ describe("rollout apply with a team cache: push once, hosts substitute", () => {
     expect(result.state.bytesSent).toEqual({ cache: closureSize, hosts: 0 });
     // Step 5 of `paved status` counts it, from the journal.
     const report = await rolloutStatus({ dir: withCache.dir });
-    expect(report.evidence.find((e) => e.text.startsWith("Team cache:"))?.text).toMatch(/pushed .* to it once; hosts substituted from it, 0 B sent to them directly/);
+    expect(report.evidence.find((e) => e.text.startsWith("Team cache:"))?.text).toMatch(
+      /pushed .* to it once; hosts substituted from it, 0 B sent to them directly/,
+    );
     expect(served.narBytes()).toBeGreaterThanOrEqual(closureSize / 2);
   });
 
@@ -141,7 +203,9 @@ describe("rollout apply with a team cache: push once, hosts substitute", () => {
     expect(result.outcome).toBe("succeeded");
     const target = without.targetPath("a");
     const closure = JSON.parse(nix(["path-info", "--json", "-S", target])) as unknown;
-    const closureSize = Array.isArray(closure) ? (closure[0] as { closureSize: number }).closureSize : (Object.values(closure as object)[0] as { closureSize: number }).closureSize;
+    const closureSize = Array.isArray(closure)
+      ? (closure[0] as { closureSize: number }).closureSize
+      : (Object.values(closure as object)[0] as { closureSize: number }).closureSize;
     expect(readJournal(without.dir, result.id).some((r) => r.type === "cache")).toBe(false);
     expect(result.state.bytesSent).toEqual({ cache: 0, hosts: HOSTS.length * closureSize });
   });

@@ -17,7 +17,14 @@ let mounted = false;
 beforeAll(async () => {
   requireTools(...TOOLS, "mount", "umount", "chattr");
   // the journals live on a small tmpfs, so "disk full" is a real ENOSPC
-  fleet = await startChaosFleet(names, [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }], "1m");
+  fleet = await startChaosFleet(
+    names,
+    [
+      { name: "canary", hosts: 1 },
+      { name: "rest", hosts: "rest" },
+    ],
+    "1m",
+  );
   mounted = true;
 });
 afterAll(async () => {
@@ -36,13 +43,30 @@ describe("chaos: rollouts stopped at random points and by every fault", () => {
     const points = Number(process.env.PAVED_CHAOS_POINTS ?? 20);
     const lines: string[] = [];
     console.log(`chaos seed ${seed} (replay with PAVED_CHAOS_SEED=${seed})`);
-    const summary = await chaos({ fleet, names, seed, points, faults: ["EPERM", "LOCK", "ENOSPC", "EROFS", "FROZEN"], tmpfs: true, log: (l) => lines.push(l) });
+    const summary = await chaos({
+      fleet,
+      names,
+      seed,
+      points,
+      faults: ["EPERM", "LOCK", "ENOSPC", "EROFS", "FROZEN"],
+      tmpfs: true,
+      log: (l) => lines.push(l),
+    });
     const report = `seed ${seed}\n${lines.join("\n")}`;
     console.log(report);
     expect(summary.points.length, report).toBe(points + 5);
-    expect(summary.points.flatMap((p) => p.violations), report).toEqual([]);
-    expect(summary.points.filter((p) => p.unreadable), report).toEqual([]);
-    expect(summary.points.filter((p) => p.exit70), report).toEqual([]);
+    expect(
+      summary.points.flatMap((p) => p.violations),
+      report,
+    ).toEqual([]);
+    expect(
+      summary.points.filter((p) => p.unreadable),
+      report,
+    ).toEqual([]);
+    expect(
+      summary.points.filter((p) => p.exit70),
+      report,
+    ).toEqual([]);
     expect(summary.convergeFailures, report).toEqual([]);
     expect(summary.converged, report).toBeGreaterThan(0);
   }, 600_000);

@@ -18,9 +18,14 @@ describe("rollout apply: a failing health check (systemd unit states)", () => {
   let fleet: Fleet;
   beforeAll(async () => {
     requireTools(...TOOLS);
-    fleet = await startFleet({ hosts: [{ name: "a" }, { name: "b", behaviour: "unhealthy" }, { name: "c" }, { name: "d" }] });
+    fleet = await startFleet({
+      hosts: [{ name: "a" }, { name: "b", behaviour: "unhealthy" }, { name: "c" }, { name: "d" }],
+    });
     fleet.writeConfig({
-      waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }],
+      waves: [
+        { name: "canary", hosts: 1 },
+        { name: "rest", hosts: "rest" },
+      ],
       concurrency: 3,
       healthChecks: [{ type: "systemd", units: ["sshd.service", "nginx.service"] }],
     });
@@ -35,8 +40,13 @@ describe("rollout apply: a failing health check (systemd unit states)", () => {
     expect(result.state.hosts.a!.outcome).toBe("deployed");
     expect(fleet.inspect("a").path).toBe(fleet.targetPath("a"));
     // the unhealthy host went back to generation 1 and re-activated its old system
-    expect(result.state.hosts.b).toMatchObject({ outcome: "failed", generation: { generation: 1, path: initial("b") } });
-    expect(result.state.hosts.b!.message).toMatch(/health check failed: systemd units not active: nginx.service=failed/);
+    expect(result.state.hosts.b).toMatchObject({
+      outcome: "failed",
+      generation: { generation: 1, path: initial("b") },
+    });
+    expect(result.state.hosts.b!.message).toMatch(
+      /health check failed: systemd units not active: nginx.service=failed/,
+    );
     const b = fleet.inspect("b");
     expect([b.generation, b.path, b.current, b.bootDefault]).toEqual([1, initial("b"), initial("b"), initial("b")]);
     expect(b.log.at(-1)).toBe(`test ${initial("b")}`);
@@ -44,7 +54,12 @@ describe("rollout apply: a failing health check (systemd unit states)", () => {
     for (const h of ["c", "d"]) {
       expect(result.state.hosts[h]!.outcome).toBe("rolled-back");
       const view = fleet.inspect(h);
-      expect([view.generation, view.path, view.current, view.bootDefault]).toEqual([1, initial(h), initial(h), initial(h)]);
+      expect([view.generation, view.path, view.current, view.bootDefault]).toEqual([
+        1,
+        initial(h),
+        initial(h),
+        initial(h),
+      ]);
     }
     expect(result.state.waves.map((w) => w.state)).toEqual(["done", "rolled-back"]);
     const end = readJournal(fleet.dir, result.id).at(-1);
@@ -66,7 +81,10 @@ describe("rollout apply: a host that loses SSH rolls itself back", () => {
     const initial = fleet.initialPath("cut");
     const result = await applyRollout({ dir: fleet.dir });
     expect(result.outcome).toBe("failed");
-    expect(result.state.hosts.cut).toMatchObject({ outcome: "rolled-back-by-guard", generation: { generation: 1, path: initial } });
+    expect(result.state.hosts.cut).toMatchObject({
+      outcome: "rolled-back-by-guard",
+      generation: { generation: 1, path: initial },
+    });
     // sshd is gone, so look at the host's files: the guard switched the profile back and re-activated the old system
     await until(() => fleet.inspect("cut").current === initial);
     const view = fleet.inspect("cut");
@@ -81,8 +99,19 @@ describe("rollout apply: activation failures", () => {
   let fleet: Fleet;
   beforeAll(async () => {
     requireTools(...TOOLS);
-    fleet = await startFleet({ hosts: [{ name: "reboot", behaviour: "exit100" }, { name: "broken", behaviour: "fail" }, { name: "stuck", behaviour: "hang" }] });
-    fleet.writeConfig({ waves: [{ name: "all", hosts: "rest" }], failureBudget: 3, activationTimeout: "3s", concurrency: 3 });
+    fleet = await startFleet({
+      hosts: [
+        { name: "reboot", behaviour: "exit100" },
+        { name: "broken", behaviour: "fail" },
+        { name: "stuck", behaviour: "hang" },
+      ],
+    });
+    fleet.writeConfig({
+      waves: [{ name: "all", hosts: "rest" }],
+      failureBudget: 3,
+      activationTimeout: "3s",
+      concurrency: 3,
+    });
   });
   afterAll(async () => fleet?.stop());
 
@@ -135,7 +164,11 @@ describe("rollout apply: an HTTP probe as the health check", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as import("node:net").AddressInfo).port;
-    fleet.writeConfig({ waves: [{ name: "all", hosts: "rest" }], failureBudget: 1, healthChecks: [{ type: "http", url: `http://127.0.0.1:${port}/{host}`, expectStatus: 200 }] });
+    fleet.writeConfig({
+      waves: [{ name: "all", hosts: "rest" }],
+      failureBudget: 1,
+      healthChecks: [{ type: "http", url: `http://127.0.0.1:${port}/{host}`, expectStatus: 200 }],
+    });
   });
   afterAll(async () => {
     server?.close();
@@ -164,7 +197,13 @@ describe("rollout apply: bake time and pause between waves", () => {
 
   it("re-checks health after the bake; a host that turned unhealthy is rolled back and the rollout stops", async () => {
     const { writeFileSync } = await import("node:fs");
-    fleet.writeConfig({ waves: [{ name: "canary", hosts: 1, bake: "1s" }, { name: "rest", hosts: "rest" }], healthChecks: [{ type: "command", run: 'test ! -e "$PAVED_TEST_HOST_DIR/sick"' }] });
+    fleet.writeConfig({
+      waves: [
+        { name: "canary", hosts: 1, bake: "1s" },
+        { name: "rest", hosts: "rest" },
+      ],
+      healthChecks: [{ type: "command", run: 'test ! -e "$PAVED_TEST_HOST_DIR/sick"' }],
+    });
     const early = fleet.hosts.find((h) => h.name === "early")!;
     const result = await applyRollout({
       dir: fleet.dir,
@@ -172,12 +211,19 @@ describe("rollout apply: bake time and pause between waves", () => {
       onEvent: (e) => e.type === "wave" && e.phase === "bake" && writeFileSync(`${early.dir}/sick`, ""),
     });
     expect(result.outcome).toBe("failed");
-    expect(result.state.hosts.early).toMatchObject({ outcome: "failed", generation: { generation: 1, path: fleet.initialPath("early") } });
+    expect(result.state.hosts.early).toMatchObject({
+      outcome: "failed",
+      generation: { generation: 1, path: fleet.initialPath("early") },
+    });
     expect(result.state.hosts.early!.message).toMatch(/unhealthy after the bake/);
     expect(result.state.hosts.late!.outcome).toBe("skipped");
     for (const name of ["early", "late"]) {
       const view = fleet.inspect(name);
-      expect([view.path, view.current, view.bootDefault]).toEqual([fleet.initialPath(name), fleet.initialPath(name), fleet.initialPath(name)]);
+      expect([view.path, view.current, view.bootDefault]).toEqual([
+        fleet.initialPath(name),
+        fleet.initialPath(name),
+        fleet.initialPath(name),
+      ]);
     }
   });
 
@@ -185,7 +231,12 @@ describe("rollout apply: bake time and pause between waves", () => {
     const { rmSync } = await import("node:fs");
     const { resumeRollout } = await import("@paved/rollout");
     rmSync(`${fleet.hosts.find((h) => h.name === "early")!.dir}/sick`);
-    fleet.writeConfig({ waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }] });
+    fleet.writeConfig({
+      waves: [
+        { name: "canary", hosts: 1 },
+        { name: "rest", hosts: "rest" },
+      ],
+    });
     const paused = await applyRollout({ dir: fleet.dir, pause: true });
     expect(paused.outcome).toBe("paused");
     expect(paused.state.hosts.early!.outcome).toBe("deployed");

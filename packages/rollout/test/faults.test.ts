@@ -36,7 +36,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   // a failed test may leave its mounts behind
-  if (fleet) for (let i = 0; i < 2; i++) execFileSync("sh", ["-c", `umount ${JSON.stringify(rollouts())} 2>/dev/null; true`]);
+  if (fleet)
+    for (let i = 0; i < 2; i++) execFileSync("sh", ["-c", `umount ${JSON.stringify(rollouts())} 2>/dev/null; true`]);
   await fleet?.stop();
 });
 
@@ -46,12 +47,16 @@ function nextTargets(): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, fleet.inspect(n).path]));
 }
 
-function errorOf(run: PavedRun): Record<string, unknown> & { code: string; hint?: string; id: string; restored: string[] } {
+function errorOf(
+  run: PavedRun,
+): Record<string, unknown> & { code: string; hint?: string; id: string; restored: string[] } {
   return JSON.parse(run.stdout).error;
 }
 
 /** Runs apply and calls `fault` once, when the first host begins its health checks (every host is mid-switch). */
-async function applyWithFault(fault: (child: import("node:child_process").ChildProcess) => void): Promise<{ run: PavedRun; first: string }> {
+async function applyWithFault(
+  fault: (child: import("node:child_process").ChildProcess) => void,
+): Promise<{ run: PavedRun; first: string }> {
   let first = "";
   const run = await runPaved(["rollout", "apply", "-C", fleet.dir], (event, child) => {
     if (!first && event.type === "host" && event.phase === "health") {
@@ -69,7 +74,12 @@ async function resumeToTheEnd(id: string): Promise<void> {
   expect(state.outcome).toBe("succeeded");
   for (const name of names) {
     const view = fleet.inspect(name);
-    expect([name, view.path, view.current, view.bootDefault]).toEqual([name, fleet.targetPath(name), fleet.targetPath(name), fleet.targetPath(name)]);
+    expect([name, view.path, view.current, view.bootDefault]).toEqual([
+      name,
+      fleet.targetPath(name),
+      fleet.targetPath(name),
+      fleet.targetPath(name),
+    ]);
   }
 }
 
@@ -99,7 +109,10 @@ describe("environment faults under the journal", () => {
     try {
       const { run, first } = await applyWithFault(() => {
         // Fill every free page: the journal's next record that needs a new page fails half-written.
-        execFileSync("sh", ["-c", `dd if=/dev/zero of=${JSON.stringify(join(rollouts(), "filler"))} bs=1024 2>/dev/null; true`]);
+        execFileSync("sh", [
+          "-c",
+          `dd if=/dev/zero of=${JSON.stringify(join(rollouts(), "filler"))} bs=1024 2>/dev/null; true`,
+        ]);
       });
       expect(run.code, run.stderr.slice(-2000)).toBe(1);
       const error = errorOf(run);
@@ -187,7 +200,11 @@ describe("environment faults under the journal", () => {
 
 // The tmpfs hides the journals written before it was mounted; they are copied back after the unmount.
 function readdir(): Record<string, string> {
-  return Object.fromEntries(readdirSync(rollouts()).filter((f) => f.endsWith(".jsonl")).map((f) => [f, readFileSync(join(rollouts(), f), "utf8")]));
+  return Object.fromEntries(
+    readdirSync(rollouts())
+      .filter((f) => f.endsWith(".jsonl"))
+      .map((f) => [f, readFileSync(join(rollouts(), f), "utf8")]),
+  );
 }
 function restore(files: Record<string, string>): void {
   for (const [f, text] of Object.entries(files)) writeFileSync(join(rollouts(), f), text);

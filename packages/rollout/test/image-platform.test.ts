@@ -27,12 +27,22 @@ describe("images of a rendered platform flake (fixture nixpkgs, NixOS module sys
     repo = await mkdtemp(join(tmpdir(), "paved-platform-"));
     await writeFile(join(repo, "paved.yaml"), yaml);
     await mkdir(join(repo, "hosts"));
-    await writeFile(join(repo, "hosts/web-1.nix"), `{ ... }: {\n  boot.isContainer = true;\n  networking.hostName = "web-1";\n  system.stateVersion = "26.05";\n}\n`);
+    await writeFile(
+      join(repo, "hosts/web-1.nix"),
+      `{ ... }: {\n  boot.isContainer = true;\n  networking.hostName = "web-1";\n  system.stateVersion = "26.05";\n}\n`,
+    );
     await writeFile(join(repo, "team.nix"), "{ ... }: { }\n");
     await writeFiles(repo, [renderPlatformFlake(config, { team: true })]);
     execFileSync("git", ["init", "-q"], { cwd: repo });
     execFileSync("git", ["add", "-A"], { cwd: repo });
-    nixArgs = ["--override-input", "nixpkgs", `path:${await fixtureNixpkgs()}`, "--override-input", "paved", `path:${await stubPaved()}`];
+    nixArgs = [
+      "--override-input",
+      "nixpkgs",
+      `path:${await fixtureNixpkgs()}`,
+      "--override-input",
+      "paved",
+      `path:${await stubPaved()}`,
+    ];
   });
 
   it("lists the variants of system.build.images and builds one", async () => {

@@ -5,7 +5,24 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { foldJournal, Journal, journalPath, readJournal, readJournalFile, type RolloutHeader } from "@paved/rollout";
 
-const header = { type: "rollout" as const, at: "2026-01-01T00:00:00Z", id: "r1", flake: ".", mode: "switch" as const, hosts: [], waves: [], concurrency: 1, failureBudget: 0, healthTimeoutMs: 1, confirmTimeoutMs: 1, activationTimeoutMs: 1, substituteOnDestination: false, ssh: { options: [], connectTimeout: "10s" }, healthChecks: [], retryMs: 100 } satisfies RolloutHeader;
+const header = {
+  type: "rollout" as const,
+  at: "2026-01-01T00:00:00Z",
+  id: "r1",
+  flake: ".",
+  mode: "switch" as const,
+  hosts: [],
+  waves: [],
+  concurrency: 1,
+  failureBudget: 0,
+  healthTimeoutMs: 1,
+  confirmTimeoutMs: 1,
+  activationTimeoutMs: 1,
+  substituteOnDestination: false,
+  ssh: { options: [], connectTimeout: "10s" },
+  healthChecks: [],
+  retryMs: 100,
+} satisfies RolloutHeader;
 const resume = (pid: number) => ({ type: "resume" as const, at: "2026-01-01T00:00:02Z", pid });
 
 function started(): string {
@@ -22,13 +39,18 @@ describe("journal: torn tails", () => {
     const dir = started();
     const complete = statSync(journalPath(dir, "r1")).size;
     appendFileSync(journalPath(dir, "r1"), '{"type":"step","host":"a","at":"2026');
-    expect(readJournalFile(dir, "r1")).toMatchObject({ records: [{ type: "rollout" }, { type: "resume" }], torn: { line: 3, offset: complete, bytes: 36 } });
+    expect(readJournalFile(dir, "r1")).toMatchObject({
+      records: [{ type: "rollout" }, { type: "resume" }],
+      torn: { line: 3, offset: complete, bytes: 36 },
+    });
     // A fragment that happens to be valid JSON is still torn: its newline never reached the disk.
     writeFileSync(journalPath(dir, "r1"), `${JSON.stringify(header)}\n${JSON.stringify(resume(2))}`);
     expect(readJournalFile(dir, "r1").records.map((r) => r.type)).toEqual(["rollout"]);
     // A complete line that is not JSON is corruption, wherever it is, the last line included.
     writeFileSync(journalPath(dir, "r1"), `${JSON.stringify(header)}\nnot json\n`);
-    expect(() => readJournal(dir, "r1")).toThrow(expect.objectContaining({ code: "E_ROLLOUT_JOURNAL", message: expect.stringContaining("r1.jsonl:2:") }));
+    expect(() => readJournal(dir, "r1")).toThrow(
+      expect.objectContaining({ code: "E_ROLLOUT_JOURNAL", message: expect.stringContaining("r1.jsonl:2:") }),
+    );
   });
 
   it("cuts a torn tail before appending, journals the repair, and stays readable afterwards", () => {
@@ -53,7 +75,10 @@ describe("journal: torn tails", () => {
     const dir = started();
     const path = journalPath(dir, "r1");
     // A child writes half a record and dies, as paved does when the disk fills or it is killed between writes.
-    const r = spawnSync(process.execPath, ["-e", `const fs=require("fs");const fd=fs.openSync(${JSON.stringify(path)},"a");fs.writeSync(fd,'{"type":"host","host":"a","outcome":"depl');process.kill(process.pid,"SIGKILL")`]);
+    const r = spawnSync(process.execPath, [
+      "-e",
+      `const fs=require("fs");const fd=fs.openSync(${JSON.stringify(path)},"a");fs.writeSync(fd,'{"type":"host","host":"a","outcome":"depl');process.kill(process.pid,"SIGKILL")`,
+    ]);
     expect(r.signal).toBe("SIGKILL");
     expect(readFileSync(path, "utf8").endsWith("depl")).toBe(true);
     const journal = Journal.open(dir, "r1", false);
@@ -80,7 +105,9 @@ describe("journal: torn tails", () => {
   it("a lock held by a process on another machine is respected even when that pid is free here", () => {
     const dir = started();
     writeFileSync(`${journalPath(dir, "r1")}.lock`, "999999999 some-other-machine\n");
-    expect(() => Journal.open(dir, "r1", false)).toThrow(expect.objectContaining({ code: "E_ROLLOUT_LOCKED", message: expect.stringContaining("on some-other-machine") }));
+    expect(() => Journal.open(dir, "r1", false)).toThrow(
+      expect.objectContaining({ code: "E_ROLLOUT_LOCKED", message: expect.stringContaining("on some-other-machine") }),
+    );
     execFileSync("rm", [`${journalPath(dir, "r1")}.lock`]);
     Journal.open(dir, "r1", false).close();
   });

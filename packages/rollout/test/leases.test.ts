@@ -13,7 +13,11 @@ let version = 0;
 beforeAll(async () => {
   requireTools(...TOOLS);
   fleet = await startFleet({ hosts: names.map((name) => ({ name })) });
-  fleet.writeConfig({ waves: [{ name: "all", hosts: "rest" }], concurrency: 3, healthChecks: [{ type: "command", run: "sleep 1" }] });
+  fleet.writeConfig({
+    waves: [{ name: "all", hosts: "rest" }],
+    concurrency: 3,
+    healthChecks: [{ type: "command", run: "sleep 1" }],
+  });
 });
 afterAll(async () => fleet?.stop());
 
@@ -23,7 +27,8 @@ function nextTargets(): void {
 }
 
 const leaseFile = (name: string) => `${fleet.hosts.find((h) => h.name === name)!.stateDir}/lease`;
-const output = (run: PavedRun) => JSON.parse(run.stdout) as { id?: string; error?: { code: string; message: string; hint: string } };
+const output = (run: PavedRun) =>
+  JSON.parse(run.stdout) as { id?: string; error?: { code: string; message: string; hint: string } };
 
 describe("a lease per host", () => {
   it("a second apply started while the first drives the hosts refuses, naming the first; every host is driven once", async () => {
@@ -74,7 +79,10 @@ describe("a lease per host", () => {
     const before = fleet.inspect("l3").path;
     const refused = await runPaved(["rollout", "apply", "-C", fleet.dir, "--host", "l3"]);
     expect(refused.code).toBe(1);
-    expect(output(refused).error).toMatchObject({ code: "E_ROLLOUT_HOST_LEASED", message: expect.stringContaining("l3 (rollout live-elsewhere, elsewhere:42") });
+    expect(output(refused).error).toMatchObject({
+      code: "E_ROLLOUT_HOST_LEASED",
+      message: expect.stringContaining("l3 (rollout live-elsewhere, elsewhere:42"),
+    });
     expect(fleet.inspect("l3").path).toBe(before);
     expect(readFileSync(leaseFile("l3"), "utf8")).toContain("id=live-elsewhere");
   });

@@ -25,7 +25,12 @@ beforeAll(async () => {
     confirmTimeout: "15s",
     activationTimeout: "6s",
     healthChecks: [{ type: "command", run: "sleep 2" }],
-    ssh: { configFile: "/dev/null", identityFile: fleet.key.privateKey, knownHostsFile: `${fleet.dir}/known_hosts`, connectTimeout: "3s" },
+    ssh: {
+      configFile: "/dev/null",
+      identityFile: fleet.key.privateKey,
+      knownHostsFile: `${fleet.dir}/known_hosts`,
+      connectTimeout: "3s",
+    },
   });
 });
 afterAll(async () => {
@@ -42,7 +47,13 @@ function nextTargets(): Record<string, string> {
 const json = (run: PavedRun) => JSON.parse(run.stdout);
 
 /** apply, killed with `signal` when `host` begins `phase`; returns the run and the rollout id. */
-async function applyKilled(signal: NodeJS.Signals, host: string, phase: string, extra: string[] = [], atKill?: (pid: number) => void): Promise<{ run: PavedRun; id: string }> {
+async function applyKilled(
+  signal: NodeJS.Signals,
+  host: string,
+  phase: string,
+  extra: string[] = [],
+  atKill?: (pid: number) => void,
+): Promise<{ run: PavedRun; id: string }> {
   let id = "";
   let sent = false;
   const run = await runPaved(["rollout", "apply", "-C", fleet.dir, ...extra], (event, child) => {
@@ -76,16 +87,32 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
       sshd.kill("SIGCONT");
     }
     expect(resumed.code, resumed.stderr.slice(-3000)).toBe(75);
-    expect(json(resumed)).toMatchObject({ outcome: "incomplete", uncertain: [{ host: "u1", deadline: expect.any(String) }] });
+    expect(json(resumed)).toMatchObject({
+      outcome: "incomplete",
+      uncertain: [{ host: "u1", deadline: expect.any(String) }],
+    });
     expect(json(resumed).message).toContain(`paved rollout resume ${id}`);
     // never a settled state it did not see
     const state = foldJournal(readJournal(fleet.dir, id));
-    expect(state.hosts.u1).toMatchObject({ outcome: undefined, uncertain: true, unsettled: { deadline: expect.any(String) } });
+    expect(state.hosts.u1).toMatchObject({
+      outcome: undefined,
+      uncertain: true,
+      unsettled: { deadline: expect.any(String) },
+    });
     expect(state.hosts.u1!.unsettled!.paths.sort()).toEqual([initial.u1!, fleet.targetPath("u1")].sort());
     expect(readJournal(fleet.dir, id).filter((r) => r.type === "host" && r.host === "u1")).toEqual([]);
     // status says so
     const status = await runPaved(["rollout", "status", id, "-C", fleet.dir]);
-    expect(json(status)).toMatchObject({ outcome: "incomplete", hostStates: expect.arrayContaining([expect.objectContaining({ host: "u1", outcome: "pending", unsettled: expect.objectContaining({ deadline: state.hosts.u1!.unsettled!.deadline }) })]) });
+    expect(json(status)).toMatchObject({
+      outcome: "incomplete",
+      hostStates: expect.arrayContaining([
+        expect.objectContaining({
+          host: "u1",
+          outcome: "pending",
+          unsettled: expect.objectContaining({ deadline: state.hosts.u1!.unsettled!.deadline }),
+        }),
+      ]),
+    });
     expect(violations(fleet, id, initial)).toEqual([]);
     // after its deadline the guard has put it back; the next resume sees it and finishes the rollout
     await sleep(Math.max(0, Date.parse(state.hosts.u1!.unsettled!.deadline!) - Date.now()) + 4000);
@@ -98,7 +125,13 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
   it("status --probe calls hosts the rollout skipped untouched, not a disagreement", async () => {
     nextTargets();
     fleet.setTarget("u1", { behaviour: "fail" });
-    fleet.writeConfig({ ...currentConfig(), waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }] });
+    fleet.writeConfig({
+      ...currentConfig(),
+      waves: [
+        { name: "canary", hosts: 1 },
+        { name: "rest", hosts: "rest" },
+      ],
+    });
     try {
       const run = await runPaved(["rollout", "apply", "-C", fleet.dir]);
       expect(run.code).toBe(1);
@@ -107,7 +140,10 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
       expect(state.hosts.u2).toMatchObject({ outcome: "skipped", generation: { path: "" } });
       const probe = await runPaved(["rollout", "status", id, "--probe", "-C", fleet.dir]);
       expect(probe.code, probe.stdout).toBe(0);
-      expect(json(probe)).toMatchObject({ agrees: true, hosts: expect.arrayContaining([expect.objectContaining({ host: "u2", untouched: true, agrees: true })]) });
+      expect(json(probe)).toMatchObject({
+        agrees: true,
+        hosts: expect.arrayContaining([expect.objectContaining({ host: "u2", untouched: true, agrees: true })]),
+      });
       // a real disagreement is still one: u1 switched by hand
       const { execFileSync } = await import("node:child_process");
       const u1 = fleet.hosts.find((h) => h.name === "u1")!;
@@ -115,7 +151,11 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
       execFileSync("nix-env", ["-p", u1.profile, "--set", fleet.targetPath("u2")], { stdio: "ignore" });
       const alarm = await runPaved(["rollout", "status", id, "--probe", "-C", fleet.dir]);
       expect(alarm.code).toBe(5);
-      expect(json(alarm).hosts.filter((h: { agrees: boolean }) => !h.agrees).map((h: { host: string }) => h.host)).toEqual(["u1"]);
+      expect(
+        json(alarm)
+          .hosts.filter((h: { agrees: boolean }) => !h.agrees)
+          .map((h: { host: string }) => h.host),
+      ).toEqual(["u1"]);
       execFileSync("nix-env", ["-p", u1.profile, "--switch-generation", String(generation)], { stdio: "ignore" });
       // the same failure within a budget of 1: the rollout succeeds, and says so with exit 6, not 0 or 1
       const partial = await runPaved(["rollout", "apply", "-C", fleet.dir, "--failure-budget", "1"]);
@@ -141,7 +181,11 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
     const resumed = await runPaved(["rollout", "resume", id, "-C", fleet.dir]);
     expect(resumed.code, resumed.stderr.slice(-2000)).toBe(0);
     const after = fleet.inspect("u1");
-    expect([after.path, after.bootDefault, after.current]).toEqual([fleet.targetPath("u1"), fleet.targetPath("u1"), initial.u1]);
+    expect([after.path, after.bootDefault, after.current]).toEqual([
+      fleet.targetPath("u1"),
+      fleet.targetPath("u1"),
+      initial.u1,
+    ]);
     // and back to switch mode for the other tests
     await resumeOrApplyBothToTarget();
   });
@@ -166,7 +210,11 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
     const initial = nextTargets();
     const { id, run } = await applyKilled("SIGINT", "u1", "health");
     expect(run.code, run.stderr.slice(-2000)).toBe(130);
-    expect(json(run).error).toMatchObject({ code: "E_ROLLOUT_INTERRUPTED", signal: "SIGINT", resume: `paved rollout resume ${id}` });
+    expect(json(run).error).toMatchObject({
+      code: "E_ROLLOUT_INTERRUPTED",
+      signal: "SIGINT",
+      resume: `paved rollout resume ${id}`,
+    });
     expect(run.stderr).toContain(`Continue with \`paved rollout resume ${id}\``);
     // no ssh argv in the message
     expect(json(run).error.message).not.toContain("ssh ");
@@ -184,7 +232,12 @@ function currentConfig(): Record<string, unknown> {
     confirmTimeout: "15s",
     activationTimeout: "6s",
     healthChecks: [{ type: "command", run: "sleep 2" }],
-    ssh: { configFile: "/dev/null", identityFile: fleet.key.privateKey, knownHostsFile: `${fleet.dir}/known_hosts`, connectTimeout: "3s" },
+    ssh: {
+      configFile: "/dev/null",
+      identityFile: fleet.key.privateKey,
+      knownHostsFile: `${fleet.dir}/known_hosts`,
+      connectTimeout: "3s",
+    },
   };
 }
 

@@ -10,15 +10,26 @@ process.env.NIX_CONFIG = "substituters =\nexperimental-features = nix-command fl
 describe("parseDiffClosures", () => {
   it("reads added, removed, changed and resized packages with their size deltas", () => {
     const diff = parseDiffClosures(
-      ["acpi-call: 2020-04-07-5.8.16 → 2020-04-07-5.8.18", "bluez-qt: +12.6 KiB", "dolphin: 20.08.1 → 20.08.2, +13.9 KiB", "kdeconnect: 20.08.2 → ∅, -6597.8 KiB", "kdeconnect-kde: ∅ → 20.08.2, +6599.7 KiB", "foo: 1.0, 1.1 → ε"].join("\n"),
+      [
+        "acpi-call: 2020-04-07-5.8.16 → 2020-04-07-5.8.18",
+        "bluez-qt: +12.6 KiB",
+        "dolphin: 20.08.1 → 20.08.2, +13.9 KiB",
+        "kdeconnect: 20.08.2 → ∅, -6597.8 KiB",
+        "kdeconnect-kde: ∅ → 20.08.2, +6599.7 KiB",
+        "foo: 1.0, 1.1 → ε",
+      ].join("\n"),
     );
     expect(diff.changed.map((c) => [c.name, c.before, c.after, c.sizeDelta])).toEqual([
       ["acpi-call", ["2020-04-07-5.8.16"], ["2020-04-07-5.8.18"], undefined],
       ["dolphin", ["20.08.1"], ["20.08.2"], Math.round(13.9 * 1024)],
       ["foo", ["1.0", "1.1"], [""], undefined],
     ]);
-    expect(diff.added).toEqual([{ name: "kdeconnect-kde", before: [], after: ["20.08.2"], sizeDelta: Math.round(6599.7 * 1024) }]);
-    expect(diff.removed).toEqual([{ name: "kdeconnect", before: ["20.08.2"], after: [], sizeDelta: -Math.round(6597.8 * 1024) }]);
+    expect(diff.added).toEqual([
+      { name: "kdeconnect-kde", before: [], after: ["20.08.2"], sizeDelta: Math.round(6599.7 * 1024) },
+    ]);
+    expect(diff.removed).toEqual([
+      { name: "kdeconnect", before: ["20.08.2"], after: [], sizeDelta: -Math.round(6597.8 * 1024) },
+    ]);
     expect(diff.resized).toEqual([{ name: "bluez-qt", before: [], after: [], sizeDelta: Math.round(12.6 * 1024) }]);
   });
 });
@@ -27,7 +38,12 @@ describe("rollout plan and image build against real Nix and SSH", () => {
   let fleet: Fleet;
   beforeAll(async () => {
     requireTools(...TOOLS);
-    fleet = await startFleet({ hosts: [{ name: "p", packages: { hello: "2.12", openssl: "3.0.1", curl: "8.5.0" } }, { name: "q", tags: ["db"] }] });
+    fleet = await startFleet({
+      hosts: [
+        { name: "p", packages: { hello: "2.12", openssl: "3.0.1", curl: "8.5.0" } },
+        { name: "q", tags: ["db"] },
+      ],
+    });
   });
   afterAll(async () => fleet?.stop());
 
@@ -64,15 +80,27 @@ describe("rollout plan and image build against real Nix and SSH", () => {
 
   it("deploys with --build-host and --substitute-on-destination (the build host here is q's own sshd)", async () => {
     const q = fleet.hosts.find((h) => h.name === "q")!;
-    const result = await applyRollout({ dir: fleet.dir, select: { names: ["q"] }, buildHost: `root@127.0.0.1:${q.port}`, substituteOnDestination: true });
+    const result = await applyRollout({
+      dir: fleet.dir,
+      select: { names: ["q"] },
+      buildHost: `root@127.0.0.1:${q.port}`,
+      substituteOnDestination: true,
+    });
     expect(result.outcome).toBe("succeeded");
     expect(result.state.header).toMatchObject({ buildHost: `root@127.0.0.1:${q.port}`, substituteOnDestination: true });
     const view = fleet.inspect("q");
     expect([view.generation, view.path, view.current]).toEqual([2, fleet.targetPath("q"), fleet.targetPath("q")]);
-    expect(readJournal(fleet.dir, result.id).some((r) => r.type === "step" && r.host === "q" && r.step === "copy" && r.phase === "end")).toBe(true);
+    expect(
+      readJournal(fleet.dir, result.id).some(
+        (r) => r.type === "step" && r.host === "q" && r.step === "copy" && r.phase === "end",
+      ),
+    ).toBe(true);
   });
 
   it("refuses a format the release does not offer, naming those it does", async () => {
-    await expect(buildImage({ dir: fleet.dir, host: "p", format: "vmware" })).rejects.toMatchObject({ code: "E_IMAGE_FORMAT", hint: expect.stringContaining("iso, qemu") });
+    await expect(buildImage({ dir: fleet.dir, host: "p", format: "vmware" })).rejects.toMatchObject({
+      code: "E_IMAGE_FORMAT",
+      hint: expect.stringContaining("iso, qemu"),
+    });
   });
 });

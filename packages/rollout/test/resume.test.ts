@@ -10,7 +10,10 @@ const bin = fileURLToPath(new URL("../../../apps/cli/bin/paved.mjs", import.meta
 const env = { ...process.env, NO_COLOR: "1", NIX_CONFIG: "substituters =\nexperimental-features = nix-command flakes" };
 
 /** Runs paved; with `kill`, sends SIGKILL `delayMs` after the `events`-th progress event (a host step beginning). */
-function paved(args: string[], kill?: { events: number; delayMs: number }): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+function paved(
+  args: string[],
+  kill?: { events: number; delayMs: number },
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -39,7 +42,10 @@ describe("rollout killed at random points and resumed", () => {
     if (!existsSync(bin)) throw new Error(`the CLI bundle is missing: ${bin}`);
     fleet = await startFleet({ hosts: names.map((name) => ({ name })) });
     fleet.writeConfig({
-      waves: [{ name: "canary", hosts: 1 }, { name: "rest", hosts: "rest" }],
+      waves: [
+        { name: "canary", hosts: 1 },
+        { name: "rest", hosts: "rest" },
+      ],
       concurrency: 2,
       // resume takes the decision itself instead of waiting for guards, so a long timeout costs nothing here
       confirmTimeout: "60s",
@@ -65,13 +71,22 @@ describe("rollout killed at random points and resumed", () => {
         for (const n of names) expect(fleet.inspect(n).path, context).toBe(before[n]!.path);
         return;
       }
-      if (process.env.PAVED_DEBUG) console.log(context, Object.values(foldJournal(readJournal(fleet.dir, id)).hosts).map((h) => `${h.name}:${h.lastStep?.step ?? "-"}/${h.lastStep?.phase ?? "-"}/${h.outcome ?? "?"}`).join(" "));
+      if (process.env.PAVED_DEBUG)
+        console.log(
+          context,
+          Object.values(foldJournal(readJournal(fleet.dir, id)).hosts)
+            .map((h) => `${h.name}:${h.lastStep?.step ?? "-"}/${h.lastStep?.phase ?? "-"}/${h.outcome ?? "?"}`)
+            .join(" "),
+        );
       // Right after the kill the journal names, for every host, a generation it is on or may be on.
       const killed = foldJournal(readJournal(fleet.dir, id));
       for (const n of names) {
         const host = killed.hosts[n]!;
         const actual = fleet.inspect(n).path;
-        const allowed = [host.generation?.path ?? before[n]!.path, ...(host.uncertain && host.target ? [host.target] : [])];
+        const allowed = [
+          host.generation?.path ?? before[n]!.path,
+          ...(host.uncertain && host.target ? [host.target] : []),
+        ];
         expect(allowed, `${context}: ${n}`).toContain(actual);
       }
       if (first.signal === "SIGKILL") {
@@ -104,7 +119,12 @@ describe("rollout killed and never resumed: the guards alone bring hosts to what
   beforeAll(async () => {
     requireTools(...TOOLS);
     fleet = await startFleet({ hosts: names.map((name) => ({ name })) });
-    fleet.writeConfig({ waves: [{ name: "all", hosts: "rest" }], concurrency: 3, confirmTimeout: "3s", activationTimeout: "5s" });
+    fleet.writeConfig({
+      waves: [{ name: "all", hosts: "rest" }],
+      concurrency: 3,
+      confirmTimeout: "3s",
+      activationTimeout: "5s",
+    });
   });
   afterAll(async () => fleet?.stop());
 
@@ -130,7 +150,9 @@ describe("rollout killed and never resumed: the guards alone bring hosts to what
         }
         const decidedFile = `${fleet.hosts.find((h) => h.name === name)!.stateDir}/${id}/${name}-a${host.attempt}/decided/by`;
         const decided = exists(decidedFile) ? readFileSync(decidedFile, "utf8").trim() : "";
-        expect(view.path, `${context}, decided ${decided || "nothing"}`).toBe(decided === "confirm" ? host.target : host.before!.path);
+        expect(view.path, `${context}, decided ${decided || "nothing"}`).toBe(
+          decided === "confirm" ? host.target : host.before!.path,
+        );
         expect(view.current, context).toBe(view.path);
       }
       // `rollout status --probe` asks the hosts and agrees
@@ -141,7 +163,11 @@ describe("rollout killed and never resumed: the guards alone bring hosts to what
       if (run.signal === "SIGKILL") {
         await paved(["rollout", "resume", id, "-C", fleet.dir]);
         const after = foldJournal(readJournal(fleet.dir, id));
-        for (const name of names) expect(after.hosts[name]!.generation, name).toEqual({ generation: fleet.inspect(name).generation, path: fleet.inspect(name).path });
+        for (const name of names)
+          expect(after.hosts[name]!.generation, name).toEqual({
+            generation: fleet.inspect(name).generation,
+            path: fleet.inspect(name).path,
+          });
       }
     });
   }

@@ -2,14 +2,33 @@ import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { budgetHosts, Journal, journalPath, parseWavesFlag, planWaves, readJournal, sshArgv, type HostEntry, type RolloutHeader } from "@paved/rollout";
+import {
+  budgetHosts,
+  Journal,
+  journalPath,
+  parseWavesFlag,
+  planWaves,
+  readJournal,
+  sshArgv,
+  type HostEntry,
+  type RolloutHeader,
+} from "@paved/rollout";
 
 const hosts = (n: number, extra: Partial<HostEntry> = {}): HostEntry[] =>
-  Array.from({ length: n }, (_, i) => ({ name: `h${i + 1}`, role: "internal", system: "x86_64-linux", tags: [], ...extra }));
+  Array.from({ length: n }, (_, i) => ({
+    name: `h${i + 1}`,
+    role: "internal",
+    system: "x86_64-linux",
+    tags: [],
+    ...extra,
+  }));
 
 describe("ssh command line", () => {
   it("never multiplexes: every ssh call is a fresh connection", () => {
-    const argv = sshArgv({ name: "a", address: "10.0.0.1", user: "root", port: 2222, options: [], connectTimeoutS: 5 }, ["echo", "a b"]);
+    const argv = sshArgv(
+      { name: "a", address: "10.0.0.1", user: "root", port: 2222, options: [], connectTimeoutS: 5 },
+      ["echo", "a b"],
+    );
     expect(argv.join(" ")).toContain("-o ControlMaster=no -o ControlPath=none");
     expect(argv.slice(-2)).toEqual(["root@10.0.0.1", "echo 'a b'"]);
   });
@@ -29,7 +48,14 @@ describe("waves and budgets", () => {
 
   it("takes selector waves by tag or role", () => {
     const fleet = [...hosts(3), { name: "c1", role: "staging", system: "x86_64-linux", tags: ["canary"] }];
-    const waves = planWaves(fleet, [{ name: "canary", hosts: { tags: ["canary"] }, pause: false }, { name: "rest", hosts: "rest", pause: false }], "1m");
+    const waves = planWaves(
+      fleet,
+      [
+        { name: "canary", hosts: { tags: ["canary"] }, pause: false },
+        { name: "rest", hosts: "rest", pause: false },
+      ],
+      "1m",
+    );
     expect(waves.map((w) => [w.name, w.hosts, w.bakeMs])).toEqual([
       ["canary", ["c1"], 60_000],
       ["rest", ["h1", "h2", "h3"], 60_000],
@@ -37,7 +63,9 @@ describe("waves and budgets", () => {
   });
 
   it("rejects bad wave flags and budgets with a code and a hint", () => {
-    expect(() => parseWavesFlag("1,soon")).toThrow(expect.objectContaining({ code: "E_USAGE", hint: expect.stringContaining("--waves 1,25%,rest") }));
+    expect(() => parseWavesFlag("1,soon")).toThrow(
+      expect.objectContaining({ code: "E_USAGE", hint: expect.stringContaining("--waves 1,25%,rest") }),
+    );
     expect(budgetHosts("10%", 50)).toBe(5);
     expect(budgetHosts(2, 50)).toBe(2);
     expect(() => budgetHosts("lots", 5)).toThrow(expect.objectContaining({ code: "E_USAGE" }));
@@ -49,7 +77,24 @@ describe("waves and budgets", () => {
 });
 
 describe("journal files", () => {
-  const header = { type: "rollout" as const, at: "2026-01-01T00:00:00Z", id: "r1", flake: ".", mode: "switch" as const, hosts: [], waves: [], concurrency: 1, failureBudget: 0, healthTimeoutMs: 1, confirmTimeoutMs: 1, activationTimeoutMs: 1, substituteOnDestination: false, ssh: { options: [], connectTimeout: "10s" }, healthChecks: [], retryMs: 100 } satisfies RolloutHeader;
+  const header = {
+    type: "rollout" as const,
+    at: "2026-01-01T00:00:00Z",
+    id: "r1",
+    flake: ".",
+    mode: "switch" as const,
+    hosts: [],
+    waves: [],
+    concurrency: 1,
+    failureBudget: 0,
+    healthTimeoutMs: 1,
+    confirmTimeoutMs: 1,
+    activationTimeoutMs: 1,
+    substituteOnDestination: false,
+    ssh: { options: [], connectTimeout: "10s" },
+    healthChecks: [],
+    retryMs: 100,
+  } satisfies RolloutHeader;
 
   it("ignores a torn last line (a crash mid-write) but refuses a corrupt middle", () => {
     const dir = mkdtempSync(join(tmpdir(), "paved-journal-"));

@@ -15,10 +15,14 @@ export function platformOutput(change: PlatformChange, done: string): CommandOut
   };
   if (change.dryRun) {
     const config = unifiedDiff("paved.yaml", change.configBefore, change.configAfter);
-    return { data: { ...data, diff: `${config}${formatPlanDiff(change.files)}` }, text: `${config}${formatPlanDiff(change.files)}\n(dry run: nothing written)` };
+    return {
+      data: { ...data, diff: `${config}${formatPlanDiff(change.files)}` },
+      text: `${config}${formatPlanDiff(change.files)}\n(dry run: nothing written)`,
+    };
   }
   const lines = [done, ...change.written.map((p) => `  wrote ${p}`)];
-  if (change.kept.length) lines.push(...change.kept.map((p) => `  kept ${p} (edited by hand; rerun with --force to replace it)`));
+  if (change.kept.length)
+    lines.push(...change.kept.map((p) => `  kept ${p} (edited by hand; rerun with --force to replace it)`));
   return { data, text: lines.join("\n"), exitCode: change.kept.length ? EXIT.attention : EXIT.ok };
 }
 
@@ -27,5 +31,9 @@ export function readinessText(readiness: HostReadiness | undefined): string {
   if (!readiness) return "";
   const deploy = `paved rollout apply --host ${readiness.host}`;
   if (readiness.needed.length === 0) return `\nReady to deploy: commit, then \`${deploy}\`.`;
-  return [`\nBefore ${readiness.host} can be deployed:`, ...readiness.needed.map((n) => `  - ${n}`), `Then commit and deploy with \`${deploy}\`.`].join("\n");
+  return [
+    `\nBefore ${readiness.host} can be deployed:`,
+    ...readiness.needed.map((n) => `  - ${n}`),
+    `Then commit and deploy with \`${deploy}\`.`,
+  ].join("\n");
 }

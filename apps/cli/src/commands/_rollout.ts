@@ -26,17 +26,23 @@ export function progress(ctx: CommandContext): (event: RolloutEvent) => void {
       return;
     }
     if (event.type === "rollout") {
-      ctx.progress(`rollout ${event.id} ${event.phase}${event.outcome ? `: ${event.outcome}` : ""}${event.message ? ` — ${event.message}` : ""}`);
+      ctx.progress(
+        `rollout ${event.id} ${event.phase}${event.outcome ? `: ${event.outcome}` : ""}${event.message ? ` — ${event.message}` : ""}`,
+      );
     } else if (event.type === "wave") {
       waves = Math.max(waves, event.wave + 1);
       const time = event.ms !== undefined ? ` in ${(event.ms / 1000).toFixed(1)}s` : "";
       const failed = event.failed !== undefined ? `, ${event.failed} failed` : "";
-      ctx.progress(`${c.bold(`wave ${event.wave + 1} ${event.name}`)}: ${event.phase} (${event.hosts} hosts${failed})${time}`);
+      ctx.progress(
+        `${c.bold(`wave ${event.wave + 1} ${event.name}`)}: ${event.phase} (${event.hosts} hosts${failed})${time}`,
+      );
     } else {
       if (!hostStart.has(event.host)) hostStart.set(event.host, Date.now());
       const secs = ((Date.now() - hostStart.get(event.host)!) / 1000).toFixed(1).padStart(5);
       const phase = event.phase === "done" ? colourOutcome(c, event.outcome ?? "done") : event.phase;
-      ctx.progress(`  ${event.host.padEnd(16)} ${phase.padEnd(22)} ${secs}s${event.message ? `  ${event.message}` : ""}`);
+      ctx.progress(
+        `  ${event.host.padEnd(16)} ${phase.padEnd(22)} ${secs}s${event.message ? `  ${event.message}` : ""}`,
+      );
     }
   };
 }
@@ -49,13 +55,25 @@ function colourOutcome(c: ReturnType<typeof paint>, outcome: string): string {
 
 export function summaryText(summary: RolloutSummary): string {
   const lines = [`rollout ${summary.id}: ${summary.outcome}${summary.message ? ` — ${summary.message}` : ""}`];
-  lines.push(`  started ${summary.startedAt}${summary.endedAt ? `, ended ${summary.endedAt}` : ""}, mode ${summary.mode}${summary.resumes ? `, resumed ${summary.resumes}x` : ""}`);
-  summary.waves.forEach((w, i) => lines.push(`  wave ${i + 1} ${w.name}: ${w.state}, ${w.hosts.length} host(s)${w.failed ? `, ${w.failed} failed` : ""} — ${w.hosts.join(", ")}`));
-  lines.push(`  hosts: ${Object.entries(summary.counts).map(([k, v]) => `${v} ${k}`).join(", ")}`);
+  lines.push(
+    `  started ${summary.startedAt}${summary.endedAt ? `, ended ${summary.endedAt}` : ""}, mode ${summary.mode}${summary.resumes ? `, resumed ${summary.resumes}x` : ""}`,
+  );
+  summary.waves.forEach((w, i) =>
+    lines.push(
+      `  wave ${i + 1} ${w.name}: ${w.state}, ${w.hosts.length} host(s)${w.failed ? `, ${w.failed} failed` : ""} — ${w.hosts.join(", ")}`,
+    ),
+  );
+  lines.push(
+    `  hosts: ${Object.entries(summary.counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ")}`,
+  );
   for (const f of summary.failures) lines.push(`  ✗ ${f.host}: ${f.outcome}${f.message ? ` — ${f.message}` : ""}`);
   for (const r of summary.rollbacks) lines.push(`  ↺ ${r.host}: rolled back${r.message ? ` — ${r.message}` : ""}`);
   for (const u of summary.uncertain) {
-    lines.push(`  ? ${u.host}: uncertain since ${u.at} — ${u.reason}; on one of ${u.paths.join(", ") || "its generations"}${u.deadline ? `; its guard decides by ${u.deadline}` : "; no guard armed: check it by hand"}`);
+    lines.push(
+      `  ? ${u.host}: uncertain since ${u.at} — ${u.reason}; on one of ${u.paths.join(", ") || "its generations"}${u.deadline ? `; its guard decides by ${u.deadline}` : "; no guard armed: check it by hand"}`,
+    );
   }
   return lines.join("\n");
 }
@@ -72,7 +90,10 @@ export function resultExit(result: RolloutResult): number {
 export function overrideInputs(list: string[]): string[] {
   return list.flatMap((item) => {
     const eq = item.indexOf("=");
-    if (eq <= 0) throw new PavedError("E_USAGE", `--override-input ${JSON.stringify(item)} is not name=flakeref`, { hint: "For example --override-input nixpkgs=path:/srv/nixpkgs" });
+    if (eq <= 0)
+      throw new PavedError("E_USAGE", `--override-input ${JSON.stringify(item)} is not name=flakeref`, {
+        hint: "For example --override-input nixpkgs=path:/srv/nixpkgs",
+      });
     return ["--override-input", item.slice(0, eq), item.slice(eq + 1)];
   });
 }

@@ -18,7 +18,11 @@ export const run: Handler<typeof spec> = async (ctx, { options }) => {
     if (result.written.length === 0) lines.push("Already up to date.");
   }
   for (const note of result.notes) lines.push(`note: ${note}`);
-  for (const path of result.kept) lines.push(`kept ${path}: it was edited by hand (rerun with --force to overwrite, or edit paved.yaml's ci section)`);
-  if (!result.dryRun && result.written.length) lines.push("", "Commit the pipeline and paved.yaml; the first run shows each dev shell as its own job.");
+  for (const path of result.kept)
+    lines.push(
+      `kept ${path}: it was edited by hand (rerun with --force to overwrite, or edit paved.yaml's ci section)`,
+    );
+  if (!result.dryRun && result.written.length)
+    lines.push("", "Commit the pipeline and paved.yaml; the first run shows each dev shell as its own job.");
   return { data: result, text: lines.join("\n"), exitCode: result.kept.length ? EXIT.attention : EXIT.ok };
 };

@@ -27,5 +27,14 @@ export const run: Handler<typeof spec> = async (ctx, { options }) => {
     onProgress: ctx.progress,
   });
   const prepared = result.prepared;
-  return { data: { state: result.state, shell: prepared?.shell, root: prepared?.root, cache: prepared?.cache, script: result.text }, text: result.text };
+  return {
+    data: {
+      state: result.state,
+      shell: prepared?.shell,
+      root: prepared?.root,
+      cache: prepared?.cache,
+      script: result.text,
+    },
+    text: result.text,
+  };
 };

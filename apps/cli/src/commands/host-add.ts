@@ -14,5 +14,9 @@ export const run: Handler<typeof spec> = async (ctx, { args: { name }, options }
     force: options.force,
   });
   const out = platformOutput(change, `Added host ${name} (role ${options.role}).`);
-  return { ...out, data: { ...(out.data as object), readiness: change.readiness }, text: `${out.text}\n${readinessText(change.readiness)}` };
+  return {
+    ...out,
+    data: { ...(out.data as object), readiness: change.readiness },
+    text: `${out.text}\n${readinessText(change.readiness)}`,
+  };
 };

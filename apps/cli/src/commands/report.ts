@@ -16,7 +16,13 @@ export const run: Handler<typeof spec> = async (ctx, { options }) => {
     });
   }
   const { status, bytes } = await writeReport({ dir: ctx.dir, file });
-  const text = [`Wrote ${file} (${Math.ceil(bytes / 1024)} KiB, self-contained: open it in any browser, no network needed).`];
+  const text = [
+    `Wrote ${file} (${Math.ceil(bytes / 1024)} KiB, self-contained: open it in any browser, no network needed).`,
+  ];
   if (status.attention) text.push("Some items need a person: see `paved status`.");
-  return { data: { file, bytes, status }, text: text.join("\n"), exitCode: status.attention ? EXIT.attention : EXIT.ok };
+  return {
+    data: { file, bytes, status },
+    text: text.join("\n"),
+    exitCode: status.attention ? EXIT.attention : EXIT.ok,
+  };
 };

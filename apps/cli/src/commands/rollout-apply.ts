@@ -9,7 +9,12 @@ export const run: Handler<typeof spec> = async (ctx, { options }) => {
     select: selection(options),
     waves: options.waves,
     concurrency: options.concurrency !== undefined ? Number(options.concurrency) : undefined,
-    failureBudget: options.failureBudget !== undefined ? (/%$/.test(options.failureBudget) ? options.failureBudget : Number(options.failureBudget)) : undefined,
+    failureBudget:
+      options.failureBudget !== undefined
+        ? /%$/.test(options.failureBudget)
+          ? options.failureBudget
+          : Number(options.failureBudget)
+        : undefined,
     bake: options.bake,
     pause: options.pause,
     mode: options.mode,
@@ -24,10 +29,23 @@ export const run: Handler<typeof spec> = async (ctx, { options }) => {
     onProgress: ctx.verbose ? ctx.progress : undefined,
     signal: ctx.signal,
   });
-  const summary = { ...summarize(result.state), ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}) };
+  const summary = {
+    ...summarize(result.state),
+    ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}),
+  };
   if (result.outcome === "planned") {
-    const text = [`would roll out to ${result.state.header.hosts.length} host(s) (dry run; nothing changed):`, ...result.state.waves.map((w, i) => `  wave ${i + 1} ${w.name}: ${w.hosts.join(", ")}`)];
-    return { data: { id: null, outcome: "planned", waves: summary.waves, header: result.state.header }, text: text.join("\n") };
+    const text = [
+      `would roll out to ${result.state.header.hosts.length} host(s) (dry run; nothing changed):`,
+      ...result.state.waves.map((w, i) => `  wave ${i + 1} ${w.name}: ${w.hosts.join(", ")}`),
+    ];
+    return {
+      data: { id: null, outcome: "planned", waves: summary.waves, header: result.state.header },
+      text: text.join("\n"),
+    };
   }
-  return { data: { ...summary, journal: result.journal }, text: `${summaryText(summary)}\n  journal: ${result.journal}`, exitCode: resultExit(result) };
+  return {
+    data: { ...summary, journal: result.journal },
+    text: `${summaryText(summary)}\n  journal: ${result.journal}`,
+    exitCode: resultExit(result),
+  };
 };

@@ -5,7 +5,13 @@ import { EXIT } from "../_exit-codes.ts";
 import { overrideInputs, selection } from "./_rollout.ts";
 
 export const run: Handler<typeof spec> = async (ctx, { options }) => {
-  const plans = await planRollout({ dir: ctx.dir, select: selection(options), signal: ctx.signal, onProgress: ctx.progress, nixArgs: overrideInputs(options.overrideInput) });
+  const plans = await planRollout({
+    dir: ctx.dir,
+    select: selection(options),
+    signal: ctx.signal,
+    onProgress: ctx.progress,
+    nixArgs: overrideInputs(options.overrideInput),
+  });
   const lines: string[] = [];
   for (const plan of plans) {
     lines.push(`${plan.host} (${plan.address})`);

@@ -7,15 +7,30 @@ import { progress, resultExit, summaryText } from "./_rollout.ts";
 export const run: Handler<typeof spec> = async (ctx, { args }) => {
   let id = args.id;
   if (!id) {
-    const open = readRollouts(ctx.dir).filter((r) => r.outcome === "running" || r.outcome === "paused" || r.outcome === "incomplete");
+    const open = readRollouts(ctx.dir).filter(
+      (r) => r.outcome === "running" || r.outcome === "paused" || r.outcome === "incomplete",
+    );
     if (open.length === 0) {
-      throw new PavedError("E_USAGE", listRollouts(ctx.dir).length ? "No interrupted or paused rollout to resume." : "No rollouts recorded here.", {
-        hint: "See `paved rollout status`.",
-      });
+      throw new PavedError(
+        "E_USAGE",
+        listRollouts(ctx.dir).length ? "No interrupted or paused rollout to resume." : "No rollouts recorded here.",
+        {
+          hint: "See `paved rollout status`.",
+        },
+      );
     }
     id = open.at(-1)!.id;
   }
-  const result = await resumeRollout({ dir: ctx.dir, id, onEvent: progress(ctx), onProgress: ctx.verbose ? ctx.progress : undefined, signal: ctx.signal });
-  const summary = { ...summarize(result.state), ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}) };
+  const result = await resumeRollout({
+    dir: ctx.dir,
+    id,
+    onEvent: progress(ctx),
+    onProgress: ctx.verbose ? ctx.progress : undefined,
+    signal: ctx.signal,
+  });
+  const summary = {
+    ...summarize(result.state),
+    ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}),
+  };
   return { data: { ...summary, journal: result.journal }, text: summaryText(summary), exitCode: resultExit(result) };
 };

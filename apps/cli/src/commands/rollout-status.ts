@@ -10,7 +10,13 @@ export const run: Handler<typeof spec> = async (ctx, { args: { id }, options }) 
     const lines = checks.map((c) => {
       const mark = c.agrees ? "✓" : c.settling ? "…" : "✗";
       const actual = c.actual ? `generation ${c.actual.generation ?? "?"} ${c.actual.path}` : `unknown (${c.error})`;
-      const note = c.settling ? " — mid-switch, its guard has not fired yet" : c.untouched ? " — not touched by this rollout" : c.agrees ? "" : " — not what the journal names";
+      const note = c.settling
+        ? " — mid-switch, its guard has not fired yet"
+        : c.untouched
+          ? " — not touched by this rollout"
+          : c.agrees
+            ? ""
+            : " — not what the journal names";
       return `${mark} ${c.host.padEnd(16)} ${actual}${c.decided ? ` (decided by ${c.decided})` : ""}${note}`;
     });
     const ok = checks.every((c) => c.agrees);
@@ -44,6 +50,9 @@ export const run: Handler<typeof spec> = async (ctx, { args: { id }, options }) 
   }
   const rollouts = readRollouts(ctx.dir);
   if (rollouts.length === 0) return { data: { rollouts: [] }, text: "No rollouts recorded in this repository yet." };
-  const lines = rollouts.map((r) => `${r.id}  ${String(r.outcome).padEnd(11)} ${r.hosts} host(s), ${r.counts.deployed ?? 0} deployed, ${r.failures.length} failed  (${r.startedAt})`);
+  const lines = rollouts.map(
+    (r) =>
+      `${r.id}  ${String(r.outcome).padEnd(11)} ${r.hosts} host(s), ${r.counts.deployed ?? 0} deployed, ${r.failures.length} failed  (${r.startedAt})`,
+  );
   return { data: { rollouts }, text: lines.join("\n") };
 };

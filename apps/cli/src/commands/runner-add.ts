@@ -7,8 +7,15 @@ import { readinessText } from "./_platform-output.ts";
 
 export const run: Handler<typeof spec> = async (ctx, { args, options }) => {
   const count = Number(options.count);
-  if (!Number.isInteger(count)) throw new PavedError("E_USAGE", "--count must be a whole number", { hint: "e.g. --count 4" });
-  const labels = options.labels !== undefined ? options.labels.split(",").map((l) => l.trim()).filter(Boolean) : [];
+  if (!Number.isInteger(count))
+    throw new PavedError("E_USAGE", "--count must be a whole number", { hint: "e.g. --count 4" });
+  const labels =
+    options.labels !== undefined
+      ? options.labels
+          .split(",")
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : [];
   const result = await runnerAdd({
     dir: ctx.dir,
     name: args.name,

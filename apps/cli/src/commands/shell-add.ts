@@ -7,7 +7,8 @@ import { EXIT } from "../_exit-codes.ts";
 
 export function editText(result: EditPackagesResult): string {
   const lines: string[] = [];
-  for (const p of result.added) lines.push(`added ${p}${result.versions[p] ? ` ${result.versions[p]}` : ""} to shell ${result.shell}`);
+  for (const p of result.added)
+    lines.push(`added ${p}${result.versions[p] ? ` ${result.versions[p]}` : ""} to shell ${result.shell}`);
   for (const p of result.removed) lines.push(`removed ${p} from shell ${result.shell}`);
   for (const p of result.unchanged) lines.push(`${p}: nothing to do`);
   for (const n of result.notes) lines.push(`note: ${n}`);
@@ -16,7 +17,12 @@ export function editText(result: EditPackagesResult): string {
   return lines.join("\n");
 }
 
-export async function runEdit(mode: "add" | "remove", ctx: CommandContext, packages: string[], options: { shell: string; dryRun: boolean; force: boolean; nixpkgs?: string | undefined }) {
+export async function runEdit(
+  mode: "add" | "remove",
+  ctx: CommandContext,
+  packages: string[],
+  options: { shell: string; dryRun: boolean; force: boolean; nixpkgs?: string | undefined },
+) {
   const edit = mode === "add" ? addPackages : removePackages;
   const result = await edit({
     dir: ctx.dir,

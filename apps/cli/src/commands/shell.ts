@@ -29,7 +29,10 @@ function summary(run: ShellRun) {
   };
 }
 
-export const run: Handler<typeof spec> = async (ctx, { args: { name }, options: { nixpkgs, dryRun, staleOk, refresh }, rest: command }) => {
+export const run: Handler<typeof spec> = async (
+  ctx,
+  { args: { name }, options: { nixpkgs, dryRun, staleOk, refresh }, rest: command },
+) => {
   // Ctrl-C belongs to the shell (and to nix while it evaluates): the definition's `foreground` told _signals.ts.
   const shellOptions: ShellOptions = {
     cwd: ctx.dir,
@@ -45,9 +48,15 @@ export const run: Handler<typeof spec> = async (ctx, { args: { name }, options: 
   };
   if (dryRun) {
     const plan = await planShell(shellOptions);
-    const what = plan.cache === "hit" ? `cache hit (captured ${plan.capturedAt}); no nix would run` : `cache miss; would run: ${plan.command?.join(" ")}`;
+    const what =
+      plan.cache === "hit"
+        ? `cache hit (captured ${plan.capturedAt}); no nix would run`
+        : `cache miss; would run: ${plan.command?.join(" ")}`;
     const then = command ? `then: ${command.join(" ")}` : `then: ${process.env.SHELL || "bash"}`;
-    return { data: { ...plan, run: command ?? null }, text: `${plan.shell} shell of ${plan.root} (${plan.reason}): ${what}\n${then}` };
+    return {
+      data: { ...plan, run: command ?? null },
+      text: `${plan.shell} shell of ${plan.root} (${plan.reason}): ${what}\n${then}`,
+    };
   }
   const go = (extra: Partial<ShellOptions> = {}) =>
     command ? runInShell({ ...shellOptions, ...extra, command }) : enterShell({ ...shellOptions, ...extra });

@@ -7,7 +7,13 @@ import { platformOutput } from "./_platform-output.ts";
 
 export const run: Handler<typeof spec> = async (ctx, { args: { user }, options }) => {
   const key = options.key;
-  const groups = options.groups !== undefined ? options.groups.split(",").map((g) => g.trim()).filter(Boolean) : undefined;
+  const groups =
+    options.groups !== undefined
+      ? options.groups
+          .split(",")
+          .map((g) => g.trim())
+          .filter(Boolean)
+      : undefined;
   const change = await teamAdd({
     dir: ctx.dir,
     user,

@@ -36,7 +36,12 @@ const GLOBALS: FlagInfo[] = [
   { names: ["--json"], description: "print machine-readable JSON on stdout", takesValue: false, kind: "text" },
   { names: ["-C", "--dir"], description: "run as if started in <path>", takesValue: true, kind: "dir" },
   { names: ["-q", "--quiet"], description: "print only errors", takesValue: false, kind: "text" },
-  { names: ["-v", "--verbose"], description: "print Nix output and stack traces on errors", takesValue: false, kind: "text" },
+  {
+    names: ["-v", "--verbose"],
+    description: "print Nix output and stack traces on errors",
+    takesValue: false,
+    kind: "text",
+  },
   { names: ["-h", "--help"], description: "display help for command", takesValue: false, kind: "text" },
 ];
 
@@ -75,7 +80,9 @@ function tree(specs: readonly CommandSpec[]): Node {
 
 function flagsOf(node: Node, atRoot: boolean): FlagInfo[] {
   const own = Object.values(node.spec?.options ?? {}).map(flagInfo);
-  const version: FlagInfo[] = atRoot ? [{ names: ["-V", "--version"], description: "output the version number", takesValue: false, kind: "text" }] : [];
+  const version: FlagInfo[] = atRoot
+    ? [{ names: ["-V", "--version"], description: "output the version number", takesValue: false, kind: "text" }]
+    : [];
   return [...own, ...GLOBALS, ...version];
 }
 
@@ -83,19 +90,36 @@ function matching(candidates: Candidate[], current: string): Completion {
   return { candidates: candidates.filter((candidate) => candidate.value.startsWith(current)) };
 }
 
-async function valuesOf(kind: ValueKind, choices: readonly string[] | undefined, facts: Facts, dir: string | undefined, current: string): Promise<Completion> {
-  if (choices) return matching(choices.map((value) => ({ value })), current);
+async function valuesOf(
+  kind: ValueKind,
+  choices: readonly string[] | undefined,
+  facts: Facts,
+  dir: string | undefined,
+  current: string,
+): Promise<Completion> {
+  if (choices)
+    return matching(
+      choices.map((value) => ({ value })),
+      current,
+    );
   if (kind === "file") return { paths: "files" };
   if (kind === "dir") return { paths: "dirs" };
   if (kind === "shell" || kind === "host" || kind === "rollout") {
     const names = await facts.names(kind, dir);
-    return matching(names.map((value) => ({ value, description: kind })), current);
+    return matching(
+      names.map((value) => ({ value, description: kind })),
+      current,
+    );
   }
   return { candidates: [] };
 }
 
 /** `words` are the words after `paved`; the last one is the word being completed (empty after a space). */
-export async function complete(specs: readonly CommandSpec[], words: readonly string[], facts: Facts): Promise<Completion> {
+export async function complete(
+  specs: readonly CommandSpec[],
+  words: readonly string[],
+  facts: Facts,
+): Promise<Completion> {
   const root = tree(specs.filter((spec) => !spec.hidden));
   const current = words.at(-1) ?? "";
   let node = root;
@@ -129,11 +153,18 @@ export async function complete(specs: readonly CommandSpec[], words: readonly st
     else positional++;
   }
   // After `--` comes the user's own command line (`paved shell -- CMD ARGS…`): a command, then its arguments.
-  if (afterDash !== undefined) return node.spec?.rest === undefined ? { candidates: [] } : afterDash === 0 ? { commands: true } : { paths: "files" };
+  if (afterDash !== undefined)
+    return node.spec?.rest === undefined
+      ? { candidates: [] }
+      : afterDash === 0
+        ? { commands: true }
+        : { paths: "files" };
   if (pending) return valuesOf(pending.kind, pending.choices, facts, dir, current);
   if (current.startsWith("-")) {
     const candidates = flagsOf(node, node === root).flatMap((flag) =>
-      flag.names.filter((name) => name.startsWith("--") || flag.names.length === 1).map((value) => ({ value, description: flag.description })),
+      flag.names
+        .filter((name) => name.startsWith("--") || flag.names.length === 1)
+        .map((value) => ({ value, description: flag.description })),
     );
     return matching(candidates, current);
   }

@@ -7,7 +7,11 @@ export const selectionFlags = {
   tag: list("--tag <tag>", "only hosts with this tag (repeatable)"),
 };
 
-export const overrideInput = list("--override-input <name=flakeref>", "override a flake input, as nixos-rebuild does (repeatable)", { commas: false });
+export const overrideInput = list(
+  "--override-input <name=flakeref>",
+  "override a flake input, as nixos-rebuild does (repeatable)",
+  { commas: false },
+);
 
 /** docs/cli.md lists the same codes. */
 export const ROLLOUT_EXIT_CODES = `

@@ -10,9 +10,15 @@ export const spec = defineCommand({
   ],
   options: {
     provider: choice("--provider <provider>", ["github", "gitlab"], "where the pipeline runs", { required: true }),
-    nixVersion: value("--nix-version <version>", "Nix version the pipeline installs (recorded in paved.yaml ci.nixVersion)"),
+    nixVersion: value(
+      "--nix-version <version>",
+      "Nix version the pipeline installs (recorded in paved.yaml ci.nixVersion)",
+    ),
     dryRun: flag("--dry-run", "print the diff of paved.yaml and the pipeline file, write nothing"),
-    force: flag("--force", "overwrite a hand-edited pipeline file, or switch an existing ci section to another provider"),
+    force: flag(
+      "--force",
+      "overwrite a hand-edited pipeline file, or switch an existing ci section to another provider",
+    ),
   },
 });
 export default lazy(spec, () => import("../commands/ci-init.ts"));

@@ -10,7 +10,11 @@ export const spec = defineCommand({
   options: {
     shell: value("--shell <name>", "devShell name (default: the shell for this directory)", { complete: "shell" }),
     nixpkgs: value("--nixpkgs <path>", "local nixpkgs checkout or mirror", { complete: "dir" }),
-    stampDir: value("--stamp-dir <dir>", "the .envrc's directory in paved's cache: stamp, last environment, background state", { complete: "dir" }),
+    stampDir: value(
+      "--stamp-dir <dir>",
+      "the .envrc's directory in paved's cache: stamp, last environment, background state",
+      { complete: "dir" },
+    ),
     background: flag("--background", "evaluate and store the result for the next prompt (started by paved itself)"),
   },
 });

@@ -9,7 +9,9 @@ export const spec = defineCommand({
   ],
   args: { name: arg.required("host name, e.g. ci-1") },
   options: {
-    provider: choice("--provider <provider>", ["github", "gitlab"], "CI service the runners register with", { required: true }),
+    provider: choice("--provider <provider>", ["github", "gitlab"], "CI service the runners register with", {
+      required: true,
+    }),
     url: required("--url <url>", "GitHub organisation/repository URL, or the GitLab instance URL"),
     tokenFile: required("--token-file <path>", "path of the token file ON THE RUNNER HOST (never the token itself)"),
     count: defaulted("--count <n>", "number of runners on the host (1-64)", "1"),

@@ -9,7 +9,9 @@ export const spec = defineCommand({
   ],
   args: { user: arg.required("login name") },
   options: {
-    key: required("--key <file>", "the user's SSH public key file (.pub); private keys are refused", { complete: "file" }),
+    key: required("--key <file>", "the user's SSH public key file (.pub); private keys are refused", {
+      complete: "file",
+    }),
     groups: value("--groups <groups>", "comma-separated groups from team.groups, or wheel for administrators"),
     expires: value("--expires <date>", "last day of access, YYYY-MM-DD"),
     jumpOnly: flag("--jump-only", "may only jump through bastions (ssh -J), no shell anywhere"),

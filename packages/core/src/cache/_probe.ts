@@ -11,19 +11,31 @@ export interface CacheProbe {
   detail: string;
 }
 
-export async function probeTeamCache(config: Pick<PavedConfig, "cache" | "hosts">, timeoutMs = 3000): Promise<CacheProbe | undefined> {
+export async function probeTeamCache(
+  config: Pick<PavedConfig, "cache" | "hosts">,
+  timeoutMs = 3000,
+): Promise<CacheProbe | undefined> {
   const team = cacheSubstituters(config.cache, config.hosts)[0];
   if (!team) return undefined;
-  if (!/^https?:\/\//.test(team.url)) return { url: team.url, ok: false, detail: "not probed (only http(s) caches are)" };
+  if (!/^https?:\/\//.test(team.url))
+    return { url: team.url, ok: false, detail: "not probed (only http(s) caches are)" };
   const url = `${team.url.replace(/\?.*$/, "").replace(/\/+$/, "")}/nix-cache-info`;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     const text = res.ok ? await res.text() : "";
     const storeDir = /^StoreDir: (.+)$/m.exec(text)?.[1];
     if (storeDir) return { url: team.url, ok: true, detail: `answers nix-cache-info (StoreDir ${storeDir})` };
-    return { url: team.url, ok: false, detail: res.ok ? "answered, but not as a Nix binary cache" : `answered HTTP ${res.status}` };
+    return {
+      url: team.url,
+      ok: false,
+      detail: res.ok ? "answered, but not as a Nix binary cache" : `answered HTTP ${res.status}`,
+    };
   } catch (error) {
-    return { url: team.url, ok: false, detail: `does not answer (${(error as Error).name === "TimeoutError" ? "timed out" : (error as Error).message})` };
+    return {
+      url: team.url,
+      ok: false,
+      detail: `does not answer (${(error as Error).name === "TimeoutError" ? "timed out" : (error as Error).message})`,
+    };
   }
 }
 

@@ -38,7 +38,11 @@ function detectStyle(text: string): ToStringOptions {
  * Apply `edit` to `<dir>/paved.yaml`'s document, validate the result and write it. If the result is invalid the
  * error names positions in the edited text and the file is left byte-identical.
  */
-export async function editConfig(dir: string, edit: (doc: Document) => void | Promise<void>, options: EditOptions = {}): Promise<EditResult> {
+export async function editConfig(
+  dir: string,
+  edit: (doc: Document) => void | Promise<void>,
+  options: EditOptions = {},
+): Promise<EditResult> {
   const { file, text: before } = await readConfigText(dir);
   const name = displayName(file);
   const { doc } = parseYaml(before, name);
@@ -53,11 +57,15 @@ export async function editConfig(dir: string, edit: (doc: Document) => void | Pr
     config = parseConfig(after, name).config;
   } catch (error) {
     if (!isPavedError(error)) throw error;
-    throw new PavedError(error.code, `the change was not applied, ${name} is unchanged. The result would be invalid:\n${error.message}`, {
-      ...(error.hint === undefined ? {} : { hint: error.hint }),
-      details: { ...error.details, rejectedEdit: true },
-      cause: error,
-    });
+    throw new PavedError(
+      error.code,
+      `the change was not applied, ${name} is unchanged. The result would be invalid:\n${error.message}`,
+      {
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        details: { ...error.details, rejectedEdit: true },
+        cause: error,
+      },
+    );
   }
   const changed = after !== before;
   if (changed && !options.dryRun) await writeAtomic(file, after);
@@ -85,16 +93,23 @@ export function deleteConfigValue(doc: Document, path: readonly PathSegment[]): 
 
 /** A list entry as plain data, for comparing with a value. */
 function plain(item: unknown): string {
-  return JSON.stringify(isScalar(item) ? item.value : (item as { toJSON?: () => unknown })?.toJSON?.() ?? item);
+  return JSON.stringify(isScalar(item) ? item.value : ((item as { toJSON?: () => unknown })?.toJSON?.() ?? item));
 }
 
 /** Append to the list at `path` (created if missing); false when `unique` and the value is already there. */
-export function addToConfigList(doc: Document, path: readonly PathSegment[], value: unknown, options: { unique?: boolean } = {}): boolean {
+export function addToConfigList(
+  doc: Document,
+  path: readonly PathSegment[],
+  value: unknown,
+  options: { unique?: boolean } = {},
+): boolean {
   const found = doc.getIn(path, true);
   // `key:` with nothing after it is an empty value, as good as a missing list.
   const list = isScalar(found) && found.value === null ? undefined : found;
   if (list !== undefined && list !== null && !isSeq(list)) {
-    throw new PavedError("E_INPUT", `${path.join(".")} in paved.yaml is not a list`, { hint: "Fix paved.yaml by hand, then try again." });
+    throw new PavedError("E_INPUT", `${path.join(".")} in paved.yaml is not a list`, {
+      hint: "Fix paved.yaml by hand, then try again.",
+    });
   }
   if (options.unique && isSeq(list) && list.items.some((item) => plain(item) === JSON.stringify(value))) return false;
   unflowAlong(doc, path);
@@ -135,13 +150,16 @@ function pruneDefaults(schema: Schema<unknown>, value: unknown, path: string): u
       const childPath = path ? `${path}.${key}` : key;
       if (child === undefined) continue;
       const explicit = ALWAYS_EXPLICIT.has(childPath);
-      if (!explicit && field instanceof DefaultSchema && JSON.stringify(child) === JSON.stringify(defaultOf(field))) continue;
+      if (!explicit && field instanceof DefaultSchema && JSON.stringify(child) === JSON.stringify(defaultOf(field)))
+        continue;
       out.push([key, pruneDefaults(field, child, childPath)]);
     }
     return Object.fromEntries(out);
   }
   if (inner instanceof RecordSchema && value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pruneDefaults(inner.value as Schema<unknown>, v, `${path}.*`)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, pruneDefaults(inner.value as Schema<unknown>, v, `${path}.*`)]),
+    );
   }
   return value;
 }

@@ -74,7 +74,14 @@ export function parseYaml(text: string, file: string): { doc: Document; lineCoun
       error.code === "MULTIPLE_DOCS"
         ? "paved.yaml must hold a single YAML document (remove the `---` separator)"
         : (error.message.split("\n")[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, "");
-    return { file, line: pos.line, col: pos.col, code: error.code, message, text: `${file}:${pos.line}:${pos.col}: ${message}` };
+    return {
+      file,
+      line: pos.line,
+      col: pos.col,
+      code: error.code,
+      message,
+      text: `${file}:${pos.line}:${pos.col}: ${message}`,
+    };
   });
   const first = errors[0]!;
   throw new PavedError("E_CONFIG_PARSE", errors.map((e) => e.text).join("\n"), {
@@ -115,13 +122,23 @@ function locate(doc: Document, segments: readonly PathSegment[], atKey: boolean)
 /** YAML reads 24.10 as the number 24.1; show what the user wrote so the message makes sense. */
 function foundAsWritten(doc: Document, issue: Issue): string {
   const node = doc.getIn(issue.path, true);
-  if (isScalar(node) && typeof node.value === "number" && typeof node.source === "string" && node.source !== String(node.value)) {
+  if (
+    isScalar(node) &&
+    typeof node.value === "number" &&
+    typeof node.source === "string" &&
+    node.source !== String(node.value)
+  ) {
     return issue.found.replace(`number ${node.value}`, `number ${node.source}`);
   }
   return issue.found;
 }
 
-function toProblem(issue: Issue, file: string, position?: { line: number; col: number }, found = issue.found): ConfigProblem {
+function toProblem(
+  issue: Issue,
+  file: string,
+  position?: { line: number; col: number },
+  found = issue.found,
+): ConfigProblem {
   const path = formatPath(issue.path);
   const where = position ? `${file}:${position.line}:${position.col}` : file;
   const suggestion = issue.suggestion === undefined ? "" : ` (did you mean ${JSON.stringify(issue.suggestion)}?)`;
@@ -132,7 +149,11 @@ function toProblem(issue: Issue, file: string, position?: { line: number; col: n
     col: position?.col ?? 0,
     path,
     // Keys in a path are data from the file: a secret used as a key is masked here too.
-    segments: issue.path.map((segment) => (typeof segment === "string" && findSecret(segment, { entropy: true }) ? findSecret(segment, { entropy: true })!.masked : segment)),
+    segments: issue.path.map((segment) =>
+      typeof segment === "string" && findSecret(segment, { entropy: true })
+        ? findSecret(segment, { entropy: true })!.masked
+        : segment,
+    ),
     expected: issue.expected,
     found,
     ...(issue.suggestion === undefined ? {} : { suggestion: issue.suggestion }),
@@ -143,12 +164,16 @@ function toProblem(issue: Issue, file: string, position?: { line: number; col: n
 function invalidConfigError(problems: ConfigProblem[], file: string): PavedError {
   const secret = problems.some((p) => p.code === "E_SECRET_LITERAL");
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-  return new PavedError(secret ? "E_SECRET_LITERAL" : "E_CONFIG_INVALID", `${file} is not valid (${count}):\n${problems.map((p) => `  ${p.text}`).join("\n")}`, {
-    hint: secret
-      ? "Secrets never go into paved.yaml or the Nix store: put the secret in a file outside the store (e.g. /run/secrets/…) and give its path. Revoke any token that was committed."
-      : `Fix the ${count} above. Editors with yaml-language-server can check paved.yaml as you type against paved.schema.json.`,
-    details: { file, problems },
-  });
+  return new PavedError(
+    secret ? "E_SECRET_LITERAL" : "E_CONFIG_INVALID",
+    `${file} is not valid (${count}):\n${problems.map((p) => `  ${p.text}`).join("\n")}`,
+    {
+      hint: secret
+        ? "Secrets never go into paved.yaml or the Nix store: put the secret in a file outside the store (e.g. /run/secrets/…) and give its path. Revoke any token that was committed."
+        : `Fix the ${count} above. Editors with yaml-language-server can check paved.yaml as you type against paved.schema.json.`,
+      details: { file, problems },
+    },
+  );
 }
 
 function documentValue(doc: Document, file: string, lineCounter: LineCounter): unknown {
@@ -172,7 +197,10 @@ function documentValue(doc: Document, file: string, lineCounter: LineCounter): u
     const { line, col } = lineCounter.linePos(at ?? first ?? 0);
     const message = (error as Error).message.split("\n")[0]!;
     throw new PavedError("E_CONFIG_PARSE", `${file}:${line}:${col}: ${message}`, {
-      hint: at === undefined ? "Use fewer nested aliases (*name) in paved.yaml." : "Define the anchor (&name) before the alias (*name) that uses it.",
+      hint:
+        at === undefined
+          ? "Use fewer nested aliases (*name) in paved.yaml."
+          : "Define the anchor (&name) before the alias (*name) that uses it.",
       details: { file, line, col, problems: [] },
       cause: error,
     });
@@ -180,13 +208,25 @@ function documentValue(doc: Document, file: string, lineCounter: LineCounter): u
 }
 
 /** Validate a parsed document against a schema (the paved.yaml schema unless given). */
-export function validateDocument<T = PavedConfig>(doc: Document, lineCounter: LineCounter, file: string, schema?: Schema<T>): T {
+export function validateDocument<T = PavedConfig>(
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+  schema?: Schema<T>,
+): T {
   // An empty file is an empty map, so the messages say which keys are missing rather than "got nothing".
   const value = doc.contents === null ? {} : documentValue(doc, file, lineCounter);
   const result = validate((schema ?? pavedConfigSchema) as Schema<T>, value);
   if (result.ok) return result.value;
   const problems = result.issues
-    .map((issue) => toProblem(issue, file, lineCounter.linePos(locate(doc, issue.path, issue.at === "key")), foundAsWritten(doc, issue)))
+    .map((issue) =>
+      toProblem(
+        issue,
+        file,
+        lineCounter.linePos(locate(doc, issue.path, issue.at === "key")),
+        foundAsWritten(doc, issue),
+      ),
+    )
     .sort((a, b) => a.line - b.line || a.col - b.col);
   throw invalidConfigError(problems, file);
 }
@@ -201,7 +241,10 @@ export function parseConfig(text: string, file: string = CONFIG_FILE): ParsedCon
 export function validateConfig(value: unknown, file: string = CONFIG_FILE): PavedConfig {
   const result = validate(pavedConfigSchema, value);
   if (result.ok) return result.value;
-  throw invalidConfigError(result.issues.map((issue) => toProblem(issue, file)), file);
+  throw invalidConfigError(
+    result.issues.map((issue) => toProblem(issue, file)),
+    file,
+  );
 }
 
 /** The file name used in messages: relative to the working directory when inside it. */
@@ -223,7 +266,11 @@ export async function readConfigText(dir: string): Promise<{ file: string; text:
         cause: error,
       });
     }
-    throw new PavedError("E_FILE_READ", `cannot read ${file}: ${(error as Error).message}`, { hint: "Check the file's permissions.", details: { file }, cause: error });
+    throw new PavedError("E_FILE_READ", `cannot read ${file}: ${(error as Error).message}`, {
+      hint: "Check the file's permissions.",
+      details: { file },
+      cause: error,
+    });
   }
 }
 

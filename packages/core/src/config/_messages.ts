@@ -22,7 +22,12 @@ export interface Issue {
 }
 
 /** Reports a problem at a path relative to the value being checked (for cross-field checks). */
-export type Report = (relativePath: PathSegment[], expected: string, found: string, extra?: Pick<Issue, "suggestion" | "code" | "at">) => void;
+export type Report = (
+  relativePath: PathSegment[],
+  expected: string,
+  found: string,
+  extra?: Pick<Issue, "suggestion" | "code" | "at">,
+) => void;
 
 /** How a found value reads in a message. Secret-looking strings are masked so no message ever echoes them. */
 export function describeFound(value: unknown): string {

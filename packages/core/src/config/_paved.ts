@@ -17,45 +17,65 @@ import { teamSchema } from "./sections/team.ts";
 import { versionSchema } from "./sections/version.ts";
 
 export const pavedConfigSchema = s
-  .object({
-    version: versionSchema,
-    nixpkgs: nixpkgsSchema,
-    systems: systemsSchema,
-    shells: shellsSchema,
-    detect: detectSchema,
-    ci: ciSchema.optional(),
-    team: teamSchema.optional(),
-    platform: platformSchema,
-    hosts: hostsSchema,
-    roles: rolesSchema,
-    rollout: rolloutSchema.optional(),
-    cache: cacheSchema.optional(),
-    repos: reposSchema,
-  }, { ignoreKeys: /^x-/ })
+  .object(
+    {
+      version: versionSchema,
+      nixpkgs: nixpkgsSchema,
+      systems: systemsSchema,
+      shells: shellsSchema,
+      detect: detectSchema,
+      ci: ciSchema.optional(),
+      team: teamSchema.optional(),
+      platform: platformSchema,
+      hosts: hostsSchema,
+      roles: rolesSchema,
+      rollout: rolloutSchema.optional(),
+      cache: cacheSchema.optional(),
+      repos: reposSchema,
+    },
+    { ignoreKeys: /^x-/ },
+  )
   .refineWith((config, report) => {
     const shells = Object.keys(config.shells);
     for (const name of Object.keys(config.ci?.steps ?? {})) {
       if (shells.includes(name)) continue;
       const suggestion = didYouMean(name, shells);
-      report(["ci", "steps", name], `the name of a shell in shells (${shells.join(", ") || "none defined"})`, JSON.stringify(name), {
-        at: "key",
-        ...(suggestion ? { suggestion } : {}),
-      });
+      report(
+        ["ci", "steps", name],
+        `the name of a shell in shells (${shells.join(", ") || "none defined"})`,
+        JSON.stringify(name),
+        {
+          at: "key",
+          ...(suggestion ? { suggestion } : {}),
+        },
+      );
     }
     const hosts = Object.keys(config.hosts);
     const cacheHost = config.cache?.host;
     if (cacheHost !== undefined && config.hosts[cacheHost]?.role !== "cache") {
       const cacheHosts = hosts.filter((h) => config.hosts[h]!.role === "cache");
       const suggestion = didYouMean(cacheHost, cacheHosts);
-      const found = config.hosts[cacheHost] ? `${JSON.stringify(cacheHost)} (role ${config.hosts[cacheHost]!.role})` : JSON.stringify(cacheHost);
-      report(["cache", "host"], `the name of a host with role cache (${cacheHosts.join(", ") || "none defined"})`, found, suggestion ? { suggestion } : undefined);
+      const found = config.hosts[cacheHost]
+        ? `${JSON.stringify(cacheHost)} (role ${config.hosts[cacheHost]!.role})`
+        : JSON.stringify(cacheHost);
+      report(
+        ["cache", "host"],
+        `the name of a host with role cache (${cacheHosts.join(", ") || "none defined"})`,
+        found,
+        suggestion ? { suggestion } : undefined,
+      );
     }
     config.rollout?.waves.forEach((wave, w) => {
       if (typeof wave.hosts !== "object") return;
       wave.hosts.names?.forEach((name, n) => {
         if (hosts.includes(name)) return;
         const suggestion = didYouMean(name, hosts);
-        report(["rollout", "waves", w, "hosts", "names", n], "the name of a host in hosts", JSON.stringify(name), suggestion ? { suggestion } : undefined);
+        report(
+          ["rollout", "waves", w, "hosts", "names", n],
+          "the name of a host in hosts",
+          JSON.stringify(name),
+          suggestion ? { suggestion } : undefined,
+        );
       });
     });
   })

@@ -59,7 +59,10 @@ export abstract class Schema<T> {
     let schema = this.base();
     for (const refinement of this.refinements) {
       schema = schema.superRefine(
-        (value, ctx) => refinement(value, (rel, expected, found, extra) => ctx.issues.push(fail(rel, value, { expected, found, ...extra }))),
+        (value, ctx) =>
+          refinement(value, (rel, expected, found, extra) =>
+            ctx.issues.push(fail(rel, value, { expected, found, ...extra })),
+          ),
         // Only on values that passed (zod would also run it after a problem it counts as minor, such as an unknown key).
         { when: (payload) => payload.issues.length === 0 },
       );
@@ -71,7 +74,11 @@ export abstract class Schema<T> {
   }
 
   toJsonSchema(): JsonSchema {
-    const { $schema: _, ...json } = z.toJSONSchema(this.toZod(), { io: "input", unrepresentable: "any", override: applyOverrides }) as JsonSchema;
+    const { $schema: _, ...json } = z.toJSONSchema(this.toZod(), {
+      io: "input",
+      unrepresentable: "any",
+      override: applyOverrides,
+    }) as JsonSchema;
     return json;
   }
 
@@ -115,7 +122,11 @@ export abstract class Schema<T> {
 }
 
 export type Infer<S extends Schema<unknown>> = S["_output"];
-type DeepPartial<T> = T extends readonly (infer U)[] ? DeepPartial<U>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+type DeepPartial<T> = T extends readonly (infer U)[]
+  ? DeepPartial<U>[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 export type DefaultInput<T> = DeepPartial<T>;
 
 export class OptionalSchema<T> extends Schema<T | undefined> {
@@ -179,12 +190,16 @@ export interface StringOptions {
 
 export function string(options: StringOptions = {}): Schema<string> {
   const { pattern, minLength, maxLength, multiline, expected } = options;
-  const label = expected ?? (pattern ? `a string matching /${pattern.source}/` : minLength ? "a non-empty string" : "a string");
+  const label =
+    expected ?? (pattern ? `a string matching /${pattern.source}/` : minLength ? "a non-empty string" : "a string");
   return new Leaf((self) => {
     let schema = z
       .string({
         error: (issue) => {
-          const hint = typeof issue.input === "number" || typeof issue.input === "boolean" ? " (quote it to make it a string)" : "";
+          const hint =
+            typeof issue.input === "number" || typeof issue.input === "boolean"
+              ? " (quote it to make it a string)"
+              : "";
           return encode({ expected: self.expectedLabel(), found: describeFound(issue.input) + hint });
         },
       })
@@ -192,8 +207,17 @@ export function string(options: StringOptions = {}): Schema<string> {
       .check((ctx) => {
         const value = ctx.value;
         const bad = unsafeCharacter(value, { multiline: multiline === true });
-        const ok = (pattern === undefined || pattern.test(value)) && (minLength === undefined || value.length >= minLength) && (maxLength === undefined || value.length <= maxLength);
-        if (bad) ctx.issues.push(fail([], value, { expected: `${self.expectedLabel()} without control, invisible or bidirectional characters`, found: describeUnsafe(value, bad) }));
+        const ok =
+          (pattern === undefined || pattern.test(value)) &&
+          (minLength === undefined || value.length >= minLength) &&
+          (maxLength === undefined || value.length <= maxLength);
+        if (bad)
+          ctx.issues.push(
+            fail([], value, {
+              expected: `${self.expectedLabel()} without control, invisible or bidirectional characters`,
+              found: describeUnsafe(value, bad),
+            }),
+          );
         else if (!ok) ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
       });
     // These never fail after the check above (its issue stops later checks): they give the JSON Schema its pattern and lengths.
@@ -212,14 +236,29 @@ export interface NumberOptions {
 
 export function number({ int, min, max }: NumberOptions = {}): Schema<number> {
   const noun = int ? "an integer" : "a number";
-  const label = min !== undefined && max !== undefined ? `${noun} from ${min} to ${max}` : min !== undefined ? `${noun} >= ${min}` : max !== undefined ? `${noun} <= ${max}` : noun;
+  const label =
+    min !== undefined && max !== undefined
+      ? `${noun} from ${min} to ${max}`
+      : min !== undefined
+        ? `${noun} >= ${min}`
+        : max !== undefined
+          ? `${noun} <= ${max}`
+          : noun;
   // One check, one message (zod's int/min/max would each add one); zod's integer JSON Schema adds the safe-integer range.
-  const json = { type: int ? "integer" : "number", ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) };
+  const json = {
+    type: int ? "integer" : "number",
+    ...(min !== undefined ? { minimum: min } : {}),
+    ...(max !== undefined ? { maximum: max } : {}),
+  };
   return new Leaf(
     (self) =>
       z.number(self.error).check((ctx) => {
         const value = ctx.value;
-        if ((int && !Number.isInteger(value)) || (min !== undefined && value < min) || (max !== undefined && value > max)) {
+        if (
+          (int && !Number.isInteger(value)) ||
+          (min !== undefined && value < min) ||
+          (max !== undefined && value > max)
+        ) {
           ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
         }
       }),
@@ -236,10 +275,16 @@ export function enumOf<V extends string | number>(values: readonly V[]): Schema<
     z.literal(values as unknown as [V, ...V[]], {
       error: (issue) => {
         const suggestion = typeof issue.input === "string" ? didYouMean(issue.input, words) : undefined;
-        return encode({ expected: self.expectedLabel(), found: describeFound(issue.input), ...(suggestion ? { suggestion } : {}) });
+        return encode({
+          expected: self.expectedLabel(),
+          found: describeFound(issue.input),
+          ...(suggestion ? { suggestion } : {}),
+        });
       },
     });
-  return values.length === 1 ? new Leaf(build, JSON.stringify(values[0]), { const: values[0] }) : new Leaf(build, `one of ${values.join(", ")}`, { enum: [...values] });
+  return values.length === 1
+    ? new Leaf(build, JSON.stringify(values[0]), { const: values[0] })
+    : new Leaf(build, `one of ${values.join(", ")}`, { enum: [...values] });
 }
 
 /** A path to a secret file. A literal secret is refused (E_SECRET_LITERAL) and never echoed. */
@@ -247,16 +292,32 @@ export function secretPath(): Schema<string> {
   const build = (self: Leaf<string>) =>
     z.string(self.error).check((ctx) => {
       const problem = checkSecretPath(ctx.value);
-      if (problem) ctx.issues.push(fail([], ctx.value, { expected: problem.expected, found: problem.found, ...(problem.code === "E_SECRET_LITERAL" ? { code: problem.code } : {}) }));
+      if (problem)
+        ctx.issues.push(
+          fail([], ctx.value, {
+            expected: problem.expected,
+            found: problem.found,
+            ...(problem.code === "E_SECRET_LITERAL" ? { code: problem.code } : {}),
+          }),
+        );
     });
-  return new Leaf(build, "an absolute path to a secret file outside the Nix store", { type: "string", pattern: "^/", not: { pattern: "^/nix/store(/|$)" } });
+  return new Leaf(build, "an absolute path to a secret file outside the Nix store", {
+    type: "string",
+    pattern: "^/",
+    not: { pattern: "^/nix/store(/|$)" },
+  });
 }
 
 /** A plain string that must not be a credential (values that end up in Nix code or the store). */
 export function notSecret(schema: Schema<string>): Schema<string> {
   return schema.refineWith((value, report) => {
     if (looksLikeSecret(value)) {
-      report([], "a value that is not a secret (secrets must not go into Nix code; reference a file instead)", describeFound(value), { code: "E_SECRET_LITERAL" });
+      report(
+        [],
+        "a value that is not a secret (secrets must not go into Nix code; reference a file instead)",
+        describeFound(value),
+        { code: "E_SECRET_LITERAL" },
+      );
     }
   });
 }

@@ -2,7 +2,19 @@
 import { z } from "zod";
 import { didYouMean } from "./_suggest.ts";
 import { describeFound, encode, fail } from "./_messages.ts";
-import { applyOverrides, boolean, enumOf, number, replaceJson, Schema, secretPath, string, type Infer, type JsonSchema, type NumberOptions } from "./_schema.ts";
+import {
+  applyOverrides,
+  boolean,
+  enumOf,
+  number,
+  replaceJson,
+  Schema,
+  secretPath,
+  string,
+  type Infer,
+  type JsonSchema,
+  type NumberOptions,
+} from "./_schema.ts";
 
 export interface ArrayOptions {
   minItems?: number;
@@ -23,7 +35,13 @@ export class ArraySchema<T> extends Schema<T[]> {
     if (minItems) {
       schema = schema.check((ctx) => {
         const length = ctx.value.length;
-        if (length < minItems) ctx.issues.push(fail([], ctx.value, { expected: this.expectedLabel(), found: length === 0 ? "an empty list" : `${length} entries` }));
+        if (length < minItems)
+          ctx.issues.push(
+            fail([], ctx.value, {
+              expected: this.expectedLabel(),
+              found: length === 0 ? "an empty list" : `${length} entries`,
+            }),
+          );
       });
     }
     if (!unique) return schema;
@@ -33,7 +51,13 @@ export class ArraySchema<T> extends Schema<T[]> {
         const key = JSON.stringify(element);
         const first = seen.get(key);
         if (first === undefined) seen.set(key, index);
-        else ctx.issues.push(fail([index], element, { expected: `no repeated entries (same as entry ${first + 1})`, found: describeFound(element) }));
+        else
+          ctx.issues.push(
+            fail([index], element, {
+              expected: `no repeated entries (same as entry ${first + 1})`,
+              found: describeFound(element),
+            }),
+          );
       });
     });
   }
@@ -51,7 +75,9 @@ export type Shape = { readonly [key: string]: Schema<unknown> };
 type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { _optional: true } ? K : never }[keyof S];
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type InferShape<S extends Shape> = Simplify<
-  { -readonly [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { -readonly [K in OptionalKeys<S>]?: Exclude<Infer<S[K]>, undefined> }
+  { -readonly [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & {
+    -readonly [K in OptionalKeys<S>]?: Exclude<Infer<S[K]>, undefined>;
+  }
 >;
 
 function isPlainMap(value: unknown): value is Record<string, unknown> {
@@ -69,7 +95,8 @@ function mapsOnly(self: Schema<unknown>, schema: z.ZodType, ignore?: RegExp): z.
   if (ignore) {
     return z.preprocess((value, ctx) => {
       if (isPlainMap(value)) return Object.fromEntries(Object.entries(value).filter(([key]) => !ignore.test(key)));
-      if (typeof value === "object" && value !== null && !Array.isArray(value)) ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
+      if (typeof value === "object" && value !== null && !Array.isArray(value))
+        ctx.issues.push(fail([], value, { expected: self.expectedLabel(), found: describeFound(value) }));
       return value;
     }, schema);
   }
@@ -79,7 +106,11 @@ function mapsOnly(self: Schema<unknown>, schema: z.ZodType, ignore?: RegExp): z.
 /** The JSON Schema of a guarded map (zod renders a pipe as its first stage: anything): the map's own. */
 function mapJson(map: z.ZodType | undefined, json: JsonSchema): void {
   if (!map) return;
-  const { $schema: _, ...rendered } = z.toJSONSchema(map, { io: "input", unrepresentable: "any", override: applyOverrides }) as JsonSchema;
+  const { $schema: _, ...rendered } = z.toJSONSchema(map, {
+    io: "input",
+    unrepresentable: "any",
+    override: applyOverrides,
+  }) as JsonSchema;
   replaceJson(json, rendered);
 }
 
@@ -102,7 +133,10 @@ export class ObjectSchema<S extends Shape> extends Schema<InferShape<S>> {
     const known = Object.keys(this.shape);
     const object = z.strictObject(Object.fromEntries(known.map((key) => [key, this.shape[key]!.toZod()])), {
       // zod reports unknown keys as one issue; `_validate.ts` splits it into one per key, each with its suggestion.
-      error: (issue) => (issue.code === "unrecognized_keys" ? encode({ expected: `one of the keys ${known.join(", ")}`, found: "", unknownKeys: known }) : this.error.error(issue)),
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? encode({ expected: `one of the keys ${known.join(", ")}`, found: "", unknownKeys: known })
+          : this.error.error(issue),
     });
     const ignore = this.options.ignoreKeys;
     if (this.options.variant) return object;
@@ -145,7 +179,14 @@ export class RecordSchema<T> extends Schema<Record<string, T>> {
         for (const key of Object.keys(record)) {
           if ((!keyPattern || keyPattern.test(key)) && (!keys || keys.includes(key))) continue;
           const suggestion = keys ? didYouMean(key, keys) : undefined;
-          ctx.issues.push(fail([key], key, { at: "key", expected: this.keyLabel(), found: `key ${describeFound(key)}`, ...(suggestion ? { suggestion } : {}) }));
+          ctx.issues.push(
+            fail([key], key, {
+              at: "key",
+              expected: this.keyLabel(),
+              found: `key ${describeFound(key)}`,
+              ...(suggestion ? { suggestion } : {}),
+            }),
+          );
         }
       },
       { when: (payload) => isPlainMap(payload.value) },
@@ -159,7 +200,10 @@ export class RecordSchema<T> extends Schema<Record<string, T>> {
   }
   protected override jsonOverride(json: JsonSchema): void {
     const { keyPattern, keys } = this.options;
-    const propertyNames = { ...(keyPattern ? { pattern: keyPattern.source } : {}), ...(keys ? { enum: [...keys] } : {}) };
+    const propertyNames = {
+      ...(keyPattern ? { pattern: keyPattern.source } : {}),
+      ...(keys ? { enum: [...keys] } : {}),
+    };
     if (keyPattern || keys) json.propertyNames = propertyNames;
     else delete json.propertyNames;
   }
@@ -194,17 +238,29 @@ export class DiscriminatedSchema<K extends string, V extends Variants> extends S
     readonly variants: V,
   ) {
     super();
-    this.objects = new Map(Object.entries(variants).map(([tag, shape]) => [tag, new ObjectSchema({ [key]: enumOf([tag]), ...shape }, { variant: true })]));
+    this.objects = new Map(
+      Object.entries(variants).map(([tag, shape]) => [
+        tag,
+        new ObjectSchema({ [key]: enumOf([tag]), ...shape }, { variant: true }),
+      ]),
+    );
   }
   protected base(): z.ZodType {
     const tags = enumOf([...this.objects.keys()]);
-    const options = [...this.objects.values()].map((object) => object.toZod()) as unknown as [z.ZodObject, ...z.ZodObject[]];
+    const options = [...this.objects.values()].map((object) => object.toZod()) as unknown as [
+      z.ZodObject,
+      ...z.ZodObject[],
+    ];
     const union = z.discriminatedUnion(this.key, options, {
       error: (issue) => {
         if (issue.code !== "invalid_union") return this.error.error(issue);
         const tag = isPlainMap(issue.input) ? issue.input[this.key] : undefined;
         const suggestion = typeof tag === "string" ? didYouMean(tag, [...this.objects.keys()]) : undefined;
-        return encode({ expected: tags.expectedLabel(), found: describeFound(tag), ...(suggestion ? { suggestion } : {}) });
+        return encode({
+          expected: tags.expectedLabel(),
+          found: describeFound(tag),
+          ...(suggestion ? { suggestion } : {}),
+        });
       },
     });
     this.map = union;
@@ -232,7 +288,8 @@ export const s = {
   array: <T>(item: Schema<T>, options?: ArrayOptions) => new ArraySchema(item, options),
   object: <S extends Shape>(shape: S, options?: ObjectOptions) => new ObjectSchema(shape, options),
   record: <T>(value: Schema<T>, options?: RecordOptions) => new RecordSchema(value, options),
-  union: <const O extends readonly Schema<unknown>[]>(options: O) => new UnionSchema<Infer<O[number]>>(options as readonly Schema<Infer<O[number]>>[]),
+  union: <const O extends readonly Schema<unknown>[]>(options: O) =>
+    new UnionSchema<Infer<O[number]>>(options as readonly Schema<Infer<O[number]>>[]),
   discriminated: <K extends string, V extends Variants>(key: K, variants: V) => new DiscriminatedSchema(key, variants),
   secretPath,
 };

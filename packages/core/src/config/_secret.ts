@@ -19,11 +19,17 @@ export function checkSecretPath(value: string): SecretPathProblem | undefined {
   }
   if (!value.startsWith("/")) {
     // Short, slash-free values are still masked: they could be a short secret.
-    const shown = value.includes("/") ? escapeInvisible(JSON.stringify(value)) : `${escapeInvisible(JSON.stringify(maskSecret(value)))} (not a path)`;
+    const shown = value.includes("/")
+      ? escapeInvisible(JSON.stringify(value))
+      : `${escapeInvisible(JSON.stringify(maskSecret(value)))} (not a path)`;
     return { code: "E_INPUT", expected, found: shown };
   }
   if (value === "/nix/store" || value.startsWith("/nix/store/")) {
-    return { code: "E_INPUT", expected, found: `${escapeInvisible(JSON.stringify(value))} (files in the Nix store are world-readable)` };
+    return {
+      code: "E_INPUT",
+      expected,
+      found: `${escapeInvisible(JSON.stringify(value))} (files in the Nix store are world-readable)`,
+    };
   }
   return undefined;
 }

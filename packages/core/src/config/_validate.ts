@@ -6,7 +6,14 @@
 import type { z } from "zod";
 import { findSecret, unsafeCharacter } from "../secrets/index.ts";
 import { didYouMean } from "./_suggest.ts";
-import { describeFound, describeUnsafe, MESSAGE_MARK, type Issue, type Message, type PathSegment } from "./_messages.ts";
+import {
+  describeFound,
+  describeUnsafe,
+  MESSAGE_MARK,
+  type Issue,
+  type Message,
+  type PathSegment,
+} from "./_messages.ts";
 import type { Schema } from "./_schema.ts";
 
 type ZodIssue = z.core.$ZodIssue;
@@ -23,7 +30,9 @@ function toIssues(zodIssues: readonly ZodIssue[], prefix: PathSegment[]): Issue[
     const path = [...prefix, ...(issue.path as PathSegment[])];
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       // If exactly one alternative got past the top-level type check, its deeper problems are the useful ones.
-      const deep = issue.errors.filter((errors) => errors.length > 0 && errors.every((e) => e.path.length > 0 || e.code === "unrecognized_keys"));
+      const deep = issue.errors.filter(
+        (errors) => errors.length > 0 && errors.every((e) => e.path.length > 0 || e.code === "unrecognized_keys"),
+      );
       if (deep.length === 1) {
         out.push(...toIssues(deep[0]!, path));
         continue;
@@ -32,10 +41,18 @@ function toIssues(zodIssues: readonly ZodIssue[], prefix: PathSegment[]): Issue[
     const { unknownKeys, ...message } = decode(issue);
     if (issue.code === "unrecognized_keys" && unknownKeys) {
       // Unknown keys first, as a reader scans the map: before the problems inside it.
-      const first = out.findIndex((i) => i.path.length > path.length && path.every((segment, n) => i.path[n] === segment));
+      const first = out.findIndex(
+        (i) => i.path.length > path.length && path.every((segment, n) => i.path[n] === segment),
+      );
       const keys = issue.keys.map((key) => {
         const suggestion = didYouMean(key, unknownKeys);
-        return { ...message, path: [...path, key], at: "key" as const, found: `unknown key ${describeFound(key)}`, ...(suggestion ? { suggestion } : {}) };
+        return {
+          ...message,
+          path: [...path, key],
+          at: "key" as const,
+          found: `unknown key ${describeFound(key)}`,
+          ...(suggestion ? { suggestion } : {}),
+        };
       });
       out.splice(first === -1 ? out.length : first, 0, ...keys);
       continue;
@@ -55,11 +72,22 @@ function screenValues(value: unknown, path: PathSegment[], issues: Issue[], name
   if (typeof value === "string") {
     // Every value, x- keys included: fields with their own schema get a more precise message from it.
     const bad = unsafeCharacter(value, { multiline: true });
-    if (bad) issues.push({ path, expected: "text without control, invisible or bidirectional characters", found: describeUnsafe(value, bad) });
+    if (bad)
+      issues.push({
+        path,
+        expected: "text without control, invisible or bidirectional characters",
+        found: describeUnsafe(value, bad),
+      });
     // Multi-word text (a command, a description, a public key) is checked for known formats only: its words may be hashes.
     const finding = findSecret(value, { entropy: !/\s/.test(value.trim()), ...(name === undefined ? {} : { name }) });
     if (finding) {
-      issues.push({ path, expected: "a value that is not a secret (secrets must not go into paved.yaml or Nix code; reference a file or a CI secret instead)", found: `what looks like a literal secret (${finding.masked}: ${finding.label.replace(/^an? /, "")})`, code: "E_SECRET_LITERAL" });
+      issues.push({
+        path,
+        expected:
+          "a value that is not a secret (secrets must not go into paved.yaml or Nix code; reference a file or a CI secret instead)",
+        found: `what looks like a literal secret (${finding.masked}: ${finding.label.replace(/^an? /, "")})`,
+        code: "E_SECRET_LITERAL",
+      });
     }
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => screenValues(item, [...path, index], issues, name));
@@ -70,15 +98,30 @@ function screenValues(value: unknown, path: PathSegment[], issues: Issue[], name
       const keyFinding = findSecret(key, { entropy: true });
       const bad = unsafeCharacter(key);
       if (keyFinding) {
-        issues.push({ path: [...path, key], expected: "a key that is not a secret", found: `what looks like a literal secret (${keyFinding.masked}: ${keyFinding.label.replace(/^an? /, "")})`, code: "E_SECRET_LITERAL", at: "key" });
-      } else if (bad) issues.push({ path: [...path, key], expected: "a key without control, invisible or bidirectional characters or line breaks", found: describeUnsafe(key, bad), at: "key" });
+        issues.push({
+          path: [...path, key],
+          expected: "a key that is not a secret",
+          found: `what looks like a literal secret (${keyFinding.masked}: ${keyFinding.label.replace(/^an? /, "")})`,
+          code: "E_SECRET_LITERAL",
+          at: "key",
+        });
+      } else if (bad)
+        issues.push({
+          path: [...path, key],
+          expected: "a key without control, invisible or bidirectional characters or line breaks",
+          found: describeUnsafe(key, bad),
+          at: "key",
+        });
       else screenValues(item, [...path, key], issues, key);
     }
   }
 }
 
 /** Validate a plain value: the parsed value, or every issue found. */
-export function validate<T>(schema: Schema<T>, value: unknown): { ok: true; value: T } | { ok: false; issues: Issue[] } {
+export function validate<T>(
+  schema: Schema<T>,
+  value: unknown,
+): { ok: true; value: T } | { ok: false; issues: Issue[] } {
   const result = schema.toZod().safeParse(value, { reportInput: true });
   const found = result.success ? [] : toIssues(result.error.issues, []);
   const scan: Issue[] = [];

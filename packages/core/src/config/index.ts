@@ -1,6 +1,16 @@
 // paved.yaml: schema language, the paved.yaml schema, loading, editing and JSON Schema. Re-exports only.
 export { describeFound, type Issue, type PathSegment, type Report } from "./_messages.ts";
-export { DefaultSchema, notSecret, OptionalSchema, Schema, type DefaultInput, type Infer, type JsonSchema, type NumberOptions, type StringOptions } from "./_schema.ts";
+export {
+  DefaultSchema,
+  notSecret,
+  OptionalSchema,
+  Schema,
+  type DefaultInput,
+  type Infer,
+  type JsonSchema,
+  type NumberOptions,
+  type StringOptions,
+} from "./_schema.ts";
 export {
   ArraySchema,
   DiscriminatedSchema,
@@ -55,10 +65,24 @@ export { DEFAULT_SYSTEMS, SYSTEMS, type NixSystem } from "./sections/systems.ts"
 export { TOOLCHAINS, type ShellConfig, type Toolchain, type ToolchainPin } from "./sections/shells.ts";
 export { isToolchainVersion, toolchainVersionExpected } from "./sections/_versions.ts";
 export type { CiConfig } from "./sections/ci.ts";
-export { cachePushTarget, cacheSubstituters, cacheUrl, NIX_PUBLIC_KEY, type CacheConfig, type Substituter } from "./sections/cache.ts";
+export {
+  cachePushTarget,
+  cacheSubstituters,
+  cacheUrl,
+  NIX_PUBLIC_KEY,
+  type CacheConfig,
+  type Substituter,
+} from "./sections/cache.ts";
 export type { DetectConfig } from "./sections/detect.ts";
 export { publicKeyProblem, SSH_KEY_TYPES, type TeamConfig, type TeamUser } from "./sections/team.ts";
 export type { HostConfig, RunnerConfig } from "./sections/hosts.ts";
 export type { RoleDefaults } from "./sections/roles.ts";
 export type { HealthCheck, RolloutConfig, Wave } from "./sections/rollout.ts";
-export { ciCommandProblem, githubExpressions, quoteStateAt, untrustedGithubContext, unsafeGitlabVariable, type Expression } from "./sections/_ci_inject.ts";
+export {
+  ciCommandProblem,
+  githubExpressions,
+  quoteStateAt,
+  untrustedGithubContext,
+  unsafeGitlabVariable,
+  type Expression,
+} from "./sections/_ci_inject.ts";

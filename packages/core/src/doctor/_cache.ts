@@ -9,7 +9,8 @@ import { nixCommand, nixVersion } from "../nix/_runner.ts";
 import { nixConfigCommand, parseNixConfig } from "../nix/_compat.ts";
 import type { DoctorCheck } from "./_doctor.ts";
 
-const words = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : String(value ?? "").split(/\s+/)).filter(Boolean);
+const words = (value: unknown): string[] =>
+  (Array.isArray(value) ? value.map(String) : String(value ?? "").split(/\s+/)).filter(Boolean);
 /** Nix compares substituter URLs without a trailing slash or store parameters. */
 const bare = (url: string) => url.replace(/\?.*$/, "").replace(/\/+$/, "");
 
@@ -33,7 +34,15 @@ export async function checkTeamCache(dir: string, nixOk: boolean): Promise<Docto
   } catch {
     config = undefined;
   }
-  if (!config) return [{ ...base, status: "warn", detail: "could not read Nix's configuration", fix: "Run `nix config show` (Nix < 2.20: `nix show-config`) and check substituters and trusted-public-keys." }];
+  if (!config)
+    return [
+      {
+        ...base,
+        status: "warn",
+        detail: "could not read Nix's configuration",
+        fix: "Run `nix config show` (Nix < 2.20: `nix show-config`) and check substituters and trusted-public-keys.",
+      },
+    ];
   const keys = words(config["trusted-public-keys"]);
   const subs = [...words(config.substituters), ...words(config["trusted-substituters"])].map(bare);
   const fix = [
@@ -43,7 +52,14 @@ export async function checkTeamCache(dir: string, nixOk: boolean): Promise<Docto
     "(Trusted users may instead accept the flake's nixConfig once.)",
   ].join("\n");
   if (!keys.includes(team.publicKey)) {
-    return [{ ...base, status: "warn", detail: `the team's key ${team.publicKey.split(":")[0]} is not in trusted-public-keys: Nix refuses the cache's paths and rebuilds them`, fix }];
+    return [
+      {
+        ...base,
+        status: "warn",
+        detail: `the team's key ${team.publicKey.split(":")[0]} is not in trusted-public-keys: Nix refuses the cache's paths and rebuilds them`,
+        fix,
+      },
+    ];
   }
   if (!subs.includes(bare(team.url))) {
     return [{ ...base, status: "warn", detail: `${team.url} is not among Nix's substituters`, fix }];

@@ -43,7 +43,12 @@ async function checkNix(): Promise<DoctorCheck> {
   try {
     const version = await nixVersion();
     if (compareVersions(version.version, MIN_NIX_VERSION) < 0) {
-      return { ...base, status: "fail", detail: `${version.flavour} ${version.version}`, fix: `Upgrade to Nix ${MIN_NIX_VERSION} or newer: https://nixos.org/download` };
+      return {
+        ...base,
+        status: "fail",
+        detail: `${version.flavour} ${version.version}`,
+        fix: `Upgrade to Nix ${MIN_NIX_VERSION} or newer: https://nixos.org/download`,
+      };
     }
     const line = `${version.major}.${version.minor}`;
     const tested = (TESTED_NIX_VERSIONS as readonly string[]).includes(line);
@@ -100,7 +105,13 @@ async function checkBuilds(nixOk: boolean): Promise<DoctorCheck> {
   if (!nixOk) return { ...base, status: "skip", detail: "needs Nix", fix: "Install Nix first." };
   const result = await run(nixCommand(nixConfigCommand(await nixVersion())).argv);
   const config = result?.exitCode === 0 ? parseNixConfig(result.stdout) : undefined;
-  if (!config) return { ...base, status: "warn", detail: "could not read Nix's configuration", fix: "Run `nix show-config` and check `sandbox`." };
+  if (!config)
+    return {
+      ...base,
+      status: "warn",
+      detail: "could not read Nix's configuration",
+      fix: "Run `nix show-config` and check `sandbox`.",
+    };
   const sandbox = String(config.sandbox ?? "");
   const group = String(config["build-users-group"] ?? "");
   if (group && process.getuid?.() === 0) {
@@ -168,12 +179,21 @@ async function checkDirenv(home: string): Promise<DoctorCheck[]> {
 
 async function checkFlakeTracked(dir: string): Promise<DoctorCheck> {
   const base = { id: "flake-tracked", title: "flake.nix tracked by git" };
-  const hasFlake = await access(join(dir, "flake.nix")).then(() => true, () => false);
+  const hasFlake = await access(join(dir, "flake.nix")).then(
+    () => true,
+    () => false,
+  );
   if (!hasFlake) return { ...base, status: "skip", detail: "no flake.nix here" };
   const root = await gitRoot(dir);
   if (!root) return { ...base, status: "ok", detail: "not a git repository; Nix reads the directory as it is" };
   const rel = join(dir, "flake.nix").slice(root.length + 1);
-  const missing = await untrackedPaths(root, [rel, ...(await access(join(dir, "flake.lock")).then(() => [rel.replace(/flake\.nix$/, "flake.lock")], () => []))]);
+  const missing = await untrackedPaths(root, [
+    rel,
+    ...(await access(join(dir, "flake.lock")).then(
+      () => [rel.replace(/flake\.nix$/, "flake.lock")],
+      () => [],
+    )),
+  ]);
   if (missing.length === 0) return { ...base, status: "ok", detail: `${rel} is tracked` };
   return {
     ...base,

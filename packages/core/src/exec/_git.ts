@@ -72,7 +72,9 @@ export async function requireGitRoot(dir: string): Promise<string> {
 export async function untrackedPaths(root: string, paths: string[]): Promise<string[]> {
   if (paths.length === 0) return [];
   // One listing: the paths git tracks print themselves (-z: names as they are, no quoting).
-  const known = new Set((await git(["ls-files", "-z", "--", ...paths], { cwd: root })).stdout.split("\0").filter(Boolean));
+  const known = new Set(
+    (await git(["ls-files", "-z", "--", ...paths], { cwd: root })).stdout.split("\0").filter(Boolean),
+  );
   return paths.filter((path) => !known.has(path));
 }
 
@@ -86,17 +88,27 @@ export async function gitIgnoredPaths(root: string, paths: string[]): Promise<st
   const result = await git(["check-ignore", "--", ...paths], { cwd: root });
   // Exit 1: nothing ignored. Any other failure is git's own trouble, which `git add` reports properly.
   if (result.exitCode !== 0) return [];
-  return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  return result.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /**
  * `git add -N` for the paths git does not know yet; ignored ones are left out (callers say so with
  * gitIgnoredPaths), so a `.envrc` in .gitignore never fails a command whose files were written.
  */
-export async function gitIntentToAdd(root: string, paths: string[], options: { ignored?: readonly string[]; untracked?: readonly string[] } = {}): Promise<string[]> {
+export async function gitIntentToAdd(
+  root: string,
+  paths: string[],
+  options: { ignored?: readonly string[]; untracked?: readonly string[] } = {},
+): Promise<string[]> {
   // A caller that already asked gitIgnoredPaths / untrackedPaths passes the answers (no second git call);
   // otherwise both questions go to git at once.
-  const [ignoredList, untracked] = await Promise.all([options.ignored ?? gitIgnoredPaths(root, paths), options.untracked ?? untrackedPaths(root, paths)]);
+  const [ignoredList, untracked] = await Promise.all([
+    options.ignored ?? gitIgnoredPaths(root, paths),
+    options.untracked ?? untrackedPaths(root, paths),
+  ]);
   const ignored = new Set(ignoredList);
   const missing = untracked.filter((p) => !ignored.has(p));
   if (missing.length === 0) return [];

@@ -14,7 +14,12 @@ export async function writeAtomic(path: string, content: string, options: { mode
   const temp = join(dirname(path), `.${basename(path)}.paved-tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     await mkdir(dirname(path), { recursive: true });
-    const mode = options.mode ?? (await stat(path).then((s) => s.mode & 0o777, () => undefined));
+    const mode =
+      options.mode ??
+      (await stat(path).then(
+        (s) => s.mode & 0o777,
+        () => undefined,
+      ));
     const handle = await open(temp, "wx", mode ?? 0o644);
     try {
       await handle.writeFile(content, "utf8");

@@ -7,7 +7,18 @@ import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { PavedError } from "../errors.ts";
 import { assertNoSecretInText } from "../secrets/index.ts";
-import { commitChanges, formatPlanDiff, planFiles, unifiedDiff, type CommitIo, type FileChange, type FileStatus, type GeneratedFile, type WriteOptions, type WriteResult } from "./_write.ts";
+import {
+  commitChanges,
+  formatPlanDiff,
+  planFiles,
+  unifiedDiff,
+  type CommitIo,
+  type FileChange,
+  type FileStatus,
+  type GeneratedFile,
+  type WriteOptions,
+  type WriteResult,
+} from "./_write.ts";
 
 export interface ChangeSet {
   /** paved.yaml (or any hand-owned file a command edits in place): its text when read, and the new text. */
@@ -17,7 +28,10 @@ export interface ChangeSet {
 }
 
 /** paved.yaml's part of a change, from an editConfig preview (`{ dryRun: true }`). */
-export function configEdit(root: string, edit: { file: string; before: string; after: string }): NonNullable<ChangeSet["config"]> {
+export function configEdit(
+  root: string,
+  edit: { file: string; before: string; after: string },
+): NonNullable<ChangeSet["config"]> {
   return { path: relative(root, edit.file), before: edit.before, after: edit.after };
 }
 
@@ -39,14 +53,27 @@ async function current(path: string): Promise<string | undefined> {
   });
 }
 
-export async function planChange(root: string, set: ChangeSet, options: WriteOptions = {}): Promise<{ config?: FileChange; changes: FileChange[] }> {
+export async function planChange(
+  root: string,
+  set: ChangeSet,
+  options: WriteOptions = {},
+): Promise<{ config?: FileChange; changes: FileChange[] }> {
   const changes = await planFiles(root, set.files, options);
   if (!set.config) return { changes };
   const { path, before, after } = set.config;
-  if (changes.some((c) => c.path === path)) throw new PavedError("E_INPUT", `${path} is both edited and generated.`, { hint: "This is a bug in paved." });
+  if (changes.some((c) => c.path === path))
+    throw new PavedError("E_INPUT", `${path} is both edited and generated.`, { hint: "This is a bug in paved." });
   assertNoSecretInText(after, path);
   const status: FileStatus = before === undefined ? "create" : before === after ? "unchanged" : "update";
-  const config: FileChange = { path, status, next: after, previous: before, diff: unifiedDiff(path, before, after), write: status !== "unchanged", executable: false };
+  const config: FileChange = {
+    path,
+    status,
+    next: after,
+    previous: before,
+    diff: unifiedDiff(path, before, after),
+    write: status !== "unchanged",
+    executable: false,
+  };
   return { config, changes };
 }
 
@@ -61,7 +88,9 @@ export async function commitChange(root: string, set: ChangeSet, options: Change
   if (!dryRun && toWrite.length > 0) {
     // Someone (or another paved) changed paved.yaml since it was read: writing would drop their change.
     if (config && (await current(join(root, config.path))) !== config.previous) {
-      throw new PavedError("E_CONFIG_CHANGED", `${config.path} changed while paved was working; nothing was written`, { hint: "Run the command again." });
+      throw new PavedError("E_CONFIG_CHANGED", `${config.path} changed while paved was working; nothing was written`, {
+        hint: "Run the command again.",
+      });
     }
     await commitChanges(root, toWrite, options.io);
     if (configOut) configOut.written = config!.write;

@@ -9,7 +9,11 @@ export interface EjectResult {
 }
 
 /** Drops the paved header from each file so it becomes an ordinary file that its owners maintain. */
-export async function ejectFiles(root: string, paths: string[], options: { dryRun?: boolean } = {}): Promise<EjectResult> {
+export async function ejectFiles(
+  root: string,
+  paths: string[],
+  options: { dryRun?: boolean } = {},
+): Promise<EjectResult> {
   const result: EjectResult = { ejected: [], skipped: [] };
   const updates: [string, string][] = [];
   for (const path of paths) {

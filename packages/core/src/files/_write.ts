@@ -92,12 +92,17 @@ function checkPath(root: string, path: string): string {
 }
 
 /** What writing these files would do, file by file, without touching the disk. */
-export async function planFiles(root: string, files: GeneratedFile[], options: WriteOptions = {}): Promise<FileChange[]> {
+export async function planFiles(
+  root: string,
+  files: GeneratedFile[],
+  options: WriteOptions = {},
+): Promise<FileChange[]> {
   const seen = new Set<string>();
   const changes: FileChange[] = [];
   for (const file of files) {
     const full = checkPath(root, file.path);
-    if (seen.has(full)) throw new PavedError("E_INPUT", `${file.path} is generated twice.`, { hint: "This is a bug in paved." });
+    if (seen.has(full))
+      throw new PavedError("E_INPUT", `${file.path} is generated twice.`, { hint: "This is a bug in paved." });
     seen.add(full);
     // Last line of defence: whatever a renderer was given, a credential never reaches a file (nor a dry-run diff).
     assertNoSecretInText(file.content, file.path);
@@ -165,15 +170,23 @@ export async function commitChanges(root: string, toWrite: FileChange[], io: Com
       else await writeFile(item.full, item.change.previous, "utf8").catch(() => {});
     }
     for (const dir of createdDirs.reverse()) await rm(dir, { recursive: true, force: true }).catch(() => {});
-    throw new PavedError("E_FILE_WRITE", `Could not write the files; nothing was changed: ${(error as Error).message}`, {
-      hint: "Check free space and permissions in the repository, then run the command again.",
-      cause: error,
-    });
+    throw new PavedError(
+      "E_FILE_WRITE",
+      `Could not write the files; nothing was changed: ${(error as Error).message}`,
+      {
+        hint: "Check free space and permissions in the repository, then run the command again.",
+        cause: error,
+      },
+    );
   }
 }
 
 /** Writes a set of generated files all-or-nothing. Files a person edited are reported and kept unless `force`. */
-export async function writeFiles(root: string, files: GeneratedFile[], options: WriteOptions = {}): Promise<WriteResult> {
+export async function writeFiles(
+  root: string,
+  files: GeneratedFile[],
+  options: WriteOptions = {},
+): Promise<WriteResult> {
   const changes = await planFiles(root, files, options);
   const kept = changes.filter((c) => !c.write && (c.status === "edited" || c.status === "foreign")).map((c) => c.path);
   const toWrite = changes.filter((c) => c.write);

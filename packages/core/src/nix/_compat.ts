@@ -48,7 +48,9 @@ export function parseBuildResults(stdout: string): BuiltDerivation[] {
   const value = parse("nix build --json", stdout);
   if (!Array.isArray(value)) throw notJson("nix build --json", stdout);
   return value
-    .filter((entry): entry is BuiltDerivation => typeof entry?.drvPath === "string" && typeof entry?.outputs === "object")
+    .filter(
+      (entry): entry is BuiltDerivation => typeof entry?.drvPath === "string" && typeof entry?.outputs === "object",
+    )
     .map((entry) => ({ drvPath: entry.drvPath, outputs: { ...entry.outputs } }));
 }
 
@@ -72,7 +74,8 @@ export function parsePathInfo(stdout: string): PathInfo[] {
     : value && typeof value === "object"
       ? Object.entries(value as Record<string, Record<string, unknown> | null>)
       : [];
-  if (!Array.isArray(value) && (value === null || typeof value !== "object")) throw notJson("nix path-info --json", stdout);
+  if (!Array.isArray(value) && (value === null || typeof value !== "object"))
+    throw notJson("nix path-info --json", stdout);
   return entries.map(([path, info]) => {
     if (!info || info.valid === false) return { path, valid: false };
     return {
@@ -128,5 +131,7 @@ export function nixConfigCommand(version: Pick<NixVersion, "major" | "minor">): 
 /** Setting name → value, from `{ "name": { "value": …, … } }`. */
 export function parseNixConfig(stdout: string): Record<string, unknown> {
   const value = parse("nix config show --json", stdout) as Record<string, { value?: unknown }>;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v && typeof v === "object" && "value" in v ? v.value : v]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, v && typeof v === "object" && "value" in v ? v.value : v]),
+  );
 }

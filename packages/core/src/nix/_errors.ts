@@ -59,9 +59,17 @@ export function classifyNixFailure(failure: NixFailure): PavedError {
   }
   // Nix prints fetch trouble as warnings too (a stale registry, an offline substituter) and then fails for another
   // reason; only the error itself decides. A missing attribute is never the network's fault.
-  const errorText = stderr.split("\n").filter((line) => !/^\s*warning:/.test(line)).join("\n");
+  const errorText = stderr
+    .split("\n")
+    .filter((line) => !/^\s*warning:/.test(line))
+    .join("\n");
   const missingAttribute = /^\s*error:.*(does not provide attribute|attribute '[^']*' missing)/m.test(errorText);
-  if (!missingAttribute && /unable to download|Couldn't resolve host|cannot find flake .* in the flake registries|Could not connect|unable to fetch|does not have a lock file entry/i.test(errorText)) {
+  if (
+    !missingAttribute &&
+    /unable to download|Couldn't resolve host|cannot find flake .* in the flake registries|Could not connect|unable to fetch|does not have a lock file entry/i.test(
+      errorText,
+    )
+  ) {
     return new PavedError("E_NIX_INPUT", `A flake input could not be fetched: ${firstError(stderr)}`, {
       hint:
         "Check the network, or point nixpkgs at a local checkout or mirror (`paved shell --nixpkgs PATH`, or `nixpkgs.path` in paved.yaml). " +
@@ -83,7 +91,13 @@ export function classifyNixFailure(failure: NixFailure): PavedError {
     });
   }
   const location = nixErrorLocation(stderr);
-  if (location || missingAttribute || /^\s*error: .*(attribute|undefined variable|syntax error|cannot coerce|value is|infinite recursion|assertion|Failed assertions|option .* does not exist|does not provide)/m.test(stderr)) {
+  if (
+    location ||
+    missingAttribute ||
+    /^\s*error: .*(attribute|undefined variable|syntax error|cannot coerce|value is|infinite recursion|assertion|Failed assertions|option .* does not exist|does not provide)/m.test(
+      stderr,
+    )
+  ) {
     const where = location ? `${location.file}:${location.line}:${location.column}: ` : "";
     return new PavedError("E_NIX_EVAL", `Nix evaluation failed: ${where}${firstError(stderr)}`, {
       hint: location
@@ -92,8 +106,12 @@ export function classifyNixFailure(failure: NixFailure): PavedError {
       details: { ...details, location },
     });
   }
-  return new PavedError("E_NIX_FAILED", `nix ${subcommand(failure.argv)} failed (exit ${failure.exitCode}): ${firstError(stderr)}`, {
-    hint: "Run the command again with --verbose to see everything Nix printed.",
-    details,
-  });
+  return new PavedError(
+    "E_NIX_FAILED",
+    `nix ${subcommand(failure.argv)} failed (exit ${failure.exitCode}): ${firstError(stderr)}`,
+    {
+      hint: "Run the command again with --verbose to see everything Nix printed.",
+      details,
+    },
+  );
 }

@@ -78,7 +78,8 @@ async function spawnNix(command: NixCommand, options: NixOptions): Promise<ExecR
 function progressFilter(onProgress: (line: string) => void) {
   return (line: string) => {
     const text = line.trim();
-    if (/^(building|copying|fetching|downloading|evaluating|these \d+|this derivation|unpacking)/i.test(text)) onProgress(text);
+    if (/^(building|copying|fetching|downloading|evaluating|these \d+|this derivation|unpacking)/i.test(text))
+      onProgress(text);
   };
 }
 
@@ -92,7 +93,12 @@ export async function runNix(args: readonly string[], options: NixOptions = {}):
   await ensureNixVersion();
   const result = await spawnNix(command, options);
   if (result.exitCode !== 0) {
-    throw classifyNixFailure({ argv: command.argv, exitCode: result.exitCode, stderr: result.stderr, cwd: options.cwd });
+    throw classifyNixFailure({
+      argv: command.argv,
+      exitCode: result.exitCode,
+      stderr: result.stderr,
+      cwd: options.cwd,
+    });
   }
   return { ...command, stdout: result.stdout, stderr: result.stderr, exitCode: 0 };
 }
@@ -150,9 +156,13 @@ export function nixVersion(): Promise<NixVersion> {
       const result = await spawnNix({ argv: [binary, "--version"] }, {});
       const parsed = parseNixVersion(result.stdout);
       if (result.exitCode !== 0 || !parsed) {
-        throw new PavedError("E_NIX_FAILED", `\`${binary} --version\` did not say which Nix it is: ${result.stdout}${result.stderr}`.trim(), {
-          hint: "Check the Nix installation, then run `paved doctor`.",
-        });
+        throw new PavedError(
+          "E_NIX_FAILED",
+          `\`${binary} --version\` did not say which Nix it is: ${result.stdout}${result.stderr}`.trim(),
+          {
+            hint: "Check the Nix installation, then run `paved doctor`.",
+          },
+        );
       }
       return parsed;
     })();
@@ -175,10 +185,14 @@ export function rememberNixVersion(version: NixVersion): void {
 export async function ensureNixVersion(): Promise<NixVersion> {
   const version = await nixVersion();
   if (compareVersions(version.version, MIN_NIX_VERSION) < 0) {
-    throw new PavedError("E_NIX_TOO_OLD", `Nix ${version.version} is too old; paved needs ${MIN_NIX_VERSION} or newer.`, {
-      hint: "Upgrade Nix (https://nixos.org/download), then run `paved doctor`.",
-      details: { found: version.version, required: MIN_NIX_VERSION },
-    });
+    throw new PavedError(
+      "E_NIX_TOO_OLD",
+      `Nix ${version.version} is too old; paved needs ${MIN_NIX_VERSION} or newer.`,
+      {
+        hint: "Upgrade Nix (https://nixos.org/download), then run `paved doctor`.",
+        details: { found: version.version, required: MIN_NIX_VERSION },
+      },
+    );
   }
   return version;
 }

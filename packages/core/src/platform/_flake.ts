@@ -33,13 +33,18 @@ function hostEntry(config: PavedConfig, name: string, system: string, options: P
     ...(options.team ? [path(`./${TEAM_FILE}`)] : []),
     path(`./${hostFile(name)}`),
   ];
-  return call(sel(id("nixpkgs"), ["lib", "nixosSystem"]), attrs({ specialArgs: attrs([inherit("paved")]), modules: list(modules) }));
+  return call(
+    sel(id("nixpkgs"), ["lib", "nixosSystem"]),
+    attrs({ specialArgs: attrs([inherit("paved")]), modules: list(modules) }),
+  );
 }
 
 export function renderPlatformFlake(config: PavedConfig, options: PlatformFlakeOptions): GeneratedFile {
   const hosts = Object.entries(config.hosts);
   // Hosts are Linux; the platform team's own machines (dev shell, formatter) may be macOS too.
-  const hostSystems = [...new Set([...config.systems.filter((s) => s.endsWith("-linux")), ...hosts.map(([, h]) => h.system)])].sort();
+  const hostSystems = [
+    ...new Set([...config.systems.filter((s) => s.endsWith("-linux")), ...hosts.map(([, h]) => h.system)]),
+  ].sort();
   const systems = [...new Set([...config.systems, ...hostSystems])].sort();
   const checksBySystem = Object.fromEntries(
     hostSystems.map((system) => [
@@ -47,22 +52,38 @@ export function renderPlatformFlake(config: PavedConfig, options: PlatformFlakeO
       attrs(
         hosts
           .filter(([, host]) => host.system === system)
-          .map(([name]) => [name, sel(id("self"), ["nixosConfigurations", name, "config", "system", "build", "toplevel"])] as const),
+          .map(
+            ([name]) =>
+              [name, sel(id("self"), ["nixosConfigurations", name, "config", "system", "build", "toplevel"])] as const,
+          ),
       ),
     ]),
   );
-  const forAllSystems = fn("f", call(sel(id("nixpkgs"), ["lib", "genAttrs"]), list(systems), nix`system: f nixpkgs.legacyPackages.\${system}`));
+  const forAllSystems = fn(
+    "f",
+    call(sel(id("nixpkgs"), ["lib", "genAttrs"]), list(systems), nix`system: f nixpkgs.legacyPackages.\${system}`),
+  );
   const outputs = fn(
     { params: ["self", "nixpkgs", "paved"], ellipsis: true },
     letIn(
       { forAllSystems },
       attrs({
-        nixosConfigurations: attrs(hosts.map(([name, host]) => [name, hostEntry(config, name, host.system, options)] as const)),
+        nixosConfigurations: attrs(
+          hosts.map(([name, host]) => [name, hostEntry(config, name, host.system, options)] as const),
+        ),
         // `nix flake check` builds every host's system, so CI catches a broken host before a rollout does.
         checks: attrs(checksBySystem),
         devShells: call(
           id("forAllSystems"),
-          fn("pkgs", attrs({ default: call(sel(id("pkgs"), ["mkShell"]), attrs({ packages: list(["nixfmt", "git", "openssh", "jq"].map((p) => sel(id("pkgs"), [p]))) })) })),
+          fn(
+            "pkgs",
+            attrs({
+              default: call(
+                sel(id("pkgs"), ["mkShell"]),
+                attrs({ packages: list(["nixfmt", "git", "openssh", "jq"].map((p) => sel(id("pkgs"), [p]))) }),
+              ),
+            }),
+          ),
         ),
         // nixfmt-tree runs nixfmt over the whole tree; plain nixfmt warns when `nix fmt` hands it a directory.
         formatter: call(id("forAllSystems"), fn("pkgs", sel(id("pkgs"), ["nixfmt-tree"]))),

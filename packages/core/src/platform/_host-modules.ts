@@ -21,7 +21,9 @@ export interface HostModules {
 export interface HostModuleInput {
   role: string;
   stateVersion?: string | undefined;
-  modules?: { baseline?: boolean | undefined; logging?: boolean | undefined; monitoring?: boolean | undefined } | undefined;
+  modules?:
+    | { baseline?: boolean | undefined; logging?: boolean | undefined; monitoring?: boolean | undefined }
+    | undefined;
 }
 
 export interface RolesInput {
@@ -66,22 +68,44 @@ export function hostModuleBindings(name: string, host: HostModuleInput, config: 
   if (on.bastion) {
     b.push([["paved", "bastion", "enable"], true]);
     b.push([["paved", "bastion", "allowFrom"], sshFrom]);
-    if (role.jumpPorts && JSON.stringify(role.jumpPorts) !== "[22]") b.push([["paved", "bastion", "jumpPorts"], role.jumpPorts]);
+    if (role.jumpPorts && JSON.stringify(role.jumpPorts) !== "[22]")
+      b.push([["paved", "bastion", "jumpPorts"], role.jumpPorts]);
   } else if (sshFrom.length) {
     b.push([["paved", "baseline", "ssh", "allowFrom"], sshFrom]);
   }
   if (on.logging) {
-    if (!role.logging) throw configError(`host ${name} ships logs but roles.${host.role}.logging is not set`, `Add roles.${host.role}.logging.sink.url to paved.yaml, or set hosts.${name}.modules.logging: false.`);
+    if (!role.logging)
+      throw configError(
+        `host ${name} ships logs but roles.${host.role}.logging is not set`,
+        `Add roles.${host.role}.logging.sink.url to paved.yaml, or set hosts.${name}.modules.logging: false.`,
+      );
     const { agent, sink } = role.logging;
-    b.push([["paved", "logging"], attrs({ enable: true, agent, sink: attrs({ type: sink.type, url: sink.url, ...(Object.keys(sink.labels).length ? { labels: sink.labels } : {}) }) })]);
+    b.push([
+      ["paved", "logging"],
+      attrs({
+        enable: true,
+        agent,
+        sink: attrs({
+          type: sink.type,
+          url: sink.url,
+          ...(Object.keys(sink.labels).length ? { labels: sink.labels } : {}),
+        }),
+      }),
+    ]);
   }
   if (on.monitoring) {
     const m = role.monitoring ?? { allowFrom: [], port: 9100 };
-    b.push([["paved", "monitoring"], attrs({ enable: true, allowFrom: m.allowFrom, ...(m.port !== 9100 ? { port: m.port } : {}) })]);
+    b.push([
+      ["paved", "monitoring"],
+      attrs({ enable: true, allowFrom: m.allowFrom, ...(m.port !== 9100 ? { port: m.port } : {}) }),
+    ]);
   }
   if (role.autoUpgrade) {
     const u = role.autoUpgrade;
-    b.push([["paved", "baseline", "autoUpgrade"], attrs({ enable: true, flake: u.flake, dates: u.dates, allowReboot: u.allowReboot })]);
+    b.push([
+      ["paved", "baseline", "autoUpgrade"],
+      attrs({ enable: true, flake: u.flake, dates: u.dates, allowReboot: u.allowReboot }),
+    ]);
   }
   return b;
 }

@@ -9,7 +9,22 @@ import { checkPathLiteral, checkText, formatFloat, formatInt, isNixIdentifier } 
 
 /** "auto": `''…''` for multi-line text when that form is exact, else `"…"`; "double": always `"…"`. */
 export type StringStyle = "auto" | "double";
-export type BinaryOperator = "++" | "//" | "+" | "-" | "*" | "/" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" | "->";
+export type BinaryOperator =
+  | "++"
+  | "//"
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "=="
+  | "!="
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "&&"
+  | "||"
+  | "->";
 
 /**
  * Every node carries this brand, a symbol that never leaves this module: TypeScript refuses an object literal
@@ -81,7 +96,22 @@ export interface AttrsOptions {
 }
 
 const KINDS = new Set<string>([
-  "str", "int", "float", "path", "id", "list", "attrs", "sel", "call", "fn", "let", "if", "with", "op", "raw", "template",
+  "str",
+  "int",
+  "float",
+  "path",
+  "id",
+  "list",
+  "attrs",
+  "sel",
+  "call",
+  "fn",
+  "let",
+  "if",
+  "with",
+  "op",
+  "raw",
+  "template",
 ]);
 // Not Symbol.for: a registered symbol could be forged by anyone who knows its name.
 const BRAND = Symbol("paved.nix.node");
@@ -92,12 +122,21 @@ function node<T extends ExprShape | BindingShape>(n: T): Branded<T> {
 }
 
 export function isNixExpr(v: unknown): v is NixExpr {
-  return typeof v === "object" && v !== null && (v as Record<symbol, unknown>)[BRAND] === true && KINDS.has((v as NixExpr).kind);
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as Record<symbol, unknown>)[BRAND] === true &&
+    KINDS.has((v as NixExpr).kind)
+  );
 }
 
 function isBinding(v: unknown): v is NixBinding {
-  return typeof v === "object" && v !== null && (v as Record<symbol, unknown>)[BRAND] === true &&
-    ((v as NixBinding).kind === "bind" || (v as NixBinding).kind === "inherit");
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as Record<symbol, unknown>)[BRAND] === true &&
+    ((v as NixBinding).kind === "bind" || (v as NixBinding).kind === "inherit")
+  );
 }
 
 function inputError(message: string, hint: string): PavedError {
@@ -119,11 +158,18 @@ export function toNix(value: NixValue): NixExpr {
       return Number.isInteger(value) ? int(value) : float(value);
     case "object":
       if (Array.isArray(value)) return list(value as readonly NixValue[]);
-      if (value instanceof Map || Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
+      if (
+        value instanceof Map ||
+        Object.getPrototypeOf(value) === Object.prototype ||
+        Object.getPrototypeOf(value) === null
+      ) {
         return attrs(value as NixBindings);
       }
   }
-  throw inputError(`cannot turn ${describe(value)} into Nix`, "pass strings, numbers, booleans, null, arrays, plain objects or nodes from the builders");
+  throw inputError(
+    `cannot turn ${describe(value)} into Nix`,
+    "pass strings, numbers, booleans, null, arrays, plain objects or nodes from the builders",
+  );
 }
 
 function describe(v: unknown): string {
@@ -177,7 +223,10 @@ export function id(name: string): NixExpr {
   const segments = name.split(".");
   for (const s of segments) {
     if (!isNixIdentifier(s)) {
-      throw inputError(`${JSON.stringify(name)} is not a Nix identifier`, "identifiers match [a-zA-Z_][a-zA-Z0-9_'-]* and are not keywords; use sel(base, name) for other attribute names");
+      throw inputError(
+        `${JSON.stringify(name)} is not a Nix identifier`,
+        "identifiers match [a-zA-Z_][a-zA-Z0-9_'-]* and are not keywords; use sel(base, name) for other attribute names",
+      );
     }
   }
   const base = node({ kind: "id", name: segments[0]! } as const);
@@ -190,7 +239,10 @@ export function id(name: string): NixExpr {
  */
 export function filePath(p: string): NixExpr {
   if (!p.startsWith("/")) {
-    throw inputError(`${JSON.stringify(p)} is not an absolute file path`, "resolve the path against a directory first (path.resolve)");
+    throw inputError(
+      `${JSON.stringify(p)} is not an absolute file path`,
+      "resolve the path against a directory first (path.resolve)",
+    );
   }
   checkText(p, "file path");
   return op(path("/."), "+", str(p, { style: "double" }));
@@ -199,16 +251,20 @@ export function filePath(p: string): NixExpr {
 /* ---------------- structures ---------------- */
 
 export function list(items: readonly NixValue[]): NixExpr {
-  return node({ kind: "list", items: items.map((v, i) => {
-    if (v === undefined) throw inputError(`list item ${i} is undefined`, "remove it or use null");
-    return toNix(v);
-  }) });
+  return node({
+    kind: "list",
+    items: items.map((v, i) => {
+      if (v === undefined) throw inputError(`list item ${i} is undefined`, "remove it or use null");
+      return toNix(v);
+    }),
+  });
 }
 
 /** One binding `a.b.c = value;` (a string key is one name; an array is an attribute path). */
 export function bind(key: string | readonly string[], value: NixValue): NixBinding {
   const keyPath = typeof key === "string" ? [key] : [...key];
-  if (keyPath.length === 0) throw inputError("an attribute path needs at least one name", "pass a name or a non-empty array of names");
+  if (keyPath.length === 0)
+    throw inputError("an attribute path needs at least one name", "pass a name or a non-empty array of names");
   for (const k of keyPath) checkText(k, "attribute name");
   return node<BindingShape>({ kind: "bind", path: keyPath, value: toNix(value) });
 }
@@ -234,8 +290,13 @@ function toBindings(input: NixBindings): NixBinding[] {
   if (Array.isArray(input)) {
     for (const entry of input as readonly unknown[]) {
       if (isBinding(entry)) out.push(entry);
-      else if (Array.isArray(entry) && entry.length === 2) out.push(bind(entry[0] as string | string[], entry[1] as NixValue));
-      else throw inputError("bindings must be bind()/inherit() nodes or [key, value] pairs", "check the array passed as bindings");
+      else if (Array.isArray(entry) && entry.length === 2)
+        out.push(bind(entry[0] as string | string[], entry[1] as NixValue));
+      else
+        throw inputError(
+          "bindings must be bind()/inherit() nodes or [key, value] pairs",
+          "check the array passed as bindings",
+        );
     }
     return out;
   }
@@ -264,7 +325,10 @@ function sortBindings(bs: NixBinding[]): NixBinding[] {
 function checkDuplicates(bs: readonly NixBinding[]): void {
   const seen = new Map<string, NixExpr | null>();
   const fail = (name: string) => {
-    throw inputError(`attribute ${JSON.stringify(name)} is defined more than once`, "merge the values into one binding");
+    throw inputError(
+      `attribute ${JSON.stringify(name)} is defined more than once`,
+      "merge the values into one binding",
+    );
   };
   for (const b of bs) {
     if (b.kind === "inherit") {
@@ -296,12 +360,17 @@ export function sel(base: NixValue, attrPath: string | readonly string[], orDefa
   if (p.length === 0) throw inputError("sel needs at least one attribute name", "pass a name or an array of names");
   for (const k of p) checkText(k, "attribute name");
   const b = toNix(base);
-  return node<ExprShape>(orDefault === undefined ? { kind: "sel", base: b, path: p } : { kind: "sel", base: b, path: p, or: toNix(orDefault) });
+  return node<ExprShape>(
+    orDefault === undefined
+      ? { kind: "sel", base: b, path: p }
+      : { kind: "sel", base: b, path: p, or: toNix(orDefault) },
+  );
 }
 
 /** Function application `f a b`; `call(id("import"), path("./x.nix"))` is `import ./x.nix`. */
 export function call(fn: NixValue, ...args: NixValue[]): NixExpr {
-  if (args.length === 0) throw inputError("call needs at least one argument", "Nix has no zero-argument calls; pass the function itself");
+  if (args.length === 0)
+    throw inputError("call needs at least one argument", "Nix has no zero-argument calls; pass the function itself");
   return node({ kind: "call", fn: toNix(fn), args: args.map(toNix) });
 }
 
@@ -317,19 +386,22 @@ export interface FnParams {
 /** A function: `fn("x", body)` is `x: body`; `fn({ params: ["pkgs", "lib"], ellipsis: true }, body)` is `{ pkgs, lib, ... }: body`. */
 export function fn(head: string | FnParams, body: NixValue): NixExpr {
   const needId = (n: string) => {
-    if (!isNixIdentifier(n)) throw inputError(`${JSON.stringify(n)} cannot be a function parameter`, "parameters must be plain identifiers");
+    if (!isNixIdentifier(n))
+      throw inputError(`${JSON.stringify(n)} cannot be a function parameter`, "parameters must be plain identifiers");
     return n;
   };
-  if (typeof head === "string") return node({ kind: "fn", head: { kind: "name", name: needId(head) }, body: toNix(body) });
+  if (typeof head === "string")
+    return node({ kind: "fn", head: { kind: "name", name: needId(head) }, body: toNix(body) });
   const params = head.params.map((p) =>
     typeof p === "string" ? { name: needId(p) } : { name: needId(p[0]), default: toNix(p[1]) },
   );
   const names = params.map((p) => p.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw inputError(`parameter ${dup} appears twice`, "list each parameter once");
-  const h: FnHead = head.bind === undefined
-    ? { kind: "set", params, ellipsis: head.ellipsis ?? false }
-    : { kind: "set", params, ellipsis: head.ellipsis ?? false, bind: needId(head.bind) };
+  const h: FnHead =
+    head.bind === undefined
+      ? { kind: "set", params, ellipsis: head.ellipsis ?? false }
+      : { kind: "set", params, ellipsis: head.ellipsis ?? false, bind: needId(head.bind) };
   return node({ kind: "fn", head: h, body: toNix(body) });
 }
 
@@ -378,7 +450,10 @@ export function nix(strings: TemplateStringsArray, ...values: NixValue[]): NixEx
 function dedent(texts: string[]): string[] {
   if (!/^[ \t]*\n/.test(texts[0] ?? "")) return texts;
   const MARK = "\u0000"; // NUL cannot occur in the text (checked above)
-  let joined = texts.join(MARK).replace(/^[ \t]*\n/, "").replace(/\n[ \t]*$/, "");
+  let joined = texts
+    .join(MARK)
+    .replace(/^[ \t]*\n/, "")
+    .replace(/\n[ \t]*$/, "");
   const lines = joined.split("\n");
   const widths = lines.filter((l) => l.trim() !== "").map((l) => /^ */.exec(l)![0].length);
   const cut = widths.length === 0 ? 0 : Math.min(...widths);

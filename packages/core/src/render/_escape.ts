@@ -7,7 +7,17 @@ import { PavedError } from "../errors.ts";
 
 /** Words the lexer reserves; as attribute names they must be quoted. `__curPos` is a lexer token too. */
 export const NIX_KEYWORDS: ReadonlySet<string> = new Set([
-  "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or", "__curPos",
+  "if",
+  "then",
+  "else",
+  "assert",
+  "with",
+  "let",
+  "in",
+  "rec",
+  "inherit",
+  "or",
+  "__curPos",
 ]);
 
 const IDENT = /^[a-zA-Z_][a-zA-Z0-9_'-]*$/;
@@ -64,17 +74,21 @@ export function quoteAttrName(name: string): string {
  */
 export function flakeAttrPath(segments: readonly string[]): string {
   if (segments.length === 0) {
-    throw new PavedError("E_INPUT", "an attribute path needs at least one name", { hint: "pass a non-empty array of names" });
+    throw new PavedError("E_INPUT", "an attribute path needs at least one name", {
+      hint: "pass a non-empty array of names",
+    });
   }
-  return segments.map((name) => {
-    checkText(name, "attribute name");
-    if (name === "" || name.includes('"')) {
-      throw new PavedError("E_INPUT", `${JSON.stringify(name)} cannot be part of an installable's attribute path`, {
-        hint: "Nix's attribute-path syntax has no escapes: a name there cannot be empty or contain a double quote",
-      });
-    }
-    return isNixIdentifier(name) ? name : `"${encodeURIComponent(name)}"`;
-  }).join(".");
+  return segments
+    .map((name) => {
+      checkText(name, "attribute name");
+      if (name === "" || name.includes('"')) {
+        throw new PavedError("E_INPUT", `${JSON.stringify(name)} cannot be part of an installable's attribute path`, {
+          hint: "Nix's attribute-path syntax has no escapes: a name there cannot be empty or contain a double quote",
+        });
+      }
+      return isNixIdentifier(name) ? name : `"${encodeURIComponent(name)}"`;
+    })
+    .join(".");
 }
 
 export type StringPart = string | { antiquote: string };

@@ -11,22 +11,48 @@ const WIDTH = 100;
 const SIMPLE_RAW = /^(?:[A-Za-z_][A-Za-z0-9_'-]*(?:\.[A-Za-z_][A-Za-z0-9_'-]*)*|[0-9]+)$/;
 
 const OPS: Record<BinaryOperator, [prec: number, assoc: "left" | "right" | "none"]> = {
-  "->": [5, "right"], "||": [10, "left"], "&&": [15, "left"], "==": [20, "none"], "!=": [20, "none"],
-  "<": [25, "none"], "<=": [25, "none"], ">": [25, "none"], ">=": [25, "none"], "//": [30, "right"],
-  "+": [40, "left"], "-": [40, "left"], "*": [45, "left"], "/": [45, "left"], "++": [50, "right"],
+  "->": [5, "right"],
+  "||": [10, "left"],
+  "&&": [15, "left"],
+  "==": [20, "none"],
+  "!=": [20, "none"],
+  "<": [25, "none"],
+  "<=": [25, "none"],
+  ">": [25, "none"],
+  ">=": [25, "none"],
+  "//": [30, "right"],
+  "+": [40, "left"],
+  "-": [40, "left"],
+  "*": [45, "left"],
+  "/": [45, "left"],
+  "++": [50, "right"],
 };
-const ATOM = 100, SELECT = 90, APPLY = 80;
+const ATOM = 100,
+  SELECT = 90,
+  APPLY = 80;
 
 function prec(e: NixExpr): number {
   switch (e.kind) {
-    case "int": case "float": return e.value.startsWith("-") ? 70 : ATOM;
-    case "sel": return SELECT;
-    case "call": return APPLY;
-    case "op": return OPS[e.op][0];
-    case "fn": case "let": case "if": case "with": return 0;
-    case "template": return e.values.length === 0 && SIMPLE_RAW.test(e.strings[0] ?? "") ? ATOM : 0;
-    case "raw": return SIMPLE_RAW.test(e.text) ? ATOM : 0;
-    default: return ATOM;
+    case "int":
+    case "float":
+      return e.value.startsWith("-") ? 70 : ATOM;
+    case "sel":
+      return SELECT;
+    case "call":
+      return APPLY;
+    case "op":
+      return OPS[e.op][0];
+    case "fn":
+    case "let":
+    case "if":
+    case "with":
+      return 0;
+    case "template":
+      return e.values.length === 0 && SIMPLE_RAW.test(e.strings[0] ?? "") ? ATOM : 0;
+    case "raw":
+      return SIMPLE_RAW.test(e.text) ? ATOM : 0;
+    default:
+      return ATOM;
   }
 }
 
@@ -50,7 +76,9 @@ function indentedString(e: Extract<NixExpr, { kind: "str" }>, indent: number): s
   if (e.style === "double") return null;
   const parts = stringParts(e);
   if (!parts.some((p) => typeof p === "string" && p.includes("\n"))) return null;
-  const enc: StringPart[] = parts.map((p) => (typeof p === "string" ? p : { antiquote: renderAt(p, indent + 2, indent + 4, 1) }));
+  const enc: StringPart[] = parts.map((p) =>
+    typeof p === "string" ? p : { antiquote: renderAt(p, indent + 2, indent + 4, 1) },
+  );
   return encodeIndented(enc, indent + 2, indent);
 }
 
@@ -76,14 +104,20 @@ const SCALARS = new Set(["str", "int", "float", "path", "id", "sel"]);
 /** The one-line form of an expression, or null when it must span lines. */
 function flat(e: NixExpr): string | null {
   switch (e.kind) {
-    case "int": case "float": case "path": return e.value;
-    case "id": return e.name;
-    case "raw": return e.text.includes("\n") ? null : e.text;
+    case "int":
+    case "float":
+    case "path":
+      return e.value;
+    case "id":
+      return e.name;
+    case "raw":
+      return e.text.includes("\n") ? null : e.text;
     case "str": {
       if (indentedString(e, 0) !== null) return null;
       return doubleQuoted(e, flat);
     }
-    case "attrs": return e.bindings.length === 0 ? (e.rec ? "rec { }" : "{ }") : null;
+    case "attrs":
+      return e.bindings.length === 0 ? (e.rec ? "rec { }" : "{ }") : null;
     case "list": {
       if (e.items.length === 0) return "[ ]";
       if (!e.items.every((i) => SCALARS.has(i.kind) || (i.kind === "raw" && prec(i) === ATOM))) return null;
@@ -105,7 +139,8 @@ function flat(e: NixExpr): string | null {
       const body = flat(e.body);
       return body === null ? null : `${e.head.name}: ${body}`;
     }
-    case "let": return null;
+    case "let":
+      return null;
     case "if": {
       const [c, t, f] = [flat(e.cond), flat(e.then), flat(e.else)];
       return c === null || t === null || f === null ? null : `if ${c} then ${t} else ${f}`;
@@ -151,17 +186,33 @@ function flatSelBase(e: NixExpr): string | null {
 /** Expressions that open on the current line and close on their own line (`{`, `[`, `''`, `f {`). */
 function absorbable(e: NixExpr): boolean {
   switch (e.kind) {
-    case "attrs": return e.bindings.length > 0;
-    case "list": return e.items.length > 0;
-    case "str": return indentedString(e, 0) !== null;
+    case "attrs":
+      return e.bindings.length > 0;
+    case "list":
+      return e.items.length > 0;
+    case "str":
+      return indentedString(e, 0) !== null;
     case "call": {
       const last = e.args[e.args.length - 1]!;
-      return absorbable(last) && flatWrap(e.fn, APPLY) !== null && e.args.slice(0, -1).every((a) => flatWrap(a, SELECT) !== null);
+      return (
+        absorbable(last) &&
+        flatWrap(e.fn, APPLY) !== null &&
+        e.args.slice(0, -1).every((a) => flatWrap(a, SELECT) !== null)
+      );
     }
-    case "with": return flat(e.scope) !== null && absorbable(e.body);
-    case "fn": return e.head.kind === "name" && absorbable(e.body);
-    case "op": return e.op === "//" && flatWrap(e.left, operandPrec(e, "left")) !== null && absorbable(e.right) && prec(e.right) >= operandPrec(e, "right");
-    default: return false;
+    case "with":
+      return flat(e.scope) !== null && absorbable(e.body);
+    case "fn":
+      return e.head.kind === "name" && absorbable(e.body);
+    case "op":
+      return (
+        e.op === "//" &&
+        flatWrap(e.left, operandPrec(e, "left")) !== null &&
+        absorbable(e.right) &&
+        prec(e.right) >= operandPrec(e, "right")
+      );
+    default:
+      return false;
   }
 }
 
@@ -170,7 +221,8 @@ function renderAt(e: NixExpr, indent: number, col: number, tail: number): string
   const f = flat(e);
   if (f !== null && fits(col, f, tail)) return f;
   switch (e.kind) {
-    case "str": return indentedString(e, indent) ?? doubleQuoted(e, (x) => renderAt(x, indent, col, 0))!;
+    case "str":
+      return indentedString(e, indent) ?? doubleQuoted(e, (x) => renderAt(x, indent, col, 0))!;
     case "attrs": {
       if (e.bindings.length === 0) return f!;
       return `${e.rec ? "rec " : ""}{\n${renderBindings(e.bindings, indent + 2)}\n${pad(indent)}}`;
@@ -181,13 +233,17 @@ function renderAt(e: NixExpr, indent: number, col: number, tail: number): string
       return `[\n${items.join("\n")}\n${pad(indent)}]`;
     }
     case "sel": {
-      const base = selBaseNeedsParens(e.base) ? `(${renderAt(e.base, indent, col + 1, 1)})` : renderAt(e.base, indent, col, 0);
+      const base = selBaseNeedsParens(e.base)
+        ? `(${renderAt(e.base, indent, col + 1, 1)})`
+        : renderAt(e.base, indent, col, 0);
       const names = e.path.map(quoteAttrName).join(".");
       return `${base}.${names}${e.or === undefined ? "" : ` or ${wrapAt(e.or, SELECT, indent, col, tail)}`}`;
     }
-    case "call": return renderCall(e, indent, col, tail);
+    case "call":
+      return renderCall(e, indent, col, tail);
     case "fn": {
-      if (e.head.kind === "name") return `${e.head.name}: ${renderAt(e.body, indent, col + e.head.name.length + 2, tail)}`;
+      if (e.head.kind === "name")
+        return `${e.head.name}: ${renderAt(e.body, indent, col + e.head.name.length + 2, tail)}`;
       return `${renderHead(e.head, indent, col)}\n${pad(indent)}${renderAt(e.body, indent, indent, tail)}`;
     }
     case "let":
@@ -195,9 +251,10 @@ function renderAt(e: NixExpr, indent: number, col: number, tail: number): string
     case "if": {
       const cond = renderAt(e.cond, indent, col + 3, 5);
       const then = pad(indent + 2) + renderAt(e.then, indent + 2, indent + 2, 0);
-      const other = e.else.kind === "if"
-        ? ` ${renderAt(e.else, indent, indent + 5, tail)}`
-        : `\n${pad(indent + 2)}${renderAt(e.else, indent + 2, indent + 2, tail)}`;
+      const other =
+        e.else.kind === "if"
+          ? ` ${renderAt(e.else, indent, indent + 5, tail)}`
+          : `\n${pad(indent + 2)}${renderAt(e.else, indent + 2, indent + 2, tail)}`;
       return `if ${cond} then\n${then}\n${pad(indent)}else${other}`;
     }
     case "with": {
@@ -205,7 +262,8 @@ function renderAt(e: NixExpr, indent: number, col: number, tail: number): string
       return `with ${scope}; ${renderAt(e.body, indent, col + scope.length + 7, tail)}`;
     }
     case "op": {
-      const lp = operandPrec(e, "left"), rp = operandPrec(e, "right");
+      const lp = operandPrec(e, "left"),
+        rp = operandPrec(e, "right");
       if (absorbable(e)) {
         const l = flatWrap(e.left, lp)!;
         return `${l} ${e.op} ${renderAt(e.right, indent, col + l.length + e.op.length + 2, tail)}`;
@@ -213,9 +271,12 @@ function renderAt(e: NixExpr, indent: number, col: number, tail: number): string
       const l = wrapAt(e.left, lp, indent, col, 0);
       return `${l}\n${pad(indent)}${e.op} ${wrapAt(e.right, rp, indent, indent + e.op.length + 1, tail)}`;
     }
-    case "raw": return e.text;
-    case "template": return renderTemplate(e, indent, col);
-    default: return f!;
+    case "raw":
+      return e.text;
+    case "template":
+      return renderTemplate(e, indent, col);
+    default:
+      return f!;
   }
 }
 

@@ -12,10 +12,14 @@ const HINT =
   "Secrets never go into paved.yaml, generated files, command lines or the Nix store (it is world-readable): put the secret in a file outside the store (e.g. /run/secrets/…, mode 0400) or a CI secret variable, and pass its path or name. Revoke the credential if it was shared.";
 
 export function secretError(where: string, finding: SecretFinding, details: Record<string, unknown> = {}): PavedError {
-  return new PavedError("E_SECRET_LITERAL", `${where}: refused ${finding.label} (${finding.masked}); nothing was written`, {
-    hint: HINT,
-    details: { where, kind: finding.kind, found: finding.masked, ...details },
-  });
+  return new PavedError(
+    "E_SECRET_LITERAL",
+    `${where}: refused ${finding.label} (${finding.masked}); nothing was written`,
+    {
+      hint: HINT,
+      details: { where, kind: finding.kind, found: finding.masked, ...details },
+    },
+  );
 }
 
 /** For a command-line value: throws E_SECRET_LITERAL naming the flag (`--url`, `NAME`). Returns the value. */

@@ -36,7 +36,12 @@ function urlFinding(url: string, index: number): SecretFinding | undefined {
     const userinfo = authority.slice(0, at);
     // ssh://git@host is a user name, not a credential; http(s) has no reason to carry one at all.
     if (userinfo.includes(":") || /^https?:\/\//i.test(scheme)) {
-      return { kind: "url-credentials", label: "credentials in a URL (user:password@)", masked: `${scheme}…@${authority.slice(at + 1)}`, index };
+      return {
+        kind: "url-credentials",
+        label: "credentials in a URL (user:password@)",
+        masked: `${scheme}…@${authority.slice(at + 1)}`,
+        index,
+      };
     }
   }
   const start = rest.search(/[?#]/);
@@ -47,7 +52,12 @@ function urlFinding(url: string, index: number): SecretFinding | undefined {
     const key = safeDecode(pair.slice(0, eq));
     if (SECRET_QUERY_PARAM.test(key) && pair.length > eq + 1) {
       const host = authority.slice(at + 1);
-      return { kind: "url-query-secret", label: `a credential in a URL query (${key}=)`, masked: `${scheme}${host}/…?${key}=…`, index };
+      return {
+        kind: "url-query-secret",
+        label: `a credential in a URL query (${key}=)`,
+        masked: `${scheme}${host}/…?${key}=…`,
+        index,
+      };
     }
   }
   return undefined;
@@ -88,7 +98,8 @@ function namedSecret(name: string, value: string): boolean {
   const v = value.trim();
   // camelCase `tokenSecret` and the like name a CI secret variable; they hold its name, not its value.
   if (/[a-z]Secret$/.test(name)) return false;
-  if (!SECRET_NAME.test(name.replace(/[_-]?(file|path|name|var|variable|env|secret_?name)$/i, "x")) || v.length < 8) return false;
+  if (!SECRET_NAME.test(name.replace(/[_-]?(file|path|name|var|variable|env|secret_?name)$/i, "x")) || v.length < 8)
+    return false;
   // References are fine: a path, an environment variable, a CI expression, a CONSTANT_CASE secret name.
   return !(v.startsWith("/") || v.includes("$") || /^[A-Z][A-Z0-9_]*$/.test(v) || /\s/.test(v));
 }
@@ -110,13 +121,24 @@ export function scanSecrets(text: string, options: ScanOptions = {}): SecretFind
   for (const match of text.includes("://") ? text.matchAll(URL_START) : []) {
     const url = /^[^\s"'`<>]+/.exec(text.slice(match.index))![0];
     const finding = urlFinding(url, match.index);
-    if (finding && !found.some((f) => f.index >= match.index && f.index < match.index + url.length)) found.push(finding);
+    if (finding && !found.some((f) => f.index >= match.index && f.index < match.index + url.length))
+      found.push(finding);
   }
   if (found.length === 0 && options.name !== undefined && namedSecret(options.name, text)) {
-    found.push({ kind: "named-secret", label: `a literal value for ${options.name}`, masked: `${text.trim().slice(0, 2)}…`, index: 0 });
+    found.push({
+      kind: "named-secret",
+      label: `a literal value for ${options.name}`,
+      masked: `${text.trim().slice(0, 2)}…`,
+      index: 0,
+    });
   }
   if (found.length === 0 && options.entropy && isHighEntropy(text)) {
-    found.push({ kind: "high-entropy", label: "what looks like a random token", masked: `${text.trim().slice(0, 2)}…`, index: text.indexOf(text.trim()) });
+    found.push({
+      kind: "high-entropy",
+      label: "what looks like a random token",
+      masked: `${text.trim().slice(0, 2)}…`,
+      index: text.indexOf(text.trim()),
+    });
   }
   return found.sort((a, b) => a.index - b.index);
 }
@@ -134,5 +156,11 @@ export function looksLikeSecret(value: string): boolean {
 /** A form of the value that is safe to print: the token kind, never its body. */
 export function maskSecret(value: string): string {
   // Two printable characters at most: never a control or bidi character that would act on the terminal.
-  return findSecret(value, { entropy: true })?.masked ?? `${value.trim().slice(0, 2).replace(/[^\x21-\x7e]/g, "?")}…`;
+  return (
+    findSecret(value, { entropy: true })?.masked ??
+    `${value
+      .trim()
+      .slice(0, 2)
+      .replace(/[^\x21-\x7e]/g, "?")}…`
+  );
 }

@@ -9,14 +9,30 @@ export const ASDF_MARKERS = [".tool-versions", "mise.toml", ".mise.toml"];
 
 /** asdf plugin and mise tool names → paved toolchains. */
 const PLUGINS: Record<string, Toolchain> = {
-  nodejs: "node", node: "node", pnpm: "pnpm", yarn: "yarn", npm: "npm", bun: "bun", deno: "deno",
-  python: "python", uv: "uv", poetry: "poetry",
-  golang: "go", go: "go",
+  nodejs: "node",
+  node: "node",
+  pnpm: "pnpm",
+  yarn: "yarn",
+  npm: "npm",
+  bun: "bun",
+  deno: "deno",
+  python: "python",
+  uv: "uv",
+  poetry: "poetry",
+  golang: "go",
+  go: "go",
   rust: "rust",
-  java: "java", kotlin: "kotlin", maven: "maven", gradle: "gradle",
-  ruby: "ruby", php: "php", composer: "composer",
-  dotnet: "dotnet", "dotnet-core": "dotnet",
-  terraform: "terraform", opentofu: "opentofu",
+  java: "java",
+  kotlin: "kotlin",
+  maven: "maven",
+  gradle: "gradle",
+  ruby: "ruby",
+  php: "php",
+  composer: "composer",
+  dotnet: "dotnet",
+  "dotnet-core": "dotnet",
+  terraform: "terraform",
+  opentofu: "opentofu",
 };
 
 function normalise(toolchain: Toolchain, version: string): string {
@@ -36,11 +52,20 @@ export function detectAsdf(ctx: DirContext): void {
       if (!plugin || !first) return;
       const toolchain = PLUGINS[plugin];
       if (!toolchain) {
-        ctx.note(`${ctx.rel(".tool-versions")}:${index + 1}: "${plugin}" is not a toolchain paved maps; add its nixpkgs package with \`paved shell add\`.`);
+        ctx.note(
+          `${ctx.rel(".tool-versions")}:${index + 1}: "${plugin}" is not a toolchain paved maps; add its nixpkgs package with \`paved shell add\`.`,
+        );
         return;
       }
       // asdf takes the first version listed; the others are fallbacks.
-      ctx.pin(toolchain, normalise(toolchain, first), ".tool-versions", "manager", `.tool-versions asks for ${plugin} ${first}`, index + 1);
+      ctx.pin(
+        toolchain,
+        normalise(toolchain, first),
+        ".tool-versions",
+        "manager",
+        `.tool-versions asks for ${plugin} ${first}`,
+        index + 1,
+      );
     });
   }
   for (const file of ["mise.toml", ".mise.toml"]) {
@@ -50,13 +75,29 @@ export function detectAsdf(ctx: DirContext): void {
     if (typeof tools !== "object" || Array.isArray(tools)) continue;
     for (const [name, value] of Object.entries(tools)) {
       const toolchain = PLUGINS[name];
-      const version = typeof value === "string" ? value : Array.isArray(value) && typeof value[0] === "string" ? value[0] : typeof value === "object" && !Array.isArray(value) && typeof value.version === "string" ? value.version : undefined;
+      const version =
+        typeof value === "string"
+          ? value
+          : Array.isArray(value) && typeof value[0] === "string"
+            ? value[0]
+            : typeof value === "object" && !Array.isArray(value) && typeof value.version === "string"
+              ? value.version
+              : undefined;
       if (!toolchain) {
-        ctx.note(`${ctx.rel(file)}: tool "${name}" is not a toolchain paved maps; add its nixpkgs package with \`paved shell add\`.`);
+        ctx.note(
+          `${ctx.rel(file)}: tool "${name}" is not a toolchain paved maps; add its nixpkgs package with \`paved shell add\`.`,
+        );
         continue;
       }
       if (version === undefined) continue;
-      ctx.pin(toolchain, normalise(toolchain, version), file, "manager", `[tools] ${name} = "${version}" in ${file}`, doc.lines.get(`tools.${name}`));
+      ctx.pin(
+        toolchain,
+        normalise(toolchain, version),
+        file,
+        "manager",
+        `[tools] ${name} = "${version}" in ${file}`,
+        doc.lines.get(`tools.${name}`),
+      );
     }
   }
 }

@@ -60,11 +60,27 @@ export class DirContext {
     // is not carried into paved.yaml; the toolchain still counts as present, and the note says where to look.
     if (version.trim() !== "" && !isToolchainVersion(toolchain, version)) {
       const where = line === undefined ? this.rel(name) : `${this.rel(name)}:${line}`;
-      this.note(`${where}: ignored ${describeFound(version.trim())} as a ${toolchain} version (expected ${toolchainVersionExpected(toolchain).replace(/^an? /, "")})`);
-      this.pins.push({ toolchain, version: "", file: this.rel(name), strength: "presence", reason: `${this.rel(name)} names ${toolchain}, but not a version paved can read`, ...(line === undefined ? {} : { line }) });
+      this.note(
+        `${where}: ignored ${describeFound(version.trim())} as a ${toolchain} version (expected ${toolchainVersionExpected(toolchain).replace(/^an? /, "")})`,
+      );
+      this.pins.push({
+        toolchain,
+        version: "",
+        file: this.rel(name),
+        strength: "presence",
+        reason: `${this.rel(name)} names ${toolchain}, but not a version paved can read`,
+        ...(line === undefined ? {} : { line }),
+      });
       return;
     }
-    this.pins.push({ toolchain, version: version.trim(), file: this.rel(name), strength, reason, ...(line === undefined ? {} : { line }) });
+    this.pins.push({
+      toolchain,
+      version: version.trim(),
+      file: this.rel(name),
+      strength,
+      reason,
+      ...(line === undefined ? {} : { line }),
+    });
   }
 
   note(text: string): void {

@@ -6,13 +6,34 @@ import { lowestVersion, parseRange } from "../nixpkgs/_range.ts";
 import { asString, firstValue, isRecord, lineOf, markerError, parseJson, parseJsonc } from "./_read.ts";
 
 export const NODE_MARKERS = [
-  "package.json", ".nvmrc", ".node-version", "pnpm-lock.yaml", "pnpm-workspace.yaml", "yarn.lock", "package-lock.json",
-  "bun.lockb", "bun.lock", "bunfig.toml", "deno.json", "deno.jsonc", "deno.lock",
+  "package.json",
+  ".nvmrc",
+  ".node-version",
+  "pnpm-lock.yaml",
+  "pnpm-workspace.yaml",
+  "yarn.lock",
+  "package-lock.json",
+  "bun.lockb",
+  "bun.lock",
+  "bunfig.toml",
+  "deno.json",
+  "deno.jsonc",
+  "deno.lock",
 ];
 
 /** nvm's lts/<codename> aliases, by Node major. */
 const LTS_CODENAMES: Record<string, string> = {
-  argon: "4", boron: "6", carbon: "8", dubnium: "10", erbium: "12", fermium: "14", gallium: "16", hydrogen: "18", iron: "20", jod: "22", krypton: "24",
+  argon: "4",
+  boron: "6",
+  carbon: "8",
+  dubnium: "10",
+  erbium: "12",
+  fermium: "14",
+  gallium: "16",
+  hydrogen: "18",
+  iron: "20",
+  jod: "22",
+  krypton: "24",
 };
 
 /** ".nvmrc" spellings → a version paved can map: v22.1.0 → 22.1.0, lts/iron → 20, lts/* → lts, node → latest. */
@@ -56,7 +77,8 @@ function readPackageJson(ctx: DirContext): { text: string; pkg: Record<string, u
   if (!ctx.has("package.json")) return undefined;
   const text = ctx.read("package.json");
   const pkg = parseJson(text, ctx.rel("package.json"));
-  if (!isRecord(pkg)) throw markerError(ctx.rel("package.json"), 1, 1, "expected a JSON object", "package.json must be an object.");
+  if (!isRecord(pkg))
+    throw markerError(ctx.rel("package.json"), 1, 1, "expected a JSON object", "package.json must be an object.");
   return { text, pkg };
 }
 
@@ -69,10 +91,20 @@ export function detectNode(ctx: DirContext): void {
     for (const tool of ["node", "pnpm", "yarn", "npm"] as const) {
       const version = asString(volta[tool]);
       if (!version) continue;
-      ctx.pin(tool === "node" ? "node" : MANAGERS[tool]!, tool === "node" ? normaliseNodeVersion(version) : version, "package.json", "exact", `volta.${tool} in package.json pins ${version}`, keyLineAfter(manifest.text, '"volta"', tool));
+      ctx.pin(
+        tool === "node" ? "node" : MANAGERS[tool]!,
+        tool === "node" ? normaliseNodeVersion(version) : version,
+        "package.json",
+        "exact",
+        `volta.${tool} in package.json pins ${version}`,
+        keyLineAfter(manifest.text, '"volta"', tool),
+      );
       if (tool === "node") sawNodePin = true;
     }
-    if (asString(volta.extends)) ctx.note(`${ctx.rel("package.json")}: volta.extends (${asString(volta.extends)}) is not followed; its pins are read where that package.json is.`);
+    if (asString(volta.extends))
+      ctx.note(
+        `${ctx.rel("package.json")}: volta.extends (${asString(volta.extends)}) is not followed; its pins are read where that package.json is.`,
+      );
   }
   for (const file of [".nvmrc", ".node-version"]) {
     if (!ctx.has(file)) continue;
@@ -81,7 +113,14 @@ export function detectNode(ctx: DirContext): void {
       ctx.note(`${ctx.rel(file)} is empty; ignored.`);
       continue;
     }
-    ctx.pin("node", normaliseNodeVersion(value.value), file, "exact", `${file} asks for Node ${value.value}`, value.line);
+    ctx.pin(
+      "node",
+      normaliseNodeVersion(value.value),
+      file,
+      "exact",
+      `${file} asks for Node ${value.value}`,
+      value.line,
+    );
     sawNodePin = true;
   }
 
@@ -89,20 +128,50 @@ export function detectNode(ctx: DirContext): void {
     const { text, pkg } = manifest;
     const engines = isRecord(pkg.engines) ? pkg.engines : {};
     const published = isPublished(pkg);
-    for (const [engine, toolchain] of [["node", "node"], ["pnpm", "pnpm"], ["yarn", "yarn"], ["npm", "npm"], ["bun", "bun"]] as const) {
+    for (const [engine, toolchain] of [
+      ["node", "node"],
+      ["pnpm", "pnpm"],
+      ["yarn", "yarn"],
+      ["npm", "npm"],
+      ["bun", "bun"],
+    ] as const) {
       const range = asString(engines[engine]);
       if (!range) continue;
       const line = lineOf(text, new RegExp(`"${engine}"\\s*:`, "m"));
       if (published) {
         const floor = floorOf(range);
-        ctx.pins.push({ toolchain, version: floor, file: ctx.rel("package.json"), strength: "manifest", floor: true, reason: `engines.${engine} in package.json is ${range}: the oldest ${engine} users of this published package may run (a floor, taken as ${floor}), not a pin`, ...(line === undefined ? {} : { line }) });
-      } else ctx.pin(toolchain, range, "package.json", "manifest", `engines.${engine} in package.json asks for ${range}`, line);
+        ctx.pins.push({
+          toolchain,
+          version: floor,
+          file: ctx.rel("package.json"),
+          strength: "manifest",
+          floor: true,
+          reason: `engines.${engine} in package.json is ${range}: the oldest ${engine} users of this published package may run (a floor, taken as ${floor}), not a pin`,
+          ...(line === undefined ? {} : { line }),
+        });
+      } else
+        ctx.pin(
+          toolchain,
+          range,
+          "package.json",
+          "manifest",
+          `engines.${engine} in package.json asks for ${range}`,
+          line,
+        );
       if (toolchain === "node") sawNodePin = true;
     }
     const pm = asString(pkg.packageManager);
     if (pm) {
       const m = /^(pnpm|yarn|npm|bun)@([^+\s]+)/.exec(pm);
-      if (m) ctx.pin(MANAGERS[m[1]!]!, m[2]!, "package.json", "exact", `packageManager in package.json is ${m[1]}@${m[2]}`, lineOf(text, '"packageManager"'));
+      if (m)
+        ctx.pin(
+          MANAGERS[m[1]!]!,
+          m[2]!,
+          "package.json",
+          "exact",
+          `packageManager in package.json is ${m[1]}@${m[2]}`,
+          lineOf(text, '"packageManager"'),
+        );
       else ctx.note(`packageManager "${pm}" in ${ctx.rel("package.json")} is not name@version; ignored.`);
     }
     // npm's devEngines (npm 10.9+): { runtime: { name, version }, packageManager: { name, version } }
@@ -113,14 +182,26 @@ export function detectNode(ctx: DirContext): void {
           if (!isRecord(entry)) continue;
           const name = asString(entry.name);
           const version = asString(entry.version);
-          const toolchain: Toolchain | undefined = name === "node" ? "node" : name === "deno" ? "deno" : name ? MANAGERS[name] : undefined;
+          const toolchain: Toolchain | undefined =
+            name === "node" ? "node" : name === "deno" ? "deno" : name ? MANAGERS[name] : undefined;
           if (!toolchain || !version) continue;
-          ctx.pin(toolchain, version, "package.json", "manifest", `devEngines.${key} in package.json asks for ${name} ${version}`, lineOf(text, '"devEngines"'));
+          ctx.pin(
+            toolchain,
+            version,
+            "package.json",
+            "manifest",
+            `devEngines.${key} in package.json asks for ${name} ${version}`,
+            lineOf(text, '"devEngines"'),
+          );
           if (toolchain === "node") sawNodePin = true;
         }
       }
     }
-    const ws = Array.isArray(pkg.workspaces) ? pkg.workspaces : isRecord(pkg.workspaces) && Array.isArray(pkg.workspaces.packages) ? pkg.workspaces.packages : [];
+    const ws = Array.isArray(pkg.workspaces)
+      ? pkg.workspaces
+      : isRecord(pkg.workspaces) && Array.isArray(pkg.workspaces.packages)
+        ? pkg.workspaces.packages
+        : [];
     for (const pattern of ws) if (typeof pattern === "string") ctx.memberPatterns.push(pattern);
   }
 
@@ -130,7 +211,13 @@ export function detectNode(ctx: DirContext): void {
       doc = parseYamlText(ctx.read("pnpm-workspace.yaml"));
     } catch (error) {
       const pos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-      throw markerError(ctx.rel("pnpm-workspace.yaml"), pos?.line, pos?.col, `not valid YAML (${(error as Error).message.split("\n")[0]})`, "Fix the YAML syntax there.");
+      throw markerError(
+        ctx.rel("pnpm-workspace.yaml"),
+        pos?.line,
+        pos?.col,
+        `not valid YAML (${(error as Error).message.split("\n")[0]})`,
+        "Fix the YAML syntax there.",
+      );
     }
     if (isRecord(doc) && Array.isArray(doc.packages)) {
       for (const pattern of doc.packages) if (typeof pattern === "string") ctx.memberPatterns.push(pattern);
@@ -142,14 +229,30 @@ export function detectNode(ctx: DirContext): void {
     const lock = /^lockfileVersion:\s*['"]?(\d+)(?:\.\d+)?/m.exec(text)?.[1];
     // Lockfile format 9 is written by pnpm 9 and 10, format 6 by pnpm 8.
     const range = lock === "9" ? ">=9" : lock === "6" ? "8" : lock === "5" ? "7" : "";
-    ctx.pin("pnpm", range, "pnpm-lock.yaml", "presence", lock ? `pnpm-lock.yaml has lockfileVersion ${lock}${range ? ` (pnpm ${range})` : ""}` : "pnpm-lock.yaml: the project uses pnpm", lineOf(text, "lockfileVersion"));
+    ctx.pin(
+      "pnpm",
+      range,
+      "pnpm-lock.yaml",
+      "presence",
+      lock
+        ? `pnpm-lock.yaml has lockfileVersion ${lock}${range ? ` (pnpm ${range})` : ""}`
+        : "pnpm-lock.yaml: the project uses pnpm",
+      lineOf(text, "lockfileVersion"),
+    );
   }
   if (ctx.has("yarn.lock")) {
     const text = ctx.read("yarn.lock");
     const classic = text.includes("# yarn lockfile v1");
-    ctx.pin("yarn", classic ? "1" : ">=2", "yarn.lock", "presence", classic ? "yarn.lock is a Yarn 1 (classic) lockfile" : "yarn.lock is a Yarn Berry (2+) lockfile");
+    ctx.pin(
+      "yarn",
+      classic ? "1" : ">=2",
+      "yarn.lock",
+      "presence",
+      classic ? "yarn.lock is a Yarn 1 (classic) lockfile" : "yarn.lock is a Yarn Berry (2+) lockfile",
+    );
   }
-  if (ctx.has("package-lock.json")) ctx.note(`${ctx.rel("package-lock.json")}: npm comes with Node, no separate package needed.`);
+  if (ctx.has("package-lock.json"))
+    ctx.note(`${ctx.rel("package-lock.json")}: npm comes with Node, no separate package needed.`);
   for (const file of ["bun.lockb", "bun.lock", "bunfig.toml"]) {
     if (ctx.has(file)) ctx.pin("bun", "", file, "presence", `${file}: the project uses Bun`);
   }
@@ -161,13 +264,19 @@ export function detectNode(ctx: DirContext): void {
       for (const m of config.workspace) if (typeof m === "string") ctx.memberPatterns.push(m);
     }
   }
-  if (ctx.has("deno.lock") && !ctx.has("deno.json") && !ctx.has("deno.jsonc")) ctx.pin("deno", "", "deno.lock", "presence", "deno.lock: the project uses Deno");
+  if (ctx.has("deno.lock") && !ctx.has("deno.json") && !ctx.has("deno.jsonc"))
+    ctx.pin("deno", "", "deno.lock", "presence", "deno.lock: the project uses Deno");
 
   // A package.json means Node, unless the project is plainly a Bun or Deno one and names no Node version.
   const bunOrDeno = ctx.pins.some((p) => p.toolchain === "bun" || p.toolchain === "deno");
   const managers = ctx.pins.some((p) => p.toolchain === "pnpm" || p.toolchain === "yarn" || p.toolchain === "npm");
   if (!sawNodePin && (ctx.has("package.json") || managers) && !(bunOrDeno && !managers)) {
-    const file = ctx.has("package.json") ? "package.json" : ctx.pins.find((p) => p.toolchain === "pnpm" || p.toolchain === "yarn")!.file.split("/").pop()!;
+    const file = ctx.has("package.json")
+      ? "package.json"
+      : ctx.pins
+          .find((p) => p.toolchain === "pnpm" || p.toolchain === "yarn")!
+          .file.split("/")
+          .pop()!;
     ctx.pin("node", "", file, "presence", `${file}: the project needs Node (no version pinned)`);
   }
 }

@@ -23,8 +23,14 @@ const META = XMLParser.getMetaDataSymbol() as unknown as string;
 
 export function readPom(text: string, file: string): Pom {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw markerError(file, valid.err.line, valid.err.col, `not valid XML (${valid.err.msg})`, "Fix the XML there.");
-  const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, captureMetaData: true, isArray: (name) => ARRAYS.has(name) });
+  if (valid !== true)
+    throw markerError(file, valid.err.line, valid.err.col, `not valid XML (${valid.err.msg})`, "Fix the XML there.");
+  const parser = new XMLParser({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    captureMetaData: true,
+    isArray: (name) => ARRAYS.has(name),
+  });
   const doc = parser.parse(text) as Record<string, unknown>;
   const project = isRecord(doc.project) ? doc.project : {};
   const properties = isRecord(project.properties) ? project.properties : {};
@@ -49,9 +55,10 @@ export function readPom(text: string, file: string): Pom {
     java = { value: value.trim(), key, line: lineIn(text, element, name) };
     break;
   }
-  const modules = isRecord(project.modules) && Array.isArray(project.modules.module)
-    ? project.modules.module.filter((m): m is string => typeof m === "string" && m.trim() !== "").map((m) => m.trim())
-    : [];
+  const modules =
+    isRecord(project.modules) && Array.isArray(project.modules.module)
+      ? project.modules.module.filter((m): m is string => typeof m === "string" && m.trim() !== "").map((m) => m.trim())
+      : [];
   return { ...(java ? { java } : {}), modules };
 }
 

@@ -10,10 +10,52 @@ import picomatch from "picomatch";
 const NOT_PROJECTS: Record<string, string> = {};
 const groups: [string, string[]][] = [
   ["examples", ["example", "examples", "_examples", "sample", "samples"]],
-  ["tests", ["test", "tests", "__tests__", "spec", "specs", "e2e-fixtures", "testscripts", "acceptance", "acceptance-tests", "integration-tests"]],
-  ["test data", ["testdata", "test_data", "test-data", "fixtures", "__fixtures__", "fixture", "test-fixtures", "test_fixtures", "__mocks__", "__snapshots__", "golden", "goldens"]],
+  [
+    "tests",
+    [
+      "test",
+      "tests",
+      "__tests__",
+      "spec",
+      "specs",
+      "e2e-fixtures",
+      "testscripts",
+      "acceptance",
+      "acceptance-tests",
+      "integration-tests",
+    ],
+  ],
+  [
+    "test data",
+    [
+      "testdata",
+      "test_data",
+      "test-data",
+      "fixtures",
+      "__fixtures__",
+      "fixture",
+      "test-fixtures",
+      "test_fixtures",
+      "__mocks__",
+      "__snapshots__",
+      "golden",
+      "goldens",
+    ],
+  ],
   ["documentation", ["doc", "docs", "documentation"]],
-  ["vendored code", ["vendor", "vendored", "third_party", "third-party", "thirdparty", "node_modules", "bower_components", "jspm_packages"]],
+  [
+    "vendored code",
+    [
+      "vendor",
+      "vendored",
+      "third_party",
+      "third-party",
+      "thirdparty",
+      "node_modules",
+      "bower_components",
+      "jspm_packages",
+    ],
+  ],
   ["generated code", ["generated", "__generated__", "_generated", "autogen"]],
 ];
 for (const [reason, names] of groups) for (const name of names) NOT_PROJECTS[name] = reason;
@@ -29,7 +71,19 @@ const SUFFIXES: [RegExp, string][] = [
  * Directories whose projects may get a shell of their own but never fill the root's default shell: CI helpers and
  * scripts pin what their job needs (a `ci/lint/.python-version`), not what the repository is built with.
  */
-const TOOLING = new Set(["ci", ".ci", "scripts", "script", "tools", "hack", "bench", "benchmarks", "devtools", "build-tools", "buildscripts"]);
+const TOOLING = new Set([
+  "ci",
+  ".ci",
+  "scripts",
+  "script",
+  "tools",
+  "hack",
+  "bench",
+  "benchmarks",
+  "devtools",
+  "build-tools",
+  "buildscripts",
+]);
 
 export interface Skipped {
   dir: string;
@@ -54,7 +108,10 @@ export interface DetectGlobs {
 }
 
 export function projectRules(globs: DetectGlobs = {}): ProjectRules {
-  const include = (globs.include ?? []).map((g) => ({ match: picomatch([g, `${g}/**`], { dot: true }), base: picomatch.scan(g).base.replace(/\/+$/, "") }));
+  const include = (globs.include ?? []).map((g) => ({
+    match: picomatch([g, `${g}/**`], { dot: true }),
+    base: picomatch.scan(g).base.replace(/\/+$/, ""),
+  }));
   const exclude = (globs.exclude ?? []).map((g) => ({ glob: g, match: picomatch([g, `${g}/**`], { dot: true }) }));
   const excludedBy = (dir: string) => exclude.find((e) => e.match(dir));
   return {
@@ -82,7 +139,10 @@ export function summariseSkipped(skipped: readonly Skipped[], limit = 4): string
   const byReason = new Map<string, string[]>();
   for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.dir]);
   return [...byReason.entries()].map(([reason, dirs]) => {
-    const shown = dirs.slice(0, limit).map((d) => `${d}/`).join(", ");
+    const shown = dirs
+      .slice(0, limit)
+      .map((d) => `${d}/`)
+      .join(", ");
     return `${reason}: ${shown}${dirs.length > limit ? ` and ${dirs.length - limit} more` : ""}`;
   });
 }

@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { PavedError } from "@paved/core";
 import { parse as parseJsoncText, printParseErrorCode, type ParseError, type ParseErrorCode } from "jsonc-parser";
 
-export function markerError(file: string, line: number | undefined, col: number | undefined, what: string, hint: string): PavedError {
+export function markerError(
+  file: string,
+  line: number | undefined,
+  col: number | undefined,
+  what: string,
+  hint: string,
+): PavedError {
   const where = line === undefined ? file : `${file}:${line}${col === undefined ? "" : `:${col}`}`;
   return new PavedError("E_MARKER_PARSE", `${where}: ${what}`, {
     hint: `${hint} paved reads this file to choose the toolchain; nothing was written.`,
@@ -53,7 +59,10 @@ export function parseJson(text: string, file: string): unknown {
     const pos = /position (\d+)/.exec(message);
     const lc = /line (\d+) column (\d+)/.exec(message);
     const at = lc ? { line: Number(lc[1]), col: Number(lc[2]) } : pos ? positionOf(text, Number(pos[1])) : undefined;
-    const what = message.replace(/^JSON\.parse: /, "").replace(/ in JSON at position \d+.*$/, "").replace(/, "[^"]*"\.\.\. is not valid JSON$/, "");
+    const what = message
+      .replace(/^JSON\.parse: /, "")
+      .replace(/ in JSON at position \d+.*$/, "")
+      .replace(/, "[^"]*"\.\.\. is not valid JSON$/, "");
     throw markerError(file, at?.line, at?.col, `not valid JSON (${what})`, "Fix the JSON syntax there.");
   }
 }
@@ -65,14 +74,22 @@ export function parseJsonc(text: string, file: string): unknown {
   const first = errors[0];
   if (first) {
     const at = positionOf(stripBom(text), first.offset);
-    throw markerError(file, at.line, at.col, `not valid JSON (${jsoncErrorText(first.error)})`, "Fix the JSON syntax there.");
+    throw markerError(
+      file,
+      at.line,
+      at.col,
+      `not valid JSON (${jsoncErrorText(first.error)})`,
+      "Fix the JSON syntax there.",
+    );
   }
   return value;
 }
 
 /** jsonc-parser's codes as words: "InvalidSymbol" → "invalid symbol". */
 function jsoncErrorText(code: ParseErrorCode): string {
-  return printParseErrorCode(code).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return printParseErrorCode(code)
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
 }
 
 function stripBom(text: string): string {

@@ -20,20 +20,61 @@ import type { Detection, Project } from "./_types.ts";
 
 /** Directories that hold dependencies, caches or build output: never a project of their own, not worth a mention. */
 export const SKIP_DIRS = new Set([
-  "node_modules", "bower_components", "target", "dist", "build", "out", "coverage", "result",
-  "__pycache__", "venv", "env", "site-packages", "obj", "bin", "Pods", "DerivedData", "tmp",
+  "node_modules",
+  "bower_components",
+  "target",
+  "dist",
+  "build",
+  "out",
+  "coverage",
+  "result",
+  "__pycache__",
+  "venv",
+  "env",
+  "site-packages",
+  "obj",
+  "bin",
+  "Pods",
+  "DerivedData",
+  "tmp",
 ]);
 
-const MARKERS = new Set([...NODE_MARKERS, ...PYTHON_MARKERS, ...GO_MARKERS, ...RUST_MARKERS, ...JVM_MARKERS, ...MISC_MARKERS, ...ASDF_MARKERS]);
+const MARKERS = new Set([
+  ...NODE_MARKERS,
+  ...PYTHON_MARKERS,
+  ...GO_MARKERS,
+  ...RUST_MARKERS,
+  ...JVM_MARKERS,
+  ...MISC_MARKERS,
+  ...ASDF_MARKERS,
+]);
 // Order matters only for notes; pins are settled per toolchain afterwards.
-const DETECTORS: Detector[] = [detectAsdf, detectNode, detectPython, detectGo, detectRust, detectJvm, detectRuby, detectPhp, detectDotnet, detectTerraform];
+const DETECTORS: Detector[] = [
+  detectAsdf,
+  detectNode,
+  detectPython,
+  detectGo,
+  detectRust,
+  detectJvm,
+  detectRuby,
+  detectPhp,
+  detectDotnet,
+  detectTerraform,
+];
 
 /**
  * A build whose sources live in `src/` (Cargo, Maven, Gradle, npm, Python packaging) keeps no other project there:
  * `src/main/java/com/…` and a crate's module tree are hundreds of directories that cannot hold a marker of their own.
  * They are not walked unless a workspace member or a detect.include points into them.
  */
-const SOURCES_ONLY = new Set(["Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "package.json", "pyproject.toml"]);
+const SOURCES_ONLY = new Set([
+  "Cargo.toml",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "package.json",
+  "pyproject.toml",
+]);
 
 function isMarker(name: string): boolean {
   return MARKERS.has(name) || MARKER_SUFFIXES.some((s) => name.endsWith(s));
@@ -143,14 +184,22 @@ export function scanRepository(root: string, options: ScanOptions = {}): Detecti
     }
     const ctx = new DirContext(root, rel, files);
     // A link to nothing cannot pin anything, and the ecosystem's own tool could not read it either.
-    for (const name of broken) ctx.note(`${ctx.rel(name)} is not a regular file (a link to a missing file, a directory or a pipe); ignored.`);
+    for (const name of broken)
+      ctx.note(`${ctx.rel(name)} is not a regular file (a link to a missing file, a directory or a pipe); ignored.`);
     for (const detect of DETECTORS) detect(ctx);
     projects.push(settle(ctx));
     const sourcesOnly = [...SOURCES_ONLY].some((name) => files.has(name));
     const src = rel === "" ? "src" : `${rel}/src`;
     const intoSrc = (p: string) => /^(\.\/)?src(\/|$)/.test(p.replace(/^!/, ""));
     for (const child of children) {
-      if (sourcesOnly && child[0] === src && !rules.included(src) && !rules.leadsTo(src) && !ctx.memberPatterns.some(intoSrc)) continue;
+      if (
+        sourcesOnly &&
+        child[0] === src &&
+        !rules.included(src) &&
+        !rules.leadsTo(src) &&
+        !ctx.memberPatterns.some(intoSrc)
+      )
+        continue;
       stack.push(child);
     }
   }
@@ -177,8 +226,14 @@ function linkWorkspaces(projects: Project[]): void {
     const patterns = project.workspaceMembers;
     if (patterns.length === 0) continue;
     // `!pattern` takes matches out again, as pnpm and Cargo workspaces mean it.
-    const include = memberMatcher(project.dir, patterns.filter((p) => !p.startsWith("!")));
-    const exclude = memberMatcher(project.dir, patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1)));
+    const include = memberMatcher(
+      project.dir,
+      patterns.filter((p) => !p.startsWith("!")),
+    );
+    const exclude = memberMatcher(
+      project.dir,
+      patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1)),
+    );
     project.workspaceMembers = dirs.filter((d) => d !== project.dir && include(d) && !exclude(d));
     for (const p of patterns) {
       if (p.startsWith("!") || picomatch.scan(p).isGlob) continue;
@@ -186,7 +241,10 @@ function linkWorkspaces(projects: Project[]): void {
       // `use .` (go.work) and `"."` (workspaces) name the workspace root itself, which is this project.
       if (clean === "." || clean === "") continue;
       const member = posix.normalize(project.dir === "" ? clean : `${project.dir}/${clean}`);
-      if (!dirs.includes(member)) project.notes.push(`workspace member ${p} (in ${project.dir || "the root"}) has no marker files; nothing to detect there.`);
+      if (!dirs.includes(member))
+        project.notes.push(
+          `workspace member ${p} (in ${project.dir || "the root"}) has no marker files; nothing to detect there.`,
+        );
     }
   }
 }

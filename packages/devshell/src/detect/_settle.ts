@@ -30,7 +30,9 @@ export function settle(ctx: DirContext): Project {
   const conflicts: Conflict[] = [];
   for (const [toolchain, list] of byToolchain) {
     // Stable sort: strongest first, and among equals the order the detectors saw them.
-    const ordered = [...list].sort((a, b) => RANK[a.strength] - RANK[b.strength] || (a.version === "" ? 1 : 0) - (b.version === "" ? 1 : 0));
+    const ordered = [...list].sort(
+      (a, b) => RANK[a.strength] - RANK[b.strength] || (a.version === "" ? 1 : 0) - (b.version === "" ? 1 : 0),
+    );
     const chosen = ordered[0]!;
     pins.push(chosen);
     const losers = ordered.slice(1).filter((p) => !compatible(chosen, p));

@@ -46,7 +46,8 @@ function shellName(dir: string, taken: Set<string>): string {
   const parts = dir.split("/");
   const clean = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z_]+/, "") || "shell";
   let name = clean(parts.at(-1)!);
-  for (let i = parts.length - 2; (taken.has(name) || name === "default") && i >= 0; i--) name = clean(parts.slice(i).join("-"));
+  for (let i = parts.length - 2; (taken.has(name) || name === "default") && i >= 0; i--)
+    name = clean(parts.slice(i).join("-"));
   let n = 2;
   const base = name;
   while (taken.has(name) || name === "default") name = `${base}-${n++}`;
@@ -54,11 +55,16 @@ function shellName(dir: string, taken: Set<string>): string {
   return name;
 }
 
-function extrasFor(pins: Pin[], projects: Project[], release: string): { packages: string[]; unfree: string[]; resolutions: CrossResolution[] } {
+function extrasFor(
+  pins: Pin[],
+  projects: Project[],
+  release: string,
+): { packages: string[]; unfree: string[]; resolutions: CrossResolution[] } {
   const resolutions = pins.map((p) => resolveCached(p, release));
   const unfree = [...new Set(resolutions.flatMap((r) => (r.unfree ? [r.unfree] : [])))].sort();
   const components = new Set<string>();
-  for (const project of projects) for (const c of project.rust?.components ?? []) if (RUST_COMPONENTS[c]) components.add(RUST_COMPONENTS[c]);
+  for (const project of projects)
+    for (const c of project.rust?.components ?? []) if (RUST_COMPONENTS[c]) components.add(RUST_COMPONENTS[c]);
   return { packages: pins.some((p) => p.toolchain === "rust") ? [...components].sort() : [], unfree, resolutions };
 }
 
@@ -66,13 +72,17 @@ function extrasFor(pins: Pin[], projects: Project[], release: string): { package
 function commonPin(pins: Pin[], release: string): Pin | undefined {
   const byAttr = new Map<string, Pin[]>();
   for (const pin of pins) {
-    const key = pin.version === "" ? "" : attrOf(pin, release) ?? "";
+    const key = pin.version === "" ? "" : (attrOf(pin, release) ?? "");
     byAttr.set(key, [...(byAttr.get(key) ?? []), pin]);
   }
   return [...byAttr.entries()].filter(([k]) => k !== "").sort((a, b) => b[1].length - a[1].length)[0]?.[1][0];
 }
 
-export function planShells(detection: Detection, release: string, options: { pinnedOnly?: boolean } = {}): PlannedShell[] {
+export function planShells(
+  detection: Detection,
+  release: string,
+  options: { pinnedOnly?: boolean } = {},
+): PlannedShell[] {
   pinnedOnly = options.pinnedOnly === true;
   const root = detection.projects.find((p) => p.dir === "");
   const subs = detection.projects.filter((p) => p.dir !== "");
@@ -85,7 +95,9 @@ export function planShells(detection: Detection, release: string, options: { pin
   // modules ask for most fills it, so the modules need no shells of their own.
   // CI helpers and scripts (ci/, scripts/, tools/, …) pin what their job needs, never what the repository builds with.
   const users = new Map<Toolchain, Pin[]>();
-  for (const project of subs) if (!isTooling(project.dir)) for (const pin of project.pins) users.set(pin.toolchain, [...(users.get(pin.toolchain) ?? []), pin]);
+  for (const project of subs)
+    if (!isTooling(project.dir))
+      for (const pin of project.pins) users.set(pin.toolchain, [...(users.get(pin.toolchain) ?? []), pin]);
   for (const [toolchain, pins] of users) {
     const have = base.get(toolchain);
     if (have && have.version !== "") continue;
@@ -120,21 +132,36 @@ export function planShells(detection: Detection, release: string, options: { pin
       continue;
     }
     const merged = new Map(parent.pins);
-    for (const pin of project.pins) if (differing.includes(pin) || !merged.has(pin.toolchain)) merged.set(pin.toolchain, pin);
+    for (const pin of project.pins)
+      if (differing.includes(pin) || !merged.has(pin.toolchain)) merged.set(pin.toolchain, pin);
     const whose = parent.name === "default" ? "the default shell's" : `shell ${parent.name}'s`;
     const why = differing
       .map((pin) => {
         const have = parent.pins.get(pin.toolchain);
-        return have ? `${pin.toolchain} ${pin.version} (${pin.file}) differs from ${whose} ${pin.toolchain} ${have.version || "(unpinned)"}` : `${pin.toolchain} is not in ${parent.name === "default" ? "the default shell" : `shell ${parent.name}`} (${pin.file})`;
+        return have
+          ? `${pin.toolchain} ${pin.version} (${pin.file}) differs from ${whose} ${pin.toolchain} ${have.version || "(unpinned)"}`
+          : `${pin.toolchain} is not in ${parent.name === "default" ? "the default shell" : `shell ${parent.name}`} (${pin.file})`;
       })
       .join("; ");
     planned.push({ name: shellName(project.dir, taken), dir: project.dir, pins: merged, serves: [project], why });
   }
   const shells: PlannedShell[] = planned.map((s) => {
     const pins = [...s.pins.values()].sort((a, b) => (a.toolchain < b.toolchain ? -1 : 1));
-    return { name: s.name, dir: s.dir!, pins, ...extrasFor(pins, [...s.serves, ...(root ? [root] : [])], release), serves: s.serves.map((p) => p.dir), why: s.why! };
+    return {
+      name: s.name,
+      dir: s.dir!,
+      pins,
+      ...extrasFor(pins, [...s.serves, ...(root ? [root] : [])], release),
+      serves: s.serves.map((p) => p.dir),
+      why: s.why!,
+    };
   });
-  shells.unshift({ name: "default", pins: defaultPins, ...extrasFor(defaultPins, defaultShell.serves, release), serves: defaultShell.serves.map((p) => p.dir) });
+  shells.unshift({
+    name: "default",
+    pins: defaultPins,
+    ...extrasFor(defaultPins, defaultShell.serves, release),
+    serves: defaultShell.serves.map((p) => p.dir),
+  });
   return shells;
 }
 
@@ -147,6 +174,9 @@ function noteUnhonoured(project: Project, pins: Map<Toolchain, Pin>, release: st
     const have = pins.get(pin.toolchain);
     if (pin.version === "" || !have || have === pin || have.version === pin.version) continue;
     const r = resolveCached(pin, release);
-    if (r.status === "unavailable") project.notes.push(`${pin.file}${pin.line === undefined ? "" : `:${pin.line}`} asks for ${pin.toolchain} ${pin.version}; it shares shell ${shell} (${r.attr ?? "nothing"}): ${r.reason}`);
+    if (r.status === "unavailable")
+      project.notes.push(
+        `${pin.file}${pin.line === undefined ? "" : `:${pin.line}`} asks for ${pin.toolchain} ${pin.version}; it shares shell ${shell} (${r.attr ?? "nothing"}): ${r.reason}`,
+      );
   }
 }

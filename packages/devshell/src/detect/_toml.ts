@@ -28,7 +28,12 @@ export function parseToml(text: string, file: string): TomlDocument {
   }
   // Key lines are found on first use: most marker files pin nothing, and the line scan costs more than the parse.
   let lines: KeyLines | undefined;
-  return { data: plain(data) as TomlTable, get lines() { return (lines ??= keyLines(text)); } };
+  return {
+    data: plain(data) as TomlTable,
+    get lines() {
+      return (lines ??= keyLines(text));
+    },
+  };
 }
 
 /** Dates stay text (as paved never computes with them); tables become ordinary objects. */
@@ -58,7 +63,9 @@ const HEADER = new RegExp(String.raw`^\s*\[\[?\s*(${KEY}(?:\s*\.\s*${KEY})*)\s*\
 const KEY_PART = new RegExp(KEY, "g");
 
 function splitKey(dotted: string): string[] {
-  return [...dotted.matchAll(KEY_PART)].map(([k]) => (k.startsWith('"') ? JSON.parse(k) as string : k.startsWith("'") ? k.slice(1, -1) : k));
+  return [...dotted.matchAll(KEY_PART)].map(([k]) =>
+    k.startsWith('"') ? (JSON.parse(k) as string) : k.startsWith("'") ? k.slice(1, -1) : k,
+  );
 }
 
 /**

@@ -25,7 +25,6 @@ export interface EnvrcOptions {
   watch?: string[];
 }
 
-
 function joinPath(dir: string, file: string): string {
   return dir === "." || dir === "" ? file : `${dir.replace(/\/+$/, "")}/${file}`;
 }
@@ -57,7 +56,7 @@ export function renderEnvrc(options: EnvrcOptions = {}): string {
     "# keeps the last environment (STALE) and evaluates in the background. Without paved, direnv's `use flake`.",
     "__paved_d=${PAVED_CACHE_DIR:-}",
     'if [ -z "$__paved_d" ]; then',
-    '  case ${XDG_CACHE_HOME:-} in /*) __paved_d=$XDG_CACHE_HOME/paved ;; *) __paved_d=$HOME/.cache/paved ;; esac',
+    "  case ${XDG_CACHE_HOME:-} in /*) __paved_d=$XDG_CACHE_HOME/paved ;; *) __paved_d=$HOME/.cache/paved ;; esac",
     "fi",
     // One directory per .envrc and per what it asks for: editing `--shell` or `--nixpkgs` never reuses a stamp.
     `__paved_d=$__paved_d/direnv$PWD/${stampKey(options)}`,
@@ -73,7 +72,7 @@ export function renderEnvrc(options: EnvrcOptions = {}): string {
     '  elif [ -r "$__paved_d/env" ]; then',
     '    . "$__paved_d/env"',
     `    watch_file ${watched.map(shellQuote).join(" ")}`,
-    '    export PAVED_SHELL_STALE=failed',
+    "    export PAVED_SHELL_STALE=failed",
     "    log_error \"paved failed (see above); keeping the last environment, STALE. 'paved shell -- true' shows why.\"",
     "  else",
     `    watch_file ${watched.map(shellQuote).join(" ")}`,
@@ -81,7 +80,7 @@ export function renderEnvrc(options: EnvrcOptions = {}): string {
     "  fi",
     "else",
     `  watch_file ${watched.map(shellQuote).join(" ")}`,
-    "  log_error \"paved is not on PATH: loading the flake with direnv's use flake instead (slower; install paved for cached loads)\"",
+    '  log_error "paved is not on PATH: loading the flake with direnv\'s use flake instead (slower; install paved for cached loads)"',
     `  use flake ${flakeArgs.map(shellQuote).join(" ")}`,
     "fi",
     "unset __paved_d __paved_n __paved_env",

@@ -92,7 +92,12 @@ function staleText(env: string, message: string, level: "log_error" | "log_statu
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "failed";
+  return (
+    text
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim() ?? "failed"
+  );
 }
 
 /** A one-shot line shown when the next load picks up what a background run wrote. */
@@ -108,7 +113,8 @@ function storeWarm(files: DirenvFiles, prepared: PreparedShell): string {
   const parts = { root: prepared.root, shell: prepared.shell, nixpkgs: prepared.nixpkgs, system: currentSystem() };
   // A stale entry must never get a stamp: it would vouch for inputs it was not built from.
   const fresh = readEntry(prepared.entryDir.replace(/\/[^/]+$/, ""), prepared.meta.id) ?? prepared.meta;
-  const stamp = prepared.cache === "stale" ? ASK_STAMP : renderStamp({ meta: fresh, parts, entryDir: prepared.entryDir });
+  const stamp =
+    prepared.cache === "stale" ? ASK_STAMP : renderStamp({ meta: fresh, parts, entryDir: prepared.entryDir });
   writeWarm(files, text, stamp);
   return text;
 }
@@ -151,9 +157,15 @@ export async function direnvExport(options: DirenvExportOptions = {}): Promise<D
     const lines = [envText(prepared)];
     if (prepared.cache === "stale") {
       lines.push(`export PAVED_SHELL_STALE=${shellQuote(prepared.meta.capturedAt)}`);
-      lines.push(`log_error ${shellQuote(`paved: STALE environment from ${prepared.meta.capturedAt}; evaluation failed: ${prepared.staleBecause?.split("\n")[0] ?? ""}`)}`);
+      lines.push(
+        `log_error ${shellQuote(`paved: STALE environment from ${prepared.meta.capturedAt}; evaluation failed: ${prepared.staleBecause?.split("\n")[0] ?? ""}`)}`,
+      );
     }
-    return { text: `${lines.join("\n")}\n`, state: prepared.cache === "stale" ? "stale" : prepared.cache === "hit" ? "hit" : "miss", prepared };
+    return {
+      text: `${lines.join("\n")}\n`,
+      state: prepared.cache === "stale" ? "stale" : prepared.cache === "hit" ? "hit" : "miss",
+      prepared,
+    };
   }
   const files = direnvFiles(options.stampDir);
   if (options.background) return background(options, files);
@@ -165,7 +177,10 @@ export async function direnvExport(options: DirenvExportOptions = {}): Promise<D
     // paved.yaml does not parse, the shell is gone…: keep what works, say exactly where the problem is.
     if (!kept || !isPavedError(error)) throw error;
     rmSync(files.watches, { force: true });
-    return { text: staleText(kept, `paved: STALE environment from %CAPTURED%: ${error.message}`, "log_error"), state: "stale" };
+    return {
+      text: staleText(kept, `paved: STALE environment from %CAPTURED%: ${error.message}`, "log_error"),
+      state: "stale",
+    };
   }
   if (warm) return { text: `${storeWarm(files, warm)}\n${takeNotice(files)}`, state: "hit", prepared: warm };
   // The kept environment's cached watch list has the inputs' old mtimes: direnv would reload at every prompt.
@@ -173,7 +188,11 @@ export async function direnvExport(options: DirenvExportOptions = {}): Promise<D
 
   if (kept && !options.wait) {
     const failure = failureStillHolds(files);
-    if (failure) return { text: staleText(kept, `paved: STALE environment from %CAPTURED%; ${failure.message}`, "log_error"), state: "stale" };
+    if (failure)
+      return {
+        text: staleText(kept, `paved: STALE environment from %CAPTURED%; ${failure.message}`, "log_error"),
+        state: "stale",
+      };
     const why = await staleReasons(options).catch(() => ["inputs changed"]);
     if (!running(files)) options.startBackground?.();
     const message = `paved: ${why.slice(0, 3).join(", ")}; evaluating in the background — this environment (from %CAPTURED%) is STALE until the next prompt`;
@@ -182,7 +201,15 @@ export async function direnvExport(options: DirenvExportOptions = {}): Promise<D
   const prepared = await prepareShell({ ...options, staleOk: true });
   const text = storeWarm(files, prepared);
   if (prepared.cache === "stale") {
-    return { text: staleText(text, `paved: STALE environment from %CAPTURED%; evaluation failed: ${firstLine(prepared.staleBecause)}`, "log_error"), state: "stale", prepared };
+    return {
+      text: staleText(
+        text,
+        `paved: STALE environment from %CAPTURED%; evaluation failed: ${firstLine(prepared.staleBecause)}`,
+        "log_error",
+      ),
+      state: "stale",
+      prepared,
+    };
   }
   rmSync(files.failed, { force: true });
   return { text: `${text}\n`, state: "miss", prepared };

@@ -5,7 +5,19 @@
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { call, didYouMean, editDistance, filePath, id, nix, nixJson, PavedError, renderNix, sel, type NixpkgsConfig } from "@paved/core";
+import {
+  call,
+  didYouMean,
+  editDistance,
+  filePath,
+  id,
+  nix,
+  nixJson,
+  PavedError,
+  renderNix,
+  sel,
+  type NixpkgsConfig,
+} from "@paved/core";
 
 export interface ProbeResult {
   /** attr path → version ("" when the package has none), or null when it does not exist. */
@@ -17,7 +29,11 @@ export interface ProbeResult {
 }
 
 /** Where to evaluate: an explicit --nixpkgs path, paved.yaml's nixpkgs.path, or the flake's own input. */
-function probeSource(root: string, nixpkgs: NixpkgsConfig | undefined, override?: string): { kind: "path"; path: string } | { kind: "flake"; root: string } {
+function probeSource(
+  root: string,
+  nixpkgs: NixpkgsConfig | undefined,
+  override?: string,
+): { kind: "path"; path: string } | { kind: "flake"; root: string } {
   const path = override ?? nixpkgs?.path;
   if (path !== undefined) return { kind: "path", path: isAbsolute(path) ? path : resolve(root, path) };
   return { kind: "flake", root };
@@ -44,9 +60,10 @@ const PROBE = nix`
   }`;
 
 function probeExpression(source: ReturnType<typeof probeSource>, attrPaths: string[]): string {
-  const nixpkgs = source.kind === "path"
-    ? filePath(source.path)
-    : sel(call(id("builtins.getFlake"), source.root), ["inputs", "nixpkgs"]);
+  const nixpkgs =
+    source.kind === "path"
+      ? filePath(source.path)
+      : sel(call(id("builtins.getFlake"), source.root), ["inputs", "nixpkgs"]);
   const key = (path: string) => ({ key: path, path: path === "" ? [] : path.split(".") });
   const parents = [...new Set(attrPaths.map((a) => a.split(".").slice(0, -1).join(".")))];
   return renderNix(call(PROBE, { nixpkgs, found: attrPaths.map(key), names: parents.map(key) }));
@@ -55,7 +72,12 @@ function probeExpression(source: ReturnType<typeof probeSource>, attrPaths: stri
 export async function probeAttributes(
   root: string,
   attrPaths: string[],
-  options: { nixpkgs?: NixpkgsConfig; override?: string; signal?: AbortSignal; env?: Record<string, string | undefined> } = {},
+  options: {
+    nixpkgs?: NixpkgsConfig;
+    override?: string;
+    signal?: AbortSignal;
+    env?: Record<string, string | undefined>;
+  } = {},
 ): Promise<ProbeResult> {
   const source = probeSource(root, options.nixpkgs, options.override);
   // Caught here, before Nix turns it into an opaque "opening file …/default.nix" failure.
@@ -75,11 +97,15 @@ export async function probeAttributes(
     });
   } catch (error) {
     if (error instanceof PavedError && source.kind === "flake") {
-      throw new PavedError(error.code, `could not evaluate the flake's nixpkgs to check package names: ${error.message}`, {
-        hint: "Without network access, point paved at a local nixpkgs: --nixpkgs PATH, or nixpkgs.path in paved.yaml.",
-        details: error.details,
-        cause: error,
-      });
+      throw new PavedError(
+        error.code,
+        `could not evaluate the flake's nixpkgs to check package names: ${error.message}`,
+        {
+          hint: "Without network access, point paved at a local nixpkgs: --nixpkgs PATH, or nixpkgs.path in paved.yaml.",
+          details: error.details,
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -91,7 +117,10 @@ export async function probeAttributes(
     const names = out.names[parts.join(".")] ?? [];
     const prefix = parts.length ? `${parts.join(".")}.` : "";
     const ranked = names
-      .map((n) => ({ n, d: editDistance(leaf.toLowerCase(), n.toLowerCase()) - (n.toLowerCase().startsWith(leaf.toLowerCase()) ? 2 : 0) }))
+      .map((n) => ({
+        n,
+        d: editDistance(leaf.toLowerCase(), n.toLowerCase()) - (n.toLowerCase().startsWith(leaf.toLowerCase()) ? 2 : 0),
+      }))
       .filter((x) => x.d <= Math.max(2, Math.floor(leaf.length / 3)))
       .sort((a, b) => a.d - b.d || a.n.length - b.n.length || (a.n < b.n ? -1 : 1))
       .slice(0, 5)

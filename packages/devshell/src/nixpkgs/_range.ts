@@ -75,7 +75,10 @@ function toNpm(text: string): string | undefined {
       out.push(`${lo} - ${hi}`);
       continue;
     }
-    const tokens = alt.replace(/(>=|<=|~>|!=|[<>=^~])\s+/g, "$1").split(/[\s,]+/).filter(Boolean);
+    const tokens = alt
+      .replace(/(>=|<=|~>|!=|[<>=^~])\s+/g, "$1")
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const kept: string[] = [];
     for (const token of tokens) {
       const m = /^(>=|<=|~>|!=|[<>=^~]|)(.*)$/.exec(token)!;
@@ -120,7 +123,8 @@ function pep440ToNpm(text: string): string | undefined {
     const v: Version = [release[0] ?? 0, release[1] ?? 0, release[2] ?? 0];
     const named = Math.min(release.length, 3);
     if (spec.operator === "~=") parts.push(pessimistic({ v, parts: named }));
-    else if (spec.operator === "==" || spec.operator === "===") parts.push(spec.prefix ? `${formatVersion(v, named)}.x` : `=${formatVersion(v)}`);
+    else if (spec.operator === "==" || spec.operator === "===")
+      parts.push(spec.prefix ? `${formatVersion(v, named)}.x` : `=${formatVersion(v)}`);
     else parts.push(`${spec.operator}${formatVersion(v, named)}`);
   }
   return parts.length ? parts.join(" ") : "*";

@@ -18,7 +18,12 @@ import { ARCHIVED, TABLES } from "./_tables.ts";
 /** Release branches paved can take a toolchain from, newest first; archived ones last, for their listed toolchains only. */
 const RELEASES = ["nixos-unstable", "nixos-26.05", "nixos-25.11", ...Object.keys(ARCHIVED).sort().reverse()] as const;
 
-const RELEASE_EOL: Record<string, string> = { "nixos-22.11": "2023-06-30", "nixos-24.11": "2025-06-30", "nixos-25.11": "2026-06-30", "nixos-26.05": "2026-12-31" };
+const RELEASE_EOL: Record<string, string> = {
+  "nixos-22.11": "2023-06-30",
+  "nixos-24.11": "2025-06-30",
+  "nixos-25.11": "2026-06-30",
+  "nixos-26.05": "2026-12-31",
+};
 
 /** End of upstream security support per version line, where paved knows it. */
 const LINE_EOL: Partial<Record<Toolchain, Record<string, string>>> = {
@@ -36,7 +41,9 @@ function releaseSupport(release: string, now = today()): string {
   if (release.endsWith("unstable")) return `${release} is rolling: it gets security updates as nixpkgs does`;
   const eol = RELEASE_EOL[release];
   if (!eol) return `paved does not know how long ${release} gets security updates`;
-  return eol < now ? `${release} stopped getting security updates on ${eol}` : `${release} gets security updates until ${eol}`;
+  return eol < now
+    ? `${release} stopped getting security updates on ${eol}`
+    : `${release} gets security updates until ${eol}`;
 }
 
 /** "Node.js 20 reached end of life on 2026-04-30: no more security fixes upstream" (or nothing when unknown). */
@@ -59,13 +66,29 @@ export interface CrossResolution extends Resolution {
  * paved.yaml already chose for this toolchain; `search: false` never looks at other releases (rendering: only
  * paved.yaml decides, so `paved sync` never switches a release on its own).
  */
-export function resolveAcross(toolchain: Toolchain, version: string, pinned: string, options: { attr?: string; fromRelease?: string; pinnedOnly?: boolean; search?: boolean } = {}): CrossResolution {
+export function resolveAcross(
+  toolchain: Toolchain,
+  version: string,
+  pinned: string,
+  options: { attr?: string; fromRelease?: string; pinnedOnly?: boolean; search?: boolean } = {},
+): CrossResolution {
   if (options.fromRelease && options.fromRelease !== pinned) {
     const r = resolvePin(toolchain, version, options.fromRelease, options.attr);
-    return { ...r, release: options.fromRelease, reason: `${r.reason}; from ${options.fromRelease} (toolchains.${toolchain}.release in paved.yaml): ${releaseSupport(options.fromRelease)}` };
+    return {
+      ...r,
+      release: options.fromRelease,
+      reason: `${r.reason}; from ${options.fromRelease} (toolchains.${toolchain}.release in paved.yaml): ${releaseSupport(options.fromRelease)}`,
+    };
   }
   const here = resolvePin(toolchain, version, pinned, options.attr);
-  if (here.status !== "unavailable" || options.search === false || options.attr || version.trim() === "" || !TABLES[pinned]) return here;
+  if (
+    here.status !== "unavailable" ||
+    options.search === false ||
+    options.attr ||
+    version.trim() === "" ||
+    !TABLES[pinned]
+  )
+    return here;
   for (const release of RELEASES) {
     if (release === pinned || TABLES[release] === TABLES[pinned]) continue;
     if (ARCHIVED[release] && !ARCHIVED[release]![toolchain]) continue;
@@ -74,7 +97,10 @@ export function resolveAcross(toolchain: Toolchain, version: string, pinned: str
     const line = there.got.replace(/^about /, "").replace(/\.x$/, "");
     const support = [releaseSupport(release), lineSupport(toolchain, line)].filter(Boolean).join("; ");
     if (options.pinnedOnly) {
-      return { ...here, reason: `${here.reason}. ${release} has ${there.attr} (${there.got}); paved init without --pinned-release-only takes it from there (${support})` };
+      return {
+        ...here,
+        reason: `${here.reason}. ${release} has ${there.attr} (${there.got}); paved init without --pinned-release-only takes it from there (${support})`,
+      };
     }
     return {
       ...there,

@@ -31,7 +31,16 @@ export interface Resolution {
 }
 
 const TOOL_NAMES: Partial<Record<Toolchain, string>> = {
-  node: "Node.js", python: "Python", go: "Go", rust: "Rust", java: "JDK", ruby: "Ruby", php: "PHP", dotnet: ".NET SDK", terraform: "Terraform", opentofu: "OpenTofu",
+  node: "Node.js",
+  python: "Python",
+  go: "Go",
+  rust: "Rust",
+  java: "JDK",
+  ruby: "Ruby",
+  php: "PHP",
+  dotnet: ".NET SDK",
+  terraform: "Terraform",
+  opentofu: "OpenTofu",
 };
 
 export function toolName(t: Toolchain): string {
@@ -52,14 +61,29 @@ function lineList(table: ToolTable): string {
 export function resolvePin(toolchain: Toolchain, version: string, release: string, attr?: string): Resolution {
   const asked = version.trim();
   if (attr) {
-    return { toolchain, asked, attr, got: "as set", status: "satisfied", reason: `attribute ${attr} set by hand in paved.yaml`, extra: [] };
+    return {
+      toolchain,
+      asked,
+      attr,
+      got: "as set",
+      status: "satisfied",
+      reason: `attribute ${attr} set by hand in paved.yaml`,
+      extra: [],
+    };
   }
   const bundled = BUNDLED[toolchain];
   if (bundled) return { toolchain, asked, got: "with nodejs", status: "bundled", reason: bundled, extra: [] };
   const { table: releaseTables, fallback } = releaseTable(release);
   const table = releaseTables[toolchain];
   if (!table) {
-    return { toolchain, asked, got: "nothing", status: "unavailable", reason: `paved has no nixpkgs mapping for ${toolchain}`, extra: [] };
+    return {
+      toolchain,
+      asked,
+      got: "nothing",
+      status: "unavailable",
+      reason: `paved has no nixpkgs mapping for ${toolchain}`,
+      extra: [],
+    };
   }
   const base = { toolchain, asked, extra: table.with ?? [] };
   const preferred = table.lines.find((l) => l.preferred) ?? table.lines.at(-1)!;
@@ -68,19 +92,27 @@ export function resolvePin(toolchain: Toolchain, version: string, release: strin
     attr: line.attr,
     got: gotText(line, table),
     status,
-    reason: fallback ? `${reason} (paved has no table for ${release}; names from ${fallback}, checked by nix eval when a local nixpkgs is given)` : reason,
+    reason: fallback
+      ? `${reason} (paved has no table for ${release}; names from ${fallback}, checked by nix eval when a local nixpkgs is given)`
+      : reason,
     ...(line.unfree ? { unfree: line.unfree } : {}),
   });
 
   if (toolchain === "rust" && /^(nightly|beta)/.test(asked)) {
-    return mk(preferred, "unavailable", `nixpkgs builds stable Rust only; the ${asked} channel needs an overlay such as oxalica/rust-overlay or fenix, so ${release}'s stable rustc (${gotText(preferred, table)}) is used`);
+    return mk(
+      preferred,
+      "unavailable",
+      `nixpkgs builds stable Rust only; the ${asked} channel needs an overlay such as oxalica/rust-overlay or fenix, so ${release}'s stable rustc (${gotText(preferred, table)}) is used`,
+    );
   }
   const range: Range | undefined = parseRange(asked);
   if (!range) {
     return mk(preferred, "unavailable", `could not read "${asked}" as a version; using ${release}'s ${preferred.attr}`);
   }
   if (asked === "" || /^(stable|\*|any)$/i.test(asked)) {
-    const why = table.single ? `${release} carries one ${toolName(toolchain)}` : `no version pinned; ${preferred.attr} is paved's choice for ${release}`;
+    const why = table.single
+      ? `${release} carries one ${toolName(toolchain)}`
+      : `no version pinned; ${preferred.attr} is paved's choice for ${release}`;
     return mk(preferred, "satisfied", why);
   }
   if (/^(lts)$/i.test(asked)) {
@@ -94,10 +126,23 @@ export function resolvePin(toolchain: Toolchain, version: string, release: strin
   if (fits.length > 0) {
     const chosen = fits.includes(preferred) ? preferred : fits.at(-1)!;
     if (range.exact && !table.single) {
-      return mk(chosen, "line", `asked ${asked}, got ${chosen.attr} (${gotText(chosen, table)}): nixpkgs keeps one patch release per line, not every ${asked.split(".").slice(0, 2).join(".")} patch`);
+      return mk(
+        chosen,
+        "line",
+        `asked ${asked}, got ${chosen.attr} (${gotText(chosen, table)}): nixpkgs keeps one patch release per line, not every ${asked.split(".").slice(0, 2).join(".")} patch`,
+      );
     }
-    const why = fits.length > 1 ? `${asked} allows ${fits.map((l) => l.attr).join(", ")}; took ${chosen === preferred ? "paved's default" : "the newest"}` : `${asked} → ${chosen.attr}`;
-    return mk(chosen, range.exact ? "line" : "satisfied", table.single && range.exact ? `asked ${asked}, ${release} carries ${toolName(toolchain)} ${gotText(chosen, table)}` : why);
+    const why =
+      fits.length > 1
+        ? `${asked} allows ${fits.map((l) => l.attr).join(", ")}; took ${chosen === preferred ? "paved's default" : "the newest"}`
+        : `${asked} → ${chosen.attr}`;
+    return mk(
+      chosen,
+      range.exact ? "line" : "satisfied",
+      table.single && range.exact
+        ? `asked ${asked}, ${release} carries ${toolName(toolchain)} ${gotText(chosen, table)}`
+        : why,
+    );
   }
   // Nothing fits: take the closest line and say why.
   const lowest = lowestVersion(range) ?? [0, 0, 0];
@@ -108,7 +153,11 @@ export function resolvePin(toolchain: Toolchain, version: string, release: strin
       ? `nixpkgs has one rustc per release (${release}: ${gotText(closest, table)}); an exact channel like ${asked} cannot be honoured without an overlay such as oxalica/rust-overlay`
       : `nixpkgs carries one ${toolName(toolchain)} version per release (${release}: ${gotText(closest, table)})`
     : `${release} has no ${toolName(toolchain)} ${asked}; its lines are ${lineList(table)}`;
-  return mk(closest, "unavailable", `asked ${asked}, got ${closest.attr} (${gotText(closest, table)}): ${why}. Pin another release with nixpkgs.release in paved.yaml, or change the pin`);
+  return mk(
+    closest,
+    "unavailable",
+    `asked ${asked}, got ${closest.attr} (${gotText(closest, table)}): ${why}. Pin another release with nixpkgs.release in paved.yaml, or change the pin`,
+  );
 }
 
 /** Would `attr` (a line of this release) satisfy the pin? Lets a sub-project with `>=22` share a shell that has nodejs_22. */

@@ -52,25 +52,76 @@ const single = (attr: string, about: string, extra: Partial<ToolTable> = {}, unf
 
 /** nixos-26.05 (current stable; also the base for unstable). */
 const R2605: ReleaseTable = {
-  node: { lines: [{ attr: "nodejs_22", line: "22", lts: true }, { attr: "nodejs_24", line: "24", preferred: true, lts: true }, { attr: "nodejs_26", line: "26", lts: true }] },
-  pnpm: { lines: [{ attr: "pnpm_9", line: "9" }, { attr: "pnpm_10", line: "10", preferred: true }] },
-  yarn: { lines: [{ attr: "yarn", line: "1", preferred: true }, { attr: "yarn-berry_3", line: "3" }, { attr: "yarn-berry", line: "4" }] },
+  node: {
+    lines: [
+      { attr: "nodejs_22", line: "22", lts: true },
+      { attr: "nodejs_24", line: "24", preferred: true, lts: true },
+      { attr: "nodejs_26", line: "26", lts: true },
+    ],
+  },
+  pnpm: {
+    lines: [
+      { attr: "pnpm_9", line: "9" },
+      { attr: "pnpm_10", line: "10", preferred: true },
+    ],
+  },
+  yarn: {
+    lines: [
+      { attr: "yarn", line: "1", preferred: true },
+      { attr: "yarn-berry_3", line: "3" },
+      { attr: "yarn-berry", line: "4" },
+    ],
+  },
   bun: single("bun", "1.3"),
   deno: single("deno", "2.5"),
-  python: { lines: [{ attr: "python311", line: "3.11" }, { attr: "python312", line: "3.12" }, { attr: "python313", line: "3.13", preferred: true }, { attr: "python314", line: "3.14" }] },
+  python: {
+    lines: [
+      { attr: "python311", line: "3.11" },
+      { attr: "python312", line: "3.12" },
+      { attr: "python313", line: "3.13", preferred: true },
+      { attr: "python314", line: "3.14" },
+    ],
+  },
   uv: single("uv", "0.9"),
   poetry: single("poetry", "2.2"),
-  go: { lines: [{ attr: "go_1_25", line: "1.25" }, { attr: "go_1_26", line: "1.26", preferred: true }] },
+  go: {
+    lines: [
+      { attr: "go_1_25", line: "1.25" },
+      { attr: "go_1_26", line: "1.26", preferred: true },
+    ],
+  },
   rust: single("rustc", "1.94", { with: ["cargo"] }),
-  java: { lines: [{ attr: "jdk17", line: "17" }, { attr: "jdk21", line: "21", preferred: true }, { attr: "jdk25", line: "25" }] },
+  java: {
+    lines: [
+      { attr: "jdk17", line: "17" },
+      { attr: "jdk21", line: "21", preferred: true },
+      { attr: "jdk25", line: "25" },
+    ],
+  },
   kotlin: single("kotlin", "2.2"),
   maven: single("maven", "3.9"),
   gradle: single("gradle", "8.14"),
-  ruby: { lines: [{ attr: "ruby_3_3", line: "3.3" }, { attr: "ruby_3_4", line: "3.4", preferred: true }] },
+  ruby: {
+    lines: [
+      { attr: "ruby_3_3", line: "3.3" },
+      { attr: "ruby_3_4", line: "3.4", preferred: true },
+    ],
+  },
   bundler: single("bundler", "2.7"),
-  php: { lines: [{ attr: "php83", line: "8.3" }, { attr: "php84", line: "8.4", preferred: true }] },
+  php: {
+    lines: [
+      { attr: "php83", line: "8.3" },
+      { attr: "php84", line: "8.4", preferred: true },
+    ],
+  },
   composer: single("phpPackages.composer", "2.8"),
-  dotnet: { lines: [{ attr: "dotnet-sdk_8", line: "8", preferred: true }, { attr: "dotnet-sdk_9", line: "9" }, { attr: "dotnet-sdk_10", line: "10" }] },
+  dotnet: {
+    lines: [
+      { attr: "dotnet-sdk_8", line: "8", preferred: true },
+      { attr: "dotnet-sdk_9", line: "9" },
+      { attr: "dotnet-sdk_10", line: "10" },
+    ],
+  },
   terraform: single("terraform", "1.13", {}, "terraform"),
   opentofu: single("opentofu", "1.10"),
 };
@@ -78,16 +129,39 @@ const R2605: ReleaseTable = {
 /** nixos-25.11: Node 20 and Go 1.24 still present, no Node 26 / Go 1.26; Rust 1.91. */
 const R2511: ReleaseTable = {
   ...R2605,
-  node: { lines: [{ attr: "nodejs_20", line: "20", lts: true }, { attr: "nodejs_22", line: "22", preferred: true, lts: true }, { attr: "nodejs_24", line: "24", lts: true }] },
-  go: { lines: [{ attr: "go_1_24", line: "1.24" }, { attr: "go_1_25", line: "1.25", preferred: true }] },
-  java: { lines: [{ attr: "jdk17", line: "17" }, { attr: "jdk21", line: "21", preferred: true }, { attr: "jdk25", line: "25" }] },
+  node: {
+    lines: [
+      { attr: "nodejs_20", line: "20", lts: true },
+      { attr: "nodejs_22", line: "22", preferred: true, lts: true },
+      { attr: "nodejs_24", line: "24", lts: true },
+    ],
+  },
+  go: {
+    lines: [
+      { attr: "go_1_24", line: "1.24" },
+      { attr: "go_1_25", line: "1.25", preferred: true },
+    ],
+  },
+  java: {
+    lines: [
+      { attr: "jdk17", line: "17" },
+      { attr: "jdk21", line: "21", preferred: true },
+      { attr: "jdk25", line: "25" },
+    ],
+  },
   rust: single("rustc", "1.91", { with: ["cargo"] }),
 };
 
 /** nixos-unstable (December 2026): 26.05 plus pnpm 11 and a newer Rust. */
 const RUNSTABLE: ReleaseTable = {
   ...R2605,
-  pnpm: { lines: [{ attr: "pnpm_9", line: "9" }, { attr: "pnpm_10", line: "10", preferred: true }, { attr: "pnpm_11", line: "11" }] },
+  pnpm: {
+    lines: [
+      { attr: "pnpm_9", line: "9" },
+      { attr: "pnpm_10", line: "10", preferred: true },
+      { attr: "pnpm_11", line: "11" },
+    ],
+  },
   rust: single("rustc", "1.99", { with: ["cargo"] }),
 };
 
@@ -110,10 +184,16 @@ export const ARCHIVED: Record<string, ReleaseTable> = {
 };
 
 /** Packages that never need their own toolchain entry: npm ships with nodejs. */
-export const BUNDLED: Partial<Record<Toolchain, string>> = { npm: "npm comes with nodejs; nixpkgs does not package npm versions separately" };
+export const BUNDLED: Partial<Record<Toolchain, string>> = {
+  npm: "npm comes with nodejs; nixpkgs does not package npm versions separately",
+};
 
 /** Rust toolchain components that have their own nixpkgs attribute. */
-export const RUST_COMPONENTS: Record<string, string> = { clippy: "clippy", rustfmt: "rustfmt", "rust-analyzer": "rust-analyzer" };
+export const RUST_COMPONENTS: Record<string, string> = {
+  clippy: "clippy",
+  rustfmt: "rustfmt",
+  "rust-analyzer": "rust-analyzer",
+};
 
 /** The formatter the generated flake offers: `nix fmt` passes a directory, which nixfmt-tree handles and plain nixfmt warns about. */
 export const FORMATTER_ATTR = "nixfmt-tree";

@@ -25,7 +25,11 @@ export function pavedFlakeDir(root: string): string {
 }
 
 function up(dir: string): string {
-  return dir.split("/").filter(Boolean).map(() => "..").join("/");
+  return dir
+    .split("/")
+    .filter(Boolean)
+    .map(() => "..")
+    .join("/");
 }
 
 /**
@@ -38,11 +42,23 @@ function up(dir: string): string {
 export function renderDevshellFiles(root: string, config: PavedConfig): GeneratedFile[] {
   const flakeDir = pavedFlakeDir(root);
   const adopted = flakeDir !== "";
-  const flake = renderFlake(config, adopted ? { description: "paved's development shells for this repository (edit paved.yaml, then run `paved sync`); the repository's own flake.nix is not touched" } : {});
+  const flake = renderFlake(
+    config,
+    adopted
+      ? {
+          description:
+            "paved's development shells for this repository (edit paved.yaml, then run `paved sync`); the repository's own flake.nix is not touched",
+        }
+      : {},
+  );
   const envrcFor = (dir: string, shell?: string) => {
     const back = up(dir);
     const toFlake = adopted ? (back ? `${back}/${flakeDir}` : flakeDir) : back || ".";
-    return renderEnvrc({ ...(shell ? { shell } : {}), flakeDir: toFlake, ...(adopted ? { watch: [back ? `${back}/paved.yaml` : "paved.yaml"] } : {}) });
+    return renderEnvrc({
+      ...(shell ? { shell } : {}),
+      flakeDir: toFlake,
+      ...(adopted ? { watch: [back ? `${back}/paved.yaml` : "paved.yaml"] } : {}),
+    });
   };
   const files: GeneratedFile[] = [
     { path: adopted ? posix.join(flakeDir, FLAKE_FILE) : FLAKE_FILE, content: flake.text, source: "paved.yaml" },

@@ -52,7 +52,10 @@ export function digest(data: string | Uint8Array): string {
 
 /** Readable and unique: `myrepo-1a2b3c4d5e6f`. */
 export function checkoutId(root: string): string {
-  const name = basename(root).replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 40) || "root";
+  const name =
+    basename(root)
+      .replace(/[^A-Za-z0-9._-]/g, "_")
+      .slice(0, 40) || "root";
   return `${name}-${digest(root).slice(0, 12)}`;
 }
 

@@ -8,8 +8,23 @@
  */
 import { mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureNixVersion, flakeAttrPath, rememberNixVersion, runNix, type NixOptions, type NixVersion } from "@paved/core";
-import { CACHE_FORMAT, readEntries, readEntry, readJson, readText, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
+import {
+  ensureNixVersion,
+  flakeAttrPath,
+  rememberNixVersion,
+  runNix,
+  type NixOptions,
+  type NixVersion,
+} from "@paved/core";
+import {
+  CACHE_FORMAT,
+  readEntries,
+  readEntry,
+  readJson,
+  readText,
+  writeFileAtomicSync,
+  type EntryMeta,
+} from "./_cache.ts";
 import { cacheKey, currentSystem, hashInputs, nixIdentity } from "./_fingerprint.ts";
 import { listInputs, visibleFiles } from "./_inputs.ts";
 import { localEvaluated } from "./_readset.ts";
@@ -52,7 +67,9 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   const profile = join(dir, "profile");
   const args = captureCommand(request, profile);
   // Nix's "evaluating file" lines are for paved, not for the person waiting.
-  const onProgress = request.onProgress ? (line: string) => void (line.startsWith("evaluating file") || request.onProgress!(line)) : undefined;
+  const onProgress = request.onProgress
+    ? (line: string) => void (line.startsWith("evaluating file") || request.onProgress!(line))
+    : undefined;
   const nixOptions: NixOptions = { cwd: request.root, signal: request.signal, onProgress };
   if (request.dryRun) {
     const dry = await runNix(args, { ...nixOptions, dryRun: true });
@@ -85,7 +102,9 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   writeFileAtomicSync(join(dir, "interactive.sh"), interactiveRc(rcPath));
   const previous = readEntry(request.slotDir, readText(join(request.slotDir, "latest"))?.trim() ?? "");
   if (listed.wholeTree && !previous?.wholeTree) {
-    request.onWarning?.(`paved: the ${request.shell} shell depends on every tracked file (${listed.wholeTree}); any edit evaluates it again.`);
+    request.onWarning?.(
+      `paved: the ${request.shell} shell depends on every tracked file (${listed.wholeTree}); any edit evaluates it again.`,
+    );
   }
   const meta: EntryMeta = {
     format: CACHE_FORMAT,
@@ -109,7 +128,8 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   };
   writeFileAtomicSync(join(dir, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
   // An entry with the same key is now redundant (a --refresh): it would only keep an old store path alive.
-  for (const other of readEntries(request.slotDir)) if (other.key === key && other.id !== id) rmSync(join(request.slotDir, other.id), { recursive: true, force: true });
+  for (const other of readEntries(request.slotDir))
+    if (other.key === key && other.id !== id) rmSync(join(request.slotDir, other.id), { recursive: true, force: true });
   writeFileAtomicSync(join(request.slotDir, "latest"), id);
   pruneEntries(request.slotDir, id);
   return { meta, dir };

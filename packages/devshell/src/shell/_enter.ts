@@ -68,30 +68,57 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
   }
   const { capture } = await import("./_capture.ts");
   const why = options.refresh ? ["--refresh"] : missReasons(slotDir, base.root);
-  options.onProgress?.(`paved: evaluating the ${base.shell} shell with Nix (${why.slice(0, 3).join(", ")}${why.length > 3 ? `, +${why.length - 3} more` : ""})`);
+  options.onProgress?.(
+    `paved: evaluating the ${base.shell} shell with Nix (${why.slice(0, 3).join(", ")}${why.length > 3 ? `, +${why.length - 3} more` : ""})`,
+  );
   try {
-    const captured = await capture({ ...parts, slotDir, signal: options.signal, onProgress: options.onProgress, onWarning: options.onWarning });
+    const captured = await capture({
+      ...parts,
+      slotDir,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      onWarning: options.onWarning,
+    });
     const state: CacheState = options.refresh ? "refresh" : "miss";
-    return { ...base, cache: state, why, entryDir: captured.dir, rcPath: join(captured.dir, "rc.sh"), meta: captured.meta };
+    return {
+      ...base,
+      cache: state,
+      why,
+      entryDir: captured.dir,
+      rcPath: join(captured.dir, "rc.sh"),
+      meta: captured.meta,
+    };
   } catch (error) {
     if (!isPavedError(error) || error.code === "E_NIX_MISSING" || error.code === "E_NIX_CANCELLED") throw error;
     // The name is only known to be wrong once Nix has looked (a hand-written flake may define any shell).
-    if (error.code === "E_NIX_EVAL" && error.message.includes(`does not provide attribute 'devShells.`) && error.message.includes(`.${base.shell}'`)) {
-      throw new PavedError("E_SHELL_UNKNOWN", `the flake in ${base.root} has no dev shell named ${JSON.stringify(base.shell)}`, {
-        hint: "Check the name (`paved shell --help`), or add it under shells in paved.yaml and run `paved sync`.",
-        details: { shell: base.shell, root: base.root },
-        cause: error,
-      });
+    if (
+      error.code === "E_NIX_EVAL" &&
+      error.message.includes(`does not provide attribute 'devShells.`) &&
+      error.message.includes(`.${base.shell}'`)
+    ) {
+      throw new PavedError(
+        "E_SHELL_UNKNOWN",
+        `the flake in ${base.root} has no dev shell named ${JSON.stringify(base.shell)}`,
+        {
+          hint: "Check the name (`paved shell --help`), or add it under shells in paved.yaml and run `paved sync`.",
+          details: { shell: base.shell, root: base.root },
+          cause: error,
+        },
+      );
     }
     const latest = readText(join(slotDir, "latest"))?.trim();
     const last = latest ? readEntry(slotDir, latest) : undefined;
     if (!last) throw error;
     if (!options.staleOk) {
-      throw new PavedError(error.code, `${error.message}\nThe last good environment (captured ${last.capturedAt}) is still cached.`, {
-        hint: `${error.hint ? `${error.hint} ` : ""}Or run again with --stale-ok to use the last good environment, marked stale.`,
-        details: { ...error.details, stale: { capturedAt: last.capturedAt, key: last.key } },
-        cause: error,
-      });
+      throw new PavedError(
+        error.code,
+        `${error.message}\nThe last good environment (captured ${last.capturedAt}) is still cached.`,
+        {
+          hint: `${error.hint ? `${error.hint} ` : ""}Or run again with --stale-ok to use the last good environment, marked stale.`,
+          details: { ...error.details, stale: { capturedAt: last.capturedAt, key: last.key } },
+          cause: error,
+        },
+      );
     }
     options.onWarning?.(
       `paved: evaluating the ${base.shell} shell failed; using the last good environment from ${last.capturedAt} (STALE).\n  ${error.message.split("\n")[0]}`,
@@ -131,7 +158,8 @@ export function captureEnvironment(options: ShellOptions = {}): Promise<Prepared
 
 /** `paved shell -- CMD ARGS…`: runs the command in the environment and returns its exit code. */
 export async function runInShell(options: ShellOptions & { command: string[] }): Promise<ShellRun> {
-  if (options.command.length === 0) throw new PavedError("E_USAGE", "No command to run.", { hint: "Usage: paved shell [NAME] -- CMD [ARGS…]" });
+  if (options.command.length === 0)
+    throw new PavedError("E_USAGE", "No command to run.", { hint: "Usage: paved shell [NAME] -- CMD [ARGS…]" });
   const prepared = await prepareShell(options);
   try {
     return await runPrepared(prepared, options);
@@ -149,12 +177,20 @@ const DUMP_ENV = 'for __v in $(compgen -e); do printf \'%s=%s\\0\' "$__v" "${!__
 function capturedEnvironment(prepared: PreparedShell, cwd: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const rc = prepared.rcPath.replaceAll("'", `'\\''`);
   // The hook's own exit status does not matter (nix develop ignores it too); only the environment after it.
-  const dumped = spawnSync("bash", ["-c", `. '${rc}'\n${DUMP_ENV}`], { cwd, env, stdio: ["inherit", "inherit", "inherit", "pipe"] });
+  const dumped = spawnSync("bash", ["-c", `. '${rc}'\n${DUMP_ENV}`], {
+    cwd,
+    env,
+    stdio: ["inherit", "inherit", "inherit", "pipe"],
+  });
   const raw = dumped.output?.[3];
   if (dumped.error || !raw || raw.length === 0) {
-    throw new PavedError("E_SHELL_HOOK", `Could not load the ${prepared.shell} shell's environment (bash exit ${dumped.status}).`, {
-      hint: `Run \`paved shell ${prepared.shell} -- true\` to see the shell hook's output, and fix the shellHook in flake.nix or paved.yaml.`,
-    });
+    throw new PavedError(
+      "E_SHELL_HOOK",
+      `Could not load the ${prepared.shell} shell's environment (bash exit ${dumped.status}).`,
+      {
+        hint: `Run \`paved shell ${prepared.shell} -- true\` to see the shell hook's output, and fix the shellHook in flake.nix or paved.yaml.`,
+      },
+    );
   }
   const result: NodeJS.ProcessEnv = {};
   for (const pair of raw.toString("utf8").split("\0")) {
@@ -179,7 +215,9 @@ export async function enterShell(options: ShellOptions & { terminal?: boolean } 
   const terminal = options.terminal ?? process.stdin.isTTY === true;
   const stdout = options.childStdout ? { childStdout: options.childStdout } : {};
   if (basename(userShell) === "bash" && terminal) {
-    const exitCode = await withBuildTop(env, () => waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env, ...stdout }));
+    const exitCode = await withBuildTop(env, () =>
+      waitFor([userShell, "--rcfile", join(prepared.entryDir, "interactive.sh")], { cwd, env, ...stdout }),
+    );
     return { ...prepared, exitCode };
   }
   const shellEnvironment = { ...capturedEnvironment(prepared, cwd, env), SHELL: userShell };

@@ -28,7 +28,11 @@ function locationTests(cwd: string, found: string, adopted: boolean): string[] {
     if (dirname(dir) === dir) return [];
   }
   const config = quote(join(found, "paved.yaml"));
-  tests.push(adopted ? `[ -e ${subflake(found)} ] && [ -e ${config} ]` : `[ -e ${flake(found)} ] && ! { [ -e ${subflake(found)} ] && [ -e ${config} ]; }`);
+  tests.push(
+    adopted
+      ? `[ -e ${subflake(found)} ] && [ -e ${config} ]`
+      : `[ -e ${flake(found)} ] && ! { [ -e ${subflake(found)} ] && [ -e ${config} ]; }`,
+  );
   return tests;
 }
 
@@ -36,7 +40,11 @@ function locationTests(cwd: string, found: string, adopted: boolean): string[] {
  * Writes the launcher's stamp for `prepared` (a warm hit) at `file`, or an "ask" stamp when something could not be
  * proven. Never throws: the stamp only ever saves time.
  */
-export async function writeShellStamp(file: string, prepared: PreparedShell, options: { cwd: string; shell?: string; env?: NodeJS.ProcessEnv }): Promise<boolean> {
+export async function writeShellStamp(
+  file: string,
+  prepared: PreparedShell,
+  options: { cwd: string; shell?: string; env?: NodeJS.ProcessEnv },
+): Promise<boolean> {
   try {
     const located = locateRoot(options.cwd);
     if (!located || located.root !== prepared.root || prepared.cache !== "hit") return false;
@@ -55,7 +63,14 @@ export async function writeShellStamp(file: string, prepared: PreparedShell, opt
       const before = trustedSignature(config);
       const { checkoutDir } = slotPaths(cacheRoot(options.env ?? process.env), located.root, "");
       const again = before ? await chooseShell(located, join(checkoutDir, "checkout.json"), options.shell) : null;
-      if (!before || before === "absent" || !again || again.shell !== prepared.shell || statSignature(config) !== before) return false;
+      if (
+        !before ||
+        before === "absent" ||
+        !again ||
+        again.shell !== prepared.shell ||
+        statSignature(config) !== before
+      )
+        return false;
       extra.present.push(config);
       extra.signatures[config] = before;
     } else extra.absent.push(config);
@@ -63,7 +78,10 @@ export async function writeShellStamp(file: string, prepared: PreparedShell, opt
     const fresh = renderStamp({ meta: prepared.meta, parts, entryDir: prepared.entryDir }, extra);
     const env = [`PAVED_SHELL=${quote(prepared.shell)}`, `PAVED_SHELL_ROOT=${quote(prepared.root)}`];
     if (prepared.meta.storePath) env.push(`NIX_GCROOT=${quote(prepared.meta.storePath)}`);
-    writeFileAtomicSync(file, [fresh.trimEnd(), `__paved_rc=${quote(prepared.rcPath)}`, `__paved_exports=(${env.join(" ")})`, ""].join("\n"));
+    writeFileAtomicSync(
+      file,
+      [fresh.trimEnd(), `__paved_rc=${quote(prepared.rcPath)}`, `__paved_exports=(${env.join(" ")})`, ""].join("\n"),
+    );
     return true;
   } catch {
     return false;

@@ -11,13 +11,15 @@ import { digest, type InputFile } from "./_cache.ts";
 export function nixCandidate(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = env.PAVED_NIX
     ? [env.PAVED_NIX]
-    : (env.PATH ?? "").split(delimiter).filter(Boolean).map((dir) => join(dir, "nix"));
+    : (env.PATH ?? "")
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, "nix"));
   for (const candidate of candidates) {
     try {
       const stat = statSync(candidate);
       if (stat.isFile() && (env.PAVED_NIX || (stat.mode & 0o111) !== 0)) return candidate;
-    } catch {
-    }
+    } catch {}
   }
   return undefined;
 }

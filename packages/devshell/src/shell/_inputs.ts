@@ -36,7 +36,9 @@ const OWN_FILES = ["paved.yaml"];
 const SKIP_DIRS = new Set([".git", ".direnv"]);
 
 export async function visibleFiles(root: string): Promise<Visible> {
-  const git = await exec(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"], { cwd: root }).catch(() => undefined);
+  const git = await exec(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"], { cwd: root }).catch(
+    () => undefined,
+  );
   if (git && git.exitCode === 0) {
     const [top, gitDir] = git.stdout.trim().split("\n");
     const listed = await exec(["git", "ls-files", "-z", "--cached"], { cwd: top });
@@ -64,7 +66,12 @@ export async function listInputs(root: string, evaluated: string[] | undefined, 
   const seen = visible ?? (await visibleFiles(root));
   const set = readSet({ root, top: seen.top, tracked: seen.tracked, evaluated });
   const files = [...new Set([...set.files, ...OWN_FILES.map((file) => join(root, file))])].sort();
-  const list: InputList = { files, readDirs: set.dirs, ...(evaluated ? { evaluated } : {}), ...(set.wholeTree ? { wholeTree: set.wholeTree } : {}) };
+  const list: InputList = {
+    files,
+    readDirs: set.dirs,
+    ...(evaluated ? { evaluated } : {}),
+    ...(set.wholeTree ? { wholeTree: set.wholeTree } : {}),
+  };
   if (seen.gitIndex) list.gitIndex = seen.gitIndex;
   else {
     // Without git, a new file shows as a changed mtime of its directory: every directory that holds an input.

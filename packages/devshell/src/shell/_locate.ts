@@ -38,7 +38,9 @@ export function locateRoot(cwd: string): Located | undefined {
         pavedYaml = undefined;
       }
       const subdir = relative(dir, resolve(cwd));
-      return adopted ? { root: dirname(join(dir, ADOPTED)), configRoot: dir, subdir, pavedYaml } : { root: dir, subdir, pavedYaml };
+      return adopted
+        ? { root: dirname(join(dir, ADOPTED)), configRoot: dir, subdir, pavedYaml }
+        : { root: dir, subdir, pavedYaml };
     }
     const parent = dirname(dir);
     if (parent === dir) break;
@@ -61,7 +63,10 @@ export function shellForDir(dirs: readonly [string, string][], subdir: string): 
   let best: { shell: string; dir?: string } = { shell: "default" };
   for (const [dir, shell] of dirs) {
     const clean = dir.replace(/\/+$/, "");
-    if ((here === clean || here.startsWith(`${clean}/`)) && (best.dir === undefined || clean.length > best.dir.length)) {
+    if (
+      (here === clean || here.startsWith(`${clean}/`)) &&
+      (best.dir === undefined || clean.length > best.dir.length)
+    ) {
       best = { shell, dir: clean };
     }
   }
@@ -76,7 +81,11 @@ export type ConfigReader = (root: string) => Promise<{ dirs: [string, string][];
  * paved.yaml facts, from the cache when the file's digest matches, else parsed by `read` (the cold path, which
  * loads the YAML parser). null when the file changed and there is no reader: the warm path gives up.
  */
-async function configFacts(located: Located, checkoutFile: string, read?: ConfigReader): Promise<ConfigFacts | undefined | null> {
+async function configFacts(
+  located: Located,
+  checkoutFile: string,
+  read?: ConfigReader,
+): Promise<ConfigFacts | undefined | null> {
   if (!located.pavedYaml) return undefined;
   const cached = readJson<CheckoutMeta>(checkoutFile);
   if (cached?.config?.hash === located.pavedYaml.hash) return cached.config;
@@ -90,12 +99,20 @@ async function configFacts(located: Located, checkoutFile: string, read?: Config
 function factsFrom(located: Located, read: Awaited<ReturnType<ConfigReader>>): ConfigFacts {
   if (!located.pavedYaml) throw new Error("factsFrom needs paved.yaml");
   const facts: ConfigFacts = { hash: located.pavedYaml.hash, dirs: read.dirs };
-  if (read.nixpkgsPath) facts.nixpkgsPath = isAbsolute(read.nixpkgsPath) ? read.nixpkgsPath : resolve(located.configRoot ?? located.root, read.nixpkgsPath);
+  if (read.nixpkgsPath)
+    facts.nixpkgsPath = isAbsolute(read.nixpkgsPath)
+      ? read.nixpkgsPath
+      : resolve(located.configRoot ?? located.root, read.nixpkgsPath);
   return facts;
 }
 
 /** null when paved.yaml changed since paved last read it and there is no reader (the warm path). */
-export async function chooseShell(located: Located, checkoutFile: string, requested: string | undefined, read?: ConfigReader): Promise<ShellChoice | null> {
+export async function chooseShell(
+  located: Located,
+  checkoutFile: string,
+  requested: string | undefined,
+  read?: ConfigReader,
+): Promise<ShellChoice | null> {
   const facts = await configFacts(located, checkoutFile, read);
   if (facts === null) return null;
   if (requested) return { shell: requested, configNixpkgs: facts?.nixpkgsPath, reason: "argument" };

@@ -23,7 +23,8 @@ interface Token {
   dynamic?: boolean;
 }
 
-const PATH = /(?:[a-zA-Z0-9._+-]*(?:\/[a-zA-Z0-9._+-]+)+\/?)|(?:~(?:\/[a-zA-Z0-9._+-]+)+\/?)|(?:<[a-zA-Z0-9._+-]+(?:\/[a-zA-Z0-9._+-]+)*>)/y;
+const PATH =
+  /(?:[a-zA-Z0-9._+-]*(?:\/[a-zA-Z0-9._+-]+)+\/?)|(?:~(?:\/[a-zA-Z0-9._+-]+)+\/?)|(?:<[a-zA-Z0-9._+-]+(?:\/[a-zA-Z0-9._+-]+)*>)/y;
 const PATH_PREFIX = /[a-zA-Z0-9._+-]*(?:\/[a-zA-Z0-9._+-]+)*\/(?=\$\{)/y;
 const URI = /[a-zA-Z][a-zA-Z0-9+.-]*:[a-zA-Z0-9%/?:@&=+$,_.!~*'-]+/y;
 const IDENT = /[a-zA-Z_][a-zA-Z0-9_'-]*/y;
@@ -52,13 +53,41 @@ function tokenize(text: string): Token[] {
       // Inside a string.
       if (chunk === "") chunkStart = i;
       if (top.kind === "dq") {
-        if (text[i] === "\\") { chunk += text[i + 1] ?? ""; i += 2; continue; }
-        if (text[i] === '"') { flushString(); tokens.push({ type: "op", text: '"', offset: i }); stack.pop(); i++; continue; }
+        if (text[i] === "\\") {
+          chunk += text[i + 1] ?? "";
+          i += 2;
+          continue;
+        }
+        if (text[i] === '"') {
+          flushString();
+          tokens.push({ type: "op", text: '"', offset: i });
+          stack.pop();
+          i++;
+          continue;
+        }
       } else {
-        if (text.startsWith("'''", i)) { chunk += "''"; i += 3; continue; }
-        if (text.startsWith("''$", i)) { chunk += "$"; i += 3; continue; }
-        if (text.startsWith("''\\", i)) { chunk += text[i + 3] ?? ""; i += 4; continue; }
-        if (text.startsWith("''", i)) { flushString(); tokens.push({ type: "op", text: "''", offset: i }); stack.pop(); i += 2; continue; }
+        if (text.startsWith("'''", i)) {
+          chunk += "''";
+          i += 3;
+          continue;
+        }
+        if (text.startsWith("''$", i)) {
+          chunk += "$";
+          i += 3;
+          continue;
+        }
+        if (text.startsWith("''\\", i)) {
+          chunk += text[i + 3] ?? "";
+          i += 4;
+          continue;
+        }
+        if (text.startsWith("''", i)) {
+          flushString();
+          tokens.push({ type: "op", text: "''", offset: i });
+          stack.pop();
+          i += 2;
+          continue;
+        }
       }
       if (text.startsWith("${", i)) {
         flushString();
@@ -72,15 +101,51 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const c = text[i]!;
-    if (c === " " || c === "\t" || c === "\n" || c === "\r") { i++; continue; }
-    if (c === "#") { const end = text.indexOf("\n", i); i = end < 0 ? text.length : end; continue; }
-    if (text.startsWith("/*", i)) { const end = text.indexOf("*/", i + 2); i = end < 0 ? text.length : end + 2; continue; }
-    if (c === '"') { tokens.push({ type: "op", text: c, offset: i }); stack.push({ kind: "dq" }); i++; continue; }
-    if (text.startsWith("''", i)) { tokens.push({ type: "op", text: "''", offset: i }); stack.push({ kind: "ind" }); i += 2; continue; }
-    if (text.startsWith("${", i)) { tokens.push({ type: "interp", text: "${", offset: i }); stack.push({ kind: "interp", depth: 0 }); i += 2; continue; }
-    if (c === "{" && top?.kind === "interp") { top.depth++; tokens.push({ type: "op", text: c, offset: i }); i++; continue; }
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+      i++;
+      continue;
+    }
+    if (c === "#") {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end;
+      continue;
+    }
+    if (text.startsWith("/*", i)) {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 2;
+      continue;
+    }
+    if (c === '"') {
+      tokens.push({ type: "op", text: c, offset: i });
+      stack.push({ kind: "dq" });
+      i++;
+      continue;
+    }
+    if (text.startsWith("''", i)) {
+      tokens.push({ type: "op", text: "''", offset: i });
+      stack.push({ kind: "ind" });
+      i += 2;
+      continue;
+    }
+    if (text.startsWith("${", i)) {
+      tokens.push({ type: "interp", text: "${", offset: i });
+      stack.push({ kind: "interp", depth: 0 });
+      i += 2;
+      continue;
+    }
+    if (c === "{" && top?.kind === "interp") {
+      top.depth++;
+      tokens.push({ type: "op", text: c, offset: i });
+      i++;
+      continue;
+    }
     if (c === "}" && top?.kind === "interp") {
-      if (top.depth === 0) { stack.pop(); tokens.push({ type: "close", text: c, offset: i }); i++; continue; }
+      if (top.depth === 0) {
+        stack.pop();
+        tokens.push({ type: "close", text: c, offset: i });
+        i++;
+        continue;
+      }
       top.depth--;
       tokens.push({ type: "op", text: c, offset: i });
       i++;
@@ -88,7 +153,8 @@ function tokenize(text: string): Token[] {
     }
     const path = sticky(PATH, text, i);
     if (path && !path.startsWith("//")) {
-      const dynamic = text.startsWith("${", i + path.length) || (path.endsWith("/") && text.startsWith("${", i + path.length));
+      const dynamic =
+        text.startsWith("${", i + path.length) || (path.endsWith("/") && text.startsWith("${", i + path.length));
       tokens.push({ type: "path", text: path, offset: i, dynamic });
       i += path.length;
       continue;
@@ -106,9 +172,16 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const ident = sticky(IDENT, text, i);
-    if (ident) { tokens.push({ type: "ident", text: ident, offset: i }); i += ident.length; continue; }
+    if (ident) {
+      tokens.push({ type: "ident", text: ident, offset: i });
+      i += ident.length;
+      continue;
+    }
     const number = sticky(NUMBER, text, i);
-    if (number) { i += number.length; continue; }
+    if (number) {
+      i += number.length;
+      continue;
+    }
     tokens.push({ type: "op", text: c, offset: i });
     i++;
   }
@@ -118,7 +191,11 @@ function tokenize(text: string): Token[] {
 function position(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let last = -1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) { line++; last = i; }
+  for (let i = 0; i < offset; i++)
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
   return { line, column: offset - last };
 }
 
@@ -153,7 +230,7 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
       if (!(owner?.type === "ident" && inputsNames.includes(owner.text))) continue;
     }
     if (next?.type === "op" && [",", "?", "=", "@"].includes(next.text)) continue;
-    if (next?.type === "op" && next.text === ":" ) continue;
+    if (next?.type === "op" && next.text === ":") continue;
     if (next?.type === "op" && next.text === "}" && prev?.type === "op" && [",", "{"].includes(prev.text)) continue;
     if (prev?.type === "op" && prev.text === "@") continue;
     if (isInputs && !isSelf) {
@@ -193,7 +270,8 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
 export function inputsNames(flakeText: string): string[] {
   const names = new Set<string>();
   for (const match of flakeText.matchAll(/outputs\s*=\s*([a-zA-Z_][a-zA-Z0-9_'-]*)\s*(?:@|:)/g)) names.add(match[1]!);
-  for (const match of flakeText.matchAll(/outputs\s*=\s*\{[^}]*\}\s*@\s*([a-zA-Z_][a-zA-Z0-9_'-]*)/g)) names.add(match[1]!);
+  for (const match of flakeText.matchAll(/outputs\s*=\s*\{[^}]*\}\s*@\s*([a-zA-Z_][a-zA-Z0-9_'-]*)/g))
+    names.add(match[1]!);
   names.delete("self");
   return [...names];
 }

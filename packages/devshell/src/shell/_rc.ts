@@ -19,9 +19,30 @@ export interface DevEnv {
 
 /** What nix develop leaves as the user has it, plus bash's own dynamic variables (assigning them is meaningless). */
 const IGNORED = new Set([
-  "BASHOPTS", "HOME", "NIX_BUILD_TOP", "NIX_ENFORCE_PURITY", "NIX_LOG_FD", "NIX_REMOTE", "PPID", "SHELL", "SHELLOPTS",
-  "SSL_CERT_FILE", "TEMP", "TEMPDIR", "TERM", "TMP", "TMPDIR", "TZ", "UID",
-  "BASH", "BASHPID", "EPOCHREALTIME", "EPOCHSECONDS", "LINENO", "SRANDOM", "COMP_WORDBREAKS",
+  "BASHOPTS",
+  "HOME",
+  "NIX_BUILD_TOP",
+  "NIX_ENFORCE_PURITY",
+  "NIX_LOG_FD",
+  "NIX_REMOTE",
+  "PPID",
+  "SHELL",
+  "SHELLOPTS",
+  "SSL_CERT_FILE",
+  "TEMP",
+  "TEMPDIR",
+  "TERM",
+  "TMP",
+  "TMPDIR",
+  "TZ",
+  "UID",
+  "BASH",
+  "BASHPID",
+  "EPOCHREALTIME",
+  "EPOCHSECONDS",
+  "LINENO",
+  "SRANDOM",
+  "COMP_WORDBREAKS",
 ]);
 
 /** Colon lists the user's values are appended to rather than replaced by. */
@@ -90,7 +111,10 @@ export function renderRc(env: DevEnv, options: { tempDir?: boolean } = {}): stri
   for (const name of SAVED) out.push(`${name}="$${name}\${nix_saved_${name}:+:$nix_saved_${name}}"`);
   if (options.tempDir !== false) {
     // paved makes the directory itself when it starts bash (no mktemp process) and removes it afterwards.
-    out.push('export NIX_BUILD_TOP="${__paved_build_top:-$(mktemp -d -t nix-shell.XXXXXX)}"', "unset __paved_build_top");
+    out.push(
+      'export NIX_BUILD_TOP="${__paved_build_top:-$(mktemp -d -t nix-shell.XXXXXX)}"',
+      "unset __paved_build_top",
+    );
     for (const name of ["TMP", "TMPDIR", "TEMP", "TEMPDIR"]) out.push(`export ${name}="$NIX_BUILD_TOP"`);
   }
   out.push('eval "${shellHook:-}"', "");

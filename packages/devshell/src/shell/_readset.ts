@@ -48,8 +48,7 @@ function sourceStorePath(evaluated: readonly string[], root: string, sub: string
     if (!/\/[0-9a-z]{32}-[^/]+$/.test(store)) continue;
     try {
       if (readFileSync(file, "utf8") === own) return store;
-    } catch {
-    }
+    } catch {}
   }
   return undefined;
 }
@@ -70,7 +69,9 @@ export function localEvaluated(nixStderr: string, root: string, top: string): st
   const evaluated = evaluatedFiles(nixStderr);
   const store = sourceStorePath(evaluated, root, relative(top, root).split(sep).join("/"));
   if (!store) return undefined;
-  return evaluated.filter((file) => file.startsWith(`${store}/`)).map((file) => join(top, file.slice(store.length + 1)));
+  return evaluated
+    .filter((file) => file.startsWith(`${store}/`))
+    .map((file) => join(top, file.slice(store.length + 1)));
 }
 
 export function readSet(request: ReadSetRequest): ReadSet {
@@ -103,7 +104,8 @@ export function readSet(request: ReadSetRequest): ReadSet {
     files.add(file);
     const text = readText(file);
     if (text === undefined) continue;
-    const where = (line: number, column: number, what: string) => `${relative(root, file) || file}:${line}:${column}: ${what}`;
+    const where = (line: number, column: number, what: string) =>
+      `${relative(root, file) || file}:${line}:${column}: ${what}`;
     for (const ref of nixRefs(text, file === join(root, "flake.nix") ? names : [])) {
       if (ref.kind === "self-any") {
         addDir(top, where(ref.line, ref.column, "self"));
@@ -113,7 +115,10 @@ export function readSet(request: ReadSetRequest): ReadSet {
       // gives self the source's outPath), `./x` the flake's directory. For self both are taken, to be safe.
       const bases = ref.kind === "self-path" ? [...new Set([root, top])] : [dirname(file)];
       for (const base of bases) {
-        const target = resolve(base, ref.kind === "path" && ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path);
+        const target = resolve(
+          base,
+          ref.kind === "path" && ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path,
+        );
         if (!inTree(target)) continue;
         const label = ref.kind === "self-path" ? `self + "/${ref.path}"` : ref.path;
         if (ref.kind === "path" && ref.dynamic) {
@@ -122,7 +127,8 @@ export function readSet(request: ReadSetRequest): ReadSet {
           files.add(target);
           if (ref.kind === "path" && ref.imported && target.endsWith(".nix")) queue.push(target);
         } else if (isDir(target)) {
-          if (ref.kind === "path" && ref.imported && tracked.has(rel(join(target, "default.nix")))) queue.push(join(target, "default.nix"));
+          if (ref.kind === "path" && ref.imported && tracked.has(rel(join(target, "default.nix"))))
+            queue.push(join(target, "default.nix"));
           else addDir(target, where(ref.line, ref.column, label));
         } else {
           // Not visible to Nix yet: recorded as absent, so creating (and tracking) it counts as a change.

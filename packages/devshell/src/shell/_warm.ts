@@ -7,7 +7,16 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { cacheRoot, readEntries, readEntry, readText, slotName, slotPaths, writeFileAtomicSync, type EntryMeta } from "./_cache.ts";
+import {
+  cacheRoot,
+  readEntries,
+  readEntry,
+  readText,
+  slotName,
+  slotPaths,
+  writeFileAtomicSync,
+  type EntryMeta,
+} from "./_cache.ts";
 import { cacheKey, currentSystem, mtimeOf, nixIdentity, refreshInputs, type KeyParts } from "./_fingerprint.ts";
 import type { InputList } from "./_inputs.ts";
 import { chooseShell, locateRoot, rememberCheckout, type ConfigReader, type Located } from "./_locate.ts";
@@ -53,7 +62,8 @@ export interface PreparedShell {
 }
 
 function resolveNixpkgs(options: ShellOptions, fromConfig: string | undefined): string | undefined {
-  if (options.nixpkgs) return isAbsolute(options.nixpkgs) ? options.nixpkgs : resolve(options.cwd ?? process.cwd(), options.nixpkgs);
+  if (options.nixpkgs)
+    return isAbsolute(options.nixpkgs) ? options.nixpkgs : resolve(options.cwd ?? process.cwd(), options.nixpkgs);
   return fromConfig;
 }
 
@@ -69,7 +79,11 @@ export interface ColdHelpers {
  * index or directory means the read set itself may differ (a file became visible to Nix); only the cold path
  * works it out again (one `git ls-files`, still no Nix).
  */
-export async function lookup(slotDir: string, parts: { root: string; shell: string; nixpkgs?: string }, cold?: ColdHelpers): Promise<EntryMeta | undefined> {
+export async function lookup(
+  slotDir: string,
+  parts: { root: string; shell: string; nixpkgs?: string },
+  cold?: ColdHelpers,
+): Promise<EntryMeta | undefined> {
   const latest = readText(join(slotDir, "latest"))?.trim();
   const first = latest ? readEntry(slotDir, latest) : undefined;
   const system = currentSystem();
@@ -86,7 +100,12 @@ export async function lookup(slotDir: string, parts: { root: string; shell: stri
   return undefined;
 }
 
-async function check(slotDir: string, meta: EntryMeta, parts: Omit<KeyParts, "inputs">, cold?: ColdHelpers): Promise<EntryMeta | undefined> {
+async function check(
+  slotDir: string,
+  meta: EntryMeta,
+  parts: Omit<KeyParts, "inputs">,
+  cold?: ColdHelpers,
+): Promise<EntryMeta | undefined> {
   let updated: EntryMeta | undefined;
   const listStale =
     (meta.gitIndex !== undefined && mtimeOf(meta.gitIndex.path) !== meta.gitIndex.mtimeMs) ||
@@ -120,10 +139,17 @@ export function missReasons(slotDir: string, root: string): string[] {
     const input = last.inputs[index]!;
     if (now.hash === input.hash) return;
     const name = relative(root, input.path) || input.path;
-    reasons.push(input.hash === "absent" ? `${name} was created` : now.hash === "absent" ? `${name} was deleted` : `${name} changed`);
+    reasons.push(
+      input.hash === "absent"
+        ? `${name} was created`
+        : now.hash === "absent"
+          ? `${name} was deleted`
+          : `${name} changed`,
+    );
   });
   if (reasons.length > 0) return reasons;
-  if (last.gitIndex && mtimeOf(last.gitIndex.path) !== last.gitIndex.mtimeMs) reasons.push("files were added to or removed from git");
+  if (last.gitIndex && mtimeOf(last.gitIndex.path) !== last.gitIndex.mtimeMs)
+    reasons.push("files were added to or removed from git");
   if ((last.dirs ?? []).some((dir) => mtimeOf(dir.path) !== dir.mtimeMs)) reasons.push("files were added or removed");
   return reasons.length > 0 ? reasons : ["the nixpkgs mirror changed"];
 }
@@ -141,7 +167,11 @@ export interface Slot {
 }
 
 /** Which checkout, shell and cache slot; undefined on the warm path when paved.yaml would have to be parsed. */
-export async function resolveSlot(options: ShellOptions, found?: Located, cold?: ColdHelpers): Promise<Slot | undefined> {
+export async function resolveSlot(
+  options: ShellOptions,
+  found?: Located,
+  cold?: ColdHelpers,
+): Promise<Slot | undefined> {
   const located = found ?? locateRoot(options.cwd ?? process.cwd());
   if (!located) return undefined;
   const cache = cacheRoot(options.env ?? process.env);
@@ -191,7 +221,10 @@ export interface ShellRun extends PreparedShell {
 }
 
 /** Runs a program on the user's terminal and resolves with its exit code (128+N when signal N ended it). */
-export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; childStdout?: "stdout" | "stderr" }): Promise<number> {
+export function waitFor(
+  argv: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; childStdout?: "stdout" | "stderr" },
+): Promise<number> {
   return new Promise((resolveExit, reject) => {
     const stdio = ["inherit", options.childStdout === "stderr" ? 2 : "inherit", "inherit"] as const;
     const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: options.env, stdio: [...stdio] });
@@ -214,10 +247,19 @@ export function waitFor(argv: string[], options: { cwd: string; env: NodeJS.Proc
 }
 
 /** Runs the command in an environment already found (warm path) or captured. */
-export async function runPrepared(prepared: PreparedShell, options: ShellOptions & { command: string[] }): Promise<ShellRun> {
+export async function runPrepared(
+  prepared: PreparedShell,
+  options: ShellOptions & { command: string[] },
+): Promise<ShellRun> {
   const env = shellEnv(prepared, options.env ?? process.env);
   const argv = ["bash", "-c", commandScript(prepared.rcPath), "paved-shell", ...options.command];
-  const exitCode = await withBuildTop(env, () => waitFor(argv, { cwd: options.cwd ?? process.cwd(), env, ...(options.childStdout ? { childStdout: options.childStdout } : {}) }));
+  const exitCode = await withBuildTop(env, () =>
+    waitFor(argv, {
+      cwd: options.cwd ?? process.cwd(),
+      env,
+      ...(options.childStdout ? { childStdout: options.childStdout } : {}),
+    }),
+  );
   return { ...prepared, exitCode };
 }
 
@@ -234,4 +276,3 @@ export async function withBuildTop<T>(env: NodeJS.ProcessEnv, run: () => Promise
     rmSync(dir, { recursive: true, force: true });
   }
 }
-

@@ -4,5 +4,21 @@ export { captureCommand, KEEP_ENTRIES } from "./_capture.ts";
 export { cacheKey, currentSystem, nixIdentity } from "./_fingerprint.ts";
 export { locateRoot, shellForDir, type Located, type ShellChoice } from "./_locate.ts";
 export { renderRc, type DevEnv, type DevEnvVariable } from "./_rc.ts";
-export { captureEnvironment, enterShell, findRoot, planShell, prepareShell, runInShell, type ShellPlan } from "./_enter.ts";
-export { runPrepared, shellEnv, warmShell, type CacheState, type PreparedShell, type ShellOptions, type ShellRun } from "./_warm.ts";
+export {
+  captureEnvironment,
+  enterShell,
+  findRoot,
+  planShell,
+  prepareShell,
+  runInShell,
+  type ShellPlan,
+} from "./_enter.ts";
+export {
+  runPrepared,
+  shellEnv,
+  warmShell,
+  type CacheState,
+  type PreparedShell,
+  type ShellOptions,
+  type ShellRun,
+} from "./_warm.ts";

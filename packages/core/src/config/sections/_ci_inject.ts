@@ -32,7 +32,8 @@ export function githubExpressions(command: string): Expression[] {
 
 // github.event.* carries what the sender wrote (titles, bodies, branch names, commit messages, e-mail addresses);
 // only these numbers, hashes and flags are safe to expand.
-const SAFE_EVENT_FIELDS = /^github\.event\.(number|action|after|before|forced|ref_type|pull_request\.(number|merged|draft|head\.sha|base\.sha)|issue\.number|workflow_run\.id)$/;
+const SAFE_EVENT_FIELDS =
+  /^github\.event\.(number|action|after|before|forced|ref_type|pull_request\.(number|merged|draft|head\.sha|base\.sha)|issue\.number|workflow_run\.id)$/;
 
 /** The first context path in an expression that an outsider controls, or undefined. */
 export function untrustedGithubContext(body: string): string | undefined {
@@ -47,11 +48,23 @@ export function untrustedGithubContext(body: string): string | undefined {
 
 // GitLab predefined variables whose values come from whoever pushed the commit or opened the merge request.
 const GITLAB_UNTRUSTED = [
-  "CI_COMMIT_MESSAGE", "CI_COMMIT_TITLE", "CI_COMMIT_DESCRIPTION", "CI_COMMIT_TAG_MESSAGE", "CI_COMMIT_AUTHOR",
-  "CI_COMMIT_BRANCH", "CI_COMMIT_REF_NAME", "CI_COMMIT_TAG",
-  "CI_MERGE_REQUEST_TITLE", "CI_MERGE_REQUEST_DESCRIPTION", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
-  "CI_MERGE_REQUEST_LABELS", "CI_MERGE_REQUEST_MILESTONE", "CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME",
-  "GITLAB_USER_NAME", "GITLAB_USER_EMAIL", "GITLAB_USER_LOGIN",
+  "CI_COMMIT_MESSAGE",
+  "CI_COMMIT_TITLE",
+  "CI_COMMIT_DESCRIPTION",
+  "CI_COMMIT_TAG_MESSAGE",
+  "CI_COMMIT_AUTHOR",
+  "CI_COMMIT_BRANCH",
+  "CI_COMMIT_REF_NAME",
+  "CI_COMMIT_TAG",
+  "CI_MERGE_REQUEST_TITLE",
+  "CI_MERGE_REQUEST_DESCRIPTION",
+  "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+  "CI_MERGE_REQUEST_LABELS",
+  "CI_MERGE_REQUEST_MILESTONE",
+  "CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME",
+  "GITLAB_USER_NAME",
+  "GITLAB_USER_EMAIL",
+  "GITLAB_USER_LOGIN",
 ];
 
 interface QuoteState {
@@ -95,11 +108,14 @@ export function ciCommandProblem(command: string): string | undefined {
   for (const expression of githubExpressions(command)) {
     if (expression.end === command.length && !command.endsWith("}}")) return "an unclosed ${{ expression";
     const untrusted = untrustedGithubContext(expression.body);
-    if (untrusted) return `\${{ ${untrusted} }} (text an outsider writes, expanded into the script before the shell runs)`;
-    if (quoteStateAt(command, expression.start).single) return "a ${{ expression inside single quotes (paved moves expressions to env:, where single quotes would not expand them)";
+    if (untrusted)
+      return `\${{ ${untrusted} }} (text an outsider writes, expanded into the script before the shell runs)`;
+    if (quoteStateAt(command, expression.start).single)
+      return "a ${{ expression inside single quotes (paved moves expressions to env:, where single quotes would not expand them)";
     if (expression.body.includes("${{")) return "a nested ${{ expression";
   }
   const gitlab = unsafeGitlabVariable(command);
-  if (gitlab) return `${gitlab} outside double quotes or in eval/sh -c (text an outsider writes, split or evaluated by the shell)`;
+  if (gitlab)
+    return `${gitlab} outside double quotes or in eval/sh -c (text an outsider writes, split or evaluated by the shell)`;
   return undefined;
 }

@@ -28,14 +28,23 @@ export function durationSeconds(value: string): number {
   return value.endsWith("h") ? n * 3600 : value.endsWith("m") ? n * 60 : n;
 }
 
-export const percent = s.string({ pattern: /^(100|[1-9][0-9]?)%$/, expected: 'a percentage from 1% to 100% like "25%"' });
+export const percent = s.string({
+  pattern: /^(100|[1-9][0-9]?)%$/,
+  expected: 'a percentage from 1% to 100% like "25%"',
+});
 
 export { isCidr } from "./_grammars.ts";
 
 const cidrExpected = "a network in CIDR notation like 10.0.0.0/8 or 2001:db8::/32 (host bits zero)";
 export const cidr = s.string({ minLength: 1, expected: cidrExpected }).refineWith((value, report) => {
   const problem = cidrProblem(value);
-  if (problem) report([], cidrExpected, JSON.stringify(value), problem.suggestion ? { suggestion: problem.suggestion } : undefined);
+  if (problem)
+    report(
+      [],
+      cidrExpected,
+      JSON.stringify(value),
+      problem.suggestion ? { suggestion: problem.suggestion } : undefined,
+    );
 });
 
 /** Which of paved's NixOS modules a host imports; unset fields fall back to its role's defaults. */

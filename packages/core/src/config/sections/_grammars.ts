@@ -13,7 +13,8 @@ function isDnsName(value: string): boolean {
   if (/^[0-9]+$/.test(labels.at(-1) ?? "")) return false;
   return labels.every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
 }
-export const dnsNameExpected = "a host name (RFC 1123: letters, digits and -, dot-separated labels of at most 63) or an IP address";
+export const dnsNameExpected =
+  "a host name (RFC 1123: letters, digits and -, dot-separated labels of at most 63) or an IP address";
 
 export function isHostAddress(value: string): boolean {
   return isIP(value) !== 0 || isDnsName(value);
@@ -24,14 +25,16 @@ export function isHostAddress(value: string): boolean {
  * lower-case letters, digits, _ and -, at most 32 (utmp's limit).
  */
 export const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
-export const userNameExpected = "a user name: a lower-case letter or _, then lower-case letters, digits, _ and - (at most 32)";
+export const userNameExpected =
+  "a user name: a lower-case letter or _, then lower-case letters, digits, _ and - (at most 32)";
 
 /**
  * A runner label (GitHub) or tag (GitLab). It lands in a workflow's `runs-on:` and a runner's registration
  * command line, so only characters that need no quoting anywhere.
  */
 export const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-export const labelExpected = "a runner label: letters, digits, . _ and - (at most 100, starting with a letter or digit)";
+export const labelExpected =
+  "a runner label: letters, digits, . _ and - (at most 100, starting with a letter or digit)";
 
 /**
  * A branch name `git check-ref-format --branch` accepts, and that a GitHub `branches:` filter reads literally
@@ -39,11 +42,13 @@ export const labelExpected = "a runner label: letters, digits, . _ and - (at mos
  */
 export function isBranchName(value: string): boolean {
   if (value.length === 0 || value.length > 255 || value === "@") return false;
-  if (/[\x00-\x20\x7f~^:?*[\\!+]/.test(value) || value.includes("..") || value.includes("@{") || value.includes("//")) return false;
+  if (/[\x00-\x20\x7f~^:?*[\\!+]/.test(value) || value.includes("..") || value.includes("@{") || value.includes("//"))
+    return false;
   if (value.startsWith("/") || value.endsWith("/") || value.endsWith(".") || value.startsWith("-")) return false;
   return value.split("/").every((part) => !part.startsWith(".") && !part.endsWith(".lock"));
 }
-export const branchNameExpected = "a git branch name like main or release/1.x (git check-ref-format; no glob characters)";
+export const branchNameExpected =
+  "a git branch name like main or release/1.x (git check-ref-format; no glob characters)";
 
 export interface UrlRules {
   schemes: readonly string[];
@@ -79,7 +84,12 @@ export function isUrl(value: string, rules: UrlRules): boolean {
 export function isFlakeRef(value: string): boolean {
   if (/[\s"'`\\<>{}$]/.test(value)) return false;
   if (/^(\.{1,2}|\.{0,2}\/[^?#]*)$/.test(value)) return true;
-  if (/^(github|gitlab|sourcehut):[A-Za-z0-9_.~-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./+-]+)?(\?[A-Za-z0-9_.=&%/+-]*)?$/.test(value)) return true;
+  if (
+    /^(github|gitlab|sourcehut):[A-Za-z0-9_.~-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./+-]+)?(\?[A-Za-z0-9_.=&%/+-]*)?$/.test(
+      value,
+    )
+  )
+    return true;
   if (/^(path|git\+file):\/[^?#]*(\?[A-Za-z0-9_.=&%/+-]*)?$/.test(value)) return true;
   if (/^flake:[A-Za-z][A-Za-z0-9_-]*(\/[A-Za-z0-9_./-]+)?$/.test(value)) return true;
   const m = /^(git\+https|git\+ssh|git\+http|https|http|tarball\+https|file\+https)(:\/\/.*)$/.exec(value);
@@ -92,7 +102,8 @@ export function isFlakeRef(value: string): boolean {
     return false;
   }
 }
-export const flakeRefExpected = "a flake reference such as github:owner/repo/ref, git+ssh://git@host/owner/repo or git+https://host/owner/repo";
+export const flakeRefExpected =
+  "a flake reference such as github:owner/repo/ref, git+ssh://git@host/owner/repo or git+https://host/owner/repo";
 
 /** `address/prefix` with the host bits zero (10.0.0.0/8, not 10.0.0.1/8), prefix without leading zeros. */
 export function isCidr(value: string): boolean {

@@ -26,13 +26,33 @@ interface Grammar {
   examples: string;
 }
 
-const npm: Grammar = { pattern: constraint(NPM_OPS), words: /^(\*|latest)$/, examples: '"22", "22.11.0", "^22", "~22.1", ">=20 <23", "20 || 22", "22.x"' };
-const pep440: Grammar = { pattern: constraint(PEP440_OPS), words: /^\*$/, examples: '"3.12", "3.12.4", "3.12.*", ">=3.11,<3.14", "~=3.12"' };
-const ruby: Grammar = { pattern: constraint(RUBY_OPS), words: /^\*$/, examples: '"3.3", "3.3.0", "~> 3.3", ">= 3.1, < 4"' };
-const plain: Grammar = { pattern: constraint(NPM_OPS), words: /^(\*|latest)$/, examples: '"21", "21.0.2", ">=17", "8.0.100"' };
+const npm: Grammar = {
+  pattern: constraint(NPM_OPS),
+  words: /^(\*|latest)$/,
+  examples: '"22", "22.11.0", "^22", "~22.1", ">=20 <23", "20 || 22", "22.x"',
+};
+const pep440: Grammar = {
+  pattern: constraint(PEP440_OPS),
+  words: /^\*$/,
+  examples: '"3.12", "3.12.4", "3.12.*", ">=3.11,<3.14", "~=3.12"',
+};
+const ruby: Grammar = {
+  pattern: constraint(RUBY_OPS),
+  words: /^\*$/,
+  examples: '"3.3", "3.3.0", "~> 3.3", ">= 3.1, < 4"',
+};
+const plain: Grammar = {
+  pattern: constraint(NPM_OPS),
+  words: /^(\*|latest)$/,
+  examples: '"21", "21.0.2", ">=17", "8.0.100"',
+};
 
 const GRAMMARS: Record<Toolchain, Grammar> = {
-  node: { ...npm, words: /^(\*|latest|current|node|stable|system|lts|lts\/(\*|[a-z]+))$/, examples: `${npm.examples}, "lts", "lts/iron", "latest"` },
+  node: {
+    ...npm,
+    words: /^(\*|latest|current|node|stable|system|lts|lts\/(\*|[a-z]+))$/,
+    examples: `${npm.examples}, "lts", "lts/iron", "latest"`,
+  },
   pnpm: npm,
   yarn: npm,
   npm,

@@ -10,15 +10,24 @@ const cache = s
     kind: s
       .enum(["ci", "cachix", "none"])
       .default("ci")
-      .describe("ci: the CI provider's own cache (no account needed); cachix: a Cachix binary cache; none: no store cache."),
-    name: s.string({ pattern: /^[a-z0-9][a-z0-9-]*$/, expected: "a Cachix cache name" }).optional().describe("Cachix cache name (kind: cachix)."),
+      .describe(
+        "ci: the CI provider's own cache (no account needed); cachix: a Cachix binary cache; none: no store cache.",
+      ),
+    name: s
+      .string({ pattern: /^[a-z0-9][a-z0-9-]*$/, expected: "a Cachix cache name" })
+      .optional()
+      .describe("Cachix cache name (kind: cachix)."),
     tokenSecret: s
-      .string({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, expected: "the NAME of a CI secret variable, like CACHIX_AUTH_TOKEN" })
+      .string({
+        pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+        expected: "the NAME of a CI secret variable, like CACHIX_AUTH_TOKEN",
+      })
       .optional()
       .describe("Name of the CI secret that holds the push token (the name, never the token). Forks never get it."),
   })
   .refineWith((value, report) => {
-    if (value.kind === "cachix" && value.name === undefined) report(["name"], "a Cachix cache name when kind is cachix", "nothing (the key is missing)");
+    if (value.kind === "cachix" && value.name === undefined)
+      report(["name"], "a Cachix cache name when kind is cachix", "nothing (the key is missing)");
   });
 
 /**
@@ -28,11 +37,20 @@ const cache = s
 const command = s.string({ minLength: 1, expected: "a command", multiline: true }).refineWith((value, report) => {
   const injection = ciCommandProblem(value);
   if (injection) {
-    report([], 'a command that expands no text an outsider writes (GitHub: use the variables the runner sets, e.g. "$GITHUB_HEAD_REF"; GitLab: "$VAR" in double quotes, never through eval or sh -c; see docs/security.md)', injection);
+    report(
+      [],
+      'a command that expands no text an outsider writes (GitHub: use the variables the runner sets, e.g. "$GITHUB_HEAD_REF"; GitLab: "$VAR" in double quotes, never through eval or sh -c; see docs/security.md)',
+      injection,
+    );
   }
   const secret = value.split(/[\s"'=:,;]+/).find((word) => looksLikeSecret(word));
   if (secret !== undefined) {
-    report([], "a command without literal secrets (reference a CI secret variable instead)", `a command containing what looks like a secret (${maskSecret(secret)})`, { code: "E_SECRET_LITERAL" });
+    report(
+      [],
+      "a command without literal secrets (reference a CI secret variable instead)",
+      `a command containing what looks like a secret (${maskSecret(secret)})`,
+      { code: "E_SECRET_LITERAL" },
+    );
   }
 });
 
@@ -60,9 +78,14 @@ export const ciSchema = s
       .describe("Run on self-hosted runners with these labels (GitHub) or tags (GitLab)."),
     timeoutMinutes: s.int({ min: 1, max: 360 }).default(30).describe("Time limit of each job, in minutes."),
     branches: s
-      .array(s.string({ minLength: 1, expected: branchNameExpected }).refine(isBranchName, branchNameExpected), { minItems: 1, unique: true })
+      .array(s.string({ minLength: 1, expected: branchNameExpected }).refine(isBranchName, branchNameExpected), {
+        minItems: 1,
+        unique: true,
+      })
       .optional()
-      .describe("Branches whose pushes run the pipeline and may write the store cache (default [main]); pull requests only read it."),
+      .describe(
+        "Branches whose pushes run the pipeline and may write the store cache (default [main]); pull requests only read it.",
+      ),
   })
   .describe("The CI pipeline paved renders.");
 

@@ -12,13 +12,19 @@ export const detectSchema = s
     include: s
       .array(dirGlob, { unique: true })
       .default([])
-      .describe("Directories to treat as projects although paved skips them by default (examples/, tests/, docs/, …), e.g. \"examples/starter\"."),
+      .describe(
+        'Directories to treat as projects although paved skips them by default (examples/, tests/, docs/, …), e.g. "examples/starter".',
+      ),
     exclude: s
       .array(dirGlob, { unique: true })
       .default([])
-      .describe("More directories that are not projects: never a shell for them, never a pin from them, e.g. \"legacy/**\"."),
+      .describe(
+        'More directories that are not projects: never a shell for them, never a pin from them, e.g. "legacy/**".',
+      ),
   })
   .default({})
-  .describe("Which directories `paved init` treats as projects, on top of its built-in rules (see docs/step-2-devshells.md).");
+  .describe(
+    "Which directories `paved init` treats as projects, on top of its built-in rules (see docs/step-2-devshells.md).",
+  );
 
 export type DetectConfig = Infer<typeof detectSchema>;

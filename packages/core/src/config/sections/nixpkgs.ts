@@ -11,7 +11,9 @@ const release = s
     pattern: /^(nixos-[0-9]{2}\.(05|11)|[0-9]{2}\.(05|11)|nixos-unstable|nixpkgs-unstable)$/,
     expected: 'a nixpkgs branch like "nixos-26.05", "26.05" or "nixos-unstable"',
   })
-  .describe('The nixpkgs branch to pin: "nixos-YY.MM" (or just "YY.MM"), "nixos-unstable" or "nixpkgs-unstable". Quote it: YAML reads 26.05 unquoted as a number.');
+  .describe(
+    'The nixpkgs branch to pin: "nixos-YY.MM" (or just "YY.MM"), "nixos-unstable" or "nixpkgs-unstable". Quote it: YAML reads 26.05 unquoted as a number.',
+  );
 
 export const nixpkgsSchema = s
   .object({
@@ -20,14 +22,17 @@ export const nixpkgsSchema = s
       .string({ minLength: 1, expected: "a flake reference such as github:NixOS/nixpkgs/nixos-26.05" })
       .refine(isFlakeRef, flakeRefExpected)
       .optional()
-      .describe("A flake reference for nixpkgs (a mirror, a fork); replaces the default github:NixOS/nixpkgs/<release>."),
+      .describe(
+        "A flake reference for nixpkgs (a mirror, a fork); replaces the default github:NixOS/nixpkgs/<release>.",
+      ),
     path: s
       .string({ minLength: 1, expected: "a directory path" })
       .optional()
       .describe("A local nixpkgs checkout or mirror, for air-gapped teams (absolute, or relative to paved.yaml)."),
   })
   .refineWith((value, report) => {
-    if (value.url !== undefined && value.path !== undefined) report(["path"], "either url or path, not both", JSON.stringify(value.path));
+    if (value.url !== undefined && value.path !== undefined)
+      report(["path"], "either url or path, not both", JSON.stringify(value.path));
   })
   .default({})
   .describe("Which nixpkgs the generated flakes pin.");

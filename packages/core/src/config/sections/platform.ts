@@ -7,7 +7,14 @@ export const DEFAULT_PAVED_FLAKE = "github:paved-dev/paved";
 
 export const platformSchema = s
   .object({
-    name: s.string({ minLength: 1, maxLength: 80, expected: "a short team or platform name (one line, at most 80 characters)" }).optional().describe("Shown in the flake description and the report."),
+    name: s
+      .string({
+        minLength: 1,
+        maxLength: 80,
+        expected: "a short team or platform name (one line, at most 80 characters)",
+      })
+      .optional()
+      .describe("Shown in the flake description and the report."),
     paved: s
       .string({ minLength: 1, expected: "a flake reference such as github:paved-dev/paved/v0.1.0" })
       .refine(isFlakeRef, flakeRefExpected)

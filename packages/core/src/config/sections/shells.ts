@@ -6,15 +6,28 @@ import { attrPath } from "./_common.ts";
 
 /** Toolchains whose pins `paved init` detects (issue 3); each maps to a nixpkgs attribute of the pinned release. */
 export const TOOLCHAINS = [
-  "node", "pnpm", "yarn", "npm", "bun", "deno",
-  "python", "uv", "poetry",
+  "node",
+  "pnpm",
+  "yarn",
+  "npm",
+  "bun",
+  "deno",
+  "python",
+  "uv",
+  "poetry",
   "go",
   "rust",
-  "java", "kotlin", "maven", "gradle",
-  "ruby", "bundler",
-  "php", "composer",
+  "java",
+  "kotlin",
+  "maven",
+  "gradle",
+  "ruby",
+  "bundler",
+  "php",
+  "composer",
   "dotnet",
-  "terraform", "opentofu",
+  "terraform",
+  "opentofu",
 ] as const;
 export type Toolchain = (typeof TOOLCHAINS)[number];
 
@@ -22,13 +35,25 @@ export type Toolchain = (typeof TOOLCHAINS)[number];
 export const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 const toolchainPin = s.object({
-  version: s.string({ minLength: 1, expected: 'a version or range like "22", "1.24" or ">=3.12"' }).describe("The version the repository asks for."),
-  attr: attrPath.optional().describe("The nixpkgs attribute chosen for it (e.g. nodejs_22); detected, or set by hand to override."),
-  from: s.string({ pattern: /^[^\s/][^\s]*$/, expected: "a file name relative to the shell, like .nvmrc or package.json" }).optional().describe("The file the pin came from (e.g. .nvmrc), for explanations and drift checks."),
-  release: s
-    .string({ pattern: /^(nixos-[0-9]{2}\.(05|11)|nixos-unstable)$/, expected: 'a NixOS release branch like "nixos-25.11" or "nixos-unstable"' })
+  version: s
+    .string({ minLength: 1, expected: 'a version or range like "22", "1.24" or ">=3.12"' })
+    .describe("The version the repository asks for."),
+  attr: attrPath
     .optional()
-    .describe("Take this toolchain from another NixOS release than nixpkgs.release (one extra flake input per release), because the pinned release lacks the version line asked for."),
+    .describe("The nixpkgs attribute chosen for it (e.g. nodejs_22); detected, or set by hand to override."),
+  from: s
+    .string({ pattern: /^[^\s/][^\s]*$/, expected: "a file name relative to the shell, like .nvmrc or package.json" })
+    .optional()
+    .describe("The file the pin came from (e.g. .nvmrc), for explanations and drift checks."),
+  release: s
+    .string({
+      pattern: /^(nixos-[0-9]{2}\.(05|11)|nixos-unstable)$/,
+      expected: 'a NixOS release branch like "nixos-25.11" or "nixos-unstable"',
+    })
+    .optional()
+    .describe(
+      "Take this toolchain from another NixOS release than nixpkgs.release (one extra flake input per release), because the pinned release lacks the version line asked for.",
+    ),
 });
 
 /** A relative directory inside the repository: no leading /, no `..`. */
@@ -38,13 +63,16 @@ const relativeDir = s.string({
 });
 
 const shell = s.object({
-  dir: relativeDir.optional().describe("Sub-project directory this shell belongs to; `paved shell` picks it inside that directory."),
+  dir: relativeDir
+    .optional()
+    .describe("Sub-project directory this shell belongs to; `paved shell` picks it inside that directory."),
   packages: s.array(attrPath, { unique: true }).default([]).describe("Extra nixpkgs attributes on PATH."),
   toolchains: s
     .record(toolchainPin, { keys: TOOLCHAINS })
     .refineWith((pins, report) => {
       for (const [tool, pin] of Object.entries(pins) as [Toolchain, ToolchainPin][]) {
-        if (!isToolchainVersion(tool, pin.version)) report([tool, "version"], toolchainVersionExpected(tool), describeFound(pin.version));
+        if (!isToolchainVersion(tool, pin.version))
+          report([tool, "version"], toolchainVersionExpected(tool), describeFound(pin.version));
       }
     })
     .default({})
@@ -60,11 +88,16 @@ const shell = s.object({
   unfree: s
     .array(s.string({ pattern: /^[A-Za-z0-9_.+-]+$/, expected: "a package name like terraform" }), { unique: true })
     .default([])
-    .describe("Unfree packages allowed by name (never a global allowUnfree). OpenTofu is the free alternative to Terraform."),
+    .describe(
+      "Unfree packages allowed by name (never a global allowUnfree). OpenTofu is the free alternative to Terraform.",
+    ),
 });
 
 export const shellsSchema = s
-  .record(shell, { keyPattern: SHELL_NAME, keyExpected: "a shell name: letters, digits, _ and -, at most 64 (the root shell is `default`)" })
+  .record(shell, {
+    keyPattern: SHELL_NAME,
+    keyExpected: "a shell name: letters, digits, _ and -, at most 64 (the root shell is `default`)",
+  })
   .default({})
   .describe("Developer shells by name; `default` is the repository root's shell.");
 

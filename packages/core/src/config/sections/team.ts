@@ -45,7 +45,8 @@ export function publicKeyProblem(line: string): string | undefined {
   // NixOS keeps authorized keys as single-line strings; a line break would split one key into two entries.
   if (/[\x00-\x1f\x7f]/.test(line.trim())) return "it must be a single line without control characters";
   const [type = "", blob = ""] = line.trim().split(/\s+/);
-  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return `"${type.slice(0, 40)}" is not a key type paved accepts (${SSH_KEY_TYPES.join(", ")})`;
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type))
+    return `"${type.slice(0, 40)}" is not a key type paved accepts (${SSH_KEY_TYPES.join(", ")})`;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob) || blob.length % 4 !== 0) return "the key data is not base64";
   const parts = wireStrings(Buffer.from(blob, "base64"));
   if (!parts) return "the key data is damaged (it does not decode as an SSH key)";
@@ -71,14 +72,22 @@ const sshKey = s.string({ minLength: 1, expected: KEY_EXPECTED, multiline: true 
   }
 });
 
-const groupName = s.string({ pattern: /^[a-z_][a-z0-9_-]{0,31}$/, expected: "a group name: lower-case letters, digits, _ and -" });
+const groupName = s.string({
+  pattern: /^[a-z_][a-z0-9_-]{0,31}$/,
+  expected: "a group name: lower-case letters, digits, _ and -",
+});
 
 const date = s
   .string({ pattern: /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, expected: "a date like 2026-12-31" })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "a real calendar date like 2026-12-31");
+  .refine(
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    "a real calendar date like 2026-12-31",
+  );
 
 const user = s.object({
-  keys: s.array(sshKey, { minItems: 1, unique: true }).describe("SSH public keys, inline or as paths of .pub files (relative to paved.yaml)."),
+  keys: s
+    .array(sshKey, { minItems: 1, unique: true })
+    .describe("SSH public keys, inline or as paths of .pub files (relative to paved.yaml)."),
   groups: s.array(groupName, { unique: true }).default([]).describe("Groups from team.groups, or wheel for sudo."),
   expires: date.optional().describe("Access ends after this day (UTC); the account is locked from then on."),
   jumpOnly: s.boolean().default(false).describe("May only jump through bastions (ssh -J); no shell."),
@@ -90,7 +99,20 @@ const user = s.object({
  * Accounts NixOS or paved's modules create themselves. A roster user with one of these names would merge into
  * that account (a roster entry named root would give root the listed keys), so the roster may not use them.
  */
-const RESERVED_USER_NAMES = ["root", "nobody", "sshd", "messagebus", "polkituser", "nscd", "vector", "alloy", "node-exporter", "fail2ban", "sshguard", "gitlab-runner"];
+const RESERVED_USER_NAMES = [
+  "root",
+  "nobody",
+  "sshd",
+  "messagebus",
+  "polkituser",
+  "nscd",
+  "vector",
+  "alloy",
+  "node-exporter",
+  "fail2ban",
+  "sshguard",
+  "gitlab-runner",
+];
 const RESERVED_USER_PATTERN = /^(nixbld[0-9]*|systemd-.*|github-runner-.*)$/;
 // Membership in these groups is root in all but name.
 const RESERVED_GROUPS = ["root", "shadow", "nixbld"];
@@ -101,26 +123,43 @@ const BUILTIN_GROUPS = ["wheel"];
 export const teamSchema = s
   .object({
     groups: s.array(groupName, { unique: true }).default([]).describe("Groups the roster defines."),
-    users: s
-      .record(user, { keyPattern: USER_NAME, keyExpected: userNameExpected })
-      .default({}),
+    users: s.record(user, { keyPattern: USER_NAME, keyExpected: userNameExpected }).default({}),
   })
   .refineWith((team, report) => {
     const known = [...BUILTIN_GROUPS, ...team.groups];
     team.groups.forEach((group, index) => {
-      if (RESERVED_GROUPS.includes(group)) report(["groups", index], `a group of your own, not one of ${RESERVED_GROUPS.join(", ")}`, JSON.stringify(group));
+      if (RESERVED_GROUPS.includes(group))
+        report(
+          ["groups", index],
+          `a group of your own, not one of ${RESERVED_GROUPS.join(", ")}`,
+          JSON.stringify(group),
+        );
     });
     for (const [name, member] of Object.entries(team.users)) {
       if (RESERVED_USER_NAMES.includes(name) || RESERVED_USER_PATTERN.test(name)) {
-        report(["users", name], "a person's login name, not a system account NixOS already has (root, nobody, sshd, nixbld*, systemd-*, github-runner-*, service users)", JSON.stringify(name), { at: "key" });
+        report(
+          ["users", name],
+          "a person's login name, not a system account NixOS already has (root, nobody, sshd, nixbld*, systemd-*, github-runner-*, service users)",
+          JSON.stringify(name),
+          { at: "key" },
+        );
       }
       if (member.jumpOnly && member.groups.includes("wheel")) {
-        report(["users", name, "jumpOnly"], "jumpOnly: false for a member of wheel (a jump-only user has no shell to use sudo in)", "true");
+        report(
+          ["users", name, "jumpOnly"],
+          "jumpOnly: false for a member of wheel (a jump-only user has no shell to use sudo in)",
+          "true",
+        );
       }
       member.groups.forEach((group, index) => {
         if (known.includes(group)) return;
         const suggestion = didYouMean(group, known);
-        report(["users", name, "groups", index], `a group listed in team.groups (${known.join(", ")})`, JSON.stringify(group), suggestion ? { suggestion } : undefined);
+        report(
+          ["users", name, "groups", index],
+          `a group listed in team.groups (${known.join(", ")})`,
+          JSON.stringify(group),
+          suggestion ? { suggestion } : undefined,
+        );
       });
     }
   })
