@@ -86,11 +86,11 @@ export async function proveSteps(
     for (const n of roleHosts) {
       const f = facts(n);
       if (f && hostModules(config.hosts[n]!, config).baseline && !moduleOn("baseline", f)) {
-        // nix-strings: allow a command line shown to a person, not Nix paved evaluates
         drift.push({
           kind: "not-in-evaluation",
           subject: n,
           message: `baseline on ${n}: paved.yaml asks for it, but the evaluated configuration lacks ${WHAT.baseline}`,
+          // nix-strings: allow a command line shown to a person, not Nix paved evaluates
           fix: `Find what overrides it in hosts/${n}*.nix (\`nix eval .#nixosConfigurations.${n}.config.services.openssh.settings\`).`,
         });
       }
