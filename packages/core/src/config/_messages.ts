@@ -3,7 +3,7 @@
  * described, never echoed when they look like secrets. Schema issues carry these words through zod in their
  * message (`encode`); `_validate.ts` decodes them.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { looksLikeSecret, maskSecret } from "./_secret.ts";
 import { escapeInvisible, type UnsafeCharacter } from "../secrets/index.ts";
 

@@ -4,7 +4,7 @@
  * `z.toJSONSchema` (`_jsonschema.ts`). The layer keeps what zod does not say paved's way: the words for what a
  * field accepts, masked secrets, did-you-mean, and the defaults and shapes `_edit.ts` reads.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { didYouMean } from "./_suggest.ts";
 import { checkSecretPath, looksLikeSecret } from "./_secret.ts";
 import { unsafeCharacter } from "../secrets/index.ts";

@@ -1,5 +1,5 @@
 /** Compound schemas (lists, maps, unions) and the `s` builder that is the public face of the schema language. */
-import { z } from "zod";
+import * as z from "zod";
 import { didYouMean } from "./_suggest.ts";
 import { describeFound, encode, fail } from "./_messages.ts";
 import {

@@ -3,7 +3,7 @@
  * schema raises carries its words in the message (`encode` in `_schema.ts`); unions and unknown keys are
  * reshaped here so messages read the way they always have. Then the screen every value goes through.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { findSecret, unsafeCharacter } from "../secrets/index.ts";
 import { didYouMean } from "./_suggest.ts";
 import {
