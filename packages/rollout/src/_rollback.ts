@@ -51,7 +51,17 @@ export async function rollbackRollout(options: RollbackOptions): Promise<Rollout
               if (settled instanceof Unsettled) throw settled;
             }
             const now = await run.agent.probe();
-            if (now.path === host.before!.path) return;
+            if (now.path === host.before!.path) {
+              // Already back: a killed rollback's restore job finished on the host. The journal says so too.
+              if (host.generation?.path !== now.path || host.uncertain) {
+                finish(run, {
+                  outcome: "rolled-back",
+                  generation: { generation: now.generation, path: now.path },
+                  message: "rollout rolled back (the host was already back)",
+                });
+              }
+              return;
+            }
             const result = await rollbackHost(
               run,
               host.attempt,

@@ -223,6 +223,34 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
     expect(violations(fleet, id, initial)).toEqual([]);
     await resumeToTheEnd(id);
   });
+
+  it("a rollback killed once its restore started on the host: the host is restored anyway, and the rerun journals it", async () => {
+    const initial = nextTargets();
+    const applied = await runPaved(["rollout", "apply", "-C", fleet.dir]);
+    expect(applied.code, applied.stderr.slice(-2000)).toBe(0);
+    const id = json(applied).id as string;
+    let sent = false;
+    const killed = await runPaved(["rollout", "rollback", id, "-C", fleet.dir], (event, child) => {
+      if (!sent && event.type === "host" && event.host === "u1" && event.phase === "rollback") {
+        sent = true;
+        // the decision and the restore are one agent call: give it time to start its job on the host, then kill
+        setTimeout(() => child.kill("SIGKILL"), 400);
+      }
+    });
+    expect(sent, killed.stderr.slice(-2000)).toBe(true);
+    // the job on the host finishes without paved: u1 is back on its previous system
+    for (let i = 0; i < 50 && fleet.inspect("u1").path !== initial.u1; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(fleet.inspect("u1").path).toBe(initial.u1);
+    const rerun = await runPaved(["rollout", "rollback", id, "-C", fleet.dir]);
+    expect(rerun.code, rerun.stdout.slice(-2000)).toBe(0);
+    const state = foldJournal(readJournal(fleet.dir, id));
+    for (const name of names) {
+      expect(state.hosts[name]!.uncertain, name).toBeFalsy();
+      expect(state.hosts[name]!.generation?.path, name).toBe(initial[name]);
+      expect(fleet.inspect(name).path, name).toBe(initial[name]);
+    }
+  });
 });
 
 function currentConfig(): Record<string, unknown> {
