@@ -2,7 +2,7 @@
  * Hosts paved loses, and paved lost itself: `resume` with a host whose sshd is frozen (SIGSTOP), `status --probe`
  * after hosts were skipped, `--mode boot` killed mid-host, ssh children of a killed paved, and SIGINT.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { foldJournal, readJournal } from "@paved/rollout";
 import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
@@ -233,8 +233,14 @@ describe("hosts paved cannot reach, and a paved that is gone", () => {
     const killed = await runPaved(["rollout", "rollback", id, "-C", fleet.dir], (event, child) => {
       if (!sent && event.type === "host" && event.host === "u1" && event.phase === "rollback") {
         sent = true;
-        // the decision and the restore are one agent call: give it time to start its job on the host, then kill
-        setTimeout(() => child.kill("SIGKILL"), 400);
+        // killed as soon as the restore job exists on the host (the decision and the restore are one agent call)
+        const job = `${fleet.hosts.find((h) => h.name === "u1")!.stateDir}/${id}/u1-rollback/rollback.pid`;
+        const poll = setInterval(() => {
+          if (!existsSync(job)) return;
+          clearInterval(poll);
+          child.kill("SIGKILL");
+        }, 20);
+        child.once("exit", () => clearInterval(poll));
       }
     });
     expect(sent, killed.stderr.slice(-2000)).toBe(true);
