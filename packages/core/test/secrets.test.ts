@@ -1,7 +1,9 @@
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SECRET_FORMATS } from "@paved/core/secrets";
 import {
   assertNoSecret,
   exec,
@@ -225,5 +227,53 @@ describe("every way out is guarded", () => {
     expect(await readdir(dir)).toEqual([]);
     // The same call without the credential runs: the refusal is about the value, not the program.
     expect((await exec(["touch", marker])).exitCode).toBe(0);
+  });
+});
+
+describe("the short-text fast path", () => {
+  // scanSecrets skips its combined format regex for text under 15 characters: no format may match shorter text.
+  it("finds a 15-character Slack token, the shortest format", () => {
+    expect(scanSecrets("xoxb-1234567890").map((f) => f.kind)).toEqual(["slack-token"]);
+  });
+
+  it("no single format matches fewer than 15 characters, even after its own prefix", () => {
+    const prefixes = [
+      "xoxb-",
+      "xapp-1-",
+      "ghp_",
+      "github_pat_",
+      "glpat-",
+      "AKIA",
+      "AIza",
+      "npm_",
+      "sk_live_",
+      "whsec_",
+      "eyJ",
+      "sk-",
+      "sk-ant-a-",
+      "hvs.",
+      "SG.",
+      "tskey-a-",
+      "GOCSPX-",
+      "pypi-AgE",
+      "dop_v1_",
+      "AGE-SECRET-KEY-1",
+      "-----BEGIN ",
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...prefixes),
+        fc.string({ unit: fc.constantFrom(..."aZ09_-.=:/+"), maxLength: 14 }),
+        (prefix, rest) => {
+          const text = `${prefix}${rest}`.slice(0, 14);
+          for (const format of SECRET_FORMATS)
+            expect(
+              new RegExp(format.pattern.source, format.pattern.flags.replace("g", "")).test(text),
+              `${format.id}: ${text}`,
+            ).toBe(false);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

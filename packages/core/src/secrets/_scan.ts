@@ -106,12 +106,21 @@ function namedSecret(name: string, value: string): boolean {
 
 // Every format in one case-insensitive pass: a superset of what the formats match, so most values (names,
 // versions, paths) are cleared with one regex instead of thirty. Every value of paved.yaml goes through here.
-const ANY_FORMAT = new RegExp(SECRET_FORMATS.map((f) => `(?:${f.pattern.source})`).join("|"), "i");
+// Built on first use, and only for text long enough to hold a token: compiling it is a millisecond, which every
+// start-up paid to screen argv words like `--version`. No format matches fewer than 15 characters (the shortest is
+// a Slack token, `xoxb-` and ten more; see the boundary test).
+const SHORTEST_SECRET_FORMAT = 15;
+let anyFormatRegex: RegExp | undefined;
+function matchesAnyFormat(text: string): boolean {
+  if (text.length < SHORTEST_SECRET_FORMAT) return false;
+  anyFormatRegex ??= new RegExp(SECRET_FORMATS.map((f) => `(?:${f.pattern.source})`).join("|"), "i");
+  return anyFormatRegex.test(text);
+}
 
 /** Every secret in `text`, in order of appearance. */
 export function scanSecrets(text: string, options: ScanOptions = {}): SecretFinding[] {
   const found: SecretFinding[] = [];
-  const anyFormat = ANY_FORMAT.test(text);
+  const anyFormat = matchesAnyFormat(text);
   for (const format of anyFormat ? SECRET_FORMATS : []) {
     for (const match of text.matchAll(format.pattern)) {
       if (format.accept && !format.accept(match[0])) continue;
