@@ -31,6 +31,8 @@ await build({
     "@paved/core/errors": `${root}packages/core/src/errors.ts`,
     "@paved/core/secrets": `${root}packages/core/src/secrets/index.ts`,
     "@paved/core": pkg("core"),
+    // `paved shell` imports the shell part alone: a cold entry then loads no detection libraries before Nix starts.
+    "@paved/devshell/shell": `${root}packages/devshell/src/shell/index.ts`,
     "@paved/devshell": pkg("devshell"),
     "@paved/ci-runner": pkg("ci-runner"),
     "@paved/baseline": pkg("baseline"),

@@ -373,5 +373,6 @@ function deleteStorePath(repo: ShellRepo, path: string) {
 
 /** What Nix itself counts as GC roots (`nix-store --gc --print-roots`): "link -> store path" lines. */
 function nixRoots(repo: ShellRepo): string {
-  return execFileSync("nix-store", ["--gc", "--print-roots"], { env: repo.env, encoding: "utf8" });
+  // A machine that ran many rollouts lists more roots than execFileSync's default 1 MiB buffer holds.
+  return execFileSync("nix-store", ["--gc", "--print-roots"], { env: repo.env, encoding: "utf8", maxBuffer: 1 << 28 });
 }

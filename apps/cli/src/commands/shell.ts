@@ -1,5 +1,5 @@
 // Kept small on purpose: a warm `paved shell -- CMD` loads only this module and the devshell cache code.
-import { enterShell, planShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell";
+import { enterShell, planShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell/shell";
 import { isPavedError } from "@paved/core";
 import { resolve } from "node:path";
 import type { Handler } from "../_define.ts";
