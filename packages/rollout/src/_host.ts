@@ -127,6 +127,30 @@ function unitName(run: HostRun, attempt: number | string): string {
   return `paved-${run.header.id}-${run.ssh.name}-a${attempt}`.replace(/[^A-Za-z0-9:_.-]/g, "_");
 }
 
+/** Points the system profile at the target (refused once the attempt was decided), as a journaled step. */
+function setProfileStep(run: HostRun, attempt: number, dir: string): Promise<Generation> {
+  return step(
+    run,
+    attempt,
+    "profile",
+    () => run.agent.setProfile(run.target, dir),
+    (g) => ({ generation: g.generation, path: g.path }),
+  );
+}
+
+/** Makes `before` the boot default again, in a job of its own beside the attempt's directory. */
+function restoreBootDefault(run: HostRun, attempt: number, dir: string, before: Generation): Promise<number> {
+  return runJob(
+    run,
+    `${dir}-restore`,
+    "boot",
+    `${unitName(run, attempt)}-restore`,
+    "boot",
+    run.header.activationTimeoutMs,
+    before.path,
+  );
+}
+
 /** The restore job's unit: one per attempt directory (a wave's rollback and the rollout's use different ones). */
 function restoreUnit(run: HostRun, attempt: number, dir: string): string {
   return `${unitName(run, attempt)}-rb-${dir.slice(dir.lastIndexOf("/") + 1)}`.replace(/[^A-Za-z0-9:_.-]/g, "_");
@@ -254,13 +278,7 @@ async function switchHost(run: HostRun, attempt: number, before: Generation): Pr
   await arm(run, attempt, before, "activate");
   let set: Generation;
   try {
-    set = await step(
-      run,
-      attempt,
-      "profile",
-      () => run.agent.setProfile(run.target, dir),
-      (g) => ({ generation: g.generation, path: g.path }),
-    );
+    set = await setProfileStep(run, attempt, dir);
     const rc = await step(
       run,
       attempt,
@@ -356,13 +374,7 @@ async function bootOnly(run: HostRun, attempt: number, before: Generation): Prom
   await arm(run, attempt, before, "boot");
   let set: Generation;
   try {
-    set = await step(
-      run,
-      attempt,
-      "profile",
-      () => run.agent.setProfile(run.target, dir),
-      (g) => ({ generation: g.generation, path: g.path }),
-    );
+    set = await setProfileStep(run, attempt, dir);
     const rc = await step(
       run,
       attempt,
@@ -513,15 +525,7 @@ export async function rollbackHost(
           return { decided, now: (await run.agent.state(dir)).now, rc: 0 };
         }
         if (action === "boot" && r.rc === 0) {
-          const rc = await runJob(
-            run,
-            `${dir}-restore`,
-            "boot",
-            `${unitName(run, attempt)}-restore`,
-            "boot",
-            run.header.activationTimeoutMs,
-            before.path,
-          ).catch(() => 1);
+          const rc = await restoreBootDefault(run, attempt, dir, before).catch(() => 1);
           return { decided, now: r.now, rc };
         }
         return r;
@@ -609,15 +613,7 @@ export async function reconcileHost(run: HostRun, state: HostState): Promise<Hos
       async () => {
         const r = await run.agent.rollback(dir, "resume", before, action, restoreUnit(run, attempt, dir));
         if (r.decided !== "guard" && (now.boot !== "" || state.lastStep?.step === "boot")) {
-          r.rc = await runJob(
-            run,
-            `${dir}-restore`,
-            "boot",
-            `${unitName(run, attempt)}-restore`,
-            "boot",
-            run.header.activationTimeoutMs,
-            before.path,
-          );
+          r.rc = await restoreBootDefault(run, attempt, dir, before);
         }
         return r;
       },
