@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { RolloutHeader } from "@paved/rollout";
 
 /** Throws when CI=true and a tool the rollout tests need is missing (they must fail, not skip, in CI). */
 export function requireTools(...names: string[]): void {
@@ -75,3 +76,23 @@ export function asRoot(argv: string[]): void {
     stdio: ["ignore", "ignore", "pipe"],
   });
 }
+
+/** A rollout header with no hosts and no waves, for tests of the journal format itself. */
+export const EMPTY_HEADER = {
+  type: "rollout" as const,
+  at: "2026-01-01T00:00:00Z",
+  id: "r1",
+  flake: ".",
+  mode: "switch" as const,
+  hosts: [],
+  waves: [],
+  concurrency: 1,
+  failureBudget: 0,
+  healthTimeoutMs: 1,
+  confirmTimeoutMs: 1,
+  activationTimeoutMs: 1,
+  substituteOnDestination: false,
+  ssh: { options: [], connectTimeout: "10s" },
+  healthChecks: [],
+  retryMs: 100,
+} satisfies RolloutHeader;

@@ -3,26 +3,10 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { foldJournal, Journal, journalPath, readJournal, readJournalFile, type RolloutHeader } from "@paved/rollout";
+import { foldJournal, Journal, journalPath, readJournal, readJournalFile } from "@paved/rollout";
+import { EMPTY_HEADER } from "./_helpers.ts";
 
-const header = {
-  type: "rollout" as const,
-  at: "2026-01-01T00:00:00Z",
-  id: "r1",
-  flake: ".",
-  mode: "switch" as const,
-  hosts: [],
-  waves: [],
-  concurrency: 1,
-  failureBudget: 0,
-  healthTimeoutMs: 1,
-  confirmTimeoutMs: 1,
-  activationTimeoutMs: 1,
-  substituteOnDestination: false,
-  ssh: { options: [], connectTimeout: "10s" },
-  healthChecks: [],
-  retryMs: 100,
-} satisfies RolloutHeader;
+const header = EMPTY_HEADER;
 const resume = (pid: number) => ({ type: "resume" as const, at: "2026-01-01T00:00:02Z", pid });
 
 function started(): string {

@@ -11,8 +11,8 @@ import {
   readJournal,
   sshArgv,
   type HostEntry,
-  type RolloutHeader,
 } from "@paved/rollout";
+import { EMPTY_HEADER } from "./_helpers.ts";
 
 const hosts = (n: number, extra: Partial<HostEntry> = {}): HostEntry[] =>
   Array.from({ length: n }, (_, i) => ({
@@ -77,24 +77,7 @@ describe("waves and budgets", () => {
 });
 
 describe("journal files", () => {
-  const header = {
-    type: "rollout" as const,
-    at: "2026-01-01T00:00:00Z",
-    id: "r1",
-    flake: ".",
-    mode: "switch" as const,
-    hosts: [],
-    waves: [],
-    concurrency: 1,
-    failureBudget: 0,
-    healthTimeoutMs: 1,
-    confirmTimeoutMs: 1,
-    activationTimeoutMs: 1,
-    substituteOnDestination: false,
-    ssh: { options: [], connectTimeout: "10s" },
-    healthChecks: [],
-    retryMs: 100,
-  } satisfies RolloutHeader;
+  const header = EMPTY_HEADER;
 
   it("ignores a torn last line (a crash mid-write) but refuses a corrupt middle", () => {
     const dir = mkdtempSync(join(tmpdir(), "paved-journal-"));
