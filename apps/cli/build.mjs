@@ -3,6 +3,7 @@
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { existsSync, renameSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -14,6 +15,23 @@ const jsoncEsm = createRequire(`${root}packages/devshell/package.json`)
   .replace(/umd\/main\.js$/, "esm/main.js");
 // Built beside dist/ and swapped in at the end: a paved started during a rebuild finds the old or the new bundle,
 // never a half-written one.
+// commander requires child_process at load for executable subcommands, which paved has none of; loading it (and
+// net, dgram with it) on every start costs milliseconds. It is required on first use instead.
+const commanderLazySpawn = {
+  name: "commander-lazy-spawn",
+  setup(plugin) {
+    plugin.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const eager = "const childProcess = require('node:child_process');";
+      const uses = source.match(/childProcess\.\w+/g) ?? [];
+      if (!source.includes(eager) || uses.some((use) => use !== "childProcess.spawn")) {
+        throw new Error(`commander changed how it loads child_process (${args.path}); revisit commander-lazy-spawn`);
+      }
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: source.replace(eager, lazy), loader: "js" };
+    });
+  },
+};
 const out = `${here}dist.new-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 await build({
@@ -42,6 +60,7 @@ await build({
   },
   // Playwright stays external: it is only for the report tests and loads its own files.
   external: ["playwright-core", "fsevents"],
+  plugins: [commanderLazySpawn],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: "warning",
   legalComments: "none",

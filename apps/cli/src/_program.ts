@@ -83,10 +83,24 @@ function screenArgv(argv: readonly string[]): void {
   }
 }
 
+/** The part of a command line that is paved's own: everything before a bare `--`. */
+export function ownArgs(argv: readonly string[]): readonly string[] {
+  const at = argv.indexOf("--");
+  return at < 0 ? argv : argv.slice(0, at);
+}
+
+/**
+ * `paved help rollout apply` as `paved rollout apply --help`: commander's help command takes one word, and would
+ * answer a nested command with its group's help.
+ */
+function helpAsFlag(argv: readonly string[]): readonly string[] {
+  return argv[0] === "help" && argv.length > 1 && !argv.includes("--") ? [...argv.slice(1), "--help"] : argv;
+}
+
 /** Parses and runs `argv` (without node and the script), screened first. */
 export async function runArgv(program: Command, argv: readonly string[]): Promise<void> {
   screenArgv(argv);
-  await program.parseAsync([...argv], { from: "user" });
+  await program.parseAsync([...helpAsFlag(argv)], { from: "user" });
 }
 
 function commanderOption(spec: OptionSpec): Option {
@@ -152,13 +166,27 @@ function makeGroup(group: Command): void {
     });
 }
 
+/** The command line a group's help lists for one command, read from its definition (the command may be unfilled). */
+function commandTerm(name: string, definition: CommandDefinition): string {
+  const args = Object.entries(definition.args ?? {}).map(([arg, spec]) =>
+    spec.kind === "required" ? `<${arg}>` : spec.kind === "optional" ? `[${arg}]` : `<${arg}...>`,
+  );
+  const options = Object.keys(definition.options ?? {}).length > 0 ? ["[options]"] : [];
+  return [name, ...options, ...args].join(" ");
+}
+
+/**
+ * Declares a command by name and summary only; its arguments, options and action are added by `fill` when commander
+ * is about to enter it. Start-up (`paved --version`, `paved status`) so builds one command's options, not all 26.
+ */
 function attach(
   program: Command,
   definition: CommandDefinition,
   parents: Map<string, Command>,
   groups: Set<Command>,
+  unfilled: Map<Command, () => void>,
   dispatch: Dispatch,
-): void {
+): Command {
   const words = definition.name.split(" ");
   const leaf = words.pop()!;
   let parent = program;
@@ -177,6 +205,12 @@ function attach(
   }
   const command = parent.command(leaf, { hidden: definition.hidden === true }).description(definition.summary);
   parents.set(definition.name, command);
+  unfilled.set(command, () => fill(command, definition, dispatch));
+  return command;
+}
+
+/** Arguments, options, help text and action of one command, from its definition. */
+function fill(command: Command, definition: CommandDefinition, dispatch: Dispatch): void {
   const argTable: ArgTable = definition.args ?? {};
   for (const [name, spec] of Object.entries(argTable)) {
     const syntax = spec.kind === "required" ? `<${name}>` : spec.kind === "optional" ? `[${name}]` : `<${name}...>`;
@@ -259,6 +293,11 @@ function attach(
 }
 
 export interface ProgramOptions {
+  /**
+   * The command line about to run: only commands whose words it names get their options built (start-up cost).
+   * Without it every command is built, as tests that inspect the program expect.
+   */
+  argv?: readonly string[];
   dispatch?: Dispatch;
   writeOut?: (text: string) => void;
   writeErr?: (text: string) => void;
@@ -269,6 +308,8 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   const writeOut = options.writeOut ?? ((text: string) => process.stdout.write(text));
   const writeErr = options.writeErr ?? ((text: string) => process.stderr.write(text));
   const groups = new Set<Command>();
+  const definitions = new Map<Command, CommandDefinition>();
+  const unfilled = new Map<Command, () => void>();
   const dispatch: Dispatch =
     options.dispatch ??
     runHandler({ stdout: writeOut, stderr: writeErr, stop: privateStop(), exit: (code) => (process.exitCode = code) });
@@ -288,8 +329,11 @@ export function buildProgram(options: ProgramOptions = {}): Command {
           .filter((option) => GLOBAL_FLAGS.some((global) => global.flags === option.flags));
       },
       // A group's only option is --help: list it as "rollout <command>", not "rollout [options]".
-      subcommandTerm: (command) =>
-        groups.has(command) ? `${command.name()} <command>` : new Help().subcommandTerm(command),
+      subcommandTerm: (command) => {
+        if (groups.has(command)) return `${command.name()} <command>`;
+        const definition = definitions.get(command);
+        return definition ? commandTerm(command.name(), definition) : new Help().subcommandTerm(command);
+      },
     })
     // Usage errors look like every other paved error: a code, the message, a hint.
     .configureOutput({
@@ -317,10 +361,26 @@ with failures within its budget, 70 bug, 75 rollout incomplete (hosts unreachabl
 Docs: docs/README.md`,
   );
   const parents = new Map<string, Command>();
-  for (const definition of [...commands, complete]) attach(program, definition, parents, groups, dispatch);
+  for (const definition of [...commands, complete]) {
+    definitions.set(attach(program, definition, parents, groups, unfilled, dispatch), definition);
+  }
   for (const group of groups) group.description(`Subcommands: ${group.commands.map((c) => c.name()).join(", ")}`);
   for (const group of [program, ...groups]) makeGroup(group);
-  for (const parent of parents.values()) if (parent.commands.length > 0) parent.hook("preSubcommand", addGlobals);
-  program.hook("preSubcommand", addGlobals);
+  const enter = (parent: Command, command: Command) => {
+    unfilled.get(command)?.();
+    unfilled.delete(command);
+    addGlobals(parent, command);
+  };
+  for (const parent of parents.values()) if (parent.commands.length > 0) parent.hook("preSubcommand", enter);
+  program.hook("preSubcommand", enter);
+  // Entering a command fills it (the hook above), but `paved help CMD` prints CMD's help without entering it: fill
+  // up front every command the command line names.
+  const named = options.argv === undefined ? undefined : new Set(ownArgs(options.argv));
+  for (const [command, fillNow] of unfilled) {
+    const definition = definitions.get(command)!;
+    if (named && !definition.name.split(" ").every((word) => named.has(word))) continue;
+    fillNow();
+    unfilled.delete(command);
+  }
   return program;
 }

@@ -7,7 +7,7 @@ import { CommanderError } from "commander";
 import { privateStop, runHandler } from "./_dispatch.ts";
 import { EXIT, exitCodeFor } from "./_exit-codes.ts";
 import { asPavedError, formatError, useColor } from "./_output.ts";
-import { buildProgram, runArgv, USAGE_HINT, usageMessage, type Dispatch } from "./_program.ts";
+import { buildProgram, ownArgs, runArgv, USAGE_HINT, usageMessage, type Dispatch } from "./_program.ts";
 import type { Stop } from "./_signals.ts";
 
 export interface MainOptions {
@@ -26,9 +26,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const stop = options.stop ?? privateStop();
   let exitCode: number = EXIT.ok;
   const run = runHandler({ stdout, stderr, stop, exit: (code) => (exitCode = code) });
-  const program = buildProgram({ dispatch: options.dispatch ?? run, writeOut: stdout, writeErr: stderr });
-  // Only to shape an error that commander raised before any option was read; `--` ends paved's own flags.
-  const own = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  const program = buildProgram({ argv, dispatch: options.dispatch ?? run, writeOut: stdout, writeErr: stderr });
+  // Only to shape an error that commander raised before any option was read.
+  const own = ownArgs(argv);
   const wantsJson = own.includes("--json");
   const verbose = own.includes("--verbose") || own.includes("-v");
   try {

@@ -348,6 +348,22 @@ describe("help", () => {
     }
   });
 
+  // A command's options are built only when the command line names it (start-up): every way of asking for its help,
+  // and the command lists, must still show them whole.
+  it("`help CMD` and `CMD --help` print the same, and the command list shows each command's arguments", async () => {
+    for (const name of ["shell", "rollout apply", "host add", "completion"]) {
+      const viaHelp = await run(["help", ...words(name)]);
+      const viaFlag = await run([...words(name), "--help"]);
+      expect(viaHelp.code).toBe(0);
+      expect(viaHelp.stdout).toBe(viaFlag.stdout);
+      expect(viaHelp.stdout).toMatch(/Options:\n {2}-/);
+    }
+    const list = (await run(["--help"])).stdout;
+    expect(list).toMatch(/\n {2}shell \[options\] \[name\] /);
+    expect(list).toMatch(/\n {2}completion <shell> /);
+    expect((await run(["rollout", "--help"])).stdout).toMatch(/\n {2}apply \[options\] /);
+  });
+
   it("help is exit 0 for real commands and groups; --help before a command is paved's help", async () => {
     for (const [line, text] of [
       ["--help", "Commands:"],
