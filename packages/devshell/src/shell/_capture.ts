@@ -77,13 +77,17 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   }
   const version = await versionCheck!;
   mkdirSync(dir, { recursive: true });
-  const visible = visibleFiles(request.root);
-  visible.catch(() => {});
   // Anything changed from here on may have been read by Nix in either state: such inputs are recorded as "racy".
   const started = BigInt(Date.now() - 20) * 1_000_000n;
+  const evaluation = runNix(args, nixOptions);
+  evaluation.catch(() => {});
+  // git lists the tree while Nix evaluates, but starts after Nix (which spawns within this turn's microtasks):
+  // the person waits for Nix, not for git.
+  const visible = new Promise((next) => setImmediate(next)).then(() => visibleFiles(request.root));
+  visible.catch(() => {});
   let result;
   try {
-    result = await runNix(args, nixOptions);
+    result = await evaluation;
   } catch (error) {
     // A failed capture leaves nothing behind; the last good entry stays where it is.
     rmSync(dir, { recursive: true, force: true });
