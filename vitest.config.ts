@@ -12,6 +12,7 @@ export default defineConfig({
       "@paved/core": pkg("packages/core"),
       "@paved/devshell/warm": fileURLToPath(new URL("packages/devshell/src/warm.ts", import.meta.url)),
       "@paved/devshell/shell": fileURLToPath(new URL("packages/devshell/src/shell/index.ts", import.meta.url)),
+      "@paved/platform/shells": fileURLToPath(new URL("packages/platform/src/shells.ts", import.meta.url)),
       "@paved/devshell": pkg("packages/devshell"),
       "@paved/ci-runner": pkg("packages/ci-runner"),
       "@paved/baseline": pkg("packages/baseline"),

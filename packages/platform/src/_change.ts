@@ -15,8 +15,7 @@ import {
 } from "@paved/core";
 import * as baseline from "@paved/baseline";
 import * as ci from "@paved/ci-runner";
-import * as devshell from "@paved/devshell";
-import { readEjected } from "./_eject.ts";
+import { refuseEjected } from "./_ejected.ts";
 import { isPlatform, renderPlatformFiles, repositoryFiles } from "./_platform-files.ts";
 import { hostReadiness, readHardware, type HostReadiness } from "./_readiness.ts";
 
@@ -38,19 +37,6 @@ async function refuseInApplicationRepo(dir: string, command: string): Promise<vo
       {
         hint: "Run it in the platform repository (--dir PATH), or create one with `paved init --platform` in another directory.",
         details: { dir },
-      },
-    );
-  }
-}
-
-async function refuseEjected(dir: string, command: string): Promise<void> {
-  const ejected = await readEjected(dir);
-  if (ejected) {
-    throw new PavedError(
-      "E_EJECTED",
-      `this repository was ejected from paved: \`paved ${command}\` would write generated files the team now owns`,
-      {
-        hint: "Edit paved.yaml and the files by hand, or delete .paved/ejected to let paved manage the repository again.",
       },
     );
   }
@@ -105,20 +91,4 @@ export async function ciInit(options: ci.CiInitOptions): Promise<ci.CiInitResult
     render: async (root, config) =>
       isPlatform(config) ? repositoryFiles(root, config) : ci.renderCiFiles(root, config),
   });
-}
-
-/** `paved init` in an application repository: refused once the repository was ejected. */
-export async function initProject(options: devshell.InitOptions): Promise<devshell.InitResult> {
-  await refuseEjected(options.dir, "init");
-  return devshell.initProject(options);
-}
-
-export async function addPackages(options: devshell.EditPackagesOptions): Promise<devshell.EditPackagesResult> {
-  await refuseEjected(options.dir, "shell add");
-  return devshell.addPackages(options);
-}
-
-export async function removePackages(options: devshell.EditPackagesOptions): Promise<devshell.EditPackagesResult> {
-  await refuseEjected(options.dir, "shell remove");
-  return devshell.removePackages(options);
 }

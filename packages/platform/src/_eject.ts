@@ -7,14 +7,8 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { commitChange, parseHeader, type GeneratedFile } from "@paved/core";
+import { EJECTED_FILE } from "./_ejected.ts";
 import { managedFiles } from "./_scan.ts";
-
-export const EJECTED_FILE = ".paved/ejected";
-
-export interface EjectedMark {
-  at: string;
-  files: string[];
-}
 
 export interface EjectOutcome {
   ejected: string[];
@@ -22,14 +16,6 @@ export interface EjectOutcome {
   edited: string[];
   dryRun: boolean;
   diff: string;
-}
-
-export async function readEjected(dir: string): Promise<EjectedMark | undefined> {
-  const text = await readFile(join(dir, EJECTED_FILE), "utf8").catch(() => undefined);
-  if (text === undefined) return undefined;
-  const at = /^ejected-at: (\S+)$/m.exec(text)?.[1] ?? "unknown";
-  const files = [...text.matchAll(/^ {2}- (.+)$/gm)].map((m) => m[1]!);
-  return { at, files };
 }
 
 /** A `.envrc` that loads the flake with direnv alone: the fallback branch paved wrote, without the paved branch. */

@@ -22,7 +22,7 @@ import {
   type FileStatus,
   type PavedConfig,
 } from "@paved/core";
-import { readEjected } from "./_eject.ts";
+import { readEjected } from "./_ejected.ts";
 import { renderPlatformFiles } from "./_platform-files.ts";
 
 export interface PlatformInitOptions {

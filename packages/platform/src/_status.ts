@@ -13,7 +13,7 @@ import {
   type StepState,
 } from "@paved/core";
 import { derivedActions } from "./_derived.ts";
-import { readEjected, type EjectedMark } from "./_eject.ts";
+import { readEjected, type EjectedMark } from "./_ejected.ts";
 import { managedFiles } from "./_scan.ts";
 import { sources as builtIn, type StatusSources } from "./_sources.ts";
 import {

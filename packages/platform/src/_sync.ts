@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { commitChange, gitIntentToAdd, gitRoot, loadConfig, PavedError, type ChangeResult } from "@paved/core";
-import { readEjected } from "./_eject.ts";
+import { readEjected } from "./_ejected.ts";
 import { migrationPlan, MIGRATION_FILE } from "./_plan.ts";
 import { isPlatform, repositoryFiles } from "./_platform-files.ts";
 

@@ -1,11 +1,9 @@
 export { STEPS, STEP_TITLES, type StepDefinition } from "./_steps.ts";
 export { isPlatform, renderApplicationFiles, renderPlatformFiles, repositoryFiles } from "./_platform-files.ts";
+export { addPackages, initProject, removePackages } from "./_shell-change.ts";
 export {
-  addPackages,
   ciInit,
   hostAdd,
-  initProject,
-  removePackages,
   runnerAdd,
   teamAdd,
   teamRemove,
@@ -28,14 +26,8 @@ export { renderReportHtml, shareableStatus, writeReport } from "./_report-html.t
 export { progressSvg, stepCount, stepKey, stepFraction, COLORS } from "./_report-svg.ts";
 export { escapeHtml, html, raw, SafeHtml } from "./_html.ts";
 export { syncRepository, type SyncResult } from "./_sync.ts";
-export {
-  ejectRepository,
-  ejectedBody,
-  readEjected,
-  EJECTED_FILE,
-  type EjectOutcome,
-  type EjectedMark,
-} from "./_eject.ts";
+export { ejectRepository, ejectedBody, type EjectOutcome } from "./_eject.ts";
+export { readEjected, EJECTED_FILE, type EjectedMark } from "./_ejected.ts";
 export {
   initPlatform,
   platformConfigText,

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { PavedError } from "@paved/core";
 import type { InitResult } from "@paved/devshell";
-import { initProject } from "@paved/platform";
+import { initProject } from "@paved/platform/shells";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/init.ts";
 import { EXIT } from "../_exit-codes.ts";

@@ -1,5 +1,5 @@
 import type { EditPackagesResult } from "@paved/devshell";
-import { addPackages, removePackages } from "@paved/platform";
+import { addPackages, removePackages } from "@paved/platform/shells";
 import type { CommandContext } from "../_context.ts";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/shell-add.ts";

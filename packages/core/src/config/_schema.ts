@@ -10,6 +10,10 @@ import { checkSecretPath, looksLikeSecret } from "./_secret.ts";
 import { unsafeCharacter } from "../secrets/index.ts";
 import { describeFound, describeUnsafe, encode, fail, type Report } from "./_messages.ts";
 
+// paved validates one file per process: zod's compiled object parsers (`new Function` per shape) cost more to
+// build than the one parse they speed up.
+z.config({ jitless: true });
+
 export type JsonSchema = { [key: string]: unknown };
 
 /** Per zod schema, how its JSON Schema differs from zod's rendering (enum vs const, integer bounds). */
