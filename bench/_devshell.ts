@@ -1,7 +1,7 @@
 /** What the dev-shell benchmarks share: the paved binary and the flake every benchmark repository gets. */
 import { fileURLToPath } from "node:url";
 
-export const paved = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
+export const paved = fileURLToPath(new URL("../apps/cli/bin/paved.cjs", import.meta.url));
 /** The installed command (what `paved` on PATH is): a warm `paved shell -- CMD` never starts Node. */
 export const pavedLauncher = fileURLToPath(new URL("../apps/cli/bin/paved", import.meta.url));
 const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;

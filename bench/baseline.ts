@@ -7,7 +7,7 @@ import { raw } from "../packages/core/src/index.ts";
 import { fixtureNixpkgs, nixTestEnv } from "../fixtures/index.ts";
 import { ratioLine, sideBySide } from "./_measure.ts";
 
-const bin = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
+const bin = fileURLToPath(new URL("../apps/cli/bin/paved.cjs", import.meta.url));
 const BOOT = `{ fileSystems."/".device = "/dev/sda1"; boot.loader.grub.device = "/dev/sda"; users.allowNoPasswordLogin = true; }`;
 const TEAM = `{ paved.team.users.alice = { keys = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtGnh5ruwn7K2y8pMkbJXnAo2ZTFCeF5BD8wBX7fR4H a" ]; groups = [ "wheel" ]; }; }`;
 

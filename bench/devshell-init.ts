@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ratioLine, sideBySide } from "./_measure.ts";
 
-const bin = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
+const bin = fileURLToPath(new URL("../apps/cli/bin/paved.cjs", import.meta.url));
 
 function write(root: string, path: string, content: string): void {
   mkdirSync(dirname(join(root, path)), { recursive: true });

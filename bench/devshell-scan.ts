@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { scanRepository } from "@paved/devshell";
 import { ratioLine, sideBySide } from "./_measure.ts";
 
-const bin = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
+const bin = fileURLToPath(new URL("../apps/cli/bin/paved.cjs", import.meta.url));
 
 function write(path: string, content: string): void {
   mkdirSync(join(path, ".."), { recursive: true });

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { ratioLine, sideBySide } from "./_measure.ts";
 
-const bin = fileURLToPath(new URL("../apps/cli/bin/paved.mjs", import.meta.url));
+const bin = fileURLToPath(new URL("../apps/cli/bin/paved.cjs", import.meta.url));
 
 /** CLI start-up: `paved --version` against bare `node -e 0`, interleaved in one run. */
 export function benchStartup(): string[] {

@@ -1,9 +1,12 @@
-// Bundles the CLI into dist/ so start-up reads a few files instead of hundreds of modules.
-// Commands are separate chunks, loaded only when they run.
+// Bundles the CLI into dist/paved.cjs, one CommonJS file: bin/paved.cjs compiles it with a V8 code cache, so a start
+// reads one file and compiles almost nothing. A command's modules still run only when the command does (esbuild wraps
+// each lazily imported module).
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { relative } from "node:path";
 import { createRequire } from "node:module";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -32,18 +35,30 @@ const commanderLazySpawn = {
     });
   },
 };
+// A module that finds files beside its source (`new URL("../nix", import.meta.url)`) finds them from the bundle
+// too: CommonJS has no import.meta, so its URL becomes the source file's, reached from dist/ at run time.
+const importMetaUrl = {
+  name: "import-meta-url",
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/](packages|apps)[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes("import.meta.url")) return undefined;
+      const fromDist = JSON.stringify(relative(`${here}dist`, args.path));
+      const url = `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${fromDist})).href`;
+      return { contents: source.replaceAll("import.meta.url", url), loader: "ts" };
+    });
+  },
+};
 const out = `${here}dist.new-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
-await build({
+const cli = await build({
   entryPoints: { paved: `${here}src/cli.ts` },
   outdir: out,
-  outExtension: { ".js": ".mjs" },
+  outExtension: { ".js": ".cjs" },
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
-  chunkNames: "chunks/[name]-[hash]",
   alias: {
     // The start-up path needs only the error class; the rest of core (yaml, diff) loads with a command.
     "@paved/core/errors": `${root}packages/core/src/errors.ts`,
@@ -52,6 +67,8 @@ await build({
     // `paved shell` imports the shell part alone: a cold entry then loads no detection libraries before Nix starts.
     "@paved/devshell/shell": `${root}packages/devshell/src/shell/index.ts`,
     "@paved/devshell": pkg("devshell"),
+    // `paved init` and `shell add/remove` import these alone: the platform's index would load every step package.
+    "@paved/platform/shells": `${root}packages/platform/src/shells.ts`,
     "@paved/ci-runner": pkg("ci-runner"),
     "@paved/baseline": pkg("baseline"),
     "@paved/rollout": pkg("rollout"),
@@ -60,21 +77,36 @@ await build({
   },
   // Playwright stays external: it is only for the report tests and loads its own files.
   external: ["playwright-core", "fsevents"],
-  plugins: [commanderLazySpawn],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  logLevel: "warning",
+  plugins: [commanderLazySpawn, importMetaUrl],
+  metafile: true,
+  logLevel: "silent",
   legalComments: "none",
 });
+// A warning here is a bundle that would misbehave at run time (`import.meta` has no value in CommonJS), and so is an
+// import() left in it: the bundle runs as a plain script, which has no module loader to answer one.
+if (cli.warnings.length > 0) throw new Error(`bundling the CLI: ${cli.warnings.map((w) => w.text).join("; ")}`);
+const dynamic = Object.values(cli.metafile.outputs).flatMap((output) =>
+  output.imports.filter((record) => record.kind === "dynamic-import" && record.external).map((record) => record.path),
+);
+if (dynamic.length > 0) throw new Error(`the CLI bundle must not import() at run time: ${dynamic.join(", ")}`);
+// bin/paved.cjs keys its V8 code cache on this: a cache of another build is never used.
+writeFileSync(
+  `${out}/build-id`,
+  `${createHash("sha256")
+    .update(readFileSync(`${out}/paved.cjs`))
+    .digest("hex")
+    .slice(0, 16)}\n`,
+);
 
-// The warm `paved shell … -- CMD` path that bin/paved.mjs tries before loading the whole CLI: one small file
+// The warm `paved shell … -- CMD` path that bin/paved.cjs tries before loading the whole CLI: one small file
 // with no imports but node's own (no commander, no @paved/core, no YAML parser), so a cached entry costs a few
 // milliseconds over bare node. The import check below keeps it that way.
 const fast = await build({
   entryPoints: { "shell-fast": `${here}src/fast-shell.ts` },
   outdir: out,
-  outExtension: { ".js": ".mjs" },
+  outExtension: { ".js": ".cjs" },
   bundle: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   alias: { "@paved/devshell/warm": `${root}packages/devshell/src/warm.ts` },
@@ -83,7 +115,7 @@ const fast = await build({
   legalComments: "none",
 });
 const heavy = Object.keys(fast.metafile.inputs).filter((input) => /packages\/core\/|node_modules\//.test(input));
-if (heavy.length > 0) throw new Error(`dist/shell-fast.mjs must stay small, but it bundles: ${heavy.join(", ")}`);
+if (heavy.length > 0) throw new Error(`dist/shell-fast.cjs must stay small, but it bundles: ${heavy.join(", ")}`);
 
 const old = `${here}dist.old-${process.pid}`;
 if (existsSync(`${here}dist`)) renameSync(`${here}dist`, old);

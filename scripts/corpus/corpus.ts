@@ -38,7 +38,7 @@ interface Shell {
 }
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const pavedBin = fileURLToPath(new URL("../../apps/cli/bin/paved.mjs", import.meta.url));
+const pavedBin = fileURLToPath(new URL("../../apps/cli/bin/paved.cjs", import.meta.url));
 const mirrors = process.env.PAVED_CORPUS_MIRRORS ?? "/work/.mirror";
 const packages = JSON.parse(readFileSync(join(FIXTURE_NIXPKGS_SOURCE, "packages.json"), "utf8")) as Record<
   string,

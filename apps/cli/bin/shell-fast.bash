@@ -3,10 +3,10 @@
 # arguments (packages/devshell/src/shell/_fast.ts) decides, by one `stat` of every input, whether the cached
 # environment is current; then the command runs in it exactly as Node's warm path runs it (the cached rc sourced
 # with no positional parameters, PAVED_SHELL*, NIX_GCROOT, a fresh NIX_BUILD_TOP). Anything else — another flag, no
-# stamp, a changed input — goes to paved.mjs, which tells it where to write the stamp for next time.
+# stamp, a changed input — goes to paved.cjs, which tells it where to write the stamp for next time.
 __paved_bin=$1
 shift
-__paved_node() { exec node "$__paved_bin/paved.mjs" "$@"; }
+__paved_node() { exec node "$__paved_bin/paved.cjs" "$@"; }
 
 __paved_name="" __paved_nixpkgs="" __paved_i=2
 while [ "$__paved_i" -le $# ]; do

@@ -1,9 +1,12 @@
-// The process's entry (bundled as dist/paved.mjs): signal handling, then one run of main.
+// The process's entry (bundled as dist/paved.cjs and started by bin/paved.cjs): signal handling, then one run of main.
 import { PavedError } from "@paved/core/errors";
 import { main } from "./main.ts";
 import { installSignals } from "./_signals.ts";
 
-const stop = installSignals(
-  (signal) => new PavedError("E_CANCELLED", `Interrupted by ${signal}`, { details: { signal } }),
-);
-process.exitCode = await main(process.argv.slice(2), { stop });
+/** Runs `paved ARGV…` as the process and resolves to its exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const stop = installSignals(
+    (signal) => new PavedError("E_CANCELLED", `Interrupted by ${signal}`, { details: { signal } }),
+  );
+  return main(argv, { stop });
+}

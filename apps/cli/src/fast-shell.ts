@@ -1,6 +1,6 @@
 /**
  * The warm path of `paved shell [NAME] [--nixpkgs PATH] [--stale-ok] -- CMD …` without commander, the command
- * registry or the rest of the CLI: bin/paved.mjs tries this first, and it handles the call only when the cache is
+ * registry or the rest of the CLI: bin/paved.cjs tries this first, and it handles the call only when the cache is
  * warm. Anything else (other flags, a cache miss, an error) returns false and the full CLI runs as usual, so this
  * file changes speed, never behaviour. The full command (defs/shell.ts, parsed by commander) is the parser of
  * record; the check below only recognises the plain forms and leaves every other command line to it.

@@ -1,7 +1,7 @@
 import { runProgram, type ProgramRun } from "@paved/fixtures";
 import { fileURLToPath } from "node:url";
 
-export const pavedBin = fileURLToPath(new URL("../bin/paved.mjs", import.meta.url));
+export const pavedBin = fileURLToPath(new URL("../bin/paved.cjs", import.meta.url));
 
 export type PavedRun = ProgramRun;
 

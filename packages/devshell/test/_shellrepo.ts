@@ -10,7 +10,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fixtureNixpkgs, nixTestEnv, runProgram, type ProgramRun } from "@paved/fixtures";
 
-export const pavedBin = fileURLToPath(new URL("../../../apps/cli/bin/paved.mjs", import.meta.url));
+export const pavedBin = fileURLToPath(new URL("../../../apps/cli/bin/paved.cjs", import.meta.url));
 
 const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
 

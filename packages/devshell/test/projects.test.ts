@@ -188,7 +188,7 @@ describe("detect.include / detect.exclude in paved.yaml", () => {
     mkdirSync(join(dir, "docs"));
     const out = execFileSync(
       process.execPath,
-      [new URL("../../../apps/cli/bin/paved.mjs", import.meta.url).pathname, "init", "--dry-run"],
+      [new URL("../../../apps/cli/bin/paved.cjs", import.meta.url).pathname, "init", "--dry-run"],
       { cwd: dir, encoding: "utf8" },
     );
     expect(out).toContain(

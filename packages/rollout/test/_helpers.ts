@@ -15,7 +15,7 @@ export function requireTools(...names: string[]): void {
 
 export const TOOLS = ["nix", "nix-env", "ssh", "setsid"];
 
-export const PAVED_BIN = fileURLToPath(new URL("../../../apps/cli/bin/paved.mjs", import.meta.url));
+export const PAVED_BIN = fileURLToPath(new URL("../../../apps/cli/bin/paved.cjs", import.meta.url));
 
 export interface PavedRun {
   code: number | null;

@@ -6,7 +6,7 @@ import { foldJournal, listRollouts, readJournal } from "@paved/rollout";
 import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
 import { requireTools, TOOLS } from "./_helpers.ts";
 
-const bin = fileURLToPath(new URL("../../../apps/cli/bin/paved.mjs", import.meta.url));
+const bin = fileURLToPath(new URL("../../../apps/cli/bin/paved.cjs", import.meta.url));
 const env = { ...process.env, NO_COLOR: "1", NIX_CONFIG: "substituters =\nexperimental-features = nix-command flakes" };
 
 /** Runs paved; with `kill`, sends SIGKILL `delayMs` after the `events`-th progress event (a host step beginning). */

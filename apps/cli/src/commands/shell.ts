@@ -2,11 +2,11 @@
 import { enterShell, planShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell/shell";
 import { isPavedError } from "@paved/core";
 import { resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/shell.ts";
 
 async function askStale(message: string): Promise<boolean> {
-  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${message}\nUse the last good environment (stale)? [y/N] `)).trim());
