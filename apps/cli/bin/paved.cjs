@@ -3,99 +3,139 @@
 //
 // dist/paved.cjs is one CommonJS bundle, compiled with a V8 code cache: Node 20 has no compile cache of its own
 // (module.enableCompileCache is Node 22), and parsing and compiling the bundle was most of a short command's time.
-// The cache is per user (never a shared directory: it is code), per bundle build and per command, written once
-// after a run that had none, and ignored whenever anything about it is off: V8 rejects a cache that does not fit
-// its version or flags, and the file name carries the bundle's content hash. PAVED_CODE_CACHE=DIR puts it elsewhere,
-// PAVED_CODE_CACHE=off turns it off.
+// A cache is code, so it is trusted only as far as paved can prove it is the user's own:
+// - it lives in a directory of the user's (~/.cache/paved/code/<copy>/), not a symlink, that nobody else can write,
+//   and is itself such a file; as root with someone else's HOME (sudo -E) there is no cache at all;
+// - its name carries the bundle's content hash (the bundle's first line, read with the bundle) and V8's version and
+//   flags, and V8 rejects a cache that does not fit; a rejected or missing one is written again after the run;
+// - one file per command paved knows, so typos and values never add files; only this copy's older builds are
+//   removed, and nothing else in the directory is touched.
+// PAVED_CODE_CACHE=DIR puts it elsewhere (an absolute path), PAVED_CODE_CACHE=off turns it off.
 "use strict";
-const {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} = require("node:fs");
+const fs = require("node:fs");
 const { createRequire, wrap } = require("node:module");
-const { dirname, join } = require("node:path");
+const { isAbsolute, join } = require("node:path");
 const { Script } = require("node:vm");
+const { cachedDataVersionTag } = require("node:v8");
 
 const dist = join(__dirname, "..", "dist");
 const bundle = join(dist, "paved.cjs");
+const BUILD_LINE = /^\/\/ paved-build ([0-9a-f]{16})\n/;
+const CACHE_FILE = /^[0-9a-f]{16}-[a-z0-9]+-\d+-[a-z-]+\.v8$/;
+const TEMPORARY = /^\.tmp-\d+-[a-z0-9]+$/;
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+const MAX_FILES_PER_BUILD = 40;
 
 function fail(message) {
   process.stderr.write(`paved: ${message}\n`);
   process.exit(70);
 }
 
-function readOrNull(path, encoding) {
+/** A short, stable name for a path (FNV-1a): each installed copy of paved keeps its caches apart. */
+function pathKey(path) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
+
+function cacheDir() {
+  const setting = process.env.PAVED_CODE_CACHE;
+  if (setting === "off" || typeof process.getuid !== "function") return null;
+  const { HOME, XDG_CACHE_HOME } = process.env;
+  const base =
+    setting ||
+    (XDG_CACHE_HOME && isAbsolute(XDG_CACHE_HOME)
+      ? join(XDG_CACHE_HOME, "paved", "code")
+      : HOME && isAbsolute(HOME)
+        ? join(HOME, ".cache", "paved", "code")
+        : null);
+  return base && isAbsolute(base) ? join(base, pathKey(bundle)) : null;
+}
+
+/** A real directory (not a symlink) of this user's that nobody else can write. */
+function trustedDir(dir) {
   try {
-    return readFileSync(path, encoding);
+    const stat = fs.lstatSync(dir);
+    return stat.isDirectory() && stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
   } catch {
-    return null;
+    return false;
   }
 }
 
-/** A cache file is code: used only when this user owns it and nobody else can write it (checked on the open file). */
-function readOwnCache(path) {
+function readCache(dir, file) {
+  if (!trustedDir(dir)) return null;
   let fd;
   try {
-    fd = openSync(path, "r");
-    const stat = fstatSync(fd);
-    if (stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return null;
-    return readFileSync(fd);
+    const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+    fd = fs.openSync(join(dir, file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0) return null;
+    if (stat.size > MAX_CACHE_BYTES) return null;
+    return fs.readFileSync(fd);
   } catch {
     return null;
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
-/** Where this build's cache for `argv`'s command lives, or null when there is no per-user place for it. */
-function cacheFile(buildId, argv) {
-  const setting = process.env.PAVED_CODE_CACHE;
-  if (setting === "off") return null;
-  const { HOME, XDG_CACHE_HOME } = process.env;
-  const dir =
-    setting ||
-    (XDG_CACHE_HOME ? join(XDG_CACHE_HOME, "paved", "code") : HOME ? join(HOME, ".cache", "paved", "code") : null);
-  if (!dir) return null;
-  // One file per command (its first word: a handful of files, never one per value), so each caches its own code.
-  const command = argv.find((word) => /^[a-z][a-z-]{1,20}$/.test(word)) ?? "main";
-  return join(dir, `${buildId}-${process.version}-${command}.v8`);
-}
-
-function saveCache(file, script, buildId) {
+function saveCache(dir, file, script, build) {
+  let temporary;
   try {
-    const dir = dirname(file);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Caches of other builds are dead weight once a new build runs.
-    for (const name of readdirSync(dir)) if (!name.startsWith(`${buildId}-`)) rmSync(join(dir, name), { force: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
-    renameSync(temporary, file);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!trustedDir(dir)) return;
+    const names = fs.readdirSync(dir);
+    const hourAgo = Date.now() - 3_600_000;
+    for (const name of names) {
+      // This copy's older builds, and temporary files a killed run left behind; nothing else.
+      try {
+        const olderBuild = CACHE_FILE.test(name) && !name.startsWith(`${build}-`);
+        const leftover = TEMPORARY.test(name) && fs.lstatSync(join(dir, name)).mtimeMs < hourAgo;
+        if (olderBuild || leftover) fs.unlinkSync(join(dir, name));
+      } catch {
+        // Gone already, or not a file: left alone.
+      }
+    }
+    if (names.filter((name) => name.startsWith(`${build}-`)).length >= MAX_FILES_PER_BUILD) return;
+    fs.accessSync(dir, fs.constants.W_OK);
+    temporary = join(dir, `.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+    const fd = fs.openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+    try {
+      fs.writeFileSync(fd, script.createCachedData());
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, join(dir, file));
+    temporary = undefined;
   } catch {
     // A cache that cannot be written only makes the next start slower.
+  } finally {
+    if (temporary) fs.rmSync(temporary, { force: true });
   }
 }
 
 function loadBundle(argv) {
-  const source = readOrNull(bundle, "utf8");
-  const buildId = readOrNull(join(dist, "build-id"), "utf8")?.trim();
-  if (source === null || !buildId) fail("the CLI is not built yet. Run `pnpm install` (or `pnpm build`) at the repository root.");
-  const file = cacheFile(buildId, argv);
-  const cached = file ? readOwnCache(file) : null;
-  const script = new Script(wrap(source), {
-    filename: bundle,
-    ...(cached ? { cachedData: cached } : {}),
-  });
-  if (file && (!cached || script.cachedDataRejected)) process.once("exit", () => saveCache(file, script, buildId));
+  let source;
+  try {
+    source = fs.readFileSync(bundle, "utf8");
+  } catch {
+    fail("the CLI is not built yet. Run `pnpm install` (or `pnpm build`) at the repository root.");
+  }
+  const build = BUILD_LINE.exec(source)?.[1];
+  if (!build) fail(`${bundle} was not written by apps/cli/build.mjs. Run \`pnpm build\` at the repository root.`);
+  const dir = cacheDir();
+  const command = /^[a-z][a-z-]{1,20}$/.test(argv[0] ?? "") ? argv[0] : "main";
+  const file = `${build}-${process.arch}-${cachedDataVersionTag()}-${command}.v8`;
+  const cached = dir ? readCache(dir, file) : null;
+  const script = new Script(wrap(source), { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);
-  return module.exports;
+  const cli = module.exports;
+  if (dir && (!cached || script.cachedDataRejected) && (command === "main" || cli.isCommandWord(command))) {
+    process.once("exit", () => saveCache(dir, file, script, build));
+  }
+  return cli;
 }
 
 async function start() {
@@ -108,7 +148,15 @@ async function start() {
     const fast = require(join(dist, "shell-fast.cjs"));
     if (await fast.tryFastShell(argv, fastStamp)) return;
   }
-  process.exitCode = await loadBundle(argv).run(argv);
+  const cli = loadBundle(argv);
+  // A run whose work never settles (a prompt closed with Ctrl-D) is not a success. Said at exit, not set up front:
+  // commander reads process.exitCode while it runs.
+  let settled = false;
+  process.once("exit", () => {
+    if (!settled) process.exitCode = 70;
+  });
+  process.exitCode = await cli.run(argv);
+  settled = true;
 }
 
-start();
+start().catch((error) => fail(`internal error: ${error?.stack ?? error}`));

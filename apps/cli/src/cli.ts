@@ -2,6 +2,7 @@
 import { PavedError } from "@paved/core/errors";
 import { main } from "./main.ts";
 import { installSignals } from "./_signals.ts";
+import { commands } from "./registry.ts";
 
 /** Runs `paved ARGV…` as the process and resolves to its exit code. */
 export async function run(argv: string[]): Promise<number> {
@@ -9,4 +10,9 @@ export async function run(argv: string[]): Promise<number> {
     (signal) => new PavedError("E_CANCELLED", `Interrupted by ${signal}`, { details: { signal } }),
   );
   return main(argv, { stop });
+}
+
+/** Whether `word` starts a command of paved's (bin/paved.cjs keeps a code cache only for those). */
+export function isCommandWord(word: string): boolean {
+  return commands.some((command) => command.name.split(" ")[0] === word);
 }
