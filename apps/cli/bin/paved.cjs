@@ -6,7 +6,7 @@
 // A cache is code, so it is trusted only as far as paved can prove it is the user's own:
 // - it lives in a directory of the user's (~/.cache/paved/code/<copy>/), not a symlink, that nobody else can write,
 //   and is itself such a file; as root with someone else's HOME (sudo -E) there is no cache at all;
-// - its name carries the bundle's content hash (the bundle's first line, read with the bundle) and V8's version and
+// - its name carries the bundle's content hash (the bundle's first line, read with the bundle) and Node's version and
 //   flags, and V8 rejects a cache that does not fit; a rejected or missing one is written again after the run;
 // - one file per command paved knows, so typos and values never add files; only this copy's older builds are
 //   removed, and nothing else in the directory is touched.
@@ -16,12 +16,11 @@ const fs = require("node:fs");
 const { createRequire, wrap } = require("node:module");
 const { isAbsolute, join } = require("node:path");
 const { Script } = require("node:vm");
-const { cachedDataVersionTag } = require("node:v8");
 
 const dist = join(__dirname, "..", "dist");
 const bundle = join(dist, "paved.cjs");
 const BUILD_LINE = /^\/\/ paved-build ([0-9a-f]{16})\n/;
-const CACHE_FILE = /^[0-9a-f]{16}-[a-z0-9]+-\d+-[a-z-]+\.v8$/;
+const CACHE_FILE = /^[0-9a-f]{16}-[a-z0-9]+-[0-9a-f]{8}-[a-z-]+\.v8$/;
 const TEMPORARY = /^\.tmp-\d+-[a-z0-9]+$/;
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 const MAX_FILES_PER_BUILD = 40;
@@ -31,8 +30,8 @@ function fail(message) {
   process.exit(70);
 }
 
-/** A short, stable name for a path (FNV-1a): each installed copy of paved keeps its caches apart. */
-function pathKey(path) {
+/** A short, stable name for a text (FNV-1a, 32 bits): not a security measure, a way to keep caches apart. */
+function shortHash(path) {
   let hash = 0x811c9dc5;
   for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193) >>> 0;
   return hash.toString(16).padStart(8, "0");
@@ -49,7 +48,7 @@ function cacheDir() {
       : HOME && isAbsolute(HOME)
         ? join(HOME, ".cache", "paved", "code")
         : null);
-  return base && isAbsolute(base) ? join(base, pathKey(bundle)) : null;
+  return base && isAbsolute(base) ? join(base, shortHash(bundle)) : null;
 }
 
 /** A real directory (not a symlink) of this user's that nobody else can write. */
@@ -126,7 +125,10 @@ function loadBundle(argv) {
   if (!build) fail(`${bundle} was not written by apps/cli/build.mjs. Run \`pnpm build\` at the repository root.`);
   const dir = cacheDir();
   const command = /^[a-z][a-z-]{1,20}$/.test(argv[0] ?? "") ? argv[0] : "main";
-  const file = `${build}-${process.arch}-${cachedDataVersionTag()}-${command}.v8`;
+  // Node's version and the flags it runs with (V8 rejects a cache made under other flags; node:v8's own tag would
+  // cost more to load than the rest of this file).
+  const flags = shortHash(`${process.version} ${process.execArgv.join(" ")} ${process.env.NODE_OPTIONS ?? ""}`);
+  const file = `${build}-${process.arch}-${flags}-${command}.v8`;
   const cached = dir ? readCache(dir, file) : null;
   const script = new Script(wrap(source), { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
   const module = { exports: {} };

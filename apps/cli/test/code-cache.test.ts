@@ -58,7 +58,7 @@ describe("the V8 code cache of the bundled CLI", () => {
     const dir = copyDir(root);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const [main] = cacheFiles(dir);
-    expect(main).toMatch(new RegExp(`^${build}-${process.arch}-\\d+-main\\.v8$`));
+    expect(main).toMatch(new RegExp(`^${build}-${process.arch}-[0-9a-f]{8}-main\\.v8$`));
     const first = statSync(join(dir, main!));
     expect(first.mode & 0o777).toBe(0o600);
     expect(first.size).toBeGreaterThan(10_000);
@@ -124,16 +124,16 @@ describe("the V8 code cache of the bundled CLI", () => {
     const root = cacheRoot();
     await run(root);
     const dir = copyDir(root);
-    const older = `0000000000000000-${process.arch}-1-main.v8`;
+    const older = `0000000000000000-${process.arch}-00000000-main.v8`;
     writeFileSync(join(dir, older), "an older build", { mode: 0o600 });
     writeFileSync(join(dir, "notes.txt"), "someone's notes");
-    mkdirSync(join(dir, "0000000000000000-x64-1-status.v8"));
+    mkdirSync(join(dir, "0000000000000000-x64-00000000-status.v8"));
     for (const name of cacheFiles(dir).filter((n) => n.startsWith(build!))) rmSync(join(dir, name));
     await run(root);
     const names = readdirSync(dir).sort();
     expect(names).not.toContain(older);
     expect(names).toContain("notes.txt");
-    expect(names).toContain("0000000000000000-x64-1-status.v8");
+    expect(names).toContain("0000000000000000-x64-00000000-status.v8");
     expect(names.filter((name) => name.startsWith(build!))).toHaveLength(1);
 
     const home = cacheRoot();
