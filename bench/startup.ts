@@ -12,5 +12,5 @@ export function benchStartup(): string[] {
     ],
     { runs: 30 },
   );
-  return [ratioLine("cli start-up", paved!, node!, "< 2x")];
+  return [ratioLine("cli start-up", paved!, node!, "≤ 1.35x")];
 }

@@ -14,7 +14,7 @@
 "use strict";
 const fs = require("node:fs");
 const { createRequire, wrap } = require("node:module");
-const { isAbsolute, join } = require("node:path");
+const { dirname, isAbsolute, join } = require("node:path");
 const { Script } = require("node:vm");
 
 const dist = join(__dirname, "..", "dist");
@@ -37,7 +37,8 @@ function shortHash(path) {
   return hash.toString(16).padStart(8, "0");
 }
 
-function cacheDir() {
+/** The directory all copies' cache directories live in, or null when there is no private place for it. */
+function cacheBase() {
   const setting = process.env.PAVED_CODE_CACHE;
   if (setting === "off" || typeof process.getuid !== "function") return null;
   const { HOME, XDG_CACHE_HOME } = process.env;
@@ -48,7 +49,37 @@ function cacheDir() {
       : HOME && isAbsolute(HOME)
         ? join(HOME, ".cache", "paved", "code")
         : null);
-  return base && isAbsolute(base) ? join(base, shortHash(bundle)) : null;
+  return base && isAbsolute(base) ? base : null;
+}
+
+/**
+ * Removes the caches of copies of paved that are gone (a deleted checkout, a CI run's temporary copy): each copy's
+ * directory names its bundle in a `copy` file. Only paved's own files are removed, and a directory only when that
+ * leaves it empty.
+ */
+function dropGoneCopies(base, own) {
+  for (const name of fs.readdirSync(base)) {
+    const dir = join(base, name);
+    if (dir === own || !/^[0-9a-f]{8}$/.test(name) || !trustedDir(dir)) continue;
+    const copy = readSmall(join(dir, "copy"));
+    if (copy !== null && fs.existsSync(copy)) continue;
+    try {
+      for (const file of fs.readdirSync(dir)) {
+        if (CACHE_FILE.test(file) || TEMPORARY.test(file) || file === "copy") fs.unlinkSync(join(dir, file));
+      }
+      fs.rmdirSync(dir);
+    } catch {
+      // Something else is in it, or it changed meanwhile: left as it is.
+    }
+  }
+}
+
+function readSmall(path) {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
 }
 
 /** A real directory (not a symlink) of this user's that nobody else can write. */
@@ -83,6 +114,12 @@ function saveCache(dir, file, script, build) {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!trustedDir(dir)) return;
+    if (readSmall(join(dir, "copy")) !== bundle) fs.writeFileSync(join(dir, "copy"), bundle, { mode: 0o600, flag: "w" });
+    try {
+      dropGoneCopies(dirname(dir), dir);
+    } catch {
+      // The cache root cannot be listed: other copies' caches stay, and this one's is still written.
+    }
     const names = fs.readdirSync(dir);
     const hourAgo = Date.now() - 3_600_000;
     for (const name of names) {
@@ -123,7 +160,9 @@ function loadBundle(argv) {
   }
   const build = BUILD_LINE.exec(source)?.[1];
   if (!build) fail(`${bundle} was not written by apps/cli/build.mjs. Run \`pnpm build\` at the repository root.`);
-  const dir = cacheDir();
+  const base = cacheBase();
+  // One directory per installed copy of paved, so two checkouts never evict each other's caches.
+  const dir = base ? join(base, shortHash(bundle)) : null;
   const command = /^[a-z][a-z-]{1,20}$/.test(argv[0] ?? "") ? argv[0] : "main";
   // Node's version and the flags it runs with (V8 rejects a cache made under other flags; node:v8's own tag would
   // cost more to load than the rest of this file).

@@ -120,7 +120,7 @@ describe("the V8 code cache of the bundled CLI", () => {
     expect(readFileSync(file).equals(corrupt)).toBe(false);
   });
 
-  it("drops only its own older builds' caches, never other files, and writes nothing when off", async () => {
+  it("drops only its own older builds' and gone copies' caches, never other files, and writes nothing when off", async () => {
     const root = cacheRoot();
     await run(root);
     const dir = copyDir(root);
@@ -135,6 +135,24 @@ describe("the V8 code cache of the bundled CLI", () => {
     expect(names).toContain("notes.txt");
     expect(names).toContain("0000000000000000-x64-00000000-status.v8");
     expect(names.filter((name) => name.startsWith(build!))).toHaveLength(1);
+
+    // Copies of paved that are gone (a deleted checkout, a CI run's temporary copy) lose their caches at the next
+    // write; a copy that still exists, and anything that is not paved's, stay.
+    const sibling = (name: string, copy: string, extra?: string) => {
+      mkdirSync(join(root, name), { mode: 0o700 });
+      writeFileSync(join(root, name, "copy"), copy);
+      writeFileSync(join(root, name, older), "cache", { mode: 0o600 });
+      if (extra) writeFileSync(join(root, name, extra), "not paved's");
+    };
+    sibling("0000000a", join(root, "gone", "paved.cjs"));
+    sibling("0000000b", pavedBin);
+    sibling("0000000c", join(root, "gone", "paved.cjs"), "keep.txt");
+    for (const name of cacheFiles(dir).filter((n) => n.startsWith(build!))) rmSync(join(dir, name));
+    await run(root);
+    const left = readdirSync(root).sort();
+    expect(left).not.toContain("0000000a");
+    expect(readdirSync(join(root, "0000000b")).sort()).toEqual(["copy", older].sort());
+    expect(readdirSync(join(root, "0000000c"))).toEqual(["keep.txt"]);
 
     const home = cacheRoot();
     const off = await paved(["--version"], { env: { PAVED_CODE_CACHE: "off", HOME: home, XDG_CACHE_HOME: home } });
