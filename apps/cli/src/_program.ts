@@ -166,7 +166,7 @@ function makeGroup(group: Command): void {
     });
 }
 
-/** The command line a group's help lists for one command, read from its definition (the command may be unfilled). */
+/** The command line a group's help lists for one command, read from its definition (its options may be unbuilt). */
 function commandTerm(name: string, definition: CommandDefinition): string {
   const args = Object.entries(definition.args ?? {}).map(([arg, spec]) =>
     spec.kind === "required" ? `<${arg}>` : spec.kind === "optional" ? `[${arg}]` : `<${arg}...>`,
@@ -176,16 +176,15 @@ function commandTerm(name: string, definition: CommandDefinition): string {
 }
 
 /**
- * Declares a command by name and summary only; its arguments, options and action are added by `fill` when commander
- * is about to enter it. Start-up (`paved --version`, `paved status`) so builds one command's options, not all 26.
+ * Declares a command by name and summary; its arguments, options and action only when `full` (the command line names
+ * it). Start-up (`paved --version`, `paved status`) so builds one command's options, not all 26.
  */
 function attach(
   program: Command,
   definition: CommandDefinition,
   parents: Map<string, Command>,
   groups: Set<Command>,
-  unfilled: Map<Command, () => void>,
-  dispatch: Dispatch,
+  dispatch: Dispatch | undefined,
 ): Command {
   const words = definition.name.split(" ");
   const leaf = words.pop()!;
@@ -205,7 +204,7 @@ function attach(
   }
   const command = parent.command(leaf, { hidden: definition.hidden === true }).description(definition.summary);
   parents.set(definition.name, command);
-  unfilled.set(command, () => fill(command, definition, dispatch));
+  if (dispatch) fill(command, definition, dispatch);
   return command;
 }
 
@@ -309,7 +308,6 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   const writeErr = options.writeErr ?? ((text: string) => process.stderr.write(text));
   const groups = new Set<Command>();
   const definitions = new Map<Command, CommandDefinition>();
-  const unfilled = new Map<Command, () => void>();
   const dispatch: Dispatch =
     options.dispatch ??
     runHandler({ stdout: writeOut, stderr: writeErr, stop: privateStop(), exit: (code) => (process.exitCode = code) });
@@ -361,26 +359,16 @@ with failures within its budget, 70 bug, 75 rollout incomplete (hosts unreachabl
 Docs: docs/README.md`,
   );
   const parents = new Map<string, Command>();
+  // Commander enters only commands the command line names, and `paved help CMD` prints CMD's help without entering
+  // it: those are the commands that need their options.
+  const named = options.argv === undefined ? undefined : new Set(ownArgs(options.argv));
   for (const definition of [...commands, complete]) {
-    definitions.set(attach(program, definition, parents, groups, unfilled, dispatch), definition);
+    const full = !named || definition.name.split(" ").every((word) => named.has(word));
+    definitions.set(attach(program, definition, parents, groups, full ? dispatch : undefined), definition);
   }
   for (const group of groups) group.description(`Subcommands: ${group.commands.map((c) => c.name()).join(", ")}`);
   for (const group of [program, ...groups]) makeGroup(group);
-  const enter = (parent: Command, command: Command) => {
-    unfilled.get(command)?.();
-    unfilled.delete(command);
-    addGlobals(parent, command);
-  };
-  for (const parent of parents.values()) if (parent.commands.length > 0) parent.hook("preSubcommand", enter);
-  program.hook("preSubcommand", enter);
-  // Entering a command fills it (the hook above), but `paved help CMD` prints CMD's help without entering it: fill
-  // up front every command the command line names.
-  const named = options.argv === undefined ? undefined : new Set(ownArgs(options.argv));
-  for (const [command, fillNow] of unfilled) {
-    const definition = definitions.get(command)!;
-    if (named && !definition.name.split(" ").every((word) => named.has(word))) continue;
-    fillNow();
-    unfilled.delete(command);
-  }
+  for (const parent of parents.values()) if (parent.commands.length > 0) parent.hook("preSubcommand", addGlobals);
+  program.hook("preSubcommand", addGlobals);
   return program;
 }
