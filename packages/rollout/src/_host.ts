@@ -338,23 +338,8 @@ async function switchHost(run: HostRun, attempt: number, before: Generation): Pr
   if (decided !== "confirm") return await guardDecided(run, dir, before, decided);
   if (h.mode === "switch") {
     try {
-      const rc = await step(
-        run,
-        attempt,
-        "boot",
-        () => runJob(run, dir, "boot", unit, "boot", h.activationTimeoutMs),
-        (rc) => ({ rc }),
-      );
-      if (rc !== 0)
-        return await rollbackHost(
-          run,
-          attempt,
-          `${dir}-boot`,
-          before,
-          "switch",
-          "failed",
-          `switch-to-configuration boot exited ${rc}`,
-        );
+      const failed = await bootStep(run, attempt, dir, before);
+      if (failed) return failed;
     } catch (error) {
       if (run.signal?.aborted || error instanceof Unsettled) throw error;
       return await rollbackHost(run, attempt, `${dir}-boot`, before, "switch", "failed", (error as Error).message);
@@ -498,6 +483,36 @@ async function confirm(run: HostRun, dir: string, deadline: number): Promise<str
  * resets the profile and activates the previous system (`action`). If the host cannot be reached, its guard
  * (armed before activation) restores it; the journal names the previous generation either way.
  */
+/**
+ * A confirmed `switch` makes the new generation the boot default (`switch-to-configuration boot`, journaled); when
+ * that fails the host is put back, and the result says so. Undefined when the boot default is set.
+ */
+async function bootStep(
+  run: HostRun,
+  attempt: number,
+  dir: string,
+  before: Generation,
+): Promise<HostResult | undefined> {
+  const unit = unitName(run, attempt);
+  const rc = await step(
+    run,
+    attempt,
+    "boot",
+    () => runJob(run, dir, "boot", unit, "boot", run.header.activationTimeoutMs),
+    (rc) => ({ rc }),
+  );
+  if (rc === 0) return undefined;
+  return rollbackHost(
+    run,
+    attempt,
+    `${dir}-boot`,
+    before,
+    "switch",
+    "failed",
+    `switch-to-configuration boot exited ${rc}`,
+  );
+}
+
 export async function rollbackHost(
   run: HostRun,
   attempt: number,
@@ -568,23 +583,8 @@ export async function reconcileHost(run: HostRun, state: HostState): Promise<Hos
   // Boot mode confirms after its boot job, so a confirmed host there is finished too.
   if (now.decided === "confirm") {
     if (run.header.mode === "switch") {
-      const rc = await step(
-        run,
-        attempt,
-        "boot",
-        () => runJob(run, dir, "boot", unitName(run, attempt), "boot", run.header.activationTimeoutMs),
-        (rc) => ({ rc }),
-      );
-      if (rc !== 0)
-        return rollbackHost(
-          run,
-          attempt,
-          `${dir}-boot`,
-          before,
-          "switch",
-          "failed",
-          `switch-to-configuration boot exited ${rc}`,
-        );
+      const failed = await bootStep(run, attempt, dir, before);
+      if (failed) return failed;
     }
     return finish(run, {
       outcome: "deployed",
