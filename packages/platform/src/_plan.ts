@@ -99,35 +99,20 @@ export async function migrationPlan(options: PlanOptions): Promise<PlanResult> {
   const actions = status.next;
   const file: GeneratedFile = { path: MIGRATION_FILE, content: renderMigrationMd(status), source: "paved.yaml" };
   const blocking = status.problems.filter((p) => p.kind !== "step-unavailable" && p.kind !== "step-error");
-  // An ejected repository's files are the team's: the tracker is not (re)written either.
-  if (status.ejected)
+  // An ejected repository's files are the team's; with input problems the committed tracker is not replaced by a
+  // view of half the organisation (the plan is still printed).
+  const notWritten = status.ejected
+    ? "not written: the repository was ejected from paved"
+    : options.write === false
+      ? "not written (--no-write)"
+      : blocking.length > 0
+        ? `not written: ${blocking.length} input problem${blocking.length === 1 ? "" : "s"} to fix first`
+        : undefined;
+  if (notWritten !== undefined) {
     return {
       status,
       actions,
-      file: {
-        path: MIGRATION_FILE,
-        status: "not-written",
-        written: false,
-        reason: "not written: the repository was ejected from paved",
-      },
-    };
-  if (options.write === false)
-    return {
-      status,
-      actions,
-      file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: "not written (--no-write)" },
-    };
-  if (blocking.length > 0) {
-    // Bad input: the plan is printed, but the committed tracker is not replaced by a view of half the organisation.
-    return {
-      status,
-      actions,
-      file: {
-        path: MIGRATION_FILE,
-        status: "not-written",
-        written: false,
-        reason: `not written: ${blocking.length} input problem${blocking.length === 1 ? "" : "s"} to fix first`,
-      },
+      file: { path: MIGRATION_FILE, status: "not-written", written: false, reason: notWritten },
     };
   }
   const result = await commitChange(
