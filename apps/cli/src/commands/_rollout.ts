@@ -1,6 +1,7 @@
 /** Shared by the rollout commands: host selection flags, progress lines, and the result as text. */
 import type { HostSelection, RolloutEvent, RolloutResult, RolloutSummary } from "@paved/rollout";
 import { PavedError } from "@paved/core";
+import { summarize } from "@paved/rollout";
 import type { CommandContext } from "../_context.ts";
 import { EXIT } from "../_exit-codes.ts";
 import { paint } from "../_output.ts";
@@ -79,6 +80,14 @@ export function summaryText(summary: RolloutSummary): string {
 }
 
 /** 0 succeeded (or paused, planned, rolled back), 6 succeeded with failures inside the budget, 75 incomplete, 1 failed. */
+/** The host counts of a rollout's journal, and why it stopped when hosts could not be reached. */
+export function resultSummary(result: RolloutResult) {
+  return {
+    ...summarize(result.state),
+    ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}),
+  };
+}
+
 export function resultExit(result: RolloutResult): number {
   if (result.outcome === "incomplete") return EXIT.incomplete;
   if (result.outcome === "succeeded") return result.state.failures > 0 ? EXIT.partial : EXIT.ok;

@@ -1,7 +1,7 @@
-import { applyRollout, summarize } from "@paved/rollout";
+import { applyRollout } from "@paved/rollout";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/rollout-apply.ts";
-import { overrideInputs, progress, resultExit, selection, summaryText } from "./_rollout.ts";
+import { overrideInputs, progress, resultExit, resultSummary, selection, summaryText } from "./_rollout.ts";
 
 export const run: Handler<typeof spec> = async (ctx, { options }) => {
   const result = await applyRollout({
@@ -29,10 +29,7 @@ export const run: Handler<typeof spec> = async (ctx, { options }) => {
     onProgress: ctx.verbose ? ctx.progress : undefined,
     signal: ctx.signal,
   });
-  const summary = {
-    ...summarize(result.state),
-    ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}),
-  };
+  const summary = resultSummary(result);
   if (result.outcome === "planned") {
     const text = [
       `would roll out to ${result.state.header.hosts.length} host(s) (dry run; nothing changed):`,

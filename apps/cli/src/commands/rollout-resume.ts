@@ -1,8 +1,8 @@
-import { listRollouts, readRollouts, resumeRollout, summarize } from "@paved/rollout";
+import { listRollouts, readRollouts, resumeRollout } from "@paved/rollout";
 import { PavedError } from "@paved/core";
 import type { Handler } from "../_define.ts";
 import type { spec } from "../defs/rollout-resume.ts";
-import { progress, resultExit, summaryText } from "./_rollout.ts";
+import { progress, resultExit, resultSummary, summaryText } from "./_rollout.ts";
 
 export const run: Handler<typeof spec> = async (ctx, { args }) => {
   let id = args.id;
@@ -28,9 +28,6 @@ export const run: Handler<typeof spec> = async (ctx, { args }) => {
     onProgress: ctx.verbose ? ctx.progress : undefined,
     signal: ctx.signal,
   });
-  const summary = {
-    ...summarize(result.state),
-    ...(result.outcome === "incomplete" ? { outcome: "incomplete" as const, message: result.message } : {}),
-  };
+  const summary = resultSummary(result);
   return { data: { ...summary, journal: result.journal }, text: summaryText(summary), exitCode: resultExit(result) };
 };
