@@ -202,8 +202,27 @@ function position(text: string, offset: number): { line: number; column: number 
 /** Names that read a file or a directory's default.nix, so a directory literal after them is not the whole directory. */
 const IMPORTERS = new Set(["import", "callPackage", "scopedImport"]);
 
-/** `self.<name>` reaching into the tree rather than into the flake's outputs. */
-const SELF_SOURCE_ATTRS = new Set(["outPath", "sourceInfo", "_type"]);
+/**
+ * `self.<name>` reaching into the tree rather than into the flake's outputs: the source itself, and what Nix knows
+ * of it (its hash, revision and time), which differ between two copies of the same files.
+ */
+const SELF_SOURCE_ATTRS = new Set([
+  "outPath",
+  "sourceInfo",
+  "_type",
+  "narHash",
+  "lastModified",
+  "lastModifiedDate",
+  "rev",
+  "shortRev",
+  "dirtyRev",
+  "dirtyShortRev",
+  "revCount",
+  "submodules",
+]);
+
+/** Builtins that give the file a value was written in (a path into the tree, with no path literal in sight). */
+const POSITION_BUILTINS = new Set(["__curPos", "unsafeGetAttrPos", "__unsafeGetAttrPos"]);
 
 /** Everything in `text` that may read files of its own tree. `inputsNames` are names bound to the whole inputs set. */
 export function nixRefs(text: string, inputsNames: readonly string[] = []): NixRef[] {
@@ -221,6 +240,10 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
       continue;
     }
     if (token.type !== "ident") continue;
+    if (POSITION_BUILTINS.has(token.text)) {
+      refs.push({ kind: "self-any", ...at(token.offset) });
+      continue;
+    }
     const isSelf = token.text === "self";
     const isInputs = inputsNames.includes(token.text);
     if (!isSelf && !isInputs) continue;
