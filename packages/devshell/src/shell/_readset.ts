@@ -20,6 +20,8 @@ export interface ReadSet {
   dirs: string[];
   /** Set when the shell depends on every tracked file: where that comes from (`flake.nix:12:11: ./.`). */
   wholeTree?: string;
+  /** Set when a file names `self + "/x"`: in a flake below its repository's top, self is the whole repository. */
+  selfPaths?: boolean;
 }
 
 /** Files Nix reported evaluating, as absolute paths (store paths included). */
@@ -62,6 +64,11 @@ export interface ReadSetRequest {
   tracked: readonly string[];
   /** Files of the checkout Nix evaluated (localEvaluated), or undefined when that is not known. */
   evaluated: readonly string[] | undefined;
+  /**
+   * Before any evaluation (_source.ts): every .nix file the set reaches is read for references too, not only the
+   * imported ones, since Nix may evaluate any of them (`callPackage`, `import (./nix + "/x.nix")`).
+   */
+  closure?: boolean;
 }
 
 /** The files of this checkout among those Nix evaluated; undefined when the flake's own source copy is not among them. */
@@ -80,19 +87,33 @@ export function readSet(request: ReadSetRequest): ReadSet {
   const files = new Set<string>([join(root, "flake.nix"), join(root, "flake.lock")]);
   const dirs = new Set<string>();
   let wholeTree: string | undefined;
+  let selfPaths = false;
+  const queue: string[] = [join(root, "flake.nix"), ...(request.evaluated ?? [])];
   const inTree = (abs: string) => abs === top || abs.startsWith(top + sep);
   const rel = (abs: string) => relative(top, abs).split(sep).join("/");
+  // Every directory that holds a tracked file, made on first use: one pass instead of one per reference.
+  let trackedDirs: Set<string> | undefined;
   const isDir = (abs: string) => {
-    const prefix = abs === top ? "" : `${rel(abs)}/`;
-    for (const file of tracked) if (file.startsWith(prefix)) return true;
-    return false;
+    if (abs === top) return tracked.size > 0;
+    if (!trackedDirs) {
+      trackedDirs = new Set();
+      for (const file of tracked)
+        for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1)) {
+          const dir = file.slice(0, slash);
+          if (trackedDirs.has(dir)) break;
+          trackedDirs.add(dir);
+        }
+    }
+    return trackedDirs.has(rel(abs));
   };
   const addDir = (abs: string, where: string) => {
     dirs.add(abs);
     if (abs === top || abs === root) wholeTree ??= where;
+    if (!request.closure || wholeTree) return;
+    const prefix = `${rel(abs)}/`;
+    for (const file of tracked) if (file.startsWith(prefix) && file.endsWith(".nix")) queue.push(join(top, file));
   };
 
-  const queue: string[] = [join(root, "flake.nix"), ...(request.evaluated ?? [])];
   if (!request.evaluated) addDir(top, "Nix did not report evaluating this flake.nix");
 
   const names = inputsNames(readText(join(root, "flake.nix")) ?? "");
@@ -111,6 +132,7 @@ export function readSet(request: ReadSetRequest): ReadSet {
         addDir(top, where(ref.line, ref.column, "self"));
         continue;
       }
+      if (ref.kind === "self-path") selfPaths = true;
       // A flake in a sub-directory of its repository: `self` is the whole repository's copy (Nix's call-flake
       // gives self the source's outPath), `./x` the flake's directory. For self both are taken, to be safe.
       const bases = ref.kind === "self-path" ? [...new Set([root, top])] : [dirname(file)];
@@ -125,7 +147,7 @@ export function readSet(request: ReadSetRequest): ReadSet {
           addDir(target, where(ref.line, ref.column, `${label}\${…}`));
         } else if (tracked.has(rel(target))) {
           files.add(target);
-          if (ref.kind === "path" && ref.imported && target.endsWith(".nix")) queue.push(target);
+          if (ref.kind === "path" && (ref.imported || request.closure) && target.endsWith(".nix")) queue.push(target);
         } else if (isDir(target)) {
           if (ref.kind === "path" && ref.imported && tracked.has(rel(join(target, "default.nix"))))
             queue.push(join(target, "default.nix"));
@@ -141,7 +163,12 @@ export function readSet(request: ReadSetRequest): ReadSet {
     const prefix = dir === top ? "" : `${rel(dir)}/`;
     for (const file of tracked) if (file.startsWith(prefix)) files.add(join(top, file));
   }
-  return { files: [...files].sort(), dirs: [...dirs].sort(), ...(wholeTree ? { wholeTree } : {}) };
+  return {
+    files: [...files].sort(),
+    dirs: [...dirs].sort(),
+    ...(wholeTree ? { wholeTree } : {}),
+    ...(selfPaths ? { selfPaths } : {}),
+  };
 }
 
 function readText(path: string): string | undefined {
