@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inputsNames, nixRefs } from "../src/shell/_nixrefs.ts";
 import { readSet } from "../src/shell/_readset.ts";
+import { planSource } from "../src/shell/_source.ts";
 
 const kinds = (text: string, names: string[] = []) =>
   nixRefs(text, names).map((ref) =>
@@ -41,6 +42,9 @@ describe("nixRefs", () => {
     expect(kinds("{ self, ... }: { src = self.outPath; }")).toEqual(["self"]);
     expect(kinds('{ self, ... }: { v = "${self}"; }')).toEqual(["self"]);
     expect(kinds("final: self: { x = self.callPackage; }")).toEqual([]);
+    // What Nix knows of the source differs between two copies of the same files.
+    expect(kinds("{ self, ... }: { v = self.lastModifiedDate; h = self.narHash or null; }")).toEqual(["self", "self"]);
+    expect(kinds('{ f = (builtins.unsafeGetAttrPos "a" { a = 1; }).file; g = __curPos; }')).toEqual(["self", "self"]);
   });
 
   it("the whole inputs set passed on can reach self", () => {
@@ -51,16 +55,16 @@ describe("nixRefs", () => {
   });
 });
 
-describe("readSet", () => {
-  function tree(files: Record<string, string>): string {
-    const top = mkdtempSync(join(tmpdir(), "paved-readset-"));
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(top, file)), { recursive: true });
-      writeFileSync(join(top, file), text);
-    }
-    return top;
+function tree(files: Record<string, string>): string {
+  const top = mkdtempSync(join(tmpdir(), "paved-readset-"));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(top, file)), { recursive: true });
+    writeFileSync(join(top, file), text);
   }
+  return top;
+}
 
+describe("readSet", () => {
   it("follows what Nix evaluated, adds the files and directories they name, and never the rest", () => {
     const top = tree({
       "flake.nix":
@@ -93,5 +97,63 @@ describe("readSet", () => {
     });
     const set = readSet({ root: join(top, "sub"), top, tracked: ["sub/flake.nix", "conf", "sub/conf"], evaluated: [] });
     expect(set.files).toEqual(expect.arrayContaining([join(top, "conf"), join(top, "sub/conf")]));
+  });
+});
+
+describe("planSource: which files Nix gets before it evaluates", () => {
+  const big = "x".repeat(100_000);
+  const plan = (top: string, files: Record<string, string>, root = top, treeDir = "/cache/entry/source") =>
+    planSource(
+      root,
+      { top, tracked: Object.keys(files), gitIndex: { path: join(top, ".git/index"), mtimeMs: 0 } },
+      treeDir,
+    );
+
+  it("every .nix file a read directory holds is read for references too, since Nix may evaluate any of them", () => {
+    const files = {
+      "flake.nix": '{ outputs = { self }: { m = import (./modules + "/a.nix"); }; }',
+      "modules/a.nix": "{ x = builtins.readFile ../conf/a.conf; }",
+      "modules/b.nix": "{ }",
+      "conf/a.conf": "a",
+      "conf/unread.conf": "b",
+      "big.bin": big,
+    };
+    expect(plan(tree(files), files)).toEqual({
+      kind: "tree",
+      files: ["conf/a.conf", "flake.nix", "modules/a.nix", "modules/b.nix"],
+      checkoutFiles: 6,
+    });
+  });
+
+  it("evaluates the checkout when the tree would hold most of it, or could differ from it", () => {
+    const small = { "flake.nix": "{ outputs = _: { x = ./a; }; }", a: big, "README.md": "#" };
+    expect(plan(tree(small), small)).toMatchObject({ kind: "checkout", why: expect.stringMatching(/most of/) });
+    const submodules = { "flake.nix": "{ outputs = _: { }; }", ".gitmodules": "", "big.bin": big };
+    expect(plan(tree(submodules), submodules)).toMatchObject({ why: expect.stringMatching(/submodules/) });
+    const relative = {
+      "flake.nix": "{ outputs = _: { }; }",
+      "flake.lock": JSON.stringify({ nodes: { lib: { locked: { type: "path", path: "./lib" } } } }),
+      "big.bin": big,
+    };
+    expect(plan(tree(relative), relative)).toMatchObject({ why: expect.stringMatching(/input lib is relative/) });
+    const above = {
+      "nix/flake.nix": "{ outputs = _: { c = builtins.readFile ../conf; }; }",
+      conf: "c",
+      "big.bin": big,
+    };
+    const top = tree(above);
+    expect(plan(top, above, join(top, "nix"))).toMatchObject({ why: expect.stringMatching(/outside the flake/) });
+    const dir = { "flake.nix": "{ outputs = _: { d = ./data; }; }", "data/a": "a", "big.bin": big };
+    const dirTop = tree(dir);
+    expect(planSource(dirTop, { top: dirTop, tracked: Object.keys(dir) }, "/c/source")).toMatchObject({
+      why: expect.stringMatching(/outside git it reads data as a whole/),
+    });
+    const inGit = { top: dirTop, tracked: Object.keys(dir), gitIndex: { path: "/x", mtimeMs: 0 } };
+    expect(planSource(dirTop, inGit, "/c/source")).toMatchObject({ kind: "tree", files: ["data/a", "flake.nix"] });
+    const plain = { "flake.nix": "{ outputs = _: { }; }", "big.bin": big };
+    expect(plan(tree(plain), plain, undefined, "/home/a b/cache/source")).toMatchObject({
+      why: expect.stringMatching(/not plain/),
+    });
+    expect(plan(tree(plain), plain)).toEqual({ kind: "tree", files: ["flake.nix"], checkoutFiles: 2 });
   });
 });

@@ -1,5 +1,12 @@
 // Kept small on purpose: a warm `paved shell -- CMD` loads only this module and the devshell cache code.
-import { enterShell, planShell, runInShell, type ShellOptions, type ShellRun } from "@paved/devshell/shell";
+import {
+  enterShell,
+  planShell,
+  runInShell,
+  type ShellOptions,
+  type ShellPlan,
+  type ShellRun,
+} from "@paved/devshell/shell";
 import { isPavedError } from "@paved/core";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
@@ -15,6 +22,12 @@ async function askStale(message: string): Promise<boolean> {
   }
 }
 
+function sourceLine(source: ShellPlan["source"]): string {
+  if (!source) return "";
+  if ("tree" in source) return `Nix would get a tree of the ${source.tree} files this shell can read`;
+  return `Nix would copy the checkout: ${source.checkout}`;
+}
+
 function summary(run: ShellRun) {
   return {
     root: run.root,
@@ -23,6 +36,8 @@ function summary(run: ShellRun) {
     cache: run.cache,
     ...(run.why ? { why: run.why } : {}),
     capturedAt: run.meta.capturedAt,
+    // What Nix evaluated when it was captured: a tree of the files the shell reads, or the checkout and why.
+    ...(run.meta.source ? { source: run.meta.source } : {}),
     nixpkgs: run.nixpkgs,
     exitCode: run.exitCode,
     ...(run.staleBecause ? { staleBecause: run.staleBecause } : {}),
@@ -51,7 +66,7 @@ export const run: Handler<typeof spec> = async (
     const what =
       plan.cache === "hit"
         ? `cache hit (captured ${plan.capturedAt}); no nix would run`
-        : `cache miss; would run: ${plan.command?.join(" ")}`;
+        : `cache miss; would run: ${plan.command?.join(" ")}\n${sourceLine(plan.source)}`;
     const then = command ? `then: ${command.join(" ")}` : `then: ${process.env.SHELL || "bash"}`;
     return {
       data: { ...plan, run: command ?? null },

@@ -103,6 +103,10 @@ export interface EntryMeta {
   /** The `nix-shell-env` store path the profile roots. */
   storePath?: string;
   installable: string;
+  /**
+   * What Nix evaluated: a tree of this many files the shell can read (_source.ts), or the checkout itself, and why.
+   */
+  source?: { tree: number } | { checkout: string };
   command: string[];
 }
 

@@ -3,17 +3,20 @@
  * --json --profile … -v` call captures the environment, registers a GC root for it (the profile link is an
  * indirect root, so `nix-collect-garbage` keeps the environment and everything it references while the entry
  * exists) and, through `-v`, reports every file it evaluated, from which the read set is worked out
- * (_readset.ts). `--no-eval-cache`: a cached evaluation would report no files. Loaded with a dynamic import, so a
- * warm `paved shell` never parses this module.
+ * (_readset.ts). `--no-eval-cache` unless the read set is the whole tree anyway: a cached evaluation reports no files. Nix evaluates a tree of only the
+ * files the shell can read when that is provably the same evaluation (_source.ts), else the checkout, as nix develop
+ * does. Loaded with a dynamic import, so a warm `paved shell` never parses this module.
  */
 import { mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import {
   ensureNixVersion,
   flakeAttrPath,
+  isPavedError,
   rememberNixVersion,
   runNix,
   type NixOptions,
+  type NixResult,
   type NixVersion,
 } from "@paved/core";
 import {
@@ -24,11 +27,13 @@ import {
   readText,
   writeFileAtomicSync,
   type EntryMeta,
+  type InputFile,
 } from "./_cache.ts";
-import { cacheKey, currentSystem, hashInputs, nixIdentity } from "./_fingerprint.ts";
-import { listInputs, visibleFiles } from "./_inputs.ts";
+import { cacheKey, currentSystem, hashInputs, hashInputsMeanwhile, nixIdentity } from "./_fingerprint.ts";
+import { isOwnFile, listInputs, visibleFiles, type InputList, type Visible } from "./_inputs.ts";
 import { localEvaluated } from "./_readset.ts";
 import { interactiveRc, renderRc, type DevEnv } from "./_rc.ts";
+import { buildTree, checkoutOnly, planSource, treeHolds, type SourcePlan } from "./_source.ts";
 
 /** Environments kept per shell: the current one and a few before it (switching branches back and forth stays warm). */
 export const KEEP_ENTRIES = 3;
@@ -45,10 +50,28 @@ export interface CaptureRequest {
   dryRun?: boolean;
 }
 
-export function captureCommand(request: Pick<CaptureRequest, "root" | "shell" | "nixpkgs">, profile: string): string[] {
-  const args = ["print-dev-env", "--json", "--profile", profile, "-v", "--no-eval-cache"];
+interface CaptureSource {
+  /** The flake reference of a tree (_source.ts); the checkout when unset. */
+  tree?: string;
+  /**
+   * Let Nix answer from its evaluation cache, which reports no files: only when the read set is every tracked file
+   * whatever Nix evaluates. That is also when nix develop's cached evaluation saves the most (`src = ./.` copies the
+   * tree a second time when evaluated).
+   */
+  evalCache?: boolean;
+}
+
+export function captureCommand(
+  request: Pick<CaptureRequest, "root" | "shell" | "nixpkgs">,
+  profile: string,
+  source: CaptureSource = {},
+): string[] {
+  const { tree, evalCache } = source;
+  const args = ["print-dev-env", "--json", "--profile", profile, "-v", ...(evalCache ? [] : ["--no-eval-cache"])];
+  // A tree holds a copy of flake.lock: a lock that needs updating must fail there, so the checkout gets the update.
+  if (tree) args.push("--no-update-lock-file");
   if (request.nixpkgs) args.push("--override-input", "nixpkgs", `path:${request.nixpkgs}`);
-  args.push(`${request.root}#${flakeAttrPath([request.shell])}`);
+  args.push(`${tree ?? request.root}#${flakeAttrPath([request.shell])}`);
   return args;
 }
 
@@ -56,6 +79,8 @@ export interface Captured {
   meta: EntryMeta;
   dir: string;
   dryRunCommand?: string[];
+  /** For a dry run: what Nix would evaluate. */
+  dryRunSource?: EntryMeta["source"];
 }
 
 export async function capture(request: CaptureRequest): Promise<Captured> {
@@ -65,37 +90,69 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   const id = `${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const dir = join(request.slotDir, id);
   const profile = join(dir, "profile");
-  const args = captureCommand(request, profile);
+  const treeDir = join(dir, "source");
   // Nix's "evaluating file" lines are for paved, not for the person waiting.
   const onProgress = request.onProgress
     ? (line: string) => void (line.startsWith("evaluating file") || request.onProgress!(line))
     : undefined;
   const nixOptions: NixOptions = { cwd: request.root, signal: request.signal, onProgress };
+  // Anything changed from here on may have been read by Nix in either state: such inputs are recorded as "racy".
+  const started = BigInt(Date.now() - 20) * 1_000_000n;
+  // A flake that reads its whole tree is known from flake.nix alone: its Nix starts before git lists the tree.
+  const wholeTree = checkoutOnly(request.root);
+  const listing = wholeTree ? undefined : visibleFiles(request.root);
+  const evalCache = wholeTree !== undefined;
+  const plan: SourcePlan = listing
+    ? await listing.then((seen) => planSource(request.root, seen, treeDir))
+    : { kind: "checkout", why: wholeTree! };
   if (request.dryRun) {
+    const args = captureCommand(request, profile, plan.kind === "tree" ? { tree: `path:${treeDir}` } : { evalCache });
     const dry = await runNix(args, { ...nixOptions, dryRun: true });
-    return { dir, dryRunCommand: dry.argv, meta: undefined as unknown as EntryMeta };
+    const source = plan.kind === "tree" ? { tree: plan.files.length } : { checkout: plan.why };
+    return { dir, dryRunCommand: dry.argv, dryRunSource: source, meta: undefined as unknown as EntryMeta };
   }
   const version = await versionCheck!;
   mkdirSync(dir, { recursive: true });
-  // Anything changed from here on may have been read by Nix in either state: such inputs are recorded as "racy".
-  const started = BigInt(Date.now() - 20) * 1_000_000n;
-  const evaluation = runNix(args, nixOptions);
-  evaluation.catch(() => {});
-  // git lists the tree while Nix evaluates, but starts after Nix (which spawns within this turn's microtasks):
-  // the person waits for Nix, not for git.
-  const visible = new Promise((next) => setImmediate(next)).then(() => visibleFiles(request.root));
-  visible.catch(() => {});
-  let result;
+  let done: Evaluation | undefined;
+  let source: EntryMeta["source"] = plan.kind === "tree" ? { tree: plan.files.length } : { checkout: plan.why };
   try {
-    result = await evaluation;
+    if (plan.kind === "tree") {
+      request.onProgress?.(
+        `paved: Nix gets the ${plan.files.length} file${plan.files.length === 1 ? "" : "s"} this shell can read, of ${plan.checkoutFiles.toLocaleString("en-US")}`,
+      );
+      const tried = await evaluateTree(request, plan.files, treeDir, profile, nixOptions, (await listing)!);
+      if (typeof tried === "string") source = { checkout: tried };
+      else done = tried;
+    }
+    if (!done) {
+      const evaluation = runNix(captureCommand(request, profile, { evalCache }), nixOptions);
+      evaluation.catch(() => {});
+      // git lists the tree while Nix evaluates, but starts after Nix (which spawns within this turn's microtasks):
+      // the person waits for Nix, not for git.
+      const visible = listing ?? new Promise((next) => setImmediate(next)).then(() => visibleFiles(request.root));
+      visible.catch(() => {});
+      // The files flake.nix alone shows are hashed while Nix works: with `src = ./.`, every tracked file.
+      const early = visible
+        .then((seen) => listInputs(request.root, [], seen))
+        .then((listed) => hashInputsMeanwhile(listed.files, started));
+      early.catch(() => {});
+      const result = await evaluation;
+      const seen = await visible;
+      // A cached evaluation reports no files; with the whole tree read, flake.nix's text alone gives the read set.
+      const evaluated = localEvaluated(result.stderr, request.root, seen.top) ?? (evalCache ? [] : undefined);
+      done = {
+        result,
+        listed: await listInputs(request.root, evaluated, seen),
+        hashed: await early.catch(() => undefined),
+      };
+    }
   } catch (error) {
     // A failed capture leaves nothing behind; the last good entry stays where it is.
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const seen = await visible;
-  const listed = await listInputs(request.root, localEvaluated(result.stderr, request.root, seen.top), seen);
-  const inputs = hashInputs(listed.files, started);
+  const { result, listed, hashed } = done;
+  const inputs = hashInputs(listed.files, started, hashed);
   const system = currentSystem();
   const nixId = nixIdentity();
   const key = cacheKey({ root: request.root, shell: request.shell, nixpkgs: request.nixpkgs, system, nixId, inputs });
@@ -128,6 +185,7 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
     ...(listed.dirs ? { dirs: listed.dirs } : {}),
     storePath: storePathOf(profile),
     installable: `${request.root}#${flakeAttrPath([request.shell])}`,
+    source,
     command: result.argv,
   };
   writeFileAtomicSync(join(dir, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
@@ -137,6 +195,53 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   writeFileAtomicSync(join(request.slotDir, "latest"), id);
   pruneEntries(request.slotDir, id);
   return { meta, dir };
+}
+
+interface Evaluation {
+  result: NixResult;
+  listed: InputList;
+  /** Inputs already hashed while Nix ran. */
+  hashed?: ReadonlyMap<string, InputFile>;
+}
+
+/**
+ * Evaluates the shell from a tree of `files` (_source.ts). A string says why the checkout must be evaluated after
+ * all: Nix failed on the tree, or reported reading a file the tree did not have.
+ */
+async function evaluateTree(
+  request: CaptureRequest,
+  files: readonly string[],
+  treeDir: string,
+  profile: string,
+  nixOptions: NixOptions,
+  seen: Visible,
+): Promise<Evaluation | string> {
+  let result: NixResult;
+  try {
+    const tree = buildTree(request.root, files, treeDir);
+    result = await runNix(captureCommand(request, profile, { tree }), nixOptions);
+  } catch (error) {
+    if (isPavedError(error) && (error.code === "E_NIX_CANCELLED" || error.code === "E_NIX_MISSING")) throw error;
+    dropProfile(profile);
+    return `Nix failed on the tree of ${files.length} files: ${String((error as Error).message).split("\n")[0]}`;
+  } finally {
+    rmSync(treeDir, { recursive: true, force: true });
+  }
+  const listed = await listInputs(request.root, localEvaluated(result.stderr, request.root, request.root), seen);
+  const read = listed.files.filter((file) => !isOwnFile(request.root, file));
+  if (listed.wholeTree || !treeHolds(request.root, files, read, seen)) {
+    dropProfile(profile);
+    return "the evaluation read files the tree did not have";
+  }
+  return { result, listed };
+}
+
+/** The profile and its generations, so a second evaluation's root is the only one. */
+function dropProfile(profile: string): void {
+  const dir = dirname(profile);
+  const name = basename(profile);
+  for (const entry of readdirSync(dir))
+    if (entry === name || entry.startsWith(`${name}-`)) rmSync(join(dir, entry), { force: true });
 }
 
 /** The cache's record of which version each nix binary (by real path, size and mtime) is. */

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { basename, join } from "node:path";
 import { isPavedError, PavedError } from "@paved/core";
-import { readEntry, readText } from "./_cache.ts";
+import { readEntry, readText, type EntryMeta } from "./_cache.ts";
 import { locateRoot, type Located } from "./_locate.ts";
 import {
   hit,
@@ -139,6 +139,8 @@ export interface ShellPlan extends Pick<PreparedShell, "root" | "shell" | "reaso
   capturedAt?: string;
   /** On a miss: the nix command that would capture the environment. */
   command?: string[];
+  /** On a miss: a tree of this many files the shell can read, or the checkout itself and why (shell/_source.ts). */
+  source?: EntryMeta["source"];
 }
 
 /** `--dry-run`: which shell, whether the cache is warm, and the nix command a miss would run. Runs no nix. */
@@ -148,7 +150,7 @@ export async function planShell(options: ShellOptions = {}): Promise<ShellPlan> 
   if (warm) return { ...slot.base, cache: "hit", capturedAt: warm.capturedAt };
   const { capture } = await import("./_capture.ts");
   const captured = await capture({ ...slot.parts, slotDir: slot.slotDir, dryRun: true });
-  return { ...slot.base, cache: "miss", command: captured.dryRunCommand };
+  return { ...slot.base, cache: "miss", command: captured.dryRunCommand, source: captured.dryRunSource };
 }
 
 /** Captures the environment with the real Nix now, cached or not (what `paved shell --refresh` does first). */

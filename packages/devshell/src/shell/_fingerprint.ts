@@ -73,8 +73,14 @@ export function trustedSignature(path: string, now: bigint = BigInt(Date.now()) 
  * Hashes the files, stat first (a change after the stat makes the next stat differ, so it is never missed).
  * `since`: files changed at or after this time (ns) were possibly read by Nix in another state; they get "racy".
  */
-export function hashInputs(paths: readonly string[], since?: bigint): InputFile[] {
+export function hashInputs(
+  paths: readonly string[],
+  since?: bigint,
+  known?: ReadonlyMap<string, InputFile>,
+): InputFile[] {
   return paths.map((path) => {
+    const done = known?.get(path);
+    if (done) return done;
     const stat = trustedSignature(path);
     if (since !== undefined) {
       const raw = statSync(path, { bigint: true, throwIfNoEntry: false });
@@ -82,6 +88,20 @@ export function hashInputs(paths: readonly string[], since?: bigint): InputFile[
     }
     return { path, hash: hashFile(path), stat };
   });
+}
+
+/**
+ * hashInputs for files the read set will surely hold, while Nix copies and evaluates: a few hundred files at a
+ * time, so the event loop still reads Nix's output between them. The same stat-first order and `since` make a file
+ * that changes after its hash a miss at the next entry, as for hashInputs.
+ */
+export async function hashInputsMeanwhile(paths: readonly string[], since: bigint): Promise<Map<string, InputFile>> {
+  const hashed = new Map<string, InputFile>();
+  for (let start = 0; start < paths.length; start += 256) {
+    await new Promise((next) => setImmediate(next));
+    for (const input of hashInputs(paths.slice(start, start + 256), since)) hashed.set(input.path, input);
+  }
+  return hashed;
 }
 
 /**

@@ -32,6 +32,10 @@ export interface Visible {
 
 /** paved.yaml is not read by Nix, but what paved reads from it (dirs, the nixpkgs path) shapes the environment. */
 const OWN_FILES = ["paved.yaml"];
+export function isOwnFile(root: string, file: string): boolean {
+  return OWN_FILES.some((own) => join(root, own) === file);
+}
+
 /** Never part of a tree Nix copies as far as paved is concerned: git's own data and direnv's layout directory. */
 const SKIP_DIRS = new Set([".git", ".direnv"]);
 

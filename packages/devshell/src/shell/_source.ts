@@ -1,0 +1,160 @@
+/**
+ * What Nix evaluates on the cold path. Before a flake evaluates, Nix copies all of its source into the store: every
+ * file git tracks, in the whole repository. In a large checkout that copy is most of a cold `nix develop`, and none
+ * of it matters to a dev shell that reads flake.nix and two files beside it.
+ *
+ * So when the flake's own text shows which files its evaluation can read (_readset.ts, before any evaluation: no
+ * `self` used as a path, no `./.`, nothing above the flake's directory), paved gives Nix a tree of exactly those
+ * files, as they are now, with their modes and symlinks, as a `path:` flake. The evaluation is the same one: each
+ * path it can name has the same content (so a directory it copies to the store gets the same store path), and what
+ * it cannot name is not there. The checkout itself is evaluated instead when:
+ * - the tree would not be much smaller than what Nix copies anyway (copying it would cost more than it saves);
+ * - the flake is below its repository's top and names `self + "/x"` (self is the repository there in Nix 2.8,
+ *   the flake's directory in later versions);
+ * - the lock file has an input relative to the flake, or the repository has submodules;
+ * - outside git, it reads a directory as a whole (Nix copies empty directories there; git has none);
+ * - Nix fails on the tree for any reason (a lock that needs updating: `--no-update-lock-file`, a file the text did
+ *   not show): the checkout then runs as `nix develop` would, and its error is the one reported;
+ * - after the evaluation, the files Nix reported reading are not all in the tree (checked by the caller).
+ * Files are copied, not hard-linked: a new link changes the original's ctime, which the cache's stamps compare.
+ */
+import { constants, copyFileSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import type { Visible } from "./_inputs.ts";
+import { inputsNames, nixRefs } from "./_nixrefs.ts";
+import { readSet } from "./_readset.ts";
+
+export type SourcePlan =
+  /** `files`: relative to the flake's directory, `/`-separated; `checkoutFiles`: how many Nix would copy instead. */
+  { kind: "tree"; files: string[]; checkoutFiles: number } | { kind: "checkout"; why: string };
+
+/** Paths Nix takes in a `path:` URL as they are; anything else (spaces, `?`, `#`, `%`) evaluates the checkout. */
+const PLAIN_PATH = /^\/[A-Za-z0-9._~/+=@,-]*$/;
+
+/** A tree pays off when it costs less than half of what Nix copies from the checkout (a file costs its size + 4 KiB). */
+const FILE_COST = 4096;
+
+/**
+ * Why the checkout itself must be evaluated, read from flake.nix alone (no git, no listing): `self` as a path or
+ * `./.`. Said before listing the tree, so such a flake's Nix starts as early as `nix develop` would.
+ */
+export function checkoutOnly(root: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(root, "flake.nix"), "utf8");
+  } catch {
+    return "flake.nix cannot be read";
+  }
+  const whole = (line: number, column: number, what: string) =>
+    `it depends on every tracked file (flake.nix:${line}:${column}: ${what})`;
+  for (const ref of nixRefs(text, inputsNames(text))) {
+    if (ref.kind === "self-any") return whole(ref.line, ref.column, "self");
+    if (ref.kind !== "path") continue;
+    const named = ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path;
+    if (resolve(root, named) === root) return whole(ref.line, ref.column, ref.path);
+  }
+  return undefined;
+}
+
+export function planSource(root: string, visible: Visible, treeDir: string): SourcePlan {
+  try {
+    return plan(root, visible, treeDir);
+  } catch (error) {
+    // A file paved cannot stat or read is Nix's to report, from the checkout.
+    return { kind: "checkout", why: `cannot plan a tree: ${(error as Error).message}` };
+  }
+}
+
+function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
+  if (!PLAIN_PATH.test(treeDir)) return { kind: "checkout", why: `the cache path ${treeDir} is not plain` };
+  const { top, tracked } = visible;
+  if (tracked.includes(".gitmodules")) return { kind: "checkout", why: "the repository has submodules" };
+  const lockProblem = relativeLockInput(join(root, "flake.lock"));
+  if (lockProblem) return { kind: "checkout", why: lockProblem };
+  const set = readSet({ root, top, tracked, evaluated: [], closure: true });
+  if (set.wholeTree) return { kind: "checkout", why: `it depends on every tracked file (${set.wholeTree})` };
+  if (set.selfPaths && root !== top)
+    return { kind: "checkout", why: 'self + "/…" below the top is the repository in some Nix versions' };
+  // Outside git, Nix copies directories as they are, empty ones included; a tree made of files would lack those.
+  if (!visible.gitIndex && set.dirs.length > 0)
+    return { kind: "checkout", why: `outside git it reads ${relative(top, set.dirs[0]!) || "."} as a whole` };
+  const visibleSet = new Set(tracked);
+  const files: string[] = [];
+  let cost = 0;
+  for (const file of set.files) {
+    const fromTop = relative(top, file).split(sep).join("/");
+    if (!visibleSet.has(fromTop)) continue; // Nix cannot see it from the checkout either.
+    const fromRoot = relative(root, file).split(sep).join("/");
+    if (fromRoot.startsWith("../"))
+      return { kind: "checkout", why: `it reads ${fromTop}, outside the flake's directory` };
+    const stat = lstatSync(file, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) return { kind: "checkout", why: `${fromTop} is a directory git tracks as one entry` };
+    if (!stat) continue;
+    files.push(fromRoot);
+    cost += stat.size + FILE_COST;
+  }
+  // What Nix would copy from the checkout, summed only until it is clearly more.
+  let checkoutCost = 0;
+  for (const file of tracked) {
+    if (checkoutCost > 2 * cost) break;
+    const stat = lstatSync(join(top, file), { throwIfNoEntry: false });
+    if (stat) checkoutCost += stat.size + FILE_COST;
+  }
+  if (checkoutCost <= 2 * cost) return { kind: "checkout", why: "it reads most of what Nix would copy anyway" };
+  return { kind: "tree", files, checkoutFiles: tracked.length };
+}
+
+/** An input locked relative to the flake (`path:./sub`, `git+file:..`): the same path would not exist in a tree. */
+function relativeLockInput(lockPath: string): string | undefined {
+  let lock: {
+    nodes?: Record<string, { locked?: Record<string, unknown>; original?: Record<string, unknown>; parent?: unknown }>;
+  };
+  try {
+    lock = JSON.parse(readFileSync(lockPath, "utf8"));
+  } catch {
+    return undefined; // No lock (Nix will want to write one: the tree run fails and the checkout runs) or unreadable.
+  }
+  for (const [name, node] of Object.entries(lock.nodes ?? {})) {
+    if (node.parent !== undefined) return `the input ${name} is relative to the flake`;
+    for (const ref of [node.locked, node.original]) {
+      const path = ref?.path ?? ref?.url;
+      if (typeof path === "string" && /^(?:(?:path|git\+file):)?\.{1,2}(?:\/|$)/.test(path))
+        return `the input ${name} is relative to the flake`;
+    }
+  }
+  return undefined;
+}
+
+/** Makes the tree at `dir` (which must not exist) and returns the flake reference Nix evaluates. */
+export function buildTree(root: string, files: readonly string[], dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const made = new Set<string>([dir]);
+  for (const file of files) {
+    const from = join(root, file);
+    const to = join(dir, file);
+    const parent = dirname(to);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    if (lstatSync(from).isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    // The mode comes along (Nix records the executable bit); a reflink where the file system has them.
+    else copyFileSync(from, to, constants.COPYFILE_FICLONE);
+  }
+  return `path:${dir}`;
+}
+
+/** Whether every visible file in a read set (absolute paths) was in the tree. */
+export function treeHolds(
+  root: string,
+  files: readonly string[],
+  readFiles: readonly string[],
+  visible: Visible,
+): boolean {
+  const inTree = new Set(files);
+  const seen = new Set(visible.tracked);
+  return readFiles.every((file) => {
+    if (!seen.has(relative(visible.top, file).split(sep).join("/"))) return true;
+    return inTree.has(relative(root, file).split(sep).join("/"));
+  });
+}
