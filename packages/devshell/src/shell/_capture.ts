@@ -31,9 +31,9 @@ import {
 } from "./_cache.ts";
 import { cacheKey, currentSystem, hashInputs, hashInputsMeanwhile, nixIdentity } from "./_fingerprint.ts";
 import { isOwnFile, listInputs, visibleFiles, type InputList, type Visible } from "./_inputs.ts";
-import { localEvaluated } from "./_readset.ts";
+import { evaluatedSource, localEvaluated } from "./_readset.ts";
 import { interactiveRc, renderRc, type DevEnv } from "./_rc.ts";
-import { buildTree, checkoutOnly, planSource, treeHolds, type SourcePlan } from "./_source.ts";
+import { buildTree, checkoutOnly, planSource, treeHolds, treeStorePathUsed, type SourcePlan } from "./_source.ts";
 
 /** Environments kept per shell: the current one and a few before it (switching branches back and forth stays warm). */
 export const KEEP_ENTRIES = 3;
@@ -67,7 +67,9 @@ export function captureCommand(
   source: CaptureSource = {},
 ): string[] {
   const { tree, evalCache } = source;
-  const args = ["print-dev-env", "--json", "--profile", profile, "-v", ...(evalCache ? [] : ["--no-eval-cache"])];
+  // -vvv on a tree: Nix names every derivation it instantiates, which _source.ts reads for the tree's store path.
+  const verbosity = tree ? "-vvv" : "-v";
+  const args = ["print-dev-env", "--json", "--profile", profile, verbosity, ...(evalCache ? [] : ["--no-eval-cache"])];
   // A tree holds a copy of flake.lock: a lock that needs updating must fail there, so the checkout gets the update.
   if (tree) args.push("--no-update-lock-file");
   if (request.nixpkgs) args.push("--override-input", "nixpkgs", `path:${request.nixpkgs}`);
@@ -91,9 +93,9 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   const dir = join(request.slotDir, id);
   const profile = join(dir, "profile");
   const treeDir = join(dir, "source");
-  // Nix's "evaluating file" lines are for paved, not for the person waiting.
+  // Nix's "evaluating …" lines (and at -vvv its scheduler's "building of …") are for paved, not for the person waiting.
   const onProgress = request.onProgress
-    ? (line: string) => void (line.startsWith("evaluating file") || request.onProgress!(line))
+    ? (line: string) => void (/^(evaluating |building of )/.test(line) || request.onProgress!(line))
     : undefined;
   const nixOptions: NixOptions = { cwd: request.root, signal: request.signal, onProgress };
   // Anything changed from here on may have been read by Nix in either state: such inputs are recorded as "racy".
@@ -223,9 +225,15 @@ async function evaluateTree(
   } catch (error) {
     if (isPavedError(error) && (error.code === "E_NIX_CANCELLED" || error.code === "E_NIX_MISSING")) throw error;
     dropProfile(profile);
-    return `Nix failed on the tree of ${files.length} files: ${String((error as Error).message).split("\n")[0]}`;
+    return `Nix could not evaluate the tree of ${files.length} file${files.length === 1 ? "" : "s"} alone (${nixErrorLine(error)})`;
   } finally {
     rmSync(treeDir, { recursive: true, force: true });
+  }
+  const source = evaluatedSource(result.stderr, request.root, request.root);
+  const used = source ? treeStorePathUsed(source, result.stdout, result.stderr) : "Nix did not report the tree";
+  if (used) {
+    dropProfile(profile);
+    return `the shell depends on the source's own store path (${used})`;
   }
   const listed = await listInputs(request.root, localEvaluated(result.stderr, request.root, request.root), seen);
   const read = listed.files.filter((file) => !isOwnFile(request.root, file));
@@ -234,6 +242,13 @@ async function evaluateTree(
     return "the evaluation read files the tree did not have";
   }
   return { result, listed };
+}
+
+/** Nix's own first error line, not paved's reading of it (which guesses at causes that do not apply to a tree). */
+function nixErrorLine(error: unknown): string {
+  const details = isPavedError(error) ? (error.details as { stderr?: unknown } | undefined) : undefined;
+  const stderr = typeof details?.stderr === "string" ? details.stderr : String((error as Error).message);
+  return (stderr.split("\n").find((line) => line.startsWith("error:")) ?? stderr.split("\n")[0] ?? "").trim();
 }
 
 /** The profile and its generations, so a second evaluation's root is the only one. */

@@ -6,6 +6,7 @@
  * then paved walks it once here and records the mtimes of the directories the evaluation reads as a whole.
  */
 import { readdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { exec } from "@paved/core";
 import { readSet } from "./_readset.ts";
@@ -28,6 +29,11 @@ export interface Visible {
   /** Files Nix can see, relative to `top`, `/`-separated. */
   tracked: string[];
   gitIndex?: { path: string; mtimeMs: number };
+  /**
+   * Why Nix may get other bytes from git than the work tree holds (a clean checkout is read from HEAD, through
+   * `git archive` in Nix 2.8): attributes (export-subst, export-ignore, filters), index flags, eol or mode settings.
+   */
+  gitQuirk?: string;
 }
 
 /** paved.yaml is not read by Nix, but what paved reads from it (dirs, the nixpkgs path) shapes the environment. */
@@ -45,14 +51,47 @@ export async function visibleFiles(root: string): Promise<Visible> {
   );
   if (git && git.exitCode === 0) {
     const [top, gitDir] = git.stdout.trim().split("\n");
-    const listed = await exec(["git", "ls-files", "-z", "--cached"], { cwd: top });
+    const [listed, config] = await Promise.all([
+      // -v: each path after a tag; a lowercase tag is assume-unchanged, S is skip-worktree.
+      exec(["git", "ls-files", "-z", "-v", "--cached"], { cwd: top }),
+      exec(["git", "config", "-z", "--get-regexp", "^core\\.(filemode|autocrlf|attributesfile)$"], { cwd: top }),
+    ]);
+    const tracked: string[] = [];
+    let quirk: string | undefined;
+    for (const entry of listed.stdout.split("\0")) {
+      if (entry.length < 3) continue;
+      const path = entry.slice(2);
+      tracked.push(path);
+      if (!quirk && (entry[0] === "S" || /[a-z]/.test(entry[0]!))) quirk = `git flags ${path} (${entry[0]})`;
+      if (!quirk && (path === ".gitattributes" || path.endsWith("/.gitattributes"))) quirk = `${path} is tracked`;
+    }
+    quirk ??= gitConfigQuirk(config.stdout) ?? attributesFileQuirk(gitDir!);
     const indexPath = join(gitDir!, "index");
     const mtimeMs = statSync(indexPath, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-    return { top: top!, tracked: listed.stdout.split("\0").filter(Boolean), gitIndex: { path: indexPath, mtimeMs } };
+    return { top: top!, tracked, gitIndex: { path: indexPath, mtimeMs }, ...(quirk ? { gitQuirk: quirk } : {}) };
   }
   const tracked: string[] = [];
   walk(root, root, tracked);
   return { top: root, tracked };
+}
+
+function gitConfigQuirk(output: string): string | undefined {
+  for (const pair of output.split("\0")) {
+    const [key, value = ""] = pair.split("\n");
+    const setting = key?.toLowerCase();
+    if (setting === "core.filemode" && /^(false|no|off|0)$/i.test(value)) return "core.fileMode is false";
+    if (setting === "core.autocrlf" && !/^(false|no|off|0)$/i.test(value)) return `core.autocrlf is ${value}`;
+    if (setting === "core.attributesfile" && value) return "core.attributesFile is set";
+  }
+  return undefined;
+}
+
+/** Attributes that apply without a tracked .gitattributes: the repository's own and the user's default file. */
+function attributesFileQuirk(gitDir: string): string | undefined {
+  const xdg = process.env.XDG_CONFIG_HOME?.startsWith("/") ? process.env.XDG_CONFIG_HOME : join(homedir(), ".config");
+  for (const file of [join(gitDir, "info", "attributes"), join(xdg, "git", "attributes")])
+    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return `${file} exists`;
+  return undefined;
 }
 
 function walk(top: string, dir: string, files: string[]): void {

@@ -89,6 +89,12 @@ function tokenize(text: string): Token[] {
           continue;
         }
       }
+      // `$` before anything but `{` is text, and takes that character with it: `$${` is not an interpolation.
+      if (text.startsWith("$$", i)) {
+        chunk += "$$";
+        i += 2;
+        continue;
+      }
       if (text.startsWith("${", i)) {
         flushString();
         tokens.push({ type: "interp", text: "${", offset: i });
@@ -221,6 +227,9 @@ const SELF_SOURCE_ATTRS = new Set([
   "submodules",
 ]);
 
+/** `dirOf` of a path literal is its directory. */
+const DIR_OF = new Set(["dirOf", "__dirOf"]);
+
 /** Builtins that give the file a value was written in (a path into the tree, with no path literal in sight). */
 const POSITION_BUILTINS = new Set(["__curPos", "unsafeGetAttrPos", "__unsafeGetAttrPos"]);
 
@@ -235,8 +244,28 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
     const next = tokens[k + 1];
     if (token.type === "path") {
       if (token.text.startsWith("<") || token.text.startsWith("~") || token.text.startsWith("/")) continue;
+      const where = at(token.offset);
+      // `./nix + "/x"`: whatever is below the path; with `..` in what is added, anything.
+      if (next?.type === "op" && next.text === "+") {
+        const added = tokens[k + 2]?.type === "op" && tokens[k + 2]!.text === '"' ? tokens[k + 3] : undefined;
+        if (added?.type === "str" && added.text.includes("..")) refs.push({ kind: "self-any", ...where });
+        else refs.push({ kind: "path", path: `${token.text}/`, dynamic: true, imported: false, ...where });
+        continue;
+      }
+      // `dirOf ./nix/tools.nix` is the directory `./nix`, and may be copied or listed as a whole.
+      if (prev?.type === "ident" && DIR_OF.has(prev.text)) {
+        const parent = token.text.replace(/\/+$/, "").replace(/\/[^/]*$/, "");
+        refs.push({
+          kind: "path",
+          path: parent === token.text || parent === "" ? "." : parent,
+          dynamic: false,
+          imported: false,
+          ...where,
+        });
+        continue;
+      }
       const imported = prev?.type === "ident" && IMPORTERS.has(prev.text);
-      refs.push({ kind: "path", path: token.text, dynamic: token.dynamic === true, imported, ...at(token.offset) });
+      refs.push({ kind: "path", path: token.text, dynamic: token.dynamic === true, imported, ...where });
       continue;
     }
     if (token.type !== "ident") continue;
@@ -251,6 +280,11 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
     if (prev?.type === "op" && prev.text === "." && !isInputs) {
       const owner = tokens[k - 2];
       if (!(owner?.type === "ident" && inputsNames.includes(owner.text))) continue;
+    }
+    // `self ? rev` asks what Nix knows of the source; `{ self ? null }` would be a formal, which flakes do not write.
+    if (next?.type === "op" && next.text === "?" && isSelf) {
+      refs.push({ kind: "self-any", ...at(token.offset) });
+      continue;
     }
     if (next?.type === "op" && [",", "?", "=", "@"].includes(next.text)) continue;
     if (next?.type === "op" && next.text === ":") continue;
@@ -292,8 +326,10 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
 /** Names bound to the whole inputs set in a flake's `outputs = inputs@{ … }:` / `{ … }@inputs:` / `inputs:`. */
 export function inputsNames(flakeText: string): string[] {
   const names = new Set<string>();
-  for (const match of flakeText.matchAll(/outputs\s*=\s*([a-zA-Z_][a-zA-Z0-9_'-]*)\s*(?:@|:)/g)) names.add(match[1]!);
-  for (const match of flakeText.matchAll(/outputs\s*=\s*\{[^}]*\}\s*@\s*([a-zA-Z_][a-zA-Z0-9_'-]*)/g))
+  // `outputs = inputs: …`, `outputs = (inputs: …)`, `outputs = inputs@{ … }: …`, `outputs = { … }@inputs: …`.
+  for (const match of flakeText.matchAll(/outputs\s*=\s*\(?\s*([a-zA-Z_][a-zA-Z0-9_'-]*)\s*(?:@|:)/g))
+    names.add(match[1]!);
+  for (const match of flakeText.matchAll(/outputs\s*=\s*\(?\s*\{[^}]*\}\s*@\s*([a-zA-Z_][a-zA-Z0-9_'-]*)/g))
     names.add(match[1]!);
   names.delete("self");
   return [...names];

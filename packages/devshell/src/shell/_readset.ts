@@ -71,6 +71,11 @@ export interface ReadSetRequest {
   closure?: boolean;
 }
 
+/** The store path of the flake's own source in this evaluation, when Nix reported evaluating its flake.nix. */
+export function evaluatedSource(nixStderr: string, root: string, top: string): string | undefined {
+  return sourceStorePath(evaluatedFiles(nixStderr), root, relative(top, root).split(sep).join("/"));
+}
+
 /** The files of this checkout among those Nix evaluated; undefined when the flake's own source copy is not among them. */
 export function localEvaluated(nixStderr: string, root: string, top: string): string[] | undefined {
   const evaluated = evaluatedFiles(nixStderr);
@@ -145,9 +150,11 @@ export function readSet(request: ReadSetRequest): ReadSet {
         const label = ref.kind === "self-path" ? `self + "/${ref.path}"` : ref.path;
         if (ref.kind === "path" && ref.dynamic) {
           addDir(target, where(ref.line, ref.column, `${label}\${…}`));
+          if (tracked.has(rel(target))) files.add(target); // `./run.sh + ""`: the file itself
         } else if (tracked.has(rel(target))) {
           files.add(target);
-          if (ref.kind === "path" && (ref.imported || request.closure) && target.endsWith(".nix")) queue.push(target);
+          // Imported is evaluated whatever its name (`import ./shell.in`); before an evaluation, any .nix file may be.
+          if (ref.kind === "path" && (ref.imported || (request.closure && target.endsWith(".nix")))) queue.push(target);
         } else if (isDir(target)) {
           if (ref.kind === "path" && ref.imported && tracked.has(rel(join(target, "default.nix"))))
             queue.push(join(target, "default.nix"));

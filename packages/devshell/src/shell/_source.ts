@@ -15,11 +15,15 @@
  * - outside git, it reads a directory as a whole (Nix copies empty directories there; git has none);
  * - Nix fails on the tree for any reason (a lock that needs updating: `--no-update-lock-file`, a file the text did
  *   not show): the checkout then runs as `nix develop` would, and its error is the one reported;
- * - after the evaluation, the files Nix reported reading are not all in the tree (checked by the caller).
+ * - after the evaluation, the files Nix reported reading are not all in the tree (checked by the caller);
+ * - the tree's own store path shows in anything the evaluation made (treeStorePathUsed). A path inside the source
+ *   turned into a string without being copied (`toString ./x`, `"${self}/x"` as a value, a lib function doing
+ *   either) names `/nix/store/<hash>-source/x`, and that hash is the hash of everything in the source. No
+ *   static reading can follow such a value through functions and variables; the derivations can be searched.
  * Files are copied, not hard-linked: a new link changes the original's ctime, which the cache's stamps compare.
  */
 import { constants, copyFileSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, posix, relative, resolve, sep } from "node:path";
 import type { Visible } from "./_inputs.ts";
 import { inputsNames, nixRefs } from "./_nixrefs.ts";
 import { readSet } from "./_readset.ts";
@@ -69,6 +73,7 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
   if (!PLAIN_PATH.test(treeDir)) return { kind: "checkout", why: `the cache path ${treeDir} is not plain` };
   const { top, tracked } = visible;
   if (tracked.includes(".gitmodules")) return { kind: "checkout", why: "the repository has submodules" };
+  if (visible.gitQuirk) return { kind: "checkout", why: `git may give Nix other bytes (${visible.gitQuirk})` };
   const lockProblem = relativeLockInput(join(root, "flake.lock"));
   if (lockProblem) return { kind: "checkout", why: lockProblem };
   const set = readSet({ root, top, tracked, evaluated: [], closure: true });
@@ -80,10 +85,16 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
     return { kind: "checkout", why: `outside git it reads ${relative(top, set.dirs[0]!) || "."} as a whole` };
   const visibleSet = new Set(tracked);
   const files: string[] = [];
+  const links: string[] = [];
   let cost = 0;
   for (const file of set.files) {
     const fromTop = relative(top, file).split(sep).join("/");
-    if (!visibleSet.has(fromTop)) continue; // Nix cannot see it from the checkout either.
+    if (!visibleSet.has(fromTop)) {
+      // Nix cannot see it from the checkout either, unless through a symlink the tree would not have.
+      const link = symlinkAncestor(top, fromTop);
+      if (link) return { kind: "checkout", why: `it names ${fromTop} through the symlink ${link}` };
+      continue;
+    }
     const fromRoot = relative(root, file).split(sep).join("/");
     if (fromRoot.startsWith("../"))
       return { kind: "checkout", why: `it reads ${fromTop}, outside the flake's directory` };
@@ -91,7 +102,17 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
     if (stat?.isDirectory()) return { kind: "checkout", why: `${fromTop} is a directory git tracks as one entry` };
     if (!stat) continue;
     files.push(fromRoot);
+    if (stat.isSymbolicLink()) links.push(fromRoot);
     cost += stat.size + FILE_COST;
+  }
+  // A link is kept as a link: what it points at must be in the tree as in the checkout, or it would read otherwise.
+  const planned = new Set(files);
+  const wholeDirs = new Set(set.dirs.map((dir) => relative(root, dir).split(sep).join("/")));
+  for (const link of links) {
+    const target = readlinkSync(join(root, link));
+    const at = posix.normalize(posix.join(posix.dirname(link), target));
+    if (target.startsWith("/") || !(planned.has(at) || wholeDirs.has(at)))
+      return { kind: "checkout", why: `the symlink ${link} points at ${target}, which the tree would not hold` };
   }
   // What Nix would copy from the checkout, summed only until it is clearly more.
   let checkoutCost = 0;
@@ -102,6 +123,18 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
   }
   if (checkoutCost <= 2 * cost) return { kind: "checkout", why: "it reads most of what Nix would copy anyway" };
   return { kind: "tree", files, checkoutFiles: tracked.length };
+}
+
+/** The nearest directory above `fromTop` (inside `top`) that is a symlink. */
+function symlinkAncestor(top: string, fromTop: string): string | undefined {
+  const parts = fromTop.split("/");
+  for (let end = 1; end < parts.length; end++) {
+    const dir = parts.slice(0, end).join("/");
+    const stat = lstatSync(join(top, dir), { throwIfNoEntry: false });
+    if (!stat) return undefined;
+    if (stat.isSymbolicLink()) return dir;
+  }
+  return undefined;
 }
 
 /** An input locked relative to the flake (`path:./sub`, `git+file:..`): the same path would not exist in a tree. */
@@ -117,9 +150,9 @@ function relativeLockInput(lockPath: string): string | undefined {
   for (const [name, node] of Object.entries(lock.nodes ?? {})) {
     if (node.parent !== undefined) return `the input ${name} is relative to the flake`;
     for (const ref of [node.locked, node.original]) {
-      const path = ref?.path ?? ref?.url;
-      if (typeof path === "string" && /^(?:(?:path|git\+file):)?\.{1,2}(?:\/|$)/.test(path))
-        return `the input ${name} is relative to the flake`;
+      const relativePath = typeof ref?.path === "string" && !ref.path.startsWith("/");
+      const relativeUrl = typeof ref?.url === "string" && /^(?:(?:path|git\+file):(?!\/)|\.)/.test(ref.url);
+      if (relativePath || relativeUrl) return `the input ${name} is relative to the flake`;
     }
   }
   return undefined;
@@ -157,4 +190,44 @@ export function treeHolds(
     if (!seen.has(relative(visible.top, file).split(sep).join("/"))) return true;
     return inTree.has(relative(root, file).split(sep).join("/"));
   });
+}
+
+/** Paths no bigger than this that derivations reference are read too: `builtins.toFile` text may name the source. */
+const REFERENCED_FILE_LIMIT = 1 << 20;
+
+/**
+ * Where the tree's store path shows in what the evaluation made: every derivation Nix reported instantiating (Nix
+ * names them at -vvv), the small files they reference (`builtins.toFile`), and the environment itself. Nothing
+ * reported means nothing to search, which is not a proof: that says so too.
+ */
+export function treeStorePathUsed(source: string, envJson: string, nixStderr: string): string | undefined {
+  const hash = /\/([0-9a-z]{32})-[^/]+$/.exec(source)?.[1];
+  if (!hash) return `cannot read the hash of ${source}`;
+  if (envJson.includes(hash)) return "the environment names it";
+  const derivations = [...nixStderr.matchAll(/^instantiated '.*' -> '(\/[^']+\.drv)'$/gm)].map((match) => match[1]!);
+  if (derivations.length === 0) return "Nix named no derivation";
+  const storePath = new RegExp(`${escapeRegExp(dirname(source))}/[0-9a-z]{32}-[A-Za-z0-9+._?=-]+`, "g");
+  const read = new Set<string>();
+  for (const drv of derivations) {
+    let text: string;
+    try {
+      text = readFileSync(drv, "utf8");
+    } catch {
+      return `cannot read ${drv}`;
+    }
+    if (text.includes(hash)) return `${drv} names it`;
+    for (const match of text.matchAll(storePath)) {
+      const path = match[0];
+      if (read.has(path) || path.endsWith(".drv")) continue;
+      read.add(path);
+      const stat = lstatSync(path, { throwIfNoEntry: false });
+      if (!stat?.isFile() || stat.size > REFERENCED_FILE_LIMIT) continue;
+      if (readFileSync(path, "utf8").includes(hash)) return `${path} names it`;
+    }
+  }
+  return undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

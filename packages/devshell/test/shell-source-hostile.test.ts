@@ -1,0 +1,153 @@
+// The tree (shell/_source.ts) against what a review found could tell it from the checkout: values that name the
+// source's own store path, path arithmetic, symlinks, a clean checkout that Nix reads from HEAD through git, and
+// text the lexer could misread. Whatever paved decides, the environment is nix print-dev-env's on the checkout.
+import { execFileSync } from "node:child_process";
+import { symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { requireTool } from "@paved/fixtures";
+import type { ShellRepo } from "./_shellrepo.ts";
+import { capture, checkoutEnv, flake, repoWith } from "./_sourcerepo.ts";
+
+beforeAll(() => {
+  requireTool("nix");
+  requireTool("git");
+});
+
+const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
+
+async function expectSame(repo: ShellRepo, source: RegExp | "tree"): Promise<string> {
+  const { meta, env } = await capture(repo);
+  if (source === "tree") expect(meta.source).toMatchObject({ tree: expect.any(Number) });
+  else expect(meta.source).toMatchObject({ checkout: expect.stringMatching(source) });
+  expect(env).toBe(checkoutEnv(repo));
+  return env;
+}
+
+describe("values that name the source's own store path evaluate the checkout", () => {
+  it.each([
+    ["toString of a file", "HOOK_PATH = toString ./hook.sh;"],
+    ["toString of a directory in a shell hook", 'shellHook = "source ${toString ./scripts}/env.sh";'],
+    ['"${self}/x" as a value', 'CONF = "${self}/conf/app.conf";'],
+    ['self + "/x" as a value', 'CONF = self + "/conf/app.conf";'],
+    ["a lib function that calls toString", "ARG = lib.escapeShellArg ./hook.sh;"],
+    ["builtins.toFile of such a string", 'RC = builtins.toFile "rc" "source ${toString ./hook.sh}";'],
+  ])("%s", async (_name, body) => {
+    const repo = await repoWith({
+      "flake.nix": flake(body),
+      "hook.sh": "echo hook\n",
+      "scripts/env.sh": "export X=1\n",
+      "conf/app.conf": "port=1\n",
+    });
+    await expectSame(repo, /source's own store path/);
+  });
+
+  it("a package built from such a string, not the shell itself", async () => {
+    const repo = await repoWith({
+      "flake.nix": flake("", '[ (pkgs.writeShellScriptBin "tool" "source ${toString ./hook.sh}") ]'),
+      "hook.sh": "echo hook\n",
+    });
+    await expectSame(repo, /source's own store path/);
+  });
+});
+
+describe("reads the text shows only in part", () => {
+  it("dirOf a path literal is its directory, copied whole", async () => {
+    const repo = await repoWith({
+      "flake.nix": flake("DIR = dirOf ./nix/tools.nix;"),
+      "nix/tools.nix": "{ }\n",
+      "nix/other.txt": "other\n",
+    });
+    await expectSame(repo, "tree");
+  });
+
+  it("path arithmetic that climbs out with ..", async () => {
+    const repo = await repoWith({
+      "flake.nix": flake('HAS = if builtins.pathExists (./nix + "/../extra.txt") then "yes" else "no";'),
+      "nix/tools.nix": "{ }\n",
+      "extra.txt": "here\n",
+    });
+    expect(await expectSame(repo, /every tracked file/)).toContain('"yes"');
+  });
+
+  it("a symlink to a file the flake does not name, and a file below a symlinked directory", async () => {
+    const repo = await repoWith({
+      "flake.nix": flake(
+        'A = if builtins.pathExists ./link.txt then "y" else "n"; B = if builtins.pathExists ./linkdir/x.txt then "y" else "n";',
+      ),
+      "real/x.txt": "x\n",
+    });
+    symlinkSync("real/x.txt", join(repo.root, "link.txt"));
+    symlinkSync("real", join(repo.root, "linkdir"));
+    repo.git("add", "-A");
+    await expectSame(repo, /symlink/);
+  });
+
+  it('text the lexer must not misread: "$${" is not an interpolation', async () => {
+    const repo = await repoWith({ "flake.nix": flake('A = "$${"; B = toString self; C = "}";') });
+    await expectSame(repo, /every tracked file/);
+  });
+
+  it("inputs bound by a parenthesised lambda", async () => {
+    const repo = await repoWith({
+      "flake.nix": `{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
+  outputs = (inputs: {
+    devShells.${system}.default = inputs.nixpkgs.legacyPackages.${system}.mkShell { SRC = "\${inputs.self}"; };
+  });
+}
+`,
+    });
+    await expectSame(repo, /every tracked file/);
+  });
+});
+
+describe("a clean checkout, which Nix reads from HEAD", () => {
+  /** A committed repository whose nixpkgs input is the fixture, locked: no override, so Nix sees it clean. */
+  async function committed(files: Record<string, string>): Promise<ShellRepo> {
+    const repo = await repoWith(files);
+    const nixpkgsUrl = `path:${repo.nixpkgs}`;
+    repo.write("flake.nix", (files["flake.nix"] ?? flake("")).replace("github:NixOS/nixpkgs/nixos-26.05", nixpkgsUrl));
+    execFileSync("nix", ["flake", "lock"], { cwd: repo.root, env: repo.env, stdio: "ignore" });
+    repo.git("add", "-A");
+    repo.git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "all");
+    return repo;
+  }
+
+  async function expectSameClean(repo: ShellRepo, source: RegExp | "tree"): Promise<string> {
+    const { meta, env } = await capture(repo, "", []);
+    if (source === "tree") expect(meta.source).toMatchObject({ tree: expect.any(Number) });
+    else expect(meta.source).toMatchObject({ checkout: expect.stringMatching(source) });
+    expect(env).toBe(checkoutEnv(repo, "", false));
+    return env;
+  }
+
+  it("gets a tree when git hands Nix what the work tree holds", async () => {
+    const repo = await committed({ "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"), "hook.sh": "hook\n" });
+    await expectSameClean(repo, "tree");
+  });
+
+  it("self ? rev differs between a clean checkout and any copy", async () => {
+    const repo = await committed({ "flake.nix": flake('DIRTY = if self ? rev then "no" else "yes";') });
+    expect(await expectSameClean(repo, /every tracked file/)).toContain('"no"');
+  });
+
+  it("export-subst in .gitattributes", async () => {
+    const repo = await committed({
+      "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"),
+      "hook.sh": "rev=$Format:%H$\n",
+      ".gitattributes": "hook.sh export-subst\n",
+    });
+    await expectSameClean(repo, /\.gitattributes is tracked/);
+  });
+
+  it("a file git is told to assume unchanged", async () => {
+    const repo = await committed({
+      "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"),
+      "hook.sh": "committed\n",
+    });
+    repo.git("update-index", "--assume-unchanged", "hook.sh");
+    repo.write("hook.sh", "local edit\n");
+    await expectSameClean(repo, /git flags hook\.sh/);
+  });
+});
