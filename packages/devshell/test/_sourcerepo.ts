@@ -12,9 +12,9 @@ import { makeShellRepo, paved, type ShellRepo } from "./_shellrepo.ts";
 const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
 
 /** A flake whose default shell has `body` in its mkShell attributes; `lib` and `self` are in scope. */
-export function flake(body: string, packages = "[ pkgs.hello ]", inputs = ""): string {
+export function flake(body: string, packages = "[ pkgs.hello ]"): string {
   return `{
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";${inputs}
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
   outputs = { self, nixpkgs }:
     let
       pkgs = nixpkgs.legacyPackages.${system};

@@ -4,31 +4,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
 import { makeShellRepo, paved, type ShellRepo } from "./_shellrepo.ts";
+import { flake } from "./_sourcerepo.ts";
 
 beforeAll(() => {
   requireTool("nix");
   requireTool("git");
 });
-
-const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-${process.platform}`;
-
-/** A flake whose default shell has `body` in its mkShell attributes; `lib` and `self` are in scope. */
-function flake(body: string, packages = "[ pkgs.hello ]"): string {
-  return `{
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
-  outputs = { self, nixpkgs }:
-    let
-      pkgs = nixpkgs.legacyPackages.${system};
-      lib = nixpkgs.lib;
-    in {
-      devShells.${system}.default = pkgs.mkShell {
-        packages = ${packages};
-        ${body}
-      };
-    };
-}
-`;
-}
 
 /** `files` beside a README and 300 KB that the flake never reads: enough that Nix gets a tree (shell/_source.ts). */
 async function repoWith(files: Record<string, string>): Promise<ShellRepo> {
