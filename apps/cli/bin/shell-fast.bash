@@ -27,6 +27,7 @@ done
 # The stamp's place: per directory and per arguments (`/` and `%` escaped, so each is one path component).
 __paved_key() { local v=${1//%/%25}; printf '%s' "${v//\//%2F}"; }
 __paved_d=${PAVED_CACHE_DIR:-}
+case $__paved_d in /* | '') ;; *) __paved_d=$PWD/$__paved_d ;; esac # as the CLI takes it: from here
 if [ -z "$__paved_d" ]; then
   case ${XDG_CACHE_HOME:-} in /*) __paved_d=$XDG_CACHE_HOME/paved ;; *) __paved_d=$HOME/.cache/paved ;; esac
 fi

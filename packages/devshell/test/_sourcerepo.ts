@@ -39,7 +39,7 @@ export async function repoWith(files: Record<string, string>, dir = ""): Promise
 }
 
 /** The newest entry paved captured for the repository. */
-function latestEntry(repo: ShellRepo): { meta: EntryMeta; env: string } {
+export function latestEntry(repo: ShellRepo): { meta: EntryMeta; env: string; dir: string } {
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -52,6 +52,7 @@ function latestEntry(repo: ShellRepo): { meta: EntryMeta; env: string } {
     .sort((a, b) => statSync(join(a, "meta.json")).mtimeMs - statSync(join(b, "meta.json")).mtimeMs)
     .at(-1)!;
   return {
+    dir: newest,
     meta: JSON.parse(readFileSync(join(newest, "meta.json"), "utf8")) as EntryMeta,
     env: readFileSync(join(newest, "env.json"), "utf8"),
   };

@@ -111,7 +111,7 @@ describe("planSource: which files Nix gets before it evaluates", () => {
 
   it("every .nix file a read directory holds is read for references too, since Nix may evaluate any of them", () => {
     const files = {
-      "flake.nix": '{ outputs = { self }: { m = import (./modules + "/a.nix"); }; }',
+      "flake.nix": "{ outputs = { self }: { m = builtins.readDir ./modules; n = import ./modules/a.nix; }; }",
       "modules/a.nix": "{ x = builtins.readFile ../conf/a.conf; }",
       "modules/b.nix": "{ }",
       "conf/a.conf": "a",
@@ -150,6 +150,17 @@ describe("planSource: which files Nix gets before it evaluates", () => {
     });
     const inGit = { top: dirTop, tracked: Object.keys(dir), gitIndex: { path: "/x", mtimeMs: 0 } };
     expect(planSource(dirTop, inGit, "/c/source")).toMatchObject({ kind: "tree", files: ["data/a", "flake.nix"] });
+    for (const open of [
+      'import (./modules + "/a.nix")',
+      "import ./modules/${name}.nix",
+      "toString ./a.nix",
+      "f ./a.nix",
+    ]) {
+      const files = { "flake.nix": `{ outputs = _: { m = ${open}; }; }`, "a.nix": "{ }", "big.bin": big };
+      expect(plan(tree(files), files), open).toMatchObject({
+        why: expect.stringMatching(/worked out while evaluating/),
+      });
+    }
     const plain = { "flake.nix": "{ outputs = _: { }; }", "big.bin": big };
     expect(plan(tree(plain), plain, undefined, "/home/a b/cache/source")).toMatchObject({
       why: expect.stringMatching(/not plain/),

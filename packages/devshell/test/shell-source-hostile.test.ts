@@ -2,12 +2,12 @@
 // source's own store path, path arithmetic, symlinks, a clean checkout that Nix reads from HEAD through git, and
 // text the lexer could misread. Whatever paved decides, the environment is nix print-dev-env's on the checkout.
 import { execFileSync } from "node:child_process";
-import { symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, rmSync, symlinkSync, utimesSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "@paved/fixtures";
-import type { ShellRepo } from "./_shellrepo.ts";
-import { capture, checkoutEnv, flake, repoWith } from "./_sourcerepo.ts";
+import { paved, type ShellRepo } from "./_shellrepo.ts";
+import { capture, checkoutEnv, flake, latestEntry, repoWith } from "./_sourcerepo.ts";
 
 beforeAll(() => {
   requireTool("nix");
@@ -25,13 +25,23 @@ async function expectSame(repo: ShellRepo, source: RegExp | "tree"): Promise<str
 }
 
 describe("values that name the source's own store path evaluate the checkout", () => {
+  it("toString of a path literal is seen in the text", async () => {
+    const repo = await repoWith({ "flake.nix": flake("HOOK_PATH = toString ./hook.sh;"), "hook.sh": "echo hook\n" });
+    await expectSame(repo, /worked out while evaluating \(flake\.nix:\d+:\d+: \.\/hook\.sh\)/);
+  });
+
+  // A path bound to a name first: no reading of the text follows it, the derivations are searched instead.
   it.each([
-    ["toString of a file", "HOOK_PATH = toString ./hook.sh;"],
-    ["toString of a directory in a shell hook", 'shellHook = "source ${toString ./scripts}/env.sh";'],
+    ["toString of a file", "HOOK_PATH = let p = ./hook.sh; in toString p;"],
+    ["toString of a directory in a shell hook", 'shellHook = let s = ./scripts; in "source ${toString s}/env.sh";'],
     ['"${self}/x" as a value', 'CONF = "${self}/conf/app.conf";'],
     ['self + "/x" as a value', 'CONF = self + "/conf/app.conf";'],
-    ["a lib function that calls toString", "ARG = lib.escapeShellArg ./hook.sh;"],
-    ["builtins.toFile of such a string", 'RC = builtins.toFile "rc" "source ${toString ./hook.sh}";'],
+    ["a lib function that calls toString", "ARG = let p = ./hook.sh; in lib.escapeShellArg p;"],
+    ["builtins.toFile of such a string", 'RC = let p = ./hook.sh; in builtins.toFile "rc" "source ${toString p}";'],
+    [
+      "a toFile inside a toFile",
+      'RC = let p = ./hook.sh; in builtins.toFile "rc" "source ${builtins.toFile "inner" "x=${toString p}"}";',
+    ],
   ])("%s", async (_name, body) => {
     const repo = await repoWith({
       "flake.nix": flake(body),
@@ -44,7 +54,7 @@ describe("values that name the source's own store path evaluate the checkout", (
 
   it("a package built from such a string, not the shell itself", async () => {
     const repo = await repoWith({
-      "flake.nix": flake("", '[ (pkgs.writeShellScriptBin "tool" "source ${toString ./hook.sh}") ]'),
+      "flake.nix": flake("", '[ (pkgs.writeShellScriptBin "tool" (let p = ./hook.sh; in "source ${toString p}")) ]'),
       "hook.sh": "echo hook\n",
     });
     await expectSame(repo, /source's own store path/);
@@ -52,13 +62,19 @@ describe("values that name the source's own store path evaluate the checkout", (
 });
 
 describe("reads the text shows only in part", () => {
-  it("dirOf a path literal is its directory, copied whole", async () => {
+  it.each([
+    ["dirOf a path literal", "DIR = dirOf ./nix/tools.nix;"],
+    ["dirOf in parentheses", "DIR = builtins.attrNames (builtins.readDir (dirOf (./nix/tools.nix)));"],
+    ["a path built from a list", 'HAS = map (p: builtins.pathExists (./nix + "/${p}")) [ "../extra.txt" ];'],
+    ["a path literal with an interpolation", 'HAS = builtins.pathExists ./nix/${"../extra.txt"};'],
+  ])("%s", async (_name, body) => {
     const repo = await repoWith({
-      "flake.nix": flake("DIR = dirOf ./nix/tools.nix;"),
+      "flake.nix": flake(body),
       "nix/tools.nix": "{ }\n",
       "nix/other.txt": "other\n",
+      "extra.txt": "here\n",
     });
-    await expectSame(repo, "tree");
+    await expectSame(repo, /worked out while evaluating|every tracked file/);
   });
 
   it("path arithmetic that climbs out with ..", async () => {
@@ -149,5 +165,47 @@ describe("a clean checkout, which Nix reads from HEAD", () => {
     repo.git("update-index", "--assume-unchanged", "hook.sh");
     repo.write("hook.sh", "local edit\n");
     await expectSameClean(repo, /git flags hook\.sh/);
+  });
+});
+
+describe("outside git, and when git will not read the repository", () => {
+  it("an empty directory Nix copies and a walk of files does not see", async () => {
+    const repo = await repoWith({ "flake.nix": flake('HAS = if builtins.pathExists ./emptydir then "y" else "n";') });
+    rmSync(join(repo.root, ".git"), { recursive: true, force: true });
+    mkdirSync(join(repo.root, "emptydir"));
+    expect(await expectSame(repo, /Nix sees outside git/)).toContain('"y"');
+  });
+
+  it("git failing on a repository (here GIT_DIR points nowhere) is not taken for no git at all", async () => {
+    const repo = await repoWith({ "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"), "hook.sh": "hook\n" });
+    const env = { GIT_DIR: join(repo.root, "no-such-git-dir") };
+    const result = await paved(repo, ["--json", "shell", "--dry-run", "--nixpkgs", repo.nixpkgs], repo.root, { env });
+    expect(JSON.parse(result.stdout).source).toMatchObject({ checkout: expect.stringMatching(/git cannot read/) });
+  });
+});
+
+describe("the cache around a tree", () => {
+  it("a capture still running in another process is not pruned; one abandoned an hour ago is", async () => {
+    const repo = await repoWith({ "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"), "hook.sh": "hook\n" });
+    await capture(repo);
+    const running = join(dirname(latestEntry(repo).dir), "capture-in-progress");
+    mkdirSync(join(running, "source"), { recursive: true });
+    await capture(repo, "", ["--nixpkgs", repo.nixpkgs, "--refresh"]);
+    expect(existsSync(join(running, "source"))).toBe(true);
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(running, old, old);
+    await capture(repo, "", ["--nixpkgs", repo.nixpkgs, "--refresh"]);
+    expect(existsSync(running)).toBe(false);
+  });
+
+  it("a relative PAVED_CACHE_DIR is taken from the working directory, also by the Nix paved runs", async () => {
+    const repo = await repoWith({ "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"), "hook.sh": "hook\n" });
+    const cwd = join(repo.root, "services/api");
+    const env = { PAVED_CACHE_DIR: "rel-cache" };
+    const result = await paved(repo, ["--json", "shell", "--nixpkgs", repo.nixpkgs, "--", "true"], cwd, { env });
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).source).toMatchObject({ tree: 2 });
+    expect(existsSync(join(cwd, "rel-cache", "shells"))).toBe(true);
   });
 });

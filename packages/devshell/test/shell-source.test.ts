@@ -130,7 +130,7 @@ describe("the checkout itself is evaluated when a tree could differ", () => {
 
   it("a read the text does not show: the tree fails, the checkout is evaluated and its result kept", async () => {
     const repo = await repoWith({
-      "flake.nix": flake('LIB = (import "${toString ./nix}/../lib.nix").value;'),
+      "flake.nix": flake('LIB = let nix = ./nix; in (import "${toString nix}/../lib.nix").value;'),
       "nix/x.nix": "{ }\n",
       "lib.nix": '{ value = "from-lib"; }\n',
     });

@@ -10,13 +10,14 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 
 export const CACHE_FORMAT = 2;
 
 /** `PAVED_CACHE_DIR`, else `$XDG_CACHE_HOME/paved`, else `~/.cache/paved`. */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PAVED_CACHE_DIR) return env.PAVED_CACHE_DIR;
+  // Absolute: Nix gets paths inside it and runs in the flake's directory, not in this process's.
+  if (env.PAVED_CACHE_DIR) return resolve(env.PAVED_CACHE_DIR);
   const xdg = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
   return join(xdg, "paved");
 }

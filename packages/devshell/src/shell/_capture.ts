@@ -7,7 +7,7 @@
  * files the shell can read when that is provably the same evaluation (_source.ts), else the checkout, as nix develop
  * does. Loaded with a dynamic import, so a warm `paved shell` never parses this module.
  */
-import { mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import {
   ensureNixVersion,
@@ -219,9 +219,18 @@ async function evaluateTree(
   seen: Visible,
 ): Promise<Evaluation | string> {
   let result: NixResult;
+  let tree: string;
   try {
-    const tree = buildTree(request.root, files, treeDir);
-    result = await runNix(captureCommand(request, profile, { tree }), nixOptions);
+    tree = buildTree(request.root, files, treeDir);
+  } catch (error) {
+    rmSync(treeDir, { recursive: true, force: true });
+    return `the tree could not be made (${(error as Error).message})`;
+  }
+  try {
+    // Nix's "copying '<tree>'..." is paved's business, not the reader's.
+    const onProgress = nixOptions.onProgress;
+    const quiet = onProgress ? (line: string) => void (line.includes(treeDir) || onProgress(line)) : undefined;
+    result = await runNix(captureCommand(request, profile, { tree }), { ...nixOptions, onProgress: quiet });
   } catch (error) {
     if (isPavedError(error) && (error.code === "E_NIX_CANCELLED" || error.code === "E_NIX_MISSING")) throw error;
     dropProfile(profile);
@@ -255,7 +264,13 @@ function nixErrorLine(error: unknown): string {
 function dropProfile(profile: string): void {
   const dir = dirname(profile);
   const name = basename(profile);
-  for (const entry of readdirSync(dir))
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // Nothing of it left: the checkout's run makes the directory again.
+  }
+  for (const entry of entries)
     if (entry === name || entry.startsWith(`${name}-`)) rmSync(join(dir, entry), { force: true });
 }
 
@@ -282,6 +297,9 @@ function storePathOf(profile: string): string | undefined {
   }
 }
 
+/** An entry without meta.json younger than this may be another process's capture still running. */
+const CAPTURE_GRACE_MS = 60 * 60 * 1000;
+
 /** Keeps the newest entries (by capture time) and always the one just written. */
 function pruneEntries(slotDir: string, keep: string): void {
   const entries = readdirSync(slotDir, { withFileTypes: true })
@@ -290,12 +308,19 @@ function pruneEntries(slotDir: string, keep: string): void {
     .sort((a, b) => b.time - a.time);
   let kept = 0;
   for (const entry of entries) {
+    if (entry.time === 0 && capturing(join(slotDir, entry.name))) continue;
     if (entry.name === keep || (kept < KEEP_ENTRIES - 1 && entry.time > 0)) {
       if (entry.name !== keep) kept++;
       continue;
     }
     rmSync(join(slotDir, entry.name), { recursive: true, force: true });
   }
+}
+
+/** A directory without meta.json changed within the grace period: a capture (by any process) not done yet. */
+function capturing(dir: string): boolean {
+  const mtimeMs = statSync(dir, { throwIfNoEntry: false })?.mtimeMs;
+  return mtimeMs !== undefined && Date.now() - mtimeMs < CAPTURE_GRACE_MS;
 }
 
 function capturedAt(dir: string): number {

@@ -7,7 +7,7 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { exec } from "@paved/core";
 import { readSet } from "./_readset.ts";
 
@@ -30,10 +30,11 @@ export interface Visible {
   tracked: string[];
   gitIndex?: { path: string; mtimeMs: number };
   /**
-   * Why Nix may get other bytes from git than the work tree holds (a clean checkout is read from HEAD, through
-   * `git archive` in Nix 2.8): attributes (export-subst, export-ignore, filters), index flags, eol or mode settings.
+   * Why Nix may read other bytes than the work tree holds, or other files than this list. In git: a clean checkout
+   * is read from HEAD (through `git archive` in Nix 2.8), so attributes (export-subst, export-ignore, filters),
+   * index flags, eol or mode settings. Outside git: files Nix cannot copy, or a repository git refuses to read.
    */
-  gitQuirk?: string;
+  quirk?: string;
 }
 
 /** paved.yaml is not read by Nix, but what paved reads from it (dirs, the nixpkgs path) shapes the environment. */
@@ -46,11 +47,11 @@ export function isOwnFile(root: string, file: string): boolean {
 const SKIP_DIRS = new Set([".git", ".direnv"]);
 
 export async function visibleFiles(root: string): Promise<Visible> {
-  const git = await exec(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"], { cwd: root }).catch(
-    () => undefined,
-  );
+  const git = await exec(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], {
+    cwd: root,
+  }).catch(() => undefined);
   if (git && git.exitCode === 0) {
-    const [top, gitDir] = git.stdout.trim().split("\n");
+    const [top, gitDir, commonDir] = git.stdout.trim().split("\n");
     const [listed, config] = await Promise.all([
       // -v: each path after a tag; a lowercase tag is assume-unchanged, S is skip-worktree.
       exec(["git", "ls-files", "-z", "-v", "--cached"], { cwd: top }),
@@ -65,14 +66,27 @@ export async function visibleFiles(root: string): Promise<Visible> {
       if (!quirk && (entry[0] === "S" || /[a-z]/.test(entry[0]!))) quirk = `git flags ${path} (${entry[0]})`;
       if (!quirk && (path === ".gitattributes" || path.endsWith("/.gitattributes"))) quirk = `${path} is tracked`;
     }
-    quirk ??= gitConfigQuirk(config.stdout) ?? attributesFileQuirk(gitDir!);
+    quirk ??= gitConfigQuirk(config.stdout) ?? attributesFileQuirk([gitDir!, resolve(top!, commonDir ?? gitDir!)]);
     const indexPath = join(gitDir!, "index");
     const mtimeMs = statSync(indexPath, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-    return { top: top!, tracked, gitIndex: { path: indexPath, mtimeMs }, ...(quirk ? { gitQuirk: quirk } : {}) };
+    return { top: top!, tracked, gitIndex: { path: indexPath, mtimeMs }, ...(quirk ? { quirk } : {}) };
   }
   const tracked: string[] = [];
-  walk(root, root, tracked);
-  return { top: root, tracked };
+  const odd: string[] = [];
+  walk(root, root, tracked, odd);
+  // A repository git will not read here (another owner: "dubious ownership"): Nix fails on it where a walk would not.
+  const repository = gitAbove(root);
+  const quirk = repository
+    ? `git cannot read the repository at ${repository}`
+    : odd[0] && `${odd[0]} is neither a file, a directory nor a symlink`;
+  return { top: root, tracked, ...(quirk ? { quirk } : {}) };
+}
+
+function gitAbove(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (statSync(join(at, ".git"), { throwIfNoEntry: false })) return at;
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 function gitConfigQuirk(output: string): string | undefined {
@@ -86,20 +100,26 @@ function gitConfigQuirk(output: string): string | undefined {
   return undefined;
 }
 
-/** Attributes that apply without a tracked .gitattributes: the repository's own and the user's default file. */
-function attributesFileQuirk(gitDir: string): string | undefined {
+/**
+ * Attributes that apply without a tracked .gitattributes: the repository's own (a worktree's and the one it shares),
+ * the user's default file and the system's.
+ */
+function attributesFileQuirk(gitDirs: readonly string[]): string | undefined {
   const xdg = process.env.XDG_CONFIG_HOME?.startsWith("/") ? process.env.XDG_CONFIG_HOME : join(homedir(), ".config");
-  for (const file of [join(gitDir, "info", "attributes"), join(xdg, "git", "attributes")])
+  const files = [...gitDirs.map((dir) => join(dir, "info", "attributes")), join(xdg, "git", "attributes")];
+  for (const file of [...files, "/etc/gitattributes"])
     if (statSync(file, { throwIfNoEntry: false })?.isFile()) return `${file} exists`;
   return undefined;
 }
 
-function walk(top: string, dir: string, files: string[]): void {
+function walk(top: string, dir: string, files: string[], odd: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = relative(top, join(dir, entry.name)).split(sep).join("/");
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) walk(top, join(dir, entry.name), files);
+      if (!SKIP_DIRS.has(entry.name)) walk(top, join(dir, entry.name), files, odd);
     } else {
-      files.push(relative(top, join(dir, entry.name)).split(sep).join("/"));
+      files.push(path);
+      if (!entry.isFile() && !entry.isSymbolicLink()) odd.push(path);
     }
   }
 }

@@ -9,7 +9,19 @@
 
 export type NixRef =
   /** A path literal; `dynamic` when an interpolation follows (`./nix/${x}.nix`: only the prefix is known). */
-  | { kind: "path"; path: string; dynamic: boolean; imported: boolean; line: number; column: number }
+  | {
+      kind: "path";
+      path: string;
+      dynamic: boolean;
+      imported: boolean;
+      /**
+       * The path may lead elsewhere at evaluation time: built with `+` or `${…}`, or handed to something other than
+       * a reader (`toString`, `dirOf`, any function), which could climb out of it or inspect the source's own path.
+       */
+      open?: boolean;
+      line: number;
+      column: number;
+    }
   /** `self + "/x"` or `"${self}/x"`: a file or directory of the flake's own tree. */
   | { kind: "self-path"; path: string; line: number; column: number }
   /** `self` (or the whole inputs set) used in a way that can reach any file of the tree. */
@@ -227,6 +239,31 @@ const SELF_SOURCE_ATTRS = new Set([
   "submodules",
 ]);
 
+/** Names that only read what a path names (its content, its listing, whether it exists) or copy it whole. */
+const READERS = new Set([
+  "import",
+  "callPackage",
+  "scopedImport",
+  "readFile",
+  "pathExists",
+  "readDir",
+  "importJSON",
+  "importTOML",
+  "cleanSource",
+  "maybeMissing",
+]);
+
+/**
+ * Whether a path literal after `prev` is only read or copied: an attribute's value, a list element, an
+ * interpolation (which copies it), a lambda's or branch's body, or a reader's argument.
+ */
+function readBy(prev: Token | undefined): boolean {
+  if (!prev) return false;
+  if (prev.type === "interp" || prev.type === "path") return true;
+  if (prev.type === "op") return ["=", "[", ":", ";"].includes(prev.text);
+  return prev.type === "ident" && (READERS.has(prev.text) || ["then", "else", "in"].includes(prev.text));
+}
+
 /** `dirOf` of a path literal is its directory. */
 const DIR_OF = new Set(["dirOf", "__dirOf"]);
 
@@ -244,7 +281,10 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
     const next = tokens[k + 1];
     if (token.type === "path") {
       if (token.text.startsWith("<") || token.text.startsWith("~") || token.text.startsWith("/")) continue;
-      const where = at(token.offset);
+      const where = {
+        ...at(token.offset),
+        ...(token.dynamic || !readBy(prev) || (next?.type === "op" && next.text === "+") ? { open: true } : {}),
+      };
       // `./nix + "/x"`: whatever is below the path; with `..` in what is added, anything.
       if (next?.type === "op" && next.text === "+") {
         const added = tokens[k + 2]?.type === "op" && tokens[k + 2]!.text === '"' ? tokens[k + 3] : undefined;
@@ -291,8 +331,9 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
     if (next?.type === "op" && next.text === "}" && prev?.type === "op" && [",", "{"].includes(prev.text)) continue;
     if (prev?.type === "op" && prev.text === "@") continue;
     if (isInputs && !isSelf) {
-      // inputs.nixpkgs is fine; inputs.self is handled when the loop reaches `self`; bare `inputs` can reach self.
-      if (next?.type === "op" && next.text === ".") continue;
+      // inputs.nixpkgs is fine; inputs.self is handled when the loop reaches `self`; bare `inputs` can reach self,
+      // and so can `inputs."self"` or `inputs.${name}`.
+      if (next?.type === "op" && next.text === "." && tokens[k + 2]?.type === "ident") continue;
       refs.push({ kind: "self-any", ...at(token.offset) });
       continue;
     }

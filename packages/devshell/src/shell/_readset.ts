@@ -22,6 +22,8 @@ export interface ReadSet {
   wholeTree?: string;
   /** Set when a file names `self + "/x"`: in a flake below its repository's top, self is the whole repository. */
   selfPaths?: boolean;
+  /** Where a path may lead elsewhere at evaluation time (nixRefs' `open`): a tree cannot be proven to hold it. */
+  openPath?: string;
 }
 
 /** Files Nix reported evaluating, as absolute paths (store paths included). */
@@ -93,6 +95,7 @@ export function readSet(request: ReadSetRequest): ReadSet {
   const dirs = new Set<string>();
   let wholeTree: string | undefined;
   let selfPaths = false;
+  let openPath: string | undefined;
   const queue: string[] = [join(root, "flake.nix"), ...(request.evaluated ?? [])];
   const inTree = (abs: string) => abs === top || abs.startsWith(top + sep);
   const rel = (abs: string) => relative(top, abs).split(sep).join("/");
@@ -138,6 +141,7 @@ export function readSet(request: ReadSetRequest): ReadSet {
         continue;
       }
       if (ref.kind === "self-path") selfPaths = true;
+      if (ref.kind === "path" && ref.open) openPath ??= where(ref.line, ref.column, ref.path);
       // A flake in a sub-directory of its repository: `self` is the whole repository's copy (Nix's call-flake
       // gives self the source's outPath), `./x` the flake's directory. For self both are taken, to be safe.
       const bases = ref.kind === "self-path" ? [...new Set([root, top])] : [dirname(file)];
@@ -175,6 +179,7 @@ export function readSet(request: ReadSetRequest): ReadSet {
     dirs: [...dirs].sort(),
     ...(wholeTree ? { wholeTree } : {}),
     ...(selfPaths ? { selfPaths } : {}),
+    ...(openPath ? { openPath } : {}),
   };
 }
 

@@ -73,11 +73,13 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
   if (!PLAIN_PATH.test(treeDir)) return { kind: "checkout", why: `the cache path ${treeDir} is not plain` };
   const { top, tracked } = visible;
   if (tracked.includes(".gitmodules")) return { kind: "checkout", why: "the repository has submodules" };
-  if (visible.gitQuirk) return { kind: "checkout", why: `git may give Nix other bytes (${visible.gitQuirk})` };
+  if (visible.quirk)
+    return { kind: "checkout", why: `Nix may read other bytes than the work tree holds (${visible.quirk})` };
   const lockProblem = relativeLockInput(join(root, "flake.lock"));
   if (lockProblem) return { kind: "checkout", why: lockProblem };
   const set = readSet({ root, top, tracked, evaluated: [], closure: true });
   if (set.wholeTree) return { kind: "checkout", why: `it depends on every tracked file (${set.wholeTree})` };
+  if (set.openPath) return { kind: "checkout", why: `a path is worked out while evaluating (${set.openPath})` };
   if (set.selfPaths && root !== top)
     return { kind: "checkout", why: 'self + "/…" below the top is the repository in some Nix versions' };
   // Outside git, Nix copies directories as they are, empty ones included; a tree made of files would lack those.
@@ -93,6 +95,9 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
       // Nix cannot see it from the checkout either, unless through a symlink the tree would not have.
       const link = symlinkAncestor(top, fromTop);
       if (link) return { kind: "checkout", why: `it names ${fromTop} through the symlink ${link}` };
+      // Outside git, Nix copies what is there, empty directories too; the walk lists files only.
+      if (!visible.gitIndex && lstatSync(file, { throwIfNoEntry: false }))
+        return { kind: "checkout", why: `it names ${fromTop}, which Nix sees outside git and a tree would not` };
       continue;
     }
     const fromRoot = relative(root, file).split(sep).join("/");
@@ -104,6 +109,15 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
     files.push(fromRoot);
     if (stat.isSymbolicLink()) links.push(fromRoot);
     cost += stat.size + FILE_COST;
+  }
+  // git applies a .gitattributes it finds beside a file or above it, tracked or not.
+  if (visible.gitIndex) {
+    const attributes = attributesAbove(
+      top,
+      files.map((file) => relative(top, join(root, file))),
+    );
+    if (attributes)
+      return { kind: "checkout", why: `Nix may read other bytes than the work tree holds (${attributes})` };
   }
   // A link is kept as a link: what it points at must be in the tree as in the checkout, or it would read otherwise.
   const planned = new Set(files);
@@ -123,6 +137,20 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
   }
   if (checkoutCost <= 2 * cost) return { kind: "checkout", why: "it reads most of what Nix would copy anyway" };
   return { kind: "tree", files, checkoutFiles: tracked.length };
+}
+
+/** A .gitattributes in the directory of any of `files` (relative to `top`) or above it, up to `top`. */
+function attributesAbove(top: string, files: readonly string[]): string | undefined {
+  const looked = new Set<string>();
+  for (const file of files) {
+    for (let dir = dirname(file); !looked.has(dir); dir = dirname(dir)) {
+      looked.add(dir);
+      const candidate = join(dir, ".gitattributes");
+      if (lstatSync(join(top, candidate), { throwIfNoEntry: false })) return `${candidate} exists`;
+      if (dir === ".") break;
+    }
+  }
+  return undefined;
 }
 
 /** The nearest directory above `fromTop` (inside `top`) that is a symlink. */
@@ -207,22 +235,30 @@ export function treeStorePathUsed(source: string, envJson: string, nixStderr: st
   const derivations = [...nixStderr.matchAll(/^instantiated '.*' -> '(\/[^']+\.drv)'$/gm)].map((match) => match[1]!);
   if (derivations.length === 0) return "Nix named no derivation";
   const storePath = new RegExp(`${escapeRegExp(dirname(source))}/[0-9a-z]{32}-[A-Za-z0-9+._?=-]+`, "g");
-  const read = new Set<string>();
-  for (const drv of derivations) {
+  // Derivations, then the small files any of them (or those files) name: a toFile inside a toFile is searched too.
+  const queue = [...derivations];
+  const seen = new Set(queue);
+  while (queue.length > 0) {
+    const path = queue.shift()!;
     let text: string;
-    try {
-      text = readFileSync(drv, "utf8");
-    } catch {
-      return `cannot read ${drv}`;
-    }
-    if (text.includes(hash)) return `${drv} names it`;
-    for (const match of text.matchAll(storePath)) {
-      const path = match[0];
-      if (read.has(path) || path.endsWith(".drv")) continue;
-      read.add(path);
+    if (path.endsWith(".drv")) {
+      try {
+        text = readFileSync(path, "utf8");
+      } catch {
+        return `cannot read ${path}`;
+      }
+    } else {
       const stat = lstatSync(path, { throwIfNoEntry: false });
       if (!stat?.isFile() || stat.size > REFERENCED_FILE_LIMIT) continue;
-      if (readFileSync(path, "utf8").includes(hash)) return `${path} names it`;
+      text = readFileSync(path, "utf8");
+    }
+    if (text.includes(hash)) return `${path} names it`;
+    for (const match of text.matchAll(storePath)) {
+      const named = match[0];
+      // Other derivations are on Nix's list already, or were not made by this evaluation.
+      if (seen.has(named) || named.endsWith(".drv")) continue;
+      seen.add(named);
+      queue.push(named);
     }
   }
   return undefined;
