@@ -1,4 +1,5 @@
 // The lexer behind the read set: which references in Nix text can read files of the flake's own tree.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -55,8 +56,10 @@ describe("nixRefs", () => {
   });
 });
 
+/** A git repository (git check-attr needs one) with `files`, not added: tests pass the tracked list themselves. */
 function tree(files: Record<string, string>): string {
   const top = mkdtempSync(join(tmpdir(), "paved-readset-"));
+  execFileSync("git", ["init", "-q"], { cwd: top });
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(dirname(join(top, file)), { recursive: true });
     writeFileSync(join(top, file), text);
@@ -109,7 +112,7 @@ describe("planSource: which files Nix gets before it evaluates", () => {
       treeDir,
     );
 
-  it("every .nix file a read directory holds is read for references too, since Nix may evaluate any of them", () => {
+  it("every .nix file a read directory holds is read for references too, since Nix may evaluate any of them", async () => {
     const files = {
       "flake.nix": "{ outputs = { self }: { m = builtins.readDir ./modules; n = import ./modules/a.nix; }; }",
       "modules/a.nix": "{ x = builtins.readFile ../conf/a.conf; }",
@@ -118,38 +121,41 @@ describe("planSource: which files Nix gets before it evaluates", () => {
       "conf/unread.conf": "b",
       "big.bin": big,
     };
-    expect(plan(tree(files), files)).toEqual({
+    expect(await plan(tree(files), files)).toEqual({
       kind: "tree",
       files: ["conf/a.conf", "flake.nix", "modules/a.nix", "modules/b.nix"],
       checkoutFiles: 6,
     });
   });
 
-  it("evaluates the checkout when the tree would hold most of it, or could differ from it", () => {
+  it("evaluates the checkout when the tree would hold most of it, or could differ from it", async () => {
     const small = { "flake.nix": "{ outputs = _: { x = ./a; }; }", a: big, "README.md": "#" };
-    expect(plan(tree(small), small)).toMatchObject({ kind: "checkout", why: expect.stringMatching(/most of/) });
+    expect(await plan(tree(small), small)).toMatchObject({ kind: "checkout", why: expect.stringMatching(/most of/) });
     const submodules = { "flake.nix": "{ outputs = _: { }; }", ".gitmodules": "", "big.bin": big };
-    expect(plan(tree(submodules), submodules)).toMatchObject({ why: expect.stringMatching(/submodules/) });
+    expect(await plan(tree(submodules), submodules)).toMatchObject({ why: expect.stringMatching(/submodules/) });
     const relative = {
       "flake.nix": "{ outputs = _: { }; }",
       "flake.lock": JSON.stringify({ nodes: { lib: { locked: { type: "path", path: "./lib" } } } }),
       "big.bin": big,
     };
-    expect(plan(tree(relative), relative)).toMatchObject({ why: expect.stringMatching(/input lib is relative/) });
+    expect(await plan(tree(relative), relative)).toMatchObject({ why: expect.stringMatching(/input lib is relative/) });
     const above = {
       "nix/flake.nix": "{ outputs = _: { c = builtins.readFile ../conf; }; }",
       conf: "c",
       "big.bin": big,
     };
     const top = tree(above);
-    expect(plan(top, above, join(top, "nix"))).toMatchObject({ why: expect.stringMatching(/outside the flake/) });
+    expect(await plan(top, above, join(top, "nix"))).toMatchObject({ why: expect.stringMatching(/outside the flake/) });
     const dir = { "flake.nix": "{ outputs = _: { d = ./data; }; }", "data/a": "a", "big.bin": big };
     const dirTop = tree(dir);
-    expect(planSource(dirTop, { top: dirTop, tracked: Object.keys(dir) }, "/c/source")).toMatchObject({
+    expect(await planSource(dirTop, { top: dirTop, tracked: Object.keys(dir) }, "/c/source")).toMatchObject({
       why: expect.stringMatching(/outside git it reads data as a whole/),
     });
     const inGit = { top: dirTop, tracked: Object.keys(dir), gitIndex: { path: "/x", mtimeMs: 0 } };
-    expect(planSource(dirTop, inGit, "/c/source")).toMatchObject({ kind: "tree", files: ["data/a", "flake.nix"] });
+    expect(await planSource(dirTop, inGit, "/c/source")).toMatchObject({
+      kind: "tree",
+      files: ["data/a", "flake.nix"],
+    });
     for (const open of [
       'import (./modules + "/a.nix")',
       "import ./modules/${name}.nix",
@@ -157,14 +163,14 @@ describe("planSource: which files Nix gets before it evaluates", () => {
       "f ./a.nix",
     ]) {
       const files = { "flake.nix": `{ outputs = _: { m = ${open}; }; }`, "a.nix": "{ }", "big.bin": big };
-      expect(plan(tree(files), files), open).toMatchObject({
+      expect(await plan(tree(files), files), open).toMatchObject({
         why: expect.stringMatching(/worked out while evaluating/),
       });
     }
     const plain = { "flake.nix": "{ outputs = _: { }; }", "big.bin": big };
-    expect(plan(tree(plain), plain, undefined, "/home/a b/cache/source")).toMatchObject({
+    expect(await plan(tree(plain), plain, undefined, "/home/a b/cache/source")).toMatchObject({
       why: expect.stringMatching(/not plain/),
     });
-    expect(plan(tree(plain), plain)).toEqual({ kind: "tree", files: ["flake.nix"], checkoutFiles: 2 });
+    expect(await plan(tree(plain), plain)).toEqual({ kind: "tree", files: ["flake.nix"], checkoutFiles: 2 });
   });
 });

@@ -154,7 +154,34 @@ describe("a clean checkout, which Nix reads from HEAD", () => {
       "hook.sh": "rev=$Format:%H$\n",
       ".gitattributes": "hook.sh export-subst\n",
     });
-    await expectSameClean(repo, /\.gitattributes is tracked/);
+    await expectSameClean(repo, /hook\.sh has export-subst/);
+  });
+
+  it("line-end attributes most repositories have (* text=auto eol=lf) keep the tree; a carriage return does not", async () => {
+    const files = {
+      "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"),
+      "hook.sh": "hook\n",
+      ".gitattributes": "* text=auto eol=lf\n",
+    };
+    await expectSameClean(await committed(files), "tree");
+    const crlf = await committed(files);
+    crlf.write("hook.sh", "hook\r\n"); // git diff HEAD still says clean: the stored text is the same
+    await expectSameClean(crlf, /hook\.sh has carriage returns/);
+  });
+
+  it("an untracked .gitattributes, and the repository's info/attributes, count as well", async () => {
+    const untracked = await committed({
+      "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"),
+      "hook.sh": "rev=$Format:%H$\n",
+    });
+    untracked.write(".gitattributes", "hook.sh export-subst\n");
+    await expectSameClean(untracked, /hook\.sh has export-subst/);
+    const info = await committed({
+      "flake.nix": flake("HOOK = builtins.readFile ./hook.sh;"),
+      "hook.sh": "rev=$Format:%H$\n",
+    });
+    info.write(".git/info/attributes", "hook.sh export-subst\n");
+    await expectSameClean(info, /hook\.sh has export-subst/);
   });
 
   it("a file git is told to assume unchanged", async () => {
@@ -164,7 +191,7 @@ describe("a clean checkout, which Nix reads from HEAD", () => {
     });
     repo.git("update-index", "--assume-unchanged", "hook.sh");
     repo.write("hook.sh", "local edit\n");
-    await expectSameClean(repo, /git flags hook\.sh/);
+    await expectSameClean(repo, /git is told not to look at hook\.sh/);
   });
 });
 

@@ -6,8 +6,7 @@
  * then paved walks it once here and records the mtimes of the directories the evaluation reads as a whole.
  */
 import { readdirSync, statSync } from "node:fs";
-import { homedir } from "node:os";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { exec } from "@paved/core";
 import { readSet } from "./_readset.ts";
 
@@ -30,11 +29,15 @@ export interface Visible {
   tracked: string[];
   gitIndex?: { path: string; mtimeMs: number };
   /**
-   * Why Nix may read other bytes than the work tree holds, or other files than this list. In git: a clean checkout
-   * is read from HEAD (through `git archive` in Nix 2.8), so attributes (export-subst, export-ignore, filters),
-   * index flags, eol or mode settings. Outside git: files Nix cannot copy, or a repository git refuses to read.
+   * Why Nix may read other bytes than the work tree holds, or other files than this list: core.fileMode=false (a
+   * clean checkout is read from HEAD, modes included); outside git, files Nix cannot copy or a repository git
+   * refuses to read.
    */
   quirk?: string;
+  /** Entries git is told not to look at (assume-unchanged, skip-worktree): HEAD may differ from the work tree. */
+  flagged?: string[];
+  /** core.autocrlf converts line ends between the work tree and what git stores. */
+  eolConverted?: boolean;
 }
 
 /** paved.yaml is not read by Nix, but what paved reads from it (dirs, the nixpkgs path) shapes the environment. */
@@ -47,29 +50,35 @@ export function isOwnFile(root: string, file: string): boolean {
 const SKIP_DIRS = new Set([".git", ".direnv"]);
 
 export async function visibleFiles(root: string): Promise<Visible> {
-  const git = await exec(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], {
-    cwd: root,
-  }).catch(() => undefined);
+  const git = await exec(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir"], { cwd: root }).catch(
+    () => undefined,
+  );
   if (git && git.exitCode === 0) {
-    const [top, gitDir, commonDir] = git.stdout.trim().split("\n");
+    const [top, gitDir] = git.stdout.trim().split("\n");
     const [listed, config] = await Promise.all([
       // -v: each path after a tag; a lowercase tag is assume-unchanged, S is skip-worktree.
       exec(["git", "ls-files", "-z", "-v", "--cached"], { cwd: top }),
-      exec(["git", "config", "-z", "--get-regexp", "^core\\.(filemode|autocrlf|attributesfile)$"], { cwd: top }),
+      exec(["git", "config", "-z", "--get-regexp", "^core\\.(filemode|autocrlf)$"], { cwd: top }),
     ]);
     const tracked: string[] = [];
-    let quirk: string | undefined;
+    const flagged: string[] = [];
     for (const entry of listed.stdout.split("\0")) {
       if (entry.length < 3) continue;
       const path = entry.slice(2);
       tracked.push(path);
-      if (!quirk && (entry[0] === "S" || /[a-z]/.test(entry[0]!))) quirk = `git flags ${path} (${entry[0]})`;
-      if (!quirk && (path === ".gitattributes" || path.endsWith("/.gitattributes"))) quirk = `${path} is tracked`;
+      if (entry[0] === "S" || /[a-z]/.test(entry[0]!)) flagged.push(path);
     }
-    quirk ??= gitConfigQuirk(config.stdout) ?? attributesFileQuirk([gitDir!, resolve(top!, commonDir ?? gitDir!)]);
+    const settings = gitSettings(config.stdout);
     const indexPath = join(gitDir!, "index");
     const mtimeMs = statSync(indexPath, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-    return { top: top!, tracked, gitIndex: { path: indexPath, mtimeMs }, ...(quirk ? { quirk } : {}) };
+    return {
+      top: top!,
+      tracked,
+      gitIndex: { path: indexPath, mtimeMs },
+      ...(flagged.length > 0 ? { flagged } : {}),
+      ...(settings.eolConverted ? { eolConverted: true } : {}),
+      ...(settings.quirk ? { quirk: settings.quirk } : {}),
+    };
   }
   const tracked: string[] = [];
   const odd: string[] = [];
@@ -89,27 +98,16 @@ function gitAbove(dir: string): string | undefined {
   }
 }
 
-function gitConfigQuirk(output: string): string | undefined {
+function gitSettings(output: string): { eolConverted?: boolean; quirk?: string } {
+  const settings: { eolConverted?: boolean; quirk?: string } = {};
   for (const pair of output.split("\0")) {
     const [key, value = ""] = pair.split("\n");
     const setting = key?.toLowerCase();
-    if (setting === "core.filemode" && /^(false|no|off|0)$/i.test(value)) return "core.fileMode is false";
-    if (setting === "core.autocrlf" && !/^(false|no|off|0)$/i.test(value)) return `core.autocrlf is ${value}`;
-    if (setting === "core.attributesfile" && value) return "core.attributesFile is set";
+    const off = /^(false|no|off|0)$/i.test(value);
+    if (setting === "core.filemode" && off) settings.quirk = "core.fileMode is false";
+    if (setting === "core.autocrlf" && !off) settings.eolConverted = true;
   }
-  return undefined;
-}
-
-/**
- * Attributes that apply without a tracked .gitattributes: the repository's own (a worktree's and the one it shares),
- * the user's default file and the system's.
- */
-function attributesFileQuirk(gitDirs: readonly string[]): string | undefined {
-  const xdg = process.env.XDG_CONFIG_HOME?.startsWith("/") ? process.env.XDG_CONFIG_HOME : join(homedir(), ".config");
-  const files = [...gitDirs.map((dir) => join(dir, "info", "attributes")), join(xdg, "git", "attributes")];
-  for (const file of [...files, "/etc/gitattributes"])
-    if (statSync(file, { throwIfNoEntry: false })?.isFile()) return `${file} exists`;
-  return undefined;
+  return settings;
 }
 
 function walk(top: string, dir: string, files: string[], odd: string[]): void {

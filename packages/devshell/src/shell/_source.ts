@@ -12,7 +12,8 @@
  * - the flake is below its repository's top and names `self + "/x"` (self is the repository there in Nix 2.8,
  *   the flake's directory in later versions);
  * - the lock file has an input relative to the flake, or the repository has submodules;
- * - outside git, it reads a directory as a whole (Nix copies empty directories there; git has none);
+ * - outside git, it names something the walk of files does not list (an empty directory), or git refuses the
+ *   repository; in git, git could hand Nix other bytes than the work tree holds (gitBytesDiffer);
  * - Nix fails on the tree for any reason (a lock that needs updating: `--no-update-lock-file`, a file the text did
  *   not show): the checkout then runs as `nix develop` would, and its error is the one reported;
  * - after the evaluation, the files Nix reported reading are not all in the tree (checked by the caller);
@@ -24,6 +25,7 @@
  */
 import { constants, copyFileSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
 import { dirname, join, posix, relative, resolve, sep } from "node:path";
+import { exec } from "@paved/core";
 import type { Visible } from "./_inputs.ts";
 import { inputsNames, nixRefs } from "./_nixrefs.ts";
 import { readSet } from "./_readset.ts";
@@ -60,9 +62,12 @@ export function checkoutOnly(root: string): string | undefined {
   return undefined;
 }
 
-export function planSource(root: string, visible: Visible, treeDir: string): SourcePlan {
+export async function planSource(root: string, visible: Visible, treeDir: string): Promise<SourcePlan> {
   try {
-    return plan(root, visible, treeDir);
+    const planned = plan(root, visible, treeDir);
+    if (planned.kind !== "tree" || !visible.gitIndex) return planned;
+    const why = await gitBytesDiffer(root, visible, planned.files);
+    return why ? { kind: "checkout", why: `Nix may read other bytes than the work tree holds (${why})` } : planned;
   } catch (error) {
     // A file paved cannot stat or read is Nix's to report, from the checkout.
     return { kind: "checkout", why: `cannot plan a tree: ${(error as Error).message}` };
@@ -110,15 +115,6 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
     if (stat.isSymbolicLink()) links.push(fromRoot);
     cost += stat.size + FILE_COST;
   }
-  // git applies a .gitattributes it finds beside a file or above it, tracked or not.
-  if (visible.gitIndex) {
-    const attributes = attributesAbove(
-      top,
-      files.map((file) => relative(top, join(root, file))),
-    );
-    if (attributes)
-      return { kind: "checkout", why: `Nix may read other bytes than the work tree holds (${attributes})` };
-  }
   // A link is kept as a link: what it points at must be in the tree as in the checkout, or it would read otherwise.
   const planned = new Set(files);
   const wholeDirs = new Set(set.dirs.map((dir) => relative(root, dir).split(sep).join("/")));
@@ -139,17 +135,37 @@ function plan(root: string, visible: Visible, treeDir: string): SourcePlan {
   return { kind: "tree", files, checkoutFiles: tracked.length };
 }
 
-/** A .gitattributes in the directory of any of `files` (relative to `top`) or above it, up to `top`. */
-function attributesAbove(top: string, files: readonly string[]): string | undefined {
-  const looked = new Set<string>();
-  for (const file of files) {
-    for (let dir = dirname(file); !looked.has(dir); dir = dirname(dir)) {
-      looked.add(dir);
-      const candidate = join(dir, ".gitattributes");
-      if (lstatSync(join(top, candidate), { throwIfNoEntry: false })) return `${candidate} exists`;
-      if (dir === ".") break;
-    }
+/** Attributes with which git hands out other bytes than the work tree's, whatever the line ends. */
+const BYTE_ATTRIBUTES = new Set(["export-subst", "export-ignore", "filter", "ident", "working-tree-encoding"]);
+/** Attributes that convert line ends: harmless for a file with no carriage return in the work tree. */
+const EOL_ATTRIBUTES = new Set(["text", "eol", "crlf"]);
+
+/**
+ * Why git could give Nix other bytes for these files than the work tree holds. A clean checkout is read from HEAD
+ * (through `git archive` in Nix 2.8), which applies attributes and ignores what the work tree says; so: index flags,
+ * every attribute git applies to the files (from any .gitattributes, tracked or not, info/attributes, the user's
+ * and the system's files: `git check-attr` knows them all), and converted line ends.
+ */
+async function gitBytesDiffer(root: string, visible: Visible, files: readonly string[]): Promise<string | undefined> {
+  const paths = files.map((file) => relative(visible.top, join(root, file)).split(sep).join("/"));
+  const flagged = new Set(visible.flagged);
+  const ignored = paths.find((path) => flagged.has(path));
+  if (ignored) return `git is told not to look at ${ignored}`;
+  const checked = await exec(["git", "check-attr", "-a", "-z", "--stdin"], {
+    cwd: visible.top,
+    input: `${paths.join("\0")}\0`,
+  });
+  if (checked.exitCode !== 0) return "git check-attr failed";
+  const eol = new Set(visible.eolConverted ? paths : []);
+  const fields = checked.stdout.split("\0");
+  for (let at = 0; at + 2 < fields.length; at += 3) {
+    const [path, attribute, value] = [fields[at]!, fields[at + 1]!, fields[at + 2]!];
+    if (value === "unspecified" || value === "unset") continue;
+    if (BYTE_ATTRIBUTES.has(attribute)) return `${path} has ${attribute}`;
+    if (EOL_ATTRIBUTES.has(attribute)) eol.add(path);
   }
+  for (const path of eol)
+    if (readFileSync(join(visible.top, path)).includes(13)) return `${path} has carriage returns git converts`;
   return undefined;
 }
 
