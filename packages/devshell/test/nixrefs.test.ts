@@ -12,7 +12,9 @@ const kinds = (text: string, names: string[] = []) =>
   nixRefs(text, names).map((ref) =>
     ref.kind === "self-any"
       ? "self"
-      : `${ref.kind}:${ref.path}${"dynamic" in ref && ref.dynamic ? "…" : ""}${"imported" in ref && ref.imported ? " (import)" : ""}`,
+      : ref.kind === "open"
+        ? "open"
+        : `${ref.kind}:${ref.path}${"dynamic" in ref && ref.dynamic ? "…" : ""}${"imported" in ref && ref.imported ? " (import)" : ""}`,
   );
 
 describe("nixRefs", () => {
@@ -161,6 +163,7 @@ describe("planSource: which files Nix gets before it evaluates", () => {
       "import ./modules/${name}.nix",
       "toString ./a.nix",
       "f ./a.nix",
+      "let p = ./a.nix; in builtins.readDir (dirOf (toString p))",
     ]) {
       const files = { "flake.nix": `{ outputs = _: { m = ${open}; }; }`, "a.nix": "{ }", "big.bin": big };
       expect(await plan(tree(files), files), open).toMatchObject({

@@ -25,7 +25,9 @@ export type NixRef =
   /** `self + "/x"` or `"${self}/x"`: a file or directory of the flake's own tree. */
   | { kind: "self-path"; path: string; line: number; column: number }
   /** `self` (or the whole inputs set) used in a way that can reach any file of the tree. */
-  | { kind: "self-any"; line: number; column: number };
+  | { kind: "self-any"; line: number; column: number }
+  /** `dirOf` of a value: a path's parent, wherever that path came from, so anything beside it may be listed. */
+  | { kind: "open"; line: number; column: number };
 
 interface Token {
   type: "path" | "ident" | "str" | "interp" | "close" | "op";
@@ -309,6 +311,10 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
       continue;
     }
     if (token.type !== "ident") continue;
+    if (DIR_OF.has(token.text) && next?.type !== "path") {
+      refs.push({ kind: "open", ...at(token.offset) });
+      continue;
+    }
     if (POSITION_BUILTINS.has(token.text)) {
       refs.push({ kind: "self-any", ...at(token.offset) });
       continue;

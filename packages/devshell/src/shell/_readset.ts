@@ -140,6 +140,10 @@ export function readSet(request: ReadSetRequest): ReadSet {
         addDir(top, where(ref.line, ref.column, "self"));
         continue;
       }
+      if (ref.kind === "open") {
+        openPath ??= where(ref.line, ref.column, "dirOf");
+        continue;
+      }
       if (ref.kind === "self-path") selfPaths = true;
       if (ref.kind === "path" && ref.open) openPath ??= where(ref.line, ref.column, ref.path);
       // A flake in a sub-directory of its repository: `self` is the whole repository's copy (Nix's call-flake
