@@ -128,6 +128,16 @@ describe("the checkout itself is evaluated when a tree could differ", () => {
     expect(env).toMatch(/top=1|deep=1/);
   });
 
+  it("with every file read anyway, Nix may answer from its evaluation cache, as for nix develop; not on --refresh", async () => {
+    const repo = await repoWith({ "flake.nix": flake("src = ./.;") });
+    await capture(repo);
+    await capture(repo, "", ["--nixpkgs", repo.nixpkgs, "--refresh"]);
+    const calls = repo.nixCalls().filter((line) => line.includes("print-dev-env"));
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).not.toContain("--no-eval-cache");
+    expect(calls[1]).toContain("--no-eval-cache");
+  });
+
   it("a read the text does not show: the tree fails, the checkout is evaluated and its result kept", async () => {
     const repo = await repoWith({
       "flake.nix": flake('LIB = let nix = ./nix; in (import "${toString nix}/../lib.nix").value;'),

@@ -48,6 +48,8 @@ export interface CaptureRequest {
   /** Said once: the shell depends on every tracked file. */
   onWarning?: (line: string) => void;
   dryRun?: boolean;
+  /** `--refresh`: Nix evaluates again too, never answering from its evaluation cache. */
+  fresh?: boolean;
 }
 
 interface CaptureSource {
@@ -103,7 +105,7 @@ export async function capture(request: CaptureRequest): Promise<Captured> {
   // A flake that reads its whole tree is known from flake.nix alone: its Nix starts before git lists the tree.
   const wholeTree = checkoutOnly(request.root);
   const listing = wholeTree ? undefined : visibleFiles(request.root);
-  const evalCache = wholeTree !== undefined;
+  const evalCache = wholeTree !== undefined && !request.fresh;
   const plan: SourcePlan = listing
     ? await listing.then((seen) => planSource(request.root, seen, treeDir))
     : { kind: "checkout", why: wholeTree! };

@@ -78,6 +78,7 @@ export async function prepareShell(options: ShellOptions = {}): Promise<Prepared
       signal: options.signal,
       onProgress: options.onProgress,
       onWarning: options.onWarning,
+      ...(options.refresh ? { fresh: true } : {}),
     });
     const state: CacheState = options.refresh ? "refresh" : "miss";
     return {
