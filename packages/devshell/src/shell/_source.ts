@@ -8,6 +8,9 @@
  * files, as they are now, with their modes and symlinks, as a `path:` flake. The evaluation is the same one: each
  * path it can name has the same content (so a directory it copies to the store gets the same store path), and what
  * it cannot name is not there. The checkout itself is evaluated instead when:
+ * - a path is worked out while evaluating (`toString ./x`, `dirOf`, `./nix + "/${x}"`: nixRefs' `open`), so it
+ *   could lead out of what the text names;
+ * - a symlink in the tree points at something the tree would not hold;
  * - the tree would not be much smaller than what Nix copies anyway (copying it would cost more than it saves);
  * - the flake is below its repository's top and names `self + "/x"` (self is the repository there in Nix 2.8,
  *   the flake's directory in later versions);
@@ -18,8 +21,8 @@
  *   not show): the checkout then runs as `nix develop` would, and its error is the one reported;
  * - after the evaluation, the files Nix reported reading are not all in the tree (checked by the caller);
  * - the tree's own store path shows in anything the evaluation made (treeStorePathUsed). A path inside the source
- *   turned into a string without being copied (`toString ./x`, `"${self}/x"` as a value, a lib function doing
- *   either) names `/nix/store/<hash>-source/x`, and that hash is the hash of everything in the source. No
+ *   turned into a string without being copied (`let p = ./x; in toString p`, `"${self}/x"` as a value, a lib
+ *   function doing either) names `/nix/store/<hash>-source/x`, and that hash is the hash of everything in the source. No
  *   static reading can follow such a value through functions and variables; the derivations can be searched.
  * Files are copied, not hard-linked: a new link changes the original's ctime, which the cache's stamps compare.
  */
