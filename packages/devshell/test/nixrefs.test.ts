@@ -42,6 +42,7 @@ describe("nixRefs", () => {
       kinds('{ self, nixpkgs }: { x = self.packages.x; y = builtins.readFile (self + "/conf/a"); z = "${self}/b/c"; }'),
     ).toEqual(["self-path:conf/a", "self-path:b/c"]);
     expect(kinds("{ self, ... }: { src = self; }")).toEqual(["self"]);
+    expect(kinds('{ self, ... }: { a = self + "/nix/../x"; b = "${self}/../y"; }')).toEqual(["self", "self"]);
     expect(kinds("{ self, ... }: { src = self.outPath; }")).toEqual(["self"]);
     expect(kinds('{ self, ... }: { v = "${self}"; }')).toEqual(["self"]);
     expect(kinds("final: self: { x = self.callPackage; }")).toEqual([]);

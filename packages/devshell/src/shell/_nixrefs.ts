@@ -353,7 +353,9 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
     if (next?.type === "op" && next.text === "+" && tokens[k + 2]?.type === "op" && tokens[k + 2]!.text === '"') {
       const str = tokens[k + 3];
       if (str?.type === "str" && str.text.startsWith("/") && str.text.length > 1 && tokens[k + 4]?.type === "op") {
-        refs.push({ kind: "self-path", path: str.text.replace(/^\/+/, ""), ...at(token.offset) });
+        // `self + "/nix/../x"` climbs: anything in the tree.
+        if (str.text.split("/").includes("..")) refs.push({ kind: "self-any", ...at(token.offset) });
+        else refs.push({ kind: "self-path", path: str.text.replace(/^\/+/, ""), ...at(token.offset) });
         continue;
       }
     }
@@ -361,7 +363,8 @@ export function nixRefs(text: string, inputsNames: readonly string[] = []): NixR
     if (prev?.type === "interp" && next?.type === "close") {
       const after = tokens[k + 2];
       if (after?.type === "str" && /^\/[^/]/.test(after.text) && tokens[k + 3]?.type === "op") {
-        refs.push({ kind: "self-path", path: after.text.slice(1), ...at(token.offset) });
+        if (after.text.split("/").includes("..")) refs.push({ kind: "self-any", ...at(token.offset) });
+        else refs.push({ kind: "self-path", path: after.text.slice(1), ...at(token.offset) });
         continue;
       }
     }
