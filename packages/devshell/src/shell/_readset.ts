@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { inputsNames, nixRefs } from "./_nixrefs.ts";
+import { inputsNames, nixRefs, type NixRef } from "./_nixrefs.ts";
 
 export interface ReadSet {
   /** Files of the checkout (absolute), tracked or not yet existing. */
@@ -88,6 +88,11 @@ export function localEvaluated(nixStderr: string, root: string, top: string): st
     .map((file) => join(top, file.slice(store.length + 1)));
 }
 
+/** What a path reference names for sure: with an interpolation (`./nix/${x}.nix`), the directory before it. */
+export function namedPath(ref: Extract<NixRef, { kind: "path" }>): string {
+  return ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path;
+}
+
 export function readSet(request: ReadSetRequest): ReadSet {
   const { root, top } = request;
   const tracked = new Set(request.tracked);
@@ -150,10 +155,7 @@ export function readSet(request: ReadSetRequest): ReadSet {
       // gives self the source's outPath), `./x` the flake's directory. For self both are taken, to be safe.
       const bases = ref.kind === "self-path" ? [...new Set([root, top])] : [dirname(file)];
       for (const base of bases) {
-        const target = resolve(
-          base,
-          ref.kind === "path" && ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path,
-        );
+        const target = resolve(base, ref.kind === "path" ? namedPath(ref) : ref.path);
         if (!inTree(target)) continue;
         const label = ref.kind === "self-path" ? `self + "/${ref.path}"` : ref.path;
         if (ref.kind === "path" && ref.dynamic) {

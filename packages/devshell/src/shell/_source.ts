@@ -31,7 +31,7 @@ import { dirname, join, posix, relative, resolve, sep } from "node:path";
 import { exec } from "@paved/core";
 import type { Visible } from "./_inputs.ts";
 import { inputsNames, nixRefs } from "./_nixrefs.ts";
-import { readSet } from "./_readset.ts";
+import { namedPath, readSet } from "./_readset.ts";
 
 export type SourcePlan =
   /** `files`: relative to the flake's directory, `/`-separated; `checkoutFiles`: how many Nix would copy instead. */
@@ -59,8 +59,7 @@ export function checkoutOnly(root: string): string | undefined {
   for (const ref of nixRefs(text, inputsNames(text))) {
     if (ref.kind === "self-any") return whole(ref.line, ref.column, "self");
     if (ref.kind !== "path") continue;
-    const named = ref.dynamic ? ref.path.replace(/\/[^/]*$/, "") || "." : ref.path;
-    if (resolve(root, named) === root) return whole(ref.line, ref.column, ref.path);
+    if (resolve(root, namedPath(ref)) === root) return whole(ref.line, ref.column, ref.path);
   }
   return undefined;
 }
