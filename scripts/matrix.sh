@@ -60,7 +60,7 @@ test_command=$(readme_command test-command)
 [ -n "$setup_command" ] && [ -n "$test_command" ] || { echo "matrix: README.md lacks its two commands" >&2; exit 1; }
 
 # The body of every leg, run as PID 1 of a fresh PID namespace inside the leg's checkout: both README commands,
-# then a check that the tests left no process behind (anything still running besides this shell).
+# then checks that the tests left no process (anything still running besides this shell) and no temp dir behind.
 leg_script='
 set -uo pipefail
 export CI=true
@@ -76,9 +76,17 @@ if [ "$LEG" = host ]; then
   echo "matrix[$LEG]: $ pnpm lint"
   pnpm -s lint || { lint_rc=$?; echo "matrix[$LEG]: pnpm lint failed" >&2; }
 fi
+temp_dirs() { find /tmp /var/tmp -mindepth 1 -maxdepth 1 -name "paved-*" 2>/dev/null | sort; }
+temp_dirs >/tmp/matrix-temp-before.txt
 echo "matrix[$LEG]: $ $TEST_COMMAND"
 bash -c "$TEST_COMMAND"; rc=$?
 [ "$rc" = 0 ] && [ "$lint_rc" != 0 ] && rc=$lint_rc
+# A run that leaves its temp dirs behind fills a shared disk within a day (it did: CI failed with ENOSPC).
+left=$(temp_dirs | comm -13 /tmp/matrix-temp-before.txt -)
+if [ -n "$left" ]; then
+  echo "matrix[$LEG]: the tests left temp dirs behind:" >&2; echo "$left" | head -n 20 >&2
+  [ "$rc" = 0 ] && rc=1
+fi
 ps -eo pid=,ppid=,args= >/tmp/matrix-ps.txt
 left=$(awk -v self=$$ '"'"'$1 != self && !($2 == self && $3 == "ps")'"'"' /tmp/matrix-ps.txt)
 if [ -n "$left" ]; then
@@ -183,6 +191,8 @@ run_root_leg() {
     echo "matrix[$rel]: a new root from the bare image"
   else
     echo "matrix[$rel]: reusing the prepared root (set-up unchanged; --fresh to start bare)"
+    # Every run leaves a few GB of test builds in the root's store; a reused root would grow until the disk fills.
+    in_root "$root" sh -c 'command -v nix-store >/dev/null && nix-store --gc >/dev/null 2>&1 || true'
   fi
   # Node and npm as CI's machine has them, the host's CA bundle, resolver and npm config for the registries.
   cp /usr/bin/node "$root/usr/bin/node"

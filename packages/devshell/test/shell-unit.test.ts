@@ -60,7 +60,10 @@ describe("renderRc", () => {
     expect(out).toContain("map=v1|v'2");
     expect(out).toContain("path=/nix/store/aaaa-tool/bin:/usr/bin:/bin\n");
     expect(out).toContain("hook=hi from not exported");
-    expect(out).toMatch(/home=\/home\/me tmp=\/tmp\/nix-shell\.\w+ shell=\/bin\/zsh/);
+    // a fresh directory in the caller's temp dir, as nix develop makes
+    const [, home, tmp, shell] = /home=(\S*) tmp=(\S*) shell=(\S*)/.exec(out) ?? [];
+    expect({ home, shell }).toEqual({ home: "/home/me", shell: "/bin/zsh" });
+    expect(tmp?.startsWith(`${tmpdir()}/nix-shell.`), tmp).toBe(true);
   });
 
   it("rewrites output paths to $PWD/outputs/<name>, as nix develop does", () => {

@@ -10,12 +10,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { foldJournal, journalPath, listRollouts, readJournalFile } from "@paved/rollout";
-import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
+import { diskTmpDir, startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
 import { asRoot, runPaved, type PavedRun } from "./_helpers.ts";
 import { violations, type Violation } from "./_invariants.ts";
 
 /**
- * The fleet chaos runs use: one host per name in /var/tmp (chattr +i needs inode flags; Debian 13's /tmp is a
+ * The fleet chaos runs use: one host per name on a disk filesystem (chattr +i needs inode flags; Debian 13's /tmp is a
  * tmpfs), short guard timeouts, a file health check, and the journals on a tmpfs of `journalSpace` so that a full
  * disk is a real ENOSPC. Needs root for the mount.
  */
@@ -24,7 +24,7 @@ export async function startChaosFleet(
   waves: Record<string, unknown>[],
   journalSpace: string,
 ): Promise<Fleet> {
-  const fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
+  const fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: diskTmpDir() });
   fleet.writeConfig({
     waves,
     concurrency: 2,

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { foldJournal, journalPath, listRollouts, readJournal, readJournalFile } from "@paved/rollout";
-import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
+import { diskTmpDir, startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
 import { asRoot, PAVED_BIN, requireTools, runPaved, TOOLS, type PavedRun } from "./_helpers.ts";
 import { violations } from "./_invariants.ts";
 
@@ -23,7 +23,7 @@ const rollouts = () => join(fleet.dir, ".paved", "rollouts");
 beforeAll(async () => {
   requireTools(...TOOLS, "mount", "umount", "chattr");
   if (!existsSync(PAVED_BIN)) throw new Error(`the CLI bundle is missing: ${PAVED_BIN}`);
-  fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: "/var/tmp" });
+  fleet = await startFleet({ hosts: names.map((name) => ({ name })), parentDir: diskTmpDir() });
   fleet.writeConfig({
     waves: [{ name: "all", hosts: "rest" }],
     concurrency: 3,
