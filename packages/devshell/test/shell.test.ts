@@ -198,6 +198,25 @@ describe("paved shell (interactive)", () => {
     }
   });
 
+  it("gives every shell its own TMPDIR and removes it when the shell ends, as nix develop does", async () => {
+    const tmp = join(repo.root, ".tmp-for-shells");
+    mkdirSync(tmp);
+    const report = 'echo "tmp=$TMPDIR"; test -d "$TMPDIR" && echo made; exit 0\n';
+    const runs = [
+      { args: ["shell", "--nixpkgs", repo.nixpkgs], input: report, shell: "/bin/sh" },
+      { args: ["shell", "--nixpkgs", repo.nixpkgs], input: report, shell: "/bin/bash" },
+      { args: ["shell", "--nixpkgs", repo.nixpkgs, "--", "bash", "-c", report], shell: "/bin/sh" },
+    ];
+    for (const { args, input, shell } of runs) {
+      const result = await paved(repo, args, repo.root, { input, env: { SHELL: shell, TMPDIR: tmp } });
+      expect(result.code, result.stderr).toBe(0);
+      const used = /tmp=(\S+)/.exec(result.stdout)?.[1];
+      expect(used?.startsWith(`${tmp}/nix-shell.`), `${args.join(" ")}: ${result.stdout}`).toBe(true);
+      expect(result.stdout).toContain("made");
+      expect(readdirSync(tmp), `${args.join(" ")} with SHELL=${shell} left its TMPDIR`).toEqual([]);
+    }
+  });
+
   it("on a terminal, bash reads ~/.bashrc first and keeps the environment's functions, like nix develop", async () => {
     requireTool("script");
     writeFileSync(join(repo.env.HOME!, ".bashrc"), "export FROM_BASHRC=yes\nexport HOOK_RAN=overwritten-by-hook\n");

@@ -223,7 +223,10 @@ export async function enterShell(options: ShellOptions & { terminal?: boolean } 
     );
     return { ...prepared, exitCode };
   }
-  const shellEnvironment = { ...capturedEnvironment(prepared, cwd, env), SHELL: userShell };
-  const exitCode = await waitFor([userShell], { cwd, env: shellEnvironment, ...stdout });
+  // The rc's NIX_BUILD_TOP must outlive the capture (it is the shell's TMPDIR) and go when the shell ends.
+  const exitCode = await withBuildTop(env, () => {
+    const shellEnvironment = { ...capturedEnvironment(prepared, cwd, env), SHELL: userShell };
+    return waitFor([userShell], { cwd, env: shellEnvironment, ...stdout });
+  });
   return { ...prepared, exitCode };
 }
