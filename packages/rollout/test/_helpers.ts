@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { RolloutHeader } from "@paved/rollout";
+import { foldJournal, listRollouts, readJournalFile, type RolloutHeader } from "@paved/rollout";
 
 /** Throws when CI=true and a tool the rollout tests need is missing (they must fail, not skip, in CI). */
 export function requireTools(...names: string[]): void {
@@ -67,6 +67,27 @@ export function runPaved(
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, events, pid: child.pid! }));
   });
+}
+
+/**
+ * Rolls back every rollout in `dir` that a failed test left open (no outcome, or paused, and not rolled back), so
+ * its leases and pending guards do not fail the tests after it as well. Returns what it settled and how.
+ */
+export async function settleOpenRollouts(dir: string): Promise<string[]> {
+  const settled: string[] = [];
+  for (const id of listRollouts(dir)) {
+    let state: ReturnType<typeof foldJournal>;
+    try {
+      state = foldJournal(readJournalFile(dir, id).records);
+    } catch {
+      continue; // a journal a fault test broke on purpose; nothing reads it again
+    }
+    const open = (!state.outcome || state.outcome === "paused") && !state.rollback?.done;
+    if (!open) continue;
+    const rollback = await runPaved(["rollout", "rollback", id, "-C", dir]);
+    settled.push(`${id}: rollback exited ${rollback.code}`);
+  }
+  return settled;
 }
 
 /** Runs a command as root (directly when paved's tests already run as root, else with `sudo -n`). */

@@ -9,10 +9,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { foldJournal, journalPath, listRollouts, readJournal, readJournalFile } from "@paved/rollout";
 import { diskTmpDir, startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
-import { asRoot, PAVED_BIN, requireTools, runPaved, TOOLS, type PavedRun } from "./_helpers.ts";
+import { asRoot, PAVED_BIN, requireTools, runPaved, settleOpenRollouts, TOOLS, type PavedRun } from "./_helpers.ts";
 import { violations } from "./_invariants.ts";
 
 const names = ["f1", "f2", "f3"];
@@ -39,6 +39,14 @@ afterAll(async () => {
   if (fleet)
     for (let i = 0; i < 2; i++) execFileSync("sh", ["-c", `umount ${JSON.stringify(rollouts())} 2>/dev/null; true`]);
   await fleet?.stop();
+});
+// A failed test may leave its rollout open, whose leases would then fail every test after it: one failure, not three.
+afterEach(async (context) => {
+  if (context.task.result?.state !== "fail" || !fleet) return;
+  const where = JSON.stringify(rollouts());
+  execFileSync("sh", ["-c", `umount ${where} 2>/dev/null; umount ${where} 2>/dev/null; chattr -R -i ${where}; true`]);
+  const settled = await settleOpenRollouts(fleet.dir);
+  if (settled.length > 0) console.log(`settled after the failure: ${settled.join("; ")}`);
 });
 
 function nextTargets(): Record<string, string> {

@@ -3,10 +3,10 @@
  * after hosts were skipped, `--mode boot` killed mid-host, ssh children of a killed paved, and SIGINT.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { foldJournal, readJournal } from "@paved/rollout";
 import { startFleet, type Fleet } from "../../../fixtures/rollout/fleet.ts";
-import { requireTools, runPaved, TOOLS, type PavedRun } from "./_helpers.ts";
+import { requireTools, runPaved, settleOpenRollouts, TOOLS, type PavedRun } from "./_helpers.ts";
 import { decidedBy, violations } from "./_invariants.ts";
 
 const names = ["u1", "u2"];
@@ -36,6 +36,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const host of fleet?.hosts ?? []) host.sshd?.process.kill("SIGCONT");
   await fleet?.stop();
+});
+// A failed test may leave its rollout open, whose leases would then fail every test after it: one failure, not three.
+afterEach(async (context) => {
+  if (context.task.result?.state !== "fail" || !fleet) return;
+  for (const host of fleet.hosts) host.sshd?.process.kill("SIGCONT");
+  const settled = await settleOpenRollouts(fleet.dir);
+  if (settled.length > 0) console.log(`settled after the failure: ${settled.join("; ")}`);
 });
 
 function nextTargets(): Record<string, string> {
