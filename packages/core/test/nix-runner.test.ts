@@ -1,4 +1,5 @@
-import { mkdtemp, writeFile, chmod } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -115,6 +116,10 @@ describe("runNix against the real nix", () => {
     expect(error.code).toBe("E_NIX_FAILED");
     expect(error.message).toMatch(/^nix eval failed \(exit \d+\): /);
     expect(error.message).not.toContain("nix-command flakes");
+    const store = await mkdtemp(join(tmpdir(), "paved-store-"));
+    const missing = join(store, "no-such-dir", "default.nix");
+    const withStore = await failure(runNix(["--store", store, "--log-format", "raw", "eval", "--file", missing, "x"]));
+    expect(withStore.message).toMatch(/^nix eval failed \(exit \d+\): /);
   });
 
   it("says when a flake input cannot be fetched", async () => {
@@ -124,6 +129,25 @@ describe("runNix against the real nix", () => {
     const error = await failure(runNix(["eval", `${dir}#x`], { cwd: dir }));
     expect(error.code).toBe("E_NIX_INPUT");
     expect(error.hint).toContain("--nixpkgs");
+  });
+
+  it("says Nix ran out of disk, with what frees space, when its store is full (a real ENOSPC)", async () => {
+    requireTool("mount");
+    const dir = await repo("{ outputs = { self }: { x = builtins.readFile ./big.txt; }; }");
+    // random bytes, so the store copy of the flake cannot shrink below the 256 KiB the store has
+    await writeFile(join(dir, "big.txt"), randomBytes(600_000).toString("base64"));
+    execFileSync("git", ["add", "-N", "big.txt"], { cwd: dir });
+    const store = join(dir, "store");
+    await mkdir(store);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=256k", "paved-test-full", store]);
+    try {
+      const error = await failure(runNix(["--store", store, "eval", "--raw", `${dir}#x`], { cwd: dir }));
+      expect(error.code, error.message).toBe("E_DISK_FULL");
+      expect(error.message).toMatch(/^Nix ran out of disk space: .*No space left on device/);
+      expect(error.hint).toContain("nix-collect-garbage");
+    } finally {
+      execFileSync("umount", [store]);
+    }
   });
 
   it("streams progress lines and can be cancelled", async () => {

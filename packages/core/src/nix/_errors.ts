@@ -25,12 +25,29 @@ function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
+/** Nix's global flags that take one value, which may come before the subcommand (from `nix --help`, 2.8 to 2.26). */
+const GLOBAL_FLAGS_WITH_VALUE = new Set([
+  "--extra-experimental-features",
+  "--experimental-features",
+  "--store",
+  "--eval-store",
+  "--log-format",
+  "--max-jobs",
+  "-j",
+  "--cores",
+  "--builders",
+  "--include",
+  "-I",
+  "--substituters",
+  "--extra-substituters",
+]);
+
 /** The subcommand in a nix argv ("eval"), skipping the values of global flags ("nix-command flakes" is not one). */
 function subcommand(argv: string[]): string {
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--option") i += 2;
-    else if (arg === "--extra-experimental-features" || arg === "--experimental-features") i += 1;
+    else if (GLOBAL_FLAGS_WITH_VALUE.has(arg)) i += 1;
     else if (!arg.startsWith("-")) return arg;
   }
   return "";
@@ -63,6 +80,16 @@ export function classifyNixFailure(failure: NixFailure): PavedError {
     .split("\n")
     .filter((line) => !/^\s*warning:/.test(line))
     .join("\n");
+  // A full store or temp dir: Nix says so only in its error text, and the fix is on this machine, not in any flake.
+  const full = /^\s*error:.*(No space left on device|Disk quota exceeded)/m.exec(errorText);
+  if (full) {
+    return new PavedError("E_DISK_FULL", `Nix ran out of disk space: ${firstError(stderr)}`, {
+      hint:
+        "Free space where Nix writes: the Nix store and the temp dir (`df -h /nix/store ${TMPDIR:-/tmp}`). " +
+        "`paved gc && nix-collect-garbage` removes cached shells of gone checkouts and every store path nothing uses.",
+      details,
+    });
+  }
   const missingAttribute = /^\s*error:.*(does not provide attribute|attribute '[^']*' missing)/m.test(errorText);
   if (
     !missingAttribute &&
