@@ -3,9 +3,9 @@
  * `nix-collect-garbage` can free their store paths. A checkout is gone when its directory or its flake.nix is.
  * Also tidies entries a crashed capture left half written.
  */
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { cacheRoot, readJson, readText, type CheckoutMeta } from "./shell/_cache.ts";
+import { cacheRoot, captureInProgress, readJson, readText, type CheckoutMeta } from "./shell/_cache.ts";
 
 export interface GcOptions {
   /** Cache directory (default: PAVED_CACHE_DIR, $XDG_CACHE_HOME/paved, ~/.cache/paved). */
@@ -51,8 +51,7 @@ function removeUnfinished(checkoutDir: string, dryRun: boolean): void {
     for (const entry of readdirSync(slotDir, { withFileTypes: true })) {
       const dir = join(slotDir, entry.name);
       if (!entry.isDirectory() || entry.name === latest || existsSync(join(dir, "meta.json"))) continue;
-      // Leave captures that may still be running (younger than an hour).
-      if (Date.now() - statSync(dir).mtimeMs < 3_600_000) continue;
+      if (captureInProgress(dir)) continue;
       if (!dryRun) rmSync(dir, { recursive: true, force: true });
     }
   }

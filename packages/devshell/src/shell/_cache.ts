@@ -8,7 +8,7 @@
  *   <cache>/shells/<checkout-id>/<slot>/<id>/       meta.json, env.json (nix print-dev-env --json), rc.sh,
  *                                                   profile -> profile-N-link -> /nix/store/…-env (a GC root)
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 
@@ -134,6 +134,18 @@ export function readJson<T>(path: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An entry without meta.json younger than this may be another process's capture still running. */
+const CAPTURE_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * An entry directory without meta.json that changed within the grace period: a capture (by any process) not done
+ * yet, which neither pruning nor `paved gc` may remove.
+ */
+export function captureInProgress(dir: string): boolean {
+  const mtimeMs = statSync(dir, { throwIfNoEntry: false })?.mtimeMs;
+  return mtimeMs !== undefined && Date.now() - mtimeMs < CAPTURE_GRACE_MS;
 }
 
 export function readText(path: string): string | undefined {

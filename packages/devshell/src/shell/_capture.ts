@@ -7,7 +7,7 @@
  * files the shell can read when that is provably the same evaluation (_source.ts), else the checkout, as nix develop
  * does. Loaded with a dynamic import, so a warm `paved shell` never parses this module.
  */
-import { mkdirSync, readdirSync, readlinkSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import {
   ensureNixVersion,
@@ -21,6 +21,7 @@ import {
 } from "@paved/core";
 import {
   CACHE_FORMAT,
+  captureInProgress,
   readEntries,
   readEntry,
   readJson,
@@ -299,9 +300,6 @@ function storePathOf(profile: string): string | undefined {
   }
 }
 
-/** An entry without meta.json younger than this may be another process's capture still running. */
-const CAPTURE_GRACE_MS = 60 * 60 * 1000;
-
 /** Keeps the newest entries (by capture time) and always the one just written. */
 function pruneEntries(slotDir: string, keep: string): void {
   const entries = readdirSync(slotDir, { withFileTypes: true })
@@ -310,19 +308,13 @@ function pruneEntries(slotDir: string, keep: string): void {
     .sort((a, b) => b.time - a.time);
   let kept = 0;
   for (const entry of entries) {
-    if (entry.time === 0 && capturing(join(slotDir, entry.name))) continue;
+    if (entry.time === 0 && captureInProgress(join(slotDir, entry.name))) continue;
     if (entry.name === keep || (kept < KEEP_ENTRIES - 1 && entry.time > 0)) {
       if (entry.name !== keep) kept++;
       continue;
     }
     rmSync(join(slotDir, entry.name), { recursive: true, force: true });
   }
-}
-
-/** A directory without meta.json changed within the grace period: a capture (by any process) not done yet. */
-function capturing(dir: string): boolean {
-  const mtimeMs = statSync(dir, { throwIfNoEntry: false })?.mtimeMs;
-  return mtimeMs !== undefined && Date.now() - mtimeMs < CAPTURE_GRACE_MS;
 }
 
 function capturedAt(dir: string): number {
