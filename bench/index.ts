@@ -10,7 +10,7 @@ import { benchDevshellShell } from "./devshell-shell.ts";
 import { benchDevshellDirenv } from "./devshell-direnv.ts";
 import { benchRollout } from "./rollout.ts";
 import { benchRolloutCache } from "./rollout-cache.ts";
-import { makeScratch, removeScratch } from "../fixtures/scratch.ts";
+import { useScratch } from "../fixtures/scratch.ts";
 
 const only = process.argv.slice(2);
 const benches: [string, () => string[] | Promise<string[]>][] = [
@@ -27,14 +27,12 @@ const benches: [string, () => string[] | Promise<string[]>][] = [
 
 // Fleets and checkouts are made in the temp dir and not all removed by their benchmark: the run's own, removed at
 // the end (fixtures/scratch.ts).
-const scratch = makeScratch();
-process.env.TMPDIR = scratch.tmp;
-process.env.PAVED_TEST_DISK_TMP = scratch.diskTmp;
+const removeScratch = useScratch();
 try {
   for (const [name, bench] of benches) {
     if (only.length > 0 && !only.includes(name) && !(name === "rollout-cache" && only.includes("rollout"))) continue;
     for (const line of await bench()) console.log(line);
   }
 } finally {
-  removeScratch(scratch);
+  removeScratch();
 }

@@ -34,17 +34,19 @@ beforeAll(async () => {
     healthChecks: [{ type: "command", run: 'sleep 2; test -e "$PAVED_TEST_HOST_DIR/current-system/healthy"' }],
   });
 });
+/** Undoes what a failed test may have left on the journal directory: its mounts (up to two) and immutable flags. */
+function releaseJournalDir(): void {
+  const where = JSON.stringify(rollouts());
+  execFileSync("sh", ["-c", `umount ${where} 2>/dev/null; umount ${where} 2>/dev/null; chattr -R -i ${where}; true`]);
+}
 afterAll(async () => {
-  // a failed test may leave its mounts behind
-  if (fleet)
-    for (let i = 0; i < 2; i++) execFileSync("sh", ["-c", `umount ${JSON.stringify(rollouts())} 2>/dev/null; true`]);
+  if (fleet) releaseJournalDir();
   await fleet?.stop();
 });
 // A failed test may leave its rollout open, whose leases would then fail every test after it: one failure, not three.
 afterEach(async (context) => {
   if (context.task.result?.state !== "fail" || !fleet) return;
-  const where = JSON.stringify(rollouts());
-  execFileSync("sh", ["-c", `umount ${where} 2>/dev/null; umount ${where} 2>/dev/null; chattr -R -i ${where}; true`]);
+  releaseJournalDir();
   const settled = await settleOpenRollouts(fleet.dir);
   if (settled.length > 0) console.log(`settled after the failure: ${settled.join("; ")}`);
 });
